@@ -1,0 +1,9 @@
+import { handleTokenRequest } from "@/server/oauth/token-endpoint";
+import { getDeps } from "@/server/config/deps";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+export async function POST(req: Request): Promise<Response> {
+  return handleTokenRequest(req, await getDeps());
+}

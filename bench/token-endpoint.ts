@@ -1,0 +1,243 @@
+// Password-grant throughput benchmark. Starts a real Portcullis server (the same `portcullis serve` as npm start)
+// on a fresh database, drives valid password grants at a fixed concurrency for a fixed time, then refresh-token
+// grants, then measures bare Argon2id verify throughput at the same parameters and concurrency in this process.
+// Prints logins/s, p50/p99 latency, the hash-only ceiling and their ratio.
+//
+//   node --import tsx bench/token-endpoint.ts [--seconds 20] [--concurrency 8] [--db sqlite|postgres]
+//
+// PostgreSQL: set BENCH_POSTGRES_URL (or TEST_POSTGRES_URL) to an admin URL; a database is created and dropped.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir, cpus } from "node:os";
+import { join } from "node:path";
+import { randomBytes } from "node:crypto";
+import { parseArgs } from "node:util";
+import { hash as argon2Hash, verify as argon2Verify } from "@node-rs/argon2";
+import pg from "pg";
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: "string", default: "20" },
+    concurrency: { type: "string", default: "8" },
+    db: { type: "string", default: "sqlite" },
+    port: { type: "string", default: "3290" },
+  },
+});
+const SECONDS = Number(values.seconds);
+const CONCURRENCY = Number(values.concurrency);
+const PORT = Number(values.port);
+const BASE = `http://127.0.0.1:${PORT}`;
+const ROOT = process.cwd();
+const PARAMS = {
+  memoryCost: Number(process.env.ARGON2_MEMORY_KIB ?? 12288),
+  timeCost: Number(process.env.ARGON2_ITERATIONS ?? 3),
+  parallelism: Number(process.env.ARGON2_PARALLELISM ?? 1),
+};
+const PASSWORD = "Bench-Passw0rd!";
+const USERS = 16;
+const SECRET = randomBytes(24).toString("hex");
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function waitReady(child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 240_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    try {
+      const r = await fetch(`${BASE}/.well-known/openid-configuration`);
+      if (r.ok) return;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error("server did not become ready");
+}
+
+/** Run `worker` from CONCURRENCY loops for SECONDS; returns per-call latencies (ms) and failures. */
+async function drive(
+  worker: (i: number) => Promise<boolean>,
+): Promise<{ lat: number[]; failures: number; elapsed: number }> {
+  const lat: number[] = [];
+  let failures = 0;
+  const start = performance.now();
+  const end = start + SECONDS * 1000;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async (_, i) => {
+      while (performance.now() < end) {
+        const t = performance.now();
+        const ok = await worker(i);
+        lat.push(performance.now() - t);
+        if (!ok) failures++;
+      }
+    }),
+  );
+  return { lat: lat.sort((a, b) => a - b), failures, elapsed: (performance.now() - start) / 1000 };
+}
+
+function rssOf(pid: number): number {
+  try {
+    const status = spawnSync("cat", [`/proc/${pid}/status`], { encoding: "utf8" }).stdout;
+    const m = /VmHWM:\s+(\d+) kB/.exec(status);
+    return m ? Number(m[1]) / 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "portcullis-bench-"));
+  let databaseUrl = `file:${join(dir, "bench.db")}`;
+  let dropDb: (() => Promise<void>) | undefined;
+  if (values.db === "postgres") {
+    const admin = process.env.BENCH_POSTGRES_URL ?? process.env.TEST_POSTGRES_URL;
+    if (!admin) throw new Error("--db postgres needs BENCH_POSTGRES_URL or TEST_POSTGRES_URL");
+    const name = `portcullis_bench_${randomBytes(4).toString("hex")}`;
+    const c = new pg.Client({ connectionString: admin });
+    await c.connect();
+    await c.query(`CREATE DATABASE ${name}`);
+    await c.end();
+    const u = new URL(admin);
+    u.pathname = `/${name}`;
+    databaseUrl = u.toString();
+    dropDb = async () => {
+      const c2 = new pg.Client({ connectionString: admin });
+      await c2.connect();
+      await c2.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c2.end();
+    };
+  }
+  const env = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    PORT: String(PORT),
+    PUBLIC_URL: BASE,
+    PORTCULLIS_MASTER_KEY: randomBytes(32).toString("base64"),
+    PORTCULLIS_SEED_DEMO: "false",
+    ARGON2_MEMORY_KIB: String(PARAMS.memoryCost),
+    ARGON2_ITERATIONS: String(PARAMS.timeCost),
+    ARGON2_PARALLELISM: String(PARAMS.parallelism),
+  };
+  writeFileSync(
+    join(dir, "tenant.yaml"),
+    `tenant:
+  default_directory: Bench-Users
+  default_audience: https://api.bench/
+clients:
+  - name: Bench App
+    app_type: regular_web
+    token_endpoint_auth_method: client_secret_post
+    grant_types: [password, refresh_token]
+    client_id: bench-app
+    client_secret: ${SECRET}
+databases:
+  - name: Bench-Users
+    strategy: auth0
+    enabled_clients: [Bench App]
+resourceServers:
+  - name: Bench API
+    identifier: https://api.bench/
+    scopes: [{ value: read:items }, { value: write:items }]
+    signing_alg: RS256
+    allow_offline_access: true
+`,
+  );
+  const hashValue = await argon2Hash(PASSWORD, { ...PARAMS, algorithm: 2 });
+  writeFileSync(
+    join(dir, "users.json"),
+    JSON.stringify(
+      Array.from({ length: USERS }, (_, i) => ({
+        email: `user${i}@bench.example`,
+        email_verified: true,
+        custom_password_hash: { algorithm: "argon2", hash: { value: hashValue } },
+      })),
+    ),
+  );
+  const cli = (args: string[]) => {
+    const r = spawnSync("node", ["bin/portcullis.mjs", ...args], { cwd: ROOT, env, encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`portcullis ${args.join(" ")} failed:\n${r.stdout}\n${r.stderr}`);
+  };
+  cli(["import", join(dir, "tenant.yaml")]);
+  cli(["users", "import", "--connection", "Bench-Users", join(dir, "users.json")]);
+
+  const server = spawn("node", ["bin/portcullis.mjs", "serve"], {
+    cwd: ROOT,
+    env,
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  try {
+    await waitReady(server);
+    const form = (i: number) =>
+      new URLSearchParams({
+        grant_type: "password",
+        client_id: "bench-app",
+        client_secret: SECRET,
+        username: `user${i % USERS}@bench.example`,
+        password: PASSWORD,
+        scope: "openid profile email offline_access",
+      });
+    const login = async (i: number) => {
+      const r = await fetch(`${BASE}/oauth/token`, { method: "POST", body: form(i) });
+      const body = (await r.json()) as { access_token?: string; refresh_token?: string };
+      return r.status === 200 && Boolean(body.access_token);
+    };
+    // Warm-up: JIT, connection pools, key cache.
+    for (let i = 0; i < 16; i++) await login(i);
+
+    const logins = await drive(login);
+    const loginRate = (logins.lat.length - logins.failures) / logins.elapsed;
+
+    // Refresh grants: each worker follows its own rotation chain.
+    const chains: string[] = [];
+    for (let i = 0; i < CONCURRENCY; i++) {
+      const r = await fetch(`${BASE}/oauth/token`, { method: "POST", body: form(i) });
+      chains.push(((await r.json()) as { refresh_token: string }).refresh_token);
+    }
+    const refreshes = await drive(async (i) => {
+      const r = await fetch(`${BASE}/oauth/token`, {
+        method: "POST",
+        body: new URLSearchParams({
+          grant_type: "refresh_token",
+          client_id: "bench-app",
+          client_secret: SECRET,
+          refresh_token: chains[i]!,
+        }),
+      });
+      const body = (await r.json()) as { refresh_token?: string };
+      if (r.status === 200 && body.refresh_token) chains[i] = body.refresh_token;
+      return r.status === 200;
+    });
+    const refreshRate = (refreshes.lat.length - refreshes.failures) / refreshes.elapsed;
+    const peakRss = rssOf(server.pid!);
+    // The server is idle from here on; the hash ceiling gets the whole machine, as the login run had.
+    const hashes = await drive(async () => argon2Verify(hashValue, PASSWORD));
+    const hashRate = hashes.lat.length / hashes.elapsed;
+
+    const fmt = (n: number) => n.toFixed(1);
+    const lines = [
+      `Portcullis token-endpoint benchmark — ${new Date().toISOString()}`,
+      `machine: ${cpus().length} × ${cpus()[0]?.model ?? "?"}, node ${process.version}; database: ${values.db}`,
+      `argon2id m=${PARAMS.memoryCost} KiB t=${PARAMS.timeCost} p=${PARAMS.parallelism}; concurrency ${CONCURRENCY}; ${SECONDS} s per phase; RS256 tokens (access + ID + refresh)`,
+      `password grants:   ${fmt(loginRate)} logins/s  p50 ${fmt(percentile(logins.lat, 50))} ms  p99 ${fmt(percentile(logins.lat, 99))} ms  (${logins.lat.length} requests, ${logins.failures} failed)`,
+      `refresh grants:    ${fmt(refreshRate)} grants/s  p50 ${fmt(percentile(refreshes.lat, 50))} ms  p99 ${fmt(percentile(refreshes.lat, 99))} ms  (${refreshes.failures} failed)`,
+      `argon2id verify:   ${fmt(hashRate)} hashes/s (hash-only ceiling, same parameters and concurrency)`,
+      `ratio logins/hash: ${(loginRate / hashRate).toFixed(3)}`,
+      `server peak RSS:   ${fmt(peakRss)} MB`,
+    ];
+    console.log(lines.join("\n"));
+    if (logins.failures > 0 || refreshes.failures > 0) process.exitCode = 1;
+  } finally {
+    server.kill("SIGTERM");
+    await new Promise((r) => server.once("exit", r));
+    await dropDb?.();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,18 @@
+#!/usr/bin/env node
+// Entry point of `npx portcullis` and `npm start`: runs cli/main.ts through tsx with the flags isolated-vm needs
+// on Node 20 (--no-node-snapshot), forwarding signals so the server can shut down gracefully.
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const main = fileURLToPath(new URL("../cli/main.ts", import.meta.url));
+const tsx = import.meta.resolve("tsx");
+const child = spawn(
+  process.execPath,
+  ["--no-node-snapshot", "--import", tsx, main, ...process.argv.slice(2)],
+  {
+    stdio: "inherit",
+    env: { UV_THREADPOOL_SIZE: "8", ...process.env },
+  },
+);
+for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));
+child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -1,0 +1,231 @@
+// The `portcullis` command line: serve (npm start), migrate, import/export of tenant files, user import, keys.
+import { parseArgs } from "node:util";
+import { existsSync, mkdirSync, readFileSync, writeFileSync, statSync, readdirSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { spawnSync } from "node:child_process";
+import { parseEnv, type TEnv } from "../server/config/env.ts";
+import { createDeps, setDeps, type TDeps } from "../server/config/deps.ts";
+import { applyMigrations } from "../server/store/migrate.ts";
+import { importTenant } from "../server/tenant/import-tenant.ts";
+import { exportTenant } from "../server/tenant/export-tenant.ts";
+import { importUsers } from "../server/tenant/import-users.ts";
+import { seedDemoTenant } from "../server/tenant/seed-demo.ts";
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+
+const USAGE = `Usage: portcullis <command>
+
+  serve                                   build if needed, migrate, seed the demo tenant on first start, serve
+  migrate                                 apply database migrations
+  import <tenant.yaml>                    apply an auth0-deploy-cli tenant file (idempotent, matched by name)
+  export <dir>                            write the tenant to <dir>/tenant.yaml (secrets excluded)
+  users import --connection <name> <users.json> [--upsert]
+                                          import users in Auth0's bulk import format
+  keys rotate                             new signing key; the old one stays published
+  keys list                               list published signing keys
+
+Configuration comes from the environment: DATABASE_URL, PORT, PUBLIC_URL, PORTCULLIS_MASTER_KEY, … (see README).`;
+
+function fail(message: string): never {
+  console.error(`portcullis: ${message}`);
+  process.exit(2);
+}
+
+async function openDeps(env: TEnv): Promise<TDeps> {
+  if (env.databaseKind === "sqlite") mkdirSync(dirname(env.DATABASE_URL.slice(5)), { recursive: true });
+  await applyMigrations(env.DATABASE_URL, ROOT);
+  return createDeps(env);
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  if (!existsSync(dir)) return 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    newest = Math.max(newest, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** Build the Next.js app when there is no build or the sources changed since the last one. */
+function buildIfNeeded(): void {
+  const buildId = join(ROOT, ".next", "BUILD_ID");
+  const built = existsSync(buildId) ? statSync(buildId).mtimeMs : 0;
+  const sources = Math.max(
+    ...["app", "server", "components", "rules-runtime"].map((d) => newestMtime(join(ROOT, d))),
+  );
+  if (built > sources) return;
+  console.log("[portcullis] building the web app (first start or sources changed)…");
+  const r = spawnSync(process.execPath, [join(ROOT, "node_modules/next/dist/bin/next"), "build"], {
+    cwd: ROOT,
+    stdio: "inherit",
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+  });
+  if (r.status !== 0) fail("next build failed");
+}
+
+async function serve(): Promise<void> {
+  const env = parseEnv();
+  buildIfNeeded();
+  const deps = await openDeps(env);
+  setDeps(deps);
+  await deps.keys.current();
+  if (env.PORTCULLIS_SEED_DEMO) {
+    const seeded = await seedDemoTenant(deps, join(ROOT, "demo"));
+    if (seeded) printDemo(env, seeded);
+  }
+  const { default: next } = await import("next");
+  const app = next({ dev: false, dir: ROOT, port: env.PORT, hostname: "0.0.0.0" });
+  await app.prepare();
+  const { createHttpServer } = await import("../server/http/serve.ts");
+  const server = createHttpServer(deps, app.getRequestHandler());
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((ok) => server.listen(env.PORT, ok));
+  console.log(
+    `[portcullis] listening on http://localhost:${env.PORT} (issuer ${env.issuer}, ${env.databaseKind} database)`,
+  );
+  let stopping = false;
+  const stop = (sig: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`[portcullis] ${sig}: finishing in-flight requests…`);
+    server.close(() => {
+      void deps.close().finally(() => process.exit(0));
+    });
+    server.closeIdleConnections();
+    setTimeout(() => process.exit(0), 10_000).unref();
+  };
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
+}
+
+function printDemo(env: TEnv, seeded: NonNullable<Awaited<ReturnType<typeof seedDemoTenant>>>): void {
+  const base = env.PUBLIC_URL;
+  const web = seeded.tenantReport.generatedCredentials.find((c) => c.name === "Demo Web App");
+  const lines = [
+    "",
+    "──────────────── Portcullis demo tenant seeded (first start) ────────────────",
+    `Created: ${seeded.tenantReport.created.join(", ")}`,
+    ...seeded.users.map((u) => `Users imported into ${u.connection}: ${u.imported}`),
+    "",
+    "Client credentials (shown once; store them now):",
+    ...seeded.tenantReport.generatedCredentials.map(
+      (c) =>
+        `  ${c.name}: client_id=${c.client_id}${c.client_secret ? ` client_secret=${c.client_secret}` : " (public client)"}`,
+    ),
+    "",
+    `Demo users' password: ${seeded.demoPassword}  (demo only; set PORTCULLIS_SEED_DEMO=false in production)`,
+  ];
+  if (web) {
+    lines.push(
+      "",
+      "Try a password grant:",
+      `  curl -s ${base}/oauth/token \\`,
+      `    -d grant_type=password -d client_id=${web.client_id} -d client_secret='${web.client_secret}' \\`,
+      `    -d username=${seeded.sampleUser} -d password='${seeded.demoPassword}' \\`,
+      `    -d audience=https://api.portcullis.local/ -d 'scope=openid profile email offline_access'`,
+    );
+  }
+  lines.push("─────────────────────────────────────────────────────────────────────────────", "");
+  console.log(lines.join("\n"));
+}
+
+async function main(): Promise<void> {
+  const [command, ...rest] = process.argv.slice(2);
+  switch (command) {
+    case "serve":
+      return serve();
+    case "migrate": {
+      const env = parseEnv();
+      if (env.databaseKind === "sqlite") mkdirSync(dirname(env.DATABASE_URL.slice(5)), { recursive: true });
+      const r = await applyMigrations(env.DATABASE_URL, ROOT);
+      console.log(
+        `Applied ${r.applied.length} migration(s)${r.applied.length ? ": " + r.applied.join(", ") : ""}; ${r.alreadyApplied} already applied.`,
+      );
+      return;
+    }
+    case "import": {
+      const file = rest[0] ?? fail("import needs a tenant YAML file");
+      const deps = await openDeps(parseEnv());
+      try {
+        const report = await importTenant(deps, readFileSync(resolve(file), "utf8"));
+        console.log(`Created: ${report.created.join(", ") || "nothing"}`);
+        console.log(`Updated: ${report.updated.join(", ") || "nothing"}`);
+        for (const u of report.unsupported) console.log(`Unsupported, ignored: ${u}`);
+        for (const c of report.generatedCredentials) {
+          console.log(
+            `Generated for ${c.name}: client_id=${c.client_id}${c.client_secret ? ` client_secret=${c.client_secret} (shown once)` : ""}`,
+          );
+        }
+        for (const s of report.generatedSigningSecrets) {
+          console.log(
+            `Generated HS256 signing secret for API ${s.identifier}: ${s.signing_secret} (shown once)`,
+          );
+        }
+      } finally {
+        await deps.close();
+      }
+      return;
+    }
+    case "export": {
+      const dir = rest[0] ?? fail("export needs a directory");
+      const deps = await openDeps(parseEnv());
+      try {
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(join(dir, "tenant.yaml"), await exportTenant(deps));
+        console.log(`Wrote ${join(dir, "tenant.yaml")} (secrets excluded)`);
+      } finally {
+        await deps.close();
+      }
+      return;
+    }
+    case "users": {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        options: { connection: { type: "string" }, upsert: { type: "boolean", default: false } },
+        allowPositionals: true,
+      });
+      if (positionals[0] !== "import")
+        fail("usage: portcullis users import --connection <name> <users.json>");
+      const file = positionals[1] ?? fail("users import needs a JSON file");
+      const connection = values.connection ?? fail("users import needs --connection <name>");
+      const deps = await openDeps(parseEnv());
+      try {
+        const r = await importUsers(deps, connection, readFileSync(resolve(file), "utf8"), {
+          upsert: values.upsert,
+        });
+        console.log(`Imported ${r.imported} user(s) into ${connection}.`);
+        for (const e of r.errors) console.log(`  record ${e.index}: ${e.reason}`);
+        if (r.errors.length > 0) process.exitCode = 1;
+      } finally {
+        await deps.close();
+      }
+      return;
+    }
+    case "keys": {
+      const deps = await openDeps(parseEnv());
+      try {
+        if (rest[0] === "rotate") console.log(`New signing key: ${await deps.keys.rotate()}`);
+        else if (rest[0] === "list")
+          for (const k of (await deps.keys.jwks()).keys) console.log(`${k.kid} ${k.alg}`);
+        else fail("usage: portcullis keys rotate|list");
+      } finally {
+        await deps.close();
+      }
+      return;
+    }
+    case undefined:
+    case "help":
+    case "--help":
+      console.log(USAGE);
+      return;
+    default:
+      fail(`unknown command '${command}'\n\n${USAGE}`);
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(`portcullis: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

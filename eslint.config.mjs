@@ -1,0 +1,69 @@
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+  { ignores: ["generated/**", ".next/**", "node_modules/**", "data/**", "next-env.d.ts", "test-results/**"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ["**/*.ts", "**/*.tsx"],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/no-misused-promises": "error",
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+    },
+  },
+  {
+    // House rule 1: app/ parses, calls one server/ function and shapes the response; it never touches the database.
+    files: ["app/**/*.ts", "app/**/*.tsx"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["@prisma/*", "**/generated/**", "@/generated/**"],
+              message: "app/ must not import Prisma.",
+            },
+            {
+              group: ["**/server/store", "**/server/store/**", "@/server/store/**"],
+              message: "app/ must not import server/store.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // rules-runtime is a self-contained sandbox package.
+    files: ["rules-runtime/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["**/server/**", "**/app/**", "@/server/**", "@/app/**"],
+              message: "rules-runtime/ must stay self-contained.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["**/*.mjs", "**/*.js"],
+    languageOptions: {
+      globals: {
+        process: "readonly",
+        console: "readonly",
+        URL: "readonly",
+        fetch: "readonly",
+        setTimeout: "readonly",
+        clearTimeout: "readonly",
+        Buffer: "readonly",
+      },
+    },
+  },
+);

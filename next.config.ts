@@ -1,0 +1,22 @@
+import type { NextConfig } from "next";
+
+const nextConfig: NextConfig = {
+  // Native and driver packages stay outside the server bundle (Next 16 already lists most; kept as documentation).
+  serverExternalPackages: [
+    "isolated-vm",
+    "better-sqlite3",
+    "pg",
+    "@prisma/client",
+    "@prisma/adapter-better-sqlite3",
+    "@prisma/adapter-pg",
+    "@node-rs/argon2",
+    "@node-rs/bcrypt",
+  ],
+  poweredByHeader: false,
+  // Auth0 clients call /oauth/token; the route lives under /api so the alias is a rewrite.
+  async rewrites() {
+    return [{ source: "/oauth/token", destination: "/api/oauth/token" }];
+  },
+};
+
+export default nextConfig;

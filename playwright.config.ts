@@ -1,0 +1,42 @@
+import { defineConfig } from "@playwright/test";
+
+const PORT = 3100;
+
+export default defineConfig({
+  testDir: "e2e",
+  timeout: 30_000,
+  retries: 0,
+  workers: 1,
+  reporter: [["list"], ["json"]],
+  use: {
+    baseURL: `http://localhost:${PORT}`,
+    launchOptions: {
+      // Debian's chromium; `npx playwright install` cannot download browsers here.
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    },
+  },
+  webServer: {
+    // A tenant with known credentials, imported through the CLI, then the real server.
+    command:
+      "node bin/portcullis.mjs import e2e/fixtures/tenant.yaml && " +
+      "node bin/portcullis.mjs users import --connection Username-Password-Authentication e2e/fixtures/users.json && " +
+      "node bin/portcullis.mjs serve",
+    url: `http://localhost:${PORT}/.well-known/openid-configuration`,
+    timeout: 180_000,
+    reuseExistingServer: false,
+    env: {
+      PORT: String(PORT),
+      PUBLIC_URL: `http://localhost:${PORT}`,
+      DATABASE_URL: "file:./data/e2e/portcullis.db",
+      PORTCULLIS_MASTER_KEY_FILE: "./data/e2e/master.key",
+      PORTCULLIS_SEED_DEMO: "false",
+    },
+  },
+});

@@ -1,0 +1,49 @@
+/** Auth0 log event codes Portcullis emits (contract §6.1). */
+export const LOG_TYPES = {
+  s: "Success Login",
+  f: "Failed Login",
+  fp: "Failed Login (Incorrect Password)",
+  fu: "Failed Login (Invalid Email/Username)",
+  sepft: "Success Exchange (Password for Access Token)",
+  fepft: "Failed Exchange (Password for Access Token)",
+  sertft: "Success Exchange (Refresh Token for Access Token)",
+  fertft: "Failed Exchange (Refresh Token for Access Token)",
+} as const;
+
+export type TLogType = keyof typeof LOG_TYPES;
+
+/** One audit record, in Auth0's /api/v2/logs field names. */
+export type TLogEvent = {
+  type: TLogType;
+  description?: string;
+  client_id?: string;
+  client_name?: string;
+  connection?: string;
+  connection_id?: string;
+  user_id?: string;
+  user_name?: string;
+  ip?: string;
+  client_ip?: string;
+  user_agent?: string;
+  hostname?: string;
+  audience?: string;
+  scope?: string;
+  strategy?: string;
+  details?: Record<string, unknown>;
+};
+
+const SECRET_KEYS =
+  /^(password|client_secret|secret|refresh_token|access_token|id_token|otp|recovery_code|mfa_token|authorization|client_assertion|new_password)$/i;
+
+/** Deep-copies `value` replacing anything under a secret-looking key with "[redacted]" (house rule 11). */
+export function scrubSecrets(value: unknown, depth = 0): unknown {
+  if (depth > 8) return "[truncated]";
+  if (Array.isArray(value)) return value.map((v) => scrubSecrets(v, depth + 1));
+  if (value && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value))
+      out[k] = SECRET_KEYS.test(k) ? "[redacted]" : scrubSecrets(v, depth + 1);
+    return out;
+  }
+  return value;
+}

@@ -1,0 +1,44 @@
+import type { TDb } from "../store/db.ts";
+import { findClientByClientId, type TClientRecord } from "../store/clients.ts";
+import { findConnectionByName, type TConnectionRecord } from "../store/connections.ts";
+import { findResourceServer, type TResourceServerRecord } from "../store/resource-servers.ts";
+import { getTenant, type TTenantRecord } from "../store/tenant.ts";
+
+/**
+ * Tenant configuration (clients, connections, APIs, tenant settings) read on every token request but changed
+ * rarely. Entries live for TTL_MS, so a change made through another server process is in force within that time,
+ * and the hot path saves four queries per login.
+ */
+export interface TConfigCache {
+  tenant(): Promise<TTenantRecord>;
+  client(clientId: string): Promise<TClientRecord | null>;
+  connection(name: string): Promise<TConnectionRecord | null>;
+  resourceServer(identifier: string): Promise<TResourceServerRecord | null>;
+  /** Drop everything (after an import or an admin change in this process). */
+  clear(): void;
+}
+
+export const CONFIG_TTL_MS = 1000;
+
+/** Build the short-lived configuration cache over `db`. */
+export function createConfigCache(db: TDb, ttlMs = CONFIG_TTL_MS): TConfigCache {
+  const entries = new Map<string, { at: number; value: Promise<unknown> }>();
+  function cached<T>(key: string, load: () => Promise<T>): Promise<T> {
+    const now = Date.now();
+    const hit = entries.get(key);
+    if (hit && now - hit.at < ttlMs) return hit.value as Promise<T>;
+    const value = load();
+    entries.set(key, { at: now, value });
+    // A failed load must not be cached.
+    value.catch(() => entries.delete(key));
+    if (entries.size > 10_000) entries.clear();
+    return value;
+  }
+  return {
+    tenant: () => cached("t", () => getTenant(db)),
+    client: (id) => cached(`c:${id}`, () => findClientByClientId(db, id)),
+    connection: (name) => cached(`n:${name}`, () => findConnectionByName(db, name)),
+    resourceServer: (identifier) => cached(`r:${identifier}`, () => findResourceServer(db, identifier)),
+    clear: () => entries.clear(),
+  };
+}

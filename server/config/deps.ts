@@ -1,0 +1,88 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { parseEnv, type TEnv } from "./env.ts";
+import { systemClock, type TClock } from "./clock.ts";
+import { openDb, type TDb } from "../store/db.ts";
+import { createPasswordHasher, type TPasswordHasher } from "../auth/passwords.ts";
+import { createSecretBox, type TSecretBox } from "../crypto/secret-box.ts";
+import { createKeyStore, type TKeyStore } from "../auth/signing-keys.ts";
+import { createConfigCache, type TConfigCache } from "./config-cache.ts";
+
+/** Everything the domain needs, built once (house rule: one composition root). */
+export type TDeps = {
+  env: TEnv;
+  db: TDb;
+  clock: TClock;
+  hasher: TPasswordHasher;
+  box: TSecretBox;
+  keys: TKeyStore;
+  config: TConfigCache;
+  close(): Promise<void>;
+};
+
+/** Read the master key from PORTCULLIS_MASTER_KEY or its key file, creating the file (mode 0600) on first start. */
+export function loadMasterKey(env: TEnv, log: (msg: string) => void = console.warn): Buffer {
+  const decode = (text: string): Buffer => {
+    const t = text.trim();
+    const buf = /^[0-9a-f]{64}$/i.test(t) ? Buffer.from(t, "hex") : Buffer.from(t, "base64");
+    if (buf.length !== 32) throw new Error("The master key must be 32 bytes (64 hex characters or base64).");
+    return buf;
+  };
+  if (env.PORTCULLIS_MASTER_KEY) return decode(env.PORTCULLIS_MASTER_KEY);
+  const file = env.PORTCULLIS_MASTER_KEY_FILE;
+  if (existsSync(file)) return decode(readFileSync(file, "utf8"));
+  const key = randomBytes(32);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, key.toString("base64") + "\n", { mode: 0o600, flag: "wx" });
+  log(
+    `[portcullis] Generated a master key at ${file}. Back it up: without it, stored secrets cannot be read. ` +
+      `Several servers on one database must share it (set PORTCULLIS_MASTER_KEY).`,
+  );
+  return key;
+}
+
+/** Build the dependency graph for one process. */
+export async function createDeps(
+  env: TEnv = parseEnv(),
+  overrides: Partial<Pick<TDeps, "clock" | "db">> & { masterKey?: Buffer } = {},
+): Promise<TDeps> {
+  const clock = overrides.clock ?? systemClock;
+  const db = overrides.db ?? (await openDb(env.DATABASE_URL));
+  const box = createSecretBox(overrides.masterKey ?? loadMasterKey(env));
+  const hasher = createPasswordHasher({
+    memoryKiB: env.ARGON2_MEMORY_KIB,
+    iterations: env.ARGON2_ITERATIONS,
+    parallelism: env.ARGON2_PARALLELISM,
+  });
+  const keys = createKeyStore(db, box, clock);
+  const config = createConfigCache(db);
+  return {
+    env,
+    db,
+    clock,
+    hasher,
+    box,
+    keys,
+    config,
+    close: () => db.$disconnect(),
+  };
+}
+
+const GLOBAL_KEY = Symbol.for("portcullis.deps");
+type TGlobal = typeof globalThis & { [GLOBAL_KEY]?: Promise<TDeps> };
+
+/**
+ * The process-wide dependencies. Shared through globalThis so the HTTP server and the Next.js bundles (separate
+ * module graphs in one process) use one database handle and one key cache.
+ */
+export function getDeps(): Promise<TDeps> {
+  const g = globalThis as TGlobal;
+  g[GLOBAL_KEY] ??= createDeps();
+  return g[GLOBAL_KEY];
+}
+
+/** Install already-built dependencies as the process-wide ones. */
+export function setDeps(deps: TDeps): void {
+  (globalThis as TGlobal)[GLOBAL_KEY] = Promise.resolve(deps);
+}

@@ -1,0 +1,54 @@
+import { z } from "zod";
+
+const ZEnv = z.object({
+  DATABASE_URL: z
+    .string()
+    .default("file:./data/portcullis.db")
+    .refine((v) => v.startsWith("file:") || /^postgres(ql)?:\/\//.test(v), {
+      message: "must be a file: SQLite URL or a postgres:// URL",
+    }),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  PUBLIC_URL: z.string().url().optional(),
+  /** 32-byte key, base64 or hex, that seals secrets at rest. Without it a key file under ./data is used. */
+  PORTCULLIS_MASTER_KEY: z.string().optional(),
+  PORTCULLIS_MASTER_KEY_FILE: z.string().default("./data/master.key"),
+  ARGON2_MEMORY_KIB: z.coerce.number().int().min(7168).default(12288),
+  ARGON2_ITERATIONS: z.coerce.number().int().min(1).default(3),
+  ARGON2_PARALLELISM: z.coerce.number().int().min(1).max(16).default(1),
+  /** Seed the demo tenant on first start (true by default for the embedded database). */
+  PORTCULLIS_SEED_DEMO: z.enum(["true", "false"]).default("true"),
+});
+
+export type TEnv = Readonly<
+  Omit<z.infer<typeof ZEnv>, "PUBLIC_URL" | "PORTCULLIS_SEED_DEMO"> & {
+    PUBLIC_URL: string;
+    PORTCULLIS_SEED_DEMO: boolean;
+    /** Issuer with trailing slash, Auth0 style: https://{domain}/ */
+    issuer: string;
+    databaseKind: "sqlite" | "postgres";
+  }
+>;
+
+/** Parse and validate the environment once; throws a readable message listing every bad variable. */
+export function parseEnv(source: Record<string, string | undefined> = process.env): TEnv {
+  const parsed = ZEnv.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  // OWASP's Argon2id table trades memory for passes; refuse anything below its weakest row (m=7168 KiB, t=5).
+  if (e.ARGON2_MEMORY_KIB * e.ARGON2_ITERATIONS < 7168 * 5) {
+    throw new Error(
+      `Invalid configuration:\n  ARGON2_MEMORY_KIB × ARGON2_ITERATIONS must be at least 35840 (OWASP minimum), got ${e.ARGON2_MEMORY_KIB * e.ARGON2_ITERATIONS}`,
+    );
+  }
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, "");
+  return Object.freeze({
+    ...e,
+    PUBLIC_URL: publicUrl,
+    PORTCULLIS_SEED_DEMO: e.PORTCULLIS_SEED_DEMO === "true",
+    issuer: `${publicUrl}/`,
+    databaseKind: e.DATABASE_URL.startsWith("file:") ? ("sqlite" as const) : ("postgres" as const),
+  });
+}

@@ -1,0 +1,60 @@
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDeps, type TTestDeps } from "../testing/test-deps.ts";
+import { createHttpServer } from "./serve.ts";
+import { CLIENT_IP_HEADER } from "../oauth/request.ts";
+import { listLogs } from "../store/logs.ts";
+
+describe("HTTP server", () => {
+  let deps: TTestDeps;
+  let base: string;
+  let close: () => Promise<void>;
+  beforeAll(async () => {
+    deps = await createTestDeps("sqlite");
+    // Stand-in for Next.js's request handler: reports the client IP header it was given.
+    const server = createHttpServer(deps, async (req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ ip: req.headers[CLIENT_IP_HEADER] ?? null }));
+    });
+    await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    close = () => new Promise((ok) => server.close(() => ok()));
+  });
+  afterAll(async () => {
+    await close();
+    await deps.cleanup();
+  });
+
+  it("replaces a client-sent client-IP header with the socket address", async () => {
+    const res = await fetch(`${base}/anything`, { headers: { [CLIENT_IP_HEADER]: "6.6.6.6" } });
+    expect(await res.json()).toEqual({ ip: "127.0.0.1" });
+  });
+
+  it("answers POST /oauth/token and /api/oauth/token itself, in the OAuth error shape, logging the socket IP", async () => {
+    for (const path of ["/oauth/token", "/api/oauth/token"]) {
+      const res = await fetch(`${base}${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", [CLIENT_IP_HEADER]: "6.6.6.6" },
+        body: "grant_type=urn:nope",
+      });
+      expect(res.status).toBe(400);
+      expect(res.headers.get("cache-control")).toBe("no-store");
+      expect(await res.json()).toEqual({
+        error: "unsupported_grant_type",
+        error_description: "Unsupported grant type: urn:nope",
+      });
+    }
+    const logs = await listLogs(deps.db, { take: 2 });
+    expect(logs.map((l) => l.client_ip)).toEqual(["127.0.0.1", "127.0.0.1"]);
+  });
+
+  it("refuses bodies over 64 KiB with 413 without buffering them all", async () => {
+    const res = await fetch(`${base}/oauth/token`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "a=" + "x".repeat(200_000),
+    });
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { error: string }).error).toBe("invalid_request");
+  });
+});

@@ -1,0 +1,90 @@
+import { createServer, type IncomingMessage, type ServerResponse, type Server } from "node:http";
+import type { TDeps } from "../config/deps.ts";
+import { handleTokenRequest } from "../oauth/token-endpoint.ts";
+import { CLIENT_IP_HEADER, jsonResponse } from "../oauth/request.ts";
+
+const TOKEN_PATHS = new Set(["/oauth/token", "/api/oauth/token"]);
+const MAX_BODY = 64 * 1024;
+
+export type TNextHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+/** The socket peer address, with IPv4-mapped IPv6 addresses shown as plain IPv4. */
+export function socketAddress(req: IncomingMessage): string | undefined {
+  const a = req.socket.remoteAddress;
+  return a?.startsWith("::ffff:") ? a.slice(7) : a;
+}
+
+async function readBody(req: IncomingMessage): Promise<string | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY) return null;
+    chunks.push(chunk as Buffer);
+  }
+  // Both accepted media types are text; decoding after concatenation keeps multi-byte characters whole.
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+async function sendResponse(res: ServerResponse, response: Response): Promise<void> {
+  const headers: Record<string, string> = {};
+  response.headers.forEach((v, k) => {
+    headers[k] = v;
+  });
+  const body = Buffer.from(await response.arrayBuffer());
+  headers["content-length"] = String(body.length);
+  res.writeHead(response.status, headers);
+  res.end(body);
+}
+
+/**
+ * Portcullis's HTTP server. It stamps every request with the socket address (discarding any client-sent copy of
+ * that header, so the IP can't be spoofed) and answers POST /oauth/token itself — the hot path skips Next.js
+ * routing — while everything else (dashboard, discovery, userinfo) goes to Next.js.
+ */
+export function createHttpServer(deps: TDeps, next: TNextHandler): Server {
+  return createServer((req, res) => {
+    delete req.headers[CLIENT_IP_HEADER];
+    const ip = socketAddress(req);
+    if (ip) req.headers[CLIENT_IP_HEADER] = ip;
+    const path = (req.url ?? "/").split("?")[0]!;
+    if (req.method === "POST" && TOKEN_PATHS.has(path)) {
+      void handleToken(req, res, deps).catch((err: unknown) => {
+        console.error("[portcullis] token request failed:", err instanceof Error ? err.message : err);
+        if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
+        res.end(JSON.stringify({ error: "server_error", error_description: "Internal server error" }));
+      });
+      return;
+    }
+    next(req, res).catch((err: unknown) => {
+      console.error("[portcullis] request failed:", err instanceof Error ? err.message : err);
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
+  });
+}
+
+async function handleToken(req: IncomingMessage, res: ServerResponse, deps: TDeps): Promise<void> {
+  const body = await readBody(req);
+  if (body === null) {
+    // Close the connection: the rest of the oversized body is never read.
+    await sendResponse(
+      res,
+      jsonResponse(
+        413,
+        { error: "invalid_request", error_description: "Request body too large." },
+        { connection: "close" },
+      ),
+    );
+    req.destroy();
+    return;
+  }
+  const headers = new Headers();
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (typeof v === "string") headers.set(k, v);
+    else if (Array.isArray(v)) headers.set(k, v.join(", "));
+  }
+  const url = `http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`;
+  const request = new Request(url, { method: "POST", headers, body });
+  await sendResponse(res, await handleTokenRequest(request, deps));
+}

@@ -1,0 +1,104 @@
+/**
+ * One OAuth error hierarchy (house rule 3). Each class is named after its RFC/Auth0 `error` code, carries the HTTP
+ * status and whether its description may reach the client. `serializeOAuthError` is the only place that turns
+ * an error into a response body.
+ */
+export abstract class OAuthError extends Error {
+  abstract readonly error: string;
+  abstract readonly status: number;
+  /** Extra top-level body fields (e.g. `mfa_token`). */
+  readonly extra: Record<string, unknown> = {};
+  /** Whether `message` may be shown to the client; otherwise a generic text is sent. */
+  readonly isExposed: boolean = true;
+  readonly headers: Record<string, string> = {};
+
+  constructor(description: string) {
+    super(description);
+    this.name = new.target.name;
+  }
+}
+
+export class InvalidRequest extends OAuthError {
+  readonly error = "invalid_request";
+  readonly status = 400;
+}
+
+export class InvalidScope extends OAuthError {
+  readonly error = "invalid_scope";
+  readonly status = 400;
+}
+
+export class UnsupportedGrantType extends OAuthError {
+  readonly error = "unsupported_grant_type";
+  readonly status = 400;
+}
+
+export class InvalidGrant extends OAuthError {
+  readonly error = "invalid_grant";
+  readonly status = 403;
+}
+
+export class UnauthorizedClient extends OAuthError {
+  readonly error = "unauthorized_client";
+  readonly status = 403;
+}
+
+/** Client authentication failed (Auth0 answers 401 access_denied "Unauthorized"). */
+export class AccessDenied extends OAuthError {
+  readonly error = "access_denied";
+  constructor(
+    description: string,
+    readonly status: number = 403,
+  ) {
+    super(description);
+  }
+}
+
+/** Auth0's `unauthorized`: admin-blocked users and rule `UnauthorizedError`s. */
+export class Unauthorized extends OAuthError {
+  readonly error = "unauthorized";
+  readonly status = 401;
+}
+
+export class InvalidToken extends OAuthError {
+  readonly error = "invalid_token";
+  readonly status = 401;
+}
+
+export class ServerError extends OAuthError {
+  readonly error = "server_error";
+  readonly status = 500;
+}
+
+/** Store unreachable and similar: the request is refused, never waved through. */
+export class TemporarilyUnavailable extends OAuthError {
+  readonly error = "temporarily_unavailable";
+  readonly status = 503;
+}
+
+export const WRONG_CREDENTIALS = "Wrong email or password.";
+export const NO_DEFAULT_CONNECTION = "Authorization server not configured with default connection.";
+
+/** The one serializer: body and status for any thrown value. Unknown errors never leak their text. */
+export function serializeOAuthError(err: unknown): {
+  status: number;
+  body: Record<string, unknown>;
+  headers: Record<string, string>;
+} {
+  if (err instanceof OAuthError) {
+    return {
+      status: err.status,
+      body: {
+        error: err.error,
+        error_description: err.isExposed ? err.message : "Internal server error",
+        ...err.extra,
+      },
+      headers: err.headers,
+    };
+  }
+  return {
+    status: 500,
+    body: { error: "server_error", error_description: "Internal server error" },
+    headers: {},
+  };
+}

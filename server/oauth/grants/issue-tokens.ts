@@ -1,0 +1,96 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import type { TDeps } from "../../config/deps.ts";
+import type { TClientRecord } from "../../store/clients.ts";
+import type { TUserRecord } from "../../store/users.ts";
+import type { TResourceServerRecord } from "../../store/resource-servers.ts";
+import type { TTx } from "../../store/db.ts";
+import { insertRefreshToken } from "../../store/refresh-tokens.ts";
+import { accessTokenAudience } from "../../auth/scopes.ts";
+import { signAccessToken, signIdToken } from "../../auth/tokens.ts";
+import { sha256Hex } from "../../crypto/digest.ts";
+import type { TTokenResponse } from "./types.ts";
+
+export const DEFAULT_ACCESS_TOKEN_LIFETIME = 86400;
+
+export type TIssueInput = {
+  deps: TDeps;
+  client: TClientRecord;
+  user: TUserRecord;
+  api: TResourceServerRecord | null;
+  scope: string[];
+  gty: string;
+  now: Date;
+  /** Issue a refresh token: a new family, or the next token of an existing family. */
+  refresh?: { familyId?: string; expiresAt?: Date; scope?: string[] } | null;
+};
+
+export type TIssued = {
+  body: TTokenResponse;
+  /** Writes the refresh token row; call inside the login's transaction. */
+  persist(tx: TTx): Promise<void>;
+};
+
+/** Sign the tokens of a successful grant. CPU work happens here, outside any database transaction. */
+export async function issueTokens(input: TIssueInput): Promise<TIssued> {
+  const { deps, client, user, api, scope, now } = input;
+  const issuer = deps.env.issuer;
+  const lifetime = api?.tokenLifetime ?? DEFAULT_ACCESS_TOKEN_LIFETIME;
+  const apiSecret =
+    api?.signingAlg === "HS256" && api.signingSecretEnc ? deps.box.open(api.signingSecretEnc) : undefined;
+  const access_token = await signAccessToken(deps.keys, {
+    issuer,
+    subject: user.userId,
+    audience: accessTokenAudience(issuer, api, scope),
+    clientId: client.clientId,
+    scope,
+    gty: input.gty,
+    lifetimeSeconds: lifetime,
+    now,
+    hs256Secret: apiSecret,
+  });
+  const body: TTokenResponse = {
+    access_token,
+    scope: scope.join(" "),
+    expires_in: lifetime,
+    token_type: "Bearer",
+  };
+  if (scope.includes("openid")) {
+    // Public clients have no secret to sign with, so they always get RS256 (contract §1.5).
+    const hs =
+      client.idTokenAlg === "HS256" && client.clientSecretEnc
+        ? deps.box.open(client.clientSecretEnc)
+        : undefined;
+    body.id_token = await signIdToken(deps.keys, {
+      issuer,
+      user,
+      clientId: client.clientId,
+      scope,
+      lifetimeSeconds: client.idTokenLifetime,
+      now,
+      hs256Secret: hs,
+    });
+  }
+  let persist: TIssued["persist"] = async () => undefined;
+  // A rotated refresh token carries the scope of the family, not the (possibly narrowed) access token scope.
+  const refreshScope = input.refresh?.scope ?? scope;
+  if (input.refresh && refreshScope.includes("offline_access")) {
+    const token = randomBytes(32).toString("base64url");
+    const familyId = input.refresh.familyId ?? randomUUID();
+    const expiresAt = input.refresh.expiresAt ?? new Date(now.getTime() + client.refreshTokenLifetime * 1000);
+    const idle = new Date(now.getTime() + client.refreshIdleLifetime * 1000);
+    body.refresh_token = token;
+    persist = (tx) =>
+      insertRefreshToken(tx, {
+        tokenHash: sha256Hex(token),
+        familyId,
+        clientId: client.id,
+        userId: user.id,
+        audience: api?.identifier ?? null,
+        scope: refreshScope.join(" "),
+        createdAt: now,
+        expiresAt,
+        idleExpiresAt: idle < expiresAt ? idle : expiresAt,
+      });
+  }
+  return { body, persist };
+}

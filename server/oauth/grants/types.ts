@@ -1,0 +1,41 @@
+import type { TDeps } from "../../config/deps.ts";
+import type { TClientRecord } from "../../store/clients.ts";
+import type { TLogEvent, TLogType } from "../../audit/events.ts";
+
+export type TGrantContext = {
+  grantType: string;
+  /** Only the parameters the grant declares (house rule 4). */
+  params: Record<string, string>;
+  client: TClientRecord;
+  isSecretAuthenticated: boolean;
+  /** End-user IP (forwarded when trusted) and the caller's socket IP. */
+  ip: string | undefined;
+  clientIp: string | undefined;
+  userAgent: string | undefined;
+  hostname: string | undefined;
+  deps: TDeps;
+  now: Date;
+  /** Facts gathered while handling; a failure log is written from them. */
+  audit: Partial<TLogEvent> & { failureType?: TLogType };
+};
+
+export type TTokenResponse = {
+  access_token: string;
+  id_token?: string;
+  refresh_token?: string;
+  scope: string;
+  expires_in: number;
+  token_type: "Bearer";
+} & Record<string, unknown>;
+
+/** A grant module: fixed shape, registered by name (node-oidc-provider style). */
+export type TGrant = {
+  grantTypes: readonly string[];
+  /** Body parameters this grant reads besides client authentication. Others are stripped. */
+  params: readonly string[];
+  /** Log type for failures that are not credential failures. */
+  failureLogType: TLogType;
+  /** Only first-party clients may use it (password grants). */
+  isFirstPartyOnly: boolean;
+  handle(ctx: TGrantContext): Promise<TTokenResponse>;
+};

@@ -1,0 +1,115 @@
+import { isIP } from "node:net";
+import type { TDeps } from "../config/deps.ts";
+import { insertLog } from "../store/logs.ts";
+import { authenticateClient, readClaimedClientId } from "./client-auth.ts";
+import {
+  InvalidRequest,
+  OAuthError,
+  UnauthorizedClient,
+  UnsupportedGrantType,
+  serializeOAuthError,
+} from "./errors.ts";
+import { GRANTS } from "./grants/index.ts";
+import type { TGrantContext } from "./grants/types.ts";
+import { jsonResponse, parseParams, readRequestMeta } from "./request.ts";
+
+const CLIENT_AUTH_PARAMS = ["grant_type", "client_id", "client_secret"];
+
+/** Auth0's header for server-side callers forwarding the end user's IP (contract §5.4). */
+export const FORWARDED_FOR_HEADER = "auth0-forwarded-for";
+
+/**
+ * POST /oauth/token as a plain Request → Response function (house rule 2). Steps: parse the body, find the grant,
+ * authenticate the client, check it may use the grant, run the grant. Every request leaves one audit record.
+ */
+export async function handleTokenRequest(req: Request, deps: TDeps): Promise<Response> {
+  const meta = readRequestMeta(req);
+  const now = deps.clock.now();
+  const ctx: Partial<TGrantContext> & Pick<TGrantContext, "audit"> = {
+    audit: {},
+    ip: meta.clientIp,
+    clientIp: meta.clientIp,
+    userAgent: meta.userAgent,
+    hostname: meta.hostname,
+    deps,
+    now,
+  };
+  let failureType: TGrantContext["audit"]["failureType"] = "f";
+  try {
+    const all = await parseParams(req);
+    const grantType = all.grant_type;
+    if (!grantType) throw new InvalidRequest("Missing required parameter: grant_type");
+    ctx.grantType = grantType;
+    ctx.audit.client_id = readClaimedClientId(req, all);
+    const grant = GRANTS.get(grantType);
+    if (!grant) throw new UnsupportedGrantType(`Unsupported grant type: ${grantType}`);
+    failureType = grant.failureLogType;
+
+    const { client, isSecretAuthenticated } = await authenticateClient(req, all, deps.config);
+    Object.assign(ctx, { client, isSecretAuthenticated });
+    ctx.audit.client_id = client.clientId;
+    ctx.audit.client_name = client.name;
+    if (!client.grantTypes.includes(grantType) || (grant.isFirstPartyOnly && !client.isFirstParty)) {
+      throw new UnauthorizedClient(`Grant type '${grantType}' not allowed for the client.`);
+    }
+    // auth0-forwarded-for counts only for a secret-authenticated client that is set to trust it.
+    const forwarded = req.headers.get(FORWARDED_FOR_HEADER)?.trim();
+    if (forwarded && isSecretAuthenticated && client.isTokenEndpointIpHeaderTrusted && isIP(forwarded)) {
+      ctx.ip = forwarded;
+    }
+    const params: Record<string, string> = {};
+    for (const name of grant.params) {
+      const v = all[name];
+      if (v !== undefined && !CLIENT_AUTH_PARAMS.includes(name)) params[name] = v;
+    }
+    ctx.params = params;
+    const body = await grant.handle(ctx as TGrantContext);
+    return jsonResponse(200, body);
+  } catch (err) {
+    if (!(err instanceof OAuthError)) {
+      // Never leak internals to the client; keep the cause for operators (messages carry no secrets).
+      console.error("[portcullis] token endpoint error:", err instanceof Error ? err.message : err);
+    }
+    const { status, body, headers } = serializeOAuthError(err);
+    await writeFailureLog(
+      deps,
+      ctx,
+      ctx.audit.failureType ?? failureType,
+      String(body.error_description),
+      now,
+    );
+    return jsonResponse(status, body, headers);
+  }
+}
+
+async function writeFailureLog(
+  deps: TDeps,
+  ctx: Partial<TGrantContext> & Pick<TGrantContext, "audit">,
+  type: NonNullable<TGrantContext["audit"]["failureType"]>,
+  description: string,
+  now: Date,
+): Promise<void> {
+  const { failureType: _ignored, ...audit } = ctx.audit;
+  try {
+    await insertLog(
+      deps.db,
+      {
+        ...audit,
+        type,
+        description,
+        ip: ctx.ip,
+        client_ip: ctx.clientIp,
+        user_agent: ctx.userAgent,
+        hostname: ctx.hostname,
+        details: {
+          ...audit.details,
+          ...(ctx.grantType ? { grant_type: ctx.grantType } : {}),
+          error: { message: description },
+        },
+      },
+      now,
+    );
+  } catch (err) {
+    console.error("[portcullis] could not write audit record:", err instanceof Error ? err.message : err);
+  }
+}

@@ -1,0 +1,121 @@
+import { createHash } from "node:crypto";
+import { readFileSync, readdirSync, existsSync } from "node:fs";
+import { join } from "node:path";
+
+export type TMigrationResult = { applied: string[]; alreadyApplied: number };
+
+/** Locate prisma/<kind>/migrations relative to the working directory or this file. */
+export function migrationsDir(kind: "sqlite" | "postgres", root = process.cwd()): string {
+  return join(root, "prisma", kind, "migrations");
+}
+
+function listMigrations(dir: string): { name: string; sql: string; checksum: string }[] {
+  if (!existsSync(dir)) throw new Error(`Migrations directory not found: ${dir}`);
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(dir, d.name, "migration.sql")))
+    .map((d) => d.name)
+    .sort()
+    .map((name) => {
+      const sql = readFileSync(join(dir, name, "migration.sql"), "utf8");
+      return { name, sql, checksum: createHash("sha256").update(sql).digest("hex") };
+    });
+}
+
+function checkRecorded(recorded: Map<string, string>, migrations: { name: string; checksum: string }[]) {
+  for (const m of migrations) {
+    const sum = recorded.get(m.name);
+    if (sum !== undefined && sum !== m.checksum) {
+      throw new Error(`Migration ${m.name} was edited after it was applied (checksum mismatch).`);
+    }
+  }
+}
+
+/**
+ * Apply pending migrations, each in its own transaction, recording them in `_portcullis_migrations`.
+ * SQLite takes the write lock with BEGIN IMMEDIATE; PostgreSQL serialises concurrent starters (several server
+ * processes on one database) with an advisory lock.
+ */
+export async function applyMigrations(databaseUrl: string, root = process.cwd()): Promise<TMigrationResult> {
+  if (databaseUrl.startsWith("file:")) return applySqlite(databaseUrl, root);
+  return applyPostgres(databaseUrl, root);
+}
+
+async function applySqlite(databaseUrl: string, root: string): Promise<TMigrationResult> {
+  const { default: Database } = await import("better-sqlite3");
+  const { mkdirSync } = await import("node:fs");
+  const { dirname } = await import("node:path");
+  const file = databaseUrl.slice("file:".length);
+  if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file, { timeout: 10_000 });
+  try {
+    db.pragma("journal_mode = WAL");
+    db.exec(
+      'CREATE TABLE IF NOT EXISTS "_portcullis_migrations" (name TEXT PRIMARY KEY, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)',
+    );
+    const migrations = listMigrations(migrationsDir("sqlite", root));
+    const applied: string[] = [];
+    const run = db.transaction(() => {
+      const rows = db.prepare('SELECT name, checksum FROM "_portcullis_migrations"').all() as {
+        name: string;
+        checksum: string;
+      }[];
+      const recorded = new Map(rows.map((r) => [r.name, r.checksum]));
+      checkRecorded(recorded, migrations);
+      for (const m of migrations) {
+        if (recorded.has(m.name)) continue;
+        db.exec(m.sql);
+        db.prepare('INSERT INTO "_portcullis_migrations" (name, checksum, applied_at) VALUES (?, ?, ?)').run(
+          m.name,
+          m.checksum,
+          new Date().toISOString(),
+        );
+        applied.push(m.name);
+      }
+      return migrations.length - applied.length;
+    });
+    const alreadyApplied = run.immediate();
+    return { applied, alreadyApplied };
+  } finally {
+    db.close();
+  }
+}
+
+async function applyPostgres(databaseUrl: string, root: string): Promise<TMigrationResult> {
+  const { default: pg } = await import("pg");
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    // Arbitrary constant: one lock id for "Portcullis schema migration".
+    await client.query("SELECT pg_advisory_lock(727274)");
+    await client.query(
+      'CREATE TABLE IF NOT EXISTS "_portcullis_migrations" (name TEXT PRIMARY KEY, checksum TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())',
+    );
+    const migrations = listMigrations(migrationsDir("postgres", root));
+    const { rows } = await client.query<{ name: string; checksum: string }>(
+      'SELECT name, checksum FROM "_portcullis_migrations"',
+    );
+    const recorded = new Map(rows.map((r) => [r.name, r.checksum]));
+    checkRecorded(recorded, migrations);
+    const applied: string[] = [];
+    for (const m of migrations) {
+      if (recorded.has(m.name)) continue;
+      await client.query("BEGIN");
+      try {
+        await client.query(m.sql);
+        await client.query('INSERT INTO "_portcullis_migrations" (name, checksum) VALUES ($1, $2)', [
+          m.name,
+          m.checksum,
+        ]);
+        await client.query("COMMIT");
+      } catch (err) {
+        await client.query("ROLLBACK");
+        throw err;
+      }
+      applied.push(m.name);
+    }
+    return { applied, alreadyApplied: migrations.length - applied.length };
+  } finally {
+    await client.query("SELECT pg_advisory_unlock(727274)").catch(() => undefined);
+    await client.end();
+  }
+}

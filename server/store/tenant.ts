@@ -1,0 +1,57 @@
+import type { TDb } from "./db.ts";
+
+export type TTenantRecord = {
+  friendlyName: string;
+  defaultDirectory: string | null;
+  defaultAudience: string | null;
+  seededAt: Date | null;
+};
+
+/** The tenant settings row; an absent row reads as an unconfigured tenant. */
+export async function getTenant(db: TDb): Promise<TTenantRecord> {
+  const row = await db.tenant.findUnique({ where: { id: "default" } });
+  return {
+    friendlyName: row?.friendlyName ?? "Portcullis",
+    defaultDirectory: row?.defaultDirectory ?? null,
+    defaultAudience: row?.defaultAudience ?? null,
+    seededAt: row?.seededAt ?? null,
+  };
+}
+
+/** Update tenant settings (creating the row on first use). `undefined` leaves a field unchanged. */
+export async function updateTenant(
+  db: TDb,
+  w: {
+    friendlyName?: string;
+    defaultDirectory?: string | null;
+    defaultAudience?: string | null;
+    publicUrl?: string | null;
+    seededAt?: Date;
+  },
+): Promise<void> {
+  await db.tenant.upsert({ where: { id: "default" }, create: { id: "default", ...w }, update: w });
+}
+
+/**
+ * Claim the one-time demo seed by setting `seededAt` where it is still empty. One UPDATE decides, so exactly one
+ * of several server processes starting together on one database wins.
+ */
+export async function claimDemoSeed(db: TDb, at: Date): Promise<boolean> {
+  const row = await db.tenant.findUnique({ where: { id: "default" }, select: { id: true } });
+  if (!row) {
+    // Concurrent first starts race to create the row; losing that race is harmless.
+    await db.tenant.create({ data: { id: "default" } }).catch((err: unknown) => {
+      if ((err as { code?: unknown }).code !== "P2002") throw err;
+    });
+  }
+  const { count } = await db.tenant.updateMany({
+    where: { id: "default", seededAt: null },
+    data: { seededAt: at },
+  });
+  return count === 1;
+}
+
+/** Give back a demo-seed claim made at `at` (the seed failed), so the next start tries again. */
+export async function releaseDemoSeed(db: TDb, at: Date): Promise<void> {
+  await db.tenant.updateMany({ where: { id: "default", seededAt: at }, data: { seededAt: null } });
+}

@@ -1,0 +1,224 @@
+import type { TDb, TTx } from "./db.ts";
+import { parseJsonColumn } from "./json.ts";
+
+export type TUserRecord = {
+  id: string;
+  userId: string;
+  connectionId: string;
+  email: string | null;
+  emailVerified: boolean;
+  username: string | null;
+  name: string | null;
+  nickname: string | null;
+  givenName: string | null;
+  familyName: string | null;
+  picture: string | null;
+  phoneNumber: string | null;
+  phoneVerified: boolean;
+  passwordHash: string | null;
+  blocked: boolean;
+  appMetadata: Record<string, unknown>;
+  userMetadata: Record<string, unknown>;
+  loginsCount: number;
+  lastLogin: Date | null;
+  lastIp: string | null;
+  lastPasswordReset: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+};
+
+type TUserRow = Omit<TUserRecord, "appMetadata" | "userMetadata"> & {
+  appMetadata: string;
+  userMetadata: string;
+};
+
+function toRecord(row: TUserRow): TUserRecord {
+  return {
+    ...row,
+    appMetadata: parseJsonColumn<Record<string, unknown>>(row.appMetadata, {}),
+    userMetadata: parseJsonColumn<Record<string, unknown>>(row.userMetadata, {}),
+  };
+}
+
+/** Find a user of one connection by email (case-insensitive) or username, in one query. */
+export async function findUserByIdentifier(
+  db: TDb,
+  connectionId: string,
+  identifier: string,
+): Promise<TUserRecord | null> {
+  const lower = identifier.toLowerCase();
+  const rows = await db.user.findMany({
+    where: { connectionId, OR: [{ email: lower }, { username: identifier }] },
+    take: 2,
+  });
+  // An email match wins over a username that happens to look like someone else's email.
+  const row = rows.find((r) => r.email === lower) ?? rows[0];
+  return row ? toRecord(row) : null;
+}
+
+/** Find a user by internal id. */
+export async function findUserById(db: TDb | TTx, id: string): Promise<TUserRecord | null> {
+  const row = await db.user.findUnique({ where: { id } });
+  return row ? toRecord(row) : null;
+}
+
+/** Record a successful login (count, time, IP) and optionally an upgraded password hash. */
+export async function recordLogin(
+  tx: TTx,
+  id: string,
+  at: Date,
+  ip: string | undefined,
+  upgradedHash?: string,
+): Promise<number> {
+  const row = await tx.user.update({
+    where: { id },
+    data: {
+      loginsCount: { increment: 1 },
+      lastLogin: at,
+      lastIp: ip ?? null,
+      ...(upgradedHash ? { passwordHash: upgradedHash } : {}),
+    },
+    select: { loginsCount: true },
+  });
+  return row.loginsCount;
+}
+
+export type TUserWrite = {
+  userId: string;
+  connectionId: string;
+  email?: string | null;
+  emailVerified?: boolean;
+  username?: string | null;
+  name?: string | null;
+  nickname?: string | null;
+  givenName?: string | null;
+  familyName?: string | null;
+  picture?: string | null;
+  phoneNumber?: string | null;
+  phoneVerified?: boolean;
+  passwordHash?: string | null;
+  blocked?: boolean;
+  appMetadata?: Record<string, unknown>;
+  userMetadata?: Record<string, unknown>;
+};
+
+function userData(w: TUserWrite) {
+  return {
+    ...w,
+    email: w.email ? w.email.toLowerCase() : w.email,
+    appMetadata: w.appMetadata ? JSON.stringify(w.appMetadata) : undefined,
+    userMetadata: w.userMetadata ? JSON.stringify(w.userMetadata) : undefined,
+  };
+}
+
+/** Insert users in one transaction: all or none. */
+export async function insertUsers(db: TDb, users: TUserWrite[]): Promise<void> {
+  await db.$transaction(async (tx) => {
+    for (const u of users) await tx.user.create({ data: userData(u) });
+  });
+}
+
+/** Users of a connection whose email or username is among `keys` (to find import conflicts). */
+export async function findExistingIdentities(
+  db: TDb,
+  connectionId: string,
+  emails: string[],
+  usernames: string[],
+): Promise<{ email: string | null; username: string | null }[]> {
+  return db.user.findMany({
+    where: {
+      connectionId,
+      OR: [{ email: { in: emails.map((e) => e.toLowerCase()) } }, { username: { in: usernames } }],
+    },
+    select: { email: true, username: true },
+  });
+}
+
+/** Users of one connection (for export), oldest first. */
+export async function listUsersOfConnection(db: TDb, connectionId: string): Promise<TUserRecord[]> {
+  const rows = await db.user.findMany({ where: { connectionId }, orderBy: { createdAt: "asc" } });
+  return rows.map(toRecord);
+}
+
+/** Set or clear the admin block flag. */
+export async function setUserBlocked(db: TDb, userId: string, blocked: boolean): Promise<void> {
+  await db.user.update({ where: { userId }, data: { blocked } });
+}
+
+/** Find a user by Auth0-style user id (the token `sub`). */
+export async function findUserByUserId(db: TDb, userId: string): Promise<TUserRecord | null> {
+  const row = await db.user.findUnique({ where: { userId } });
+  return row ? toRecord(row) : null;
+}
+
+export type TUserIdentity = {
+  id: string;
+  userId: string;
+  connectionId: string;
+  email: string | null;
+  username: string | null;
+};
+
+// Keeps every IN list well under SQLite's and PostgreSQL's bound-parameter limits.
+const IN_CHUNK = 500;
+
+function chunked<T>(items: T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += IN_CHUNK) out.push(items.slice(i, i + IN_CHUNK));
+  return out;
+}
+
+/**
+ * Users an import could collide with: the same email (lower-cased) or username in the connection, or the same
+ * user_id anywhere (user ids are unique across connections).
+ */
+export async function findImportConflicts(
+  db: TDb,
+  connectionId: string,
+  keys: { emails: string[]; usernames: string[]; userIds: string[] },
+): Promise<TUserIdentity[]> {
+  const select = { id: true, userId: true, connectionId: true, email: true, username: true } as const;
+  const found = new Map<string, TUserIdentity>();
+  const add = (rows: TUserIdentity[]) => rows.forEach((r) => found.set(r.id, r));
+  for (const part of chunked(keys.emails.map((e) => e.toLowerCase()))) {
+    add(await db.user.findMany({ where: { connectionId, email: { in: part } }, select }));
+  }
+  for (const part of chunked(keys.usernames)) {
+    add(await db.user.findMany({ where: { connectionId, username: { in: part } }, select }));
+  }
+  for (const part of chunked(keys.userIds)) {
+    add(await db.user.findMany({ where: { userId: { in: part } }, select }));
+  }
+  return [...found.values()];
+}
+
+export type TUserPatch = Omit<Partial<TUserWrite>, "userId" | "connectionId">;
+
+/**
+ * Insert new users and update matched ones (bulk import with upsert) in one transaction: all or none. Inserts go
+ * in batches so large files stay within the transaction timeout.
+ */
+export async function applyUserImport(
+  db: TDb,
+  inserts: TUserWrite[],
+  updates: { id: string; patch: TUserPatch }[],
+): Promise<void> {
+  await db.$transaction(
+    async (tx) => {
+      for (const part of chunked(inserts)) await tx.user.createMany({ data: part.map(userData) });
+      for (const u of updates) {
+        const { appMetadata, userMetadata, email, ...rest } = u.patch;
+        await tx.user.update({
+          where: { id: u.id },
+          data: {
+            ...rest,
+            ...(email !== undefined ? { email: email ? email.toLowerCase() : email } : {}),
+            ...(appMetadata ? { appMetadata: JSON.stringify(appMetadata) } : {}),
+            ...(userMetadata ? { userMetadata: JSON.stringify(userMetadata) } : {}),
+          },
+        });
+      }
+    },
+    { maxWait: 10_000, timeout: 120_000 },
+  );
+}

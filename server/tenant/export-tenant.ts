@@ -1,0 +1,77 @@
+import { stringify } from "yaml";
+import type { TDeps } from "../config/deps.ts";
+import { listClientDescriptions, listClients } from "../store/clients.ts";
+import { listConnections } from "../store/connections.ts";
+import { listResourceServers } from "../store/resource-servers.ts";
+import { getTenant } from "../store/tenant.ts";
+import type { TTenantFileOut } from "./import-tenant.ts";
+
+const HEADER = [
+  "# Portcullis tenant export in the YAML format of Auth0's deploy CLI (a0deploy).",
+  "# Secrets are not included: client secrets and HS256 signing secrets stay in the database. Importing this file",
+  "# into an empty database generates new ones (printed once).",
+  "",
+].join("\n");
+
+/**
+ * Export the tenant (settings, clients, databases, resource servers) as deploy-CLI YAML that importTenant reads
+ * back. Client ids are included so apps keep working after a move; secrets never are. Objects are sorted by name,
+ * so an unchanged tenant exports to the same text.
+ */
+export async function exportTenant(deps: TDeps): Promise<string> {
+  const [tenant, clients, descriptions, connections, apis] = await Promise.all([
+    getTenant(deps.db),
+    listClients(deps.db),
+    listClientDescriptions(deps.db),
+    listConnections(deps.db),
+    listResourceServers(deps.db),
+  ]);
+  // Sorted here, by code point, rather than by the database: SQLite and PostgreSQL collate names differently,
+  // and the same tenant must export to the same text on both.
+  const byName = <T extends { name: string }>(rows: T[]): T[] =>
+    [...rows].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const file: TTenantFileOut = {
+    tenant: {
+      friendly_name: tenant.friendlyName,
+      ...(tenant.defaultDirectory ? { default_directory: tenant.defaultDirectory } : {}),
+      ...(tenant.defaultAudience ? { default_audience: tenant.defaultAudience } : {}),
+    },
+    clients: byName(clients).map((c) => {
+      const description = descriptions.get(c.clientId);
+      return {
+        name: c.name,
+        client_id: c.clientId,
+        ...(description ? { description } : {}),
+        app_type: c.appType as "regular_web" | "spa" | "native" | "non_interactive",
+        is_first_party: c.isFirstParty,
+        token_endpoint_auth_method: c.tokenEndpointAuthMethod,
+        grant_types: c.grantTypes,
+        jwt_configuration: { alg: c.idTokenAlg, lifetime_in_seconds: c.idTokenLifetime },
+        is_token_endpoint_ip_header_trusted: c.isTokenEndpointIpHeaderTrusted,
+        ...(Object.keys(c.clientMetadata).length > 0 ? { client_metadata: c.clientMetadata } : {}),
+        refresh_token: {
+          rotation_type: c.refreshRotationType,
+          leeway: c.refreshLeeway,
+          token_lifetime: c.refreshTokenLifetime,
+          idle_token_lifetime: c.refreshIdleLifetime,
+        },
+      };
+    }),
+    databases: byName(connections).map((d) => ({
+      name: d.name,
+      strategy: d.strategy,
+      enabled_clients: d.enabledClients,
+      ...(Object.keys(d.options).length > 0 ? { options: d.options } : {}),
+    })),
+    resourceServers: byName(apis).map((a) => ({
+      name: a.name,
+      identifier: a.identifier,
+      scopes: a.scopes,
+      token_lifetime: a.tokenLifetime,
+      signing_alg: a.signingAlg,
+      allow_offline_access: a.allowOfflineAccess,
+    })),
+  };
+  // lineWidth 0: long values (descriptions, URLs) stay on one line instead of being folded.
+  return HEADER + stringify(file, { lineWidth: 0 });
+}

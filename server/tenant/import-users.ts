@@ -1,0 +1,306 @@
+import { randomBytes } from "node:crypto";
+import { z } from "zod";
+import type { TDeps } from "../config/deps.ts";
+import { findConnectionByName } from "../store/connections.ts";
+import {
+  applyUserImport,
+  findImportConflicts,
+  type TUserIdentity,
+  type TUserPatch,
+  type TUserWrite,
+} from "../store/users.ts";
+import { formatPath } from "./import-tenant.ts";
+import { isArgon2Hash, isBcryptHash } from "../auth/passwords.ts";
+
+// The formats the password hasher verifies (server/auth/passwords.ts); a hash it cannot read would lock the user out.
+const SUPPORTED_ALGORITHMS = ["argon2", "bcrypt"];
+/** Keys Auth0 refuses in an imported user's app_metadata (they clash with its own profile fields). */
+const RESERVED_APP_METADATA = [
+  "clientID",
+  "globalClientID",
+  "global_client_id",
+  "email_verified",
+  "user_id",
+  "identities",
+  "lastIP",
+  "lastLogin",
+  "metadata",
+  "created_at",
+  "loginsCount",
+  "_id",
+];
+const USER_ID_PREFIX = "auth0|";
+
+const ZMetadata = z.record(z.string(), z.unknown());
+
+// Loose: the salt/password/key members of other algorithms are looked at after the algorithm is known.
+export const ZCustomPasswordHash = z.looseObject({
+  algorithm: z.string().min(1),
+  hash: z.looseObject({ value: z.string().min(1), encoding: z.string().optional() }),
+});
+
+/** One record of Auth0's bulk user import file. Unknown fields make the record bad, as in Auth0. */
+export const ZImportedUser = z.strictObject({
+  email: z.email().max(254).optional(),
+  email_verified: z.boolean().optional(),
+  user_id: z.string().min(1).max(255).optional(),
+  username: z.string().min(1).max(128).regex(/^\S+$/, "must not contain spaces").optional(),
+  given_name: z.string().max(150).optional(),
+  family_name: z.string().max(150).optional(),
+  name: z.string().max(300).optional(),
+  nickname: z.string().max(300).optional(),
+  picture: z.url().optional(),
+  blocked: z.boolean().optional(),
+  app_metadata: ZMetadata.optional(),
+  user_metadata: ZMetadata.optional(),
+  password_hash: z.string().optional(),
+  custom_password_hash: ZCustomPasswordHash.optional(),
+  mfa_factors: z.unknown().optional(),
+});
+
+export type TImportedUser = z.infer<typeof ZImportedUser>;
+
+export type TUserImportResult = { imported: number; errors: { index: number; reason: string }[] };
+
+type TCandidate = {
+  index: number;
+  email: string | undefined;
+  username: string | undefined;
+  /** Full Portcullis id (`auth0|…`) when the record names one. */
+  userId: string | undefined;
+  passwordHash: string | undefined;
+  user: TImportedUser;
+};
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === "unrecognized_keys") {
+    const where = issue.path.length > 0 ? ` in ${formatPath(issue.path)}` : "";
+    return `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}${where}`;
+  }
+  return issue.path.length > 0 ? `${formatPath(issue.path)}: ${issue.message}` : issue.message;
+}
+
+/** The stored hash for a record, or the reason it cannot be imported. */
+function importedHash(u: TImportedUser): { hash?: string; problem?: string } {
+  if (u.password_hash !== undefined && u.custom_password_hash !== undefined) {
+    return { problem: "give either password_hash or custom_password_hash, not both" };
+  }
+  if (u.password_hash !== undefined) {
+    return isBcryptHash(u.password_hash)
+      ? { hash: u.password_hash }
+      : { problem: "password_hash must be a bcrypt hash ($2a$, $2b$ or $2y$)" };
+  }
+  const custom = u.custom_password_hash;
+  if (!custom) return {};
+  const algorithm = custom.algorithm;
+  if (!SUPPORTED_ALGORITHMS.includes(algorithm)) {
+    return {
+      problem: `custom_password_hash algorithm "${algorithm}" is not supported (supported: ${SUPPORTED_ALGORITHMS.join(", ")})`,
+    };
+  }
+  // Both formats carry their own salt and parameters; extra inputs mean the hash was not made the way it claims.
+  const extra = Object.keys(custom).filter((k) => k !== "algorithm" && k !== "hash");
+  if (extra.length > 0) return { problem: `custom_password_hash.${extra[0]} is not used with ${algorithm}` };
+  if (custom.hash.encoding !== undefined && custom.hash.encoding !== "utf8") {
+    return { problem: `custom_password_hash.hash.encoding must be utf8 for ${algorithm}` };
+  }
+  const value = custom.hash.value;
+  if (algorithm === "argon2") {
+    return isArgon2Hash(value)
+      ? { hash: value }
+      : {
+          problem:
+            "custom_password_hash.hash.value must be an argon2 PHC string ($argon2id$v=19$m=…,t=…,p=…$salt$hash)",
+        };
+  }
+  return isBcryptHash(value)
+    ? { hash: value }
+    : { problem: "custom_password_hash.hash.value must be a bcrypt hash ($2a$, $2b$ or $2y$)" };
+}
+
+/** Validate one record on its own; returns the candidate or the reasons it is bad. */
+function checkRecord(index: number, record: unknown): TCandidate | string[] {
+  if (typeof record !== "object" || record === null || Array.isArray(record))
+    return ["must be a JSON object"];
+  const reasons: string[] = [];
+  // A later issue adds MFA enrolment import; until then the factors would be lost, so the record is refused.
+  if ("mfa_factors" in record) reasons.push("mfa_factors is not supported yet");
+  const parsed = ZImportedUser.safeParse(record);
+  if (!parsed.success) return [...reasons, ...parsed.error.issues.map(describeIssue)];
+  const u = parsed.data;
+  if (u.email === undefined && u.username === undefined) reasons.push("email or username is required");
+  if (u.user_id?.startsWith(USER_ID_PREFIX)) {
+    // Auth0 would store auth0|auth0|…; a user moving from Auth0 expects to keep the id, so ask for the bare id.
+    reasons.push(
+      `user_id must not start with "${USER_ID_PREFIX}" (Portcullis adds it); remove the prefix to keep the same id`,
+    );
+  }
+  const reserved = Object.keys(u.app_metadata ?? {}).filter((k) => RESERVED_APP_METADATA.includes(k));
+  if (reserved.length > 0)
+    reasons.push(`app_metadata must not contain ${reserved.map((k) => `"${k}"`).join(", ")}`);
+  const { hash, problem } = importedHash(u);
+  if (problem) reasons.push(problem);
+  if (reasons.length > 0) return reasons;
+  return {
+    index,
+    email: u.email?.toLowerCase(),
+    username: u.username,
+    userId: u.user_id === undefined ? undefined : USER_ID_PREFIX + u.user_id,
+    passwordHash: hash,
+    user: u,
+  };
+}
+
+/** Reasons a candidate clashes with an earlier record of the same file (the first one wins). */
+function findFileDuplicates(candidates: TCandidate[]): Map<number, string> {
+  const bad = new Map<number, string>();
+  const firstBy = {
+    email: new Map<string, number>(),
+    username: new Map<string, number>(),
+    user_id: new Map<string, number>(),
+  };
+  for (const c of candidates) {
+    const keys: [keyof typeof firstBy, string | undefined][] = [
+      ["email", c.email],
+      ["username", c.username],
+      ["user_id", c.userId],
+    ];
+    const clashes: string[] = [];
+    for (const [field, value] of keys) {
+      if (value === undefined) continue;
+      const first = firstBy[field].get(value);
+      if (first !== undefined) clashes.push(`duplicate ${field} "${value}" (also in record ${first})`);
+      else firstBy[field].set(value, c.index);
+    }
+    if (clashes.length > 0) bad.set(c.index, clashes.join("; "));
+  }
+  return bad;
+}
+
+function profileFields(u: TImportedUser) {
+  return {
+    emailVerified: u.email_verified,
+    givenName: u.given_name,
+    familyName: u.family_name,
+    name: u.name,
+    nickname: u.nickname,
+    picture: u.picture,
+    blocked: u.blocked,
+    appMetadata: u.app_metadata,
+    userMetadata: u.user_metadata,
+  };
+}
+
+/**
+ * Decide insert, update or refusal for one record against the users already stored. Without upsert any match
+ * (email or username in the connection, user_id anywhere) refuses the record. With upsert, the user with the same
+ * email (or username, for records without email) is updated with the profile fields and password the record gives.
+ */
+function resolveAgainstStored(
+  c: TCandidate,
+  stored: TUserIdentity[],
+  connectionId: string,
+  isUpsert: boolean,
+): { insert: TUserWrite } | { update: { id: string; patch: TUserPatch } } | { problem: string } {
+  const sameEmail = c.email
+    ? stored.find((s) => s.connectionId === connectionId && s.email === c.email)
+    : undefined;
+  const sameUsername = c.username
+    ? stored.find((s) => s.connectionId === connectionId && s.username === c.username)
+    : undefined;
+  const sameId = c.userId ? stored.find((s) => s.userId === c.userId) : undefined;
+  const target = isUpsert ? (c.email ? sameEmail : sameUsername) : undefined;
+  const clashes: string[] = [];
+  if (sameEmail && sameEmail !== target)
+    clashes.push(`a user with email "${c.email}" already exists in this connection`);
+  if (sameUsername && sameUsername !== target)
+    clashes.push(`a user with username "${c.username}" already exists in this connection`);
+  if (sameId && sameId !== target) clashes.push(`user_id "${c.userId}" is already taken`);
+  if (target && c.userId && target.userId !== c.userId)
+    clashes.push(`user_id "${c.userId}" differs from the existing user's id "${target.userId}"`);
+  if (clashes.length > 0) return { problem: clashes.join("; ") };
+  if (target) {
+    return {
+      update: {
+        id: target.id,
+        patch: { ...profileFields(c.user), ...(c.passwordHash ? { passwordHash: c.passwordHash } : {}) },
+      },
+    };
+  }
+  return {
+    insert: {
+      userId: c.userId ?? USER_ID_PREFIX + randomBytes(12).toString("hex"),
+      connectionId,
+      email: c.email ?? null,
+      username: c.username ?? null,
+      passwordHash: c.passwordHash ?? null,
+      ...profileFields(c.user),
+    },
+  };
+}
+
+/**
+ * Import users in Auth0's bulk user import format (a JSON array) into one database connection. Each bad record
+ * (schema, unsupported hash algorithm, duplicate within the file or with stored users) is reported by index with
+ * its reason; the good records are written in one transaction, so a failure leaves nothing half-imported. Password
+ * hashes are stored as given (bcrypt, Argon2) and upgraded to Argon2id on the user's next login.
+ */
+export async function importUsers(
+  deps: TDeps,
+  connectionName: string,
+  jsonText: string,
+  opts: { upsert?: boolean } = {},
+): Promise<TUserImportResult> {
+  const connection = await findConnectionByName(deps.db, connectionName);
+  if (!connection) throw new Error(`Unknown connection "${connectionName}".`);
+  let records: unknown;
+  try {
+    records = JSON.parse(jsonText);
+  } catch (err) {
+    throw new Error(`Invalid users file: ${err instanceof Error ? err.message : String(err)}`, {
+      cause: err,
+    });
+  }
+  if (!Array.isArray(records)) throw new Error("Invalid users file: expected a JSON array of users.");
+
+  const errors: TUserImportResult["errors"] = [];
+  const candidates: TCandidate[] = [];
+  records.forEach((record: unknown, index) => {
+    const checked = checkRecord(index, record);
+    if (Array.isArray(checked)) errors.push({ index, reason: checked.join("; ") });
+    else candidates.push(checked);
+  });
+  const duplicates = findFileDuplicates(candidates);
+  for (const [index, reason] of duplicates) errors.push({ index, reason });
+  const unique = candidates.filter((c) => !duplicates.has(c.index));
+
+  const stored = await findImportConflicts(deps.db, connection.id, {
+    emails: unique.flatMap((c) => (c.email ? [c.email] : [])),
+    usernames: unique.flatMap((c) => (c.username ? [c.username] : [])),
+    userIds: unique.flatMap((c) => (c.userId ? [c.userId] : [])),
+  });
+  const inserts: TUserWrite[] = [];
+  const updates: { id: string; patch: TUserPatch }[] = [];
+  for (const c of unique) {
+    const outcome = resolveAgainstStored(c, stored, connection.id, opts.upsert === true);
+    if ("problem" in outcome) errors.push({ index: c.index, reason: outcome.problem });
+    else if ("insert" in outcome) inserts.push(outcome.insert);
+    else updates.push(outcome.update);
+  }
+
+  if (inserts.length > 0 || updates.length > 0) {
+    try {
+      await applyUserImport(deps.db, inserts, updates);
+    } catch (err) {
+      // Another writer may have added a clashing user since the check; the transaction rolled everything back.
+      throw new Error(
+        `User import failed and nothing was imported: ${err instanceof Error ? err.message : String(err)}`,
+        {
+          cause: err,
+        },
+      );
+    }
+  }
+  errors.sort((a, b) => a.index - b.index);
+  return { imported: inserts.length + updates.length, errors };
+}

@@ -1,0 +1,64 @@
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseEnv } from "../config/env.ts";
+import { createDeps, type TDeps } from "../config/deps.ts";
+import { createManualClock } from "../config/clock.ts";
+import { applyMigrations } from "../store/migrate.ts";
+
+export type TDbKind = "sqlite" | "postgres";
+
+/** Database kinds the integration tier runs on: SQLite always, PostgreSQL when TEST_POSTGRES_URL is set. */
+export function testDatabaseKinds(): TDbKind[] {
+  return process.env.TEST_POSTGRES_URL ? ["sqlite", "postgres"] : ["sqlite"];
+}
+
+export type TTestDeps = TDeps & { clock: ReturnType<typeof createManualClock>; cleanup(): Promise<void> };
+
+/**
+ * Fresh, migrated database plus dependencies with a manual clock. SQLite: a temp file. PostgreSQL: a database
+ * created on the TEST_POSTGRES_URL server and dropped by cleanup().
+ */
+export async function createTestDeps(
+  kind: TDbKind = "sqlite",
+  envOverrides: Record<string, string> = {},
+): Promise<TTestDeps> {
+  let url: string;
+  let drop: () => Promise<void>;
+  if (kind === "sqlite") {
+    const dir = mkdtempSync(join(tmpdir(), "portcullis-test-"));
+    url = `file:${join(dir, "test.db")}`;
+    drop = async () => rmSync(dir, { recursive: true, force: true });
+  } else {
+    const admin = process.env.TEST_POSTGRES_URL;
+    if (!admin) throw new Error("TEST_POSTGRES_URL is not set");
+    const name = `portcullis_test_${randomBytes(6).toString("hex")}`;
+    const { default: pg } = await import("pg");
+    const c = new pg.Client({ connectionString: admin });
+    await c.connect();
+    await c.query(`CREATE DATABASE ${name}`);
+    await c.end();
+    const u = new URL(admin);
+    u.pathname = `/${name}`;
+    url = u.toString();
+    drop = async () => {
+      const c2 = new pg.Client({ connectionString: admin });
+      await c2.connect();
+      await c2.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c2.end();
+    };
+  }
+  await applyMigrations(url);
+  const env = parseEnv({ DATABASE_URL: url, PUBLIC_URL: "https://portcullis.test", ...envOverrides });
+  const clock = createManualClock(new Date());
+  const deps = await createDeps(env, { clock, masterKey: randomBytes(32) });
+  return {
+    ...deps,
+    clock,
+    async cleanup() {
+      await deps.close();
+      await drop();
+    },
+  };
+}
