@@ -7,11 +7,12 @@
 //
 // PostgreSQL: set BENCH_POSTGRES_URL (or TEST_POSTGRES_URL) to an admin URL; a database is created and dropped.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir, cpus } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
+import { Agent, request as httpRequest } from "node:http";
 import { hash as argon2Hash, verify as argon2Verify } from "@node-rs/argon2";
 import pg from "pg";
 
@@ -36,6 +37,45 @@ const PARAMS = {
 const PASSWORD = "Bench-Passw0rd!";
 const USERS = 16;
 const SECRET = randomBytes(24).toString("hex");
+
+// A plain keep-alive HTTP client: the load generator shares the 2 cores with the server, so it must be cheap
+// (undici's fetch costs several times more CPU per request).
+const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+function post(
+  path: string,
+  form: URLSearchParams,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const data = form.toString();
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      `${BASE}${path}`,
+      {
+        method: "POST",
+        agent,
+        headers: {
+          "content-type": "application/x-www-form-urlencoded",
+          "content-length": Buffer.byteLength(data),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => {
+          try {
+            resolve({
+              status: res.statusCode ?? 0,
+              body: JSON.parse(Buffer.concat(chunks).toString("utf8")) as Record<string, unknown>,
+            });
+          } catch (err) {
+            reject(err instanceof Error ? err : new Error(String(err)));
+          }
+        });
+      },
+    );
+    req.on("error", reject);
+    req.end(data);
+  });
+}
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
@@ -78,14 +118,18 @@ async function drive(
   return { lat: lat.sort((a, b) => a - b), failures, elapsed: (performance.now() - start) / 1000 };
 }
 
-function rssOf(pid: number): number {
-  try {
-    const status = spawnSync("cat", [`/proc/${pid}/status`], { encoding: "utf8" }).stdout;
-    const m = /VmHWM:\s+(\d+) kB/.exec(status);
-    return m ? Number(m[1]) / 1024 : NaN;
-  } catch {
-    return NaN;
-  }
+/** Peak RSS (VmHWM) of the server: the largest among `pid` and its descendants (the wrapper spawns the server). */
+function peakRssMb(pid: number): number {
+  const read = (p: number, file: string) => {
+    try {
+      return readFileSync(`/proc/${p}/${file}`, "utf8");
+    } catch {
+      return "";
+    }
+  };
+  const hwm = Number(/VmHWM:\s+(\d+) kB/.exec(read(pid, "status"))?.[1] ?? 0) / 1024;
+  const children = read(pid, `task/${pid}/children`).split(" ").filter(Boolean).map(Number);
+  return Math.max(hwm, ...children.map(peakRssMb));
 }
 
 async function main(): Promise<void> {
@@ -180,9 +224,8 @@ resourceServers:
         scope: "openid profile email offline_access",
       });
     const login = async (i: number) => {
-      const r = await fetch(`${BASE}/oauth/token`, { method: "POST", body: form(i) });
-      const body = (await r.json()) as { access_token?: string; refresh_token?: string };
-      return r.status === 200 && Boolean(body.access_token);
+      const r = await post("/oauth/token", form(i));
+      return r.status === 200 && typeof r.body.access_token === "string";
     };
     // Warm-up: JIT, connection pools, key cache.
     for (let i = 0; i < 16; i++) await login(i);
@@ -193,25 +236,24 @@ resourceServers:
     // Refresh grants: each worker follows its own rotation chain.
     const chains: string[] = [];
     for (let i = 0; i < CONCURRENCY; i++) {
-      const r = await fetch(`${BASE}/oauth/token`, { method: "POST", body: form(i) });
-      chains.push(((await r.json()) as { refresh_token: string }).refresh_token);
+      const r = await post("/oauth/token", form(i));
+      chains.push(String(r.body.refresh_token));
     }
     const refreshes = await drive(async (i) => {
-      const r = await fetch(`${BASE}/oauth/token`, {
-        method: "POST",
-        body: new URLSearchParams({
+      const r = await post(
+        "/oauth/token",
+        new URLSearchParams({
           grant_type: "refresh_token",
           client_id: "bench-app",
           client_secret: SECRET,
           refresh_token: chains[i]!,
         }),
-      });
-      const body = (await r.json()) as { refresh_token?: string };
-      if (r.status === 200 && body.refresh_token) chains[i] = body.refresh_token;
+      );
+      if (r.status === 200 && typeof r.body.refresh_token === "string") chains[i] = r.body.refresh_token;
       return r.status === 200;
     });
     const refreshRate = (refreshes.lat.length - refreshes.failures) / refreshes.elapsed;
-    const peakRss = rssOf(server.pid!);
+    const peakRss = peakRssMb(server.pid!);
     // The server is idle from here on; the hash ceiling gets the whole machine, as the login run had.
     const hashes = await drive(async () => argon2Verify(hashValue, PASSWORD));
     const hashRate = hashes.lat.length / hashes.elapsed;

@@ -1,5 +1,6 @@
 import { hash as argon2Hash, verify as argon2Verify } from "@node-rs/argon2";
 import { verify as bcryptVerify } from "@node-rs/bcrypt";
+import { availableParallelism } from "node:os";
 
 export type TArgon2Params = { memoryKiB: number; iterations: number; parallelism: number };
 
@@ -31,8 +32,32 @@ export function isArgon2Hash(value: string): boolean {
   return ARGON2_PHC_RE.test(value);
 }
 
+/**
+ * A counting semaphore. Hashes beyond the number of cores only thrash caches (each Argon2 pass walks its whole
+ * memory block) and starve the event loop, so they wait here instead, as Keycloak's argon2 CPU-cores setting does.
+ */
+function createSemaphore(size: number) {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async function withSlot<T>(fn: () => Promise<T>): Promise<T> {
+    if (active >= size) await new Promise<void>((r) => waiting.push(r));
+    else active++;
+    try {
+      return await fn();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else active--;
+    }
+  };
+}
+
 /** Build the password hasher: Argon2id for new hashes, verification of imported Argon2 and bcrypt hashes. */
-export function createPasswordHasher(params: TArgon2Params): TPasswordHasher {
+export function createPasswordHasher(
+  params: TArgon2Params,
+  concurrency = availableParallelism(),
+): TPasswordHasher {
+  const withSlot = createSemaphore(Math.max(1, concurrency));
   const options = {
     algorithm: ARGON2ID,
     memoryCost: params.memoryKiB,
@@ -44,11 +69,12 @@ export function createPasswordHasher(params: TArgon2Params): TPasswordHasher {
 
   const hasher: TPasswordHasher = {
     params,
-    hash: (password) => argon2Hash(password, options),
+    hash: (password) => withSlot(() => argon2Hash(password, options)),
     async verify(stored, password) {
       try {
-        if (ARGON2_RE.test(stored)) return await argon2Verify(stored, password);
-        if (BCRYPT_RE.test(stored)) return await bcryptVerify(password, stored.replace(/^\$2y\$/, "$2b$"));
+        if (ARGON2_RE.test(stored)) return await withSlot(() => argon2Verify(stored, password));
+        if (BCRYPT_RE.test(stored))
+          return await withSlot(() => bcryptVerify(password, stored.replace(/^\$2y\$/, "$2b$")));
       } catch {
         return false;
       }
@@ -65,7 +91,8 @@ export function createPasswordHasher(params: TArgon2Params): TPasswordHasher {
     },
     async verifyDummy(password) {
       dummy ??= argon2Hash("portcullis-dummy-password", options);
-      await argon2Verify(await dummy, password).catch(() => false);
+      const h = await dummy;
+      await withSlot(() => argon2Verify(h, password)).catch(() => false);
     },
   };
   return hasher;

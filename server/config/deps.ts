@@ -4,6 +4,7 @@ import { dirname } from "node:path";
 import { parseEnv, type TEnv } from "./env.ts";
 import { systemClock, type TClock } from "./clock.ts";
 import { openDb, type TDb } from "../store/db.ts";
+import { openRawSql, type TRawSql } from "../store/raw-sql.ts";
 import { createPasswordHasher, type TPasswordHasher } from "../auth/passwords.ts";
 import { createSecretBox, type TSecretBox } from "../crypto/secret-box.ts";
 import { createKeyStore, type TKeyStore } from "../auth/signing-keys.ts";
@@ -13,6 +14,8 @@ import { createConfigCache, type TConfigCache } from "./config-cache.ts";
 export type TDeps = {
   env: TEnv;
   db: TDb;
+  /** Plain SQL for the login hot path (store/logins.ts). */
+  sql: TRawSql;
   clock: TClock;
   hasher: TPasswordHasher;
   box: TSecretBox;
@@ -49,6 +52,7 @@ export async function createDeps(
 ): Promise<TDeps> {
   const clock = overrides.clock ?? systemClock;
   const db = overrides.db ?? (await openDb(env.DATABASE_URL));
+  const sql = await openRawSql(env);
   const box = createSecretBox(overrides.masterKey ?? loadMasterKey(env));
   const hasher = createPasswordHasher({
     memoryKiB: env.ARGON2_MEMORY_KIB,
@@ -60,12 +64,16 @@ export async function createDeps(
   return {
     env,
     db,
+    sql,
     clock,
     hasher,
     box,
     keys,
     config,
-    close: () => db.$disconnect(),
+    close: async () => {
+      await sql.close();
+      await db.$disconnect();
+    },
   };
 }
 

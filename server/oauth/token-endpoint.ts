@@ -1,6 +1,6 @@
 import { isIP } from "node:net";
 import type { TDeps } from "../config/deps.ts";
-import { insertLog } from "../store/logs.ts";
+import { insertLogRaw } from "../store/logins.ts";
 import { authenticateClient, readClaimedClientId } from "./client-auth.ts";
 import {
   InvalidRequest,
@@ -91,8 +91,8 @@ async function writeFailureLog(
 ): Promise<void> {
   const { failureType: _ignored, ...audit } = ctx.audit;
   try {
-    await insertLog(
-      deps.db,
+    await insertLogRaw(
+      deps.sql,
       {
         ...audit,
         type,

@@ -1,39 +1,10 @@
 import { randomBytes } from "node:crypto";
-import type { TDb, TTx } from "./db.ts";
+import type { TDb } from "./db.ts";
 import type { TLogEvent } from "../audit/events.ts";
-import { scrubSecrets } from "../audit/events.ts";
 
 /** Sortable log id: millisecond time then randomness, like Auth0's numeric-prefixed log_id. */
 export function newLogId(at: Date): string {
   return `90${at.getTime().toString().padStart(15, "0")}${randomBytes(8).toString("hex")}`;
-}
-
-/** Insert one audit record (within the caller's transaction when given one). Secrets in `details` are scrubbed. */
-export async function insertLog(tx: TTx | TDb, event: TLogEvent, at: Date): Promise<string> {
-  const id = newLogId(at);
-  await tx.logEvent.create({
-    data: {
-      id,
-      date: at,
-      type: event.type,
-      description: event.description ?? null,
-      clientId: event.client_id ?? null,
-      clientName: event.client_name ?? null,
-      connection: event.connection ?? null,
-      connectionId: event.connection_id ?? null,
-      userId: event.user_id ?? null,
-      userName: event.user_name ?? null,
-      ip: event.ip ?? null,
-      clientIp: event.client_ip ?? null,
-      userAgent: event.user_agent ?? null,
-      hostname: event.hostname ?? null,
-      audience: event.audience ?? null,
-      scope: event.scope ?? null,
-      strategy: event.strategy ?? null,
-      details: JSON.stringify(scrubSecrets(event.details ?? {})),
-    },
-  });
-  return id;
 }
 
 export type TLogRecord = TLogEvent & { log_id: string; date: string };

@@ -1,4 +1,4 @@
-import type { TDb, TTx } from "./db.ts";
+import type { TDb } from "./db.ts";
 import { parseJsonColumn } from "./json.ts";
 
 export type TUserRecord = {
@@ -54,33 +54,6 @@ export async function findUserByIdentifier(
   // An email match wins over a username that happens to look like someone else's email.
   const row = rows.find((r) => r.email === lower) ?? rows[0];
   return row ? toRecord(row) : null;
-}
-
-/** Find a user by internal id. */
-export async function findUserById(db: TDb | TTx, id: string): Promise<TUserRecord | null> {
-  const row = await db.user.findUnique({ where: { id } });
-  return row ? toRecord(row) : null;
-}
-
-/** Record a successful login (count, time, IP) and optionally an upgraded password hash. */
-export async function recordLogin(
-  tx: TTx,
-  id: string,
-  at: Date,
-  ip: string | undefined,
-  upgradedHash?: string,
-): Promise<number> {
-  const row = await tx.user.update({
-    where: { id },
-    data: {
-      loginsCount: { increment: 1 },
-      lastLogin: at,
-      lastIp: ip ?? null,
-      ...(upgradedHash ? { passwordHash: upgradedHash } : {}),
-    },
-    select: { loginsCount: true },
-  });
-  return row.loginsCount;
 }
 
 export type TUserWrite = {

@@ -3,8 +3,8 @@ import type { TDeps } from "../../config/deps.ts";
 import type { TClientRecord } from "../../store/clients.ts";
 import type { TUserRecord } from "../../store/users.ts";
 import type { TResourceServerRecord } from "../../store/resource-servers.ts";
-import type { TTx } from "../../store/db.ts";
-import { insertRefreshToken } from "../../store/refresh-tokens.ts";
+import { insertRefreshTokenRaw } from "../../store/logins.ts";
+import type { TSqlRunner } from "../../store/raw-sql.ts";
 import { accessTokenAudience } from "../../auth/scopes.ts";
 import { signAccessToken, signIdToken } from "../../auth/tokens.ts";
 import { sha256Hex } from "../../crypto/digest.ts";
@@ -27,7 +27,7 @@ export type TIssueInput = {
 export type TIssued = {
   body: TTokenResponse;
   /** Writes the refresh token row; call inside the login's transaction. */
-  persist(tx: TTx): Promise<void>;
+  persist(q: TSqlRunner): Promise<void>;
 };
 
 /** Sign the tokens of a successful grant. CPU work happens here, outside any database transaction. */
@@ -79,8 +79,9 @@ export async function issueTokens(input: TIssueInput): Promise<TIssued> {
     const expiresAt = input.refresh.expiresAt ?? new Date(now.getTime() + client.refreshTokenLifetime * 1000);
     const idle = new Date(now.getTime() + client.refreshIdleLifetime * 1000);
     body.refresh_token = token;
-    persist = (tx) =>
-      insertRefreshToken(tx, {
+    persist = (q) =>
+      insertRefreshTokenRaw(q, {
+        id: randomUUID(),
         tokenHash: sha256Hex(token),
         familyId,
         clientId: client.id,

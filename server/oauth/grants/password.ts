@@ -7,8 +7,7 @@ import {
   NO_DEFAULT_CONNECTION,
   WRONG_CREDENTIALS,
 } from "../errors.ts";
-import { findUserByIdentifier, recordLogin } from "../../store/users.ts";
-import { insertLog } from "../../store/logs.ts";
+import { findLoginUser, insertLogRaw, recordLoginRaw } from "../../store/logins.ts";
 import { resolveScopes } from "../../auth/scopes.ts";
 import { issueTokens } from "./issue-tokens.ts";
 import type { TGrant, TGrantContext } from "./types.ts";
@@ -64,7 +63,7 @@ export const passwordGrant: TGrant = {
     });
     ctx.audit.scope = scope.join(" ");
 
-    const user = await findUserByIdentifier(deps.db, connection.id, username);
+    const user = await findLoginUser(deps.sql, connection.id, username);
     if (!user || !user.passwordHash) {
       // Same work and same answer as a wrong password: nobody learns which accounts exist.
       await deps.hasher.verifyDummy(password);
@@ -83,11 +82,11 @@ export const passwordGrant: TGrant = {
       ? await deps.hasher.hash(password)
       : undefined;
     const issued = await issueTokens({ deps, client, user, api, scope, gty: PASSWORD, now, refresh: {} });
-    await deps.db.$transaction(async (tx) => {
-      await recordLogin(tx, user.id, now, ctx.ip, upgraded);
-      await issued.persist(tx);
-      await insertLog(
-        tx,
+    await deps.sql.transaction(async (q) => {
+      await recordLoginRaw(q, user.id, now, ctx.ip, upgraded);
+      await issued.persist(q);
+      await insertLogRaw(
+        q,
         {
           ...ctx.audit,
           type: "sepft",

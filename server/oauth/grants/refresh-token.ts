@@ -1,12 +1,12 @@
 import { InvalidGrant, InvalidRequest, InvalidScope } from "../errors.ts";
-import { findUserById } from "../../store/users.ts";
-import { insertLog } from "../../store/logs.ts";
 import {
   claimRefreshToken,
   findRefreshToken,
+  findUserByIdRaw,
+  insertLogRaw,
   revokeRefreshFamily,
   touchRefreshToken,
-} from "../../store/refresh-tokens.ts";
+} from "../../store/logins.ts";
 import { sha256Hex } from "../../crypto/digest.ts";
 import { issueTokens } from "./issue-tokens.ts";
 import type { TGrant } from "./types.ts";
@@ -24,7 +24,7 @@ export const refreshTokenGrant: TGrant = {
     const { params, deps, client, now } = ctx;
     const presented = params.refresh_token;
     if (!presented) throw new InvalidRequest("Missing required parameter: refresh_token");
-    const token = await findRefreshToken(deps.db, sha256Hex(presented));
+    const token = await findRefreshToken(deps.sql, sha256Hex(presented));
     if (!token || token.clientId !== client.id) throw new InvalidGrant(INVALID);
     ctx.audit.details = { family_id: token.familyId };
     if (token.revokedAt) throw new InvalidGrant(INVALID);
@@ -37,13 +37,13 @@ export const refreshTokenGrant: TGrant = {
         client.refreshLeeway > 0 && now.getTime() - token.rotatedAt.getTime() <= client.refreshLeeway * 1000;
       if (!withinLeeway) {
         // A rotated token came back: someone holds a copy. Kill the family so the thief's copy dies too.
-        const revoked = await revokeRefreshFamily(deps.db, token.familyId, now);
+        const revoked = await revokeRefreshFamily(deps.sql, token.familyId, now);
         ctx.audit.details = { family_id: token.familyId, reuse_detected: true, revoked };
         throw new InvalidGrant(INVALID);
       }
     }
 
-    const user = await findUserById(deps.db, token.userId);
+    const user = await findUserByIdRaw(deps.sql, token.userId);
     if (!user) throw new InvalidGrant(INVALID);
     ctx.audit.user_id = user.userId;
     ctx.audit.user_name = user.email ?? user.username ?? undefined;
@@ -76,23 +76,23 @@ export const refreshTokenGrant: TGrant = {
       refresh: rotating ? { familyId: token.familyId, expiresAt: token.expiresAt, scope: original } : null,
     });
     let isLostRace = false;
-    await deps.db.$transaction(async (tx) => {
+    await deps.sql.transaction(async (q) => {
       if (rotating && !token.rotatedAt) {
         // Exactly one concurrent exchange of this token wins; the loser is reuse unless a leeway is configured.
-        if (!(await claimRefreshToken(tx, token.id, now)) && client.refreshLeeway === 0) {
+        if (!(await claimRefreshToken(q, token.id, now)) && client.refreshLeeway === 0) {
           isLostRace = true;
           return;
         }
       } else if (!rotating) {
         await touchRefreshToken(
-          tx,
+          q,
           token.id,
           new Date(Math.min(token.expiresAt.getTime(), now.getTime() + client.refreshIdleLifetime * 1000)),
         );
       }
-      await issued.persist(tx);
-      await insertLog(
-        tx,
+      await issued.persist(q);
+      await insertLogRaw(
+        q,
         {
           type: "sertft",
           description: "",
@@ -112,7 +112,7 @@ export const refreshTokenGrant: TGrant = {
       );
     });
     if (isLostRace) {
-      const revoked = await revokeRefreshFamily(deps.db, token.familyId, now);
+      const revoked = await revokeRefreshFamily(deps.sql, token.familyId, now);
       ctx.audit.details = { family_id: token.familyId, reuse_detected: true, revoked };
       throw new InvalidGrant(INVALID);
     }

@@ -1,0 +1,157 @@
+import type { TEnv } from "../config/env.ts";
+
+/** A value bound to a SQL parameter. Dates are bound as UTC text in the format Prisma stores. */
+export type TSqlValue = string | number | boolean | null | Date;
+
+export interface TSqlRunner {
+  all<T>(sql: string, params?: TSqlValue[]): Promise<T[]>;
+  run(sql: string, params?: TSqlValue[]): Promise<number>;
+}
+
+/**
+ * Plain SQL over the database driver, for the login hot path only: Prisma's query compiler costs about 1 ms of
+ * CPU per query, more than everything else a login does besides hashing. SQL is written once with `?`
+ * placeholders and double-quoted Prisma table/column names; the PostgreSQL runner renumbers them to `$n`.
+ * Booleans come back as 0/1 from SQLite and true/false from PostgreSQL: read them with `Boolean()`.
+ */
+export interface TRawSql extends TSqlRunner {
+  readonly kind: "sqlite" | "postgres";
+  /** Run `fn` in one transaction. Keep it to SQL: no unrelated awaits inside. */
+  transaction<T>(fn: (q: TSqlRunner) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Prisma's SQLite DateTime text format. */
+function sqliteDate(d: Date): string {
+  return d.toISOString().replace("Z", "+00:00");
+}
+
+/** Parse a DateTime column from either driver. */
+export function readDate(v: unknown): Date {
+  return v instanceof Date ? v : new Date(String(v));
+}
+
+/** Open the raw SQL runner for `env.DATABASE_URL`. */
+export async function openRawSql(env: Pick<TEnv, "DATABASE_URL">): Promise<TRawSql> {
+  const url = env.DATABASE_URL;
+  return url.startsWith("file:") ? openSqlite(url.slice("file:".length)) : openPostgres(url);
+}
+
+async function openSqlite(file: string): Promise<TRawSql> {
+  const { default: Database } = await import("better-sqlite3");
+  const db = new Database(file);
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = NORMAL");
+  db.pragma("foreign_keys = ON");
+  // Never wait synchronously for a lock: Prisma's connection in this same thread may hold it across an await,
+  // so a blocking wait here could never succeed. Busy writes are retried asynchronously instead.
+  db.pragma("busy_timeout = 0");
+  const statements = new Map<string, import("better-sqlite3").Statement>();
+  const prepare = (sql: string) => {
+    let s = statements.get(sql);
+    if (!s) {
+      s = db.prepare(sql);
+      statements.set(sql, s);
+    }
+    return s;
+  };
+  const bind = (params: TSqlValue[]) =>
+    params.map((p) => (p instanceof Date ? sqliteDate(p) : typeof p === "boolean" ? (p ? 1 : 0) : p));
+  const runner: TSqlRunner = {
+    async all<T>(sql: string, params: TSqlValue[] = []) {
+      return prepare(sql).all(...bind(params)) as T[];
+    },
+    async run(sql: string, params: TSqlValue[] = []) {
+      return prepare(sql).run(...bind(params)).changes;
+    },
+  };
+  return {
+    kind: "sqlite",
+    ...runner,
+    async transaction<T>(fn: (q: TSqlRunner) => Promise<T>): Promise<T> {
+      for (let attempt = 0; ; attempt++) {
+        // Another transaction of this connection is open (its callback is awaiting): wait, never nest.
+        if (db.inTransaction && attempt < 500) {
+          await new Promise((r) => setTimeout(r, 1));
+          continue;
+        }
+        try {
+          db.exec("BEGIN IMMEDIATE");
+        } catch (err) {
+          if ((err as { code?: string }).code === "SQLITE_BUSY" && attempt < 500) {
+            await new Promise((r) => setTimeout(r, Math.min(2 + attempt, 20)));
+            continue;
+          }
+          throw err;
+        }
+        try {
+          const result = await fn(runner);
+          db.exec("COMMIT");
+          return result;
+        } catch (err) {
+          if (db.inTransaction) db.exec("ROLLBACK");
+          throw err;
+        }
+      }
+    },
+    async close() {
+      db.close();
+    },
+  };
+}
+
+async function openPostgres(url: string): Promise<TRawSql> {
+  const { default: pg } = await import("pg");
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    types: {
+      // Prisma's DateTime is `timestamp(3)` without time zone holding UTC; pg would read it as local time.
+      getTypeParser: ((oid: number, format?: string) =>
+        oid === 1114
+          ? (s: string) => new Date(s.replace(" ", "T") + "Z")
+          : pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser,
+    },
+  });
+  const numbered = new Map<string, string>();
+  const toPg = (sql: string) => {
+    let out = numbered.get(sql);
+    if (out === undefined) {
+      let i = 0;
+      out = sql.replace(/\?/g, () => `$${++i}`);
+      numbered.set(sql, out);
+    }
+    return out;
+  };
+  // UTC text, so the server's time zone never shifts a timestamp without time zone.
+  const bind = (params: TSqlValue[]) => params.map((p) => (p instanceof Date ? p.toISOString() : p));
+  const runnerFor = (c: { query: import("pg").Pool["query"] }): TSqlRunner => ({
+    async all<T>(sql: string, params: TSqlValue[] = []) {
+      return (await c.query(toPg(sql), bind(params))).rows as T[];
+    },
+    async run(sql: string, params: TSqlValue[] = []) {
+      return (await c.query(toPg(sql), bind(params))).rowCount ?? 0;
+    },
+  });
+  return {
+    kind: "postgres",
+    ...runnerFor(pool),
+    async transaction<T>(fn: (q: TSqlRunner) => Promise<T>): Promise<T> {
+      const client = await pool.connect();
+      try {
+        await client.query("BEGIN");
+        const result = await fn(runnerFor(client as unknown as { query: import("pg").Pool["query"] }));
+        await client.query("COMMIT");
+        return result;
+      } catch (err) {
+        await client.query("ROLLBACK").catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}
