@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDeps, testDatabaseKinds, type TTestDeps } from "../testing/test-deps.ts";
+import { upsertConnectionByName } from "./connections.ts";
+import { insertUsers } from "./users.ts";
+import { findLoginUser, recordLoginRaw } from "./logins.ts";
+
+describe.each(testDatabaseKinds())("raw SQL hot path (%s)", (kind) => {
+  let deps: TTestDeps;
+  let connectionId: string;
+  beforeAll(async () => {
+    deps = await createTestDeps(kind);
+    connectionId = (await upsertConnectionByName(deps.db, { name: "DB" }, { connectionId: "con_1" })).id;
+    await insertUsers(deps.db, [
+      { userId: "auth0|1", connectionId, email: "Ann@Example.com", username: "ann", passwordHash: "x" },
+    ]);
+  });
+  afterAll(async () => deps.cleanup());
+
+  it("reads what Prisma wrote and Prisma reads what it writes, timestamps exact in UTC", async () => {
+    const at = new Date("2026-03-04T05:06:07.089Z");
+    const user = await findLoginUser(deps.sql, connectionId, "ANN@example.com");
+    expect(user?.userId).toBe("auth0|1");
+    expect(user?.blocked).toBe(false);
+    await deps.sql.transaction((q) => recordLoginRaw(q, user!.id, at, "10.0.0.1"));
+    const viaPrisma = await deps.db.user.findUniqueOrThrow({ where: { userId: "auth0|1" } });
+    expect(viaPrisma.lastLogin?.toISOString()).toBe(at.toISOString());
+    expect(viaPrisma.loginsCount).toBe(1);
+    const viaRaw = await findLoginUser(deps.sql, connectionId, "ann");
+    expect(viaRaw?.lastLogin?.toISOString()).toBe(at.toISOString());
+    expect(viaRaw?.createdAt.getTime()).toBe(viaPrisma.createdAt.getTime());
+  });
+
+  it("a raw write transaction waits for a Prisma transaction that holds the write lock, without deadlocking", async () => {
+    const user = (await findLoginUser(deps.sql, connectionId, "ann"))!;
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const prismaTx = deps.db.$transaction(
+      async (tx) => {
+        await tx.user.update({ where: { id: user.id }, data: { nickname: "held" } });
+        await held;
+      },
+      { timeout: 10_000 },
+    );
+    await new Promise((r) => setTimeout(r, 50));
+    const raw = deps.sql.transaction((q) => recordLoginRaw(q, user.id, new Date(), "10.0.0.2"));
+    setTimeout(release, 100);
+    await Promise.all([prismaTx, raw]);
+    const after = await deps.db.user.findUniqueOrThrow({ where: { id: user.id } });
+    expect(after.nickname).toBe("held");
+    expect(after.lastIp).toBe("10.0.0.2");
+  });
+
+  it("rolls back everything when the transaction callback fails", async () => {
+    const user = (await findLoginUser(deps.sql, connectionId, "ann"))!;
+    const before = user.loginsCount;
+    await expect(
+      deps.sql.transaction(async (q) => {
+        await recordLoginRaw(q, user.id, new Date(), "10.0.0.3");
+        throw new Error("boom");
+      }),
+    ).rejects.toThrow("boom");
+    expect((await findLoginUser(deps.sql, connectionId, "ann"))!.loginsCount).toBe(before);
+  });
+});
