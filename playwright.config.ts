@@ -9,6 +9,7 @@ export default defineConfig({
   workers: 1,
   reporter: [["list"], ["json"]],
   use: {
+    screenshot: "only-on-failure",
     baseURL: `http://localhost:${PORT}`,
     launchOptions: {
       // Debian's chromium; `npx playwright install` cannot download browsers here.
@@ -27,6 +28,8 @@ export default defineConfig({
     command:
       "node bin/portcullis.mjs import e2e/fixtures/tenant.yaml && " +
       "node bin/portcullis.mjs users import --connection Username-Password-Authentication e2e/fixtures/users.json && " +
+      "node bin/portcullis.mjs admin create --email owner@e2e.test --role owner --password owner-password-123 && " +
+      "node bin/portcullis.mjs admin create --email editor@e2e.test --role rules-editor --password editor-password-123 && " +
       "node bin/portcullis.mjs serve",
     url: `http://localhost:${PORT}/.well-known/openid-configuration`,
     timeout: 180_000,

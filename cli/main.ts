@@ -5,7 +5,9 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { spawnSync } from "node:child_process";
 import { parseEnv, type TEnv } from "../server/config/env.ts";
-import { createDeps, setDeps, type TDeps } from "../server/config/deps.ts";
+import { createDeps, loadMasterKey, setDeps, type TDeps } from "../server/config/deps.ts";
+import { hkdfSync } from "node:crypto";
+import { createAdminAccount, ensureFirstAdmin } from "../server/admin/accounts.ts";
 import { applyMigrations } from "../server/store/migrate.ts";
 import { importTenant } from "../server/tenant/import-tenant.ts";
 import { exportTenant } from "../server/tenant/export-tenant.ts";
@@ -22,6 +24,8 @@ const USAGE = `Usage: portcullis <command>
   export <dir>                            write the tenant to <dir>/tenant.yaml (secrets excluded)
   users import --connection <name> <users.json> [--upsert]
                                           import users in Auth0's bulk import format
+  admin create --email <e> --role <r> [--password <p>]
+                                          add a dashboard account (roles: owner, admin, rules-editor, security, viewer)
   keys rotate                             new signing key; the old one stays published
   keys list                               list published signing keys
 
@@ -32,10 +36,10 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-async function openDeps(env: TEnv): Promise<TDeps> {
+async function openDeps(env: TEnv, masterKey?: Buffer): Promise<TDeps> {
   if (env.databaseKind === "sqlite") mkdirSync(dirname(env.DATABASE_URL.slice(5)), { recursive: true });
   await applyMigrations(env.DATABASE_URL, ROOT);
-  return createDeps(env);
+  return createDeps(env, { masterKey });
 }
 
 function newestMtime(dir: string): number {
@@ -68,9 +72,25 @@ function buildIfNeeded(): void {
 async function serve(): Promise<void> {
   const env = parseEnv();
   buildIfNeeded();
-  const deps = await openDeps(env);
+  const masterKey = loadMasterKey(env);
+  // Dashboard sessions: the cookie secret derives from the master key unless given, so every server process
+  // sharing the key accepts the same sessions.
+  process.env.NEXTAUTH_SECRET ??= Buffer.from(
+    hkdfSync("sha256", masterKey, "", "portcullis nextauth", 32),
+  ).toString("base64url");
+  process.env.NEXTAUTH_URL ??= env.PUBLIC_URL;
+  const deps = await openDeps(env, masterKey);
   setDeps(deps);
   await deps.keys.current();
+  const firstAdmin = await ensureFirstAdmin(deps);
+  if (firstAdmin) {
+    console.log(
+      `\n[portcullis] Dashboard owner account created: ${env.PUBLIC_URL}/login  email=${firstAdmin.email}` +
+        (firstAdmin.password
+          ? `  password=${firstAdmin.password}  (shown once; change it or set ADMIN_PASSWORD)`
+          : "  (password from ADMIN_PASSWORD)"),
+    );
+  }
   if (env.PORTCULLIS_SEED_DEMO) {
     const seeded = await seedDemoTenant(deps, join(ROOT, "demo"));
     if (seeded) printDemo(env, seeded);
@@ -198,6 +218,29 @@ async function main(): Promise<void> {
         console.log(`Imported ${r.imported} user(s) into ${connection}.`);
         for (const e of r.errors) console.log(`  record ${e.index}: ${e.reason}`);
         if (r.errors.length > 0) process.exitCode = 1;
+      } finally {
+        await deps.close();
+      }
+      return;
+    }
+    case "admin": {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        options: { email: { type: "string" }, role: { type: "string" }, password: { type: "string" } },
+        allowPositionals: true,
+      });
+      if (positionals[0] !== "create")
+        fail("usage: portcullis admin create --email <e> --role <r> [--password <p>]");
+      const deps = await openDeps(parseEnv());
+      try {
+        const created = await createAdminAccount(deps, {
+          email: values.email ?? fail("admin create needs --email"),
+          role: values.role ?? fail("admin create needs --role"),
+          password: values.password,
+        });
+        console.log(
+          `Created ${created.role} ${created.email}${created.password ? ` with password ${created.password} (shown once)` : ""}`,
+        );
       } finally {
         await deps.close();
       }

@@ -15,6 +15,13 @@ const ZEnv = z.object({
   ARGON2_MEMORY_KIB: z.coerce.number().int().min(7168).default(12288),
   ARGON2_ITERATIONS: z.coerce.number().int().min(1).default(3),
   ARGON2_PARALLELISM: z.coerce.number().int().min(1).max(16).default(1),
+  /** First dashboard owner, created on a database without admins (a password is generated when unset). */
+  ADMIN_EMAIL: z.string().email().optional(),
+  ADMIN_PASSWORD: z.string().min(12).optional(),
+  /** Bearer token for automation against the admin API (acts as owner). Unset: only dashboard sessions. */
+  PORTCULLIS_ADMIN_API_TOKEN: z.string().min(32).optional(),
+  /** Secret for dashboard session cookies; derived from the master key when unset. */
+  NEXTAUTH_SECRET: z.string().min(32).optional(),
   /** Seed the demo tenant on first start (true by default for the embedded database). */
   PORTCULLIS_SEED_DEMO: z.enum(["true", "false"]).default("true"),
 });

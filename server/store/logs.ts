@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { TDb } from "./db.ts";
 import type { TLogEvent } from "../audit/events.ts";
+import { parseJsonColumn } from "./json.ts";
 
 /** Sortable log id: millisecond time then randomness, like Auth0's numeric-prefixed log_id. */
 export function newLogId(at: Date): string {
@@ -8,6 +9,8 @@ export function newLogId(at: Date): string {
 }
 
 export type TLogRecord = TLogEvent & { log_id: string; date: string };
+
+type TLogRow = NonNullable<Awaited<ReturnType<TDb["logEvent"]["findUnique"]>>>;
 
 /** Most recent log records, newest first (Auth0 field names). */
 export async function listLogs(
@@ -19,7 +22,63 @@ export async function listLogs(
     orderBy: [{ date: "desc" }, { id: "desc" }],
     take: opts.take ?? 100,
   });
-  return rows.map((r) => ({
+  return rows.map(toLogRecord);
+}
+
+export type TLogFilter = {
+  type?: string;
+  /** Matches user_id exactly or user_name exactly. */
+  user?: string;
+  ip?: string;
+  clientId?: string;
+  connection?: string;
+  from?: Date;
+  to?: Date;
+};
+
+/**
+ * One page of audit records, newest first, with keyset pagination (`before` = the last record's log_id), so deep
+ * pages cost the same as the first.
+ */
+export async function searchLogs(
+  db: TDb,
+  filter: TLogFilter,
+  opts: { take: number; before?: string },
+): Promise<TLogRecord[]> {
+  const where = {
+    ...(filter.type ? { type: filter.type } : {}),
+    ...(filter.user ? { OR: [{ userId: filter.user }, { userName: filter.user }] } : {}),
+    ...(filter.ip ? { ip: filter.ip } : {}),
+    ...(filter.clientId ? { clientId: filter.clientId } : {}),
+    ...(filter.connection ? { connection: filter.connection } : {}),
+    ...(filter.from || filter.to
+      ? { date: { ...(filter.from ? { gte: filter.from } : {}), ...(filter.to ? { lte: filter.to } : {}) } }
+      : {}),
+    // Log ids sort by time (newLogId), so "older than the cursor" is one comparison on the primary key.
+    ...(opts.before ? { id: { lt: opts.before } } : {}),
+  };
+  const rows = await db.logEvent.findMany({ where, orderBy: { id: "desc" }, take: opts.take });
+  return rows.map(toLogRecord);
+}
+
+/** One audit record by log_id. */
+export async function findLog(db: TDb, logId: string): Promise<TLogRecord | null> {
+  const row = await db.logEvent.findUnique({ where: { id: logId } });
+  return row ? toLogRecord(row) : null;
+}
+
+/** Counts of records per type since `since` (dashboard overview). */
+export async function countLogsByType(db: TDb, since: Date): Promise<Record<string, number>> {
+  const groups = await db.logEvent.groupBy({
+    by: ["type"],
+    where: { date: { gte: since } },
+    _count: { _all: true },
+  });
+  return Object.fromEntries(groups.map((g) => [g.type, g._count._all]));
+}
+
+function toLogRecord(r: TLogRow): TLogRecord {
+  return {
     log_id: r.id,
     date: r.date.toISOString(),
     type: r.type as TLogEvent["type"],
@@ -37,6 +96,6 @@ export async function listLogs(
     audience: r.audience ?? undefined,
     scope: r.scope ?? undefined,
     strategy: r.strategy ?? undefined,
-    details: JSON.parse(r.details) as Record<string, unknown>,
-  }));
+    details: parseJsonColumn<Record<string, unknown>>(r.details, {}),
+  };
 }

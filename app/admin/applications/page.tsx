@@ -1,0 +1,52 @@
+import { getDeps } from "@/server/config/deps";
+import { getApplications } from "@/server/admin/views";
+import { getCurrentAdmin } from "@/server/admin/session";
+import { canPerform } from "@/server/admin/roles";
+import { Forbidden } from "@/components/forbidden";
+
+export default async function ApplicationsPage() {
+  const admin = await getCurrentAdmin();
+  if (!admin || !canPerform(admin.role, "config:read")) return <Forbidden />;
+  const apps = await getApplications(await getDeps());
+  return (
+    <section>
+      <h1>Applications</h1>
+      {apps.length === 0 ? (
+        <p>
+          No applications yet. Import a tenant file with <code>npx portcullis import tenant.yaml</code>.
+        </p>
+      ) : (
+        <div style={{ overflowX: "auto" }}>
+          <table style={{ borderCollapse: "collapse", width: "100%" }}>
+            <thead>
+              <tr style={{ textAlign: "left" }}>
+                <th>Name</th>
+                <th>Client ID</th>
+                <th>Type</th>
+                <th>First party</th>
+                <th>Auth method</th>
+                <th>Grants</th>
+                <th>Connections</th>
+              </tr>
+            </thead>
+            <tbody>
+              {apps.map((a) => (
+                <tr key={a.clientId} style={{ borderTop: "1px solid #eee" }}>
+                  <td>{a.name}</td>
+                  <td>
+                    <code>{a.clientId}</code>
+                  </td>
+                  <td>{a.appType}</td>
+                  <td>{a.isFirstParty ? "yes" : "no"}</td>
+                  <td>{a.tokenEndpointAuthMethod}</td>
+                  <td>{a.grantTypes.join(", ")}</td>
+                  <td>{a.connections.join(", ") || "—"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}

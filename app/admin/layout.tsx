@@ -1,0 +1,39 @@
+import type { ReactNode } from "react";
+import Link from "next/link";
+import { redirect } from "next/navigation";
+import { getCurrentAdmin } from "@/server/admin/session";
+import { canPerform } from "@/server/admin/roles";
+import { SignOutButton } from "@/components/sign-out-button";
+
+export const dynamic = "force-dynamic";
+
+export default async function AdminLayout({ children }: { children: ReactNode }) {
+  const admin = await getCurrentAdmin();
+  if (!admin) redirect("/login?callbackUrl=/admin");
+  const nav = [
+    { href: "/admin", label: "Overview", show: canPerform(admin.role, "logs:read") },
+    { href: "/admin/applications", label: "Applications", show: canPerform(admin.role, "config:read") },
+    { href: "/admin/logs", label: "Logs", show: canPerform(admin.role, "logs:read") },
+  ].filter((n) => n.show);
+  return (
+    <div style={{ display: "grid", gridTemplateColumns: "minmax(10rem, 14rem) 1fr", gap: "2rem" }}>
+      <nav aria-label="Dashboard">
+        <p style={{ fontWeight: 700 }}>Portcullis</p>
+        <ul style={{ listStyle: "none", padding: 0, display: "grid", gap: "0.5rem" }}>
+          {nav.map((n) => (
+            <li key={n.href}>
+              <Link href={n.href}>{n.label}</Link>
+            </li>
+          ))}
+        </ul>
+        <p style={{ fontSize: "0.85rem", color: "#555" }}>
+          {admin.email}
+          <br />
+          role: {admin.role}
+        </p>
+        <SignOutButton />
+      </nav>
+      <div style={{ minWidth: 0 }}>{children}</div>
+    </div>
+  );
+}

@@ -1,0 +1,49 @@
+import Link from "next/link";
+import { getDeps } from "@/server/config/deps";
+import { getOverview } from "@/server/admin/views";
+import { getCurrentAdmin } from "@/server/admin/session";
+import { canPerform } from "@/server/admin/roles";
+import { Forbidden } from "@/components/forbidden";
+
+export default async function OverviewPage() {
+  const admin = await getCurrentAdmin();
+  if (!admin || !canPerform(admin.role, "logs:read")) return <Forbidden />;
+  const o = await getOverview(await getDeps());
+  const card = { border: "1px solid #ddd", borderRadius: 8, padding: "1rem" };
+  return (
+    <section>
+      <h1>Overview</h1>
+      <h2>Last 24 hours</h2>
+      <div
+        style={{ display: "grid", gridTemplateColumns: "repeat(auto-fit, minmax(10rem, 1fr))", gap: "1rem" }}
+      >
+        <div style={card} data-testid="logins-succeeded">
+          <strong style={{ fontSize: "2rem" }}>{o.succeeded}</strong>
+          <div>logins succeeded</div>
+        </div>
+        <div style={card} data-testid="logins-failed">
+          <strong style={{ fontSize: "2rem" }}>{o.failed}</strong>
+          <div>failed</div>
+        </div>
+        <div style={card} data-testid="logins-blocked">
+          <strong style={{ fontSize: "2rem" }}>{o.blocked}</strong>
+          <div>blocked</div>
+        </div>
+      </div>
+      <h2>Recent events</h2>
+      {o.recent.length === 0 ? (
+        <p>No events yet. Make a password grant and it appears here.</p>
+      ) : (
+        <ul>
+          {o.recent.map((r) => (
+            <li key={r.log_id}>
+              <Link href={`/admin/logs/${r.log_id}`}>
+                {r.date} · {r.type} · {r.user_name ?? r.user_id ?? "—"} · {r.description || "ok"}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,18 @@
+import { withAdmin } from "@/server/admin/session";
+import { exportLogs, formatLogs } from "@/server/admin/views";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+export const GET = withAdmin("logs:read", async (req, deps) => {
+  const q = Object.fromEntries(new URL(req.url).searchParams);
+  const format = q.format === "csv" ? "csv" : "ndjson";
+  const body = formatLogs(await exportLogs(deps, q), format);
+  return new Response(body, {
+    headers: {
+      "content-type": format === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8",
+      "content-disposition": `attachment; filename="portcullis-logs.${format === "csv" ? "csv" : "ndjson"}"`,
+      "cache-control": "no-store",
+    },
+  });
+});

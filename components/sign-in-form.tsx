@@ -1,0 +1,84 @@
+"use client";
+
+import { useState, type FormEvent } from "react";
+import { signIn } from "next-auth/react";
+
+const MESSAGES: Record<string, string> = {
+  CredentialsSignin: "Wrong email or password.",
+  otp_required: "Enter the code from your authenticator app.",
+  otp_invalid: "That code is not valid. Try the current one.",
+};
+
+/** Admin sign-in: email and password, then an authenticator code when the account has TOTP. */
+export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
+  const [error, setError] = useState<string | null>(null);
+  const [needsOtp, setNeedsOtp] = useState(false);
+  const [busy, setBusy] = useState(false);
+
+  async function onSubmit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    const form = new FormData(e.currentTarget);
+    const result = await signIn("credentials", {
+      redirect: false,
+      email: String(form.get("email") ?? ""),
+      password: String(form.get("password") ?? ""),
+      otp: String(form.get("otp") ?? ""),
+    });
+    setBusy(false);
+    if (result?.ok && !result.error) {
+      window.location.assign(callbackUrl);
+      return;
+    }
+    const code = result?.error ?? "CredentialsSignin";
+    if (code === "otp_required" || code === "otp_invalid") setNeedsOtp(true);
+    setError(MESSAGES[code] ?? "Sign-in failed. Try again.");
+  }
+
+  return (
+    <form onSubmit={(e) => void onSubmit(e)} style={{ display: "grid", gap: "0.75rem" }}>
+      <label>
+        Email
+        <input
+          name="email"
+          type="email"
+          autoComplete="username"
+          required
+          style={{ display: "block", width: "100%" }}
+        />
+      </label>
+      <label>
+        Password
+        <input
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          style={{ display: "block", width: "100%" }}
+        />
+      </label>
+      {needsOtp && (
+        <label>
+          Authenticator code
+          <input
+            name="otp"
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            pattern="[0-9]{6}"
+            required
+            style={{ display: "block", width: "100%" }}
+          />
+        </label>
+      )}
+      {error && (
+        <p role="alert" style={{ color: "#b00020", margin: 0 }}>
+          {error}
+        </p>
+      )}
+      <button type="submit" disabled={busy}>
+        {busy ? "Signing in…" : "Sign in"}
+      </button>
+    </form>
+  );
+}

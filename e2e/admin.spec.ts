@@ -1,0 +1,92 @@
+import { test, expect, type Page } from "@playwright/test";
+
+const SECRET = "e2e-web-app-secret-0123456789abcdef0123456789abcdef";
+
+async function signIn(page: Page, email: string, password: string) {
+  await page.goto("/admin");
+  await expect(page).toHaveURL(/\/login/);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+test("a wrong admin password is refused with a clear message", async ({ page }) => {
+  await signIn(page, "owner@e2e.test", "not-the-password");
+  await expect(page.locator("p[role=alert]")).toHaveText("Wrong email or password.");
+  await expect(page).toHaveURL(/\/login/);
+});
+
+test("the owner signs in, sees a password grant in Overview and Logs, filters and exports it", async ({
+  page,
+  request,
+}) => {
+  const grant = await request.post("/oauth/token", {
+    form: {
+      grant_type: "password",
+      client_id: "e2e-web-app",
+      client_secret: SECRET,
+      username: "e2e.user@example.com",
+      password: "E2e-Passw0rd!",
+    },
+  });
+  expect(grant.status()).toBe(200);
+  const failed = await request.post("/oauth/token", {
+    form: {
+      grant_type: "password",
+      client_id: "e2e-web-app",
+      client_secret: SECRET,
+      username: "e2e.user@example.com",
+      password: "wrong",
+    },
+  });
+  expect(failed.status()).toBe(403);
+
+  await signIn(page, "owner@e2e.test", "owner-password-123");
+  await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
+  await expect(page.getByTestId("logins-succeeded")).not.toContainText(/^0/);
+
+  await page.getByRole("link", { name: "Logs" }).click();
+  await expect(page.getByRole("heading", { name: "Logs" })).toBeVisible();
+  await page.getByLabel("Event type").selectOption("fp");
+  await page.getByRole("button", { name: "Filter" }).click();
+  await expect(page).toHaveURL(/type=fp/);
+  const rows = page.locator("tbody tr");
+  await expect(rows.first()).toContainText("Wrong email or password.");
+  await expect(page.locator("tbody")).not.toContainText("sepft");
+
+  const download = page.waitForEvent("download");
+  await page.getByRole("link", { name: "NDJSON" }).click();
+  const file = await download;
+  const text = await (await file.createReadStream()).toArray();
+  const lines = Buffer.concat(text)
+    .toString("utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as { type: string });
+  expect(lines.length).toBeGreaterThan(0);
+  expect(lines.every((l) => l.type === "fp")).toBe(true);
+
+  await page.getByRole("link", { name: "Applications" }).click();
+  await expect(page.getByRole("cell", { name: "E2E Web App" })).toBeVisible();
+});
+
+test("a rules-editor sees neither Logs nor Applications, and the server refuses them too", async ({
+  page,
+}) => {
+  await signIn(page, "editor@e2e.test", "editor-password-123");
+  await expect(page.getByText("role: rules-editor")).toBeVisible();
+  await expect(page.getByRole("link", { name: "Logs" })).toHaveCount(0);
+  await page.goto("/admin/logs");
+  await expect(page.getByRole("heading", { name: "Not available for your role" })).toBeVisible();
+  const res = await page.request.get("/api/admin/logs/export?format=ndjson");
+  expect(res.status()).toBe(403);
+});
+
+test("without a session the dashboard redirects to sign-in and the admin API answers 401", async ({
+  page,
+  request,
+}) => {
+  await page.goto("/admin/logs");
+  await expect(page).toHaveURL(/\/login\?callbackUrl=/);
+  expect((await request.get("/api/admin/logs/export")).status()).toBe(401);
+});

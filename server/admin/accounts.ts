@@ -1,0 +1,139 @@
+import { randomBytes } from "node:crypto";
+import { generateSecret, generateURI, verify as verifyTotp } from "otplib";
+import type { TDeps } from "../config/deps.ts";
+import { isRole, type TRole } from "./roles.ts";
+import {
+  claimAdminTotpStep,
+  countAdmins,
+  enableAdminTotp,
+  findAdminByEmail,
+  findAdminById,
+  insertAdmin,
+  recordAdminFailure,
+  recordAdminSuccess,
+  setAdminTotpSecret,
+} from "../store/admin-users.ts";
+
+/** Consecutive failures before an admin account locks, and for how long. */
+export const ADMIN_LOCK_THRESHOLD = 5;
+export const ADMIN_LOCK_MS = 15 * 60 * 1000;
+const TOTP_PERIOD_S = 30;
+
+export type TAdminSession = { id: string; email: string; role: TRole };
+
+function generatePassword(): string {
+  return randomBytes(18).toString("base64url");
+}
+
+/** Create a dashboard account with an Argon2id password (generated and returned when not given). */
+export async function createAdminAccount(
+  deps: TDeps,
+  input: { email: string; role: string; password?: string },
+): Promise<{ email: string; role: TRole; password?: string }> {
+  const email = input.email.trim().toLowerCase();
+  if (!/^[^\s@]+@[^\s@]+$/.test(email)) throw new Error(`Not an e-mail address: ${input.email}`);
+  if (!isRole(input.role))
+    throw new Error(`Unknown role '${input.role}' (owner, admin, rules-editor, security, viewer)`);
+  if (input.password !== undefined && input.password.length < 12)
+    throw new Error("Admin passwords need at least 12 characters.");
+  if (await findAdminByEmail(deps.db, email))
+    throw new Error(`An admin account for ${email} already exists.`);
+  const password = input.password ?? generatePassword();
+  await insertAdmin(deps.db, { email, role: input.role, passwordHash: await deps.hasher.hash(password) });
+  return { email, role: input.role, ...(input.password === undefined ? { password } : {}) };
+}
+
+/**
+ * The first owner account, on a database without admins: from ADMIN_EMAIL/ADMIN_PASSWORD, or generated. Returns
+ * what to print once, or null when admins already exist.
+ */
+export async function ensureFirstAdmin(deps: TDeps): Promise<{ email: string; password?: string } | null> {
+  if ((await countAdmins(deps.db)) > 0) return null;
+  const email = deps.env.ADMIN_EMAIL ?? "admin@portcullis.local";
+  try {
+    return await createAdminAccount(deps, { email, role: "owner", password: deps.env.ADMIN_PASSWORD });
+  } catch (err) {
+    // Another server process created it at the same moment.
+    if ((await countAdmins(deps.db)) > 0) return null;
+    throw err;
+  }
+}
+
+export type TSignInResult =
+  | { ok: true; admin: TAdminSession }
+  | { ok: false; reason: "invalid" | "locked" | "otp_required" | "otp_invalid" };
+
+/**
+ * Check an admin sign-in: password (Argon2id), then TOTP when enrolled. Unknown e-mails cost a dummy hash; five
+ * consecutive failures lock the account for 15 minutes (the answer while locked is the same "invalid" as a wrong
+ * password, so a guesser learns nothing; the lock shows only in the account's state).
+ */
+export async function verifyAdminSignIn(
+  deps: TDeps,
+  email: string,
+  password: string,
+  otp?: string,
+): Promise<TSignInResult> {
+  const now = deps.clock.now();
+  const admin = await findAdminByEmail(deps.db, email.trim());
+  if (!admin) {
+    await deps.hasher.verifyDummy(password);
+    return { ok: false, reason: "invalid" };
+  }
+  if (admin.lockedUntil && admin.lockedUntil > now) {
+    await deps.hasher.verifyDummy(password);
+    return { ok: false, reason: "invalid" };
+  }
+  if (!(await deps.hasher.verify(admin.passwordHash, password))) {
+    await recordAdminFailure(deps.db, admin.id, now, ADMIN_LOCK_THRESHOLD, ADMIN_LOCK_MS);
+    return { ok: false, reason: "invalid" };
+  }
+  if (!isRole(admin.role)) return { ok: false, reason: "invalid" };
+  if (admin.totpEnabledAt && admin.totpSecretEnc) {
+    if (!otp) return { ok: false, reason: "otp_required" };
+    const step = await checkTotp(deps, deps.box.open(admin.totpSecretEnc), otp, now);
+    if (step === null || !(await claimAdminTotpStep(deps.db, admin.id, step))) {
+      await recordAdminFailure(deps.db, admin.id, now, ADMIN_LOCK_THRESHOLD, ADMIN_LOCK_MS);
+      return { ok: false, reason: "otp_invalid" };
+    }
+  }
+  await recordAdminSuccess(deps.db, admin.id, now);
+  return { ok: true, admin: { id: admin.id, email: admin.email, role: admin.role } };
+}
+
+/** The TOTP time step a code matches within ±1 step of `now`, or null. */
+async function checkTotp(_deps: TDeps, secret: string, code: string, now: Date): Promise<number | null> {
+  if (!/^\d{6}$/.test(code)) return null;
+  const epoch = Math.floor(now.getTime() / 1000);
+  const result = await verifyTotp({ secret, token: code, epoch, epochTolerance: TOTP_PERIOD_S });
+  if (!result.valid) return null;
+  return Math.floor(epoch / TOTP_PERIOD_S) + result.delta;
+}
+
+/** Begin TOTP enrolment: a new sealed secret (not yet required) and its otpauth:// URI for a QR code. */
+export async function startAdminTotpEnrollment(
+  deps: TDeps,
+  adminId: string,
+): Promise<{ secret: string; otpauthUri: string }> {
+  const admin = await findAdminById(deps.db, adminId);
+  if (!admin) throw new Error("No such admin.");
+  const secret = generateSecret();
+  await setAdminTotpSecret(deps.db, admin.id, deps.box.seal(secret), null);
+  const otpauthUri = generateURI({ issuer: "Portcullis", label: admin.email, secret });
+  return { secret, otpauthUri };
+}
+
+/** Finish TOTP enrolment with a first valid code; from then on sign-in needs a code. */
+export async function confirmAdminTotpEnrollment(
+  deps: TDeps,
+  adminId: string,
+  code: string,
+): Promise<boolean> {
+  const admin = await findAdminById(deps.db, adminId);
+  if (!admin?.totpSecretEnc || admin.totpEnabledAt) return false;
+  const now = deps.clock.now();
+  const step = await checkTotp(deps, deps.box.open(admin.totpSecretEnc), code, now);
+  if (step === null || !(await claimAdminTotpStep(deps.db, admin.id, step))) return false;
+  await enableAdminTotp(deps.db, admin.id, now);
+  return true;
+}

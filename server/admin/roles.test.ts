@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { PERMISSIONS, ROLES, canPerform, type TAction, type TRole } from "./roles.ts";
+
+// The whole role × action matrix, written out so a change to PERMISSIONS must be made here too, on purpose.
+const EXPECTED: Record<TRole, TAction[]> = {
+  owner: Object.keys(PERMISSIONS) as TAction[],
+  admin: [
+    "config:read",
+    "config:write",
+    "rules:read",
+    "rules:write",
+    "logs:read",
+    "users:read",
+    "users:write",
+    "users:block",
+    "mfa:reset",
+    "protection:unblock",
+  ],
+  "rules-editor": ["rules:read", "rules:write"],
+  security: [
+    "config:read",
+    "rules:read",
+    "logs:read",
+    "users:read",
+    "users:block",
+    "mfa:reset",
+    "protection:unblock",
+  ],
+  viewer: ["config:read", "rules:read", "logs:read", "users:read"],
+};
+
+describe("role × action matrix", () => {
+  for (const role of ROLES) {
+    for (const action of Object.keys(PERMISSIONS) as TAction[]) {
+      const allowed = EXPECTED[role].includes(action);
+      it(`${role} ${allowed ? "may" : "may not"} ${action}`, () => {
+        expect(canPerform(role, action)).toBe(allowed);
+      });
+    }
+  }
+});

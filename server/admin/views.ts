@@ -1,0 +1,124 @@
+import type { TDeps } from "../config/deps.ts";
+import { countLogsByType, findLog, searchLogs, type TLogFilter, type TLogRecord } from "../store/logs.ts";
+import { listClients } from "../store/clients.ts";
+import { listConnections } from "../store/connections.ts";
+import { LOG_TYPES } from "../audit/events.ts";
+
+const SUCCESS = new Set(["s", "sepft", "sertft"]);
+const BLOCKED = new Set(["limit_wc", "limit_mu", "pwd_leak"]);
+
+/** Overview: login outcomes in the last 24 hours and the most recent events. */
+export async function getOverview(deps: TDeps) {
+  const since = new Date(deps.clock.now().getTime() - 24 * 60 * 60 * 1000);
+  const counts = await countLogsByType(deps.db, since);
+  let succeeded = 0;
+  let failed = 0;
+  let blocked = 0;
+  for (const [type, n] of Object.entries(counts)) {
+    if (SUCCESS.has(type)) succeeded += n;
+    else if (BLOCKED.has(type)) blocked += n;
+    else failed += n;
+  }
+  const recent = await searchLogs(deps.db, {}, { take: 10 });
+  return { succeeded, failed, blocked, counts, recent };
+}
+
+export const LOG_PAGE_SIZE = 50;
+
+/** Parse the Logs page's query string into a filter (unknown or malformed values are ignored). */
+export function parseLogQuery(q: Record<string, string | undefined>): {
+  filter: TLogFilter;
+  before?: string;
+} {
+  const date = (v: string | undefined) => {
+    if (!v) return undefined;
+    const d = new Date(v);
+    return Number.isNaN(d.getTime()) ? undefined : d;
+  };
+  const text = (v: string | undefined) => (v && v.trim() ? v.trim().slice(0, 200) : undefined);
+  return {
+    filter: {
+      type: text(q.type),
+      user: text(q.user),
+      ip: text(q.ip),
+      clientId: text(q.client),
+      connection: text(q.connection),
+      from: date(q.from),
+      to: date(q.to),
+    },
+    before: text(q.before),
+  };
+}
+
+/** One page of the Logs screen. */
+export async function getLogsPage(deps: TDeps, q: Record<string, string | undefined>) {
+  const { filter, before } = parseLogQuery(q);
+  const rows = await searchLogs(deps.db, filter, { take: LOG_PAGE_SIZE + 1, before });
+  const hasMore = rows.length > LOG_PAGE_SIZE;
+  const page = rows.slice(0, LOG_PAGE_SIZE);
+  return { rows: page, nextBefore: hasMore ? page[page.length - 1]?.log_id : undefined, types: LOG_TYPES };
+}
+
+/** One audit record for the detail view. */
+export async function getLogDetail(deps: TDeps, logId: string): Promise<TLogRecord | null> {
+  return findLog(deps.db, logId);
+}
+
+/** Applications with their enabled connections, secrets excluded. */
+export async function getApplications(deps: TDeps) {
+  const [clients, connections] = await Promise.all([listClients(deps.db), listConnections(deps.db)]);
+  return clients.map((c) => ({
+    clientId: c.clientId,
+    name: c.name,
+    appType: c.appType,
+    isFirstParty: c.isFirstParty,
+    tokenEndpointAuthMethod: c.tokenEndpointAuthMethod,
+    grantTypes: c.grantTypes,
+    trustsIpHeader: c.isTokenEndpointIpHeaderTrusted,
+    connections: connections.filter((n) => c.connectionIds.includes(n.id)).map((n) => n.name),
+  }));
+}
+
+/** Export rows as NDJSON or CSV text. */
+export function formatLogs(rows: TLogRecord[], format: "ndjson" | "csv"): string {
+  if (format === "ndjson") return rows.map((r) => JSON.stringify(r)).join("\n") + (rows.length ? "\n" : "");
+  const cols = [
+    "log_id",
+    "date",
+    "type",
+    "description",
+    "client_id",
+    "client_name",
+    "connection",
+    "user_id",
+    "user_name",
+    "ip",
+    "client_ip",
+    "user_agent",
+  ] as const;
+  const cell = (v: unknown) => {
+    const s = v === undefined || v === null ? "" : String(v);
+    // Quote always; neutralise spreadsheet formulas (CSV injection) with a leading apostrophe.
+    const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+    return `"${safe.replace(/"/g, '""')}"`;
+  };
+  return [cols.join(","), ...rows.map((r) => cols.map((c) => cell(r[c])).join(","))].join("\r\n") + "\r\n";
+}
+
+/** Every record matching the Logs page filter, up to `max`, for export. */
+export async function exportLogs(
+  deps: TDeps,
+  q: Record<string, string | undefined>,
+  max = 100_000,
+): Promise<TLogRecord[]> {
+  const { filter } = parseLogQuery(q);
+  const out: TLogRecord[] = [];
+  let before: string | undefined;
+  while (out.length < max) {
+    const rows = await searchLogs(deps.db, filter, { take: Math.min(1000, max - out.length), before });
+    out.push(...rows);
+    if (rows.length < 1000) break;
+    before = rows[rows.length - 1]?.log_id;
+  }
+  return out;
+}
