@@ -4,7 +4,7 @@ const PORT = 3100;
 
 export default defineConfig({
   testDir: "e2e",
-  timeout: 30_000,
+  timeout: 60_000,
   retries: 0,
   workers: 1,
   reporter: [["list"], ["json"]],
@@ -30,6 +30,7 @@ export default defineConfig({
       "node bin/portcullis.mjs users import --connection Username-Password-Authentication e2e/fixtures/users.json && " +
       "node bin/portcullis.mjs admin create --email owner@e2e.test --role owner --password owner-password-123 && " +
       "node bin/portcullis.mjs admin create --email editor@e2e.test --role rules-editor --password editor-password-123 && " +
+      "node bin/portcullis.mjs admin create --email security@e2e.test --role security --password security-password-123 && " +
       "node bin/portcullis.mjs serve",
     url: `http://localhost:${PORT}/.well-known/openid-configuration`,
     timeout: 180_000,

@@ -26,7 +26,7 @@ const EXPECTED: Record<TRole, TAction[]> = {
     "mfa:reset",
     "protection:unblock",
   ],
-  viewer: ["config:read", "rules:read", "logs:read", "users:read"],
+  viewer: ["account:self", "config:read", "rules:read", "logs:read", "users:read"],
 };
 
 describe("role × action matrix", () => {

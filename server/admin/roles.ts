@@ -14,6 +14,7 @@ const ALL: readonly TRole[] = ROLES;
  * unblocking and MFA resets but no configuration; `viewer` reads.
  */
 export const PERMISSIONS = {
+  "account:self": ALL,
   "admins:manage": ["owner"],
   "config:read": ["owner", "admin", "security", "viewer"],
   "config:write": ["owner", "admin"],

@@ -23,6 +23,16 @@ export class AdminAccessError extends Error {
   }
 }
 
+/** A bad admin request (validation, conflict, not found): its message is safe to show. */
+export class AdminInputError extends Error {
+  constructor(
+    message: string,
+    readonly status: 400 | 404 | 409 = 400,
+  ) {
+    super(message);
+  }
+}
+
 /** The signed-in admin if their role allows `action`; throws AdminAccessError (401/403) otherwise. */
 export async function requireAdmin(action: TAction): Promise<TAdmin> {
   const admin = await getCurrentAdmin();
@@ -51,31 +61,40 @@ function tokenMatches(presented: string, expected: string): boolean {
  */
 export function withAdmin(
   action: TAction,
-  handler: (req: Request, deps: TDeps, admin: TAdmin) => Promise<Response>,
-): (req: Request) => Promise<Response> {
-  return async (req) => {
+  handler: (req: Request, deps: TDeps, admin: TAdmin, params: Record<string, string>) => Promise<Response>,
+): (req: Request, ctx?: { params?: Promise<Record<string, string | string[]>> }) => Promise<Response> {
+  return async (req, ctx) => {
+    const raw = (await ctx?.params) ?? {};
+    const params = Object.fromEntries(
+      Object.entries(raw).map(([k, v]) => [k, Array.isArray(v) ? v.join("/") : v]),
+    );
     const deps = await getDeps();
-    const auth = req.headers.get("authorization");
-    if (auth && /^bearer /i.test(auth)) {
-      const expected = deps.env.PORTCULLIS_ADMIN_API_TOKEN;
-      if (!expected || !tokenMatches(auth.slice(7).trim(), expected)) {
-        return Response.json(
-          { error: "unauthorized", error_description: "Invalid admin API token" },
-          { status: 401 },
+    try {
+      const auth = req.headers.get("authorization");
+      if (auth && /^bearer /i.test(auth)) {
+        const expected = deps.env.PORTCULLIS_ADMIN_API_TOKEN;
+        if (!expected || !tokenMatches(auth.slice(7).trim(), expected)) throw new AdminAccessError(401);
+        return await handler(
+          req,
+          deps,
+          { id: "api-token", email: "api-token", role: "owner", totpEnabled: false },
+          params,
         );
       }
-      return handler(req, deps, { id: "api-token", email: "api-token", role: "owner", totpEnabled: false });
-    }
-    if (req.method !== "GET" && req.method !== "HEAD" && !sameOrigin(req, deps.env.PUBLIC_URL)) {
-      return Response.json(
-        { error: "forbidden", error_description: "Cross-origin request refused" },
-        { status: 403 },
-      );
-    }
-    try {
-      const admin = await requireAdmin(action);
-      return await handler(req, deps, admin);
+      if (req.method !== "GET" && req.method !== "HEAD" && !sameOrigin(req, deps.env.PUBLIC_URL)) {
+        return Response.json(
+          { error: "forbidden", error_description: "Cross-origin request refused" },
+          { status: 403 },
+        );
+      }
+      return await handler(req, deps, await requireAdmin(action), params);
     } catch (err) {
+      if (err instanceof AdminInputError) {
+        return Response.json(
+          { error: "invalid_request", error_description: err.message },
+          { status: err.status },
+        );
+      }
       if (err instanceof AdminAccessError) {
         return Response.json(
           { error: err.status === 401 ? "unauthorized" : "forbidden", error_description: err.message },

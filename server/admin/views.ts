@@ -67,7 +67,7 @@ export async function getLogDetail(deps: TDeps, logId: string): Promise<TLogReco
 /** Applications with their enabled connections, secrets excluded. */
 export async function getApplications(deps: TDeps) {
   const [clients, connections] = await Promise.all([listClients(deps.db), listConnections(deps.db)]);
-  return clients.map((c) => ({
+  const apps = clients.map((c) => ({
     clientId: c.clientId,
     name: c.name,
     appType: c.appType,
@@ -77,6 +77,7 @@ export async function getApplications(deps: TDeps) {
     trustsIpHeader: c.isTokenEndpointIpHeaderTrusted,
     connections: connections.filter((n) => c.connectionIds.includes(n.id)).map((n) => n.name),
   }));
+  return { apps, connections: connections.map((c) => c.name) };
 }
 
 /** Export rows as NDJSON or CSV text. */

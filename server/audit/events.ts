@@ -8,6 +8,8 @@ export const LOG_TYPES = {
   fepft: "Failed Exchange (Password for Access Token)",
   sertft: "Success Exchange (Refresh Token for Access Token)",
   fertft: "Failed Exchange (Refresh Token for Access Token)",
+  sapi: "Success API Operation (admin change)",
+  fapi: "Failed API Operation (admin change)",
 } as const;
 
 export type TLogType = keyof typeof LOG_TYPES;

@@ -1,4 +1,4 @@
-import type { TDb } from "./db.ts";
+import type { TDb, TTx } from "./db.ts";
 import { parseJsonColumn } from "./json.ts";
 
 export type TClientRecord = {
@@ -129,4 +129,40 @@ export async function listClients(db: TDb): Promise<TClientRecord[]> {
 export async function listClientDescriptions(db: TDb): Promise<Map<string, string>> {
   const rows = await db.client.findMany({ select: { clientId: true, description: true } });
   return new Map(rows.map((r) => [r.clientId, r.description]));
+}
+
+/** Create a client inside a transaction; connections by internal id. */
+export async function createClientTx(
+  tx: TTx,
+  w: TClientWrite & { clientId: string; clientSecretHash: string | null; clientSecretEnc: string | null },
+  connectionIds: string[],
+): Promise<string> {
+  const row = await tx.client.create({
+    data: {
+      ...clientData(w),
+      clientId: w.clientId,
+      clientSecretHash: w.clientSecretHash,
+      clientSecretEnc: w.clientSecretEnc,
+    },
+  });
+  if (connectionIds.length > 0)
+    await tx.connectionClient.createMany({
+      data: connectionIds.map((connectionId) => ({ connectionId, clientId: row.id })),
+    });
+  return row.id;
+}
+
+/** Replace a client's secret (digest and sealed copy). */
+export async function setClientSecretTx(
+  tx: TTx,
+  clientId: string,
+  hash: string,
+  sealed: string,
+): Promise<void> {
+  await tx.client.update({ where: { clientId }, data: { clientSecretHash: hash, clientSecretEnc: sealed } });
+}
+
+/** Delete a client; its refresh tokens and connection links go with it. */
+export async function deleteClientTx(tx: TTx, clientId: string): Promise<void> {
+  await tx.client.delete({ where: { clientId } });
 }

@@ -1,4 +1,4 @@
-import type { TDb } from "./db.ts";
+import type { TDb, TTx } from "./db.ts";
 import { parseJsonColumn } from "./json.ts";
 
 export type TUserRecord = {
@@ -194,4 +194,38 @@ export async function applyUserImport(
     },
     { maxWait: 10_000, timeout: 120_000 },
   );
+}
+
+/** Users whose email or username contains `text`, optionally in one connection, newest first. */
+export async function searchUsers(
+  db: TDb,
+  opts: { text?: string; connectionId?: string; take: number },
+): Promise<(TUserRecord & { connectionName: string })[]> {
+  const text = opts.text?.trim();
+  const rows = await db.user.findMany({
+    where: {
+      ...(opts.connectionId ? { connectionId: opts.connectionId } : {}),
+      ...(text
+        ? {
+            OR: [
+              { email: { contains: text.toLowerCase() } },
+              { username: { contains: text } },
+              { userId: text },
+            ],
+          }
+        : {}),
+    },
+    include: { connection: { select: { name: true } } },
+    orderBy: { createdAt: "desc" },
+    take: opts.take,
+  });
+  return rows.map(({ connection, ...r }) => ({ ...toRecord(r), connectionName: connection.name }));
+}
+
+/** Set the admin block flag inside a transaction; returns the previous value, or null if no such user. */
+export async function setUserBlockedTx(tx: TTx, userId: string, blocked: boolean): Promise<boolean | null> {
+  const before = await tx.user.findUnique({ where: { userId }, select: { blocked: true } });
+  if (!before) return null;
+  await tx.user.update({ where: { userId }, data: { blocked } });
+  return before.blocked;
 }

@@ -3,14 +3,18 @@ import { getApplications } from "@/server/admin/views";
 import { getCurrentAdmin } from "@/server/admin/session";
 import { canPerform } from "@/server/admin/roles";
 import { Forbidden } from "@/components/forbidden";
+import { CreateApplicationForm } from "@/components/create-application-form";
+import { ApplicationActions } from "@/components/application-actions";
 
 export default async function ApplicationsPage() {
   const admin = await getCurrentAdmin();
   if (!admin || !canPerform(admin.role, "config:read")) return <Forbidden />;
-  const apps = await getApplications(await getDeps());
+  const { apps, connections } = await getApplications(await getDeps());
+  const canWrite = canPerform(admin.role, "config:write");
   return (
     <section>
       <h1>Applications</h1>
+      {canWrite && <CreateApplicationForm connections={connections} />}
       {apps.length === 0 ? (
         <p>
           No applications yet. Import a tenant file with <code>npx portcullis import tenant.yaml</code>.
@@ -27,6 +31,7 @@ export default async function ApplicationsPage() {
                 <th>Auth method</th>
                 <th>Grants</th>
                 <th>Connections</th>
+                {canWrite && <th>Actions</th>}
               </tr>
             </thead>
             <tbody>
@@ -41,6 +46,15 @@ export default async function ApplicationsPage() {
                   <td>{a.tokenEndpointAuthMethod}</td>
                   <td>{a.grantTypes.join(", ")}</td>
                   <td>{a.connections.join(", ") || "—"}</td>
+                  {canWrite && (
+                    <td>
+                      <ApplicationActions
+                        clientId={a.clientId}
+                        name={a.name}
+                        hasSecret={a.tokenEndpointAuthMethod !== "none"}
+                      />
+                    </td>
+                  )}
                 </tr>
               ))}
             </tbody>

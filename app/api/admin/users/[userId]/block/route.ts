@@ -1,0 +1,16 @@
+import { withAdmin } from "@/server/admin/session";
+import { setUserBlocked } from "@/server/admin/users";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+export const POST = withAdmin("users:block", async (req, deps, admin, params) => {
+  const body = (await req.json().catch(() => null)) as { blocked?: unknown } | null;
+  if (typeof body?.blocked !== "boolean")
+    return Response.json(
+      { error: "invalid_request", error_description: "blocked must be true or false" },
+      { status: 400 },
+    );
+  await setUserBlocked(deps, admin, decodeURIComponent(params.userId ?? ""), body.blocked);
+  return Response.json({ blocked: body.blocked });
+});

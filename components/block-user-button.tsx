@@ -1,0 +1,30 @@
+"use client";
+
+import { useState } from "react";
+import { useRouter } from "next/navigation";
+import { adminFetch } from "./admin-fetch";
+
+/** Admin block / unblock of one user. */
+export function BlockUserButton({ userId, blocked }: { userId: string; blocked: boolean }) {
+  const router = useRouter();
+  const [error, setError] = useState<string | null>(null);
+  async function toggle() {
+    try {
+      await adminFetch(`/api/admin/users/${encodeURIComponent(userId)}/block`, {
+        method: "POST",
+        body: { blocked: !blocked },
+      });
+      router.refresh();
+    } catch (err) {
+      setError(err instanceof Error ? err.message : "Failed");
+    }
+  }
+  return (
+    <>
+      <button type="button" onClick={() => void toggle()}>
+        {blocked ? "Unblock user" : "Block user"}
+      </button>
+      {error && <span role="alert"> {error}</span>}
+    </>
+  );
+}

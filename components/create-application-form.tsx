@@ -1,0 +1,136 @@
+"use client";
+
+import { useState, type FormEvent } from "react";
+import { useRouter } from "next/navigation";
+import { adminFetch } from "./admin-fetch";
+
+const GRANTS = [
+  { value: "password", label: "Password (with realm)" },
+  { value: "refresh_token", label: "Refresh token" },
+  { value: "http://auth0.com/oauth/grant-type/mfa-otp", label: "MFA" },
+  { value: "client_credentials", label: "Client credentials" },
+];
+
+/** "Create application": the new client id and, for confidential apps, the secret, shown once. */
+export function CreateApplicationForm({ connections }: { connections: string[] }) {
+  const router = useRouter();
+  const [created, setCreated] = useState<{ client_id: string; client_secret?: string } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function onSubmit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget);
+    setBusy(true);
+    setError(null);
+    try {
+      const result = await adminFetch<{ client_id: string; client_secret?: string }>(
+        "/api/admin/applications",
+        {
+          method: "POST",
+          body: {
+            name: f.get("name"),
+            app_type: f.get("app_type"),
+            is_first_party: f.get("is_first_party") === "on",
+            token_endpoint_auth_method: f.get("token_endpoint_auth_method"),
+            grant_types: f.getAll("grant_types"),
+            is_token_endpoint_ip_header_trusted: f.get("trust_ip_header") === "on",
+            connections: f.getAll("connections"),
+          },
+        },
+      );
+      setCreated(result);
+      router.refresh();
+    } catch (err) {
+      setError(err instanceof Error ? err.message : "Could not create the application.");
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <details style={{ margin: "1rem 0" }}>
+      <summary>Create application</summary>
+      <form
+        onSubmit={(e) => void onSubmit(e)}
+        style={{ display: "grid", gap: "0.5rem", maxWidth: 480, marginTop: "0.5rem" }}
+      >
+        <label>
+          Name
+          <input name="name" required maxLength={128} style={{ display: "block", width: "100%" }} />
+        </label>
+        <label>
+          Type
+          <select name="app_type" defaultValue="regular_web" style={{ display: "block" }}>
+            <option value="regular_web">Regular web application</option>
+            <option value="spa">Single-page application</option>
+            <option value="native">Native</option>
+            <option value="non_interactive">Machine to machine</option>
+          </select>
+        </label>
+        <label>
+          Token endpoint authentication
+          <select
+            name="token_endpoint_auth_method"
+            defaultValue="client_secret_post"
+            style={{ display: "block" }}
+          >
+            <option value="client_secret_post">Client secret (post)</option>
+            <option value="client_secret_basic">Client secret (basic)</option>
+            <option value="none">None (public)</option>
+          </select>
+        </label>
+        <label>
+          <input type="checkbox" name="is_first_party" defaultChecked /> First-party
+        </label>
+        <label>
+          <input type="checkbox" name="trust_ip_header" /> Trust token endpoint IP header
+        </label>
+        <fieldset>
+          <legend>Grant types</legend>
+          {GRANTS.map((g) => (
+            <label key={g.value} style={{ display: "block" }}>
+              <input
+                type="checkbox"
+                name="grant_types"
+                value={g.value}
+                defaultChecked={g.value === "password"}
+              />{" "}
+              {g.label}
+            </label>
+          ))}
+        </fieldset>
+        <fieldset>
+          <legend>Connections</legend>
+          {connections.length === 0 && <p>No connections yet.</p>}
+          {connections.map((c) => (
+            <label key={c} style={{ display: "block" }}>
+              <input type="checkbox" name="connections" value={c} /> {c}
+            </label>
+          ))}
+        </fieldset>
+        {error && (
+          <p role="alert" style={{ color: "#b00020" }}>
+            {error}
+          </p>
+        )}
+        <button type="submit" disabled={busy}>
+          {busy ? "Creating…" : "Create"}
+        </button>
+      </form>
+      {created && (
+        <div role="status" style={{ border: "1px solid #0a7", padding: "0.75rem", marginTop: "0.75rem" }}>
+          <p>
+            Created. Client ID: <code data-testid="new-client-id">{created.client_id}</code>
+          </p>
+          {created.client_secret && (
+            <p>
+              Client secret (shown once, copy it now):{" "}
+              <code data-testid="new-client-secret">{created.client_secret}</code>
+            </p>
+          )}
+        </div>
+      )}
+    </details>
+  );
+}

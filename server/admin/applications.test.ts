@@ -1,0 +1,156 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDeps, testDatabaseKinds, type TTestDeps } from "../testing/test-deps.ts";
+import { callToken, seedFixture, type TFixture } from "../testing/fixtures.ts";
+import { createApplication, deleteApplication, rotateClientSecret } from "./applications.ts";
+import { setUserBlocked } from "./users.ts";
+import { listLogs } from "../store/logs.ts";
+import type { TAdmin } from "./session.ts";
+
+const admin: TAdmin = { id: "adm_1", email: "owner@example.com", role: "owner", totpEnabled: false };
+
+describe.each(testDatabaseKinds())("admin: applications and user blocks (%s)", (kind) => {
+  let deps: TTestDeps;
+  let fx: TFixture;
+  beforeAll(async () => {
+    deps = await createTestDeps(kind);
+    fx = await seedFixture(deps);
+  });
+  afterAll(async () => deps.cleanup());
+
+  const login = (clientId: string, secret: string | undefined, extra: Record<string, string> = {}) =>
+    callToken(deps, {
+      params: {
+        grant_type: "password",
+        client_id: clientId,
+        ...(secret ? { client_secret: secret } : {}),
+        username: fx.users.alice.email,
+        password: fx.users.alice.password,
+        ...extra,
+      },
+    });
+
+  it("creates an application whose one-time secret logs users in; the password toggle brings the realm grant", async () => {
+    const created = await createApplication(deps, admin, {
+      name: "Console App",
+      app_type: "regular_web",
+      is_first_party: true,
+      token_endpoint_auth_method: "client_secret_post",
+      grant_types: ["password", "refresh_token"],
+      connections: [fx.connections.database.name],
+    });
+    expect(created.client_secret).toHaveLength(64);
+    expect((await login(created.client_id, created.client_secret)).status).toBe(200);
+    const realm = await callToken(deps, {
+      params: {
+        grant_type: "http://auth0.com/oauth/grant-type/password-realm",
+        realm: fx.connections.database.name,
+        client_id: created.client_id,
+        client_secret: created.client_secret!,
+        username: fx.users.alice.email,
+        password: fx.users.alice.password,
+      },
+    });
+    expect(realm.status).toBe(200);
+    const [audit] = await listLogs(deps.db, { type: "sapi", take: 1 });
+    expect(audit?.details).toMatchObject({
+      actor: { email: "owner@example.com" },
+      action: "create application",
+      target: created.client_id,
+    });
+    expect(JSON.stringify(audit)).not.toContain(created.client_secret);
+  });
+
+  it("refuses invalid applications with a clear message and creates nothing", async () => {
+    const before = await deps.db.client.count();
+    await expect(
+      createApplication(deps, admin, {
+        name: "Partner",
+        app_type: "spa",
+        is_first_party: false,
+        token_endpoint_auth_method: "none",
+        grant_types: ["password"],
+      }),
+    ).rejects.toThrow(/Third-party/);
+    await expect(
+      createApplication(deps, admin, {
+        name: "Mobile",
+        app_type: "native",
+        is_first_party: true,
+        token_endpoint_auth_method: "none",
+        grant_types: ["password"],
+        is_token_endpoint_ip_header_trusted: true,
+      }),
+    ).rejects.toThrow(/trust the token endpoint IP header/);
+    await expect(createApplication(deps, admin, { name: "" })).rejects.toThrow(/name/);
+    await expect(
+      createApplication(deps, admin, {
+        name: "Console App",
+        app_type: "regular_web",
+        is_first_party: true,
+        token_endpoint_auth_method: "client_secret_post",
+        grant_types: [],
+      }),
+    ).rejects.toThrow(/already exists/);
+    expect(await deps.db.client.count()).toBe(before);
+  });
+
+  it("rotating a secret makes the old one fail and the new one work", async () => {
+    const created = await createApplication(deps, admin, {
+      name: "Rotating App",
+      app_type: "regular_web",
+      is_first_party: true,
+      token_endpoint_auth_method: "client_secret_post",
+      grant_types: ["password"],
+      connections: [fx.connections.database.name],
+    });
+    const { client_secret } = await rotateClientSecret(deps, admin, created.client_id);
+    expect((await login(created.client_id, created.client_secret)).body).toEqual({
+      error: "access_denied",
+      error_description: "Unauthorized",
+    });
+    expect((await login(created.client_id, client_secret)).status).toBe(200);
+  });
+
+  it("deleting an application revokes what it was issued: its refresh tokens stop working", async () => {
+    const created = await createApplication(deps, admin, {
+      name: "Doomed App",
+      app_type: "regular_web",
+      is_first_party: true,
+      token_endpoint_auth_method: "client_secret_post",
+      grant_types: ["password", "refresh_token"],
+      connections: [fx.connections.database.name],
+    });
+    const first = await login(created.client_id, created.client_secret, {
+      audience: fx.apis.orders.identifier,
+      scope: "offline_access",
+    });
+    expect(first.body.refresh_token).toBeTruthy();
+    await deleteApplication(deps, admin, created.client_id);
+    const refresh = await callToken(deps, {
+      params: {
+        grant_type: "refresh_token",
+        client_id: created.client_id,
+        client_secret: created.client_secret!,
+        refresh_token: String(first.body.refresh_token),
+      },
+    });
+    expect(refresh.status).toBe(401);
+    expect(await deps.db.refreshToken.count({ where: { client: { clientId: created.client_id } } })).toBe(0);
+  });
+
+  it("an admin block refuses the user's login until it is lifted, and both changes are audited", async () => {
+    const web = fx.clients.web;
+    deps.clock.advance(1000);
+    await setUserBlocked(deps, admin, fx.users.alice.userId, true);
+    expect((await login(web.clientId, web.secret)).body).toEqual({
+      error: "unauthorized",
+      error_description: "user is blocked",
+    });
+    deps.clock.advance(1000);
+    await setUserBlocked(deps, admin, fx.users.alice.userId, false);
+    expect((await login(web.clientId, web.secret)).status).toBe(200);
+    const audits = await listLogs(deps.db, { type: "sapi", take: 2 });
+    expect(audits.map((a) => a.details?.action)).toEqual(["unblock user", "block user"]);
+    await expect(setUserBlocked(deps, admin, "auth0|nobody", true)).rejects.toThrow(/No such user/);
+  });
+});

@@ -1,0 +1,143 @@
+import { randomBytes } from "node:crypto";
+import { z } from "zod";
+import type { TDeps } from "../config/deps.ts";
+import { sha256Hex } from "../crypto/digest.ts";
+import { createClientTx, deleteClientTx, findClientByClientId, setClientSecretTx } from "../store/clients.ts";
+import { listConnections } from "../store/connections.ts";
+import { randomAlphanumeric } from "../tenant/import-tenant.ts";
+import { recordAdminChange } from "./audit.ts";
+import { AdminInputError, type TAdmin } from "./session.ts";
+
+const PASSWORD_REALM = "http://auth0.com/oauth/grant-type/password-realm";
+const MFA_GRANTS = [
+  "http://auth0.com/oauth/grant-type/mfa-oob",
+  "http://auth0.com/oauth/grant-type/mfa-otp",
+  "http://auth0.com/oauth/grant-type/mfa-recovery-code",
+];
+const KNOWN_GRANTS = [
+  "password",
+  PASSWORD_REALM,
+  "refresh_token",
+  "authorization_code",
+  "client_credentials",
+  "implicit",
+  ...MFA_GRANTS,
+];
+
+/** What the dashboard's "Create application" form sends (Auth0 field names). */
+export const ZApplicationInput = z.object({
+  name: z.string().trim().min(1).max(128),
+  app_type: z.enum(["regular_web", "spa", "native", "non_interactive"]),
+  is_first_party: z.boolean(),
+  token_endpoint_auth_method: z.enum(["none", "client_secret_post", "client_secret_basic"]),
+  grant_types: z.array(z.enum(KNOWN_GRANTS as [string, ...string[]])).max(16),
+  is_token_endpoint_ip_header_trusted: z.boolean().default(false),
+  connections: z.array(z.string()).max(50).default([]),
+});
+export type TApplicationInput = z.infer<typeof ZApplicationInput>;
+
+function newSecret() {
+  const secret = randomBytes(48).toString("base64url");
+  return { secret, hash: sha256Hex(secret) };
+}
+
+function parseInput(body: unknown): TApplicationInput {
+  const parsed = ZApplicationInput.safeParse(body);
+  if (!parsed.success) {
+    throw new AdminInputError(
+      parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; "),
+    );
+  }
+  const a = parsed.data;
+  // As in Auth0's dashboard: the Password toggle brings the realm grant, the MFA toggle all three MFA grants.
+  const grants = new Set(a.grant_types);
+  if (grants.has("password")) grants.add(PASSWORD_REALM);
+  if (MFA_GRANTS.some((g) => grants.has(g))) for (const g of MFA_GRANTS) grants.add(g);
+  if (!a.is_first_party && ["password", PASSWORD_REALM, ...MFA_GRANTS].some((g) => grants.has(g))) {
+    throw new AdminInputError("Third-party applications may not use the password or MFA grants.");
+  }
+  if (a.token_endpoint_auth_method === "none" && a.is_token_endpoint_ip_header_trusted) {
+    throw new AdminInputError(
+      "Only applications that authenticate with a secret may trust the token endpoint IP header.",
+    );
+  }
+  return { ...a, grant_types: [...grants] };
+}
+
+/** Create an application; a confidential one gets a secret, returned here once and never again. */
+export async function createApplication(
+  deps: TDeps,
+  admin: TAdmin,
+  body: unknown,
+): Promise<{ client_id: string; client_secret?: string }> {
+  const a = parseInput(body);
+  const connections = await listConnections(deps.db);
+  const unknown = a.connections.filter((n) => !connections.some((c) => c.name === n));
+  if (unknown.length > 0) throw new AdminInputError(`Unknown connection: ${unknown.join(", ")}`);
+  const clientId = randomAlphanumeric(32);
+  const secret = a.token_endpoint_auth_method === "none" ? null : newSecret();
+  const now = deps.clock.now();
+  try {
+    await deps.db.$transaction(async (tx) => {
+      await createClientTx(
+        tx,
+        {
+          name: a.name,
+          appType: a.app_type,
+          isFirstParty: a.is_first_party,
+          tokenEndpointAuthMethod: a.token_endpoint_auth_method,
+          grantTypes: a.grant_types,
+          isTokenEndpointIpHeaderTrusted: a.is_token_endpoint_ip_header_trusted,
+          clientId,
+          clientSecretHash: secret?.hash ?? null,
+          clientSecretEnc: secret ? deps.box.seal(secret.secret) : null,
+        },
+        connections.filter((c) => a.connections.includes(c.name)).map((c) => c.id),
+      );
+      await recordAdminChange(tx, now, admin, {
+        action: "create application",
+        target: clientId,
+        after: { ...a, client_id: clientId },
+      });
+    });
+  } catch (err) {
+    if ((err as { code?: string }).code === "P2002")
+      throw new AdminInputError(`An application named "${a.name}" already exists.`, 409);
+    throw err;
+  }
+  deps.config.clear();
+  return { client_id: clientId, ...(secret ? { client_secret: secret.secret } : {}) };
+}
+
+/** Replace a confidential application's secret; the old one stops working at once (within the 1 s cache). */
+export async function rotateClientSecret(
+  deps: TDeps,
+  admin: TAdmin,
+  clientId: string,
+): Promise<{ client_secret: string }> {
+  const client = await findClientByClientId(deps.db, clientId);
+  if (!client) throw new AdminInputError("No such application.", 404);
+  if (client.tokenEndpointAuthMethod === "none")
+    throw new AdminInputError("Public applications have no secret.");
+  const secret = newSecret();
+  const now = deps.clock.now();
+  await deps.db.$transaction(async (tx) => {
+    await setClientSecretTx(tx, clientId, secret.hash, deps.box.seal(secret.secret));
+    await recordAdminChange(tx, now, admin, { action: "rotate client secret", target: clientId });
+  });
+  deps.config.clear();
+  return { client_secret: secret.secret };
+}
+
+/** Delete an application and everything issued to it (refresh tokens). */
+export async function deleteApplication(deps: TDeps, admin: TAdmin, clientId: string): Promise<void> {
+  const client = await findClientByClientId(deps.db, clientId);
+  if (!client) throw new AdminInputError("No such application.", 404);
+  const now = deps.clock.now();
+  const { clientSecretHash: _h, clientSecretEnc: _e, ...before } = client;
+  await deps.db.$transaction(async (tx) => {
+    await deleteClientTx(tx, clientId);
+    await recordAdminChange(tx, now, admin, { action: "delete application", target: clientId, before });
+  });
+  deps.config.clear();
+}

@@ -1,0 +1,52 @@
+import type { TDeps } from "../config/deps.ts";
+import { findConnectionByName } from "../store/connections.ts";
+import { searchLogs } from "../store/logs.ts";
+import { findUserByUserId, searchUsers, setUserBlockedTx } from "../store/users.ts";
+import { recordAdminChange } from "./audit.ts";
+import { AdminInputError, type TAdmin } from "./session.ts";
+
+/** Users screen: search by email, username or user id, optionally within one connection. */
+export async function findUsers(deps: TDeps, q: { text?: string; connection?: string }) {
+  const connection = q.connection ? await findConnectionByName(deps.db, q.connection) : null;
+  if (q.connection && !connection) return [];
+  const users = await searchUsers(deps.db, { text: q.text, connectionId: connection?.id, take: 50 });
+  return users.map((u) => ({
+    user_id: u.userId,
+    email: u.email,
+    username: u.username,
+    name: u.name,
+    connection: u.connectionName,
+    blocked: u.blocked,
+    logins_count: u.loginsCount,
+    last_login: u.lastLogin?.toISOString() ?? null,
+  }));
+}
+
+/** One user's profile (no password hash) and recent logins. */
+export async function getUserDetail(deps: TDeps, userId: string) {
+  const user = await findUserByUserId(deps.db, userId);
+  if (!user) return null;
+  const { passwordHash: _hash, id: _id, ...profile } = user;
+  const logins = await searchLogs(deps.db, { user: userId }, { take: 20 });
+  return { profile, logins };
+}
+
+/** Set or lift the admin block on a user; logged with who did it. */
+export async function setUserBlocked(
+  deps: TDeps,
+  admin: TAdmin,
+  userId: string,
+  blocked: boolean,
+): Promise<void> {
+  const now = deps.clock.now();
+  await deps.db.$transaction(async (tx) => {
+    const before = await setUserBlockedTx(tx, userId, blocked);
+    if (before === null) throw new AdminInputError("No such user.", 404);
+    await recordAdminChange(tx, now, admin, {
+      action: blocked ? "block user" : "unblock user",
+      target: userId,
+      before: { blocked: before },
+      after: { blocked },
+    });
+  });
+}
