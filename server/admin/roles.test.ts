@@ -5,6 +5,7 @@ import { PERMISSIONS, ROLES, canPerform, type TAction, type TRole } from "./role
 const EXPECTED: Record<TRole, TAction[]> = {
   owner: Object.keys(PERMISSIONS) as TAction[],
   admin: [
+    "account:self",
     "config:read",
     "config:write",
     "rules:read",
@@ -16,8 +17,9 @@ const EXPECTED: Record<TRole, TAction[]> = {
     "mfa:reset",
     "protection:unblock",
   ],
-  "rules-editor": ["rules:read", "rules:write"],
+  "rules-editor": ["account:self", "rules:read", "rules:write"],
   security: [
+    "account:self",
     "config:read",
     "rules:read",
     "logs:read",

@@ -28,7 +28,7 @@ export async function listLogs(
 
 export type TLogFilter = {
   type?: string;
-  /** Matches user_id exactly or user_name exactly. */
+  /** A user id (contains "|", e.g. auth0|…) matches user_id; anything else matches user_name exactly. */
   user?: string;
   ip?: string;
   clientId?: string;
@@ -46,20 +46,38 @@ export async function searchLogs(
   filter: TLogFilter,
   opts: { take: number; before?: string },
 ): Promise<TLogRecord[]> {
+  // Ids begin with the record's time (newLogId), so a date range is an id range and every filter below is one
+  // range scan on a (column, id) index, newest first.
+  const idRange = {
+    ...(filter.from ? { gte: logIdFloor(filter.from) } : {}),
+    ...(filter.to || opts.before
+      ? {
+          lt: [filter.to ? logIdFloor(new Date(filter.to.getTime() + 1)) : undefined, opts.before]
+            .filter((v): v is string => Boolean(v))
+            .sort()[0],
+        }
+      : {}),
+  };
+  const user = filter.user
+    ? filter.user.includes("|")
+      ? { userId: filter.user }
+      : { userName: filter.user }
+    : {};
   const where = {
     ...(filter.type ? { type: filter.type } : {}),
-    ...(filter.user ? { OR: [{ userId: filter.user }, { userName: filter.user }] } : {}),
+    ...user,
     ...(filter.ip ? { ip: filter.ip } : {}),
     ...(filter.clientId ? { clientId: filter.clientId } : {}),
     ...(filter.connection ? { connection: filter.connection } : {}),
-    ...(filter.from || filter.to
-      ? { date: { ...(filter.from ? { gte: filter.from } : {}), ...(filter.to ? { lte: filter.to } : {}) } }
-      : {}),
-    // Log ids sort by time (newLogId), so "older than the cursor" is one comparison on the primary key.
-    ...(opts.before ? { id: { lt: opts.before } } : {}),
+    ...(Object.keys(idRange).length > 0 ? { id: idRange } : {}),
   };
   const rows = await db.logEvent.findMany({ where, orderBy: { id: "desc" }, take: opts.take });
   return rows.map(toLogRecord);
+}
+
+/** The smallest log id a record made at `at` can have. */
+function logIdFloor(at: Date): string {
+  return `90${at.getTime().toString().padStart(15, "0")}`;
 }
 
 /** One audit record by log_id. */
