@@ -4,6 +4,7 @@ import { getOverview } from "@/server/admin/views";
 import { getCurrentAdmin } from "@/server/admin/session";
 import { canPerform } from "@/server/admin/roles";
 import { Forbidden } from "@/components/forbidden";
+import { OutcomeChart } from "@/components/outcome-chart";
 
 export default async function OverviewPage() {
   const admin = await getCurrentAdmin();
@@ -28,6 +29,43 @@ export default async function OverviewPage() {
         <div style={card} data-testid="logins-blocked">
           <strong style={{ fontSize: "2rem" }}>{o.blocked}</strong>
           <div>blocked</div>
+        </div>
+      </div>
+      <OutcomeChart hours={o.hours} />
+      <div
+        style={{
+          display: "grid",
+          gridTemplateColumns: "repeat(auto-fit, minmax(16rem, 1fr))",
+          gap: "1.5rem",
+        }}
+      >
+        <div>
+          <h2>Top failing IPs</h2>
+          {o.topIps.length === 0 ? (
+            <p>No failed logins.</p>
+          ) : (
+            <ol data-testid="top-ips">
+              {o.topIps.map((t) => (
+                <li key={t.value}>
+                  <Link href={`/admin/logs?ip=${encodeURIComponent(t.value)}`}>{t.value}</Link> — {t.n}
+                </li>
+              ))}
+            </ol>
+          )}
+        </div>
+        <div>
+          <h2>Top failing users</h2>
+          {o.topUsers.length === 0 ? (
+            <p>No failed logins.</p>
+          ) : (
+            <ol data-testid="top-users">
+              {o.topUsers.map((t) => (
+                <li key={t.value}>
+                  <Link href={`/admin/logs?user=${encodeURIComponent(t.value)}`}>{t.value}</Link> — {t.n}
+                </li>
+              ))}
+            </ol>
+          )}
         </div>
       </div>
       <h2>Recent events</h2>

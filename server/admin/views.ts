@@ -1,26 +1,49 @@
 import type { TDeps } from "../config/deps.ts";
-import { countLogsByType, findLog, searchLogs, type TLogFilter, type TLogRecord } from "../store/logs.ts";
+import { findLog, searchLogs, type TLogFilter, type TLogRecord } from "../store/logs.ts";
 import { listClients } from "../store/clients.ts";
 import { listConnections } from "../store/connections.ts";
 import { LOG_TYPES } from "../audit/events.ts";
+import { countLogsPerHour, topLogValues } from "../store/log-stats.ts";
 
 const SUCCESS = new Set(["s", "sepft", "sertft"]);
 const BLOCKED = new Set(["limit_wc", "limit_mu", "pwd_leak"]);
+/** Event types that are login failures or blocks (for "top failing" lists). */
+const FAILING = ["f", "fp", "fu", "fepft", "fertft", "limit_wc", "limit_mu", "pwd_leak"];
 
-/** Overview: login outcomes in the last 24 hours and the most recent events. */
+type TOutcome = "succeeded" | "failed" | "blocked";
+
+function outcomeOf(type: string): TOutcome | null {
+  if (SUCCESS.has(type)) return "succeeded";
+  if (BLOCKED.has(type)) return "blocked";
+  if (FAILING.includes(type)) return "failed";
+  return null;
+}
+
+/** Overview: login outcomes per hour over the last 24 hours, top failing IPs and users, recent events. */
 export async function getOverview(deps: TDeps) {
-  const since = new Date(deps.clock.now().getTime() - 24 * 60 * 60 * 1000);
-  const counts = await countLogsByType(deps.db, since);
-  let succeeded = 0;
-  let failed = 0;
-  let blocked = 0;
-  for (const [type, n] of Object.entries(counts)) {
-    if (SUCCESS.has(type)) succeeded += n;
-    else if (BLOCKED.has(type)) blocked += n;
-    else failed += n;
+  const now = deps.clock.now().getTime();
+  const since = new Date(now - 23 * 60 * 60 * 1000 - (now % 3_600_000));
+  const [perHour, topIps, topUsers, recent] = await Promise.all([
+    countLogsPerHour(deps.sql, since),
+    topLogValues(deps.sql, "ip", FAILING, since),
+    topLogValues(deps.sql, "userName", FAILING, since),
+    searchLogs(deps.db, {}, { take: 10 }),
+  ]);
+  const hours = Array.from({ length: 24 }, (_, i) => ({
+    hour: since.getTime() + i * 3_600_000,
+    succeeded: 0,
+    failed: 0,
+    blocked: 0,
+  }));
+  const totals = { succeeded: 0, failed: 0, blocked: 0 };
+  for (const row of perHour) {
+    const outcome = outcomeOf(row.type);
+    const slot = hours.find((h) => h.hour === row.hour);
+    if (!outcome || !slot) continue;
+    slot[outcome] += row.n;
+    totals[outcome] += row.n;
   }
-  const recent = await searchLogs(deps.db, {}, { take: 10 });
-  return { succeeded, failed, blocked, counts, recent };
+  return { ...totals, hours, topIps, topUsers, recent };
 }
 
 export const LOG_PAGE_SIZE = 50;

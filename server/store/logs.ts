@@ -86,16 +86,6 @@ export async function findLog(db: TDb, logId: string): Promise<TLogRecord | null
   return row ? toLogRecord(row) : null;
 }
 
-/** Counts of records per type since `since` (dashboard overview). */
-export async function countLogsByType(db: TDb, since: Date): Promise<Record<string, number>> {
-  const groups = await db.logEvent.groupBy({
-    by: ["type"],
-    where: { date: { gte: since } },
-    _count: { _all: true },
-  });
-  return Object.fromEntries(groups.map((g) => [g.type, g._count._all]));
-}
-
 function toLogRecord(r: TLogRow): TLogRecord {
   return {
     log_id: r.id,
