@@ -4,6 +4,8 @@ import { test, expect } from "@playwright/test";
 const SCREENS = [
   { path: "/admin", heading: "Overview", file: "overview" },
   { path: "/admin/applications", heading: "Applications", file: "applications" },
+  { path: "/admin/connections", heading: "Connections", file: "connections" },
+  { path: "/admin/apis", heading: "APIs", file: "apis" },
   { path: "/admin/users", heading: "Users", file: "users" },
   { path: "/admin/logs", heading: "Logs", file: "logs" },
   { path: "/admin/account", heading: "Your account", file: "account" },

@@ -1,4 +1,4 @@
-import type { TDb } from "./db.ts";
+import type { TDb, TTx } from "./db.ts";
 import { parseJsonColumn } from "./json.ts";
 
 export type TConnectionRecord = {
@@ -57,4 +57,18 @@ export async function listConnections(
     options: parseJsonColumn<Record<string, unknown>>(r.options, {}),
     enabledClients: r.clients.map((c) => c.client.name).sort(),
   }));
+}
+
+/** Create a connection inside a transaction, enabled for the given clients (internal ids). */
+export async function createConnectionTx(
+  tx: TTx,
+  w: { name: string; connectionId: string },
+  clientIds: string[],
+): Promise<string> {
+  const row = await tx.connection.create({ data: { name: w.name, connectionId: w.connectionId } });
+  if (clientIds.length)
+    await tx.connectionClient.createMany({
+      data: clientIds.map((clientId) => ({ connectionId: row.id, clientId })),
+    });
+  return row.id;
 }

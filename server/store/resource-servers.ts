@@ -1,4 +1,4 @@
-import type { TDb } from "./db.ts";
+import type { TDb, TTx } from "./db.ts";
 import { parseJsonColumn } from "./json.ts";
 
 export type TResourceServerRecord = {
@@ -66,4 +66,12 @@ export async function listResourceServers(db: TDb): Promise<TResourceServerRecor
     scopes: parseJsonColumn<{ value: string; description?: string }[]>(row.scopes, []),
     signingAlg: row.signingAlg === "HS256" ? ("HS256" as const) : ("RS256" as const),
   }));
+}
+
+/** Create an API inside a transaction. */
+export async function createResourceServerTx(
+  tx: TTx,
+  w: TResourceServerWrite & { name: string },
+): Promise<void> {
+  await tx.resourceServer.create({ data: { ...w, scopes: JSON.stringify(w.scopes ?? []) } });
 }

@@ -1,4 +1,4 @@
-import type { TDb } from "./db.ts";
+import type { TDb, TTx } from "./db.ts";
 
 export type TTenantRecord = {
   friendlyName: string;
@@ -54,4 +54,12 @@ export async function claimDemoSeed(db: TDb, at: Date): Promise<boolean> {
 /** Give back a demo-seed claim made at `at` (the seed failed), so the next start tries again. */
 export async function releaseDemoSeed(db: TDb, at: Date): Promise<void> {
   await db.tenant.updateMany({ where: { id: "default", seededAt: at }, data: { seededAt: null } });
+}
+
+/** Update tenant settings inside a transaction. */
+export async function updateTenantTx(
+  tx: TTx,
+  w: { defaultDirectory?: string | null; defaultAudience?: string | null },
+): Promise<void> {
+  await tx.tenant.upsert({ where: { id: "default" }, create: { id: "default", ...w }, update: w });
 }

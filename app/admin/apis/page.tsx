@@ -1,0 +1,51 @@
+import { getDeps } from "@/server/config/deps";
+import { getApisView } from "@/server/admin/directory";
+import { getCurrentAdmin } from "@/server/admin/session";
+import { canPerform } from "@/server/admin/roles";
+import { Forbidden } from "@/components/forbidden";
+import { CreateApiForm } from "@/components/connection-forms";
+
+export default async function ApisPage() {
+  const admin = await getCurrentAdmin();
+  if (!admin || !canPerform(admin.role, "config:read")) return <Forbidden />;
+  const view = await getApisView(await getDeps());
+  return (
+    <section>
+      <h1>APIs</h1>
+      {canPerform(admin.role, "config:write") && <CreateApiForm />}
+      {view.apis.length === 0 ? (
+        <p>No APIs yet. Without one, tokens are issued for /userinfo only.</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>Identifier (audience)</th>
+              <th>Scopes</th>
+              <th>Token lifetime</th>
+              <th>Signing</th>
+              <th>Offline access</th>
+            </tr>
+          </thead>
+          <tbody>
+            {view.apis.map((a) => (
+              <tr key={a.identifier}>
+                <td>
+                  {a.name}
+                  {view.defaultAudience === a.identifier && <strong> (default audience)</strong>}
+                </td>
+                <td>
+                  <code>{a.identifier}</code>
+                </td>
+                <td>{a.scopes.map((s) => s.value).join(" ") || "—"}</td>
+                <td>{a.tokenLifetime} s</td>
+                <td>{a.signingAlg}</td>
+                <td>{a.allowOfflineAccess ? "allowed" : "no"}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,54 @@
+import { getDeps } from "@/server/config/deps";
+import { getConnectionsView } from "@/server/admin/directory";
+import { getCurrentAdmin } from "@/server/admin/session";
+import { canPerform } from "@/server/admin/roles";
+import { Forbidden } from "@/components/forbidden";
+import { CreateConnectionForm, MakeDefaultButton } from "@/components/connection-forms";
+
+export default async function ConnectionsPage() {
+  const admin = await getCurrentAdmin();
+  if (!admin || !canPerform(admin.role, "config:read")) return <Forbidden />;
+  const view = await getConnectionsView(await getDeps());
+  const canWrite = canPerform(admin.role, "config:write");
+  return (
+    <section>
+      <h1>Connections</h1>
+      <p>Each connection is a user directory; its name is the realm of the password-realm grant.</p>
+      {canWrite && <CreateConnectionForm clients={view.clients} />}
+      {view.connections.length === 0 ? (
+        <p>No connections yet.</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th>Name (realm)</th>
+              <th>ID</th>
+              <th>Applications</th>
+              <th>Default directory</th>
+            </tr>
+          </thead>
+          <tbody>
+            {view.connections.map((c) => (
+              <tr key={c.id}>
+                <td>{c.name}</td>
+                <td>
+                  <code>{c.id}</code>
+                </td>
+                <td>{c.enabledClients.join(", ") || "—"}</td>
+                <td>
+                  {view.defaultDirectory === c.name ? (
+                    <strong>default</strong>
+                  ) : canWrite ? (
+                    <MakeDefaultButton name={c.name} />
+                  ) : (
+                    "—"
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

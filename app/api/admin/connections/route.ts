@@ -1,0 +1,9 @@
+import { withAdmin } from "@/server/admin/session";
+import { createConnection } from "@/server/admin/directory";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+export const POST = withAdmin("config:write", async (req, deps, admin) =>
+  Response.json(await createConnection(deps, admin, await req.json().catch(() => null)), { status: 201 }),
+);

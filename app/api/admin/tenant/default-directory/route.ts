@@ -1,0 +1,12 @@
+import { withAdmin, AdminInputError } from "@/server/admin/session";
+import { setDefaultDirectory } from "@/server/admin/directory";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+export const PUT = withAdmin("config:write", async (req, deps, admin) => {
+  const body = (await req.json().catch(() => null)) as { name?: unknown } | null;
+  if (typeof body?.name !== "string") throw new AdminInputError("name is required");
+  await setDefaultDirectory(deps, admin, body.name);
+  return Response.json({ default_directory: body.name });
+});

@@ -1,0 +1,165 @@
+import { randomBytes } from "node:crypto";
+import { z } from "zod";
+import type { TDeps } from "../config/deps.ts";
+import { listClients } from "../store/clients.ts";
+import { createConnectionTx, listConnections } from "../store/connections.ts";
+import { createResourceServerTx, listResourceServers } from "../store/resource-servers.ts";
+import { getTenant, updateTenantTx } from "../store/tenant.ts";
+import { randomAlphanumeric } from "../tenant/import-tenant.ts";
+import { recordAdminChange } from "./audit.ts";
+import { AdminInputError, type TAdmin } from "./session.ts";
+
+function parse<T>(schema: z.ZodType<T>, body: unknown): T {
+  const r = schema.safeParse(body);
+  if (!r.success)
+    throw new AdminInputError(
+      r.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; "),
+    );
+  return r.data;
+}
+
+/** Connections screen: every connection, its enabled applications, and which one is the default directory. */
+export async function getConnectionsView(deps: TDeps) {
+  const [connections, tenant, clients] = await Promise.all([
+    listConnections(deps.db),
+    getTenant(deps.db),
+    listClients(deps.db),
+  ]);
+  return {
+    defaultDirectory: tenant.defaultDirectory,
+    connections: connections.map((c) => ({
+      id: c.connectionId,
+      name: c.name,
+      strategy: c.strategy,
+      enabledClients: c.enabledClients,
+    })),
+    clients: clients.map((c) => c.name),
+  };
+}
+
+// Auth0 connection names: letters, digits and single inner hyphens.
+export const ZConnectionInput = z.object({
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9](?:-?[A-Za-z0-9])*$/, "letters, digits and single inner hyphens")
+    .max(128),
+  enabled_clients: z.array(z.string()).max(100).default([]),
+  is_default_directory: z.boolean().default(false),
+});
+
+/** Create a database connection (realm), optionally as the tenant's default directory. */
+export async function createConnection(
+  deps: TDeps,
+  admin: TAdmin,
+  body: unknown,
+): Promise<{ id: string; name: string }> {
+  const input = parse(ZConnectionInput, body);
+  const clients = await listClients(deps.db);
+  const unknown = input.enabled_clients.filter((n) => !clients.some((c) => c.name === n));
+  if (unknown.length) throw new AdminInputError(`Unknown application: ${unknown.join(", ")}`);
+  const id = `con_${randomAlphanumeric(16)}`;
+  const now = deps.clock.now();
+  try {
+    await deps.db.$transaction(async (tx) => {
+      await createConnectionTx(
+        tx,
+        { name: input.name, connectionId: id },
+        clients.filter((c) => input.enabled_clients.includes(c.name)).map((c) => c.id),
+      );
+      if (input.is_default_directory) await updateTenantTx(tx, { defaultDirectory: input.name });
+      await recordAdminChange(tx, now, admin, { action: "create connection", target: id, after: input });
+    });
+  } catch (err) {
+    if ((err as { code?: string }).code === "P2002")
+      throw new AdminInputError(`A connection named "${input.name}" already exists.`, 409);
+    throw err;
+  }
+  deps.config.clear();
+  return { id, name: input.name };
+}
+
+/** Make an existing connection the default directory used by grant_type=password. */
+export async function setDefaultDirectory(deps: TDeps, admin: TAdmin, name: string): Promise<void> {
+  const connections = await listConnections(deps.db);
+  if (!connections.some((c) => c.name === name)) throw new AdminInputError("No such connection.", 404);
+  const before = (await getTenant(deps.db)).defaultDirectory;
+  const now = deps.clock.now();
+  await deps.db.$transaction(async (tx) => {
+    await updateTenantTx(tx, { defaultDirectory: name });
+    await recordAdminChange(tx, now, admin, {
+      action: "set default directory",
+      target: "tenant",
+      before: { default_directory: before },
+      after: { default_directory: name },
+    });
+  });
+  deps.config.clear();
+}
+
+/** APIs screen: every API with its settings (signing secrets never leave the server). */
+export async function getApisView(deps: TDeps) {
+  const [apis, tenant] = await Promise.all([listResourceServers(deps.db), getTenant(deps.db)]);
+  return {
+    defaultAudience: tenant.defaultAudience,
+    apis: apis.map((a) => ({
+      identifier: a.identifier,
+      name: a.name,
+      scopes: a.scopes,
+      tokenLifetime: a.tokenLifetime,
+      signingAlg: a.signingAlg,
+      allowOfflineAccess: a.allowOfflineAccess,
+    })),
+  };
+}
+
+export const ZApiInput = z.object({
+  name: z.string().trim().min(1).max(128),
+  identifier: z.string().trim().min(1).max(600),
+  scopes: z
+    .array(
+      z
+        .string()
+        .regex(/^[^\s]+$/, "no spaces")
+        .max(280),
+    )
+    .max(100)
+    .default([]),
+  token_lifetime: z.number().int().min(60).max(2_592_000).default(86400),
+  signing_alg: z.enum(["RS256", "HS256"]).default("RS256"),
+  allow_offline_access: z.boolean().default(false),
+});
+
+/** Create an API (resource server). An HS256 API gets a signing secret, returned once. */
+export async function createApi(
+  deps: TDeps,
+  admin: TAdmin,
+  body: unknown,
+): Promise<{ identifier: string; signing_secret?: string }> {
+  const input = parse(ZApiInput, body);
+  const secret = input.signing_alg === "HS256" ? randomBytes(48).toString("base64url") : undefined;
+  const now = deps.clock.now();
+  try {
+    await deps.db.$transaction(async (tx) => {
+      await createResourceServerTx(tx, {
+        identifier: input.identifier,
+        name: input.name,
+        scopes: [...new Set(input.scopes)].map((value) => ({ value })),
+        tokenLifetime: input.token_lifetime,
+        signingAlg: input.signing_alg,
+        signingSecretEnc: secret ? deps.box.seal(secret) : null,
+        allowOfflineAccess: input.allow_offline_access,
+      });
+      await recordAdminChange(tx, now, admin, {
+        action: "create api",
+        target: input.identifier,
+        after: input,
+      });
+    });
+  } catch (err) {
+    if ((err as { code?: string }).code === "P2002")
+      throw new AdminInputError("An API with that name or identifier already exists.", 409);
+    throw err;
+  }
+  deps.config.clear();
+  return { identifier: input.identifier, ...(secret ? { signing_secret: secret } : {}) };
+}
