@@ -37,7 +37,15 @@ export default async function AdminLayout({ children }: { children: ReactNode })
         </p>
         <SignOutButton />
       </nav>
-      <div style={{ minWidth: 0 }}>{children}</div>
+      <div style={{ minWidth: 0 }}>
+        {admin.mustEnrollTotp && (
+          <p role="alert" style={{ border: "1px solid #b00020", padding: "0.75rem", borderRadius: 6 }}>
+            This tenant requires two-step sign-in for admins.{" "}
+            <Link href="/admin/account">Set up your authenticator app</Link> to use the dashboard.
+          </p>
+        )}
+        {children}
+      </div>
     </div>
   );
 }

@@ -1,14 +1,13 @@
 import Link from "next/link";
 import { getDeps } from "@/server/config/deps";
 import { getOverview } from "@/server/admin/views";
-import { getCurrentAdmin } from "@/server/admin/session";
-import { canPerform } from "@/server/admin/roles";
+import { getPageAdmin } from "@/server/admin/session";
 import { Forbidden } from "@/components/forbidden";
 import { OutcomeChart } from "@/components/outcome-chart";
 
 export default async function OverviewPage() {
-  const admin = await getCurrentAdmin();
-  if (!admin || !canPerform(admin.role, "logs:read")) return <Forbidden />;
+  const admin = await getPageAdmin("logs:read");
+  if (!admin) return <Forbidden />;
   const o = await getOverview(await getDeps());
   const card = { border: "1px solid #ddd", borderRadius: 8, padding: "1rem" };
   return (

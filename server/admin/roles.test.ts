@@ -41,3 +41,13 @@ describe("role × action matrix", () => {
     }
   }
 });
+
+describe("tenant-required TOTP for admins", () => {
+  it("an admin who must still set up TOTP may only reach their account screen", async () => {
+    const { isAdminAllowed } = await import("./session.ts");
+    const owner = { id: "1", email: "o@x", role: "owner" as const, totpEnabled: false, mustEnrollTotp: true };
+    expect(isAdminAllowed(owner, "account:self")).toBe(true);
+    expect(isAdminAllowed(owner, "logs:read")).toBe(false);
+    expect(isAdminAllowed({ ...owner, mustEnrollTotp: false, totpEnabled: true }, "logs:read")).toBe(true);
+  });
+});

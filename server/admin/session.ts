@@ -5,7 +5,14 @@ import { getDeps, type TDeps } from "../config/deps.ts";
 import { findAdminById } from "../store/admin-users.ts";
 import { canPerform, isRole, type TAction, type TRole } from "./roles.ts";
 
-export type TAdmin = { id: string; email: string; role: TRole; totpEnabled: boolean };
+export type TAdmin = {
+  id: string;
+  email: string;
+  role: TRole;
+  totpEnabled: boolean;
+  /** The tenant requires TOTP for admins (ADMIN_REQUIRE_TOTP) and this admin has not set it up yet. */
+  mustEnrollTotp?: boolean;
+};
 
 /** The signed-in admin (re-read from the database), or null. For server components and route handlers. */
 export async function getCurrentAdmin(): Promise<TAdmin | null> {
@@ -14,7 +21,26 @@ export async function getCurrentAdmin(): Promise<TAdmin | null> {
   const deps = await getDeps();
   const admin = await findAdminById(deps.db, session.adminId);
   if (!admin || !isRole(admin.role)) return null;
-  return { id: admin.id, email: admin.email, role: admin.role, totpEnabled: Boolean(admin.totpEnabledAt) };
+  const totpEnabled = Boolean(admin.totpEnabledAt);
+  return {
+    id: admin.id,
+    email: admin.email,
+    role: admin.role,
+    totpEnabled,
+    mustEnrollTotp: deps.env.ADMIN_REQUIRE_TOTP && !totpEnabled,
+  };
+}
+
+/** Whether `admin` may do `action` now: role permits it and, where TOTP is required, it is set up (except for the account screen itself). */
+export function isAdminAllowed(admin: TAdmin, action: TAction): boolean {
+  if (admin.mustEnrollTotp && action !== "account:self") return false;
+  return canPerform(admin.role, action);
+}
+
+/** For dashboard pages: the signed-in admin if allowed to do `action`, else null (the page shows "not available"). */
+export async function getPageAdmin(action: TAction): Promise<TAdmin | null> {
+  const admin = await getCurrentAdmin();
+  return admin && isAdminAllowed(admin, action) ? admin : null;
 }
 
 export class AdminAccessError extends Error {
@@ -37,7 +63,7 @@ export class AdminInputError extends Error {
 export async function requireAdmin(action: TAction): Promise<TAdmin> {
   const admin = await getCurrentAdmin();
   if (!admin) throw new AdminAccessError(401);
-  if (!canPerform(admin.role, action)) throw new AdminAccessError(403);
+  if (!isAdminAllowed(admin, action)) throw new AdminAccessError(403);
   return admin;
 }
 

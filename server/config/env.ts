@@ -20,6 +20,8 @@ const ZEnv = z.object({
   ADMIN_PASSWORD: z.string().min(12).optional(),
   /** Bearer token for automation against the admin API (acts as owner). Unset: only dashboard sessions. */
   PORTCULLIS_ADMIN_API_TOKEN: z.string().min(32).optional(),
+  /** Require every dashboard admin to set up TOTP before using anything but their account screen. */
+  ADMIN_REQUIRE_TOTP: z.enum(["true", "false"]).default("false"),
   /** Secret for dashboard session cookies; derived from the master key when unset. */
   NEXTAUTH_SECRET: z.string().min(32).optional(),
   /** Seed the demo tenant on first start (true by default for the embedded database). */
@@ -27,9 +29,10 @@ const ZEnv = z.object({
 });
 
 export type TEnv = Readonly<
-  Omit<z.infer<typeof ZEnv>, "PUBLIC_URL" | "PORTCULLIS_SEED_DEMO"> & {
+  Omit<z.infer<typeof ZEnv>, "PUBLIC_URL" | "PORTCULLIS_SEED_DEMO" | "ADMIN_REQUIRE_TOTP"> & {
     PUBLIC_URL: string;
     PORTCULLIS_SEED_DEMO: boolean;
+    ADMIN_REQUIRE_TOTP: boolean;
     /** Issuer with trailing slash, Auth0 style: https://{domain}/ */
     issuer: string;
     databaseKind: "sqlite" | "postgres";
@@ -55,6 +58,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     ...e,
     PUBLIC_URL: publicUrl,
     PORTCULLIS_SEED_DEMO: e.PORTCULLIS_SEED_DEMO === "true",
+    ADMIN_REQUIRE_TOTP: e.ADMIN_REQUIRE_TOTP === "true",
     issuer: `${publicUrl}/`,
     databaseKind: e.DATABASE_URL.startsWith("file:") ? ("sqlite" as const) : ("postgres" as const),
   });

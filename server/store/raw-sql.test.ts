@@ -62,3 +62,33 @@ describe.each(testDatabaseKinds())("raw SQL hot path (%s)", (kind) => {
     expect((await findLoginUser(deps.sql, connectionId, "ann"))!.loginsCount).toBe(before);
   });
 });
+
+describe("raw SQL on one shared SQLite connection", () => {
+  it("a statement issued while another request's transaction is open waits for it instead of joining it", async () => {
+    const deps = await createTestDeps("sqlite");
+    try {
+      const conn = (await upsertConnectionByName(deps.db, { name: "DB" }, { connectionId: "con_1" })).id;
+      await insertUsers(deps.db, [{ userId: "auth0|1", connectionId: conn, email: "a@example.com" }]);
+      const user = (await findLoginUser(deps.sql, conn, "a@example.com"))!;
+      let outside: Promise<void> | undefined;
+      await expect(
+        deps.sql.transaction(async (q) => {
+          await recordLoginRaw(q, user.id, new Date(), "10.0.0.1");
+          // Another request writes while this transaction is still open…
+          outside = deps.sql
+            .run(`UPDATE "User" SET "nickname" = ? WHERE "id" = ?`, ["kept", user.id])
+            .then(() => undefined);
+          await Promise.resolve();
+          throw new Error("roll back");
+        }),
+      ).rejects.toThrow("roll back");
+      await outside;
+      const after = await deps.db.user.findUniqueOrThrow({ where: { id: user.id } });
+      // …and its write survives the other transaction's rollback, which itself left nothing behind.
+      expect(after.nickname).toBe("kept");
+      expect(after.loginsCount).toBe(0);
+    } finally {
+      await deps.cleanup();
+    }
+  });
+});

@@ -57,7 +57,14 @@ async function openSqlite(file: string): Promise<TRawSql> {
   };
   const bind = (params: TSqlValue[]) =>
     params.map((p) => (p instanceof Date ? sqliteDate(p) : typeof p === "boolean" ? (p ? 1 : 0) : p));
-  const runner: TSqlRunner = {
+  // The connection is shared by every request of this process. While a transaction is open (its callback awaits
+  // between statements, so other requests' code can run in between), statements from outside it must wait:
+  // otherwise they would silently join it, and vanish if it rolls back.
+  let open: Promise<void> | null = null;
+  const idle = async () => {
+    while (open) await open;
+  };
+  const inTx: TSqlRunner = {
     async all<T>(sql: string, params: TSqlValue[] = []) {
       return prepare(sql).all(...bind(params)) as T[];
     },
@@ -67,30 +74,40 @@ async function openSqlite(file: string): Promise<TRawSql> {
   };
   return {
     kind: "sqlite",
-    ...runner,
+    async all<T>(sql: string, params: TSqlValue[] = []) {
+      if (open) await idle();
+      return prepare(sql).all(...bind(params)) as T[];
+    },
+    async run(sql: string, params: TSqlValue[] = []) {
+      if (open) await idle();
+      return prepare(sql).run(...bind(params)).changes;
+    },
     async transaction<T>(fn: (q: TSqlRunner) => Promise<T>): Promise<T> {
       for (let attempt = 0; ; attempt++) {
-        // Another transaction of this connection is open (its callback is awaiting): wait, never nest.
-        if (db.inTransaction && attempt < 500) {
-          await new Promise((r) => setTimeout(r, 1));
-          continue;
-        }
+        await idle();
+        // No await between the idle check and BEGIN: the next waiter sees `open` set.
         try {
           db.exec("BEGIN IMMEDIATE");
         } catch (err) {
+          // Another process (or Prisma's connection) holds the write lock: retry without blocking the thread.
           if ((err as { code?: string }).code === "SQLITE_BUSY" && attempt < 500) {
             await new Promise((r) => setTimeout(r, Math.min(2 + attempt, 20)));
             continue;
           }
           throw err;
         }
+        let release!: () => void;
+        open = new Promise<void>((r) => (release = r));
         try {
-          const result = await fn(runner);
+          const result = await fn(inTx);
           db.exec("COMMIT");
           return result;
         } catch (err) {
           if (db.inTransaction) db.exec("ROLLBACK");
           throw err;
+        } finally {
+          open = null;
+          release();
         }
       }
     },

@@ -1,9 +1,9 @@
-import { getCurrentAdmin } from "@/server/admin/session";
+import { getPageAdmin } from "@/server/admin/session";
 import { TotpEnrollment } from "@/components/totp-enrollment";
 import { Forbidden } from "@/components/forbidden";
 
 export default async function AccountPage() {
-  const admin = await getCurrentAdmin();
+  const admin = await getPageAdmin("account:self");
   if (!admin) return <Forbidden />;
   return (
     <section>

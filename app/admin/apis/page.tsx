@@ -1,13 +1,13 @@
 import { getDeps } from "@/server/config/deps";
 import { getApisView } from "@/server/admin/directory";
-import { getCurrentAdmin } from "@/server/admin/session";
+import { getPageAdmin } from "@/server/admin/session";
 import { canPerform } from "@/server/admin/roles";
 import { Forbidden } from "@/components/forbidden";
 import { CreateApiForm } from "@/components/connection-forms";
 
 export default async function ApisPage() {
-  const admin = await getCurrentAdmin();
-  if (!admin || !canPerform(admin.role, "config:read")) return <Forbidden />;
+  const admin = await getPageAdmin("config:read");
+  if (!admin) return <Forbidden />;
   const view = await getApisView(await getDeps());
   return (
     <section>

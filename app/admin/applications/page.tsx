@@ -1,14 +1,14 @@
 import { getDeps } from "@/server/config/deps";
 import { getApplications } from "@/server/admin/views";
-import { getCurrentAdmin } from "@/server/admin/session";
+import { getPageAdmin } from "@/server/admin/session";
 import { canPerform } from "@/server/admin/roles";
 import { Forbidden } from "@/components/forbidden";
 import { CreateApplicationForm } from "@/components/create-application-form";
 import { ApplicationActions } from "@/components/application-actions";
 
 export default async function ApplicationsPage() {
-  const admin = await getCurrentAdmin();
-  if (!admin || !canPerform(admin.role, "config:read")) return <Forbidden />;
+  const admin = await getPageAdmin("config:read");
+  if (!admin) return <Forbidden />;
   const { apps, connections } = await getApplications(await getDeps());
   const canWrite = canPerform(admin.role, "config:write");
   return (

@@ -1,13 +1,13 @@
 import { getDeps } from "@/server/config/deps";
 import { getConnectionsView } from "@/server/admin/directory";
-import { getCurrentAdmin } from "@/server/admin/session";
+import { getPageAdmin } from "@/server/admin/session";
 import { canPerform } from "@/server/admin/roles";
 import { Forbidden } from "@/components/forbidden";
 import { CreateConnectionForm, MakeDefaultButton } from "@/components/connection-forms";
 
 export default async function ConnectionsPage() {
-  const admin = await getCurrentAdmin();
-  if (!admin || !canPerform(admin.role, "config:read")) return <Forbidden />;
+  const admin = await getPageAdmin("config:read");
+  if (!admin) return <Forbidden />;
   const view = await getConnectionsView(await getDeps());
   const canWrite = canPerform(admin.role, "config:write");
   return (

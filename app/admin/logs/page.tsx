@@ -1,8 +1,7 @@
 import Link from "next/link";
 import { getDeps } from "@/server/config/deps";
 import { getLogsPage } from "@/server/admin/views";
-import { getCurrentAdmin } from "@/server/admin/session";
-import { canPerform } from "@/server/admin/roles";
+import { getPageAdmin } from "@/server/admin/session";
 import { Forbidden } from "@/components/forbidden";
 
 const FILTERS = [
@@ -19,8 +18,8 @@ export default async function LogsPage({
 }: {
   searchParams: Promise<Record<string, string | undefined>>;
 }) {
-  const admin = await getCurrentAdmin();
-  if (!admin || !canPerform(admin.role, "logs:read")) return <Forbidden />;
+  const admin = await getPageAdmin("logs:read");
+  if (!admin) return <Forbidden />;
   const q = await searchParams;
   const { rows, nextBefore, types } = await getLogsPage(await getDeps(), q);
   const query = new URLSearchParams(

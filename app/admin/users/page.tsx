@@ -1,8 +1,7 @@
 import Link from "next/link";
 import { getDeps } from "@/server/config/deps";
 import { findUsers } from "@/server/admin/users";
-import { getCurrentAdmin } from "@/server/admin/session";
-import { canPerform } from "@/server/admin/roles";
+import { getPageAdmin } from "@/server/admin/session";
 import { Forbidden } from "@/components/forbidden";
 
 export default async function UsersPage({
@@ -10,8 +9,8 @@ export default async function UsersPage({
 }: {
   searchParams: Promise<{ q?: string; connection?: string }>;
 }) {
-  const admin = await getCurrentAdmin();
-  if (!admin || !canPerform(admin.role, "users:read")) return <Forbidden />;
+  const admin = await getPageAdmin("users:read");
+  if (!admin) return <Forbidden />;
   const { q, connection } = await searchParams;
   const users = await findUsers(await getDeps(), { text: q, connection });
   return (

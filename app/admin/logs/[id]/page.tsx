@@ -1,13 +1,12 @@
 import { notFound } from "next/navigation";
 import { getDeps } from "@/server/config/deps";
 import { getLogDetail } from "@/server/admin/views";
-import { getCurrentAdmin } from "@/server/admin/session";
-import { canPerform } from "@/server/admin/roles";
+import { getPageAdmin } from "@/server/admin/session";
 import { Forbidden } from "@/components/forbidden";
 
 export default async function LogDetailPage({ params }: { params: Promise<{ id: string }> }) {
-  const admin = await getCurrentAdmin();
-  if (!admin || !canPerform(admin.role, "logs:read")) return <Forbidden />;
+  const admin = await getPageAdmin("logs:read");
+  if (!admin) return <Forbidden />;
   const { id } = await params;
   const record = await getLogDetail(await getDeps(), id);
   if (!record) notFound();

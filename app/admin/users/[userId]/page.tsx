@@ -2,14 +2,14 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getDeps } from "@/server/config/deps";
 import { getUserDetail } from "@/server/admin/users";
-import { getCurrentAdmin } from "@/server/admin/session";
+import { getPageAdmin } from "@/server/admin/session";
 import { canPerform } from "@/server/admin/roles";
 import { Forbidden } from "@/components/forbidden";
 import { BlockUserButton } from "@/components/block-user-button";
 
 export default async function UserPage({ params }: { params: Promise<{ userId: string }> }) {
-  const admin = await getCurrentAdmin();
-  if (!admin || !canPerform(admin.role, "users:read")) return <Forbidden />;
+  const admin = await getPageAdmin("users:read");
+  if (!admin) return <Forbidden />;
   const userId = decodeURIComponent((await params).userId);
   const detail = await getUserDetail(await getDeps(), userId);
   if (!detail) notFound();
