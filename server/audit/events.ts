@@ -8,6 +8,10 @@ export const LOG_TYPES = {
   fepft: "Failed Exchange (Password for Access Token)",
   sertft: "Success Exchange (Refresh Token for Access Token)",
   fertft: "Failed Exchange (Refresh Token for Access Token)",
+  limit_wc: "Blocked Account (brute-force threshold reached for one identifier)",
+  limit_mu: "Blocked IP Address (too many failed logins from one IP)",
+  ublkdu: "User Block Released",
+  pwd_leak: "Breached Password",
 } as const;
 
 export type TLogType = keyof typeof LOG_TYPES;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isIpOrCidr } from "../protection/ip-match.ts";
 
 const ZEnv = z.object({
   DATABASE_URL: z
@@ -17,11 +18,36 @@ const ZEnv = z.object({
   ARGON2_PARALLELISM: z.coerce.number().int().min(1).max(16).default(1),
   /** Seed the demo tenant on first start (true by default for the embedded database). */
   PORTCULLIS_SEED_DEMO: z.enum(["true", "false"]).default("true"),
+  /** Reverse proxies (IPs/CIDRs, comma-separated) whose X-Forwarded-For is believed. Nothing else is. */
+  TRUSTED_PROXIES: z
+    .string()
+    .default("")
+    .refine((v) => splitList(v).every(isIpOrCidr), { message: "must be comma-separated IPs or CIDR ranges" }),
+  /** smtp(s)://user:pass@host:port: attack-protection notifications are mailed; unset, they stay in the outbox. */
+  SMTP_URL: z
+    .string()
+    .refine((v) => /^smtps?:\/\//.test(v), { message: "must be an smtp:// or smtps:// URL" })
+    .optional(),
+  SMTP_FROM: z.string().min(3).default("Portcullis <no-reply@localhost>"),
+  /** Recipient of admin notifications (suspicious IPs, breached passwords). */
+  PORTCULLIS_ADMIN_EMAIL: z.string().email().optional(),
+  /** Bearer token for the admin API; unset, the admin API answers 401 to everyone. */
+  PORTCULLIS_ADMIN_API_TOKEN: z.string().min(32, "must be at least 32 characters").optional(),
+  /** A breached-password corpus converted by `portcullis breached-passwords convert`. */
+  BREACHED_PASSWORDS_FILE: z.string().min(1).optional(),
 });
 
+function splitList(v: string): string[] {
+  return v
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
 export type TEnv = Readonly<
-  Omit<z.infer<typeof ZEnv>, "PUBLIC_URL" | "PORTCULLIS_SEED_DEMO"> & {
+  Omit<z.infer<typeof ZEnv>, "PUBLIC_URL" | "PORTCULLIS_SEED_DEMO" | "TRUSTED_PROXIES"> & {
     PUBLIC_URL: string;
+    TRUSTED_PROXIES: readonly string[];
     PORTCULLIS_SEED_DEMO: boolean;
     /** Issuer with trailing slash, Auth0 style: https://{domain}/ */
     issuer: string;
@@ -48,6 +74,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     ...e,
     PUBLIC_URL: publicUrl,
     PORTCULLIS_SEED_DEMO: e.PORTCULLIS_SEED_DEMO === "true",
+    TRUSTED_PROXIES: Object.freeze(splitList(e.TRUSTED_PROXIES)),
     issuer: `${publicUrl}/`,
     databaseKind: e.DATABASE_URL.startsWith("file:") ? ("sqlite" as const) : ("postgres" as const),
   });

@@ -7,7 +7,7 @@ import { parseJsonColumn } from "./json.ts";
 
 // The login hot path in plain SQL (see raw-sql.ts for why). Column names are Prisma's.
 
-const USER_COLUMNS = `"id","userId","connectionId","email","emailVerified","username","name","nickname","givenName","familyName","picture","phoneNumber","phoneVerified","passwordHash","blocked","appMetadata","userMetadata","loginsCount","lastLogin","lastIp","lastPasswordReset","createdAt","updatedAt"`;
+const USER_COLUMNS = `"id","userId","connectionId","email","emailVerified","username","name","nickname","givenName","familyName","picture","phoneNumber","phoneVerified","passwordHash","blocked","appMetadata","userMetadata","loginsCount","lastLogin","lastIp","lastPasswordReset","passwordLeakedAt","createdAt","updatedAt"`;
 
 type TUserRow = Record<string, unknown>;
 
@@ -36,6 +36,7 @@ function toUser(r: TUserRow): TUserRecord {
     lastLogin: optDate(r.lastLogin),
     lastIp: str(r.lastIp),
     lastPasswordReset: optDate(r.lastPasswordReset),
+    passwordLeakedAt: optDate(r.passwordLeakedAt),
     createdAt: readDate(r.createdAt),
     updatedAt: readDate(r.updatedAt),
   };
