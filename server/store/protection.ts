@@ -184,6 +184,24 @@ export async function deleteLoginFailuresForIdentifiers(
   return rows.map(toFailureRow);
 }
 
+/** End blocks whose count is now below the threshold (it was raised). Returns the rows released, as they were. */
+export async function releaseBlocksBelow(q: TSqlRunner, maxAttempts: number): Promise<TLoginFailureRow[]> {
+  const candidates = (
+    await q.all<Record<string, unknown>>(
+      `SELECT ${FAILURE_COLUMNS} FROM "LoginFailure" WHERE "blockedAt" IS NOT NULL AND "count" < ?`,
+      [maxAttempts],
+    )
+  ).map(toFailureRow);
+  if (candidates.length === 0) return [];
+  // The UPDATE re-checks the condition, so a row that changed since the SELECT is left alone.
+  const released = await q.all<{ key: string }>(
+    `UPDATE "LoginFailure" SET "blockedAt" = NULL WHERE "key" IN (${candidates.map(() => "?").join(",")}) AND "blockedAt" IS NOT NULL AND "count" < ? RETURNING "key"`,
+    [...candidates.map((c) => c.key), maxAttempts],
+  );
+  const keys = new Set(released.map((r) => r.key));
+  return candidates.filter((c) => keys.has(c.key));
+}
+
 /** Delete every brute-force counter kept for one IP (any identifier). */
 export async function deleteLoginFailuresForIp(q: TSqlRunner, ip: string): Promise<TLoginFailureRow[]> {
   const rows = await q.all<Record<string, unknown>>(

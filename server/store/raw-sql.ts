@@ -113,6 +113,7 @@ async function openPostgres(url: string): Promise<TRawSql> {
           : pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser,
     },
   });
+  let isClosed = false;
   const numbered = new Map<string, string>();
   const toPg = (sql: string) => {
     let out = numbered.get(sql);
@@ -151,7 +152,11 @@ async function openPostgres(url: string): Promise<TRawSql> {
       }
     },
     async close() {
-      await pool.end();
+      // Idempotent: pool.end() throws when called twice.
+      if (!isClosed) {
+        isClosed = true;
+        await pool.end();
+      }
     },
   };
 }
