@@ -1,5 +1,5 @@
 import type { TDeps } from "../config/deps.ts";
-import { insertLogRaw } from "../store/logins.ts";
+import { insertLogRaw, insertLogRelaxed } from "../store/logins.ts";
 import { authenticateClient, readClaimedClientId } from "./client-auth.ts";
 import {
   InvalidRequest,
@@ -92,8 +92,10 @@ async function writeFailureLog(
   now: Date,
 ): Promise<void> {
   const { failureType: _ignored, isLogged: _logged, ...audit } = ctx.audit;
+  // Refusals by attack protection can arrive as a flood; their records need not wait for the disk.
+  const isRefusal = type === "limit_mu" || type === "limit_wc";
   try {
-    await insertLogRaw(
+    await (isRefusal ? insertLogRelaxed : insertLogRaw)(
       deps.sql,
       {
         ...audit,

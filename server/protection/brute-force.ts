@@ -1,6 +1,7 @@
 import type { TRawSql, TSqlRunner } from "../store/raw-sql.ts";
 import {
   deleteLoginFailures,
+  findLoginFailure,
   loginFailureKey,
   markLoginBlocked,
   reserveLoginAttempt,
@@ -61,6 +62,25 @@ export async function admitLoginAttempt(
   );
   if (!r.isAdmitted) return { kind: "blocked" };
   return { kind: "admitted", key, count: r.count, releasedExpiredBlock: r.releasedExpiredBlock };
+}
+
+/**
+ * Whether the attempt's counter already blocks it, by a read alone: a flood against a blocked identifier is
+ * refused without writing anything. A false answer is no admission; admitLoginAttempt decides atomically.
+ */
+export async function isAttemptBlocked(
+  sql: TRawSql,
+  policy: TBruteForcePolicy,
+  attempt: { connectionId: string; identifier: string; ip: string },
+  now: Date,
+): Promise<boolean> {
+  if (!policy.enabled || !policy.shields.includes("block") || policy.allowed.has(attempt.ip)) return false;
+  const row = await findLoginFailure(sql, loginFailureKey(counterKey(policy, attempt)));
+  return (
+    row !== null &&
+    row.count >= policy.max_attempts &&
+    row.lastFailureAt.getTime() >= now.getTime() - BLOCK_LIFETIME_MS
+  );
 }
 
 /**

@@ -1,5 +1,11 @@
 import type { TRawSql, TSqlRunner } from "../store/raw-sql.ts";
-import { markIpBlocked, refundIpAttempt, reserveIpAttempt, runAlone } from "../store/protection.ts";
+import {
+  findIpBucket,
+  markIpBlocked,
+  refundIpAttempt,
+  reserveIpAttempt,
+  runAlone,
+} from "../store/protection.ts";
 import type { TSuspiciousIpThrottling } from "./policies.ts";
 import type { TIpList } from "./ip-match.ts";
 
@@ -26,6 +32,13 @@ export async function admitIpAttempt(
 ): Promise<TIpAdmission> {
   if (!policy.enabled || policy.allowed.has(ip)) return { kind: "exempt" };
   const stage = policy.stage["pre-login"];
+  // Fast path for a flood from a blocked IP: one read, no write (no lock, no commit to flush). Only a refusal is
+  // decided from the read; an admission always goes through the atomic reservation below.
+  const bucket = await findIpBucket(sql, ip);
+  if (bucket && ipBlockExpiresAt(bucket.tat, policy) > now) {
+    const isNewBlock = bucket.blockedAt === null && (await runAlone(sql, (q) => markIpBlocked(q, ip, now)));
+    return { kind: "over_limit", isRefused: policy.shields.includes("block"), isNewBlock };
+  }
   const admitted = await runAlone(sql, (q) =>
     reserveIpAttempt(q, sql.kind, ip, { now, rateMs: stage.rate, maxAttempts: stage.max_attempts }),
   );

@@ -6,6 +6,7 @@ import type { TSqlRunner } from "../store/raw-sql.ts";
 import type { TUserRecord } from "../store/users.ts";
 import {
   admitLoginAttempt,
+  isAttemptBlocked,
   recordFailedAttempt,
   resetAfterSuccess,
   BLOCK_LIFETIME_MS,
@@ -61,6 +62,8 @@ export async function admitLogin(deps: TDeps, a: TLoginAttempt): Promise<TAdmiss
   const { bruteForce, suspiciousIp } = policies;
   let ipTaken = false;
   try {
+    // A blocked identifier is refused by a read alone, before it could take from the IP's budget.
+    if (await isAttemptBlocked(deps.sql, bruteForce, a, a.now)) return { kind: "identifier_blocked" };
     const ipAdmission = await admitIpAttempt(deps.sql, suspiciousIp, a.ip, a.now);
     if (ipAdmission.kind === "over_limit") {
       if (ipAdmission.isNewBlock) await onIpBlocked(deps, policies, a, !ipAdmission.isRefused);

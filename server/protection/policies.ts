@@ -82,19 +82,18 @@ export const DEFAULT_BREACHED_PASSWORD: TBreachedPasswordDetection = {
   method: "standard",
 };
 
-/** Partial updates (PATCH bodies, tenant YAML): every field optional, merged over the stored policy. */
-export const ZBruteForcePatch = ZBruteForceProtection.partial().strict();
+/**
+ * Partial updates (PATCH bodies, tenant YAML): every field optional, merged over the stored policy. Unknown keys
+ * are stripped here; the admin API refuses them (`.strict()`), the tenant import reports them as unsupported.
+ */
+export const ZBruteForcePatch = ZBruteForceProtection.partial();
 export const ZSuspiciousIpPatch = ZSuspiciousIpThrottling.extend({
-  stage: z
-    .object({
-      "pre-login": ZStage.partial().strict().optional(),
-      "pre-user-registration": ZStage.partial().strict().optional(),
-    })
-    .strict(),
-})
-  .partial()
-  .strict();
-export const ZBreachedPasswordPatch = ZBreachedPasswordDetection.partial().strict();
+  stage: z.object({
+    "pre-login": ZStage.partial().optional(),
+    "pre-user-registration": ZStage.partial().optional(),
+  }),
+}).partial();
+export const ZBreachedPasswordPatch = ZBreachedPasswordDetection.partial();
 
 export type TBruteForcePatch = z.infer<typeof ZBruteForcePatch>;
 export type TSuspiciousIpPatch = z.infer<typeof ZSuspiciousIpPatch>;

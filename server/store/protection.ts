@@ -139,6 +139,15 @@ export async function reserveLoginAttempt(
   };
 }
 
+/** One counter row, if any (a read: refusing an already blocked identifier needs no write). */
+export async function findLoginFailure(q: TSqlRunner, key: string): Promise<TLoginFailureRow | null> {
+  const rows = await q.all<Record<string, unknown>>(
+    `SELECT ${FAILURE_COLUMNS} FROM "LoginFailure" WHERE "key" = ?`,
+    [key],
+  );
+  return rows[0] ? toFailureRow(rows[0]) : null;
+}
+
 /** Mark the row blocked once its count reached `maxAttempts`. True for exactly one caller per block. */
 export async function markLoginBlocked(
   q: TSqlRunner,
@@ -268,6 +277,15 @@ export async function reserveIpAttempt(
     ],
   );
   return rows.length === 1;
+}
+
+/** The IP's bucket, if it has one (a read: refusing an already blocked IP needs no write). */
+export async function findIpBucket(q: TSqlRunner, ip: string): Promise<TIpThrottleRow | null> {
+  const rows = await q.all<Record<string, unknown>>(
+    `SELECT "ip","tat","lastFailureAt","blockedAt" FROM "IpThrottle" WHERE "ip" = ?`,
+    [ip],
+  );
+  return rows[0] ? toIpRow(rows[0]) : null;
 }
 
 /** Give back an attempt that turned out not to be a failure (a successful login, or one refused elsewhere). */

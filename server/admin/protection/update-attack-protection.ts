@@ -38,15 +38,15 @@ export async function updateAttackProtection(
     const current = resolvePolicies(await readStoredPolicies(q));
     if (name === "brute-force-protection") {
       const { allowed: _a, ...base } = current.bruteForce;
-      const next = { ...base, ...parse(ZBruteForcePatch, body) };
+      const next = { ...base, ...parse(ZBruteForcePatch.strict(), body) };
       await writeStoredPolicy(q, POLICY_COLUMNS[name], next, now);
       await logReleasedBlocks(q, await releaseBlocksBelow(q, next.max_attempts), "threshold_raised", now);
     } else if (name === "suspicious-ip-throttling") {
       const { allowed: _a, ...base } = current.suspiciousIp;
-      const next = mergeSuspiciousIp(base, parse(ZSuspiciousIpPatch, body));
+      const next = mergeSuspiciousIp(base, parse(ZSuspiciousIpPatch.strict(), body));
       await writeStoredPolicy(q, POLICY_COLUMNS[name], next, now);
     } else {
-      const next = { ...current.breachedPassword, ...parse(ZBreachedPasswordPatch, body) };
+      const next = { ...current.breachedPassword, ...parse(ZBreachedPasswordPatch.strict(), body) };
       await writeStoredPolicy(q, POLICY_COLUMNS[name], next, now);
     }
   });
