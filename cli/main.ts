@@ -13,6 +13,10 @@ import { importTenant } from "../server/tenant/import-tenant.ts";
 import { exportTenant } from "../server/tenant/export-tenant.ts";
 import { importUsers } from "../server/tenant/import-users.ts";
 import { seedDemoTenant } from "../server/tenant/seed-demo.ts";
+import { convertBreachCorpus } from "../server/protection/breached-passwords.ts";
+import { listBlocks } from "../server/admin/protection/list-blocks.ts";
+import { unblockUser } from "../server/admin/protection/unblock-user.ts";
+import { unblockIp } from "../server/admin/protection/unblock-ip.ts";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -28,6 +32,12 @@ const USAGE = `Usage: portcullis <command>
                                           add a dashboard account (roles: owner, admin, rules-editor, security, viewer)
   keys rotate                             new signing key; the old one stays published
   keys list                               list published signing keys
+  breached-passwords convert <dump.txt> <corpus.bin> [--min-count N] [--plain]
+                                          convert a breach dump (SHA1[:count] lines, e.g. Have I Been Pwned's
+                                          download, or plain passwords) for BREACHED_PASSWORDS_FILE
+  blocks list                             current brute-force and suspicious-IP blocks
+  unblock identifier <name> | user <user_id> | ip <ip>
+                                          lift brute-force blocks (and, for an IP, its throttle)
 
 Configuration comes from the environment: DATABASE_URL, PORT, PUBLIC_URL, PORTCULLIS_MASTER_KEY, … (see README).`;
 
@@ -253,6 +263,57 @@ async function main(): Promise<void> {
         else if (rest[0] === "list")
           for (const k of (await deps.keys.jwks()).keys) console.log(`${k.kid} ${k.alg}`);
         else fail("usage: portcullis keys rotate|list");
+      } finally {
+        await deps.close();
+      }
+      return;
+    }
+    case "breached-passwords": {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        options: { "min-count": { type: "string" }, plain: { type: "boolean", default: false } },
+        allowPositionals: true,
+      });
+      const [sub, input, output] = positionals;
+      if (sub !== "convert" || !input || !output)
+        fail(
+          "usage: portcullis breached-passwords convert <dump.txt> <corpus.bin> [--min-count N] [--plain]",
+        );
+      const minCount = values["min-count"] === undefined ? 1 : Number(values["min-count"]);
+      if (!Number.isInteger(minCount) || minCount < 1) fail("--min-count must be a positive integer");
+      const r = await convertBreachCorpus(resolve(input), resolve(output), {
+        minCount,
+        isPlain: values.plain,
+      });
+      console.log(
+        `Read ${r.read} line(s), kept ${r.kept}, skipped ${r.skipped} malformed; wrote ${r.written} distinct entries (${16 + r.written * 8} bytes) to ${output}.`,
+      );
+      console.log(`Set BREACHED_PASSWORDS_FILE=${resolve(output)} and restart the server to use it.`);
+      return;
+    }
+    case "blocks": {
+      if (rest[0] !== "list") fail("usage: portcullis blocks list");
+      const deps = await openDeps(parseEnv());
+      try {
+        console.log(JSON.stringify(await listBlocks(deps), null, 2));
+      } finally {
+        await deps.close();
+      }
+      return;
+    }
+    case "unblock": {
+      const [what, value] = rest;
+      if (!value || !["identifier", "user", "ip"].includes(what ?? ""))
+        fail("usage: portcullis unblock identifier <name> | user <user_id> | ip <ip>");
+      const deps = await openDeps(parseEnv());
+      try {
+        if (what === "ip") {
+          await unblockIp(deps, value);
+          console.log(`Unblocked IP ${value}.`);
+        } else {
+          const r = await unblockUser(deps, what === "user" ? { userId: value } : { identifier: value });
+          console.log(`Released ${r.released} block(s) of ${value}.`);
+        }
       } finally {
         await deps.close();
       }

@@ -1,11 +1,14 @@
 import { test, expect } from "@playwright/test";
 
-test("the discovery document loads in the browser and names the token endpoint", async ({ page }) => {
+test("the discovery document loads in the browser and names the token endpoint", async ({
+  page,
+  baseURL,
+}) => {
   const response = await page.goto("/.well-known/openid-configuration");
   expect(response?.status()).toBe(200);
   const doc = JSON.parse((await page.locator("body").innerText()).trim()) as Record<string, unknown>;
-  expect(doc.issuer).toBe("http://localhost:3100/");
-  expect(doc.token_endpoint).toBe("http://localhost:3100/oauth/token");
+  expect(doc.issuer).toBe(`${baseURL}/`);
+  expect(doc.token_endpoint).toBe(`${baseURL}/oauth/token`);
   expect(doc.grant_types_supported).toContain("http://auth0.com/oauth/grant-type/password-realm");
 });
 

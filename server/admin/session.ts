@@ -1,5 +1,5 @@
 import { getServerSession } from "next-auth";
-import { timingSafeEqual, createHash } from "node:crypto";
+import { isAdminAuthorized } from "./guard.ts";
 import { authOptions } from "./auth-options.ts";
 import { getDeps, type TDeps } from "../config/deps.ts";
 import { findAdminById } from "../store/admin-users.ts";
@@ -74,12 +74,6 @@ function sameOrigin(req: Request, publicUrl: string): boolean {
   return origin === new URL(publicUrl).origin || origin === new URL(req.url).origin;
 }
 
-function tokenMatches(presented: string, expected: string): boolean {
-  const a = createHash("sha256").update(presented).digest();
-  const b = createHash("sha256").update(expected).digest();
-  return timingSafeEqual(a, b);
-}
-
 /**
  * Guard for admin API route handlers: a dashboard session whose role allows `action` (state-changing requests must
  * come from our own origin: CSRF protection on top of SameSite=Lax cookies), or, for automation, the bearer
@@ -98,8 +92,7 @@ export function withAdmin(
     try {
       const auth = req.headers.get("authorization");
       if (auth && /^bearer /i.test(auth)) {
-        const expected = deps.env.PORTCULLIS_ADMIN_API_TOKEN;
-        if (!expected || !tokenMatches(auth.slice(7).trim(), expected)) throw new AdminAccessError(401);
+        if (!isAdminAuthorized(auth, deps.env.PORTCULLIS_ADMIN_API_TOKEN)) throw new AdminAccessError(401);
         return await handler(
           req,
           deps,
@@ -113,6 +106,9 @@ export function withAdmin(
           { status: 403 },
         );
       }
+      // No session cookie: answer 401 at once (and without touching next-auth outside a request scope).
+      if (!/(^|;\s*)(__Secure-)?next-auth\.session-token(\.\d+)?=/.test(req.headers.get("cookie") ?? ""))
+        throw new AdminAccessError(401);
       return await handler(req, deps, await requireAdmin(action), params);
     } catch (err) {
       if (err instanceof AdminInputError) {

@@ -10,6 +10,10 @@ export const LOG_TYPES = {
   fertft: "Failed Exchange (Refresh Token for Access Token)",
   sapi: "Success API Operation (admin change)",
   fapi: "Failed API Operation (admin change)",
+  limit_wc: "Blocked Account (brute-force threshold reached for one identifier)",
+  limit_mu: "Blocked IP Address (too many failed logins from one IP)",
+  ublkdu: "User Block Released",
+  pwd_leak: "Breached Password",
 } as const;
 
 export type TLogType = keyof typeof LOG_TYPES;

@@ -3,6 +3,9 @@ import { findClientByClientId, type TClientRecord } from "../store/clients.ts";
 import { findConnectionByName, type TConnectionRecord } from "../store/connections.ts";
 import { findResourceServer, type TResourceServerRecord } from "../store/resource-servers.ts";
 import { getTenant, type TTenantRecord } from "../store/tenant.ts";
+import type { TSqlRunner } from "../store/raw-sql.ts";
+import { readStoredPolicies } from "../store/protection.ts";
+import { resolvePolicies, type TAttackProtectionPolicies } from "../protection/policies.ts";
 
 /**
  * Tenant configuration (clients, connections, APIs, tenant settings) read on every token request but changed
@@ -14,14 +17,16 @@ export interface TConfigCache {
   client(clientId: string): Promise<TClientRecord | null>;
   connection(name: string): Promise<TConnectionRecord | null>;
   resourceServer(identifier: string): Promise<TResourceServerRecord | null>;
+  /** Attack-protection policies (defaults filled in, allowlists compiled). */
+  attackProtection(): Promise<TAttackProtectionPolicies>;
   /** Drop everything (after an import or an admin change in this process). */
   clear(): void;
 }
 
 export const CONFIG_TTL_MS = 1000;
 
-/** Build the short-lived configuration cache over `db`. */
-export function createConfigCache(db: TDb, ttlMs = CONFIG_TTL_MS): TConfigCache {
+/** Build the short-lived configuration cache over `db` (and `sql` for the attack-protection policies). */
+export function createConfigCache(db: TDb, sql: TSqlRunner, ttlMs = CONFIG_TTL_MS): TConfigCache {
   const entries = new Map<string, { at: number; value: Promise<unknown> }>();
   function cached<T>(key: string, load: () => Promise<T>): Promise<T> {
     const now = Date.now();
@@ -39,6 +44,7 @@ export function createConfigCache(db: TDb, ttlMs = CONFIG_TTL_MS): TConfigCache 
     client: (id) => cached(`c:${id}`, () => findClientByClientId(db, id)),
     connection: (name) => cached(`n:${name}`, () => findConnectionByName(db, name)),
     resourceServer: (identifier) => cached(`r:${identifier}`, () => findResourceServer(db, identifier)),
+    attackProtection: () => cached("ap", async () => resolvePolicies(await readStoredPolicies(sql))),
     clear: () => entries.clear(),
   };
 }

@@ -9,6 +9,9 @@ import { createPasswordHasher, type TPasswordHasher } from "../auth/passwords.ts
 import { createSecretBox, type TSecretBox } from "../crypto/secret-box.ts";
 import { createKeyStore, type TKeyStore } from "../auth/signing-keys.ts";
 import { createConfigCache, type TConfigCache } from "./config-cache.ts";
+import { createBreachedPasswords, type TBreachedPasswords } from "../protection/breached-passwords.ts";
+import { createUnblockLinks, type TUnblockLinks } from "../protection/unblock-link.ts";
+import { createNotifier, type TNotifier } from "../notifications/notifier.ts";
 
 /** Everything the domain needs, built once (house rule: one composition root). */
 export type TDeps = {
@@ -21,6 +24,8 @@ export type TDeps = {
   box: TSecretBox;
   keys: TKeyStore;
   config: TConfigCache;
+  protection: { breached: TBreachedPasswords; unblockLinks: TUnblockLinks };
+  notifier: TNotifier;
   close(): Promise<void>;
 };
 
@@ -53,14 +58,20 @@ export async function createDeps(
   const clock = overrides.clock ?? systemClock;
   const db = overrides.db ?? (await openDb(env.DATABASE_URL));
   const sql = await openRawSql(env);
-  const box = createSecretBox(overrides.masterKey ?? loadMasterKey(env));
+  const masterKey = overrides.masterKey ?? loadMasterKey(env);
+  const box = createSecretBox(masterKey);
   const hasher = createPasswordHasher({
     memoryKiB: env.ARGON2_MEMORY_KIB,
     iterations: env.ARGON2_ITERATIONS,
     parallelism: env.ARGON2_PARALLELISM,
   });
   const keys = createKeyStore(db, box, clock);
-  const config = createConfigCache(db);
+  const config = createConfigCache(db, sql);
+  const protection = {
+    breached: createBreachedPasswords({ corpusFile: env.BREACHED_PASSWORDS_FILE }),
+    unblockLinks: createUnblockLinks(masterKey),
+  };
+  const notifier = await createNotifier(env, sql, clock);
   return {
     env,
     db,
@@ -70,7 +81,10 @@ export async function createDeps(
     box,
     keys,
     config,
+    protection,
+    notifier,
     close: async () => {
+      await notifier.flush();
       await sql.close();
       await db.$disconnect();
     },

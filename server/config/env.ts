@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isIpOrCidr } from "../protection/ip-match.ts";
 
 const ZEnv = z.object({
   DATABASE_URL: z
@@ -19,18 +20,44 @@ const ZEnv = z.object({
   ADMIN_EMAIL: z.string().email().optional(),
   ADMIN_PASSWORD: z.string().min(12).optional(),
   /** Bearer token for automation against the admin API (acts as owner). Unset: only dashboard sessions. */
-  PORTCULLIS_ADMIN_API_TOKEN: z.string().min(32).optional(),
+  PORTCULLIS_ADMIN_API_TOKEN: z.string().min(32, "must be at least 32 characters").optional(),
   /** Require every dashboard admin to set up TOTP before using anything but their account screen. */
   ADMIN_REQUIRE_TOTP: z.enum(["true", "false"]).default("false"),
   /** Secret for dashboard session cookies; derived from the master key when unset. */
   NEXTAUTH_SECRET: z.string().min(32).optional(),
   /** Seed the demo tenant on first start (true by default for the embedded database). */
   PORTCULLIS_SEED_DEMO: z.enum(["true", "false"]).default("true"),
+  /** Reverse proxies (IPs/CIDRs, comma-separated) whose X-Forwarded-For is believed. Nothing else is. */
+  TRUSTED_PROXIES: z
+    .string()
+    .default("")
+    .refine((v) => splitList(v).every(isIpOrCidr), { message: "must be comma-separated IPs or CIDR ranges" }),
+  /** smtp(s)://user:pass@host:port: attack-protection notifications are mailed; unset, they stay in the outbox. */
+  SMTP_URL: z
+    .string()
+    .refine((v) => /^smtps?:\/\//.test(v), { message: "must be an smtp:// or smtps:// URL" })
+    .optional(),
+  SMTP_FROM: z.string().min(3).default("Portcullis <no-reply@localhost>"),
+  /** Recipient of admin notifications (suspicious IPs, breached passwords). */
+  PORTCULLIS_ADMIN_EMAIL: z.string().email().optional(),
+  /** A breached-password corpus converted by `portcullis breached-passwords convert`. */
+  BREACHED_PASSWORDS_FILE: z.string().min(1).optional(),
 });
 
+function splitList(v: string): string[] {
+  return v
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
 export type TEnv = Readonly<
-  Omit<z.infer<typeof ZEnv>, "PUBLIC_URL" | "PORTCULLIS_SEED_DEMO" | "ADMIN_REQUIRE_TOTP"> & {
+  Omit<
+    z.infer<typeof ZEnv>,
+    "PUBLIC_URL" | "PORTCULLIS_SEED_DEMO" | "ADMIN_REQUIRE_TOTP" | "TRUSTED_PROXIES"
+  > & {
     PUBLIC_URL: string;
+    TRUSTED_PROXIES: readonly string[];
     PORTCULLIS_SEED_DEMO: boolean;
     ADMIN_REQUIRE_TOTP: boolean;
     /** Issuer with trailing slash, Auth0 style: https://{domain}/ */
@@ -59,6 +86,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     PUBLIC_URL: publicUrl,
     PORTCULLIS_SEED_DEMO: e.PORTCULLIS_SEED_DEMO === "true",
     ADMIN_REQUIRE_TOTP: e.ADMIN_REQUIRE_TOTP === "true",
+    TRUSTED_PROXIES: Object.freeze(splitList(e.TRUSTED_PROXIES)),
     issuer: `${publicUrl}/`,
     databaseKind: e.DATABASE_URL.startsWith("file:") ? ("sqlite" as const) : ("postgres" as const),
   });

@@ -58,3 +58,32 @@ describe("HTTP server", () => {
     expect(((await res.json()) as { error: string }).error).toBe("invalid_request");
   });
 });
+
+describe("HTTP server behind trusted proxies", () => {
+  let deps: TTestDeps;
+  let base: string;
+  let close: () => Promise<void>;
+  beforeAll(async () => {
+    deps = await createTestDeps("sqlite", { TRUSTED_PROXIES: "127.0.0.1, 10.0.0.0/8" });
+    const server = createHttpServer(deps, async (req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ ip: req.headers[CLIENT_IP_HEADER] ?? null }));
+    });
+    await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    close = () => new Promise((ok) => server.close(() => ok()));
+  });
+  afterAll(async () => {
+    await close();
+    await deps.cleanup();
+  });
+
+  it("takes the right-most X-Forwarded-For entry that is not a trusted proxy; spoofed entries to its left are ignored", async () => {
+    const res = await fetch(`${base}/anything`, {
+      headers: { "x-forwarded-for": "6.6.6.6, 203.0.113.50, 10.1.2.3", [CLIENT_IP_HEADER]: "7.7.7.7" },
+    });
+    expect(await res.json()).toEqual({ ip: "203.0.113.50" });
+    const none = await fetch(`${base}/anything`);
+    expect(await none.json()).toEqual({ ip: "127.0.0.1" });
+  });
+});

@@ -2,6 +2,8 @@ import { createServer, type IncomingMessage, type ServerResponse, type Server } 
 import type { TDeps } from "../config/deps.ts";
 import { handleTokenRequest } from "../oauth/token-endpoint.ts";
 import { CLIENT_IP_HEADER, jsonResponse } from "../oauth/request.ts";
+import { compileIpList } from "../protection/ip-match.ts";
+import { resolveProxiedClientIp } from "../protection/forwarded-ip.ts";
 
 const TOKEN_PATHS = new Set(["/oauth/token", "/api/oauth/token"]);
 const MAX_BODY = 64 * 1024;
@@ -38,14 +40,16 @@ async function sendResponse(res: ServerResponse, response: Response): Promise<vo
 }
 
 /**
- * Portcullis's HTTP server. It stamps every request with the socket address (discarding any client-sent copy of
- * that header, so the IP can't be spoofed) and answers POST /oauth/token itself — the hot path skips Next.js
+ * Portcullis's HTTP server. It stamps every request with the client address (discarding any client-sent copy of
+ * that header, so the IP can't be spoofed): the socket address, or — only when the socket peer is one of
+ * TRUSTED_PROXIES — the right-most X-Forwarded-For entry that is not itself a trusted proxy. It answers POST /oauth/token itself — the hot path skips Next.js
  * routing — while everything else (dashboard, discovery, userinfo) goes to Next.js.
  */
 export function createHttpServer(deps: TDeps, next: TNextHandler): Server {
+  const trustedProxies = compileIpList(deps.env.TRUSTED_PROXIES);
   return createServer((req, res) => {
     delete req.headers[CLIENT_IP_HEADER];
-    const ip = socketAddress(req);
+    const ip = resolveProxiedClientIp(socketAddress(req), req.headers["x-forwarded-for"], trustedProxies);
     if (ip) req.headers[CLIENT_IP_HEADER] = ip;
     const path = (req.url ?? "/").split("?")[0]!;
     if (req.method === "POST" && TOKEN_PATHS.has(path)) {

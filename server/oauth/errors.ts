@@ -74,9 +74,32 @@ export class ServerError extends OAuthError {
 export class TemporarilyUnavailable extends OAuthError {
   readonly error = "temporarily_unavailable";
   readonly status = 503;
+  override readonly headers: Record<string, string> = { "retry-after": "5" };
+}
+
+/** Brute-force block or suspicious-IP throttle (contract §1.6): 429 with one of Auth0's two descriptions. */
+export class TooManyAttempts extends OAuthError {
+  readonly error = "too_many_attempts";
+  readonly status = 429;
+}
+
+/** Breached-password block (contract §1.6): the right password, known from a breach corpus. */
+export class PasswordLeaked extends OAuthError {
+  readonly error = "password_leaked";
+  readonly status = 401;
+  constructor() {
+    super(PASSWORD_LEAKED);
+  }
 }
 
 export const WRONG_CREDENTIALS = "Wrong email or password.";
+export const BRUTE_FORCE_BLOCKED =
+  "Your account has been blocked after multiple consecutive login attempts. We've sent you an email with instructions on how to unblock it.";
+export const SUSPICIOUS_IP_BLOCKED =
+  "We have detected suspicious login behavior and further attempts will be blocked. Please contact the administrator.";
+export const PASSWORD_LEAKED =
+  "This login attempt has been blocked because the password you're using was previously disclosed through a data breach (not in this application). Please check your email for more information.";
+export const LOGIN_UNAVAILABLE = "Login is temporarily unavailable. Please try again later.";
 export const NO_DEFAULT_CONNECTION = "Authorization server not configured with default connection.";
 
 /** The one serializer: body and status for any thrown value. Unknown errors never leak their text. */

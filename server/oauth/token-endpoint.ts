@@ -1,6 +1,5 @@
-import { isIP } from "node:net";
 import type { TDeps } from "../config/deps.ts";
-import { insertLogRaw } from "../store/logins.ts";
+import { insertLogRaw, insertLogRelaxed } from "../store/logins.ts";
 import { authenticateClient, readClaimedClientId } from "./client-auth.ts";
 import {
   InvalidRequest,
@@ -12,11 +11,11 @@ import {
 import { GRANTS } from "./grants/index.ts";
 import type { TGrantContext } from "./grants/types.ts";
 import { jsonResponse, parseParams, readRequestMeta } from "./request.ts";
+import { FORWARDED_FOR_HEADER, resolveEndUserIp } from "../protection/forwarded-ip.ts";
 
 const CLIENT_AUTH_PARAMS = ["grant_type", "client_id", "client_secret"];
 
-/** Auth0's header for server-side callers forwarding the end user's IP (contract §5.4). */
-export const FORWARDED_FOR_HEADER = "auth0-forwarded-for";
+export { FORWARDED_FOR_HEADER };
 
 /**
  * POST /oauth/token as a plain Request → Response function (house rule 2). Steps: parse the body, find the grant,
@@ -52,11 +51,12 @@ export async function handleTokenRequest(req: Request, deps: TDeps): Promise<Res
     if (!client.grantTypes.includes(grantType) || (grant.isFirstPartyOnly && !client.isFirstParty)) {
       throw new UnauthorizedClient(`Grant type '${grantType}' not allowed for the client.`);
     }
-    // auth0-forwarded-for counts only for a secret-authenticated client that is set to trust it.
-    const forwarded = req.headers.get(FORWARDED_FOR_HEADER)?.trim();
-    if (forwarded && isSecretAuthenticated && client.isTokenEndpointIpHeaderTrusted && isIP(forwarded)) {
-      ctx.ip = forwarded;
-    }
+    ctx.ip = resolveEndUserIp({
+      clientIp: ctx.clientIp,
+      forwardedFor: req.headers.get(FORWARDED_FOR_HEADER),
+      isSecretAuthenticated,
+      isHeaderTrusted: client.isTokenEndpointIpHeaderTrusted,
+    });
     const params: Record<string, string> = {};
     for (const name of grant.params) {
       const v = all[name];
@@ -71,13 +71,15 @@ export async function handleTokenRequest(req: Request, deps: TDeps): Promise<Res
       console.error("[portcullis] token endpoint error:", err instanceof Error ? err.message : err);
     }
     const { status, body, headers } = serializeOAuthError(err);
-    await writeFailureLog(
-      deps,
-      ctx,
-      ctx.audit.failureType ?? failureType,
-      String(body.error_description),
-      now,
-    );
+    // A grant that already wrote this request's record (with the change it records) is not logged twice.
+    if (!ctx.audit.isLogged)
+      await writeFailureLog(
+        deps,
+        ctx,
+        ctx.audit.failureType ?? failureType,
+        String(body.error_description),
+        now,
+      );
     return jsonResponse(status, body, headers);
   }
 }
@@ -89,9 +91,11 @@ async function writeFailureLog(
   description: string,
   now: Date,
 ): Promise<void> {
-  const { failureType: _ignored, ...audit } = ctx.audit;
+  const { failureType: _ignored, isLogged: _logged, ...audit } = ctx.audit;
+  // Refusals by attack protection can arrive as a flood; their records need not wait for the disk.
+  const isRefusal = type === "limit_mu" || type === "limit_wc";
   try {
-    await insertLogRaw(
+    await (isRefusal ? insertLogRelaxed : insertLogRaw)(
       deps.sql,
       {
         ...audit,

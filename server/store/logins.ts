@@ -7,7 +7,7 @@ import { parseJsonColumn } from "./json.ts";
 
 // The login hot path in plain SQL (see raw-sql.ts for why). Column names are Prisma's.
 
-const USER_COLUMNS = `"id","userId","connectionId","email","emailVerified","username","name","nickname","givenName","familyName","picture","phoneNumber","phoneVerified","passwordHash","blocked","appMetadata","userMetadata","loginsCount","lastLogin","lastIp","lastPasswordReset","createdAt","updatedAt"`;
+const USER_COLUMNS = `"id","userId","connectionId","email","emailVerified","username","name","nickname","givenName","familyName","picture","phoneNumber","phoneVerified","passwordHash","blocked","appMetadata","userMetadata","loginsCount","lastLogin","lastIp","lastPasswordReset","passwordLeakedAt","createdAt","updatedAt"`;
 
 type TUserRow = Record<string, unknown>;
 
@@ -36,6 +36,7 @@ function toUser(r: TUserRow): TUserRecord {
     lastLogin: optDate(r.lastLogin),
     lastIp: str(r.lastIp),
     lastPasswordReset: optDate(r.lastPasswordReset),
+    passwordLeakedAt: optDate(r.passwordLeakedAt),
     createdAt: readDate(r.createdAt),
     updatedAt: readDate(r.updatedAt),
   };
@@ -55,6 +56,18 @@ export async function findLoginUser(
   // An email match wins over a username that happens to look like someone else's email.
   const row = rows.find((r) => r.email === lower) ?? rows[0];
   return row ? toUser(row) : null;
+}
+
+/**
+ * Insert the audit record of a refused attempt without waiting for the disk: on PostgreSQL the commit is
+ * asynchronous (a crash may lose the last records, never corrupt anything), so a flood of refusals is not bound
+ * by fsync. SQLite in WAL mode with synchronous=NORMAL already commits this way.
+ */
+export async function insertLogRelaxed(sql: TRawSql, event: TLogEvent, at: Date): Promise<string> {
+  return sql.transaction(async (q) => {
+    if (sql.kind === "postgres") await q.run("SET LOCAL synchronous_commit = off");
+    return insertLogRaw(q, event, at);
+  });
 }
 
 /** Insert one audit record with a runner (inside the caller's transaction). */

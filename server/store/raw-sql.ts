@@ -60,10 +60,9 @@ async function openSqlite(file: string): Promise<TRawSql> {
   // The connection is shared by every request of this process. While a transaction is open (its callback awaits
   // between statements, so other requests' code can run in between), statements from outside it must wait:
   // otherwise they would silently join it, and vanish if it rolls back.
+  // Waiting is written inline (`while (open) await open`), never through a helper function: the check and the
+  // statement after it must run in one synchronous stretch, or a transaction could open in between.
   let open: Promise<void> | null = null;
-  const idle = async () => {
-    while (open) await open;
-  };
   const inTx: TSqlRunner = {
     async all<T>(sql: string, params: TSqlValue[] = []) {
       return prepare(sql).all(...bind(params)) as T[];
@@ -75,17 +74,17 @@ async function openSqlite(file: string): Promise<TRawSql> {
   return {
     kind: "sqlite",
     async all<T>(sql: string, params: TSqlValue[] = []) {
-      if (open) await idle();
+      while (open) await open;
       return prepare(sql).all(...bind(params)) as T[];
     },
     async run(sql: string, params: TSqlValue[] = []) {
-      if (open) await idle();
+      while (open) await open;
       return prepare(sql).run(...bind(params)).changes;
     },
     async transaction<T>(fn: (q: TSqlRunner) => Promise<T>): Promise<T> {
       for (let attempt = 0; ; attempt++) {
-        await idle();
-        // No await between the idle check and BEGIN: the next waiter sees `open` set.
+        while (open) await open;
+        // No await between this check and BEGIN: the next waiter sees `open` set.
         try {
           db.exec("BEGIN IMMEDIATE");
         } catch (err) {
@@ -130,6 +129,7 @@ async function openPostgres(url: string): Promise<TRawSql> {
           : pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser,
     },
   });
+  let isClosed = false;
   const numbered = new Map<string, string>();
   const toPg = (sql: string) => {
     let out = numbered.get(sql);
@@ -168,7 +168,11 @@ async function openPostgres(url: string): Promise<TRawSql> {
       }
     },
     async close() {
-      await pool.end();
+      // Idempotent: pool.end() throws when called twice.
+      if (!isClosed) {
+        isClosed = true;
+        await pool.end();
+      }
     },
   };
 }

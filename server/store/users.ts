@@ -23,6 +23,8 @@ export type TUserRecord = {
   lastLogin: Date | null;
   lastIp: string | null;
   lastPasswordReset: Date | null;
+  /** When the current password was found in a breach corpus (cleared when it changes). */
+  passwordLeakedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 };

@@ -170,6 +170,11 @@ describe.each(testDatabaseKinds())("exportTenant (%s)", (kind) => {
       clients: [],
       databases: [],
       resourceServers: [],
+      attackProtection: {
+        bruteForceProtection: expect.objectContaining({ enabled: true, max_attempts: 10 }),
+        suspiciousIpThrottling: expect.objectContaining({ enabled: true }),
+        breachedPasswordDetection: expect.objectContaining({ enabled: false }),
+      },
     });
     const other = await fresh();
     await importTenant(other, text);

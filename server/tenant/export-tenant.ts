@@ -5,6 +5,7 @@ import { listConnections } from "../store/connections.ts";
 import { listResourceServers } from "../store/resource-servers.ts";
 import { getTenant } from "../store/tenant.ts";
 import type { TTenantFileOut } from "./import-tenant.ts";
+import { getAttackProtection } from "../admin/protection/get-attack-protection.ts";
 
 const HEADER = [
   "# Portcullis tenant export in the YAML format of Auth0's deploy CLI (a0deploy).",
@@ -19,13 +20,17 @@ const HEADER = [
  * so an unchanged tenant exports to the same text.
  */
 export async function exportTenant(deps: TDeps): Promise<string> {
-  const [tenant, clients, descriptions, connections, apis] = await Promise.all([
-    getTenant(deps.db),
-    listClients(deps.db),
-    listClientDescriptions(deps.db),
-    listConnections(deps.db),
-    listResourceServers(deps.db),
-  ]);
+  const [tenant, clients, descriptions, connections, apis, bruteForce, suspiciousIp, breached] =
+    await Promise.all([
+      getTenant(deps.db),
+      listClients(deps.db),
+      listClientDescriptions(deps.db),
+      listConnections(deps.db),
+      listResourceServers(deps.db),
+      getAttackProtection(deps, "brute-force-protection"),
+      getAttackProtection(deps, "suspicious-ip-throttling"),
+      getAttackProtection(deps, "breached-password-detection"),
+    ]);
   // Sorted here, by code point, rather than by the database: SQLite and PostgreSQL collate names differently,
   // and the same tenant must export to the same text on both.
   const byName = <T extends { name: string }>(rows: T[]): T[] =>
@@ -71,6 +76,11 @@ export async function exportTenant(deps: TDeps): Promise<string> {
       signing_alg: a.signingAlg,
       allow_offline_access: a.allowOfflineAccess,
     })),
+    attackProtection: {
+      bruteForceProtection: bruteForce,
+      suspiciousIpThrottling: suspiciousIp,
+      breachedPasswordDetection: breached,
+    },
   };
   // lineWidth 0: long values (descriptions, URLs) stay on one line instead of being folded.
   return HEADER + stringify(file, { lineWidth: 0 });

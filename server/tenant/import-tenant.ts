@@ -12,6 +12,8 @@ import {
   type TResourceServerWrite,
 } from "../store/resource-servers.ts";
 import { updateTenant } from "../store/tenant.ts";
+import { ZBreachedPasswordPatch, ZBruteForcePatch, ZSuspiciousIpPatch } from "../protection/policies.ts";
+import { updateAttackProtection } from "../admin/protection/update-attack-protection.ts";
 
 // ─── File format: the YAML of Auth0's deploy CLI (a0deploy), the parts Portcullis acts on ───────────────────────
 
@@ -107,8 +109,16 @@ export const ZResourceServer = z.object({
   allow_offline_access: z.boolean().optional(),
 });
 
+/** auth0-deploy-cli's `attackProtection` section; each policy is merged over the stored one. */
+export const ZAttackProtection = z.object({
+  bruteForceProtection: ZBruteForcePatch.optional(),
+  suspiciousIpThrottling: ZSuspiciousIpPatch.optional(),
+  breachedPasswordDetection: ZBreachedPasswordPatch.optional(),
+});
+
 export const ZTenantFile = z.object({
   tenant: ZTenantSettings.nullish(),
+  attackProtection: ZAttackProtection.nullish(),
   clients: z.array(ZClient).nullish(),
   databases: z.array(ZDatabase).nullish(),
   resourceServers: z.array(ZResourceServer).nullish(),
@@ -591,6 +601,19 @@ export async function importTenant(deps: TDeps, yamlText: string): Promise<TTena
     if (plan.tenant) {
       await updateTenant(deps.db, plan.tenant);
       report.updated.push("tenant");
+    }
+    const ap = parsed.data.attackProtection;
+    if (ap?.bruteForceProtection) {
+      await updateAttackProtection(deps, "brute-force-protection", ap.bruteForceProtection);
+      report.updated.push("attackProtection.bruteForceProtection");
+    }
+    if (ap?.suspiciousIpThrottling) {
+      await updateAttackProtection(deps, "suspicious-ip-throttling", ap.suspiciousIpThrottling);
+      report.updated.push("attackProtection.suspiciousIpThrottling");
+    }
+    if (ap?.breachedPasswordDetection) {
+      await updateAttackProtection(deps, "breached-password-detection", ap.breachedPasswordDetection);
+      report.updated.push("attackProtection.breachedPasswordDetection");
     }
   } finally {
     // This process must see the new configuration at once, even after a partial failure.

@@ -2,11 +2,18 @@ import {
   AccessDenied,
   InvalidGrant,
   InvalidRequest,
+  PasswordLeaked,
   ServerError,
+  TemporarilyUnavailable,
+  TooManyAttempts,
   Unauthorized,
+  BRUTE_FORCE_BLOCKED,
+  LOGIN_UNAVAILABLE,
   NO_DEFAULT_CONNECTION,
+  SUSPICIOUS_IP_BLOCKED,
   WRONG_CREDENTIALS,
 } from "../errors.ts";
+import { admitLogin, checkBreachedPassword, type TLogBase } from "../../protection/login-guard.ts";
 import { findLoginUser, insertLogRaw, recordLoginRaw } from "../../store/logins.ts";
 import { resolveScopes } from "../../auth/scopes.ts";
 import { issueTokens } from "./issue-tokens.ts";
@@ -39,6 +46,20 @@ async function resolveConnection(ctx: TGrantContext) {
   return connection;
 }
 
+/** The request's audit fields, for records that attack protection writes itself. */
+function logBase(ctx: TGrantContext): TLogBase {
+  const { failureType: _f, isLogged: _l, type: _t, description: _d, details: _x, ...audit } = ctx.audit;
+  return {
+    ...audit,
+    client_id: ctx.client.clientId,
+    client_name: ctx.client.name,
+    ip: ctx.ip,
+    client_ip: ctx.clientIp,
+    user_agent: ctx.userAgent,
+    hostname: ctx.hostname,
+  };
+}
+
 /** The `password` and `password-realm` grants (contract §1). */
 export const passwordGrant: TGrant = {
   grantTypes: [PASSWORD, PASSWORD_REALM],
@@ -63,27 +84,78 @@ export const passwordGrant: TGrant = {
     });
     ctx.audit.scope = scope.join(" ");
 
+    // Attack protection first: a refused attempt costs no user lookup and no password hash.
+    const admission = await admitLogin(deps, {
+      connectionId: connection.id,
+      identifier: username,
+      ip: ctx.ip ?? "unknown",
+      now,
+      logBase: () => logBase(ctx),
+    });
+    if (admission.kind === "unavailable") {
+      console.error(
+        "[portcullis] attack-protection store unavailable, login refused:",
+        admission.cause instanceof Error ? admission.cause.message : admission.cause,
+      );
+      throw new TemporarilyUnavailable(LOGIN_UNAVAILABLE);
+    }
+    if (admission.kind === "ip_throttled") {
+      ctx.audit.failureType = "limit_mu";
+      throw new TooManyAttempts(SUSPICIOUS_IP_BLOCKED);
+    }
+    if (admission.kind === "identifier_blocked") {
+      ctx.audit.failureType = "limit_wc";
+      throw new TooManyAttempts(BRUTE_FORCE_BLOCKED);
+    }
+    const guard = admission.login;
+
     const user = await findLoginUser(deps.sql, connection.id, username);
     if (!user || !user.passwordHash) {
       // Same work and same answer as a wrong password: nobody learns which accounts exist.
       await deps.hasher.verifyDummy(password);
       ctx.audit.failureType = "fu";
+      await guard.onFailure(null);
       throw new InvalidGrant(WRONG_CREDENTIALS);
     }
     ctx.audit.user_id = user.userId;
     if (!(await deps.hasher.verify(user.passwordHash, password))) {
       ctx.audit.failureType = "fp";
+      await guard.onFailure(user);
       throw new InvalidGrant(WRONG_CREDENTIALS);
     }
-    // Checked only after the password so the blocked state is not revealed to someone guessing.
-    if (user.blocked) throw new Unauthorized("user is blocked");
+    // Checked only after the password so the blocked state is not revealed to someone guessing. The right
+    // password ends the guessing, so the counters reset even when the login is refused for another reason.
+    if (user.blocked) {
+      await deps.sql.transaction((q) => guard.onSuccess(q));
+      throw new Unauthorized("user is blocked");
+    }
+    const breached = await checkBreachedPassword(deps, user, password, now, () => logBase(ctx));
+    if (breached.kind === "blocked") {
+      ctx.audit.isLogged = true;
+      await deps.sql.transaction((q) => guard.onSuccess(q));
+      throw new PasswordLeaked();
+    }
 
     const upgraded = deps.hasher.needsRehash(user.passwordHash)
       ? await deps.hasher.hash(password)
       : undefined;
     const issued = await issueTokens({ deps, client, user, api, scope, gty: PASSWORD, now, refresh: {} });
     await deps.sql.transaction(async (q) => {
+      await guard.onSuccess(q);
       await recordLoginRaw(q, user.id, now, ctx.ip, upgraded);
+      if (breached.kind === "flagged" && breached.isNewlyFlagged) {
+        await insertLogRaw(
+          q,
+          {
+            ...logBase(ctx),
+            type: "pwd_leak",
+            description: "The password appears in a breached-password list (login allowed: no block shield)",
+            user_id: user.userId,
+            details: { blocked: false },
+          },
+          now,
+        );
+      }
       await issued.persist(q);
       await insertLogRaw(
         q,

@@ -16,7 +16,7 @@ export type TGrantContext = {
   deps: TDeps;
   now: Date;
   /** Facts gathered while handling; a failure log is written from them. */
-  audit: Partial<TLogEvent> & { failureType?: TLogType };
+  audit: Partial<TLogEvent> & { failureType?: TLogType; isLogged?: boolean };
 };
 
 export type TTokenResponse = {

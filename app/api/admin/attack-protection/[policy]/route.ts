@@ -1,0 +1,20 @@
+import { withAdmin } from "@/server/admin/session";
+import { lastPathSegment, readJsonObject, respond } from "@/server/admin/admin-error";
+import { parsePolicyName } from "@/server/admin/protection/policy-names";
+import { getAttackProtection } from "@/server/admin/protection/get-attack-protection";
+import { updateAttackProtection } from "@/server/admin/protection/update-attack-protection";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+/** GET /api/admin/attack-protection/{brute-force-protection|suspicious-ip-throttling|breached-password-detection} */
+export const GET = withAdmin("config:read", (req, deps) =>
+  respond(() => getAttackProtection(deps, parsePolicyName(lastPathSegment(req)))),
+);
+
+/** PATCH the same with a partial policy object. */
+export const PATCH = withAdmin("config:write", (req, deps) =>
+  respond(async () =>
+    updateAttackProtection(deps, parsePolicyName(lastPathSegment(req)), await readJsonObject(req)),
+  ),
+);

@@ -1,0 +1,19 @@
+import { withAdmin } from "@/server/admin/session";
+import { lastPathSegment, respond } from "@/server/admin/admin-error";
+import { getUserBlocks } from "@/server/admin/protection/get-user-blocks";
+import { unblockUser } from "@/server/admin/protection/unblock-user";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+/** GET /api/admin/user-blocks/{user_id} */
+export const GET = withAdmin("logs:read", (req, deps) =>
+  respond(() => getUserBlocks(deps, { userId: lastPathSegment(req) })),
+);
+
+/** DELETE /api/admin/user-blocks/{user_id} */
+export const DELETE = withAdmin("protection:unblock", (req, deps) =>
+  respond(async () => {
+    await unblockUser(deps, { userId: lastPathSegment(req) });
+  }),
+);

@@ -1,0 +1,37 @@
+import { getDeps } from "@/server/config/deps";
+import { inspectUnblockLink } from "@/server/protection/redeem-unblock-link";
+
+export const dynamic = "force-dynamic";
+
+/**
+ * GET /unblock/<token>: the link from the "account blocked" message. Opening it changes nothing (mail scanners
+ * fetch links); the button submits a POST that lifts the block.
+ */
+export default async function UnblockPage({ params }: { params: Promise<{ token: string }> }) {
+  const { token } = await params;
+  const state = inspectUnblockLink(await getDeps(), token);
+  if (!state.isValid) {
+    return (
+      <main>
+        <h1>This unblock link is not valid</h1>
+        <p>
+          It may have expired. Blocks also end when you change your password, or 30 days after the last
+          attempt.
+        </p>
+      </main>
+    );
+  }
+  return (
+    <main>
+      <h1>Unblock your account</h1>
+      <p>
+        Logins to your account were blocked after repeated failed attempts. If they were yours, unblock it:
+      </p>
+      <form method="post" action="/api/unblock">
+        <input type="hidden" name="token" value={token} />
+        <button type="submit">Unblock my account</button>
+      </form>
+      <p>This link works until {state.expiresAt.toUTCString()}.</p>
+    </main>
+  );
+}

@@ -1,0 +1,18 @@
+import type { TDeps } from "../../config/deps.ts";
+import { readStoredPolicies } from "../../store/protection.ts";
+import { resolvePolicies } from "../../protection/policies.ts";
+import type { TPolicyName } from "./policy-names.ts";
+
+/** The policy in force (stored values over Auth0's defaults), in the Management API shape. */
+export async function getAttackProtection(deps: TDeps, name: TPolicyName): Promise<Record<string, unknown>> {
+  const p = resolvePolicies(await readStoredPolicies(deps.sql));
+  if (name === "brute-force-protection") {
+    const { allowed: _a, ...policy } = p.bruteForce;
+    return policy;
+  }
+  if (name === "suspicious-ip-throttling") {
+    const { allowed: _a, ...policy } = p.suspiciousIp;
+    return policy;
+  }
+  return p.breachedPassword;
+}

@@ -1,0 +1,32 @@
+import type { TDeps } from "../../config/deps.ts";
+import { listLoginFailures } from "../../store/protection.ts";
+import { BLOCK_LIFETIME_MS } from "../../protection/brute-force.ts";
+import { connectionNames, resolveBlockTarget, type TBlockTarget } from "./find-block-rows.ts";
+
+/**
+ * Current brute-force blocks of an identifier or a user, in Auth0's `GET /user-blocks` shape:
+ * `{blocked_for: [{identifier, ip, connection}]}` (ip omitted for account-lockout blocks).
+ */
+export async function getUserBlocks(
+  deps: TDeps,
+  target: TBlockTarget,
+): Promise<{ blocked_for: { identifier: string; ip?: string; connection: string }[] }> {
+  const resolved = await resolveBlockTarget(deps, target);
+  const policy = (await deps.config.attackProtection()).bruteForce;
+  if (!policy.enabled || !policy.shields.includes("block")) return { blocked_for: [] };
+  const now = deps.clock.now();
+  const rows = await listLoginFailures(deps.sql, {
+    minCount: policy.max_attempts,
+    since: new Date(now.getTime() - BLOCK_LIFETIME_MS),
+    identifiers: resolved.identifiers,
+    connectionId: resolved.connectionId,
+  });
+  const names = await connectionNames(deps);
+  return {
+    blocked_for: rows.map((r) => ({
+      identifier: r.identifier,
+      ...(r.ip ? { ip: r.ip } : {}),
+      connection: names.get(r.connectionId) ?? r.connectionId,
+    })),
+  };
+}

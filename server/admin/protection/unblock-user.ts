@@ -1,0 +1,21 @@
+import type { TDeps } from "../../config/deps.ts";
+import { deleteLoginFailuresForIdentifiers, deleteNotificationClaims } from "../../store/protection.ts";
+import { bruteForceNotificationKey } from "../../protection/login-guard.ts";
+import { logReleasedBlocks } from "./release-blocks.ts";
+import { resolveBlockTarget, type TBlockTarget } from "./find-block-rows.ts";
+
+/**
+ * Remove the brute-force blocks (and failure counts) of an identifier or a user, from every IP — Auth0's
+ * `DELETE /user-blocks?identifier=` and `DELETE /user-blocks/{id}`. Admin blocks (`blocked: true`) stay. Each
+ * released block is logged as `ublkdu` in the same transaction. Returns how many blocks ended.
+ */
+export async function unblockUser(deps: TDeps, target: TBlockTarget): Promise<{ released: number }> {
+  const resolved = await resolveBlockTarget(deps, target);
+  const now = deps.clock.now();
+  const released = await deps.sql.transaction(async (q) => {
+    const rows = await deleteLoginFailuresForIdentifiers(q, resolved.identifiers, resolved.connectionId);
+    if (resolved.user) await deleteNotificationClaims(q, [bruteForceNotificationKey(resolved.user.userId)]);
+    return logReleasedBlocks(q, rows, "admin", now, resolved.user ? { user_id: resolved.user.userId } : {});
+  });
+  return { released };
+}

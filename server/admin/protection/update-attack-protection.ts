@@ -1,0 +1,55 @@
+import type { z } from "zod";
+import type { TDeps } from "../../config/deps.ts";
+import { formatPath } from "../../tenant/import-tenant.ts";
+import { readStoredPolicies, releaseBlocksBelow, writeStoredPolicy } from "../../store/protection.ts";
+import {
+  ZBreachedPasswordPatch,
+  ZBruteForcePatch,
+  ZSuspiciousIpPatch,
+  mergeSuspiciousIp,
+  resolvePolicies,
+} from "../../protection/policies.ts";
+import { AdminError } from "../admin-error.ts";
+import { logReleasedBlocks } from "./release-blocks.ts";
+import { POLICY_COLUMNS, type TPolicyName } from "./policy-names.ts";
+import { getAttackProtection } from "./get-attack-protection.ts";
+
+function parse<T>(schema: z.ZodType<T>, body: unknown): T {
+  const r = schema.safeParse(body);
+  if (!r.success) {
+    const details = r.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`).join("; ");
+    throw new AdminError(400, `Payload validation error: ${details}`, "invalid_body");
+  }
+  return r.data;
+}
+
+/**
+ * Change one attack-protection policy with a partial object (PATCH semantics, Management API shape). Raising the
+ * brute-force threshold above a blocked counter ends that block, logged as `ublkdu` in the same transaction.
+ * The change is in force in this process at once and in every other within the config cache's second.
+ */
+export async function updateAttackProtection(
+  deps: TDeps,
+  name: TPolicyName,
+  body: unknown,
+): Promise<Record<string, unknown>> {
+  const now = deps.clock.now();
+  await deps.sql.transaction(async (q) => {
+    const current = resolvePolicies(await readStoredPolicies(q));
+    if (name === "brute-force-protection") {
+      const { allowed: _a, ...base } = current.bruteForce;
+      const next = { ...base, ...parse(ZBruteForcePatch.strict(), body) };
+      await writeStoredPolicy(q, POLICY_COLUMNS[name], next, now);
+      await logReleasedBlocks(q, await releaseBlocksBelow(q, next.max_attempts), "threshold_raised", now);
+    } else if (name === "suspicious-ip-throttling") {
+      const { allowed: _a, ...base } = current.suspiciousIp;
+      const next = mergeSuspiciousIp(base, parse(ZSuspiciousIpPatch.strict(), body));
+      await writeStoredPolicy(q, POLICY_COLUMNS[name], next, now);
+    } else {
+      const next = { ...current.breachedPassword, ...parse(ZBreachedPasswordPatch.strict(), body) };
+      await writeStoredPolicy(q, POLICY_COLUMNS[name], next, now);
+    }
+  });
+  deps.config.clear();
+  return getAttackProtection(deps, name);
+}

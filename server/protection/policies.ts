@@ -1,0 +1,170 @@
+import { z } from "zod";
+import { compileIpList, isIpOrCidr, type TIpList } from "./ip-match.ts";
+
+// Attack-protection policies in the shape of Auth0's Management API and deploy CLI (contract §5), with Auth0's
+// defaults. Stored as JSON (store/protection.ts), read per login through the ≤ 1 s config cache.
+
+const ZAllowlist = z
+  .array(
+    z
+      .string()
+      .refine(isIpOrCidr, { message: "must be an IPv4/IPv6 address or CIDR range (e.g. 10.0.0.0/8)" }),
+  )
+  .max(100, "at most 100 entries");
+
+export const BRUTE_FORCE_SHIELDS = ["block", "user_notification"] as const;
+export const SUSPICIOUS_IP_SHIELDS = ["block", "admin_notification"] as const;
+export const BREACHED_PASSWORD_SHIELDS = ["block", "user_notification", "admin_notification"] as const;
+
+export const ZBruteForceProtection = z.object({
+  enabled: z.boolean(),
+  shields: z.array(z.enum(BRUTE_FORCE_SHIELDS)),
+  mode: z.enum(["count_per_identifier_and_ip", "count_per_identifier"]),
+  allowlist: ZAllowlist,
+  max_attempts: z.number().int().min(1).max(100),
+});
+
+const ZStage = z.object({
+  max_attempts: z.number().int().min(1).max(100_000),
+  /** Milliseconds between two granted attempts (the bucket's refill interval). */
+  rate: z
+    .number()
+    .int()
+    .min(1)
+    .max(365 * 24 * 3600 * 1000),
+});
+
+export const ZSuspiciousIpThrottling = z.object({
+  enabled: z.boolean(),
+  shields: z.array(z.enum(SUSPICIOUS_IP_SHIELDS)),
+  allowlist: ZAllowlist,
+  stage: z.object({
+    "pre-login": ZStage,
+    /** Kept for deploy-CLI round trips; Portcullis has no sign-up endpoint. */
+    "pre-user-registration": ZStage,
+  }),
+});
+
+export const ZBreachedPasswordDetection = z.object({
+  enabled: z.boolean(),
+  shields: z.array(z.enum(BREACHED_PASSWORD_SHIELDS)),
+  admin_notification_frequency: z.array(z.enum(["immediately", "daily", "weekly", "monthly"])),
+  method: z.enum(["standard", "enhanced"]),
+});
+
+export type TBruteForceProtection = z.infer<typeof ZBruteForceProtection>;
+export type TSuspiciousIpThrottling = z.infer<typeof ZSuspiciousIpThrottling>;
+export type TBreachedPasswordDetection = z.infer<typeof ZBreachedPasswordDetection>;
+
+/** Auth0's defaults: brute force and IP throttling on with blocking; breached passwords off (a paid add-on there). */
+export const DEFAULT_BRUTE_FORCE: TBruteForceProtection = {
+  enabled: true,
+  shields: ["block", "user_notification"],
+  mode: "count_per_identifier_and_ip",
+  allowlist: [],
+  max_attempts: 10,
+};
+
+export const DEFAULT_SUSPICIOUS_IP: TSuspiciousIpThrottling = {
+  enabled: true,
+  shields: ["block", "admin_notification"],
+  allowlist: [],
+  stage: {
+    "pre-login": { max_attempts: 100, rate: 864_000 },
+    "pre-user-registration": { max_attempts: 50, rate: 1_728_000 },
+  },
+};
+
+export const DEFAULT_BREACHED_PASSWORD: TBreachedPasswordDetection = {
+  enabled: false,
+  shields: [],
+  admin_notification_frequency: ["immediately"],
+  method: "standard",
+};
+
+/**
+ * Partial updates (PATCH bodies, tenant YAML): every field optional, merged over the stored policy. Unknown keys
+ * are stripped here; the admin API refuses them (`.strict()`), the tenant import reports them as unsupported.
+ */
+export const ZBruteForcePatch = ZBruteForceProtection.partial();
+export const ZSuspiciousIpPatch = ZSuspiciousIpThrottling.extend({
+  stage: z.object({
+    "pre-login": ZStage.partial().optional(),
+    "pre-user-registration": ZStage.partial().optional(),
+  }),
+}).partial();
+export const ZBreachedPasswordPatch = ZBreachedPasswordDetection.partial();
+
+export type TBruteForcePatch = z.infer<typeof ZBruteForcePatch>;
+export type TSuspiciousIpPatch = z.infer<typeof ZSuspiciousIpPatch>;
+export type TBreachedPasswordPatch = z.infer<typeof ZBreachedPasswordPatch>;
+
+/** Apply a validated patch to a policy. */
+export function mergeSuspiciousIp(
+  base: TSuspiciousIpThrottling,
+  p: TSuspiciousIpPatch,
+): TSuspiciousIpThrottling {
+  const { stage, ...rest } = p;
+  return {
+    ...base,
+    ...rest,
+    stage: {
+      "pre-login": { ...base.stage["pre-login"], ...stage?.["pre-login"] },
+      "pre-user-registration": {
+        ...base.stage["pre-user-registration"],
+        ...stage?.["pre-user-registration"],
+      },
+    },
+  };
+}
+
+/** The three policies as stored, plus compiled allowlists for the login path. */
+export type TAttackProtectionPolicies = {
+  bruteForce: TBruteForceProtection & { allowed: TIpList };
+  suspiciousIp: TSuspiciousIpThrottling & { allowed: TIpList };
+  breachedPassword: TBreachedPasswordDetection;
+};
+
+/**
+ * Read stored JSON leniently: a field that is missing or no longer valid (for example after a schema change)
+ * falls back to its default rather than switching protection off.
+ */
+function readPolicy<T extends Record<string, unknown>>(
+  schema: z.ZodType<T>,
+  defaults: T,
+  stored: unknown,
+): T {
+  const out: Record<string, unknown> = { ...defaults };
+  if (stored && typeof stored === "object" && !Array.isArray(stored)) {
+    for (const [k, v] of Object.entries(stored)) {
+      if (!Object.hasOwn(defaults, k)) continue;
+      const candidate = { ...out, [k]: v };
+      if (schema.safeParse(candidate).success) out[k] = v;
+    }
+  }
+  return out as T;
+}
+
+/** Build the effective policies from the stored JSON objects. */
+export function resolvePolicies(stored: {
+  bruteForceProtection: unknown;
+  suspiciousIpThrottling: unknown;
+  breachedPasswordDetection: unknown;
+}): TAttackProtectionPolicies {
+  const bruteForce = readPolicy(ZBruteForceProtection, DEFAULT_BRUTE_FORCE, stored.bruteForceProtection);
+  const suspiciousIp = readPolicy(
+    ZSuspiciousIpThrottling,
+    DEFAULT_SUSPICIOUS_IP,
+    stored.suspiciousIpThrottling,
+  );
+  const breachedPassword = readPolicy(
+    ZBreachedPasswordDetection,
+    DEFAULT_BREACHED_PASSWORD,
+    stored.breachedPasswordDetection,
+  );
+  return {
+    bruteForce: { ...bruteForce, allowed: compileIpList(bruteForce.allowlist) },
+    suspiciousIp: { ...suspiciousIp, allowed: compileIpList(suspiciousIp.allowlist) },
+    breachedPassword,
+  };
+}

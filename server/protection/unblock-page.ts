@@ -1,0 +1,18 @@
+const MESSAGES = {
+  unblocked: ["Your account is unblocked", "You can log in again."],
+  not_blocked: ["Nothing to unblock", "Your account is not blocked (any more). You can log in."],
+  invalid: [
+    "This unblock link is not valid",
+    "It may have expired. Changing your password also lifts the block.",
+  ],
+} as const;
+
+/** The small HTML page answering the unblock button. */
+export function unblockResultPage(outcome: keyof typeof MESSAGES): Response {
+  const [title, text] = MESSAGES[outcome];
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head><body style="font-family:system-ui,sans-serif;margin:2rem"><h1>${title}</h1><p>${text}</p></body></html>`;
+  return new Response(html, {
+    status: outcome === "invalid" ? 400 : 200,
+    headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" },
+  });
+}
