@@ -9,6 +9,7 @@ import { createPasswordHasher, type TPasswordHasher } from "../auth/passwords.ts
 import { createSecretBox, type TSecretBox } from "../crypto/secret-box.ts";
 import { createKeyStore, type TKeyStore } from "../auth/signing-keys.ts";
 import { createConfigCache, type TConfigCache } from "./config-cache.ts";
+import { createRulesService, type TRulesService } from "../rules/rules-service.ts";
 
 /** Everything the domain needs, built once (house rule: one composition root). */
 export type TDeps = {
@@ -21,6 +22,8 @@ export type TDeps = {
   box: TSecretBox;
   keys: TKeyStore;
   config: TConfigCache;
+  /** Rules: the sandbox runner and the cached enabled rules. */
+  rules: TRulesService;
   close(): Promise<void>;
 };
 
@@ -61,6 +64,7 @@ export async function createDeps(
   });
   const keys = createKeyStore(db, box, clock);
   const config = createConfigCache(db);
+  const rules = createRulesService(db, box, env);
   return {
     env,
     db,
@@ -70,7 +74,9 @@ export async function createDeps(
     box,
     keys,
     config,
+    rules,
     close: async () => {
+      rules.dispose();
       await sql.close();
       await db.$disconnect();
     },

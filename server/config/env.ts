@@ -15,6 +15,12 @@ const ZEnv = z.object({
   ARGON2_MEMORY_KIB: z.coerce.number().int().min(7168).default(12288),
   ARGON2_ITERATIONS: z.coerce.number().int().min(1).default(3),
   ARGON2_PARALLELISM: z.coerce.number().int().min(1).max(16).default(1),
+  /** Bearer token for the admin API (`Authorization: Bearer …`). Unset: the admin API answers 401 to everyone. */
+  PORTCULLIS_ADMIN_API_TOKEN: z.string().min(32, "must be at least 32 characters").optional(),
+  /** Rules: wall-clock limit per rule and per login pipeline, heap limit per isolate. */
+  RULES_RULE_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(3000),
+  RULES_PIPELINE_TIMEOUT_MS: z.coerce.number().int().min(50).max(120_000).default(10_000),
+  RULES_MEMORY_LIMIT_MB: z.coerce.number().int().min(8).max(256).default(32),
   /** Seed the demo tenant on first start (true by default for the embedded database). */
   PORTCULLIS_SEED_DEMO: z.enum(["true", "false"]).default("true"),
 });

@@ -7,7 +7,8 @@ import {
   NO_DEFAULT_CONNECTION,
   WRONG_CREDENTIALS,
 } from "../errors.ts";
-import { findLoginUser, insertLogRaw, recordLoginRaw } from "../../store/logins.ts";
+import { applyMetadataPatchRaw, findLoginUser, insertLogRaw, recordLoginRaw } from "../../store/logins.ts";
+import { runLoginRules } from "../../rules/run-login-rules.ts";
 import { resolveScopes } from "../../auth/scopes.ts";
 import { issueTokens } from "./issue-tokens.ts";
 import type { TGrant, TGrantContext } from "./types.ts";
@@ -81,9 +82,31 @@ export const passwordGrant: TGrant = {
     const upgraded = deps.hasher.needsRehash(user.passwordHash)
       ? await deps.hasher.hash(password)
       : undefined;
-    const issued = await issueTokens({ deps, client, user, api, scope, gty: PASSWORD, now, refresh: {} });
+    // Rules run after the credentials check and before signing (contract §3.1); they may deny, add claims and
+    // replace the access token's scopes. The refresh token keeps the granted scopes: rules run again on refresh.
+    const ruled = await runLoginRules({
+      ctx,
+      user,
+      connection,
+      protocol: "oauth2-password",
+      scope,
+      loginsCount: user.loginsCount + 1,
+      authenticatedAt: now,
+    });
+    const issued = await issueTokens({
+      deps,
+      client,
+      user,
+      api,
+      scope: ruled.scope,
+      gty: PASSWORD,
+      now,
+      refresh: { scope },
+      claims: { idToken: ruled.idTokenClaims, accessToken: ruled.accessTokenClaims },
+    });
     await deps.sql.transaction(async (q) => {
       await recordLoginRaw(q, user.id, now, ctx.ip, upgraded);
+      await applyMetadataPatchRaw(q, deps.sql.kind, user.id, ruled.metadata, now);
       await issued.persist(q);
       await insertLogRaw(
         q,
@@ -97,7 +120,11 @@ export const passwordGrant: TGrant = {
           client_ip: ctx.clientIp,
           user_agent: ctx.userAgent,
           hostname: ctx.hostname,
-          details: { grant_type: ctx.grantType, ...(upgraded ? { password_rehashed: true } : {}) },
+          details: {
+            ...ctx.audit.details,
+            grant_type: ctx.grantType,
+            ...(upgraded ? { password_rehashed: true } : {}),
+          },
         },
         now,
       );
