@@ -296,16 +296,33 @@ export function createRulesRunner(overrides: Partial<TRulesLimits> = {}): TRules
         ),
       );
 
-      const execution = (
-        compiled.script.run(context, {
-          promise: true,
-          timeout: limits.pipelineTimeoutMs,
-        }) as Promise<unknown>
-      ).then(
-        (value) => ({ value }),
-        (error: unknown) => ({ error }),
+      let onDone: (text: string) => void = () => undefined;
+      const done = new Promise<string>((resolve) => (onDone = resolve));
+      jail.setSync(
+        "__pc_done",
+        new ivm.Callback(
+          (text: unknown) => {
+            if (typeof text === "string") onDone(text);
+          },
+          { ignored: true },
+        ),
       );
-      const outcome = await Promise.race([execution, killed.then((kill) => ({ kill }))]);
+      // The run's own rejection matters only when it is a limit or a dead isolate; anything else is a rule's
+      // unhandled promise rejection, which Auth0's Node sandbox also ignored.
+      const script = compiled.script;
+      const execution = new Promise<{ error: unknown }>((resolve) => {
+        script.run(ctx, { timeout: limits.pipelineTimeoutMs }).then(
+          () => undefined,
+          (error: unknown) => {
+            if (/timed out|memory limit|disposed/i.test(messageOf(error))) resolve({ error });
+          },
+        );
+      });
+      const outcome = await Promise.race([
+        done.then((value) => ({ value })),
+        execution,
+        killed.then((kill) => ({ kill })),
+      ]);
 
       if ("kill" in outcome) {
         slot.killedBy = runId;
@@ -342,7 +359,11 @@ export function createRulesRunner(overrides: Partial<TRulesLimits> = {}): TRules
           retire(slot);
           return {
             result: failed(
-              { kind: "timeout", rule: names[entered.length - 1] ?? null, message },
+              {
+                kind: "timeout",
+                rule: names[entered.length - 1] ?? null,
+                message: `the rules did not finish within ${limits.pipelineTimeoutMs} ms`,
+              },
               hostTrace("timeout"),
             ),
           };

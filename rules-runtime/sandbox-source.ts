@@ -11,8 +11,8 @@ const BOOTSTRAP = String.raw`(function () {
   "use strict";
   var G = globalThis;
   var input = JSON.parse(G.__pc_in);
-  var hostEnter = G.__pc_enter, hostSleep = G.__pc_sleep, hostFetch = G.__pc_fetch;
-  delete G.__pc_in; delete G.__pc_enter; delete G.__pc_sleep; delete G.__pc_fetch;
+  var hostEnter = G.__pc_enter, hostSleep = G.__pc_sleep, hostFetch = G.__pc_fetch, hostDone = G.__pc_done;
+  delete G.__pc_in; delete G.__pc_enter; delete G.__pc_sleep; delete G.__pc_fetch; delete G.__pc_done;
   // Blocking or unmetered primitives a rule never needs: Atomics.wait could park the isolate thread beyond reach
   // of the time limit, and large wasm memories are not counted the way heap objects are.
   delete G.Atomics; delete G.SharedArrayBuffer; delete G.WebAssembly;
@@ -24,7 +24,7 @@ const BOOTSTRAP = String.raw`(function () {
   var trace = [], warnings = [], lines = [], consoleBytes = 0, consoleTruncated = false;
   var metadata = { app: null, user: null };
   var setBy = {};
-  var current = -1;
+  var current = -1, lastRule = null;
   var failCurrent = null;
 
   // Asynchronous capabilities: the sandbox asks with an id (fire and forget), the host answers later by calling
@@ -44,7 +44,7 @@ const BOOTSTRAP = String.raw`(function () {
 
   function clone(v) { return v === undefined ? undefined : parse(stringify(v)); }
   function warn(text) { if (warnings.length < 50) warnings.push(text); }
-  function ruleName() { return current >= 0 ? names[current] : null; }
+  function ruleName() { return current >= 0 ? names[current] : lastRule; }
 
   // Time follows the server's clock (tests move it); only differs from the real clock when an offset is given.
   if (input.clockOffsetMs) {
@@ -306,6 +306,8 @@ const BOOTSTRAP = String.raw`(function () {
           return finish({ status: "error", error: { kind: d.kind, message: d.message, rule: names[i] } }, user, context);
         }
         trace.push({ name: names[i], durationMs: ms, outcome: "ok" });
+        // Best guess at who made an object that later cannot be serialized: the last rule that passed new ones.
+        if (r.user !== user || r.context !== context) lastRule = names[i];
         user = r.user; context = r.context;
         var redirect = snapshot(context, "redirect"), multifactor = snapshot(context, "multifactor");
         if (redirect && redirect !== before.redirect) setBy.redirect = names[i];
@@ -314,9 +316,11 @@ const BOOTSTRAP = String.raw`(function () {
       current = -1;
       return finish({ status: "ok" }, user, context);
     }
-    return pipeline().catch(function (e) {
+    // The result goes back through a capability rather than as the script's value: isolated-vm fails a run that
+    // leaves a rejected promise unhandled, and a rule's stray Promise.reject() must not fail the login.
+    pipeline().catch(function (e) {
       return finish({ status: "error", error: { kind: "denied", message: describe(e).message, rule: ruleName() } }, null, null);
-    });
+    }).then(function (text) { hostDone(text); });
   };
 })()`;
 
