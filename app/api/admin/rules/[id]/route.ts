@@ -1,0 +1,15 @@
+import { withAdmin, readJsonBody } from "@/server/admin/guard";
+import { getRule } from "@/server/admin/rules/list-rules";
+import { updateRule } from "@/server/admin/rules/update-rule";
+import { deleteRule } from "@/server/admin/rules/delete-rule";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+type P = { id: string };
+export const GET = withAdmin<P>(async (_req, deps, { id }) => getRule(deps, id));
+export const PATCH = withAdmin<P>(async (req, deps, { id }) => updateRule(deps, id, await readJsonBody(req)));
+export const DELETE = withAdmin<P>(async (_req, deps, { id }) => {
+  await deleteRule(deps, id);
+  return null;
+});
