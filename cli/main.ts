@@ -10,7 +10,7 @@ import { hkdfSync } from "node:crypto";
 import { createAdminAccount, ensureFirstAdmin } from "../server/admin/accounts.ts";
 import { applyMigrations } from "../server/store/migrate.ts";
 import { importTenant } from "../server/tenant/import-tenant.ts";
-import { exportTenant } from "../server/tenant/export-tenant.ts";
+import { exportTenantBundle } from "../server/tenant/export-tenant.ts";
 import { importUsers } from "../server/tenant/import-users.ts";
 import { seedDemoTenant } from "../server/tenant/seed-demo.ts";
 import { convertBreachCorpus } from "../server/protection/breached-passwords.ts";
@@ -24,8 +24,10 @@ const USAGE = `Usage: portcullis <command>
 
   serve                                   build if needed, migrate, seed the demo tenant on first start, serve
   migrate                                 apply database migrations
-  import <tenant.yaml>                    apply an auth0-deploy-cli tenant file (idempotent, matched by name)
-  export <dir>                            write the tenant to <dir>/tenant.yaml (secrets excluded)
+  import <tenant.yaml>                    apply an auth0-deploy-cli tenant file (idempotent, matched by name);
+                                          rule scripts are read relative to it
+  export <dir>                            write the tenant to <dir>/tenant.yaml and rule scripts to <dir>/rules/
+                                          (secrets and rule setting values excluded)
   users import --connection <name> <users.json> [--upsert]
                                           import users in Auth0's bulk import format
   admin create --email <e> --role <r> [--password <p>]
@@ -179,7 +181,10 @@ async function main(): Promise<void> {
       const file = rest[0] ?? fail("import needs a tenant YAML file");
       const deps = await openDeps(parseEnv());
       try {
-        const report = await importTenant(deps, readFileSync(resolve(file), "utf8"));
+        // Rule scripts named in the file (./rules/<name>.js) are read relative to it, as the deploy CLI does.
+        const report = await importTenant(deps, readFileSync(resolve(file), "utf8"), {
+          baseDir: dirname(resolve(file)),
+        });
         console.log(`Created: ${report.created.join(", ") || "nothing"}`);
         console.log(`Updated: ${report.updated.join(", ") || "nothing"}`);
         for (const u of report.unsupported) console.log(`Unsupported, ignored: ${u}`);
@@ -203,8 +208,16 @@ async function main(): Promise<void> {
       const deps = await openDeps(parseEnv());
       try {
         mkdirSync(dir, { recursive: true });
-        writeFileSync(join(dir, "tenant.yaml"), await exportTenant(deps));
-        console.log(`Wrote ${join(dir, "tenant.yaml")} (secrets excluded)`);
+        const bundle = await exportTenantBundle(deps);
+        writeFileSync(join(dir, "tenant.yaml"), bundle.yaml);
+        for (const [path, script] of Object.entries(bundle.files)) {
+          mkdirSync(dirname(join(dir, path)), { recursive: true });
+          writeFileSync(join(dir, path), script);
+        }
+        const scripts = Object.keys(bundle.files).length;
+        console.log(
+          `Wrote ${join(dir, "tenant.yaml")}${scripts ? ` and ${scripts} rule script(s) under ${join(dir, "rules")}` : ""} (secrets excluded)`,
+        );
       } finally {
         await deps.close();
       }

@@ -1,6 +1,6 @@
 import type { TDb } from "../store/db.ts";
 import { findClientByClientId, type TClientRecord } from "../store/clients.ts";
-import { findConnectionByName, type TConnectionRecord } from "../store/connections.ts";
+import { findConnectionById, findConnectionByName, type TConnectionRecord } from "../store/connections.ts";
 import { findResourceServer, type TResourceServerRecord } from "../store/resource-servers.ts";
 import { getTenant, type TTenantRecord } from "../store/tenant.ts";
 import type { TSqlRunner } from "../store/raw-sql.ts";
@@ -16,6 +16,8 @@ export interface TConfigCache {
   tenant(): Promise<TTenantRecord>;
   client(clientId: string): Promise<TClientRecord | null>;
   connection(name: string): Promise<TConnectionRecord | null>;
+  /** By internal id (a refresh token's user → its connection, for rules). */
+  connectionById(id: string): Promise<TConnectionRecord | null>;
   resourceServer(identifier: string): Promise<TResourceServerRecord | null>;
   /** Attack-protection policies (defaults filled in, allowlists compiled). */
   attackProtection(): Promise<TAttackProtectionPolicies>;
@@ -43,6 +45,7 @@ export function createConfigCache(db: TDb, sql: TSqlRunner, ttlMs = CONFIG_TTL_M
     tenant: () => cached("t", () => getTenant(db)),
     client: (id) => cached(`c:${id}`, () => findClientByClientId(db, id)),
     connection: (name) => cached(`n:${name}`, () => findConnectionByName(db, name)),
+    connectionById: (id) => cached(`i:${id}`, () => findConnectionById(db, id)),
     resourceServer: (identifier) => cached(`r:${identifier}`, () => findResourceServer(db, identifier)),
     attackProtection: () => cached("ap", async () => resolvePolicies(await readStoredPolicies(sql))),
     clear: () => entries.clear(),

@@ -12,6 +12,7 @@ import { createConfigCache, type TConfigCache } from "./config-cache.ts";
 import { createBreachedPasswords, type TBreachedPasswords } from "../protection/breached-passwords.ts";
 import { createUnblockLinks, type TUnblockLinks } from "../protection/unblock-link.ts";
 import { createNotifier, type TNotifier } from "../notifications/notifier.ts";
+import { createRulesService, type TRulesService } from "../rules/rules-service.ts";
 
 /** Everything the domain needs, built once (house rule: one composition root). */
 export type TDeps = {
@@ -26,6 +27,8 @@ export type TDeps = {
   config: TConfigCache;
   protection: { breached: TBreachedPasswords; unblockLinks: TUnblockLinks };
   notifier: TNotifier;
+  /** Rules: the sandbox runner and the cached enabled rules. */
+  rules: TRulesService;
   close(): Promise<void>;
 };
 
@@ -72,6 +75,7 @@ export async function createDeps(
     unblockLinks: createUnblockLinks(masterKey),
   };
   const notifier = await createNotifier(env, sql, clock);
+  const rules = createRulesService(db, box, env);
   return {
     env,
     db,
@@ -82,8 +86,10 @@ export async function createDeps(
     keys,
     config,
     protection,
+    rules,
     notifier,
     close: async () => {
+      rules.dispose();
       await notifier.flush();
       await sql.close();
       await db.$disconnect();

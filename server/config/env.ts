@@ -25,6 +25,10 @@ const ZEnv = z.object({
   ADMIN_REQUIRE_TOTP: z.enum(["true", "false"]).default("false"),
   /** Secret for dashboard session cookies; derived from the master key when unset. */
   NEXTAUTH_SECRET: z.string().min(32).optional(),
+  /** Rules: wall-clock limit per rule and per login pipeline, heap limit per isolate. */
+  RULES_RULE_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(3000),
+  RULES_PIPELINE_TIMEOUT_MS: z.coerce.number().int().min(50).max(120_000).default(10_000),
+  RULES_MEMORY_LIMIT_MB: z.coerce.number().int().min(8).max(256).default(32),
   /** Seed the demo tenant on first start (true by default for the embedded database). */
   PORTCULLIS_SEED_DEMO: z.enum(["true", "false"]).default("true"),
   /** Reverse proxies (IPs/CIDRs, comma-separated) whose X-Forwarded-For is believed. Nothing else is. */

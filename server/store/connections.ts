@@ -16,6 +16,13 @@ export async function findConnectionByName(db: TDb, name: string): Promise<TConn
   return { ...row, options: parseJsonColumn<Record<string, unknown>>(row.options, {}) };
 }
 
+/** Load a connection by its internal id (the user's `connectionId`). */
+export async function findConnectionById(db: TDb, id: string): Promise<TConnectionRecord | null> {
+  const row = await db.connection.findUnique({ where: { id } });
+  if (!row) return null;
+  return { ...row, options: parseJsonColumn<Record<string, unknown>>(row.options, {}) };
+}
+
 /** Create or update a connection matched by name; `enabledClientIds` (internal ids) replaces its client list. */
 export async function upsertConnectionByName(
   db: TDb,

@@ -223,3 +223,39 @@ export async function revokeRefreshFamily(q: TSqlRunner, familyId: string, at: D
 export async function touchRefreshToken(q: TSqlRunner, id: string, idleExpiresAt: Date): Promise<void> {
   await q.run(`UPDATE "RefreshToken" SET "idleExpiresAt" = ? WHERE "id" = ?`, [idleExpiresAt, id]);
 }
+
+/**
+ * Apply rule metadata patches (Auth0 PATCH semantics: top-level keys merge, `null` deletes a key) to one user. Call
+ * inside a transaction: on PostgreSQL the row is locked first, so concurrent logins of the same user never lose a
+ * write; on SQLite the transaction already holds the write lock.
+ */
+export async function applyMetadataPatchRaw(
+  q: TSqlRunner,
+  kind: "sqlite" | "postgres",
+  id: string,
+  patch: { app: Record<string, unknown> | null; user: Record<string, unknown> | null },
+  at: Date,
+): Promise<void> {
+  if (!patch.app && !patch.user) return;
+  const rows = await q.all<{ appMetadata: string; userMetadata: string }>(
+    `SELECT "appMetadata","userMetadata" FROM "User" WHERE "id" = ?${kind === "postgres" ? " FOR UPDATE" : ""}`,
+    [id],
+  );
+  const row = rows[0];
+  if (!row) return;
+  const merge = (text: string, p: Record<string, unknown> | null) => {
+    const current = parseJsonColumn<Record<string, unknown>>(text, {});
+    if (!p) return text;
+    for (const [k, v] of Object.entries(p)) {
+      if (v === null) delete current[k];
+      else current[k] = v;
+    }
+    return JSON.stringify(current);
+  };
+  await q.run(`UPDATE "User" SET "appMetadata" = ?, "userMetadata" = ?, "updatedAt" = ? WHERE "id" = ?`, [
+    merge(row.appMetadata, patch.app),
+    merge(row.userMetadata, patch.user),
+    at,
+    id,
+  ]);
+}

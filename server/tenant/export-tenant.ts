@@ -4,13 +4,15 @@ import { listClientDescriptions, listClients } from "../store/clients.ts";
 import { listConnections } from "../store/connections.ts";
 import { listResourceServers } from "../store/resource-servers.ts";
 import { getTenant } from "../store/tenant.ts";
+import { listRuleSettingKeys, listRules } from "../store/rules.ts";
 import type { TTenantFileOut } from "./import-tenant.ts";
 import { getAttackProtection } from "../admin/protection/get-attack-protection.ts";
 
 const HEADER = [
   "# Portcullis tenant export in the YAML format of Auth0's deploy CLI (a0deploy).",
   "# Secrets are not included: client secrets and HS256 signing secrets stay in the database. Importing this file",
-  "# into an empty database generates new ones (printed once).",
+  "# into an empty database generates new ones (printed once). Rule scripts are files under rules/; rulesConfigs",
+  "# lists setting keys only: set their values through the admin API.",
   "",
 ].join("\n");
 
@@ -20,17 +22,46 @@ const HEADER = [
  * so an unchanged tenant exports to the same text.
  */
 export async function exportTenant(deps: TDeps): Promise<string> {
-  const [tenant, clients, descriptions, connections, apis, bruteForce, suspiciousIp, breached] =
-    await Promise.all([
-      getTenant(deps.db),
-      listClients(deps.db),
-      listClientDescriptions(deps.db),
-      listConnections(deps.db),
-      listResourceServers(deps.db),
-      getAttackProtection(deps, "brute-force-protection"),
-      getAttackProtection(deps, "suspicious-ip-throttling"),
-      getAttackProtection(deps, "breached-password-detection"),
-    ]);
+  return (await exportTenantBundle(deps)).yaml;
+}
+
+/** Path of a rule's script beside the YAML, as auth0-deploy-cli lays it out. */
+export function ruleScriptPath(name: string): string {
+  return `./rules/${name}.js`;
+}
+
+/**
+ * The tenant YAML plus the rule scripts it refers to (`files`: path relative to the YAML → script text). Rule setting
+ * values are never exported, only their keys.
+ */
+export async function exportTenantBundle(
+  deps: TDeps,
+): Promise<{ yaml: string; files: Record<string, string> }> {
+  const [
+    tenant,
+    clients,
+    descriptions,
+    connections,
+    apis,
+    rules,
+    settings,
+    bruteForce,
+    suspiciousIp,
+    breached,
+  ] = await Promise.all([
+    getTenant(deps.db),
+    listClients(deps.db),
+    listClientDescriptions(deps.db),
+    listConnections(deps.db),
+    listResourceServers(deps.db),
+    listRules(deps.db),
+    listRuleSettingKeys(deps.db),
+    getAttackProtection(deps, "brute-force-protection"),
+    getAttackProtection(deps, "suspicious-ip-throttling"),
+    getAttackProtection(deps, "breached-password-detection"),
+  ]);
+  const files: Record<string, string> = {};
+  for (const r of rules) files[ruleScriptPath(r.name)] = r.script;
   // Sorted here, by code point, rather than by the database: SQLite and PostgreSQL collate names differently,
   // and the same tenant must export to the same text on both.
   const byName = <T extends { name: string }>(rows: T[]): T[] =>
@@ -81,7 +112,19 @@ export async function exportTenant(deps: TDeps): Promise<string> {
       suspiciousIpThrottling: suspiciousIp,
       breachedPasswordDetection: breached,
     },
+    ...(rules.length > 0
+      ? {
+          rules: rules.map((r) => ({
+            name: r.name,
+            script: ruleScriptPath(r.name),
+            stage: "login_success" as const,
+            enabled: r.enabled,
+            order: r.order,
+          })),
+        }
+      : {}),
+    ...(settings.length > 0 ? { rulesConfigs: settings.map((s) => ({ key: s.key })) } : {}),
   };
   // lineWidth 0: long values (descriptions, URLs) stay on one line instead of being folded.
-  return HEADER + stringify(file, { lineWidth: 0 });
+  return { yaml: HEADER + stringify(file, { lineWidth: 0 }), files };
 }

@@ -215,9 +215,6 @@ resourceServers:
     scopes:
       - value: read:orders
         note: extra
-rules:
-  - name: add-claims
-    script: ./rules/add-claims.js
 guardianFactors:
   - name: otp
     enabled: true
@@ -233,7 +230,6 @@ guardianFactors:
         "databases[0].options.customScripts",
         "resourceServers[0].enforce_policies",
         "resourceServers[0].scopes[0].note",
-        "rules",
         "guardianFactors",
       ].sort(),
     );

@@ -14,6 +14,16 @@ import {
 import { updateTenant } from "../store/tenant.ts";
 import { ZBreachedPasswordPatch, ZBruteForcePatch, ZSuspiciousIpPatch } from "../protection/policies.ts";
 import { updateAttackProtection } from "../admin/protection/update-attack-protection.ts";
+import {
+  findRuleByName,
+  insertRule,
+  listRuleSettingKeys,
+  nextRuleOrder,
+  updateRule,
+  upsertRuleSetting,
+} from "../store/rules.ts";
+import { ZRuleName } from "../admin/rules/check-rule.ts";
+import { ZRuleSettingKey } from "../admin/rules/rule-settings.ts";
 
 // ─── File format: the YAML of Auth0's deploy CLI (a0deploy), the parts Portcullis acts on ───────────────────────
 
@@ -116,20 +126,36 @@ export const ZAttackProtection = z.object({
   breachedPasswordDetection: ZBreachedPasswordPatch.optional(),
 });
 
+/** A rule as auth0-deploy-cli writes it: the script is a file beside the YAML (`./rules/<name>.js`). */
+export const ZRuleFile = z.object({
+  name: ZRuleName,
+  script: z.string().min(1),
+  stage: z.literal("login_success").optional(),
+  enabled: z.boolean().optional(),
+  order: z.number().int().min(0).optional(),
+});
+
+/** A rule setting. Exports carry only the key; a value is needed to create a setting. */
+export const ZRulesConfig = z.object({ key: ZRuleSettingKey, value: z.string().min(1).max(4096).optional() });
+
 export const ZTenantFile = z.object({
   tenant: ZTenantSettings.nullish(),
   attackProtection: ZAttackProtection.nullish(),
   clients: z.array(ZClient).nullish(),
   databases: z.array(ZDatabase).nullish(),
   resourceServers: z.array(ZResourceServer).nullish(),
+  rules: z.array(ZRuleFile).nullish(),
+  rulesConfigs: z.array(ZRulesConfig).nullish(),
 });
 
 export type TTenantFile = z.infer<typeof ZTenantFile>;
 /** What an export writes: the file without the secret-bearing extensions. */
 export type TTenantFileOut = Omit<
   z.input<typeof ZTenantFile>,
-  "clients" | "databases" | "resourceServers"
+  "clients" | "databases" | "resourceServers" | "rulesConfigs"
 > & {
+  /** Keys only: rule setting values are secrets and never exported. */
+  rulesConfigs?: { key: string }[];
   clients?: Omit<z.input<typeof ZClient>, "client_secret">[];
   /** The stored strategy is written as is, so a connection Portcullis cannot import back fails loudly on import. */
   databases?: (Omit<z.input<typeof ZDatabase>, "strategy"> & { strategy: string })[];
@@ -542,7 +568,11 @@ function planImport(deps: TDeps, raw: unknown, file: TTenantFile, existing: TExi
  * validated (schema, references, conflicts with stored objects) before anything is written; an invalid file throws
  * an Error listing every problem and changes nothing. Unsupported keys are reported, never silently dropped.
  */
-export async function importTenant(deps: TDeps, yamlText: string): Promise<TTenantImportReport> {
+export async function importTenant(
+  deps: TDeps,
+  yamlText: string,
+  opts: { baseDir?: string } = {},
+): Promise<TTenantImportReport> {
   const raw = parseTenantYaml(yamlText);
   const parsed = ZTenantFile.safeParse(raw);
   if (!parsed.success) {
@@ -551,6 +581,7 @@ export async function importTenant(deps: TDeps, yamlText: string): Promise<TTena
     );
   }
   const plan = planImport(deps, raw, parsed.data, await loadExisting(deps));
+  const rulesPlan = await planRules(deps, parsed.data, opts.baseDir);
 
   const report: TTenantImportReport = {
     created: [],
@@ -615,9 +646,101 @@ export async function importTenant(deps: TDeps, yamlText: string): Promise<TTena
       await updateAttackProtection(deps, "breached-password-detection", ap.breachedPasswordDetection);
       report.updated.push("attackProtection.breachedPasswordDetection");
     }
+    await applyRules(deps, rulesPlan, report, note);
   } finally {
     // This process must see the new configuration at once, even after a partial failure.
     deps.config.clear();
+    deps.rules.clear();
   }
   return report;
+}
+
+// ─── Rules and rule settings ────────────────────────────────────────────────────────────────────────────────
+
+type TRulesPlan = {
+  rules: { name: string; script: string; enabled?: boolean; order?: number }[];
+  configs: { key: string; value?: string }[];
+};
+
+/** A `script` that is a single line ending in .js names a file beside the YAML (deploy-CLI layout). */
+function isScriptPath(script: string): boolean {
+  return !script.includes("\n") && /\.js$/i.test(script.trim());
+}
+
+/** Read script files and compile every rule (in the sandbox) before anything is written. */
+async function planRules(deps: TDeps, file: TTenantFile, baseDir: string | undefined): Promise<TRulesPlan> {
+  const { readFile } = await import("node:fs/promises");
+  const { resolve } = await import("node:path");
+  const problems: TProblem[] = [];
+  const rules = file.rules ?? [];
+  for (const [name, i] of findDuplicates(rules.map((r) => r.name))) {
+    problems.push({ path: `rules[${i}].name`, message: `"${name}" appears more than once` });
+  }
+  const planned: TRulesPlan["rules"] = [];
+  for (const [i, r] of rules.entries()) {
+    let script = r.script;
+    if (isScriptPath(script)) {
+      if (!baseDir) {
+        problems.push({
+          path: `rules[${i}].script`,
+          message: "a script file needs the tenant file's directory",
+        });
+        continue;
+      }
+      try {
+        script = await readFile(resolve(baseDir, script.trim()), "utf8");
+      } catch {
+        problems.push({ path: `rules[${i}].script`, message: `cannot read ${script.trim()}` });
+        continue;
+      }
+    }
+    const compiled = await deps.rules.runner.check(script);
+    if (!compiled.ok) {
+      problems.push({ path: `rules[${i}].script`, message: `does not compile: ${compiled.message}` });
+      continue;
+    }
+    planned.push({ name: r.name, script, enabled: r.enabled, order: r.order });
+  }
+  const configs = file.rulesConfigs ?? [];
+  for (const [key, i] of findDuplicates(configs.map((c) => c.key))) {
+    problems.push({ path: `rulesConfigs[${i}].key`, message: `"${key}" appears more than once` });
+  }
+  if (problems.length > 0) throw invalidFile(problems);
+  return { rules: planned, configs };
+}
+
+async function applyRules(
+  deps: TDeps,
+  plan: TRulesPlan,
+  report: TTenantImportReport,
+  note: (isNew: boolean, label: string) => void,
+): Promise<void> {
+  for (const r of plan.rules) {
+    const current = await findRuleByName(deps.db, r.name);
+    if (current) {
+      await updateRule(deps.db, current.id, { script: r.script, enabled: r.enabled, order: r.order });
+      note(false, `rule "${r.name}"`);
+    } else {
+      await insertRule(deps.db, {
+        id: `rul_${randomAlphanumeric(16)}`,
+        name: r.name,
+        script: r.script,
+        order: r.order ?? (await nextRuleOrder(deps.db)),
+        enabled: r.enabled ?? true,
+        stage: "login_success",
+      });
+      note(true, `rule "${r.name}"`);
+    }
+  }
+  const existingKeys = new Set((await listRuleSettingKeys(deps.db)).map((s) => s.key));
+  for (const [i, c] of plan.configs.entries()) {
+    if (c.value === undefined) {
+      // Exports carry keys only; an existing setting keeps its value, a new one needs a value.
+      if (!existingKeys.has(c.key))
+        report.unsupported.push(`rulesConfigs[${i}].value (missing: set "${c.key}" through the admin API)`);
+      continue;
+    }
+    await upsertRuleSetting(deps.db, c.key, deps.box.seal(c.value));
+    note(!existingKeys.has(c.key), `rulesConfig "${c.key}"`);
+  }
 }

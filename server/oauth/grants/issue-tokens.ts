@@ -22,6 +22,8 @@ export type TIssueInput = {
   now: Date;
   /** Issue a refresh token: a new family, or the next token of an existing family. */
   refresh?: { familyId?: string; expiresAt?: Date; scope?: string[] } | null;
+  /** Custom claims added by rules (reserved claims were already dropped; the signers' own claims still win). */
+  claims?: { idToken: Record<string, unknown>; accessToken: Record<string, unknown> };
 };
 
 export type TIssued = {
@@ -47,6 +49,7 @@ export async function issueTokens(input: TIssueInput): Promise<TIssued> {
     lifetimeSeconds: lifetime,
     now,
     hs256Secret: apiSecret,
+    extraClaims: input.claims?.accessToken,
   });
   const body: TTokenResponse = {
     access_token,
@@ -68,6 +71,7 @@ export async function issueTokens(input: TIssueInput): Promise<TIssued> {
       lifetimeSeconds: client.idTokenLifetime,
       now,
       hs256Secret: hs,
+      extraClaims: input.claims?.idToken,
     });
   }
   let persist: TIssued["persist"] = async () => undefined;

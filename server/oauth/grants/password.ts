@@ -14,7 +14,8 @@ import {
   WRONG_CREDENTIALS,
 } from "../errors.ts";
 import { admitLogin, checkBreachedPassword, type TLogBase } from "../../protection/login-guard.ts";
-import { findLoginUser, insertLogRaw, recordLoginRaw } from "../../store/logins.ts";
+import { applyMetadataPatchRaw, findLoginUser, insertLogRaw, recordLoginRaw } from "../../store/logins.ts";
+import { runLoginRules } from "../../rules/run-login-rules.ts";
 import { resolveScopes } from "../../auth/scopes.ts";
 import { issueTokens } from "./issue-tokens.ts";
 import type { TGrant, TGrantContext } from "./types.ts";
@@ -139,10 +140,36 @@ export const passwordGrant: TGrant = {
     const upgraded = deps.hasher.needsRehash(user.passwordHash)
       ? await deps.hasher.hash(password)
       : undefined;
-    const issued = await issueTokens({ deps, client, user, api, scope, gty: PASSWORD, now, refresh: {} });
+    // Rules run after the credentials check and before signing (contract §3.1); they may deny, add claims and
+    // replace the access token's scopes. The refresh token keeps the granted scopes: rules run again on refresh.
+    const ruled = await runLoginRules({
+      ctx,
+      user,
+      connection,
+      protocol: "oauth2-password",
+      scope,
+      loginsCount: user.loginsCount + 1,
+      authenticatedAt: now,
+    }).catch(async (err: unknown) => {
+      // The password was right: a rule's refusal is not a guess, so the brute-force count still resets.
+      await deps.sql.transaction((q) => guard.onSuccess(q));
+      throw err;
+    });
+    const issued = await issueTokens({
+      deps,
+      client,
+      user,
+      api,
+      scope: ruled.scope,
+      gty: PASSWORD,
+      now,
+      refresh: { scope },
+      claims: { idToken: ruled.idTokenClaims, accessToken: ruled.accessTokenClaims },
+    });
     await deps.sql.transaction(async (q) => {
       await guard.onSuccess(q);
       await recordLoginRaw(q, user.id, now, ctx.ip, upgraded);
+      await applyMetadataPatchRaw(q, deps.sql.kind, user.id, ruled.metadata, now);
       if (breached.kind === "flagged" && breached.isNewlyFlagged) {
         await insertLogRaw(
           q,
@@ -169,7 +196,11 @@ export const passwordGrant: TGrant = {
           client_ip: ctx.clientIp,
           user_agent: ctx.userAgent,
           hostname: ctx.hostname,
-          details: { grant_type: ctx.grantType, ...(upgraded ? { password_rehashed: true } : {}) },
+          details: {
+            ...ctx.audit.details,
+            grant_type: ctx.grantType,
+            ...(upgraded ? { password_rehashed: true } : {}),
+          },
         },
         now,
       );

@@ -1,5 +1,7 @@
 import { InvalidGrant, InvalidRequest, InvalidScope } from "../errors.ts";
+import { runLoginRules } from "../../rules/run-login-rules.ts";
 import {
+  applyMetadataPatchRaw,
   claimRefreshToken,
   findRefreshToken,
   findUserByIdRaw,
@@ -63,6 +65,19 @@ export const refreshTokenGrant: TGrant = {
     ctx.audit.audience = token.audience ?? undefined;
     ctx.audit.scope = scope.join(" ");
 
+    const connection = await deps.config.connectionById(user.connectionId);
+    if (!connection) throw new InvalidGrant(INVALID);
+    // Rules run for refresh exchanges too (contract §3.1), with protocol oauth2-refresh-token.
+    const ruled = await runLoginRules({
+      ctx,
+      user,
+      connection,
+      protocol: "oauth2-refresh-token",
+      scope,
+      loginsCount: user.loginsCount,
+      authenticatedAt: token.createdAt,
+    });
+
     // The family keeps its absolute expiry and, per RFC 6749 §6, its original scope: narrowing applies to the
     // access token only, so a narrowed refresh neither shrinks nor ends the session.
     const issued = await issueTokens({
@@ -70,10 +85,11 @@ export const refreshTokenGrant: TGrant = {
       client,
       user,
       api,
-      scope,
+      scope: ruled.scope,
       gty: REFRESH_TOKEN,
       now,
       refresh: rotating ? { familyId: token.familyId, expiresAt: token.expiresAt, scope: original } : null,
+      claims: { idToken: ruled.idTokenClaims, accessToken: ruled.accessTokenClaims },
     });
     let isLostRace = false;
     await deps.sql.transaction(async (q) => {
@@ -90,6 +106,7 @@ export const refreshTokenGrant: TGrant = {
           new Date(Math.min(token.expiresAt.getTime(), now.getTime() + client.refreshIdleLifetime * 1000)),
         );
       }
+      await applyMetadataPatchRaw(q, deps.sql.kind, user.id, ruled.metadata, now);
       await issued.persist(q);
       await insertLogRaw(
         q,
@@ -106,7 +123,7 @@ export const refreshTokenGrant: TGrant = {
           client_ip: ctx.clientIp,
           user_agent: ctx.userAgent,
           hostname: ctx.hostname,
-          details: { family_id: token.familyId },
+          details: { ...ctx.audit.details, family_id: token.familyId },
         },
         now,
       );

@@ -1,0 +1,10 @@
+import { withRulesAdmin, readJsonBody } from "@/server/admin/rules-route";
+import { getRulesNetwork, setRulesNetwork } from "@/server/admin/rules/rules-network";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+export const GET = withRulesAdmin("rules:read", async (_req, deps) => getRulesNetwork(deps));
+export const PUT = withRulesAdmin("rules:write", async (req, deps) =>
+  setRulesNetwork(deps, await readJsonBody(req)),
+);

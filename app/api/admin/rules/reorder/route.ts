@@ -1,0 +1,9 @@
+import { withRulesAdmin, readJsonBody } from "@/server/admin/rules-route";
+import { reorderRules } from "@/server/admin/rules/reorder-rules";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+export const POST = withRulesAdmin("rules:write", async (req, deps) =>
+  reorderRules(deps, await readJsonBody(req)),
+);

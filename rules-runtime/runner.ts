@@ -1,0 +1,537 @@
+import { createHash } from "node:crypto";
+import ivm from "isolated-vm";
+import { pipelineSource, ruleExpression } from "./sandbox-source.ts";
+import { readFetchRequest, fetchWithLimits, type TFetchBudget } from "./fetch-capability.ts";
+import {
+  DEFAULT_RULES_LIMITS,
+  type TCheckResult,
+  type TJsonObject,
+  type TRuleFailure,
+  type TRuleTrace,
+  type TRulesLimits,
+  type TRulesRunner,
+  type TRunInput,
+  type TRunResult,
+} from "./types.ts";
+
+type TCompiled = { script: ivm.Script } | { error: TRuleFailure };
+
+type TSlot = {
+  key: string;
+  isolate: ivm.Isolate;
+  scripts: Map<string, Promise<TCompiled>>;
+  /** JSON of the rules' `global` cache, carried from run to run in this isolate only. */
+  globalCache: string;
+  runs: number;
+  /** A fresh, never used context made after the previous run, so a login does not wait for one. */
+  spare: Promise<ivm.Context> | null;
+  /** Run that asked for this isolate to be disposed (a limit hit); other runs caught in it are retried. */
+  killedBy: number | null;
+  isRetired: boolean;
+};
+
+type TKill = { kind: "timeout" | "memory"; message: string };
+
+const MAX_SCRIPTS_PER_ISOLATE = 8;
+const MEMORY_RE = /memory limit/i;
+
+function now(): number {
+  return performance.now();
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * Build the rules runner: warm isolated-vm isolates per key, a fresh context per run, wall-clock limits per rule and
+ * per pipeline, a heap limit per isolate. Anything a rule does comes back as a value; an isolate that hit a limit is
+ * disposed and replaced on next use. Only strings cross the boundary (JSON in, JSON out, string-typed capabilities).
+ */
+export function createRulesRunner(overrides: Partial<TRulesLimits> = {}): TRulesRunner {
+  const limits: TRulesLimits = { ...DEFAULT_RULES_LIMITS, ...overrides };
+  const slots = new Map<string, TSlot>();
+  let runSeq = 0;
+
+  function retire(slot: TSlot): void {
+    slot.isRetired = true;
+    if (slots.get(slot.key) === slot) slots.delete(slot.key);
+    slot.spare?.catch(() => undefined);
+    try {
+      if (!slot.isolate.isDisposed) slot.isolate.dispose();
+    } catch {
+      // Already gone.
+    }
+  }
+
+  function getSlot(key: string): TSlot {
+    let slot = slots.get(key);
+    if (slot && (slot.isolate.isDisposed || slot.runs >= limits.maxRunsPerIsolate)) {
+      retire(slot);
+      slot = undefined;
+    }
+    if (slot) {
+      // Map order is the LRU order.
+      slots.delete(key);
+      slots.set(key, slot);
+      return slot;
+    }
+    while (slots.size >= limits.maxIsolates) {
+      const oldest = slots.values().next().value;
+      if (!oldest) break;
+      retire(oldest);
+    }
+    slot = {
+      key,
+      isolate: new ivm.Isolate({ memoryLimit: limits.memoryLimitMb }),
+      scripts: new Map(),
+      globalCache: "{}",
+      runs: 0,
+      spare: null,
+      killedBy: null,
+      isRetired: false,
+    };
+    slots.set(key, slot);
+    return slot;
+  }
+
+  async function compileOne(isolate: ivm.Isolate, script: string): Promise<string | null> {
+    try {
+      (await isolate.compileScript(ruleExpression(script), { filename: "rule.js" })).release();
+      return null;
+    } catch (err) {
+      return messageOf(err);
+    }
+  }
+
+  function compile(slot: TSlot, input: TRunInput): Promise<TCompiled> {
+    const hash = createHash("sha256");
+    for (const r of input.rules) hash.update(r.script).update("\u0000");
+    const id = hash.digest("hex");
+    let entry = slot.scripts.get(id);
+    if (!entry) {
+      entry = (async (): Promise<TCompiled> => {
+        const source = pipelineSource(input.rules.map((r) => r.script));
+        try {
+          return { script: await slot.isolate.compileScript(source, { filename: "rules.js" }) };
+        } catch (err) {
+          // Find the rule that does not compile, so the audit record can name it.
+          for (const r of input.rules) {
+            const problem = await compileOne(slot.isolate, r.script);
+            if (problem) return { error: { kind: "syntax", rule: r.name, message: problem } };
+          }
+          return { error: { kind: "syntax", rule: null, message: messageOf(err) } };
+        }
+      })();
+      slot.scripts.set(id, entry);
+      if (slot.scripts.size > MAX_SCRIPTS_PER_ISOLATE) {
+        const [oldestId, oldest] = slot.scripts.entries().next().value!;
+        slot.scripts.delete(oldestId);
+        void oldest.then((c) => ("script" in c ? c.script.release() : undefined)).catch(() => undefined);
+      }
+    } else {
+      slot.scripts.delete(id);
+      slot.scripts.set(id, entry);
+    }
+    return entry;
+  }
+
+  function takeContext(slot: TSlot): Promise<ivm.Context> {
+    const ready = slot.spare ?? slot.isolate.createContext();
+    slot.spare = null;
+    return ready;
+  }
+
+  function prepareSpare(slot: TSlot): void {
+    if (slot.isRetired || slot.isolate.isDisposed || slot.spare) return;
+    const spare = slot.isolate.createContext();
+    spare.catch(() => undefined);
+    slot.spare = spare;
+  }
+
+  type TAttempt = { result: TRunResult } | { retry: true };
+
+  async function attempt(input: TRunInput): Promise<TAttempt> {
+    const started = now();
+    const slot = getSlot(input.isolateKey);
+    const runId = ++runSeq;
+    const names = input.rules.map((r) => r.name);
+    const entered: number[] = [];
+    const base = { console: [], consoleTruncated: false, warnings: [], setBy: {} };
+    const emptyMetadata = { app: null, user: null };
+    const failed = (failure: TRuleFailure, trace: TRuleTrace[]): TRunResult => ({
+      ok: false,
+      failure,
+      user: null,
+      context: null,
+      trace,
+      ...base,
+      metadata: emptyMetadata,
+      durationMs: now() - started,
+    });
+    /** Trace of a run the host had to stop: the rules that finished, then the one that was running. */
+    const hostTrace = (outcome: TRuleTrace["outcome"]): TRuleTrace[] =>
+      entered.map((at, i) => ({
+        name: names[i] ?? "?",
+        durationMs: (entered[i + 1] ?? now()) - at,
+        outcome: i === entered.length - 1 ? outcome : "ok",
+      }));
+
+    let compiled: TCompiled;
+    try {
+      compiled = await compile(slot, input);
+    } catch (err) {
+      if (slot.isolate.isDisposed) return { retry: true };
+      return { result: failed({ kind: "crashed", rule: null, message: messageOf(err) }, []) };
+    }
+    if ("error" in compiled) return { result: failed(compiled.error, []) };
+    slot.runs++;
+
+    const timers = new Set<ReturnType<typeof setTimeout>>();
+    const budget: TFetchBudget = {
+      allowedHosts: input.fetchAllowedHosts,
+      deadline: Date.now() + limits.pipelineTimeoutMs,
+      used: 0,
+      limits,
+      controllers: new Set(),
+    };
+    let sleeps = 0;
+    let onKill: (k: TKill) => void = () => undefined;
+    const killed = new Promise<TKill>((resolve) => (onKill = resolve));
+    let ruleTimer: ReturnType<typeof setTimeout> | undefined;
+    const pipelineTimer = setTimeout(
+      () => onKill({ kind: "timeout", message: `the rules took longer than ${limits.pipelineTimeoutMs} ms` }),
+      limits.pipelineTimeoutMs,
+    );
+
+    let context: ivm.Context | undefined;
+    let isFinished = false;
+    const settleRef: { current: Promise<ivm.Reference<(id: number, text: string) => void>> | null } = {
+      current: null,
+    };
+    try {
+      context = await takeContext(slot);
+      prepareSpare(slot);
+      const jail = context.global;
+      const payload = {
+        names,
+        user: input.user,
+        context: input.context,
+        configuration: input.configuration,
+        auth0Domain: input.auth0Domain,
+        fetchEnabled: input.fetchAllowedHosts.length > 0,
+        clockOffsetMs: input.clockOffsetMs ?? 0,
+        globalCache: slot.globalCache,
+        limits: {
+          consoleBytes: limits.consoleBytes,
+          consoleLines: limits.consoleLines,
+          maxMetadataBytes: limits.maxMetadataBytes,
+          maxGlobalCacheBytes: limits.maxGlobalCacheBytes,
+          maxActiveTimers: limits.maxActiveTimers,
+          maxTimers: limits.maxTimers,
+        },
+      };
+      jail.setSync("__pc_in", JSON.stringify(payload));
+      jail.setSync(
+        "__pc_enter",
+        new ivm.Callback(
+          (i: unknown) => {
+            if (typeof i !== "number" || !Number.isInteger(i) || i < 0 || i >= names.length) return;
+            if (entered.length !== i) return;
+            entered.push(now());
+            clearTimeout(ruleTimer);
+            ruleTimer = setTimeout(
+              () =>
+                onKill({
+                  kind: "timeout",
+                  message: `rule "${names[i]}" did not finish within ${limits.ruleTimeoutMs} ms`,
+                }),
+              limits.ruleTimeoutMs,
+            );
+          },
+          { ignored: true },
+        ),
+      );
+      const ctx = context;
+      /** Answer an asynchronous capability call: one async apply into the sandbox with the reply text. */
+      const settle = (id: number, text: string) => {
+        if (isFinished) return;
+        settleRef.current ??= ctx.global.get("__pc_settle", { reference: true });
+        void settleRef.current
+          .then((ref) => ref.apply(undefined, [id, text], { timeout: limits.ruleTimeoutMs }))
+          .catch(() => undefined);
+      };
+      const isCallId = (id: unknown): id is number =>
+        typeof id === "number" && Number.isInteger(id) && id > 0;
+      jail.setSync(
+        "__pc_sleep",
+        new ivm.Callback(
+          (id: unknown, ms: unknown) => {
+            if (!isCallId(id) || typeof ms !== "number" || !Number.isFinite(ms)) return;
+            if (++sleeps > limits.maxTimers) return;
+            const t = setTimeout(
+              () => {
+                timers.delete(t);
+                settle(id, "null");
+              },
+              Math.max(0, Math.min(ms, limits.pipelineTimeoutMs)),
+            );
+            timers.add(t);
+          },
+          { ignored: true },
+        ),
+      );
+      jail.setSync(
+        "__pc_fetch",
+        new ivm.Callback(
+          (id: unknown, request: unknown) => {
+            if (!isCallId(id)) return;
+            const parsed = readFetchRequest(request);
+            void (async () => {
+              const reply = "error" in parsed ? parsed : await fetchWithLimits(parsed, budget);
+              settle(id, JSON.stringify(reply));
+            })();
+          },
+          { ignored: true },
+        ),
+      );
+
+      let onDone: (text: string) => void = () => undefined;
+      const done = new Promise<string>((resolve) => (onDone = resolve));
+      jail.setSync(
+        "__pc_done",
+        new ivm.Callback(
+          (text: unknown) => {
+            if (typeof text === "string") onDone(text);
+          },
+          { ignored: true },
+        ),
+      );
+      // The run's own rejection matters only when it is a limit or a dead isolate; anything else is a rule's
+      // unhandled promise rejection, which Auth0's Node sandbox also ignored.
+      const script = compiled.script;
+      const execution = new Promise<{ error: unknown }>((resolve) => {
+        script.run(ctx, { timeout: limits.pipelineTimeoutMs }).then(
+          () => undefined,
+          (error: unknown) => {
+            if (/timed out|memory limit|disposed/i.test(messageOf(error))) resolve({ error });
+          },
+        );
+      });
+      const outcome = await Promise.race([
+        done.then((value) => ({ value })),
+        execution,
+        killed.then((kill) => ({ kill })),
+      ]);
+
+      if ("kill" in outcome) {
+        slot.killedBy = runId;
+        retire(slot);
+        return {
+          result: failed(
+            {
+              kind: outcome.kill.kind,
+              rule: names[entered.length - 1] ?? null,
+              message: outcome.kill.message,
+            },
+            hostTrace(outcome.kill.kind),
+          ),
+        };
+      }
+      if ("error" in outcome) {
+        const message = messageOf(outcome.error);
+        if (MEMORY_RE.test(message)) {
+          retire(slot);
+          return {
+            result: failed(
+              {
+                kind: "memory",
+                rule: names[entered.length - 1] ?? null,
+                message: `the isolate ran out of memory (limit ${limits.memoryLimitMb} MB)`,
+              },
+              hostTrace("memory"),
+            ),
+          };
+        }
+        // Caught in an isolate another run had to kill: not this run's fault, run it again on a fresh isolate.
+        if (slot.isolate.isDisposed && slot.killedBy !== runId) return { retry: true };
+        if (/timed out/i.test(message)) {
+          retire(slot);
+          return {
+            result: failed(
+              {
+                kind: "timeout",
+                rule: names[entered.length - 1] ?? null,
+                message: `the rules did not finish within ${limits.pipelineTimeoutMs} ms`,
+              },
+              hostTrace("timeout"),
+            ),
+          };
+        }
+        retire(slot);
+        return { result: failed({ kind: "crashed", rule: null, message }, hostTrace("error")) };
+      }
+      return { result: readResult(outcome.value, slot, started, names, entered.length) };
+    } catch (err) {
+      if (slot.isolate.isDisposed && slot.killedBy !== runId) return { retry: true };
+      retire(slot);
+      return { result: failed({ kind: "crashed", rule: null, message: messageOf(err) }, []) };
+    } finally {
+      isFinished = true;
+      clearTimeout(pipelineTimer);
+      clearTimeout(ruleTimer);
+      for (const t of timers) clearTimeout(t);
+      for (const c of budget.controllers) c.abort();
+      void settleRef.current?.then((ref) => ref.release()).catch(() => undefined);
+      try {
+        context?.release();
+      } catch {
+        // The isolate is gone; so is the context.
+      }
+    }
+  }
+
+  function readResult(
+    value: unknown,
+    slot: TSlot,
+    started: number,
+    names: string[],
+    enteredCount: number,
+  ): TRunResult {
+    const durationMs = now() - started;
+    const broken = (message: string): TRunResult => ({
+      ok: false,
+      failure: { kind: "invalid_output", rule: names[enteredCount - 1] ?? null, message },
+      user: null,
+      context: null,
+      trace: [],
+      console: [],
+      consoleTruncated: false,
+      warnings: [],
+      setBy: {},
+      metadata: { app: null, user: null },
+      durationMs,
+    });
+    if (typeof value !== "string") return broken("the sandbox returned no result");
+    if (value.length > limits.maxOutputBytes)
+      return broken(
+        `the rules produced more than ${limits.maxOutputBytes} bytes of user, context and console`,
+      );
+    let r: Record<string, unknown>;
+    try {
+      r = JSON.parse(value) as Record<string, unknown>;
+    } catch {
+      return broken("the sandbox returned unreadable output");
+    }
+    if (typeof r.globalCache === "string") slot.globalCache = r.globalCache;
+    const isObject = (v: unknown): v is TJsonObject =>
+      typeof v === "object" && v !== null && !Array.isArray(v);
+    const strings = (v: unknown): string[] =>
+      Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
+    const trace = Array.isArray(r.trace)
+      ? (r.trace as unknown[]).filter(isObject).map((t) => ({
+          name: String(t.name),
+          durationMs: Number(t.durationMs) || 0,
+          outcome: String(t.outcome) as TRuleTrace["outcome"],
+        }))
+      : [];
+    const metadataIn = isObject(r.metadata) ? r.metadata : {};
+    const setByIn = isObject(r.setBy) ? r.setBy : {};
+    const common = {
+      trace,
+      console: strings(r.console),
+      consoleTruncated: r.consoleTruncated === true,
+      warnings: strings(r.warnings),
+      metadata: {
+        app: isObject(metadataIn.app) ? metadataIn.app : null,
+        user: isObject(metadataIn.user) ? metadataIn.user : null,
+      },
+      setBy: {
+        ...(typeof setByIn.redirect === "string" ? { redirect: setByIn.redirect } : {}),
+        ...(typeof setByIn.multifactor === "string" ? { multifactor: setByIn.multifactor } : {}),
+      },
+      durationMs,
+    };
+    const user = isObject(r.user) ? r.user : null;
+    const context = isObject(r.context) ? r.context : null;
+    if (r.status === "ok") {
+      if (!user || !context) {
+        return {
+          ...common,
+          ok: false,
+          user,
+          context,
+          failure: {
+            kind: "invalid_output",
+            rule: names[names.length - 1] ?? null,
+            message: "a rule passed something other than objects as user and context to its callback",
+          },
+        };
+      }
+      return { ...common, ok: true, user, context };
+    }
+    const e = isObject(r.error) ? r.error : {};
+    const kinds = ["unauthorized", "denied", "syntax", "invalid_output"] as const;
+    const kind = kinds.find((k) => k === e.kind) ?? "denied";
+    return {
+      ...common,
+      ok: false,
+      user,
+      context,
+      failure: {
+        kind,
+        rule: typeof e.rule === "string" ? e.rule : null,
+        message: typeof e.message === "string" ? e.message : "Unknown error",
+      },
+    };
+  }
+
+  return {
+    async run(input) {
+      for (let i = 0; ; i++) {
+        const a = await attempt(input);
+        if ("result" in a) return a.result;
+        if (i >= 2) {
+          return {
+            ok: false,
+            failure: {
+              kind: "crashed",
+              rule: null,
+              message: "the sandbox was restarted while the rules ran",
+            },
+            user: null,
+            context: null,
+            trace: [],
+            console: [],
+            consoleTruncated: false,
+            warnings: [],
+            setBy: {},
+            metadata: { app: null, user: null },
+            durationMs: 0,
+          };
+        }
+      }
+    },
+
+    async check(script): Promise<TCheckResult> {
+      const slot = getSlot("__check__");
+      const problem = await compileOne(slot.isolate, script);
+      if (!problem) return { ok: true };
+      return { ok: false, message: problem };
+    },
+
+    async stats() {
+      const heaps = [];
+      for (const slot of slots.values()) {
+        if (slot.isolate.isDisposed) continue;
+        const h = await slot.isolate.getHeapStatistics();
+        heaps.push({ key: slot.key, usedHeapBytes: h.used_heap_size, totalHeapBytes: h.total_heap_size });
+      }
+      return { isolates: heaps.length, heaps };
+    },
+
+    dispose() {
+      for (const slot of [...slots.values()]) retire(slot);
+    },
+  };
+}

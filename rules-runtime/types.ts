@@ -1,0 +1,135 @@
+/** A JSON value as it crosses the sandbox boundary (always a copy). */
+export type TJson = null | boolean | number | string | TJson[] | { [key: string]: TJson };
+export type TJsonObject = { [key: string]: TJson };
+
+/** One rule as the runtime sees it: its display name and its Auth0-style script. */
+export type TRuleSource = { name: string; script: string };
+
+export type TRulesLimits = {
+  /** Wall-clock limit per rule, from its start until it calls back. */
+  ruleTimeoutMs: number;
+  /** Wall-clock limit for the whole pipeline of one login. */
+  pipelineTimeoutMs: number;
+  /** Heap limit of each isolate (isolated-vm's minimum is 8). */
+  memoryLimitMb: number;
+  /** Console capture per run; further output is dropped and flagged. */
+  consoleBytes: number;
+  consoleLines: number;
+  /** Size of the JSON result (user, context, console) a run may hand back. */
+  maxOutputBytes: number;
+  maxMetadataBytes: number;
+  maxGlobalCacheBytes: number;
+  maxActiveTimers: number;
+  maxTimers: number;
+  /** Warm isolates kept (one per isolate key, least recently used evicted). */
+  maxIsolates: number;
+  /** An isolate is replaced after this many runs, so slow leaks in V8 or in rules never accumulate. */
+  maxRunsPerIsolate: number;
+  fetchTimeoutMs: number;
+  fetchMaxResponseBytes: number;
+  fetchMaxRequests: number;
+};
+
+export const DEFAULT_RULES_LIMITS: TRulesLimits = {
+  ruleTimeoutMs: 3000,
+  pipelineTimeoutMs: 10000,
+  memoryLimitMb: 32,
+  consoleBytes: 16 * 1024,
+  consoleLines: 200,
+  maxOutputBytes: 1024 * 1024,
+  maxMetadataBytes: 64 * 1024,
+  maxGlobalCacheBytes: 64 * 1024,
+  maxActiveTimers: 100,
+  maxTimers: 1000,
+  maxIsolates: 64,
+  maxRunsPerIsolate: 20000,
+  fetchTimeoutMs: 5000,
+  fetchMaxResponseBytes: 1024 * 1024,
+  fetchMaxRequests: 20,
+};
+
+export type TRunInput = {
+  /** Isolates are per key (per tenant, or a separate one for admin "try" runs); keys never share a heap. */
+  isolateKey: string;
+  rules: readonly TRuleSource[];
+  user: TJsonObject;
+  context: TJsonObject;
+  /** Rule settings (`configuration`), already decrypted. */
+  configuration: Record<string, string>;
+  /** `auth0.domain` inside rules. */
+  auth0Domain: string;
+  /** Hosts `fetch` may reach (`host`, `host:port` or `*.domain`); empty = fetch disabled. */
+  fetchAllowedHosts: readonly string[];
+  /** The server clock minus the real clock; rules see the server's time. */
+  clockOffsetMs?: number;
+};
+
+/** What happened to each rule that started. */
+export type TRuleTrace = {
+  name: string;
+  durationMs: number;
+  outcome: "ok" | "error" | "timeout" | "memory" | "syntax" | "invalid_output";
+};
+
+/**
+ * How a run can fail. `unauthorized` and `denied` are the rule's own decisions (UnauthorizedError / any other
+ * error); the others are the sandbox stopping a rule that broke a limit or could not run.
+ */
+export const RULE_FAILURE_KINDS = [
+  "unauthorized",
+  "denied",
+  "timeout",
+  "memory",
+  "syntax",
+  "invalid_output",
+  "crashed",
+] as const;
+export type TRuleFailureKind = (typeof RULE_FAILURE_KINDS)[number];
+
+export type TRuleFailure = {
+  kind: TRuleFailureKind;
+  /** Name of the rule that failed (null when no rule was running, e.g. the sandbox itself broke). */
+  rule: string | null;
+  /** The real reason, for the audit record and the admin; never sent to OAuth clients for limit kinds. */
+  message: string;
+};
+
+export type TMetadataPatch = Record<string, TJson> | null;
+
+type TRunCommon = {
+  trace: TRuleTrace[];
+  console: string[];
+  consoleTruncated: boolean;
+  /** Things a rule did that Auth0 tolerates but that deserve a look (a second callback call, …). */
+  warnings: string[];
+  /** Merged `auth0.users.update*Metadata` calls; `null` values delete keys. */
+  metadata: { app: TMetadataPatch; user: TMetadataPatch };
+  /** Which rule set `context.redirect` / `context.multifactor`, if any did. */
+  setBy: { redirect?: string; multifactor?: string };
+  durationMs: number;
+};
+
+export type TRunResult =
+  | (TRunCommon & { ok: true; user: TJsonObject; context: TJsonObject })
+  | (TRunCommon & {
+      ok: false;
+      failure: TRuleFailure;
+      user: TJsonObject | null;
+      context: TJsonObject | null;
+    });
+
+export type TCheckResult = { ok: true } | { ok: false; message: string; line?: number };
+
+export interface TRulesRunner {
+  /** Run the rules in order; resolves with a value for anything a rule does, never rejects because of it. */
+  run(input: TRunInput): Promise<TRunResult>;
+  /** Compile one rule script without running it (syntax check at save time). */
+  check(script: string): Promise<TCheckResult>;
+  /** Warm isolates and their heap use, for benchmarks and health pages. */
+  stats(): Promise<{
+    isolates: number;
+    heaps: { key: string; usedHeapBytes: number; totalHeapBytes: number }[];
+  }>;
+  /** Dispose every isolate. */
+  dispose(): void;
+}

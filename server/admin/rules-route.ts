@@ -1,0 +1,48 @@
+import type { TDeps } from "../config/deps.ts";
+import { AdminError } from "./errors.ts";
+import { withAdmin } from "./session.ts";
+import type { TAction } from "./roles.ts";
+
+function json(status: number, body: unknown): Response {
+  return new Response(status === 204 ? null : JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json", "cache-control": "no-store" },
+  });
+}
+
+/** Read a JSON request body; a missing body is {}, a malformed one a 400. */
+export async function readJsonBody(req: Request): Promise<unknown> {
+  const text = await req.text();
+  if (!text) return {};
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new AdminError(400, "invalid_body", "The request body is not valid JSON.");
+  }
+}
+
+/**
+ * Rules admin routes: the session-or-token guard for `action`, then the handler's value as JSON (null → 204)
+ * and AdminErrors in the Management API's `{error, message}` shape.
+ */
+export function withRulesAdmin<P = Record<string, never>>(
+  action: TAction,
+  handler: (req: Request, deps: TDeps, params: P) => Promise<unknown>,
+  opts: { status?: number } = {},
+) {
+  return withAdmin(action, async (req, deps, _admin, params) => {
+    try {
+      const result = await handler(req, deps, params as P);
+      return result === null ? json(204, null) : json(opts.status ?? 200, result);
+    } catch (err) {
+      if (err instanceof AdminError) {
+        return json(err.status, {
+          error: err.code,
+          message: err.message,
+          ...(err.details ? { details: err.details } : {}),
+        });
+      }
+      throw err;
+    }
+  });
+}

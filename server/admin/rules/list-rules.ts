@@ -1,0 +1,17 @@
+import type { TDeps } from "../../config/deps.ts";
+import { findRule, listRules as listRuleRows } from "../../store/rules.ts";
+import { notFound } from "../errors.ts";
+import { ruleWarnings } from "./check-rule.ts";
+import { toRuleJson } from "./rule-json.ts";
+
+/** Every rule in execution order. */
+export async function listRules(deps: TDeps) {
+  return (await listRuleRows(deps.db)).map(toRuleJson);
+}
+
+/** One rule with its static warnings. */
+export async function getRule(deps: TDeps, id: string) {
+  const rule = await findRule(deps.db, id);
+  if (!rule) throw notFound("Rule");
+  return { rule: toRuleJson(rule), warnings: ruleWarnings(rule.script) };
+}

@@ -1,0 +1,24 @@
+import { z } from "zod";
+import type { TDeps } from "../../config/deps.ts";
+import { getRulesAllowedHosts, setRulesAllowedHosts } from "../../store/rules.ts";
+import { parseInput } from "../errors.ts";
+
+const HOST_RE = /^(\*\.)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$|^\[[0-9a-f:.]+\](:\d{1,5})?$/i;
+
+export const ZRulesNetwork = z.object({
+  allowed_hosts: z.array(z.string().regex(HOST_RE, "must be host, host:port or *.domain")).max(100),
+});
+
+/** Hosts rules may reach with `fetch` (empty: fetch is off). */
+export async function getRulesNetwork(deps: TDeps) {
+  return { allowed_hosts: await getRulesAllowedHosts(deps.db) };
+}
+
+/** Replace the rules' fetch allowlist. */
+export async function setRulesNetwork(deps: TDeps, body: unknown) {
+  const { allowed_hosts } = parseInput(ZRulesNetwork, body);
+  const hosts = [...new Set(allowed_hosts.map((h) => h.toLowerCase()))];
+  await setRulesAllowedHosts(deps.db, hosts);
+  deps.rules.clear();
+  return { allowed_hosts: hosts };
+}

@@ -1,0 +1,99 @@
+import type { TJsonObject } from "../../rules-runtime/index.ts";
+import type { TClientRecord } from "../store/clients.ts";
+import type { TUserRecord } from "../store/users.ts";
+
+/** Request parameters that are secrets and never reach rules (`context.request.body`). */
+const SECRET_PARAMS = new Set(["password", "client_secret", "refresh_token", "client_assertion"]);
+
+function compact(o: Record<string, unknown>): TJsonObject {
+  const out: TJsonObject = {};
+  for (const [k, v] of Object.entries(o))
+    if (v !== null && v !== undefined) out[k] = v as TJsonObject[string];
+  return out;
+}
+
+/** The `user` object of Auth0 rules (contract §3.3) for a stored user. */
+export function buildRuleUser(
+  user: TUserRecord,
+  connection: { name: string; strategy: string },
+): TJsonObject {
+  const bar = user.userId.indexOf("|");
+  return compact({
+    user_id: user.userId,
+    email: user.email,
+    email_verified: user.emailVerified,
+    username: user.username,
+    name: user.name ?? user.email ?? user.username,
+    nickname: user.nickname ?? (user.email ? user.email.split("@")[0] : user.username),
+    given_name: user.givenName,
+    family_name: user.familyName,
+    picture: user.picture,
+    phone_number: user.phoneNumber,
+    phone_verified: user.phoneNumber ? user.phoneVerified : undefined,
+    created_at: user.createdAt.toISOString(),
+    updated_at: user.updatedAt.toISOString(),
+    last_password_reset: user.lastPasswordReset?.toISOString(),
+    last_login: user.lastLogin?.toISOString(),
+    last_ip: user.lastIp,
+    logins_count: user.loginsCount,
+    blocked: user.blocked,
+    identities: [
+      {
+        connection: connection.name,
+        provider: connection.strategy,
+        isSocial: false,
+        user_id: bar >= 0 ? user.userId.slice(bar + 1) : user.userId,
+      },
+    ],
+    app_metadata: user.appMetadata as TJsonObject,
+    user_metadata: user.userMetadata as TJsonObject,
+    multifactor: [],
+    permissions: [],
+  });
+}
+
+export type TRuleContextInput = {
+  tenant: string;
+  client: TClientRecord;
+  connection: { connectionId: string; name: string; strategy: string };
+  protocol: "oauth2-password" | "oauth2-refresh-token";
+  grantType: string;
+  params: Record<string, string>;
+  ip: string | undefined;
+  userAgent: string | undefined;
+  hostname: string | undefined;
+  loginsCount: number;
+  sessionID: string;
+  /** When the user last proved their password (now for password grants, the login for refreshes). */
+  authenticatedAt: Date;
+};
+
+/** The `context` object of Auth0 rules (contract §3.2), the fields that exist in Portcullis. */
+export function buildRuleContext(i: TRuleContextInput): TJsonObject {
+  const body: TJsonObject = { grant_type: i.grantType, client_id: i.client.clientId };
+  for (const [k, v] of Object.entries(i.params)) if (!SECRET_PARAMS.has(k)) body[k] = v;
+  return {
+    tenant: i.tenant,
+    clientID: i.client.clientId,
+    clientName: i.client.name,
+    clientMetadata: i.client.clientMetadata,
+    connection: i.connection.name,
+    connectionID: i.connection.connectionId,
+    connectionStrategy: i.connection.strategy,
+    protocol: i.protocol,
+    request: compact({
+      ip: i.ip,
+      userAgent: i.userAgent,
+      hostname: i.hostname,
+      query: {},
+      body,
+    }),
+    stats: { loginsCount: i.loginsCount },
+    sso: { with_auth0: false, with_dbconn: false },
+    idToken: {},
+    accessToken: {},
+    sessionID: i.sessionID,
+    authentication: { methods: [{ name: "pwd", timestamp: i.authenticatedAt.getTime() }] },
+    authorization: { roles: [] },
+  };
+}
