@@ -6,7 +6,7 @@ export async function adminFetch<T>(path: string, init: { method: string; body?:
     body: init.body === undefined ? undefined : JSON.stringify(init.body),
   });
   if (res.status === 204) return undefined as T;
-  const data = (await res.json().catch(() => ({}))) as { error_description?: string };
-  if (!res.ok) throw new Error(data.error_description ?? `Request failed (${res.status})`);
+  const data = (await res.json().catch(() => ({}))) as { error_description?: string; message?: string };
+  if (!res.ok) throw new Error(data.error_description ?? data.message ?? `Request failed (${res.status})`);
   return data as T;
 }

@@ -17,6 +17,11 @@ export default async function AdminLayout({ children }: { children: ReactNode })
     { href: "/admin/apis", label: "APIs", show: canPerform(admin.role, "config:read") },
     { href: "/admin/users", label: "Users", show: canPerform(admin.role, "users:read") },
     { href: "/admin/logs", label: "Logs", show: canPerform(admin.role, "logs:read") },
+    {
+      href: "/admin/attack-protection",
+      label: "Attack protection",
+      show: canPerform(admin.role, "logs:read"),
+    },
     { href: "/admin/account", label: "Your account", show: true },
   ].filter((n) => n.show);
   return (

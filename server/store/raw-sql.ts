@@ -71,15 +71,16 @@ async function openSqlite(file: string): Promise<TRawSql> {
       return prepare(sql).run(...bind(params)).changes;
     },
   };
-  return {
+  const raw: TRawSql = {
     kind: "sqlite",
     async all<T>(sql: string, params: TSqlValue[] = []) {
       while (open) await open;
       return prepare(sql).all(...bind(params)) as T[];
     },
+    // A lone write is a one-statement transaction: it queues behind an open one and retries while another
+    // connection holds the lock, instead of failing at once with SQLITE_BUSY (busy_timeout is 0, see above).
     async run(sql: string, params: TSqlValue[] = []) {
-      while (open) await open;
-      return prepare(sql).run(...bind(params)).changes;
+      return raw.transaction((q) => q.run(sql, params));
     },
     async transaction<T>(fn: (q: TSqlRunner) => Promise<T>): Promise<T> {
       for (let attempt = 0; ; attempt++) {
@@ -114,6 +115,7 @@ async function openSqlite(file: string): Promise<TRawSql> {
       db.close();
     },
   };
+  return raw;
 }
 
 async function openPostgres(url: string): Promise<TRawSql> {

@@ -1,0 +1,83 @@
+"use client";
+
+import { useState } from "react";
+import { useRouter } from "next/navigation";
+import { adminFetch } from "./admin-fetch";
+
+/** Edit one attack-protection policy as JSON (Auth0 Management API shape), saved with PATCH. */
+export function PolicyEditor({
+  name,
+  policy,
+  canWrite,
+}: {
+  name: string;
+  policy: unknown;
+  canWrite: boolean;
+}) {
+  const router = useRouter();
+  const [text, setText] = useState(JSON.stringify(policy, null, 2));
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  async function save() {
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      setMessage({ ok: false, text: "Not valid JSON." });
+      return;
+    }
+    try {
+      await adminFetch(`/api/admin/attack-protection/${name}`, { method: "PATCH", body });
+      setMessage({ ok: true, text: "Saved. In force on every server within a second." });
+      router.refresh();
+    } catch (err) {
+      setMessage({ ok: false, text: err instanceof Error ? err.message : "Failed" });
+    }
+  }
+  return (
+    <div style={{ display: "grid", gap: "0.5rem" }}>
+      <label>
+        {name}
+        <textarea
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          readOnly={!canWrite}
+          rows={Math.min(16, text.split("\n").length + 1)}
+          spellCheck={false}
+          style={{ display: "block", width: "100%", fontFamily: "ui-monospace, monospace" }}
+        />
+      </label>
+      {canWrite && (
+        <button type="button" onClick={() => void save()} style={{ justifySelf: "start" }}>
+          Save {name}
+        </button>
+      )}
+      {message && <p role={message.ok ? "status" : "alert"}>{message.text}</p>}
+    </div>
+  );
+}
+
+/** Lift a brute-force block (by identifier) or an IP throttle block. */
+export function UnblockButton({ kind, value }: { kind: "identifier" | "ip"; value: string }) {
+  const router = useRouter();
+  const [error, setError] = useState<string | null>(null);
+  async function unblock() {
+    try {
+      const path =
+        kind === "ip"
+          ? `/api/admin/anomaly/blocks/ips/${encodeURIComponent(value)}`
+          : `/api/admin/user-blocks?identifier=${encodeURIComponent(value)}`;
+      await adminFetch(path, { method: "DELETE" });
+      router.refresh();
+    } catch (err) {
+      setError(err instanceof Error ? err.message : "Failed");
+    }
+  }
+  return (
+    <>
+      <button type="button" onClick={() => void unblock()} aria-label={`Unblock ${value}`}>
+        Unblock
+      </button>
+      {error && <span role="alert"> {error}</span>}
+    </>
+  );
+}
