@@ -76,6 +76,40 @@ export class TemporarilyUnavailable extends OAuthError {
   readonly status = 503;
 }
 
+/** A login needs a second factor: 403 with an `mfa_token` for the MFA API and the MFA grants (contract §4.1). */
+export class MfaRequired extends OAuthError {
+  readonly error = "mfa_required";
+  readonly status = 403;
+  constructor(mfaToken: string) {
+    super("Multifactor authentication required");
+    this.extra.mfa_token = mfaToken;
+  }
+}
+
+/** Too many wrong codes (or attempts) for now. */
+export class TooManyAttempts extends OAuthError {
+  readonly error = "too_many_attempts";
+  readonly status = 429;
+}
+
+/** An `mfa_token` past its 10 minutes (contract §4.3). */
+export class ExpiredToken extends OAuthError {
+  readonly error = "expired_token";
+  readonly status = 403;
+}
+
+/** MFA API: none of the requested challenge or authenticator types can be served (contract §4.2). */
+export class UnsupportedChallengeType extends OAuthError {
+  readonly error = "unsupported_challenge_type";
+  readonly status = 400;
+}
+
+/** MFA API: the user has no active authenticator to challenge; associate one first. */
+export class AssociationRequired extends OAuthError {
+  readonly error = "association_required";
+  readonly status = 400;
+}
+
 export const WRONG_CREDENTIALS = "Wrong email or password.";
 export const NO_DEFAULT_CONNECTION = "Authorization server not configured with default connection.";
 

@@ -10,6 +10,7 @@ import {
 import { findLoginUser, insertLogRaw, recordLoginRaw } from "../../store/logins.ts";
 import { resolveScopes } from "../../auth/scopes.ts";
 import { issueTokens } from "./issue-tokens.ts";
+import { enforceMfa } from "../../mfa/require-mfa.ts";
 import type { TGrant, TGrantContext } from "./types.ts";
 
 export const PASSWORD = "password";
@@ -77,6 +78,8 @@ export const passwordGrant: TGrant = {
     }
     // Checked only after the password so the blocked state is not revealed to someone guessing.
     if (user.blocked) throw new Unauthorized("user is blocked");
+    // MFA (issue 6): throws mfa_required (or a missing-grant error) when a second factor is needed.
+    await enforceMfa(ctx, user, { audience: api?.identifier ?? null, scope, connection: connection.name });
 
     const upgraded = deps.hasher.needsRehash(user.passwordHash)
       ? await deps.hasher.hash(password)
