@@ -13,6 +13,7 @@ export default async function AdminLayout({ children }: { children: ReactNode })
   const nav = [
     { href: "/admin", label: "Overview", show: canPerform(admin.role, "logs:read") },
     { href: "/admin/applications", label: "Applications", show: canPerform(admin.role, "config:read") },
+    { href: "/admin/mfa", label: "MFA", show: canPerform(admin.role, "config:read") },
     { href: "/admin/users", label: "Users", show: canPerform(admin.role, "users:read") },
     { href: "/admin/logs", label: "Logs", show: canPerform(admin.role, "logs:read") },
     { href: "/admin/account", label: "Your account", show: true },

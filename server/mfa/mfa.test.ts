@@ -148,16 +148,24 @@ describe.each(testDatabaseKinds())("MFA for the password grant over HTTP (%s)", 
   });
 
   it("a client without the MFA grant gets a clear error and no tokens", async () => {
-    const res = await login(fx.users.alice, fx.clients.basic as TSecretClient);
-    // The basic client authenticates with HTTP Basic; send it properly.
     const basic = fx.clients.basic;
-    const res2 = await callToken(deps, {
+    const res = await callToken(deps, {
       basic: { id: basic.clientId, secret: basic.secret },
       params: { grant_type: "password", username: fx.users.alice.email, password: fx.users.alice.password },
     });
-    expect(res.body.access_token).toBeUndefined();
-    expect(res2.status).toBe(403);
-    expect(res2.body).toEqual({ error: "unauthorized_client", error_description: MFA_GRANT_MISSING });
+    expect(res.status).toBe(403);
+    expect(res.body).toEqual({ error: "unauthorized_client", error_description: MFA_GRANT_MISSING });
+    expect(res.logs.map((l) => l.type)).toEqual(["fepft"]);
+  });
+
+  it("concurrent wrong codes take exactly the 10 slots of the bucket", async () => {
+    const user = await createFixtureUser(deps, fx, { connection: "database", password: "pw-race-1" });
+    const { secret } = await enroll(user);
+    const mfaToken = await mfaTokenFor(user);
+    const good = await totp(secret);
+    const wrong = good === "123456" ? "654321" : "123456";
+    const results = await Promise.all(Array.from({ length: 16 }, () => otpGrant(mfaToken, wrong)));
+    expect(results.map((r) => r.status).sort()).toEqual([...Array(10).fill(403), ...Array(6).fill(429)]);
   });
 
   it("enrolment, first OTP activates it, tokens keep the original audience and scope", async () => {

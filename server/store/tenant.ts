@@ -1,4 +1,4 @@
-import type { TDb } from "./db.ts";
+import type { TDb, TTx } from "./db.ts";
 
 export type TTenantRecord = {
   friendlyName: string;
@@ -29,7 +29,7 @@ export async function getTenant(db: TDb): Promise<TTenantRecord> {
 
 /** Update tenant settings (creating the row on first use). `undefined` leaves a field unchanged. */
 export async function updateTenant(
-  db: TDb,
+  db: TDb | TTx,
   w: {
     friendlyName?: string;
     defaultDirectory?: string | null;
