@@ -14,6 +14,8 @@ import {
   type TTokenResult,
 } from "../testing/fixtures.ts";
 import { updateTenant } from "../store/tenant.ts";
+import { hash as bcryptHash } from "@node-rs/bcrypt";
+import { importUsers } from "../tenant/import-users.ts";
 import { upsertResourceServer } from "../store/resource-servers.ts";
 import { MFA_GRANT_MISSING, MFA_GRANT_TYPES, MFA_OTP, MFA_RECOVERY_CODE } from "./require-mfa.ts";
 import {
@@ -384,6 +386,36 @@ describe.each(testDatabaseKinds())("MFA for the password grant over HTTP (%s)", 
     expect(plain.logs.map((l) => l.type)).toEqual(["sepft"]);
     await updateTenant(deps.db, { mfaPolicy: "always" });
     deps.config.clear();
+  });
+
+  it("a user imported with mfa_factors totp is enrolled: the next login needs that app's code, not enrolment", async () => {
+    const secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+    const password = "imported-with-totp-1";
+    const result = await importUsers(
+      deps,
+      fx.connections.database.name,
+      JSON.stringify([
+        {
+          email: "totp-import@example.com",
+          password_hash: await bcryptHash(password, 10),
+          mfa_factors: [{ totp: { secret: secret.toLowerCase() } }],
+        },
+      ]),
+    );
+    expect(result).toEqual({ imported: 1, errors: [] });
+    const user = { email: "totp-import@example.com", password } as TFixtureUser;
+    const mfaToken = await mfaTokenFor(user);
+    const assoc = await api(handleAssociate, {
+      method: "POST",
+      path: "/mfa/associate",
+      bearer: mfaToken,
+      body: { authenticator_types: ["otp"] },
+    });
+    expect(assoc.status).toBe(403);
+    deps.clock.advance(30_000);
+    expect(keep(await otpGrant(mfaToken, await totp(secret))).status).toBe(200);
+    const stored = JSON.stringify(await deps.db.mfaAuthenticator.findMany());
+    expect(stored).not.toContain(secret);
   });
 
   it("no secret, code, or token reaches the audit log", async () => {

@@ -234,7 +234,6 @@ guardianFactors:
         "resourceServers[0].enforce_policies",
         "resourceServers[0].scopes[0].note",
         "rules",
-        "guardianFactors",
       ].sort(),
     );
     const [connection] = await listConnections(deps.db);
