@@ -2,6 +2,7 @@ import type { TGrantContext, TTokenResponse } from "../oauth/grants/types.ts";
 import type { TLogEvent, TLogType } from "../audit/events.ts";
 import type { TUserRecord } from "../store/users.ts";
 import type { TSqlRunner } from "../store/raw-sql.ts";
+import type { TResourceServerRecord } from "../store/resource-servers.ts";
 import { AccessDenied, InvalidGrant, InvalidRequest, TooManyAttempts } from "../oauth/errors.ts";
 import { findUserByIdRaw, insertLogRaw, recordLoginRaw } from "../store/logins.ts";
 import { returnMfaAttemptRaw, takeMfaAttemptRaw } from "../store/mfa.ts";
@@ -20,10 +21,13 @@ export function requiredParam(params: Record<string, string>, name: string): str
   return v;
 }
 
-/** Open the grant's `mfa_token` (bound to this client) and load its user. */
-export async function openMfaLogin(
-  ctx: TGrantContext,
-): Promise<{ claims: TMfaTokenClaims; user: TUserRecord }> {
+export type TMfaLogin = { claims: TMfaTokenClaims; user: TUserRecord; api: TResourceServerRecord | null };
+
+/**
+ * Open the grant's `mfa_token` (bound to this client) and load its user and API, all before any code is checked,
+ * so a request that cannot end in tokens never spends a one-time code.
+ */
+export async function openMfaLogin(ctx: TGrantContext): Promise<TMfaLogin> {
   const claims = readMfaToken(ctx.deps, requiredParam(ctx.params, "mfa_token"), ctx.client.clientId, ctx.now);
   ctx.audit.connection = claims.connection;
   ctx.audit.audience = claims.audience ?? undefined;
@@ -33,7 +37,9 @@ export async function openMfaLogin(
   ctx.audit.user_id = user.userId;
   ctx.audit.user_name = user.email ?? user.username ?? undefined;
   if (user.blocked) throw new InvalidGrant("user is blocked");
-  return { claims, user };
+  const api = claims.audience ? await ctx.deps.config.resourceServer(claims.audience) : null;
+  if (claims.audience && !api) throw new AccessDenied(`Service not found: ${claims.audience}`);
+  return { claims, user, api };
 }
 
 /** Write one MFA audit record (gd_*) outside the grant's final transaction. */
@@ -98,15 +104,13 @@ export async function checkCodeWithBucket(
  */
 export async function completeMfaLogin(
   ctx: TGrantContext,
-  login: { claims: TMfaTokenClaims; user: TUserRecord },
+  login: TMfaLogin,
   successType: TLogType,
   gty: string,
   inTransaction: (q: TSqlRunner) => Promise<void>,
 ): Promise<TTokenResponse> {
   const { deps, client, now } = ctx;
-  const { claims, user } = login;
-  const api = claims.audience ? await deps.config.resourceServer(claims.audience) : null;
-  if (claims.audience && !api) throw new AccessDenied(`Service not found: ${claims.audience}`);
+  const { claims, user, api } = login;
   const issued = await issueTokens({ deps, client, user, api, scope: claims.scope, gty, now, refresh: {} });
   await deps.sql.transaction(async (q) => {
     await inTransaction(q);
