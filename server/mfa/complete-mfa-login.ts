@@ -47,7 +47,7 @@ export async function logMfaEvent(
   ctx: TGrantContext,
   type: TLogType,
   description: string,
-  q: TSqlRunner = ctx.deps.sql,
+  q: TSqlRunner | null = null,
   details: Record<string, unknown> = {},
 ): Promise<void> {
   const event: TLogEvent = {
@@ -64,7 +64,8 @@ export async function logMfaEvent(
     hostname: ctx.hostname,
     details,
   };
-  await insertLogRaw(q, event, ctx.now);
+  if (q) await insertLogRaw(q, event, ctx.now);
+  else await ctx.deps.sql.transaction((t) => insertLogRaw(t, event, ctx.now));
 }
 
 /**
@@ -78,19 +79,16 @@ export async function checkCodeWithBucket(
   check: () => Promise<boolean>,
 ): Promise<boolean> {
   const { sql } = ctx.deps;
-  const hasSlot = await takeMfaAttemptRaw(
-    sql,
-    user.id,
-    ctx.now.getTime(),
-    MFA_BUCKET_REFILL_MS,
-    MFA_BUCKET_CAPACITY,
+  // Single statements still go through transaction(): on SQLite it retries a busy database instead of failing.
+  const hasSlot = await sql.transaction((q) =>
+    takeMfaAttemptRaw(q, user.id, ctx.now.getTime(), MFA_BUCKET_REFILL_MS, MFA_BUCKET_CAPACITY),
   );
   if (!hasSlot) {
     await logMfaEvent(ctx, limitLogType, TOO_MANY_ATTEMPTS);
     throw new TooManyAttempts(TOO_MANY_ATTEMPTS);
   }
   const isValid = await check();
-  if (isValid) await returnMfaAttemptRaw(sql, user.id, MFA_BUCKET_REFILL_MS);
+  if (isValid) await sql.transaction((q) => returnMfaAttemptRaw(q, user.id, MFA_BUCKET_REFILL_MS));
   return isValid;
 }
 

@@ -24,6 +24,7 @@ import {
   listAuthenticatorsRaw,
 } from "../store/mfa.ts";
 import type { TLogType } from "../audit/events.ts";
+import type { TSqlRunner } from "../store/raw-sql.ts";
 import { readMfaToken } from "./mfa-token.ts";
 import { newTotpSecret } from "./verify-totp.ts";
 import { newRecoveryCode } from "./recovery-codes.ts";
@@ -104,10 +105,18 @@ function requireScope(caller: TCaller, scope: string): void {
   }
 }
 
-async function logApi(req: Request, deps: TDeps, caller: TCaller, type: TLogType, description: string) {
+/** Write an MFA API audit record inside the caller's transaction (house rule 11). */
+async function logApi(
+  q: TSqlRunner,
+  req: Request,
+  deps: TDeps,
+  caller: TCaller,
+  type: TLogType,
+  description: string,
+) {
   const meta = readRequestMeta(req);
   await insertLogRaw(
-    deps.sql,
+    q,
     {
       type,
       description,
@@ -202,8 +211,8 @@ export async function handleAssociate(req: Request, deps: TDeps): Promise<Respon
           createdAt: now,
         });
       }
+      await logApi(q, req, deps, caller, "gd_start_enroll", "Second factor enrollment started");
     });
-    await logApi(req, deps, caller, "gd_start_enroll", "Second factor enrollment started");
     return jsonResponse(200, {
       authenticator_type: "otp",
       secret,
@@ -258,10 +267,14 @@ export async function handleDeleteAuthenticator(req: Request, deps: TDeps, id: s
       );
     }
     requireScope(caller, "remove:authenticators");
-    const isDeleted = await deps.sql.transaction((q) => deleteAuthenticatorRaw(q, caller.user.id, id));
-    if (!isDeleted)
+    const isDeleted = await deps.sql.transaction(async (q) => {
+      const deleted = await deleteAuthenticatorRaw(q, caller.user.id, id);
+      if (deleted) await logApi(q, req, deps, caller, "gd_unenroll", "Device unenrolled");
+      return deleted;
+    });
+    if (!isDeleted) {
       return jsonResponse(404, { error: "not_found", error_description: "Authenticator not found." });
-    await logApi(req, deps, caller, "gd_unenroll", "Device unenrolled");
+    }
     return new Response(null, { status: 204 });
   });
 }

@@ -320,6 +320,15 @@ describe.each(testDatabaseKinds())("MFA for the password grant over HTTP (%s)", 
     expect(str(ok.body.recovery_code)).toMatch(/^[A-Z0-9]{24}$/);
     expect(ok.body.recovery_code).not.toBe(recovery);
     expect(ok.logs.map((l) => l.type).sort()).toEqual(["gd_recovery_succeed", "sercft"]);
+    await updateTenant(deps.db, { mfaRecoveryCodeEnabled: false });
+    deps.config.clear();
+    const disabled = await recoveryGrant(await mfaTokenFor(user), str(ok.body.recovery_code));
+    expect(disabled.body).toEqual({
+      error: "invalid_grant",
+      error_description: "Recovery codes are disabled for this tenant.",
+    });
+    await updateTenant(deps.db, { mfaRecoveryCodeEnabled: true });
+    deps.config.clear();
     const old = await recoveryGrant(await mfaTokenFor(user), recovery);
     expect(old.body).toEqual({ error: "invalid_grant", error_description: "MFA Authorization rejected." });
     expect(old.logs.map((l) => l.type).sort()).toEqual(["fercft", "gd_recovery_failed"]);

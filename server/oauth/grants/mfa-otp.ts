@@ -21,6 +21,9 @@ export const mfaOtpGrant: TGrant = {
   isFirstPartyOnly: true,
   async handle(ctx) {
     const login = await openMfaLogin(ctx);
+    if (!(await ctx.deps.config.tenant()).mfaOtpEnabled) {
+      throw new InvalidGrant("The otp factor is disabled for this tenant.");
+    }
     const otp = requiredParam(ctx.params, "otp").trim();
     const all = await listAuthenticatorsRaw(ctx.deps.sql, login.user.id);
     // The active OTP authenticator, or the pending one being confirmed by this first verification.
@@ -32,10 +35,10 @@ export const mfaOtpGrant: TGrant = {
     const isValid = await checkCodeWithBucket(ctx, login.user, "gd_otp_rate_limit_exceed", async () => {
       const step = await verifyTotpStep(ctx.deps.box.open(secretEnc), otp, ctx.now);
       // Claiming the step is what stops a replay: a code already used (or an older one) is refused.
-      return step !== null && (await claimTotpStepRaw(ctx.deps.sql, otpAuth.id, step));
+      return step !== null && (await ctx.deps.sql.transaction((q) => claimTotpStepRaw(q, otpAuth.id, step)));
     });
     if (!isValid) {
-      await logMfaEvent(ctx, "gd_auth_failed", INVALID_OTP, undefined, {
+      await logMfaEvent(ctx, "gd_auth_failed", INVALID_OTP, null, {
         authenticator_id: otpAuth.publicId,
       });
       throw new InvalidGrant(INVALID_OTP);

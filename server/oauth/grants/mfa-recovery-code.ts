@@ -22,6 +22,9 @@ export const mfaRecoveryCodeGrant: TGrant = {
   isFirstPartyOnly: true,
   async handle(ctx) {
     const login = await openMfaLogin(ctx);
+    if (!(await ctx.deps.config.tenant()).mfaRecoveryCodeEnabled) {
+      throw new InvalidGrant("Recovery codes are disabled for this tenant.");
+    }
     const presented = normalizeRecoveryCode(requiredParam(ctx.params, "recovery_code"));
     const all = await listAuthenticatorsRaw(ctx.deps.sql, login.user.id);
     const rc = all.find((a) => a.type === "recovery-code" && a.active && a.codeHash);
@@ -29,7 +32,8 @@ export const mfaRecoveryCodeGrant: TGrant = {
     const isValid = await checkCodeWithBucket(ctx, login.user, "gd_recovery_rate_limit_exceed", async () => {
       if (!rc?.codeHash || !matchesDigest(presented, rc.codeHash)) return false;
       // Swapping the hash only if it is still the presented one retires the code exactly once.
-      return rotateRecoveryCodeRaw(ctx.deps.sql, rc.id, rc.codeHash, sha256Hex(fresh));
+      const { id, codeHash } = rc;
+      return ctx.deps.sql.transaction((q) => rotateRecoveryCodeRaw(q, id, codeHash, sha256Hex(fresh)));
     });
     if (!isValid) {
       await logMfaEvent(ctx, "gd_recovery_failed", RECOVERY_REJECTED);
