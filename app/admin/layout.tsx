@@ -15,6 +15,7 @@ export default async function AdminLayout({ children }: { children: ReactNode })
     { href: "/admin/applications", label: "Applications", show: canPerform(admin.role, "config:read") },
     { href: "/admin/connections", label: "Connections", show: canPerform(admin.role, "config:read") },
     { href: "/admin/apis", label: "APIs", show: canPerform(admin.role, "config:read") },
+    { href: "/admin/mfa", label: "MFA", show: canPerform(admin.role, "config:read") },
     { href: "/admin/users", label: "Users", show: canPerform(admin.role, "users:read") },
     { href: "/admin/logs", label: "Logs", show: canPerform(admin.role, "logs:read") },
     {

@@ -77,7 +77,7 @@ export class TemporarilyUnavailable extends OAuthError {
   override readonly headers: Record<string, string> = { "retry-after": "5" };
 }
 
-/** Brute-force block or suspicious-IP throttle (contract §1.6): 429 with one of Auth0's two descriptions. */
+/** Brute-force block, suspicious-IP throttle (contract §1.6) or too many wrong MFA codes: 429. */
 export class TooManyAttempts extends OAuthError {
   readonly error = "too_many_attempts";
   readonly status = 429;
@@ -90,6 +90,34 @@ export class PasswordLeaked extends OAuthError {
   constructor() {
     super(PASSWORD_LEAKED);
   }
+}
+
+/** A login needs a second factor: 403 with an `mfa_token` for the MFA API and the MFA grants (contract §4.1). */
+export class MfaRequired extends OAuthError {
+  readonly error = "mfa_required";
+  readonly status = 403;
+  constructor(mfaToken: string) {
+    super("Multifactor authentication required");
+    this.extra.mfa_token = mfaToken;
+  }
+}
+
+/** An `mfa_token` past its 10 minutes (contract §4.3). */
+export class ExpiredToken extends OAuthError {
+  readonly error = "expired_token";
+  readonly status = 403;
+}
+
+/** MFA API: none of the requested challenge or authenticator types can be served (contract §4.2). */
+export class UnsupportedChallengeType extends OAuthError {
+  readonly error = "unsupported_challenge_type";
+  readonly status = 400;
+}
+
+/** MFA API: the user has no active authenticator to challenge; associate one first. */
+export class AssociationRequired extends OAuthError {
+  readonly error = "association_required";
+  readonly status = 400;
 }
 
 export const WRONG_CREDENTIALS = "Wrong email or password.";

@@ -10,7 +10,7 @@ import {
 } from "../testing/fixtures.ts";
 import { setRuleSetting } from "../admin/rules/rule-settings.ts";
 import { findUserByUserId } from "../store/users.ts";
-import { MFA_UNAVAILABLE } from "./outcomes.ts";
+import { MFA_GRANT_MISSING } from "../mfa/require-mfa.ts";
 import { RULES_TEST_ENV, addRules, resetRules, tokenClaims } from "./testing.ts";
 
 /**
@@ -321,14 +321,17 @@ describe("Auth0 rule templates run unchanged", () => {
     expect((await login(rita)).status).toBe(200);
   });
 
-  it("require MFA for a client: refused with a clear error until MFA is available", async () => {
+  it("require MFA for a client: the login needs MFA (this client lacks the MFA grants, so a clear refusal)", async () => {
     await use("requireMfa", TEMPLATES.requireMfa.replace("${CLIENT}", fx.clients.web.clientId));
-    expect((await login(rita)).body).toEqual({ error: "access_denied", error_description: MFA_UNAVAILABLE });
+    expect((await login(rita)).body).toEqual({
+      error: "unauthorized_client",
+      error_description: MFA_GRANT_MISSING,
+    });
   });
 
-  it("require MFA once per session (password logins have no mfa method yet)", async () => {
+  it("require MFA once per session: a password-only login needs MFA", async () => {
     await use("requireMfaOncePerSession");
-    expect((await login(rita)).body.error_description).toBe(MFA_UNAVAILABLE);
+    expect((await login(rita)).body.error_description).toBe(MFA_GRANT_MISSING);
   });
 
   it("user allowlist for a specific app", async () => {

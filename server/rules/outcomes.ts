@@ -8,9 +8,9 @@ export type TRulesFailureKind = TRuleFailureKind | "redirect" | "multifactor" | 
 export const RULE_FAILED = "The login could not be completed because a rule failed.";
 /** Auth0's observed text for a redirect rule on /oauth/token (contract §3.7). */
 export const REDIRECT_UNAVAILABLE = "auth0 redirection is not available on /oauth/token endpoint";
-/** Until the MFA issue lands, a rule asking for MFA refuses the login rather than skipping the second factor. */
-export const MFA_UNAVAILABLE =
-  "Multifactor authentication is required but not yet available for password grants";
+/** A rule asking for MFA on a refresh-token exchange: nobody is there to answer a challenge, so it fails closed. */
+export const MFA_ON_REFRESH =
+  "Multifactor authentication is required and cannot be performed on a refresh-token exchange";
 
 /**
  * The one table from rule outcomes to OAuth errors (house rule 9). A rule's own decisions reach the client with its
@@ -26,7 +26,7 @@ export const RULE_FAILURE_ERRORS = {
   invalid_claims: () => new AccessDenied(RULE_FAILED),
   crashed: () => new ServerError(RULE_FAILED),
   redirect: () => new AccessDenied(REDIRECT_UNAVAILABLE),
-  multifactor: () => new AccessDenied(MFA_UNAVAILABLE),
+  multifactor: () => new AccessDenied(MFA_ON_REFRESH),
 } satisfies Record<TRulesFailureKind, (f: TRuleFailure) => OAuthError>;
 
 /** The OAuth error for a rules failure. */

@@ -66,6 +66,8 @@ export type TRuleContextInput = {
   sessionID: string;
   /** When the user last proved their password (now for password grants, the login for refreshes). */
   authenticatedAt: Date;
+  /** When the user passed a second factor in this login (rules run again after MFA). */
+  mfaAt?: Date;
 };
 
 /** The `context` object of Auth0 rules (contract §3.2), the fields that exist in Portcullis. */
@@ -93,7 +95,12 @@ export function buildRuleContext(i: TRuleContextInput): TJsonObject {
     idToken: {},
     accessToken: {},
     sessionID: i.sessionID,
-    authentication: { methods: [{ name: "pwd", timestamp: i.authenticatedAt.getTime() }] },
+    authentication: {
+      methods: [
+        { name: "pwd", timestamp: i.authenticatedAt.getTime() },
+        ...(i.mfaAt ? [{ name: "mfa", timestamp: i.mfaAt.getTime() }] : []),
+      ],
+    },
     authorization: { roles: [] },
   };
 }

@@ -18,7 +18,8 @@ import { setRuleSetting } from "../admin/rules/rule-settings.ts";
 import { setRulesNetwork } from "../admin/rules/rules-network.ts";
 import { updateRule } from "../admin/rules/update-rule.ts";
 import { findUserByUserId } from "../store/users.ts";
-import { MFA_UNAVAILABLE, REDIRECT_UNAVAILABLE, RULE_FAILED } from "./outcomes.ts";
+import { REDIRECT_UNAVAILABLE, RULE_FAILED } from "./outcomes.ts";
+import { MFA_GRANT_MISSING } from "../mfa/require-mfa.ts";
 import { RULES_TEST_ENV, addRules, resetRules, rulesAudit, tokenClaims } from "./testing.ts";
 
 const NS = "https://portcullis.test/";
@@ -401,7 +402,7 @@ describe.each(testDatabaseKinds())("rules on password and refresh logins (%s)", 
     expect(res.body.redirect).toBeUndefined();
   });
 
-  it("refuses a login that a rule marks as needing MFA until MFA is available", async () => {
+  it("a login that a rule marks as needing MFA needs MFA (refused: this client lacks the MFA grants)", async () => {
     await addRules(deps, {
       name: "require-mfa",
       script: `function (user, context, callback) {
@@ -410,8 +411,8 @@ describe.each(testDatabaseKinds())("rules on password and refresh logins (%s)", 
       }`,
     });
     const res = await login();
-    expect(res.body).toEqual({ error: "access_denied", error_description: MFA_UNAVAILABLE });
-    expect(rulesAudit(res).error).toMatchObject({ rule: "require-mfa", kind: "multifactor" });
+    expect(res.body).toEqual({ error: "unauthorized_client", error_description: MFA_GRANT_MISSING });
+    expect(rulesAudit(res).multifactor).toMatchObject({ rule: "require-mfa" });
   });
 
   it("fails closed with a generic description on a syntax error; the audit record names the rule and the reason", async () => {

@@ -16,6 +16,8 @@ export type TLoginRulesResult = {
   accessTokenClaims: TClaims;
   /** Apply inside the login's transaction (applyMetadataPatchRaw). */
   metadata: TMetadataPatches;
+  /** `context.multifactor` a rule set on a password login that has not passed MFA yet (enforceMfa decides). */
+  multifactor: { provider?: string } | null;
 };
 
 export type TLoginRulesInput = {
@@ -27,6 +29,8 @@ export type TLoginRulesInput = {
   /** `context.stats.loginsCount`: logins including this one. */
   loginsCount: number;
   authenticatedAt: Date;
+  /** Set when rules run again after the second factor: `context.authentication.methods` then includes mfa. */
+  mfaAt?: Date;
 };
 
 const round = (ms: number) => Math.round(ms * 100) / 100;
@@ -63,6 +67,7 @@ export async function runLoginRules(input: TLoginRulesInput): Promise<TLoginRule
     idTokenClaims: {},
     accessTokenClaims: {},
     metadata: { app: null, user: null },
+    multifactor: null,
   };
   if (snapshot.rules.length === 0) return none;
 
@@ -84,6 +89,7 @@ export async function runLoginRules(input: TLoginRulesInput): Promise<TLoginRule
       loginsCount: input.loginsCount,
       sessionID: randomBytes(16).toString("base64url"),
       authenticatedAt: input.authenticatedAt,
+      mfaAt: input.mfaAt,
     }),
     configuration: snapshot.configuration,
     auth0Domain: new URL(deps.env.issuer).host,
@@ -125,13 +131,21 @@ export async function runLoginRules(input: TLoginRulesInput): Promise<TLoginRule
       true,
     );
   }
-  if (context.multifactor) {
+  // A password login returns the request to MFA (enforceMfa); after MFA it is already satisfied. A refresh-token
+  // exchange cannot ask the user for a second factor, so it fails closed.
+  let multifactor: TLoginRulesResult["multifactor"] = null;
+  if (context.multifactor && input.protocol === "oauth2-refresh-token") {
     const rule = result.setBy.multifactor ?? null;
     return fail(
       "multifactor",
-      { kind: "denied", rule, message: `rule "${rule}" set context.multifactor; MFA is not available yet` },
+      { kind: "denied", rule, message: `rule "${rule}" set context.multifactor on a refresh-token exchange` },
       true,
     );
+  }
+  if (context.multifactor && !input.mfaAt) {
+    multifactor =
+      typeof context.multifactor === "object" ? (context.multifactor as { provider?: string }) : {};
+    audit.multifactor = { rule: result.setBy.multifactor ?? null };
   }
 
   const id = readCustomClaims(context.idToken as TJson | undefined, "id_token");
@@ -160,5 +174,5 @@ export async function runLoginRules(input: TLoginRulesInput): Promise<TLoginRule
     audit.scope_ignored = "context.accessToken.scope is not a string or string array";
   const scope = Array.isArray(override) ? override : input.scope;
   if (Array.isArray(override)) ctx.audit.scope = scope.join(" ");
-  return { scope, idTokenClaims: id.claims, accessTokenClaims: access.claims, metadata };
+  return { scope, idTokenClaims: id.claims, accessTokenClaims: access.claims, metadata, multifactor };
 }

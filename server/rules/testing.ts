@@ -39,6 +39,7 @@ export function rulesAudit(res: TTokenResult): {
   ran: { name: string; outcome: string; duration_ms: number }[];
   error?: { rule: string | null; kind: string; reason: string };
   dropped_claims?: string[];
+  multifactor?: { rule: string | null };
   warnings?: string[];
 } {
   if (res.logs.length !== 1) throw new Error(`expected one audit record, got ${res.logs.length}`);

@@ -5,7 +5,13 @@ export type TTenantRecord = {
   defaultDirectory: string | null;
   defaultAudience: string | null;
   seededAt: Date | null;
+  mfaPolicy: TMfaPolicy;
+  mfaOtpEnabled: boolean;
+  mfaRecoveryCodeEnabled: boolean;
 };
+
+/** Tenant MFA policy: Auth0's "Require Multi-factor Auth" never / always (rules may still ask under "never"). */
+export type TMfaPolicy = "never" | "always";
 
 /** The tenant settings row; an absent row reads as an unconfigured tenant. */
 export async function getTenant(db: TDb): Promise<TTenantRecord> {
@@ -15,18 +21,24 @@ export async function getTenant(db: TDb): Promise<TTenantRecord> {
     defaultDirectory: row?.defaultDirectory ?? null,
     defaultAudience: row?.defaultAudience ?? null,
     seededAt: row?.seededAt ?? null,
+    mfaPolicy: row?.mfaPolicy === "always" ? "always" : "never",
+    mfaOtpEnabled: row?.mfaOtpEnabled ?? true,
+    mfaRecoveryCodeEnabled: row?.mfaRecoveryCodeEnabled ?? true,
   };
 }
 
 /** Update tenant settings (creating the row on first use). `undefined` leaves a field unchanged. */
 export async function updateTenant(
-  db: TDb,
+  db: TDb | TTx,
   w: {
     friendlyName?: string;
     defaultDirectory?: string | null;
     defaultAudience?: string | null;
     publicUrl?: string | null;
     seededAt?: Date;
+    mfaPolicy?: TMfaPolicy;
+    mfaOtpEnabled?: boolean;
+    mfaRecoveryCodeEnabled?: boolean;
   },
 ): Promise<void> {
   await db.tenant.upsert({ where: { id: "default" }, create: { id: "default", ...w }, update: w });

@@ -1,5 +1,7 @@
+import { randomBytes } from "node:crypto";
 import type { TDb, TTx } from "./db.ts";
 import { parseJsonColumn } from "./json.ts";
+import { deleteUserAuthenticators, insertImportedTotp } from "./mfa.ts";
 
 export type TUserRecord = {
   id: string;
@@ -57,6 +59,9 @@ export async function findUserByIdentifier(
   const row = rows.find((r) => r.email === lower) ?? rows[0];
   return row ? toRecord(row) : null;
 }
+
+/** A TOTP enrolment to import for a user given by internal id (update) or public user id (insert). */
+export type TImportedTotp = ({ id: string } | { userId: string }) & { secretEnc: string };
 
 export type TUserWrite = {
   userId: string;
@@ -177,6 +182,8 @@ export async function applyUserImport(
   db: TDb,
   inserts: TUserWrite[],
   updates: { id: string; patch: TUserPatch }[],
+  totps: TImportedTotp[] = [],
+  at: Date = new Date(),
 ): Promise<void> {
   await db.$transaction(
     async (tx) => {
@@ -191,6 +198,20 @@ export async function applyUserImport(
             ...(appMetadata ? { appMetadata: JSON.stringify(appMetadata) } : {}),
             ...(userMetadata ? { userMetadata: JSON.stringify(userMetadata) } : {}),
           },
+        });
+      }
+      for (const t of totps) {
+        const row = await tx.user.findUniqueOrThrow({
+          where: "id" in t ? { id: t.id } : { userId: t.userId },
+          select: { id: true },
+        });
+        // An imported enrolment replaces whatever the user had.
+        await deleteUserAuthenticators(tx, row.id);
+        await insertImportedTotp(tx, {
+          publicId: `totp|dev_${randomBytes(12).toString("base64url")}`,
+          userId: row.id,
+          secretEnc: t.secretEnc,
+          at,
         });
       }
     },

@@ -167,6 +167,11 @@ describe.each(testDatabaseKinds())("exportTenant (%s)", (kind) => {
     const text = await exportTenant(deps);
     expect(parse(text)).toEqual({
       tenant: { friendly_name: "Portcullis" },
+      guardianFactors: [
+        { name: "otp", enabled: true },
+        { name: "recovery-code", enabled: true },
+      ],
+      guardianPolicies: { policies: [] },
       clients: [],
       databases: [],
       resourceServers: [],
@@ -179,5 +184,43 @@ describe.each(testDatabaseKinds())("exportTenant (%s)", (kind) => {
     const other = await fresh();
     await importTenant(other, text);
     expect(await exportTenant(other)).toBe(text);
+  });
+
+  it("carries the MFA policy and factors (guardianPolicies, guardianFactors) through export and import", async () => {
+    const source = await fresh();
+    await importTenant(
+      source,
+      `guardianFactors:
+  - name: otp
+    enabled: true
+  - name: recovery-code
+    enabled: false
+  - name: sms
+    enabled: false
+guardianPolicies:
+  policies: [all-applications]
+`,
+    );
+    const text = await exportTenant(source);
+    expect(parse(text)).toMatchObject({
+      guardianFactors: [
+        { name: "otp", enabled: true },
+        { name: "recovery-code", enabled: false },
+      ],
+      guardianPolicies: { policies: ["all-applications"] },
+    });
+    const target = await fresh();
+    await importTenant(target, text);
+    expect(await target.config.tenant()).toMatchObject({
+      mfaPolicy: "always",
+      mfaRecoveryCodeEnabled: false,
+    });
+    await expect(
+      importTenant(
+        target,
+        "guardianFactors:\n  - name: sms\n    enabled: true\nguardianPolicies:\n  policies: [confidence-score]\n",
+      ),
+    ).rejects.toThrow(/guardianFactors\[0\].*"sms" is not supported[\s\S]*guardianPolicies.policies/);
+    expect(await exportTenant(target)).toBe(text);
   });
 });

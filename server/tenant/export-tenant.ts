@@ -72,6 +72,11 @@ export async function exportTenantBundle(
       ...(tenant.defaultDirectory ? { default_directory: tenant.defaultDirectory } : {}),
       ...(tenant.defaultAudience ? { default_audience: tenant.defaultAudience } : {}),
     },
+    guardianFactors: [
+      { name: "otp", enabled: tenant.mfaOtpEnabled },
+      { name: "recovery-code", enabled: tenant.mfaRecoveryCodeEnabled },
+    ],
+    guardianPolicies: { policies: tenant.mfaPolicy === "always" ? ["all-applications"] : [] },
     clients: byName(clients).map((c) => {
       const description = descriptions.get(c.clientId);
       return {

@@ -230,7 +230,6 @@ guardianFactors:
         "databases[0].options.customScripts",
         "resourceServers[0].enforce_policies",
         "resourceServers[0].scopes[0].note",
-        "guardianFactors",
       ].sort(),
     );
     const [connection] = await listConnections(deps.db);

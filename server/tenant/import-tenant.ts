@@ -11,7 +11,7 @@ import {
   type TResourceServerRecord,
   type TResourceServerWrite,
 } from "../store/resource-servers.ts";
-import { updateTenant } from "../store/tenant.ts";
+import { updateTenant, type TMfaPolicy } from "../store/tenant.ts";
 import { ZBreachedPasswordPatch, ZBruteForcePatch, ZSuspiciousIpPatch } from "../protection/policies.ts";
 import { updateAttackProtection } from "../admin/protection/update-attack-protection.ts";
 import {
@@ -138,9 +138,18 @@ export const ZRuleFile = z.object({
 /** A rule setting. Exports carry only the key; a value is needed to create a setting. */
 export const ZRulesConfig = z.object({ key: ZRuleSettingKey, value: z.string().min(1).max(4096).optional() });
 
+/** Guardian factors as the deploy CLI writes them; Portcullis serves `otp` and `recovery-code`. */
+export const ZGuardianFactor = z.object({ name: z.string().min(1), enabled: z.boolean() });
+/** `[]` = never, `["all-applications"]` = always (Auth0's adaptive `confidence-score` is not supported). */
+export const ZGuardianPolicies = z.object({ policies: z.array(z.string()) });
+
+const SUPPORTED_FACTORS = ["otp", "recovery-code"];
+
 export const ZTenantFile = z.object({
   tenant: ZTenantSettings.nullish(),
   attackProtection: ZAttackProtection.nullish(),
+  guardianFactors: z.array(ZGuardianFactor).nullish(),
+  guardianPolicies: ZGuardianPolicies.nullish(),
   clients: z.array(ZClient).nullish(),
   databases: z.array(ZDatabase).nullish(),
   resourceServers: z.array(ZResourceServer).nullish(),
@@ -306,6 +315,7 @@ type TPlan = {
   databases: TDatabasePlan[];
   apis: TApiPlan[];
   tenant: { friendlyName?: string; defaultDirectory?: string; defaultAudience?: string | null } | undefined;
+  mfa: { mfaPolicy?: TMfaPolicy; mfaOtpEnabled?: boolean; mfaRecoveryCodeEnabled?: boolean } | undefined;
   unsupported: string[];
 };
 
@@ -548,6 +558,33 @@ function planTenant(file: TTenantFile, existing: TExisting, problems: TProblem[]
   return { friendlyName: t.friendly_name, defaultDirectory: t.default_directory, defaultAudience: audience };
 }
 
+/** guardianFactors / guardianPolicies → tenant MFA settings. Enabling a factor Portcullis cannot serve fails loudly. */
+function planMfa(file: TTenantFile, problems: TProblem[]): TPlan["mfa"] {
+  if (!file.guardianFactors && !file.guardianPolicies) return undefined;
+  const mfa: NonNullable<TPlan["mfa"]> = {};
+  (file.guardianFactors ?? []).forEach((f, i) => {
+    if (f.name === "otp") mfa.mfaOtpEnabled = f.enabled;
+    else if (f.name === "recovery-code") mfa.mfaRecoveryCodeEnabled = f.enabled;
+    else if (f.enabled)
+      problems.push({
+        path: `guardianFactors[${i}]`,
+        message: `factor "${f.name}" is not supported; Portcullis serves ${SUPPORTED_FACTORS.join(" and ")}`,
+      });
+  });
+  const policies = file.guardianPolicies?.policies;
+  if (policies) {
+    const unknown = policies.filter((p) => p !== "all-applications");
+    if (unknown.length > 0) {
+      problems.push({
+        path: "guardianPolicies.policies",
+        message: `unsupported policy ${unknown.map((p) => `"${p}"`).join(", ")}; use [] (never) or [all-applications] (always)`,
+      });
+    }
+    mfa.mfaPolicy = policies.includes("all-applications") ? "always" : "never";
+  }
+  return mfa;
+}
+
 function planImport(deps: TDeps, raw: unknown, file: TTenantFile, existing: TExisting): TPlan {
   const problems: TProblem[] = [];
   const unsupported: string[] = [];
@@ -556,8 +593,9 @@ function planImport(deps: TDeps, raw: unknown, file: TTenantFile, existing: TExi
   const apis = planApis(deps, file, existing, problems);
   const databases = planDatabases(file, existing, problems, unsupported);
   const tenant = planTenant(file, existing, problems);
+  const mfa = planMfa(file, problems);
   if (problems.length > 0) throw invalidFile(problems);
-  return { clients, apis, databases, tenant, unsupported };
+  return { clients, apis, databases, tenant, mfa, unsupported };
 }
 
 // ─── Import ─────────────────────────────────────────────────────────────────────────────────────────────────
@@ -647,6 +685,10 @@ export async function importTenant(
       report.updated.push("attackProtection.breachedPasswordDetection");
     }
     await applyRules(deps, rulesPlan, report, note);
+    if (plan.mfa) {
+      await updateTenant(deps.db, plan.mfa);
+      report.updated.push("guardian");
+    }
   } finally {
     // This process must see the new configuration at once, even after a partial failure.
     deps.config.clear();

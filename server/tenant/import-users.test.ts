@@ -192,7 +192,7 @@ describe.each(testDatabaseKinds())("importUsers (%s)", (kind) => {
       },
       { email: "GOOD1@example.com" },
       { email: "extra@example.com", favourite_colour: "blue" },
-      { email: "mfa@example.com", mfa_factors: [{ totp: { secret: "JBSWY3DPEHPK3PXP" } }] },
+      { email: "mfa@example.com", mfa_factors: [{ phone: { value: "+15551234567" } }] },
       { given_name: "Nobody" },
       { email: "plain@example.com", password_hash: "not-a-bcrypt-hash" },
       { email: "prefixed@example.com", user_id: "auth0|abc" },
@@ -205,7 +205,7 @@ describe.each(testDatabaseKinds())("importUsers (%s)", (kind) => {
     expect(reason(1)).toContain('algorithm "md5" is not supported');
     expect(reason(3)).toContain('duplicate email "good1@example.com" (also in record 0)');
     expect(reason(4)).toContain('unknown field "favourite_colour"');
-    expect(reason(5)).toBe("mfa_factors is not supported yet");
+    expect(reason(5)).toBe('mfa_factors: "phone" factors are not supported; only totp can be imported');
     expect(reason(6)).toContain("email or username is required");
     expect(reason(7)).toContain("password_hash must be a bcrypt hash");
     expect(reason(8)).toContain('must not start with "auth0|"');

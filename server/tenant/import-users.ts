@@ -5,6 +5,7 @@ import { findConnectionByName } from "../store/connections.ts";
 import {
   applyUserImport,
   findImportConflicts,
+  type TImportedTotp,
   type TUserIdentity,
   type TUserPatch,
   type TUserWrite,
@@ -55,8 +56,37 @@ export const ZImportedUser = z.strictObject({
   user_metadata: ZMetadata.optional(),
   password_hash: z.string().optional(),
   custom_password_hash: ZCustomPasswordHash.optional(),
-  mfa_factors: z.unknown().optional(),
+  /** Auth0's enrolments; Portcullis imports TOTP (`{ totp: { secret } }`), the factor it serves. */
+  mfa_factors: z.array(z.record(z.string(), z.unknown())).max(10).optional(),
 });
+
+const ZTotpFactor = z.strictObject({
+  totp: z.strictObject({
+    secret: z
+      .string()
+      .transform((v) => v.replace(/\s/g, "").toUpperCase())
+      .pipe(z.string().regex(/^[A-Z2-7]{16,128}=*$/, "must be a base32 secret of at least 16 characters")),
+  }),
+});
+
+/** The TOTP secret of a record's `mfa_factors`, or the reason they cannot be imported. */
+function importedTotp(u: TImportedUser): { secret?: string; problem?: string } {
+  const factors = u.mfa_factors ?? [];
+  if (factors.length === 0) return {};
+  if (factors.length > 1) return { problem: "mfa_factors: at most one totp factor can be imported" };
+  const parsed = ZTotpFactor.safeParse(factors[0]);
+  if (!parsed.success) {
+    const kind = Object.keys(factors[0] ?? {})[0] ?? "empty";
+    if (kind !== "totp")
+      return { problem: `mfa_factors: "${kind}" factors are not supported; only totp can be imported` };
+    return {
+      problem: parsed.error.issues
+        .map((i) => `mfa_factors[0].${formatPath(i.path)}: ${i.message}`)
+        .join("; "),
+    };
+  }
+  return { secret: parsed.data.totp.secret };
+}
 
 export type TImportedUser = z.infer<typeof ZImportedUser>;
 
@@ -69,6 +99,8 @@ type TCandidate = {
   /** Full Portcullis id (`auth0|…`) when the record names one. */
   userId: string | undefined;
   passwordHash: string | undefined;
+  /** Base32 TOTP secret from `mfa_factors`. */
+  totpSecret: string | undefined;
   user: TImportedUser;
 };
 
@@ -123,8 +155,6 @@ function checkRecord(index: number, record: unknown): TCandidate | string[] {
   if (typeof record !== "object" || record === null || Array.isArray(record))
     return ["must be a JSON object"];
   const reasons: string[] = [];
-  // A later issue adds MFA enrolment import; until then the factors would be lost, so the record is refused.
-  if ("mfa_factors" in record) reasons.push("mfa_factors is not supported yet");
   const parsed = ZImportedUser.safeParse(record);
   if (!parsed.success) return [...reasons, ...parsed.error.issues.map(describeIssue)];
   const u = parsed.data;
@@ -140,6 +170,8 @@ function checkRecord(index: number, record: unknown): TCandidate | string[] {
     reasons.push(`app_metadata must not contain ${reserved.map((k) => `"${k}"`).join(", ")}`);
   const { hash, problem } = importedHash(u);
   if (problem) reasons.push(problem);
+  const totp = importedTotp(u);
+  if (totp.problem) reasons.push(totp.problem);
   if (reasons.length > 0) return reasons;
   return {
     index,
@@ -147,6 +179,7 @@ function checkRecord(index: number, record: unknown): TCandidate | string[] {
     username: u.username,
     userId: u.user_id === undefined ? undefined : USER_ID_PREFIX + u.user_id,
     passwordHash: hash,
+    totpSecret: totp.secret,
     user: u,
   };
 }
@@ -281,16 +314,25 @@ export async function importUsers(
   });
   const inserts: TUserWrite[] = [];
   const updates: { id: string; patch: TUserPatch }[] = [];
+  const totps: TImportedTotp[] = [];
   for (const c of unique) {
     const outcome = resolveAgainstStored(c, stored, connection.id, opts.upsert === true);
-    if ("problem" in outcome) errors.push({ index: c.index, reason: outcome.problem });
-    else if ("insert" in outcome) inserts.push(outcome.insert);
+    if ("problem" in outcome) {
+      errors.push({ index: c.index, reason: outcome.problem });
+      continue;
+    }
+    if ("insert" in outcome) inserts.push(outcome.insert);
     else updates.push(outcome.update);
+    if (c.totpSecret) {
+      // Sealed like every TOTP secret at rest; the enrolment is active at once, as it was on Auth0.
+      const userRef = "insert" in outcome ? { userId: outcome.insert.userId } : { id: outcome.update.id };
+      totps.push({ ...userRef, secretEnc: deps.box.seal(c.totpSecret) });
+    }
   }
 
   if (inserts.length > 0 || updates.length > 0) {
     try {
-      await applyUserImport(deps.db, inserts, updates);
+      await applyUserImport(deps.db, inserts, updates, totps, deps.clock.now());
     } catch (err) {
       // Another writer may have added a clashing user since the check; the transaction rolled everything back.
       throw new Error(

@@ -1,8 +1,12 @@
 import { passwordGrant } from "./password.ts";
 import { refreshTokenGrant } from "./refresh-token.ts";
+import { mfaOtpGrant } from "./mfa-otp.ts";
+import { mfaRecoveryCodeGrant } from "./mfa-recovery-code.ts";
 import type { TGrant } from "./types.ts";
 
-/** Registered grants by grant_type. Later grants (MFA) register here. */
+/** Registered grants by grant_type. */
 export const GRANTS: ReadonlyMap<string, TGrant> = new Map(
-  [passwordGrant, refreshTokenGrant].flatMap((g) => g.grantTypes.map((t) => [t, g] as const)),
+  [passwordGrant, refreshTokenGrant, mfaOtpGrant, mfaRecoveryCodeGrant].flatMap((g) =>
+    g.grantTypes.map((t) => [t, g] as const),
+  ),
 );

@@ -18,6 +18,7 @@ import { applyMetadataPatchRaw, findLoginUser, insertLogRaw, recordLoginRaw } fr
 import { runLoginRules } from "../../rules/run-login-rules.ts";
 import { resolveScopes } from "../../auth/scopes.ts";
 import { issueTokens } from "./issue-tokens.ts";
+import { enforceMfa } from "../../mfa/require-mfa.ts";
 import type { TGrant, TGrantContext } from "./types.ts";
 
 export const PASSWORD = "password";
@@ -140,6 +141,11 @@ export const passwordGrant: TGrant = {
     const upgraded = deps.hasher.needsRehash(user.passwordHash)
       ? await deps.hasher.hash(password)
       : undefined;
+    // The password was right: a refusal from here on (rules, MFA) is not a guess, so the brute-force count resets.
+    const resetCountersAndThrow = async (err: unknown): Promise<never> => {
+      await deps.sql.transaction((q) => guard.onSuccess(q));
+      throw err;
+    };
     // Rules run after the credentials check and before signing (contract §3.1); they may deny, add claims and
     // replace the access token's scopes. The refresh token keeps the granted scopes: rules run again on refresh.
     const ruled = await runLoginRules({
@@ -150,11 +156,17 @@ export const passwordGrant: TGrant = {
       scope,
       loginsCount: user.loginsCount + 1,
       authenticatedAt: now,
-    }).catch(async (err: unknown) => {
-      // The password was right: a rule's refusal is not a guess, so the brute-force count still resets.
-      await deps.sql.transaction((q) => guard.onSuccess(q));
-      throw err;
-    });
+    }).catch(resetCountersAndThrow);
+    // MFA (issue 6): by tenant policy or because a rule set context.multifactor; throws mfa_required with an
+    // mfa_token (or a clear error when the client lacks the MFA grants).
+    await enforceMfa(
+      ctx,
+      user,
+      { audience: api?.identifier ?? null, scope, connection: connection.name },
+      {
+        multifactor: ruled.multifactor,
+      },
+    ).catch(resetCountersAndThrow);
     const issued = await issueTokens({
       deps,
       client,

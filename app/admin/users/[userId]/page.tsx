@@ -6,13 +6,17 @@ import { getPageAdmin } from "@/server/admin/session";
 import { canPerform } from "@/server/admin/roles";
 import { Forbidden } from "@/components/forbidden";
 import { BlockUserButton } from "@/components/block-user-button";
+import { ResetMfaButton } from "@/components/reset-mfa-button";
+import { getUserAuthenticators } from "@/server/admin/mfa";
 
 export default async function UserPage({ params }: { params: Promise<{ userId: string }> }) {
   const admin = await getPageAdmin("users:read");
   if (!admin) return <Forbidden />;
   const userId = decodeURIComponent((await params).userId);
-  const detail = await getUserDetail(await getDeps(), userId);
+  const deps = await getDeps();
+  const detail = await getUserDetail(deps, userId);
   if (!detail) notFound();
+  const authenticators = await getUserAuthenticators(deps, userId);
   const { profile, logins } = detail;
   return (
     <section>
@@ -23,6 +27,21 @@ export default async function UserPage({ params }: { params: Promise<{ userId: s
       </p>
       {canPerform(admin.role, "users:block") && (
         <BlockUserButton userId={profile.userId} blocked={profile.blocked} />
+      )}
+      <h2>MFA authenticators</h2>
+      {authenticators.length === 0 ? (
+        <p>No MFA authenticators enrolled.</p>
+      ) : (
+        <ul aria-label="MFA authenticators">
+          {authenticators.map((a) => (
+            <li key={a.id}>
+              <code>{a.id}</code> · {a.type} · {a.active ? `active since ${a.confirmed_at}` : "not confirmed"}
+            </li>
+          ))}
+        </ul>
+      )}
+      {authenticators.length > 0 && canPerform(admin.role, "mfa:reset") && (
+        <ResetMfaButton userId={profile.userId} />
       )}
       <h2>Profile</h2>
       <pre style={{ background: "#f6f6f6", padding: "1rem", overflowX: "auto" }}>

@@ -1,0 +1,22 @@
+import { getDeps } from "@/server/config/deps";
+import { getMfaSettings } from "@/server/admin/mfa";
+import { getCurrentAdmin } from "@/server/admin/session";
+import { canPerform } from "@/server/admin/roles";
+import { Forbidden } from "@/components/forbidden";
+import { MfaSettingsForm } from "@/components/mfa-settings-form";
+
+export default async function MfaPage() {
+  const admin = await getCurrentAdmin();
+  if (!admin || !canPerform(admin.role, "config:read")) return <Forbidden />;
+  const settings = await getMfaSettings(await getDeps());
+  return (
+    <section>
+      <h1>Multi-factor authentication</h1>
+      <p>
+        Applications need the MFA grant types to complete a login that requires MFA; without them such a login
+        is refused.
+      </p>
+      <MfaSettingsForm initial={settings} canEdit={canPerform(admin.role, "config:write")} />
+    </section>
+  );
+}
