@@ -651,9 +651,9 @@ describe.each(testDatabaseKinds())("attack protection (%s)", (kind) => {
     });
 
     it.runIf(kind === "postgres")(
-      "two server processes on one database share the counters exactly",
+      "two independent server dependency sets (pools, caches) on one database share the counters exactly",
       async () => {
-        // A second process: its own pools and caches, the same database.
+        // A second server's dependencies: its own pools and caches, the same database (real processes: server/http/multi-process.test.ts).
         const { createDeps } = await import("../config/deps.ts");
         const { randomBytes } = await import("node:crypto");
         const second = await createDeps(deps.env, { clock: deps.clock, masterKey: randomBytes(32) });

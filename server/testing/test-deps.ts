@@ -52,7 +52,10 @@ export async function createTestDeps(
   await applyMigrations(url);
   const env = parseEnv({ DATABASE_URL: url, PUBLIC_URL: "https://portcullis.test", ...envOverrides });
   const clock = createManualClock(new Date());
-  const deps = await createDeps(env, { clock, masterKey: randomBytes(32) });
+  const masterKey = envOverrides.PORTCULLIS_MASTER_KEY
+    ? Buffer.from(envOverrides.PORTCULLIS_MASTER_KEY, "base64")
+    : randomBytes(32);
+  const deps = await createDeps(env, { clock, masterKey });
   return {
     ...deps,
     clock,
