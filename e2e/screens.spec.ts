@@ -7,6 +7,7 @@ const SCREENS = [
   { path: "/admin/connections", heading: "Connections", file: "connections" },
   { path: "/admin/apis", heading: "APIs", file: "apis" },
   { path: "/admin/users", heading: "Users", file: "users" },
+  { path: "/admin/rules", heading: "Rules", file: "rules" },
   { path: "/admin/logs", heading: "Logs", file: "logs" },
   { path: "/admin/attack-protection", heading: "Attack protection", file: "attack-protection" },
   { path: "/admin/account", heading: "Your account", file: "account" },
