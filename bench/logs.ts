@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
+import { createScratchPostgres } from "../server/testing/scratch-postgres.ts";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { parseEnv } from "../server/config/env.ts";
@@ -66,20 +67,9 @@ async function main() {
   if (values.db === "postgres") {
     const admin = process.env.BENCH_POSTGRES_URL ?? process.env.TEST_POSTGRES_URL;
     if (!admin) throw new Error("--db postgres needs BENCH_POSTGRES_URL or TEST_POSTGRES_URL");
-    const name = `portcullis_logs_${randomBytes(4).toString("hex")}`;
-    const c = new pg.Client({ connectionString: admin });
-    await c.connect();
-    await c.query(`CREATE DATABASE ${name}`);
-    await c.end();
-    const u = new URL(admin);
-    u.pathname = `/${name}`;
-    url = u.toString();
-    drop = async () => {
-      const c2 = new pg.Client({ connectionString: admin });
-      await c2.connect();
-      await c2.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c2.end();
-    };
+    const scratch = await createScratchPostgres(admin, "portcullis_logs");
+    url = scratch.url;
+    drop = scratch.drop;
   }
   try {
     await applyMigrations(url);

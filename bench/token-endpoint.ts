@@ -12,9 +12,9 @@ import { tmpdir, cpus } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
+import { createScratchPostgres } from "../server/testing/scratch-postgres.ts";
 import { Agent, request as httpRequest } from "node:http";
 import { hash as argon2Hash, verify as argon2Verify } from "@node-rs/argon2";
-import pg from "pg";
 
 const { values } = parseArgs({
   options: {
@@ -139,20 +139,9 @@ async function main(): Promise<void> {
   if (values.db === "postgres") {
     const admin = process.env.BENCH_POSTGRES_URL ?? process.env.TEST_POSTGRES_URL;
     if (!admin) throw new Error("--db postgres needs BENCH_POSTGRES_URL or TEST_POSTGRES_URL");
-    const name = `portcullis_bench_${randomBytes(4).toString("hex")}`;
-    const c = new pg.Client({ connectionString: admin });
-    await c.connect();
-    await c.query(`CREATE DATABASE ${name}`);
-    await c.end();
-    const u = new URL(admin);
-    u.pathname = `/${name}`;
-    databaseUrl = u.toString();
-    dropDb = async () => {
-      const c2 = new pg.Client({ connectionString: admin });
-      await c2.connect();
-      await c2.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c2.end();
-    };
+    const scratch = await createScratchPostgres(admin, "portcullis_bench");
+    databaseUrl = scratch.url;
+    dropDb = scratch.drop;
   }
   const env = {
     ...process.env,

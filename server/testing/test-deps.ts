@@ -6,6 +6,7 @@ import { parseEnv } from "../config/env.ts";
 import { createDeps, type TDeps } from "../config/deps.ts";
 import { createManualClock } from "../config/clock.ts";
 import { applyMigrations } from "../store/migrate.ts";
+import { createScratchPostgres } from "./scratch-postgres.ts";
 
 export type TDbKind = "sqlite" | "postgres";
 
@@ -33,21 +34,9 @@ export async function createTestDeps(
   } else {
     const admin = process.env.TEST_POSTGRES_URL;
     if (!admin) throw new Error("TEST_POSTGRES_URL is not set");
-    const name = `portcullis_test_${randomBytes(6).toString("hex")}`;
-    const { default: pg } = await import("pg");
-    const c = new pg.Client({ connectionString: admin });
-    await c.connect();
-    await c.query(`CREATE DATABASE ${name}`);
-    await c.end();
-    const u = new URL(admin);
-    u.pathname = `/${name}`;
-    url = u.toString();
-    drop = async () => {
-      const c2 = new pg.Client({ connectionString: admin });
-      await c2.connect();
-      await c2.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c2.end();
-    };
+    const scratch = await createScratchPostgres(admin, "portcullis_test");
+    url = scratch.url;
+    drop = scratch.drop;
   }
   await applyMigrations(url);
   const env = parseEnv({ DATABASE_URL: url, PUBLIC_URL: "https://portcullis.test", ...envOverrides });
