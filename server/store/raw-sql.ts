@@ -131,7 +131,12 @@ async function openPostgres(url: string): Promise<TRawSql> {
           : pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser,
     },
   });
-  let isClosed = false;
+  // An idle client's connection can die (database restart, failover, a dropped test database): pg then emits
+  // "error" on the pool, which would crash the process without a listener. The pool replaces the client.
+  pool.on("error", (err) => {
+    console.error("[portcullis] idle PostgreSQL connection lost:", err.message);
+  });
+  let closing: Promise<void> | undefined;
   const numbered = new Map<string, string>();
   const toPg = (sql: string) => {
     let out = numbered.get(sql);
@@ -169,12 +174,10 @@ async function openPostgres(url: string): Promise<TRawSql> {
         client.release();
       }
     },
-    async close() {
-      // Idempotent: pool.end() throws when called twice.
-      if (!isClosed) {
-        isClosed = true;
-        await pool.end();
-      }
+    // Idempotent (pool.end() throws when called twice), and every caller waits until the connections are closed.
+    close() {
+      closing ??= pool.end();
+      return closing;
     },
   };
 }
