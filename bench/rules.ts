@@ -7,6 +7,7 @@
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { createRulesRunner, type TJsonObject, type TRuleSource } from "../rules-runtime/index.ts";
+import { TYPICAL } from "./typical-rules.ts";
 
 if (
   !process.execArgv.includes("--no-node-snapshot") &&
@@ -22,36 +23,6 @@ if (
   );
   process.exit(r.status ?? 1);
 }
-
-const TYPICAL: string[] = [
-  `function emailVerified(user, context, callback) {
-    if (!user.email_verified) return callback(new UnauthorizedError('Please verify your email before logging in.'));
-    callback(null, user, context);
-  }`,
-  `function addEmailToAccessToken(user, context, callback) {
-    context.accessToken['https://example.com/email'] = user.email;
-    callback(null, user, context);
-  }`,
-  `function (user, context, callback) {
-    const roles = (user.app_metadata && user.app_metadata.roles) || [];
-    context.idToken['https://example.com/roles'] = roles;
-    context.accessToken['https://example.com/roles'] = roles;
-    callback(null, user, context);
-  }`,
-  `function emailDomainAllowlist(user, context, callback) {
-    const allowed = ['example.com', 'acme.test'];
-    const domain = user.email.split('@').pop().toLowerCase();
-    if (allowed.indexOf(domain) === -1) return callback(new UnauthorizedError('Access denied.'));
-    callback(null, user, context);
-  }`,
-  `function (user, context, callback) {
-    if (context.clientName === 'Reports' && context.request.ip.indexOf('10.') !== 0) {
-      return callback(new UnauthorizedError('Reports are only available on the corporate network.'));
-    }
-    context.idToken['https://example.com/tenant'] = context.tenant;
-    callback(null, user, context);
-  }`,
-];
 
 const user: TJsonObject = {
   user_id: "auth0|5f7c8ec7c33c6c004bbafe82",

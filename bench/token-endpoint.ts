@@ -1,13 +1,15 @@
 // Password-grant throughput benchmark. Starts a real Portcullis server (the same `portcullis serve` as npm start)
 // on a fresh database, drives valid password grants at a fixed concurrency for a fixed time, then refresh-token
 // grants, then measures bare Argon2id verify throughput at the same parameters and concurrency in this process.
-// Prints logins/s, p50/p99 latency, the hash-only ceiling and their ratio.
+// Prints logins/s, p50/p99 latency, the hash-only ceiling and their ratio, the CPU each login costs the server
+// and the load generator, and how fast a blocked IP is refused over HTTP. Five typical rules are enabled and
+// attack protection is on (brute force per identifier+IP, suspicious-IP throttling), as in production.
 //
 //   node --import tsx bench/token-endpoint.ts [--seconds 20] [--concurrency 8] [--db sqlite|postgres]
 //
 // PostgreSQL: set BENCH_POSTGRES_URL (or TEST_POSTGRES_URL) to an admin URL; a database is created and dropped.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir, cpus } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
@@ -15,6 +17,7 @@ import { parseArgs } from "node:util";
 import { createScratchPostgres } from "../server/testing/scratch-postgres.ts";
 import { Agent, request as httpRequest } from "node:http";
 import { hash as argon2Hash, verify as argon2Verify } from "@node-rs/argon2";
+import { TYPICAL } from "./typical-rules.ts";
 
 const { values } = parseArgs({
   options: {
@@ -44,6 +47,7 @@ const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 function post(
   path: string,
   form: URLSearchParams,
+  extraHeaders: Record<string, string> = {},
 ): Promise<{ status: number; body: Record<string, unknown> }> {
   const data = form.toString();
   return new Promise((resolve, reject) => {
@@ -55,6 +59,7 @@ function post(
         headers: {
           "content-type": "application/x-www-form-urlencoded",
           "content-length": Buffer.byteLength(data),
+          ...extraHeaders,
         },
       },
       (res) => {
@@ -118,6 +123,45 @@ async function drive(
   return { lat: lat.sort((a, b) => a - b), failures, elapsed: (performance.now() - start) / 1000 };
 }
 
+/** CPU time (ms, user + system) used so far by `pid` and its descendants, from /proc. */
+function treeCpuMs(pid: number): number {
+  const read = (file: string) => {
+    try {
+      return readFileSync(file, "utf8");
+    } catch {
+      return "";
+    }
+  };
+  // Fields after the parenthesised command name: utime and stime are the 12th and 13th.
+  const stat = read(`/proc/${pid}/stat`);
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const ticks = Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
+  const children = read(`/proc/${pid}/task/${pid}/children`).split(" ").filter(Boolean).map(Number);
+  return (ticks * 1000) / CLOCK_TICKS + children.reduce((a, c) => a + treeCpuMs(c), 0);
+}
+/** CPU time (ms) of the server's main thread alone: the work besides hashing, which runs on pool threads. */
+function mainThreadCpuMs(pid: number): number {
+  // The wrapper (bin/portcullis.mjs) spawns the server: follow to its child.
+  const read = (file: string) => {
+    try {
+      return readFileSync(file, "utf8");
+    } catch {
+      return "";
+    }
+  };
+  const child = Number(read(`/proc/${pid}/task/${pid}/children`).split(" ").filter(Boolean)[0] ?? 0);
+  const target = child || pid;
+  const stat = read(`/proc/${target}/task/${target}/stat`);
+  if (!stat) return 0;
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return ((Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) * 1000) / CLOCK_TICKS;
+}
+const CLOCK_TICKS = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout.trim()) || 100;
+const selfCpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
 /** Peak RSS (VmHWM) of the server: the largest among `pid` and its descendants (the wrapper spawns the server). */
 function peakRssMb(pid: number): number {
   const read = (p: number, file: string) => {
@@ -166,6 +210,8 @@ clients:
     grant_types: [password, refresh_token]
     client_id: bench-app
     client_secret: ${SECRET}
+    # The attack phase names its end-user IP in auth0-forwarded-for, as a server-side caller would.
+    is_token_endpoint_ip_header_trusted: true
 databases:
   - name: Bench-Users
     strategy: auth0
@@ -176,15 +222,26 @@ resourceServers:
     scopes: [{ value: read:items }, { value: write:items }]
     signing_alg: RS256
     allow_offline_access: true
+attackProtection:
+  bruteForceProtection: { enabled: true, shields: [block], mode: count_per_identifier_and_ip, max_attempts: 10 }
+  suspiciousIpThrottling:
+    enabled: true
+    shields: [block]
+    stage: { pre-login: { max_attempts: 100, rate: 864000 } }
+rules:
+${TYPICAL.map((_, i) => `  - { name: typical-${i + 1}, script: ./rules/typical-${i + 1}.js, enabled: true, order: ${i + 1} }`).join("\n")}
 `,
   );
+  mkdirSync(join(dir, "rules"));
+  TYPICAL.forEach((script, i) => writeFileSync(join(dir, "rules", `typical-${i + 1}.js`), script));
   const hashValue = await argon2Hash(PASSWORD, { ...PARAMS, algorithm: 2 });
   writeFileSync(
     join(dir, "users.json"),
     JSON.stringify(
       Array.from({ length: USERS }, (_, i) => ({
-        email: `user${i}@bench.example`,
+        email: `user${i}@example.com`,
         email_verified: true,
+        app_metadata: { roles: ["reader"] },
         custom_password_hash: { algorithm: "argon2", hash: { value: hashValue } },
       })),
     ),
@@ -208,7 +265,7 @@ resourceServers:
         grant_type: "password",
         client_id: "bench-app",
         client_secret: SECRET,
-        username: `user${i % USERS}@bench.example`,
+        username: `user${i % USERS}@example.com`,
         password: PASSWORD,
         scope: "openid profile email offline_access",
       });
@@ -219,8 +276,20 @@ resourceServers:
     // Warm-up: JIT, connection pools, key cache.
     for (let i = 0; i < 16; i++) await login(i);
 
+    let cpu = { server: treeCpuMs(server.pid!), main: mainThreadCpuMs(server.pid!), self: selfCpuMs() };
+    const cpuSince = (n: number) => {
+      const now = { server: treeCpuMs(server.pid!), main: mainThreadCpuMs(server.pid!), self: selfCpuMs() };
+      const per = {
+        server: (now.server - cpu.server) / n,
+        main: (now.main - cpu.main) / n,
+        self: (now.self - cpu.self) / n,
+      };
+      cpu = now;
+      return per;
+    };
     const logins = await drive(login);
     const loginRate = (logins.lat.length - logins.failures) / logins.elapsed;
+    const loginCpu = cpuSince(logins.lat.length);
 
     // Refresh grants: each worker follows its own rotation chain.
     const chains: string[] = [];
@@ -242,24 +311,52 @@ resourceServers:
       return r.status === 200;
     });
     const refreshRate = (refreshes.lat.length - refreshes.failures) / refreshes.elapsed;
+    const refreshCpu = cpuSince(refreshes.lat.length);
+
+    // A blocked IP: spend its suspicious-IP budget (100 failed logins), then time the refusals.
+    const attacker = { "auth0-forwarded-for": "203.0.113.66" };
+    let guess = 0;
+    const attempt = () =>
+      post(
+        "/oauth/token",
+        new URLSearchParams({
+          grant_type: "password",
+          client_id: "bench-app",
+          client_secret: SECRET,
+          username: `victim-${guess++}@example.com`,
+          password: "guess",
+        }),
+        attacker,
+      );
+    for (let i = 0; i < 100; i++) await attempt();
+    if ((await attempt()).status !== 429) throw new Error("the attacker's IP was not throttled");
+    cpuSince(1);
+    const refusals = await drive(async () => (await attempt()).status === 429);
+    const refusalRate = (refusals.lat.length - refusals.failures) / refusals.elapsed;
+    const refusalCpu = cpuSince(refusals.lat.length);
     const peakRss = peakRssMb(server.pid!);
     // The server is idle from here on; the hash ceiling gets the whole machine, as the login run had.
+    cpuSince(1);
     const hashes = await drive(async () => argon2Verify(hashValue, PASSWORD));
     const hashRate = hashes.lat.length / hashes.elapsed;
+    const hashCpu = cpuSince(hashes.lat.length).self;
 
     const fmt = (n: number) => n.toFixed(1);
+    const fmt2 = (n: number) => n.toFixed(2);
     const lines = [
       `Portcullis token-endpoint benchmark — ${new Date().toISOString()}`,
       `machine: ${cpus().length} × ${cpus()[0]?.model ?? "?"}, node ${process.version}; database: ${values.db}`,
-      `argon2id m=${PARAMS.memoryCost} KiB t=${PARAMS.timeCost} p=${PARAMS.parallelism}; concurrency ${CONCURRENCY}; ${SECONDS} s per phase; RS256 tokens (access + ID + refresh)`,
+      `argon2id m=${PARAMS.memoryCost} KiB t=${PARAMS.timeCost} p=${PARAMS.parallelism}; concurrency ${CONCURRENCY}; ${SECONDS} s per phase; RS256 tokens (access + ID + refresh); ${TYPICAL.length} rules enabled; brute-force protection and suspicious-IP throttling on`,
       `password grants:   ${fmt(loginRate)} logins/s  p50 ${fmt(percentile(logins.lat, 50))} ms  p99 ${fmt(percentile(logins.lat, 99))} ms  (${logins.lat.length} requests, ${logins.failures} failed)`,
       `refresh grants:    ${fmt(refreshRate)} grants/s  p50 ${fmt(percentile(refreshes.lat, 50))} ms  p99 ${fmt(percentile(refreshes.lat, 99))} ms  (${refreshes.failures} failed)`,
       `argon2id verify:   ${fmt(hashRate)} hashes/s (hash-only ceiling, same parameters and concurrency)`,
       `ratio logins/hash: ${(loginRate / hashRate).toFixed(3)}`,
+      `blocked-IP refusals: ${fmt(refusalRate)}/s  p50 ${fmt(percentile(refusals.lat, 50))} ms  (${(refusalRate / loginRate).toFixed(1)}× the login rate; ${refusals.failures} not 429)`,
+      `CPU per request (ms; server / its main thread / load generator): login ${fmt2(loginCpu.server)} / ${fmt2(loginCpu.main)} / ${fmt2(loginCpu.self)}, refresh ${fmt2(refreshCpu.server)} / ${fmt2(refreshCpu.main)} / ${fmt2(refreshCpu.self)}, refusal ${fmt2(refusalCpu.server)} / ${fmt2(refusalCpu.main)} / ${fmt2(refusalCpu.self)}; one argon2id verify ${fmt2(hashCpu)}`,
       `server peak RSS:   ${fmt(peakRss)} MB`,
     ];
     console.log(lines.join("\n"));
-    if (logins.failures > 0 || refreshes.failures > 0) process.exitCode = 1;
+    if (logins.failures > 0 || refreshes.failures > 0 || refusals.failures > 0) process.exitCode = 1;
   } finally {
     server.kill("SIGTERM");
     await new Promise((r) => server.once("exit", r));

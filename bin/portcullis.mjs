@@ -6,9 +6,11 @@ import { fileURLToPath } from "node:url";
 
 const main = fileURLToPath(new URL("../cli/main.ts", import.meta.url));
 const tsx = import.meta.resolve("tsx");
+// PORTCULLIS_NODE_ARGS: extra Node flags for the server process (e.g. `--max-old-space-size=256`, `--cpu-prof`).
+const extra = (process.env.PORTCULLIS_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
 const child = spawn(
   process.execPath,
-  ["--no-node-snapshot", "--import", tsx, main, ...process.argv.slice(2)],
+  ["--no-node-snapshot", ...extra, "--import", tsx, main, ...process.argv.slice(2)],
   {
     stdio: "inherit",
     env: { UV_THREADPOOL_SIZE: "8", ...process.env },

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { SignJWT, jwtVerify, decodeProtectedHeader, type JWTPayload } from "jose";
+import { jwtVerify, decodeProtectedHeader, type JWTPayload } from "jose";
+import { signCompactJws } from "./jws.ts";
 import type { TKeyStore } from "./signing-keys.ts";
 import type { TUserRecord } from "../store/users.ts";
 
@@ -36,15 +37,9 @@ export async function signAccessToken(keys: TKeyStore, input: TAccessTokenInput)
     gty: input.gty,
     azp: input.clientId,
   };
-  if (input.hs256Secret) {
-    return new SignJWT(payload)
-      .setProtectedHeader({ alg: "HS256", typ: "JWT" })
-      .sign(new TextEncoder().encode(input.hs256Secret));
-  }
+  if (input.hs256Secret) return signCompactJws({ alg: "HS256", typ: "JWT" }, payload, input.hs256Secret);
   const key = await keys.current();
-  return new SignJWT(payload)
-    .setProtectedHeader({ alg: "RS256", typ: "JWT", kid: key.kid })
-    .sign(key.privateKey);
+  return signCompactJws({ alg: "RS256", typ: "JWT", kid: key.kid }, payload, key.privateKey);
 }
 
 /** Standard OIDC claims of a user, filtered by granted scopes (profile, email, phone). */
@@ -96,15 +91,9 @@ export async function signIdToken(keys: TKeyStore, input: TIdTokenInput): Promis
     iat,
     exp: iat + input.lifetimeSeconds,
   };
-  if (input.hs256Secret) {
-    return new SignJWT(payload)
-      .setProtectedHeader({ alg: "HS256", typ: "JWT" })
-      .sign(new TextEncoder().encode(input.hs256Secret));
-  }
+  if (input.hs256Secret) return signCompactJws({ alg: "HS256", typ: "JWT" }, payload, input.hs256Secret);
   const key = await keys.current();
-  return new SignJWT(payload)
-    .setProtectedHeader({ alg: "RS256", typ: "JWT", kid: key.kid })
-    .sign(key.privateKey);
+  return signCompactJws({ alg: "RS256", typ: "JWT", kid: key.kid }, payload, key.privateKey);
 }
 
 /** Verify an RS256 access token issued by this server; throws on anything invalid. */

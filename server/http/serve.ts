@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse, type Server } from "node:http";
 import type { TDeps } from "../config/deps.ts";
-import { handleTokenRequest } from "../oauth/token-endpoint.ts";
-import { CLIENT_IP_HEADER, jsonResponse } from "../oauth/request.ts";
+import { answerTokenRequest } from "../oauth/token-endpoint.ts";
+import { CLIENT_IP_HEADER, jsonAnswer, type TJsonAnswer } from "../oauth/request.ts";
 import { compileIpList } from "../protection/ip-match.ts";
 import { resolveProxiedClientIp } from "../protection/forwarded-ip.ts";
 
@@ -28,15 +28,23 @@ async function readBody(req: IncomingMessage): Promise<string | null> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-async function sendResponse(res: ServerResponse, response: Response): Promise<void> {
-  const headers: Record<string, string> = {};
-  response.headers.forEach((v, k) => {
-    headers[k] = v;
+function sendAnswer(res: ServerResponse, answer: TJsonAnswer): void {
+  res.writeHead(answer.status, {
+    ...answer.headers,
+    "content-length": String(Buffer.byteLength(answer.body)),
   });
-  const body = Buffer.from(await response.arrayBuffer());
-  headers["content-length"] = String(body.length);
-  res.writeHead(response.status, headers);
-  res.end(body);
+  res.end(answer.body);
+}
+
+/** Node's request headers read like web `Headers` (node keeps names lower-case and joins most repeats). */
+function headerReader(req: IncomingMessage): { get(name: string): string | null } {
+  return {
+    get(name) {
+      const v = req.headers[name.toLowerCase()];
+      if (v === undefined) return null;
+      return Array.isArray(v) ? v.join(", ") : v;
+    },
+  };
 }
 
 /**
@@ -72,9 +80,9 @@ async function handleToken(req: IncomingMessage, res: ServerResponse, deps: TDep
   const body = await readBody(req);
   if (body === null) {
     // Close the connection: the rest of the oversized body is never read.
-    await sendResponse(
+    sendAnswer(
       res,
-      jsonResponse(
+      jsonAnswer(
         413,
         { error: "invalid_request", error_description: "Request body too large." },
         { connection: "close" },
@@ -83,12 +91,5 @@ async function handleToken(req: IncomingMessage, res: ServerResponse, deps: TDep
     req.destroy();
     return;
   }
-  const headers = new Headers();
-  for (const [k, v] of Object.entries(req.headers)) {
-    if (typeof v === "string") headers.set(k, v);
-    else if (Array.isArray(v)) headers.set(k, v.join(", "));
-  }
-  const url = `http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`;
-  const request = new Request(url, { method: "POST", headers, body });
-  await sendResponse(res, await handleTokenRequest(request, deps));
+  sendAnswer(res, await answerTokenRequest({ headers: headerReader(req), readBody: async () => body }, deps));
 }

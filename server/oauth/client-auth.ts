@@ -1,4 +1,5 @@
 import { AccessDenied, InvalidRequest } from "./errors.ts";
+import type { THeaderReader } from "./request.ts";
 import { matchesDigest } from "../crypto/digest.ts";
 import type { TClientRecord } from "../store/clients.ts";
 import type { TConfigCache } from "../config/config-cache.ts";
@@ -35,7 +36,10 @@ function parseBasic(header: string | null): { id: string; secret: string } | nul
 }
 
 /** The client_id a request claims (body or Basic header), for audit records of failed requests. Never throws. */
-export function readClaimedClientId(req: Request, params: Record<string, string>): string | undefined {
+export function readClaimedClientId(
+  req: { headers: THeaderReader },
+  params: Record<string, string>,
+): string | undefined {
   try {
     return parseBasic(req.headers.get("authorization"))?.id ?? params.client_id;
   } catch {
@@ -49,7 +53,7 @@ export function readClaimedClientId(req: Request, params: Record<string, string>
  * 401 access_denied "Unauthorized"; secrets are compared as SHA-256 digests in constant time.
  */
 export async function authenticateClient(
-  req: Request,
+  req: { headers: THeaderReader },
   params: Record<string, string>,
   config: TConfigCache,
 ): Promise<TAuthenticatedClient> {

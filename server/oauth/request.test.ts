@@ -1,13 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { parseParams } from "./request.ts";
+import { parseParams, readBodyText, type TTokenRequest } from "./request.ts";
 import { InvalidRequest } from "./errors.ts";
 
-function req(contentType: string | null, body: string): Request {
-  return new Request("https://t/oauth/token", {
+function req(contentType: string | null, body: string): TTokenRequest {
+  const web = new Request("https://t/oauth/token", {
     method: "POST",
     headers: contentType ? { "content-type": contentType } : {},
     body,
   });
+  return { headers: web.headers, readBody: () => readBodyText(web) };
 }
 
 describe("parseParams", () => {

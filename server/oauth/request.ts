@@ -10,14 +10,23 @@ export type TRequestMeta = {
   hostname: string | undefined;
 };
 
+/** Read access to request headers by lower-case name: a web `Headers`, or a view over node's header object. */
+export type THeaderReader = { get(name: string): string | null };
+
 /** Transport facts about a request, read from headers our own server controls. */
-export function readRequestMeta(req: Request): TRequestMeta {
+export function readRequestMeta(req: { headers: THeaderReader }): TRequestMeta {
   return {
     clientIp: req.headers.get(CLIENT_IP_HEADER) ?? undefined,
     userAgent: req.headers.get("user-agent") ?? undefined,
     hostname: req.headers.get("host") ?? undefined,
   };
 }
+
+/** A token-endpoint request independent of the transport: headers, and the body read on demand. */
+export type TTokenRequest = { headers: THeaderReader; readBody(): Promise<string> };
+
+/** A JSON answer independent of the transport. */
+export type TJsonAnswer = { status: number; headers: Record<string, string>; body: string };
 
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -26,9 +35,9 @@ const MAX_BODY_BYTES = 64 * 1024;
  * Values must be strings (scalars in JSON are stringified, as Auth0's SDKs send them); a repeated form parameter
  * is refused, as RFC 6749 §3.2 requires.
  */
-export async function parseParams(req: Request): Promise<Record<string, string>> {
+export async function parseParams(req: TTokenRequest): Promise<Record<string, string>> {
   const mediaType = (req.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
-  const text = await readBodyText(req);
+  const text = await req.readBody();
   if (mediaType === "application/x-www-form-urlencoded") {
     const out: Record<string, string> = {};
     for (const [k, v] of new URLSearchParams(text)) {
@@ -59,7 +68,8 @@ export async function parseParams(req: Request): Promise<Record<string, string>>
   throw new InvalidRequest("Content-Type must be application/x-www-form-urlencoded or application/json.");
 }
 
-async function readBodyText(req: Request): Promise<string> {
+/** The body of a web Request as text, refusing one over the size limit. */
+export async function readBodyText(req: Request): Promise<string> {
   const declared = Number(req.headers.get("content-length") ?? "0");
   if (declared > MAX_BODY_BYTES) throw new InvalidRequest("Request body too large.");
   const buf = await req.arrayBuffer();
@@ -67,15 +77,26 @@ async function readBodyText(req: Request): Promise<string> {
   return new TextDecoder().decode(buf);
 }
 
-/** Standard JSON response headers for token endpoint answers (RFC 6749 §5.1). */
-export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), {
+/** A JSON answer with the standard token-endpoint headers (RFC 6749 §5.1). */
+export function jsonAnswer(status: number, body: unknown, headers: Record<string, string> = {}): TJsonAnswer {
+  return {
     status,
+    body: JSON.stringify(body),
     headers: {
       "content-type": "application/json; charset=utf-8",
       "cache-control": "no-store",
       pragma: "no-cache",
       ...headers,
     },
-  });
+  };
+}
+
+/** A web Response of an answer. */
+export function toResponse(answer: TJsonAnswer): Response {
+  return new Response(answer.body, { status: answer.status, headers: answer.headers });
+}
+
+/** Standard JSON response headers for token endpoint answers (RFC 6749 §5.1). */
+export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return toResponse(jsonAnswer(status, body, headers));
 }

@@ -50,16 +50,24 @@ export async function admitLoginAttempt(
   attempt: { connectionId: string; identifier: string; ip: string },
   now: Date,
 ): Promise<TBruteForceAdmission> {
+  return runAlone(sql, (q) => takeLoginAttempt(q, policy, attempt, now));
+}
+
+/** admitLoginAttempt on `q`, which may be a transaction shared with the IP's bucket. */
+export async function takeLoginAttempt(
+  q: TSqlRunner,
+  policy: TBruteForcePolicy,
+  attempt: { connectionId: string; identifier: string; ip: string },
+  now: Date,
+): Promise<TBruteForceAdmission> {
   if (!policy.enabled || policy.allowed.has(attempt.ip)) return { kind: "exempt" };
   const key = counterKey(policy, attempt);
-  const r = await runAlone(sql, (q) =>
-    reserveLoginAttempt(q, key, {
-      now,
-      expiredBefore: new Date(now.getTime() - BLOCK_LIFETIME_MS),
-      maxAttempts: policy.max_attempts,
-      isBlocking: policy.shields.includes("block"),
-    }),
-  );
+  const r = await reserveLoginAttempt(q, key, {
+    now,
+    expiredBefore: new Date(now.getTime() - BLOCK_LIFETIME_MS),
+    maxAttempts: policy.max_attempts,
+    isBlocking: policy.shields.includes("block"),
+  });
   if (!r.isAdmitted) return { kind: "blocked" };
   return { kind: "admitted", key, count: r.count, releasedExpiredBlock: r.releasedExpiredBlock };
 }

@@ -19,10 +19,57 @@ export type TIpAdmission =
   /** The bucket is empty. `isNewBlock` for exactly one attempt per block; `isRefused` unless monitoring. */
   | { kind: "over_limit"; isRefused: boolean; isNewBlock: boolean };
 
+/** What a read of the IP's bucket decides before any write. */
+export type TIpPeek = { kind: "exempt" } | { kind: "open" } | Extract<TIpAdmission, { kind: "over_limit" }>;
+
 /**
- * Take one attempt from the IP's bucket (max_attempts, refilled one per `rate` ms). Only failures count: a
- * successful login gives its attempt back (refundIp). Counting happens before the password check, so parallel
- * requests cannot overdraw the bucket.
+ * Read the IP's bucket. A flood from a blocked IP is refused by this read alone (no write, no lock, no commit to
+ * flush); "open" decides nothing: the attempt must still be taken atomically (takeIpAttempt).
+ */
+export async function peekIpBucket(
+  sql: TRawSql,
+  policy: TIpThrottlePolicy,
+  ip: string,
+  now: Date,
+): Promise<TIpPeek> {
+  if (!policy.enabled || policy.allowed.has(ip)) return { kind: "exempt" };
+  const bucket = await findIpBucket(sql, ip);
+  if (bucket && ipBlockExpiresAt(bucket.tat, policy) > now) {
+    const isNewBlock = bucket.blockedAt === null && (await runAlone(sql, (q) => markIpBlocked(q, ip, now)));
+    return { kind: "over_limit", isRefused: policy.shields.includes("block"), isNewBlock };
+  }
+  return { kind: "open" };
+}
+
+/**
+ * Take one attempt from the IP's bucket (max_attempts, refilled one per `rate` ms) in one statement, so parallel
+ * requests cannot overdraw it. Runs on `q`, which may be a transaction shared with the identifier's counter.
+ */
+export async function takeIpAttempt(
+  q: TSqlRunner,
+  dialect: TRawSql["kind"],
+  policy: TIpThrottlePolicy,
+  ip: string,
+  now: Date,
+): Promise<boolean> {
+  const stage = policy.stage["pre-login"];
+  return reserveIpAttempt(q, dialect, ip, { now, rateMs: stage.rate, maxAttempts: stage.max_attempts });
+}
+
+/** The bucket just ran out for this attempt: record the block (true for exactly one caller per block). */
+export async function refuseIpAttempt(
+  sql: TRawSql,
+  policy: TIpThrottlePolicy,
+  ip: string,
+  now: Date,
+): Promise<Extract<TIpAdmission, { kind: "over_limit" }>> {
+  const isNewBlock = await runAlone(sql, (q) => markIpBlocked(q, ip, now));
+  return { kind: "over_limit", isRefused: policy.shields.includes("block"), isNewBlock };
+}
+
+/**
+ * Take one attempt from the IP's bucket. Only failures count: a successful login gives its attempt back
+ * (refundIp). Counting happens before the password check, so parallel requests cannot overdraw the bucket.
  */
 export async function admitIpAttempt(
   sql: TRawSql,
@@ -30,21 +77,10 @@ export async function admitIpAttempt(
   ip: string,
   now: Date,
 ): Promise<TIpAdmission> {
-  if (!policy.enabled || policy.allowed.has(ip)) return { kind: "exempt" };
-  const stage = policy.stage["pre-login"];
-  // Fast path for a flood from a blocked IP: one read, no write (no lock, no commit to flush). Only a refusal is
-  // decided from the read; an admission always goes through the atomic reservation below.
-  const bucket = await findIpBucket(sql, ip);
-  if (bucket && ipBlockExpiresAt(bucket.tat, policy) > now) {
-    const isNewBlock = bucket.blockedAt === null && (await runAlone(sql, (q) => markIpBlocked(q, ip, now)));
-    return { kind: "over_limit", isRefused: policy.shields.includes("block"), isNewBlock };
-  }
-  const admitted = await runAlone(sql, (q) =>
-    reserveIpAttempt(q, sql.kind, ip, { now, rateMs: stage.rate, maxAttempts: stage.max_attempts }),
-  );
-  if (admitted) return { kind: "admitted" };
-  const isNewBlock = await runAlone(sql, (q) => markIpBlocked(q, ip, now));
-  return { kind: "over_limit", isRefused: policy.shields.includes("block"), isNewBlock };
+  const peek = await peekIpBucket(sql, policy, ip, now);
+  if (peek.kind !== "open") return peek;
+  if (await runAlone(sql, (q) => takeIpAttempt(q, sql.kind, policy, ip, now))) return { kind: "admitted" };
+  return refuseIpAttempt(sql, policy, ip, now);
 }
 
 /** Give an admitted attempt back (the login succeeded, or it was refused by another check before any hash). */

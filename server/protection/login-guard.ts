@@ -5,13 +5,13 @@ import { loginFailureKey, markPasswordLeaked, runAlone } from "../store/protecti
 import type { TSqlRunner } from "../store/raw-sql.ts";
 import type { TUserRecord } from "../store/users.ts";
 import {
-  admitLoginAttempt,
   isAttemptBlocked,
+  takeLoginAttempt,
   recordFailedAttempt,
   resetAfterSuccess,
   BLOCK_LIFETIME_MS,
 } from "./brute-force.ts";
-import { admitIpAttempt, refundIp } from "./ip-throttle.ts";
+import { peekIpBucket, refundIp, refuseIpAttempt, takeIpAttempt, type TIpPeek } from "./ip-throttle.ts";
 import { UNBLOCK_LINK_TTL_MS } from "./unblock-link.ts";
 import type { TAttackProtectionPolicies } from "./policies.ts";
 
@@ -64,19 +64,31 @@ export async function admitLogin(deps: TDeps, a: TLoginAttempt): Promise<TAdmiss
   try {
     // A blocked identifier is refused by a read alone, before it could take from the IP's budget.
     if (await isAttemptBlocked(deps.sql, bruteForce, a, a.now)) return { kind: "identifier_blocked" };
-    const ipAdmission = await admitIpAttempt(deps.sql, suspiciousIp, a.ip, a.now);
-    if (ipAdmission.kind === "over_limit") {
-      if (ipAdmission.isNewBlock) await onIpBlocked(deps, policies, a, !ipAdmission.isRefused);
-      if (ipAdmission.isRefused) return { kind: "ip_throttled" };
+    let ip: TIpPeek = await peekIpBucket(deps.sql, suspiciousIp, a.ip, a.now);
+    const isIpBlocking = suspiciousIp.shields.includes("block");
+    if (ip.kind === "over_limit" && ip.isRefused) {
+      if (ip.isNewBlock) await onIpBlocked(deps, policies, a, false);
+      return { kind: "ip_throttled" };
     }
-    ipTaken = ipAdmission.kind === "admitted";
-
-    const bf = await admitLoginAttempt(deps.sql, bruteForce, a, a.now);
-    if (bf.kind === "blocked") {
-      // The refused attempt costs no password check, so it does not count against the IP either.
-      if (ipTaken) await runAlone(deps.sql, (q) => refundIp(q, suspiciousIp, a.ip));
-      return { kind: "identifier_blocked" };
-    }
+    // The IP's attempt and the identifier's are taken in one transaction (one commit on SQLite; on PostgreSQL
+    // each statement is atomic on its own). An identifier refused here gives the IP's attempt back at once: the
+    // attempt costs no password check, so it does not count against the IP either.
+    const peeked = ip.kind;
+    const taken = await runAlone(deps.sql, async (q) => {
+      const isIpTaken =
+        peeked === "open" && (await takeIpAttempt(q, deps.sql.kind, suspiciousIp, a.ip, a.now));
+      if (peeked === "open" && !isIpTaken && isIpBlocking) return { isIpTaken, bf: null };
+      const bf = await takeLoginAttempt(q, bruteForce, a, a.now);
+      if (bf.kind === "blocked" && isIpTaken) await refundIp(q, suspiciousIp, a.ip);
+      return { isIpTaken, bf };
+    });
+    if (peeked === "open" && !taken.isIpTaken)
+      ip = await refuseIpAttempt(deps.sql, suspiciousIp, a.ip, a.now);
+    if (ip.kind === "over_limit" && ip.isNewBlock) await onIpBlocked(deps, policies, a, !ip.isRefused);
+    const bf = taken.bf;
+    if (!bf) return { kind: "ip_throttled" };
+    ipTaken = taken.isIpTaken;
+    if (bf.kind === "blocked") return { kind: "identifier_blocked" };
     if (bf.kind === "admitted" && bf.releasedExpiredBlock) {
       await writeLog(
         deps,
