@@ -15,7 +15,7 @@ import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { createScratchPostgres } from "../server/testing/scratch-postgres.ts";
-import { Agent, request as httpRequest } from "node:http";
+import { LoadConnection } from "./http-load.ts";
 import { hash as argon2Hash, verify as argon2Verify } from "@node-rs/argon2";
 import { TYPICAL } from "./typical-rules.ts";
 
@@ -41,45 +41,21 @@ const PASSWORD = "Bench-Passw0rd!";
 const USERS = 16;
 const SECRET = randomBytes(24).toString("hex");
 
-// A plain keep-alive HTTP client: the load generator shares the 2 cores with the server, so it must be cheap
-// (undici's fetch costs several times more CPU per request).
-const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-function post(
+// One keep-alive connection per worker, through a client that costs the shared CPU as little as possible.
+const connections = new Map<number, LoadConnection>();
+async function post(
   path: string,
   form: URLSearchParams,
   extraHeaders: Record<string, string> = {},
+  worker = 0,
 ): Promise<{ status: number; body: Record<string, unknown> }> {
-  const data = form.toString();
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      `${BASE}${path}`,
-      {
-        method: "POST",
-        agent,
-        headers: {
-          "content-type": "application/x-www-form-urlencoded",
-          "content-length": Buffer.byteLength(data),
-          ...extraHeaders,
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => {
-          try {
-            resolve({
-              status: res.statusCode ?? 0,
-              body: JSON.parse(Buffer.concat(chunks).toString("utf8")) as Record<string, unknown>,
-            });
-          } catch (err) {
-            reject(err instanceof Error ? err : new Error(String(err)));
-          }
-        });
-      },
-    );
-    req.on("error", reject);
-    req.end(data);
-  });
+  let c = connections.get(worker);
+  if (!c) connections.set(worker, (c = new LoadConnection("127.0.0.1", PORT)));
+  const headers = Object.entries(extraHeaders)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join("");
+  const r = await c.post(path, form.toString(), headers);
+  return { status: r.status, body: JSON.parse(r.body) as Record<string, unknown> };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -270,7 +246,7 @@ ${TYPICAL.map((_, i) => `  - { name: typical-${i + 1}, script: ./rules/typical-$
         scope: "openid profile email offline_access",
       });
     const login = async (i: number) => {
-      const r = await post("/oauth/token", form(i));
+      const r = await post("/oauth/token", form(i), {}, i);
       return r.status === 200 && typeof r.body.access_token === "string";
     };
     // Warm-up: JIT, connection pools, key cache.
@@ -306,6 +282,8 @@ ${TYPICAL.map((_, i) => `  - { name: typical-${i + 1}, script: ./rules/typical-$
           client_secret: SECRET,
           refresh_token: chains[i]!,
         }),
+        {},
+        i,
       );
       if (r.status === 200 && typeof r.body.refresh_token === "string") chains[i] = r.body.refresh_token;
       return r.status === 200;
@@ -316,7 +294,7 @@ ${TYPICAL.map((_, i) => `  - { name: typical-${i + 1}, script: ./rules/typical-$
     // A blocked IP: spend its suspicious-IP budget (100 failed logins), then time the refusals.
     const attacker = { "auth0-forwarded-for": "203.0.113.66" };
     let guess = 0;
-    const attempt = () =>
+    const attempt = (i = 0) =>
       post(
         "/oauth/token",
         new URLSearchParams({
@@ -327,11 +305,12 @@ ${TYPICAL.map((_, i) => `  - { name: typical-${i + 1}, script: ./rules/typical-$
           password: "guess",
         }),
         attacker,
+        i,
       );
     for (let i = 0; i < 100; i++) await attempt();
     if ((await attempt()).status !== 429) throw new Error("the attacker's IP was not throttled");
     cpuSince(1);
-    const refusals = await drive(async () => (await attempt()).status === 429);
+    const refusals = await drive(async (i) => (await attempt(i)).status === 429);
     const refusalRate = (refusals.lat.length - refusals.failures) / refusals.elapsed;
     const refusalCpu = cpuSince(refusals.lat.length);
     const peakRss = peakRssMb(server.pid!);
@@ -358,6 +337,7 @@ ${TYPICAL.map((_, i) => `  - { name: typical-${i + 1}, script: ./rules/typical-$
     console.log(lines.join("\n"));
     if (logins.failures > 0 || refreshes.failures > 0 || refusals.failures > 0) process.exitCode = 1;
   } finally {
+    for (const c of connections.values()) c.close();
     server.kill("SIGTERM");
     await new Promise((r) => server.once("exit", r));
     await dropDb?.();
