@@ -31,6 +31,7 @@ export default defineConfig({
       "node bin/portcullis.mjs admin create --email owner@e2e.test --role owner --password owner-password-123 && " +
       "node bin/portcullis.mjs admin create --email editor@e2e.test --role rules-editor --password editor-password-123 && " +
       "node bin/portcullis.mjs admin create --email security@e2e.test --role security --password security-password-123 && " +
+      "node bin/portcullis.mjs admin create --email viewer@e2e.test --role viewer --password viewer-password-123 && " +
       "node bin/portcullis.mjs serve",
     url: `http://localhost:${PORT}/.well-known/openid-configuration`,
     timeout: 180_000,

@@ -8,6 +8,7 @@ const SCREENS = [
   { path: "/admin/apis", heading: "APIs", file: "apis" },
   { path: "/admin/users", heading: "Users", file: "users" },
   { path: "/admin/rules", heading: "Rules", file: "rules" },
+  { path: "/admin/rules/settings", heading: "Rule settings", file: "rule-settings" },
   { path: "/admin/logs", heading: "Logs", file: "logs" },
   { path: "/admin/attack-protection", heading: "Attack protection", file: "attack-protection" },
   { path: "/admin/account", heading: "Your account", file: "account" },
@@ -41,6 +42,41 @@ test("every dashboard screen renders (and is photographed)", async ({ page, requ
     await expect(page.getByRole("heading", { name: s.heading, exact: true })).toBeVisible();
     await shot(s.file);
   }
+  // A rule with two versions: the editor (with a completion list open) and its history with a diff.
+  const created = await page.request.post("/api/admin/rules", {
+    data: {
+      name: "add-roles-claim",
+      enabled: false,
+      script: `function (user, context, callback) {
+  context.accessToken['https://example.com/roles'] = [];
+  callback(null, user, context);
+}`,
+    },
+  });
+  expect(created.status()).toBe(201);
+  const ruleId = ((await created.json()) as { rule: { id: string } }).rule.id;
+  const edited = await page.request.patch(`/api/admin/rules/${ruleId}`, {
+    data: {
+      script: `function (user, context, callback) {
+  var roles = (user.app_metadata || {}).roles || [];
+  context.accessToken['https://example.com/roles'] = roles;
+  callback(null, user, context);
+}`,
+    },
+  });
+  expect(edited.status()).toBe(200);
+  await page.goto(`/admin/rules/${ruleId}`);
+  await expect(page.getByRole("heading", { name: "Rule: add-roles-claim" })).toBeVisible();
+  await page.locator(".cm-content").click();
+  await page.keyboard.press("Control+End");
+  await page.keyboard.press("ArrowUp");
+  await page.keyboard.press("End");
+  await page.keyboard.type("\n  var ip = context.request.");
+  await expect(page.locator(".cm-tooltip-autocomplete")).toBeVisible();
+  await shot("rule-editor");
+  await page.goto(`/admin/rules/${ruleId}/history`);
+  await expect(page.getByTestId("version-diff")).toBeVisible();
+  await shot("rule-history");
   await page.goto("/admin/users");
   await page.getByRole("link", { name: "e2e.user@example.com" }).click();
   await expect(page.getByRole("heading", { name: "e2e.user@example.com" })).toBeVisible();

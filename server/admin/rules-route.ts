@@ -2,6 +2,7 @@ import type { TDeps } from "../config/deps.ts";
 import { AdminError } from "./errors.ts";
 import { withAdmin } from "./session.ts";
 import type { TAction } from "./roles.ts";
+import type { TRulesActor } from "./rules/rule-json.ts";
 
 function json(status: number, body: unknown): Response {
   return new Response(status === 204 ? null : JSON.stringify(body), {
@@ -22,17 +23,17 @@ export async function readJsonBody(req: Request): Promise<unknown> {
 }
 
 /**
- * Rules admin routes: the session-or-token guard for `action`, then the handler's value as JSON (null → 204)
- * and AdminErrors in the Management API's `{error, message}` shape.
+ * Rules admin routes: the session-or-token guard for `action`, then the handler (given the acting admin, for the
+ * audit record) and its value as JSON (null → 204), and AdminErrors in the Management API's `{error, message}` shape.
  */
 export function withRulesAdmin<P = Record<string, never>>(
   action: TAction,
-  handler: (req: Request, deps: TDeps, params: P) => Promise<unknown>,
+  handler: (req: Request, deps: TDeps, params: P, admin: TRulesActor) => Promise<unknown>,
   opts: { status?: number } = {},
 ) {
-  return withAdmin(action, async (req, deps, _admin, params) => {
+  return withAdmin(action, async (req, deps, admin, params) => {
     try {
-      const result = await handler(req, deps, params as P);
+      const result = await handler(req, deps, params as P, admin);
       return result === null ? json(204, null) : json(opts.status ?? 200, result);
     } catch (err) {
       if (err instanceof AdminError) {

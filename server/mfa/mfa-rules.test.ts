@@ -4,6 +4,7 @@ import { decodeJwt } from "jose";
 import { createTestDeps, testDatabaseKinds, type TTestDeps } from "../testing/test-deps.ts";
 import { callToken, passwordParams, seedFixture, type TFixture } from "../testing/fixtures.ts";
 import { createRule } from "../admin/rules/create-rule.ts";
+import { TEST_RULES_ADMIN } from "../rules/testing.ts";
 import { handleAssociate } from "./mfa-api.ts";
 import { MFA_GRANT_MISSING, MFA_GRANT_TYPES, MFA_OTP } from "./require-mfa.ts";
 import { MFA_ON_REFRESH } from "../rules/outcomes.ts";
@@ -30,7 +31,7 @@ describe.each(testDatabaseKinds())("rule-triggered MFA (%s)", (kind) => {
       where: { clientId: fx.clients.web.clientId },
       data: { grantTypes: JSON.stringify(["password", "refresh_token", ...MFA_GRANT_TYPES]) },
     });
-    await createRule(deps, { name: "require-mfa-once", script: REQUIRE_MFA_ONCE });
+    await createRule(deps, TEST_RULES_ADMIN, { name: "require-mfa-once", script: REQUIRE_MFA_ONCE });
     deps.config.clear();
   });
   afterAll(async () => deps.cleanup());
@@ -85,7 +86,7 @@ describe.each(testDatabaseKinds())("rule-triggered MFA (%s)", (kind) => {
   });
 
   it("a rule asking for MFA on a refresh-token exchange fails closed", async () => {
-    await createRule(deps, {
+    await createRule(deps, TEST_RULES_ADMIN, {
       name: "always-mfa",
       script: `function (user, context, callback) { context.multifactor = { provider: 'any' }; callback(null, user, context); }`,
     });

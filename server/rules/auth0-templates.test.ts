@@ -11,7 +11,7 @@ import {
 import { setRuleSetting } from "../admin/rules/rule-settings.ts";
 import { findUserByUserId } from "../store/users.ts";
 import { MFA_GRANT_MISSING } from "../mfa/require-mfa.ts";
-import { RULES_TEST_ENV, addRules, resetRules, tokenClaims } from "./testing.ts";
+import { RULES_TEST_ENV, TEST_RULES_ADMIN, addRules, resetRules, tokenClaims } from "./testing.ts";
 
 /**
  * Rules in the style of Auth0's published templates (auth0/rules), pasted unchanged: anonymous or named
@@ -354,10 +354,10 @@ describe("Auth0 rule templates run unchanged", () => {
   });
 
   it("configuration and lodash: connections allowed by a rule setting", async () => {
-    await setRuleSetting(deps, "ALLOWED_CONNECTIONS", { value: "Employees, Partners" });
+    await setRuleSetting(deps, TEST_RULES_ADMIN, "ALLOWED_CONNECTIONS", { value: "Employees, Partners" });
     await use("configurationApiKey");
     expect(tokenClaims(await login(rita)).id["https://example.com/connection"]).toBe("Employees");
-    await setRuleSetting(deps, "ALLOWED_CONNECTIONS", { value: "Partners" });
+    await setRuleSetting(deps, TEST_RULES_ADMIN, "ALLOWED_CONNECTIONS", { value: "Partners" });
     expect((await login(rita)).body.error_description).toBe("Connection not allowed: Employees");
   });
 });

@@ -20,7 +20,7 @@ import { updateRule } from "../admin/rules/update-rule.ts";
 import { findUserByUserId } from "../store/users.ts";
 import { REDIRECT_UNAVAILABLE, RULE_FAILED } from "./outcomes.ts";
 import { MFA_GRANT_MISSING } from "../mfa/require-mfa.ts";
-import { RULES_TEST_ENV, addRules, resetRules, rulesAudit, tokenClaims } from "./testing.ts";
+import { RULES_TEST_ENV, TEST_RULES_ADMIN, addRules, resetRules, rulesAudit, tokenClaims } from "./testing.ts";
 
 const NS = "https://portcullis.test/";
 /** A rule that copies what it saw into the ID token, to check the objects rules get. */
@@ -238,7 +238,7 @@ describe.each(testDatabaseKinds())("rules on password and refresh logins (%s)", 
       reason: "Access denied by policy.",
     });
 
-    await updateRule(deps, rule!.id, {
+    await updateRule(deps, TEST_RULES_ADMIN, rule!.id, {
       script: `function (user, context, callback) { callback(new Error('Only employees on shift.')); }`,
     });
     res = await login();
@@ -247,13 +247,13 @@ describe.each(testDatabaseKinds())("rules on password and refresh logins (%s)", 
       body: { error: "access_denied", error_description: "Only employees on shift." },
     });
 
-    await updateRule(deps, rule!.id, {
+    await updateRule(deps, TEST_RULES_ADMIN, rule!.id, {
       script: `function (user, context, callback) { callback('a plain string'); }`,
     });
     res = await login();
     expect(res.body).toEqual({ error: "access_denied", error_description: "a plain string" });
 
-    await updateRule(deps, rule!.id, {
+    await updateRule(deps, TEST_RULES_ADMIN, rule!.id, {
       script: `function (user, context, callback) { throw new TypeError('boom in rule'); }`,
     });
     res = await login();
@@ -297,7 +297,7 @@ describe.each(testDatabaseKinds())("rules on password and refresh logins (%s)", 
     expect(row?.userMetadata).toEqual({ theme: "dark" });
 
     await deps.db.user.update({ where: { userId: subject.userId }, data: { userMetadata: "{}" } });
-    await updateRule(deps, denier!.id, { enabled: true });
+    await updateRule(deps, TEST_RULES_ADMIN, denier!.id, { enabled: true });
     const denied = await login({}, subject);
     expect(denied.status).toBe(403);
     row = await findUserByUserId(deps.db, subject.userId);
@@ -322,7 +322,7 @@ describe.each(testDatabaseKinds())("rules on password and refresh logins (%s)", 
 
   it("exposes rule settings as configuration, sealed at rest and never in the audit log", async () => {
     const secret = "s3cr3t-api-key-value-0001";
-    await setRuleSetting(deps, "API_KEY", { value: secret });
+    await setRuleSetting(deps, TEST_RULES_ADMIN, "API_KEY", { value: secret });
     await addRules(deps, {
       name: "uses-config",
       script: `function (user, context, callback) {
@@ -477,23 +477,23 @@ describe.each(testDatabaseKinds())("rules on password and refresh logins (%s)", 
     });
 
     it("reaches allowlisted hosts only, and does not follow redirects off the allowlist", async () => {
-      await setRulesNetwork(deps, { allowed_hosts: [host] });
+      await setRulesNetwork(deps, TEST_RULES_ADMIN, { allowed_hosts: [host] });
       const r = fetchRule("/groups");
       const [rule] = await addRules(deps, { ...r, script: r.script.replace("${HOST}", host) });
       let res = await login();
       expect(tokenClaims(res).id[`${NS}groups`]).toEqual(["staff"]);
 
-      await updateRule(deps, rule!.id, { script: fetchRule("/redirect").script.replace("${HOST}", host) });
+      await updateRule(deps, TEST_RULES_ADMIN, rule!.id, { script: fetchRule("/redirect").script.replace("${HOST}", host) });
       res = await login();
       expect(tokenClaims(res).id[`${NS}status`]).toBe(302);
 
-      await updateRule(deps, rule!.id, { script: fetchRule("/").script.replace("${HOST}", "localhost:1") });
+      await updateRule(deps, TEST_RULES_ADMIN, rule!.id, { script: fetchRule("/").script.replace("${HOST}", "localhost:1") });
       res = await login();
       expect(res.body.error_description).toBe("fetch: localhost:1 is not on the rules network allowlist");
     });
 
     it("caps the response size", async () => {
-      await setRulesNetwork(deps, { allowed_hosts: [host] });
+      await setRulesNetwork(deps, TEST_RULES_ADMIN, { allowed_hosts: [host] });
       const r = fetchRule("/big");
       await addRules(deps, { ...r, script: r.script.replace("${HOST}", host) });
       const res = await login();

@@ -10,6 +10,9 @@ export const RULES_TEST_ENV = {
   RULES_MEMORY_LIMIT_MB: "16",
 };
 
+/** The admin the rules tests act as (their changes are audited under this name). */
+export const TEST_RULES_ADMIN = { id: "adm_rules_test", email: "rules-test@portcullis.test", role: "owner" } as const;
+
 /** Remove every rule, setting and fetch host (between tests). */
 export async function resetRules(deps: TDeps): Promise<void> {
   await deps.db.rule.deleteMany();
@@ -21,7 +24,7 @@ export async function resetRules(deps: TDeps): Promise<void> {
 /** Save rules through the admin use case, in the given order. */
 export async function addRules(deps: TDeps, ...rules: { name: string; script: string; enabled?: boolean }[]) {
   const out = [];
-  for (const r of rules) out.push((await createRule(deps, r)).rule);
+  for (const r of rules) out.push((await createRule(deps, TEST_RULES_ADMIN, r)).rule);
   return out;
 }
 

@@ -5,42 +5,30 @@ import { getPageAdmin } from "@/server/admin/session";
 import { canPerform } from "@/server/admin/roles";
 import { Forbidden } from "@/components/forbidden";
 import { NewRuleForm } from "@/components/rule-editor";
+import { RulesList } from "@/components/rules-list";
 
 export default async function RulesPage() {
   const admin = await getPageAdmin("rules:read");
   if (!admin) return <Forbidden />;
   const rules = await listRules(await getDeps());
+  const canWrite = canPerform(admin.role, "rules:write");
   return (
-    <section>
-      <h1>Rules</h1>
-      <p>Enabled rules run in order on every password, realm and refresh-token login.</p>
-      {canPerform(admin.role, "rules:write") && <NewRuleForm />}
-      {rules.length === 0 ? (
-        <p>No rules yet.</p>
+    <section style={{ display: "grid", gap: "1rem" }}>
+      <h1 style={{ margin: 0 }}>Rules</h1>
+      <p style={{ margin: 0 }}>
+        Enabled rules run in order on every password, realm and refresh-token login.{" "}
+        <Link href="/admin/rules/settings">Rule settings</Link> hold the secrets rules read as{" "}
+        <code>configuration</code>.
+      </p>
+      {canWrite ? (
+        <NewRuleForm />
       ) : (
-        <table>
-          <thead>
-            <tr>
-              <th>Order</th>
-              <th>Name</th>
-              <th>State</th>
-              <th>Version</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rules.map((r) => (
-              <tr key={r.id}>
-                <td>{r.order}</td>
-                <td>
-                  <Link href={`/admin/rules/${r.id}`}>{r.name}</Link>
-                </td>
-                <td>{r.enabled ? "enabled" : "disabled"}</td>
-                <td>{r.version}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <p style={{ margin: 0 }}>Your role can read rules but not change them.</p>
       )}
+      <RulesList
+        rules={rules.map(({ id, name, enabled, order, version }) => ({ id, name, enabled, order, version }))}
+        canWrite={canWrite}
+      />
     </section>
   );
 }

@@ -18,23 +18,22 @@ export const ZRuleScript = z
   .min(1)
   .max(100 * 1024);
 
-export const REDIRECT_WITHOUT_PROTOCOL_WARNING =
-  "This rule sets context.redirect without checking context.protocol. Redirects are not possible for password " +
-  "and refresh-token logins: those logins will fail with access_denied. Skip the redirect when context.protocol " +
-  "is 'oauth2-password', 'oauth2-refresh-token' or 'oauth2-resource-owner'.";
-
-/** Static warnings shown when a rule is saved (the rule is saved anyway). */
-export function ruleWarnings(script: string): string[] {
-  const warnings: string[] = [];
-  if (/context\s*\.\s*redirect\s*=(?!=)|context\s*\[\s*['"]redirect['"]\s*\]\s*=(?!=)/.test(script)) {
-    if (!/context\s*\.\s*protocol|context\s*\[\s*['"]protocol['"]\s*\]/.test(script))
-      warnings.push(REDIRECT_WITHOUT_PROTOCOL_WARNING);
-  }
-  return warnings;
-}
+export { REDIRECT_WITHOUT_PROTOCOL_WARNING, ruleWarnings } from "./rule-warnings.ts";
 
 /** Refuse a script that does not compile (checked in the sandbox, never evaluated in the server). */
 export async function assertRuleCompiles(deps: TDeps, script: string): Promise<void> {
   const r = await deps.rules.runner.check(script);
-  if (!r.ok) throw new AdminError(400, "invalid_script", `The script does not compile: ${r.message}`);
+  if (!r.ok) {
+    // The sandbox names the place as [rule.js:line:column] in the script wrapped as `(script)`: line 1 is one column
+    // to the right. The editor marks that place.
+    const at = /\[rule\.js:(\d+):(\d+)\]\s*$/.exec(r.message);
+    const line = Number(at?.[1]);
+    const column = Number(at?.[2]) - (line === 1 ? 1 : 0);
+    throw new AdminError(
+      400,
+      "invalid_script",
+      `The script does not compile: ${r.message}`,
+      at ? { line, column: Math.max(column, 1) } : undefined,
+    );
+  }
 }

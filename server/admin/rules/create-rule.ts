@@ -1,10 +1,11 @@
 import { z } from "zod";
 import type { TDeps } from "../../config/deps.ts";
 import { randomAlphanumeric } from "../../tenant/import-tenant.ts";
-import { findRuleByName, insertRule, nextRuleOrder } from "../../store/rules.ts";
+import { findRuleByName, insertRuleTx, nextRuleOrder } from "../../store/rules.ts";
 import { AdminError, parseInput } from "../errors.ts";
 import { ZRuleName, ZRuleScript, assertRuleCompiles, ruleWarnings } from "./check-rule.ts";
-import { toRuleJson } from "./rule-json.ts";
+import { isUniqueViolation, toRuleAudit, toRuleJson, type TRulesActor } from "./rule-json.ts";
+import { recordRulesChange } from "./record-rules-change.ts";
 
 export const ZCreateRule = z.object({
   name: ZRuleName,
@@ -19,20 +20,41 @@ export function newRuleId(): string {
   return `rul_${randomAlphanumeric(16)}`;
 }
 
-/** Create a rule (version 1); without `order` it runs last. Returns the rule and the static warnings. */
-export async function createRule(deps: TDeps, body: unknown) {
+const nameTaken = (name: string) => new AdminError(409, "conflict", `A rule named "${name}" already exists`);
+
+/**
+ * Create a rule (version 1, saved by `admin`); without `order` it runs last. Audited in the same transaction.
+ * Returns the rule and the static warnings.
+ */
+export async function createRule(deps: TDeps, admin: TRulesActor, body: unknown) {
   const input = parseInput(ZCreateRule, body);
   await assertRuleCompiles(deps, input.script);
-  if (await findRuleByName(deps.db, input.name))
-    throw new AdminError(409, "conflict", `A rule named "${input.name}" already exists`);
-  const rule = await insertRule(deps.db, {
-    id: newRuleId(),
-    name: input.name,
-    script: input.script,
-    order: input.order ?? (await nextRuleOrder(deps.db)),
-    enabled: input.enabled ?? true,
-    stage: "login_success",
-  });
-  deps.rules.clear();
-  return { rule: toRuleJson(rule), warnings: ruleWarnings(input.script) };
+  try {
+    const rule = await deps.db.$transaction(async (tx) => {
+      if (await findRuleByName(tx, input.name)) throw nameTaken(input.name);
+      const row = await insertRuleTx(
+        tx,
+        {
+          id: newRuleId(),
+          name: input.name,
+          script: input.script,
+          order: input.order ?? (await nextRuleOrder(tx)),
+          enabled: input.enabled ?? true,
+          stage: "login_success",
+        },
+        admin.email,
+      );
+      await recordRulesChange(tx, deps, admin, {
+        action: "create rule",
+        target: row.id,
+        after: toRuleAudit(row),
+      });
+      return row;
+    });
+    deps.rules.clear();
+    return { rule: toRuleJson(rule), warnings: ruleWarnings(input.script) };
+  } catch (err) {
+    if (isUniqueViolation(err)) throw nameTaken(input.name);
+    throw err;
+  }
 }

@@ -1,9 +1,22 @@
 import type { TDeps } from "../../config/deps.ts";
-import { deleteRule as deleteRuleRow } from "../../store/rules.ts";
+import { deleteRule as deleteRuleRow, findRule } from "../../store/rules.ts";
 import { notFound } from "../errors.ts";
+import { toRuleAudit, type TRulesActor } from "./rule-json.ts";
+import { recordRulesChange } from "./record-rules-change.ts";
 
-/** Delete a rule with its versions. */
-export async function deleteRule(deps: TDeps, id: string): Promise<void> {
-  if (!(await deleteRuleRow(deps.db, id))) throw notFound("Rule");
+/**
+ * Delete a rule with its versions. The audit record keeps the deleted rule (script included), so it can be
+ * recreated from the log.
+ */
+export async function deleteRule(deps: TDeps, admin: TRulesActor, id: string): Promise<void> {
+  await deps.db.$transaction(async (tx) => {
+    const before = await findRule(tx, id);
+    if (!before || !(await deleteRuleRow(tx, id))) throw notFound("Rule");
+    await recordRulesChange(tx, deps, admin, {
+      action: "delete rule",
+      target: id,
+      before: toRuleAudit(before),
+    });
+  });
   deps.rules.clear();
 }

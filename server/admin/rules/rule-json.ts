@@ -1,4 +1,8 @@
 import type { TRuleRecord } from "../../store/rules.ts";
+import type { TAdmin } from "../session.ts";
+
+/** Who makes a rules change: the signed-in admin (or the API token, which acts as owner). */
+export type TRulesActor = Pick<TAdmin, "id" | "email" | "role">;
 
 /** A rule as the admin API shows it (Auth0 Management API field names, plus version and timestamps). */
 export function toRuleJson(r: TRuleRecord) {
@@ -16,3 +20,20 @@ export function toRuleJson(r: TRuleRecord) {
 }
 
 export type TRuleJson = ReturnType<typeof toRuleJson>;
+
+/** A rule as an admin audit record keeps it: everything that defines its behaviour, script included. */
+export function toRuleAudit(r: TRuleRecord) {
+  return {
+    id: r.id,
+    name: r.name,
+    script: r.script,
+    order: r.order,
+    enabled: r.enabled,
+    version: r.version,
+  };
+}
+
+/** Whether a Prisma error is a unique-constraint violation (a concurrent request took the same name). */
+export function isUniqueViolation(err: unknown): boolean {
+  return (err as { code?: string } | null)?.code === "P2002";
+}

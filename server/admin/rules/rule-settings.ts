@@ -2,10 +2,13 @@ import { z } from "zod";
 import type { TDeps } from "../../config/deps.ts";
 import {
   deleteRuleSetting as deleteSettingRow,
+  hasRuleSetting,
   listRuleSettingKeys,
   upsertRuleSetting,
 } from "../../store/rules.ts";
 import { notFound, parseInput } from "../errors.ts";
+import type { TRulesActor } from "./rule-json.ts";
+import { recordRulesChange } from "./record-rules-change.ts";
 
 /** Auth0's rules-configs key format. */
 export const ZRuleSettingKey = z
@@ -15,6 +18,9 @@ export const ZRuleSettingKey = z
   .regex(/^[A-Za-z0-9_\-@*+:]+$/, "must be letters, digits and _ - @ * + :");
 export const ZRuleSettingValue = z.object({ value: z.string().min(1).max(4096) });
 
+/** What an audit record keeps of a setting: its key; the value is a secret and is never written to the log. */
+const auditedSetting = (key: string) => ({ key, value: "[redacted]" });
+
 /** Rule setting keys; values are secrets and are never returned. */
 export async function listRuleSettings(deps: TDeps) {
   return (await listRuleSettingKeys(deps.db)).map((s) => ({
@@ -23,17 +29,36 @@ export async function listRuleSettings(deps: TDeps) {
   }));
 }
 
-/** Create or replace a rule setting; the value is sealed with the master key before it is stored. */
-export async function setRuleSetting(deps: TDeps, key: string, body: unknown) {
+/**
+ * Create or replace a rule setting; the value is sealed with the master key before it is stored. Audited ("add" or
+ * "replace", key only) in the same transaction.
+ */
+export async function setRuleSetting(deps: TDeps, admin: TRulesActor, key: string, body: unknown) {
   const k = parseInput(ZRuleSettingKey, key);
   const { value } = parseInput(ZRuleSettingValue, body);
-  await upsertRuleSetting(deps.db, k, deps.box.seal(value));
+  await deps.db.$transaction(async (tx) => {
+    const had = await hasRuleSetting(tx, k);
+    await upsertRuleSetting(tx, k, deps.box.seal(value));
+    await recordRulesChange(tx, deps, admin, {
+      action: had ? "replace rule setting" : "add rule setting",
+      target: k,
+      before: had ? auditedSetting(k) : null,
+      after: auditedSetting(k),
+    });
+  });
   deps.rules.clear();
   return { key: k };
 }
 
-/** Remove a rule setting. */
-export async function deleteRuleSetting(deps: TDeps, key: string): Promise<void> {
-  if (!(await deleteSettingRow(deps.db, key))) throw notFound("Rule setting");
+/** Remove a rule setting, audited (key only) in the same transaction. */
+export async function deleteRuleSetting(deps: TDeps, admin: TRulesActor, key: string): Promise<void> {
+  await deps.db.$transaction(async (tx) => {
+    if (!(await deleteSettingRow(tx, key))) throw notFound("Rule setting");
+    await recordRulesChange(tx, deps, admin, {
+      action: "delete rule setting",
+      target: key,
+      before: auditedSetting(key),
+    });
+  });
   deps.rules.clear();
 }

@@ -2,15 +2,17 @@ import { z } from "zod";
 import type { TDeps } from "../../config/deps.ts";
 import {
   findRule,
+  findRuleByName,
   findRuleVersion,
   listRuleVersions as listVersionRows,
-  updateRule,
+  updateRuleTx,
 } from "../../store/rules.ts";
 import { AdminError, notFound, parseInput } from "../errors.ts";
 import { ruleWarnings } from "./check-rule.ts";
-import { toRuleJson } from "./rule-json.ts";
+import { isUniqueViolation, toRuleJson, type TRulesActor } from "./rule-json.ts";
+import { recordRulesChange } from "./record-rules-change.ts";
 
-/** Every saved version of a rule, newest first. */
+/** Every saved version of a rule, newest first, with who saved it (null: a tenant import or an older version). */
 export async function listRuleVersions(deps: TDeps, id: string) {
   const rule = await findRule(deps.db, id);
   if (!rule) throw notFound("Rule");
@@ -19,26 +21,52 @@ export async function listRuleVersions(deps: TDeps, id: string) {
     name: v.name,
     script: v.script,
     created_at: v.createdAt.toISOString(),
+    created_by: v.createdBy,
     is_current: v.version === rule.version,
   }));
 }
 
 export const ZRollbackRule = z.object({ version: z.number().int().min(1) });
 
+const nameTaken = (name: string) => new AdminError(409, "conflict", `Another rule is now named "${name}"`);
+
 /**
- * Roll a rule back to an earlier version: its name and script become current again as a new version, so the
- * history keeps what was rolled back from.
+ * Roll a rule back to an earlier version: its name and script become current again as a new version saved by
+ * `admin`, so the history keeps what was rolled back from. Audited in the same transaction.
  */
-export async function rollbackRule(deps: TDeps, id: string, body: unknown) {
+export async function rollbackRule(deps: TDeps, admin: TRulesActor, id: string, body: unknown) {
   const { version } = parseInput(ZRollbackRule, body);
-  if (!(await findRule(deps.db, id))) throw notFound("Rule");
-  const target = await findRuleVersion(deps.db, id, version);
-  if (!target) throw notFound(`Version ${version} of the rule`);
-  const holder = await deps.db.rule.findUnique({ where: { name: target.name }, select: { id: true } });
-  if (holder && holder.id !== id)
-    throw new AdminError(409, "conflict", `Another rule is now named "${target.name}"`);
-  const rule = await updateRule(deps.db, id, { name: target.name, script: target.script });
-  if (!rule) throw notFound("Rule");
-  deps.rules.clear();
-  return { rule: toRuleJson(rule), warnings: ruleWarnings(rule.script) };
+  try {
+    const rule = await deps.db.$transaction(async (tx) => {
+      const before = await findRule(tx, id);
+      if (!before) throw notFound("Rule");
+      const target = await findRuleVersion(tx, id, version);
+      if (!target) throw notFound(`Version ${version} of the rule`);
+      const holder = await findRuleByName(tx, target.name);
+      if (holder && holder.id !== id) throw nameTaken(target.name);
+      const after = await updateRuleTx(tx, id, { name: target.name, script: target.script }, admin.email);
+      if (!after) throw notFound("Rule");
+      // Rolling back to what is already current changes nothing and makes no version; nothing to audit.
+      if (after.version !== before.version) {
+        await recordRulesChange(tx, deps, admin, {
+          action: "rollback rule",
+          target: id,
+          before: { id, name: before.name, script: before.script, version: before.version },
+          after: {
+            id,
+            name: after.name,
+            script: after.script,
+            version: after.version,
+            restored_from_version: version,
+          },
+        });
+      }
+      return after;
+    });
+    deps.rules.clear();
+    return { rule: toRuleJson(rule), warnings: ruleWarnings(rule.script) };
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new AdminError(409, "conflict", "Another rule has that name now");
+    throw err;
+  }
 }

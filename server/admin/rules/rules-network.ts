@@ -2,6 +2,8 @@ import { z } from "zod";
 import type { TDeps } from "../../config/deps.ts";
 import { getRulesAllowedHosts, setRulesAllowedHosts } from "../../store/rules.ts";
 import { parseInput } from "../errors.ts";
+import type { TRulesActor } from "./rule-json.ts";
+import { recordRulesChange } from "./record-rules-change.ts";
 
 const HOST_RE = /^(\*\.)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$|^\[[0-9a-f:.]+\](:\d{1,5})?$/i;
 
@@ -14,11 +16,20 @@ export async function getRulesNetwork(deps: TDeps) {
   return { allowed_hosts: await getRulesAllowedHosts(deps.db) };
 }
 
-/** Replace the rules' fetch allowlist. */
-export async function setRulesNetwork(deps: TDeps, body: unknown) {
+/** Replace the rules' fetch allowlist, audited in the same transaction. */
+export async function setRulesNetwork(deps: TDeps, admin: TRulesActor, body: unknown) {
   const { allowed_hosts } = parseInput(ZRulesNetwork, body);
   const hosts = [...new Set(allowed_hosts.map((h) => h.toLowerCase()))];
-  await setRulesAllowedHosts(deps.db, hosts);
+  await deps.db.$transaction(async (tx) => {
+    const before = await getRulesAllowedHosts(tx);
+    await setRulesAllowedHosts(tx, hosts);
+    await recordRulesChange(tx, deps, admin, {
+      action: "update rules network",
+      target: "rules",
+      before: { allowed_hosts: before },
+      after: { allowed_hosts: hosts },
+    });
+  });
   deps.rules.clear();
   return { allowed_hosts: hosts };
 }

@@ -8,7 +8,7 @@ export const dynamic = "force-dynamic";
 export const GET = withRulesAdmin("rules:read", async (_req, deps) => listRules(deps));
 export const POST = withRulesAdmin(
   "rules:write",
-  async (req, deps) => createRule(deps, await readJsonBody(req)),
+  async (req, deps, _params, admin) => createRule(deps, admin, await readJsonBody(req)),
   {
     status: 201,
   },

@@ -124,6 +124,20 @@ describe.each(testDatabaseKinds())("admin API for rules (%s)", (kind) => {
     }
     expect(tokenClaims(await login()).id[`${NS}who`]).toBeUndefined();
     expect((await call(ruleRoute.GET, { method: "GET", params: { id: a.body.rule.id } })).status).toBe(404);
+
+    // Each change is an admin audit record; the API token acts as its own actor.
+    const records = (await deps.db.logEvent.findMany({ where: { type: "sapi" } })).map(
+      (r) => JSON.parse(r.details) as { action: string; actor: unknown },
+    );
+    expect(records.map((r) => r.action).sort()).toEqual([
+      "create rule",
+      "create rule",
+      "delete rule",
+      "delete rule",
+      "disable rule",
+      "reorder rules",
+    ]);
+    for (const r of records) expect(r.actor).toEqual({ id: "api-token", email: "api-token", role: "owner" });
   });
 
   it("refuses invalid names, duplicate names and scripts that do not compile", async () => {
@@ -138,6 +152,8 @@ describe.each(testDatabaseKinds())("admin API for rules (%s)", (kind) => {
     });
     expect(broken.status).toBe(400);
     expect(broken.body.message).toMatch(/^The script does not compile: Unexpected token/);
+    // The editor marks the place: line and column in the script as written.
+    expect(broken.body.details).toEqual({ line: 1, column: 28 });
     await resetRules(deps);
   });
 

@@ -8,10 +8,10 @@ export const dynamic = "force-dynamic";
 
 type P = { id: string };
 export const GET = withRulesAdmin<P>("rules:read", async (_req, deps, { id }) => getRule(deps, id));
-export const PATCH = withRulesAdmin<P>("rules:write", async (req, deps, { id }) =>
-  updateRule(deps, id, await readJsonBody(req)),
+export const PATCH = withRulesAdmin<P>("rules:write", async (req, deps, { id }, admin) =>
+  updateRule(deps, admin, id, await readJsonBody(req)),
 );
-export const DELETE = withRulesAdmin<P>("rules:write", async (_req, deps, { id }) => {
-  await deleteRule(deps, id);
+export const DELETE = withRulesAdmin<P>("rules:write", async (_req, deps, { id }, admin) => {
+  await deleteRule(deps, admin, id);
   return null;
 });

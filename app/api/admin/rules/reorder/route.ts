@@ -4,6 +4,6 @@ import { reorderRules } from "@/server/admin/rules/reorder-rules";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const POST = withRulesAdmin("rules:write", async (req, deps) =>
-  reorderRules(deps, await readJsonBody(req)),
+export const POST = withRulesAdmin("rules:write", async (req, deps, _params, admin) =>
+  reorderRules(deps, admin, await readJsonBody(req)),
 );

@@ -5,10 +5,10 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 type P = { key: string };
-export const PUT = withRulesAdmin<P>("rules:write", async (req, deps, { key }) =>
-  setRuleSetting(deps, key, await readJsonBody(req)),
+export const PUT = withRulesAdmin<P>("rules:write", async (req, deps, { key }, admin) =>
+  setRuleSetting(deps, admin, key, await readJsonBody(req)),
 );
-export const DELETE = withRulesAdmin<P>("rules:write", async (_req, deps, { key }) => {
-  await deleteRuleSetting(deps, key);
+export const DELETE = withRulesAdmin<P>("rules:write", async (_req, deps, { key }, admin) => {
+  await deleteRuleSetting(deps, admin, key);
   return null;
 });

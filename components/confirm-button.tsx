@@ -1,0 +1,74 @@
+"use client";
+
+import { useId, useRef, useState, type ReactNode } from "react";
+
+/**
+ * A button that asks before it acts: a modal dialog (native <dialog>: focus moves into it, Escape cancels) with the
+ * question, Cancel and the confirming action. A failure is shown in the dialog, which stays open.
+ */
+export function ConfirmButton({
+  label,
+  buttonLabel,
+  title,
+  confirmLabel,
+  onConfirm,
+  children,
+  disabled,
+}: {
+  /** Visible text of the button that opens the dialog. */
+  label: string;
+  /** Accessible name of that button when the visible text alone is ambiguous in a list. */
+  buttonLabel?: string;
+  title: string;
+  confirmLabel: string;
+  onConfirm: () => Promise<void>;
+  children?: ReactNode;
+  disabled?: boolean;
+}) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  async function confirm() {
+    setBusy(true);
+    setError(null);
+    try {
+      await onConfirm();
+      dialog.current?.close();
+    } catch (err) {
+      setError(err instanceof Error ? err.message : "The request failed.");
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <>
+      <button
+        type="button"
+        aria-label={buttonLabel}
+        disabled={disabled}
+        onClick={() => {
+          setError(null);
+          dialog.current?.showModal();
+        }}
+      >
+        {label}
+      </button>
+      <dialog ref={dialog} aria-labelledby={titleId} style={{ maxWidth: 520, borderRadius: 8 }}>
+        <h2 id={titleId} style={{ marginTop: 0, fontSize: "1.1rem" }}>
+          {title}
+        </h2>
+        {children}
+        {error && <p role="alert">{error}</p>}
+        <div style={{ display: "flex", gap: "0.5rem", justifyContent: "flex-end" }}>
+          <button type="button" onClick={() => dialog.current?.close()} disabled={busy}>
+            Cancel
+          </button>
+          <button type="button" onClick={() => void confirm()} disabled={busy} aria-busy={busy}>
+            {busy ? "Working…" : confirmLabel}
+          </button>
+        </div>
+      </dialog>
+    </>
+  );
+}

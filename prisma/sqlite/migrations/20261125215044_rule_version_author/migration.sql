@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "RuleVersion" ADD COLUMN "createdBy" TEXT;
+
