@@ -116,3 +116,44 @@ describe.each(testDatabaseKinds())("audit retention (%s)", (kind) => {
     expect(await remaining()).toEqual(["age 3", "age 45"]);
   });
 });
+
+describe("portcullis logs prune", () => {
+  it("deletes old records through the CLI, logs one audit_prune line, and refuses bad input", async () => {
+    const { spawnSync } = await import("node:child_process");
+    const { randomBytes } = await import("node:crypto");
+    const masterKey = randomBytes(32).toString("base64");
+    const deps = await createTestDeps("sqlite", { PORTCULLIS_MASTER_KEY: masterKey });
+    try {
+      const now = Date.now();
+      for (const d of [90, 40, 1]) {
+        await insertLogRaw(deps.sql, { type: "sepft", description: `age ${d}` }, new Date(now - d * DAY));
+      }
+      const cli = (...args: string[]) =>
+        spawnSync(
+          process.execPath,
+          ["--no-node-snapshot", "--import", "tsx", "cli/main.ts", "logs", ...args],
+          {
+            env: { ...process.env, DATABASE_URL: deps.env.DATABASE_URL, PORTCULLIS_MASTER_KEY: masterKey },
+            encoding: "utf8",
+          },
+        );
+      const bad = cli("prune", "--days", "0");
+      expect(bad.status).toBe(2);
+      expect(bad.stderr).toContain("--days must be a positive integer");
+      expect(cli("prune").stderr).toContain("needs --days N or AUDIT_RETENTION_DAYS");
+
+      const r = cli("prune", "--days", "30", "--batch-size", "1");
+      expect(r.status).toBe(0);
+      expect(r.stderr).toMatch(/Deleted 2 audit record\(s\) older than \S+ in 3 batch\(es\)\./);
+      const line = r.stdout
+        .split("\n")
+        .filter((l) => l.startsWith("{"))
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+        .find((l) => l.event === "audit_prune");
+      expect(line).toMatchObject({ deleted: 2, batches: 3, retention_days: 30 });
+      expect((await listLogs(deps.db, { take: 10 })).map((l) => l.description)).toEqual(["age 1"]);
+    } finally {
+      await deps.cleanup();
+    }
+  }, 60_000);
+});
