@@ -11,6 +11,7 @@ const nextConfig: NextConfig = {
     "@prisma/adapter-pg",
     "@node-rs/argon2",
     "@node-rs/bcrypt",
+    "prom-client",
   ],
   poweredByHeader: false,
   // Auth0 clients call /oauth/token; the route lives under /api so the alias is a rewrite.

@@ -17,6 +17,8 @@ import { convertBreachCorpus } from "../server/protection/breached-passwords.ts"
 import { listBlocks } from "../server/admin/protection/list-blocks.ts";
 import { unblockUser } from "../server/admin/protection/unblock-user.ts";
 import { unblockIp } from "../server/admin/protection/unblock-ip.ts";
+import { getProcessLogger, type TLogger } from "../server/ops/logger.ts";
+import { pruneAuditLogs } from "../server/ops/prune-audit-logs.ts";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -40,6 +42,8 @@ const USAGE = `Usage: portcullis <command>
   blocks list                             current brute-force and suspicious-IP blocks
   unblock identifier <name> | user <user_id> | ip <ip>
                                           lift brute-force blocks (and, for an IP, its throttle)
+  logs prune [--days N] [--batch-size N]  delete audit records older than N days (default AUDIT_RETENTION_DAYS)
+                                          in small batches; serve does this hourly when AUDIT_RETENTION_DAYS is set
 
 Configuration comes from the environment: DATABASE_URL, PORT, PUBLIC_URL, PORTCULLIS_MASTER_KEY, … (see README).`;
 
@@ -65,14 +69,14 @@ function newestMtime(dir: string): number {
 }
 
 /** Build the Next.js app when there is no build or the sources changed since the last one. */
-function buildIfNeeded(): void {
+function buildIfNeeded(log: TLogger): void {
   const buildId = join(ROOT, ".next", "BUILD_ID");
   const built = existsSync(buildId) ? statSync(buildId).mtimeMs : 0;
   const sources = Math.max(
     ...["app", "server", "components", "rules-runtime"].map((d) => newestMtime(join(ROOT, d))),
   );
   if (built > sources) return;
-  console.log("[portcullis] building the web app (first start or sources changed)…");
+  log.info("building the web app (first start or sources changed)…");
   const r = spawnSync(process.execPath, [join(ROOT, "node_modules/next/dist/bin/next"), "build"], {
     cwd: ROOT,
     stdio: "inherit",
@@ -83,7 +87,10 @@ function buildIfNeeded(): void {
 
 async function serve(): Promise<void> {
   const env = parseEnv();
-  buildIfNeeded();
+  // The JSON log on stdout (LOG_LEVEL, LOG_FORMAT); one-time credential banners go to stderr as plain text and
+  // never into the log.
+  const log = getProcessLogger(env);
+  buildIfNeeded(log);
   const masterKey = loadMasterKey(env);
   // Dashboard sessions: the cookie secret derives from the master key unless given, so every server process
   // sharing the key accepts the same sessions.
@@ -96,40 +103,43 @@ async function serve(): Promise<void> {
   await deps.keys.current();
   const firstAdmin = await ensureFirstAdmin(deps);
   if (firstAdmin) {
-    console.log(
+    log.info({ email: firstAdmin.email }, "dashboard owner account created");
+    process.stderr.write(
       `\n[portcullis] Dashboard owner account created: ${env.PUBLIC_URL}/login  email=${firstAdmin.email}` +
         (firstAdmin.password
           ? `  password=${firstAdmin.password}  (shown once; change it or set ADMIN_PASSWORD)`
-          : "  (password from ADMIN_PASSWORD)"),
+          : "  (password from ADMIN_PASSWORD)") +
+        "\n",
     );
   }
   if (env.PORTCULLIS_SEED_DEMO) {
     const seeded = await seedDemoTenant(deps, join(ROOT, "demo"));
-    if (seeded) printDemo(env, seeded);
+    if (seeded) {
+      log.info("demo tenant seeded (first start)");
+      printDemo(env, seeded);
+    }
   }
   const { default: next } = await import("next");
   const app = next({ dev: false, dir: ROOT, port: env.PORT, hostname: "0.0.0.0" });
   await app.prepare();
   const { createHttpServer } = await import("../server/http/serve.ts");
-  const server = createHttpServer(deps, app.getRequestHandler());
+  const { installGracefulShutdown } = await import("../server/http/graceful-shutdown.ts");
+  const { startRetentionJob } = await import("../server/ops/retention-job.ts");
+  const server = createHttpServer(deps, app.getRequestHandler(), { root: ROOT });
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((ok) => server.listen(env.PORT, ok));
-  console.log(
-    `[portcullis] listening on http://localhost:${env.PORT} (issuer ${env.issuer}, ${env.databaseKind} database)`,
+  log.info(
+    { port: env.PORT, issuer: env.issuer, database: env.databaseKind },
+    `listening on http://localhost:${env.PORT}`,
   );
-  let stopping = false;
-  const stop = (sig: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`[portcullis] ${sig}: finishing in-flight requests…`);
-    server.close(() => {
-      void deps.close().finally(() => process.exit(0));
-    });
-    server.closeIdleConnections();
-    setTimeout(() => process.exit(0), 10_000).unref();
-  };
-  process.on("SIGINT", () => stop("SIGINT"));
-  process.on("SIGTERM", () => stop("SIGTERM"));
+  const retention = startRetentionJob(deps);
+  installGracefulShutdown(server, {
+    log,
+    onClosed: async () => {
+      await retention.stop();
+      await deps.close();
+    },
+  });
 }
 
 function printDemo(env: TEnv, seeded: NonNullable<Awaited<ReturnType<typeof seedDemoTenant>>>): void {
@@ -160,7 +170,7 @@ function printDemo(env: TEnv, seeded: NonNullable<Awaited<ReturnType<typeof seed
     );
   }
   lines.push("─────────────────────────────────────────────────────────────────────────────", "");
-  console.log(lines.join("\n"));
+  process.stderr.write(lines.join("\n") + "\n");
 }
 
 async function main(): Promise<void> {
@@ -327,6 +337,31 @@ async function main(): Promise<void> {
           const r = await unblockUser(deps, what === "user" ? { userId: value } : { identifier: value });
           console.log(`Released ${r.released} block(s) of ${value}.`);
         }
+      } finally {
+        await deps.close();
+      }
+      return;
+    }
+    case "logs": {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        options: { days: { type: "string" }, "batch-size": { type: "string" } },
+        allowPositionals: true,
+      });
+      if (positionals[0] !== "prune") fail("usage: portcullis logs prune [--days N] [--batch-size N]");
+      const env = parseEnv();
+      const days = values.days === undefined ? env.AUDIT_RETENTION_DAYS : Number(values.days);
+      if (days === undefined) fail("logs prune needs --days N or AUDIT_RETENTION_DAYS");
+      if (!Number.isInteger(days) || days < 1) fail("--days must be a positive integer");
+      const batchSize = values["batch-size"] === undefined ? 500 : Number(values["batch-size"]);
+      if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000)
+        fail("--batch-size must be an integer from 1 to 10000");
+      const deps = await openDeps(env);
+      try {
+        const r = await pruneAuditLogs(deps, { retentionDays: days, batchSize });
+        process.stderr.write(
+          `Deleted ${r.deleted} audit record(s) older than ${r.cutoff.toISOString()} in ${r.batches.length} batch(es).\n`,
+        );
       } finally {
         await deps.close();
       }

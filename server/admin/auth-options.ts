@@ -1,7 +1,12 @@
 import type { NextAuthOptions } from "next-auth";
-import CredentialsProvider from "next-auth/providers/credentials";
+import CredentialsModule from "next-auth/providers/credentials";
 import { getDeps } from "../config/deps.ts";
 import { verifyAdminSignIn } from "./accounts.ts";
+
+// next-auth ships CommonJS: Next's bundler hands over its default export, Node's own ESM loader (the admin API
+// served without a Next build, as in the multi-process tests) the exports object that holds it.
+const CredentialsProvider =
+  (CredentialsModule as unknown as { default?: typeof CredentialsModule }).default ?? CredentialsModule;
 
 /** Dashboard sessions last a working day. */
 const SESSION_SECONDS = 8 * 60 * 60;

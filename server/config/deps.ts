@@ -13,6 +13,8 @@ import { createBreachedPasswords, type TBreachedPasswords } from "../protection/
 import { createUnblockLinks, type TUnblockLinks } from "../protection/unblock-link.ts";
 import { createNotifier, type TNotifier } from "../notifications/notifier.ts";
 import { createRulesService, type TRulesService } from "../rules/rules-service.ts";
+import { createMetrics, type TMetrics } from "../ops/metrics.ts";
+import { getProcessLogger, type TLogger } from "../ops/logger.ts";
 
 /** Everything the domain needs, built once (house rule: one composition root). */
 export type TDeps = {
@@ -29,11 +31,18 @@ export type TDeps = {
   notifier: TNotifier;
   /** Rules: the sandbox runner and the cached enabled rules. */
   rules: TRulesService;
+  /** Structured JSON log (pino); never secrets, passwords, tokens or request bodies. */
+  log: TLogger;
+  /** This process's Prometheus metrics (GET /metrics); observe/inc only on the hot path. */
+  metrics: TMetrics;
   close(): Promise<void>;
 };
 
 /** Read the master key from PORTCULLIS_MASTER_KEY or its key file, creating the file (mode 0600) on first start. */
-export function loadMasterKey(env: TEnv, log: (msg: string) => void = console.warn): Buffer {
+export function loadMasterKey(
+  env: TEnv,
+  log: (msg: string) => void = (msg) => getProcessLogger(env).warn(msg),
+): Buffer {
   const decode = (text: string): Buffer => {
     const t = text.trim();
     const buf = /^[0-9a-f]{64}$/i.test(t) ? Buffer.from(t, "hex") : Buffer.from(t, "base64");
@@ -56,25 +65,30 @@ export function loadMasterKey(env: TEnv, log: (msg: string) => void = console.wa
 /** Build the dependency graph for one process. */
 export async function createDeps(
   env: TEnv = parseEnv(),
-  overrides: Partial<Pick<TDeps, "clock" | "db">> & { masterKey?: Buffer } = {},
+  overrides: Partial<Pick<TDeps, "clock" | "db" | "log">> & { masterKey?: Buffer } = {},
 ): Promise<TDeps> {
   const clock = overrides.clock ?? systemClock;
+  const log = overrides.log ?? getProcessLogger(env);
+  const metrics = createMetrics();
   const db = overrides.db ?? (await openDb(env.DATABASE_URL));
-  const sql = await openRawSql(env);
+  const sql = await openRawSql(env, log);
   const masterKey = overrides.masterKey ?? loadMasterKey(env);
   const box = createSecretBox(masterKey);
-  const hasher = createPasswordHasher({
-    memoryKiB: env.ARGON2_MEMORY_KIB,
-    iterations: env.ARGON2_ITERATIONS,
-    parallelism: env.ARGON2_PARALLELISM,
-  });
+  const hasher = timePasswordHasher(
+    createPasswordHasher({
+      memoryKiB: env.ARGON2_MEMORY_KIB,
+      iterations: env.ARGON2_ITERATIONS,
+      parallelism: env.ARGON2_PARALLELISM,
+    }),
+    metrics,
+  );
   const keys = createKeyStore(db, box, clock);
   const config = createConfigCache(db, sql);
   const protection = {
     breached: createBreachedPasswords({ corpusFile: env.BREACHED_PASSWORDS_FILE }),
     unblockLinks: createUnblockLinks(masterKey),
   };
-  const notifier = await createNotifier(env, sql, clock);
+  const notifier = await createNotifier(env, sql, clock, log);
   const rules = createRulesService(db, box, env);
   return {
     env,
@@ -88,11 +102,46 @@ export async function createDeps(
     protection,
     rules,
     notifier,
+    log,
+    metrics,
     close: async () => {
       rules.dispose();
       await notifier.flush();
       await sql.close();
       await db.$disconnect();
+    },
+  };
+}
+
+/** The hasher with each computation timed into `portcullis_password_hash_duration_seconds`. */
+function timePasswordHasher(inner: TPasswordHasher, metrics: TMetrics): TPasswordHasher {
+  const since = (started: number) => (performance.now() - started) / 1000;
+  return {
+    params: inner.params,
+    needsRehash: (stored) => inner.needsRehash(stored),
+    async hash(password) {
+      const started = performance.now();
+      try {
+        return await inner.hash(password);
+      } finally {
+        metrics.passwordHash("hash", since(started));
+      }
+    },
+    async verify(stored, password) {
+      const started = performance.now();
+      try {
+        return await inner.verify(stored, password);
+      } finally {
+        metrics.passwordHash("verify", since(started));
+      }
+    },
+    async verifyDummy(password) {
+      const started = performance.now();
+      try {
+        return await inner.verifyDummy(password);
+      } finally {
+        metrics.passwordHash("dummy", since(started));
+      }
     },
   };
 }

@@ -28,4 +28,27 @@ describe("parseEnv", () => {
     expect(() => parseEnv({ ARGON2_MEMORY_KIB: "7168", ARGON2_ITERATIONS: "2" })).toThrow(/OWASP/);
     expect(parseEnv({ ARGON2_MEMORY_KIB: "7168", ARGON2_ITERATIONS: "5" }).ARGON2_ITERATIONS).toBe(5);
   });
+
+  it("parses the operations settings: log level and format, metrics token, audit retention", () => {
+    const defaults = parseEnv({});
+    expect([
+      defaults.LOG_LEVEL,
+      defaults.LOG_FORMAT,
+      defaults.METRICS_TOKEN,
+      defaults.AUDIT_RETENTION_DAYS,
+    ]).toEqual(["info", "json", undefined, undefined]);
+    const set = parseEnv({
+      LOG_LEVEL: "warn",
+      LOG_FORMAT: "pretty",
+      AUDIT_RETENTION_DAYS: "90",
+      METRICS_TOKEN: "m".repeat(16),
+    });
+    expect([set.LOG_LEVEL, set.LOG_FORMAT, set.AUDIT_RETENTION_DAYS]).toEqual(["warn", "pretty", 90]);
+    expect(parseEnv({ AUDIT_RETENTION_DAYS: "" }).AUDIT_RETENTION_DAYS).toBeUndefined();
+    expect(() => parseEnv({ AUDIT_RETENTION_DAYS: "0" })).toThrow(/AUDIT_RETENTION_DAYS/);
+    expect(() => parseEnv({ AUDIT_RETENTION_DAYS: "1.5" })).toThrow(/AUDIT_RETENTION_DAYS/);
+    expect(() => parseEnv({ METRICS_TOKEN: "short" })).toThrow(/METRICS_TOKEN: must be at least 16/);
+    expect(() => parseEnv({ LOG_LEVEL: "verbose" })).toThrow(/LOG_LEVEL/);
+    expect(() => parseEnv({ LOG_FORMAT: "xml" })).toThrow(/LOG_FORMAT/);
+  });
 });

@@ -46,6 +46,16 @@ const ZEnv = z.object({
   PORTCULLIS_ADMIN_EMAIL: z.string().email().optional(),
   /** A breached-password corpus converted by `portcullis breached-passwords convert`. */
   BREACHED_PASSWORDS_FILE: z.string().min(1).optional(),
+  /** Operations (docs/operations.md): log level and format of the JSON log on stdout. */
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  LOG_FORMAT: z.enum(["json", "pretty"]).default("json"),
+  /** Bearer token that unlocks GET /metrics. Unset: /metrics answers 404. */
+  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  /** Audit records older than this many days are deleted (hourly, in small batches). Unset: kept forever. */
+  AUDIT_RETENTION_DAYS: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z.coerce.number().int().min(1).max(36_500).optional(),
+  ),
 });
 
 function splitList(v: string): string[] {

@@ -1,10 +1,28 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createRemoteJWKSet, jwtVerify } from "jose";
 import { createTestDeps, type TTestDeps } from "../testing/test-deps.ts";
-import { passwordParams, seedFixture, type TFixture } from "../testing/fixtures.ts";
+import { createFixtureUser, passwordParams, seedFixture, type TFixture } from "../testing/fixtures.ts";
+import { addRules } from "../rules/testing.ts";
 
-/** Start one token-server process on the given database; resolves with its base URL. */
+const ADMIN_TOKEN = "multi-process-admin-token-0123456789abcdef";
+
+/**
+ * Poll `check` until it holds; returns the milliseconds it took. Changes made through one process reach the other
+ * through the database: configuration and rules are cached for 1 s per process (config-cache.ts, rules-service.ts),
+ * user state is read per login.
+ */
+async function msUntil(check: () => Promise<boolean>, limitMs = 5000): Promise<number> {
+  const started = Date.now();
+  while (!(await check())) {
+    if (Date.now() - started > limitMs) throw new Error(`not in force after ${limitMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return Date.now() - started;
+}
+
+/** Start one server process (token-server.ts) on the given database; resolves with its base URL. */
 function startServer(env: Record<string, string>): Promise<{ url: string; proc: ChildProcess }> {
   return new Promise((resolve, reject) => {
     const proc = spawn(
@@ -42,6 +60,8 @@ describe.runIf(Boolean(process.env.TEST_POSTGRES_URL))(
         DATABASE_URL: deps.env.DATABASE_URL,
         PUBLIC_URL: deps.env.PUBLIC_URL,
         PORTCULLIS_MASTER_KEY: masterKey,
+        PORTCULLIS_ADMIN_API_TOKEN: ADMIN_TOKEN,
+        LOG_LEVEL: "warn",
       };
       servers = await Promise.all([startServer(env), startServer(env)]);
     }, 120_000);
@@ -95,6 +115,98 @@ describe.runIf(Boolean(process.env.TEST_POSTGRES_URL))(
       expect((await refresh(servers[0]!.url, first)).status).toBe(403);
       // The reuse killed the newest token too, whichever process is asked.
       expect((await refresh(servers[1]!.url, String(rotated.body.refresh_token))).status).toBe(403);
+    });
+
+    const admin = async (base: string, method: string, path: string, body: unknown) => {
+      const res = await fetch(`${base}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+      expect(res.status, `${method} ${path}: ${await res.clone().text()}`).toBeLessThan(300);
+    };
+
+    it("both publish the same JWKS and each verifies the other's tokens", async () => {
+      const [a, b] = servers.map((s) => s.url) as [string, string];
+      const jwks = await Promise.all(
+        [a, b].map(async (base) => (await fetch(`${base}/.well-known/jwks.json`)).json()),
+      );
+      expect(jwks[0]).toEqual(jwks[1]);
+      expect((jwks[0] as { keys: unknown[] }).keys.length).toBeGreaterThan(0);
+      const user = await createFixtureUser(deps, fx, { connection: "database", password: "jwks-user-pw-1" });
+      for (const [issuer, verifier] of [
+        [a, b],
+        [b, a],
+      ] as const) {
+        const login = await post(
+          issuer,
+          passwordParams(fx.clients.web, user, { audience: fx.apis.orders.identifier, scope: "openid" }),
+        );
+        expect(login.status).toBe(200);
+        const keys = createRemoteJWKSet(new URL(`${verifier}/.well-known/jwks.json`));
+        const access = await jwtVerify(String(login.body.access_token), keys, {
+          issuer: deps.env.issuer,
+          audience: fx.apis.orders.identifier,
+        });
+        expect(access.payload.sub).toBe(user.userId);
+        const id = await jwtVerify(String(login.body.id_token), keys, {
+          issuer: deps.env.issuer,
+          audience: fx.clients.web.clientId,
+        });
+        expect(id.payload.sub).toBe(user.userId);
+      }
+    });
+
+    it("a rule enabled, an MFA policy changed and a user blocked through A's admin API are in force on B within 2 s", async () => {
+      const [a, b] = servers.map((s) => s.url) as [string, string];
+      const web = fx.clients.web;
+      const ruleUser = await createFixtureUser(deps, fx, {
+        connection: "database",
+        password: "rule-user-pw-1",
+      });
+      const mfaUser = await createFixtureUser(deps, fx, {
+        connection: "database",
+        password: "mfa-user-pw-12",
+      });
+      const blockUser = await createFixtureUser(deps, fx, {
+        connection: "database",
+        password: "block-user-pw",
+      });
+      const [rule] = await addRules(deps, {
+        name: "multi-process deny",
+        enabled: false,
+        script: `function (user, context, callback) {
+          if (user.email === '${ruleUser.email}') return callback(new UnauthorizedError('denied by rule'));
+          callback(null, user, context);
+        }`,
+      });
+      const loginOnB = (user: { email: string; password: string }) => post(b, passwordParams(web, user));
+      // B has everything cached from a successful login of each user before the change.
+      for (const u of [ruleUser, mfaUser, blockUser]) expect((await loginOnB(u)).status).toBe(200);
+
+      await admin(a, "PATCH", `/api/admin/rules/${rule!.id}`, { enabled: true });
+      const ruleMs = await msUntil(async () => {
+        const r = await loginOnB(ruleUser);
+        return r.status === 401 && r.body.error_description === "denied by rule";
+      });
+
+      await admin(a, "PUT", "/api/admin/mfa", { policy: "always", otp: true, recoveryCode: true });
+      // The web client has no MFA grants, so a login that now needs MFA is refused with unauthorized_client.
+      const mfaMs = await msUntil(async () => (await loginOnB(mfaUser)).body.error === "unauthorized_client");
+      await admin(a, "PUT", "/api/admin/mfa", { policy: "never", otp: true, recoveryCode: true });
+
+      await admin(a, "POST", `/api/admin/users/${encodeURIComponent(blockUser.userId)}/block`, {
+        blocked: true,
+      });
+      const blockMs = await msUntil(async () => {
+        const r = await loginOnB(blockUser);
+        return r.status === 401 && r.body.error === "unauthorized";
+      });
+
+      expect(ruleMs).toBeLessThan(2000);
+      expect(mfaMs).toBeLessThan(2000);
+      expect(blockMs).toBeLessThan(2000);
+      await admin(a, "PATCH", `/api/admin/rules/${rule!.id}`, { enabled: false });
     });
   },
 );

@@ -4,9 +4,21 @@ import { answerTokenRequest } from "../oauth/token-endpoint.ts";
 import { CLIENT_IP_HEADER, jsonAnswer, type TJsonAnswer } from "../oauth/request.ts";
 import { compileIpList } from "../protection/ip-match.ts";
 import { resolveProxiedClientIp } from "../protection/forwarded-ip.ts";
+import { randomUUID } from "node:crypto";
+import { listShippedMigrations } from "../store/migrate.ts";
+import { answerLiveness, answerReadiness } from "../ops/check-health.ts";
+import { answerMetrics } from "../ops/answer-metrics.ts";
+import type { TOpsAnswer } from "../ops/answer.ts";
+import { errorMessage } from "../ops/logger.ts";
 
 const TOKEN_PATHS = new Set(["/oauth/token", "/api/oauth/token"]);
 const MAX_BODY = 64 * 1024;
+const HEALTH_PATHS = new Set(["/healthz", "/readyz"]);
+const REQUEST_ID_HEADER = "x-request-id";
+// A request id from the load balancer is kept when it looks like one; anything else is replaced.
+const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
+// Paths whose last segment is a credential (a signed unblock link): logged without it.
+const SECRET_PATH_RE = /^(\/unblock\/)[^/]+/;
 
 export type TNextHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
@@ -47,33 +59,100 @@ function headerReader(req: IncomingMessage): { get(name: string): string | null 
   };
 }
 
+/** The path to log: no query string (it may carry anything), no credential segments, bounded length. */
+export function loggablePath(url: string | undefined): string {
+  const path = (url ?? "/").split("?")[0]!.replace(SECRET_PATH_RE, "$1[redacted]");
+  return path.length > 256 ? `${path.slice(0, 256)}…` : path;
+}
+
+function writeOpsAnswer(res: ServerResponse, answer: TOpsAnswer): void {
+  res.writeHead(answer.status, {
+    ...answer.headers,
+    "content-length": String(Buffer.byteLength(answer.body)),
+  });
+  res.end(answer.body);
+}
+
 /**
  * Portcullis's HTTP server. It stamps every request with the client address (discarding any client-sent copy of
  * that header, so the IP can't be spoofed): the socket address, or — only when the socket peer is one of
  * TRUSTED_PROXIES — the right-most X-Forwarded-For entry that is not itself a trusted proxy. It answers POST /oauth/token itself — the hot path skips Next.js
- * routing — while everything else (dashboard, discovery, userinfo) goes to Next.js.
+ * routing — and the operations endpoints GET /healthz, /readyz and /metrics (docs/operations.md), so they work
+ * without Next.js; everything else (dashboard, discovery, userinfo) goes to Next.js. Every request gets an id
+ * (`x-request-id`, kept from a proxy when well-formed) and one access-log line when it ends.
  */
-export function createHttpServer(deps: TDeps, next: TNextHandler): Server {
+export function createHttpServer(deps: TDeps, next: TNextHandler, opts: { root?: string } = {}): Server {
   const trustedProxies = compileIpList(deps.env.TRUSTED_PROXIES);
-  return createServer((req, res) => {
+  const shipped = listShippedMigrations(deps.env.databaseKind, opts.root);
+  const log = deps.log;
+  deps.metrics.enableProcessMetrics();
+  const server = createServer((req, res) => {
+    const startedAt = performance.now();
+    const given = req.headers[REQUEST_ID_HEADER];
+    const requestId = typeof given === "string" && REQUEST_ID_RE.test(given) ? given : randomUUID();
+    res.setHeader(REQUEST_ID_HEADER, requestId);
     delete req.headers[CLIENT_IP_HEADER];
     const ip = resolveProxiedClientIp(socketAddress(req), req.headers["x-forwarded-for"], trustedProxies);
     if (ip) req.headers[CLIENT_IP_HEADER] = ip;
     const path = (req.url ?? "/").split("?")[0]!;
+    const isHealthCheck = req.method === "GET" && HEALTH_PATHS.has(path);
+    res.once("close", () => {
+      // Load balancers probe health every few seconds: those lines only at debug level.
+      const level = isHealthCheck ? "debug" : "info";
+      if (!log.isLevelEnabled(level)) return;
+      log[level](
+        {
+          req_id: requestId,
+          method: req.method,
+          path: loggablePath(req.url),
+          status: res.statusCode,
+          duration_ms: Math.round((performance.now() - startedAt) * 100) / 100,
+          ip: ip ?? null,
+          ...(res.writableFinished ? {} : { aborted: true }),
+        },
+        "request",
+      );
+    });
     if (req.method === "POST" && TOKEN_PATHS.has(path)) {
       void handleToken(req, res, deps).catch((err: unknown) => {
-        console.error("[portcullis] token request failed:", err instanceof Error ? err.message : err);
+        log.error({ req_id: requestId, err: errorMessage(err) }, "token request failed");
         if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
         res.end(JSON.stringify({ error: "server_error", error_description: "Internal server error" }));
       });
       return;
     }
+    if (isHealthCheck || (req.method === "GET" && path === "/metrics")) {
+      void answerOps(path, req, deps, shipped, !server.listening, (err) =>
+        log.warn({ req_id: requestId, err: errorMessage(err) }, "readiness check failed"),
+      )
+        .then((answer) => writeOpsAnswer(res, answer))
+        .catch((err: unknown) => {
+          log.error({ req_id: requestId, err: errorMessage(err) }, "operations request failed");
+          if (!res.headersSent) res.writeHead(500);
+          res.end();
+        });
+      return;
+    }
     next(req, res).catch((err: unknown) => {
-      console.error("[portcullis] request failed:", err instanceof Error ? err.message : err);
+      log.error({ req_id: requestId, err: errorMessage(err) }, "request failed");
       if (!res.headersSent) res.writeHead(500);
       res.end();
     });
   });
+  return server;
+}
+
+function answerOps(
+  path: string,
+  req: IncomingMessage,
+  deps: TDeps,
+  shipped: ReturnType<typeof listShippedMigrations>,
+  isShuttingDown: boolean,
+  onError: (err: unknown) => void,
+): Promise<TOpsAnswer> {
+  if (path === "/healthz") return Promise.resolve(answerLiveness());
+  if (path === "/readyz") return answerReadiness({ sql: deps.sql, shipped, isShuttingDown }, onError);
+  return answerMetrics(deps.metrics, deps.env.METRICS_TOKEN, req.headers.authorization);
 }
 
 async function handleToken(req: IncomingMessage, res: ServerResponse, deps: TDeps): Promise<void> {

@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
+import { errorMessage, getProcessLogger } from "../ops/logger.ts";
 import type { TDeps } from "../config/deps.ts";
 import type { TUserRecord } from "../store/users.ts";
 import {
@@ -137,7 +138,7 @@ async function answer(fn: () => Promise<Response>): Promise<Response> {
     return await fn();
   } catch (err) {
     if (!(err instanceof OAuthError)) {
-      console.error("[portcullis] MFA API error:", err instanceof Error ? err.message : err);
+      getProcessLogger().error({ err: errorMessage(err) }, "MFA API error");
     }
     const { status, body, headers } = serializeOAuthError(err);
     return jsonResponse(status, body, headers);

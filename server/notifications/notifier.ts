@@ -1,6 +1,7 @@
 import type { TEnv } from "../config/env.ts";
 import type { TClock } from "../config/clock.ts";
 import type { TRawSql } from "../store/raw-sql.ts";
+import { getProcessLogger, type TLogger } from "../ops/logger.ts";
 import { claimNotification, insertNotification, updateNotificationStatus } from "../store/protection.ts";
 
 export type TNotificationKind =
@@ -38,6 +39,7 @@ export async function createNotifier(
   env: Pick<TEnv, "SMTP_URL" | "SMTP_FROM">,
   sql: TRawSql,
   clock: TClock,
+  log?: TLogger,
 ): Promise<TNotifier> {
   let transport: TMailTransport | null = null;
   if (env.SMTP_URL) {
@@ -52,7 +54,7 @@ export async function createNotifier(
       await updateNotificationStatus(sql, id, "sent", clock.now(), null);
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
-      console.error(`[portcullis] could not mail notification ${id}:`, reason);
+      (log ?? getProcessLogger()).error({ notification: id, err: reason }, "could not mail notification");
       await updateNotificationStatus(sql, id, "failed", clock.now(), reason.slice(0, 500)).catch(
         () => undefined,
       );

@@ -20,6 +20,8 @@ import {
   type TTokenRequest,
 } from "./request.ts";
 import { FORWARDED_FOR_HEADER, resolveEndUserIp } from "../protection/forwarded-ip.ts";
+import { errorMessage } from "../ops/logger.ts";
+import { recordTokenOutcome } from "../ops/record-token-outcome.ts";
 
 const CLIENT_AUTH_PARAMS = ["grant_type", "client_id", "client_secret"];
 
@@ -42,6 +44,7 @@ export async function handleTokenRequest(req: Request, deps: TDeps): Promise<Res
 export async function answerTokenRequest(req: TTokenRequest, deps: TDeps): Promise<TJsonAnswer> {
   const meta = readRequestMeta(req);
   const now = deps.clock.now();
+  const startedAt = performance.now();
   const ctx: Partial<TGrantContext> & Pick<TGrantContext, "audit"> = {
     audit: {},
     ip: meta.clientIp,
@@ -82,11 +85,12 @@ export async function answerTokenRequest(req: TTokenRequest, deps: TDeps): Promi
     }
     ctx.params = params;
     const body = await grant.handle(ctx as TGrantContext);
+    recordTokenOutcome(deps.metrics, ctx, 200, null, startedAt);
     return jsonAnswer(200, body);
   } catch (err) {
     if (!(err instanceof OAuthError)) {
       // Never leak internals to the client; keep the cause for operators (messages carry no secrets).
-      console.error("[portcullis] token endpoint error:", err instanceof Error ? err.message : err);
+      deps.log.error({ err: errorMessage(err) }, "token endpoint error");
     }
     const { status, body, headers } = serializeOAuthError(err);
     // A grant that already wrote this request's record (with the change it records) is not logged twice.
@@ -98,6 +102,7 @@ export async function answerTokenRequest(req: TTokenRequest, deps: TDeps): Promi
         String(body.error_description),
         now,
       );
+    recordTokenOutcome(deps.metrics, ctx, status, err, startedAt);
     return jsonAnswer(status, body, headers);
   }
 }
@@ -132,6 +137,6 @@ async function writeFailureLog(
       now,
     );
   } catch (err) {
-    console.error("[portcullis] could not write audit record:", err instanceof Error ? err.message : err);
+    deps.log.error({ err: errorMessage(err) }, "could not write audit record");
   }
 }

@@ -14,6 +14,7 @@ import {
 import { peekIpBucket, refundIp, refuseIpAttempt, takeIpAttempt, type TIpPeek } from "./ip-throttle.ts";
 import { UNBLOCK_LINK_TTL_MS } from "./unblock-link.ts";
 import type { TAttackProtectionPolicies } from "./policies.ts";
+import { errorMessage } from "../ops/logger.ts";
 
 // Attack protection around one password check, composed from the brute-force, IP-throttle and breached-password
 // modules in the order performance.md recommends: IP throttle → identifier lockout → (user lookup → hash, done
@@ -125,16 +126,14 @@ export async function admitLogin(deps: TDeps, a: TLoginAttempt): Promise<TAdmiss
                 a.now,
               ),
             ).then(async (isNewBlock) => {
+              if (isNewBlock) deps.metrics.block("brute_force");
               if (isNewBlock && user && bruteForce.shields.includes("user_notification")) {
                 await notifyUserOfBlock(deps, user, loginFailureKey(bf.key), bf.key.ip, a.now);
               }
             });
           } catch (err) {
             // The attempt is already counted (the block holds); only the record or the message was lost.
-            console.error(
-              "[portcullis] could not record a brute-force block:",
-              err instanceof Error ? err.message : err,
-            );
+            deps.log.error({ err: errorMessage(err) }, "could not record a brute-force block");
           }
         },
         async onSuccess(q) {
@@ -154,6 +153,7 @@ async function onIpBlocked(
   a: TLoginAttempt,
   isMonitoring: boolean,
 ): Promise<void> {
+  deps.metrics.block("ip_throttle");
   const stage = policies.suspiciousIp.stage["pre-login"];
   if (isMonitoring) {
     // Blocking attempts are each logged as limit_mu by the token endpoint; monitoring logs the start once.
@@ -337,9 +337,6 @@ async function notifyBreached(
       );
     }
   } catch (err) {
-    console.error(
-      "[portcullis] could not queue a breached-password notification:",
-      err instanceof Error ? err.message : err,
-    );
+    deps.log.error({ err: errorMessage(err) }, "could not queue a breached-password notification");
   }
 }

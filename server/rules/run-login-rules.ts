@@ -96,6 +96,7 @@ export async function runLoginRules(input: TLoginRulesInput): Promise<TLoginRule
     fetchAllowedHosts: snapshot.allowedHosts,
     clockOffsetMs: deps.clock.now().getTime() - Date.now(),
   });
+  deps.metrics.rulesPipeline(result.durationMs / 1000, result.ok ? "ok" : result.failure.kind);
   const audit = auditOf(result, snapshot.configuration);
   ctx.audit.details = { ...ctx.audit.details, rules: audit };
   const metadata: TMetadataPatches = { app: result.metadata.app, user: result.metadata.user };

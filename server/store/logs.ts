@@ -76,7 +76,7 @@ export async function searchLogs(
 }
 
 /** The smallest log id a record made at `at` can have. */
-function logIdFloor(at: Date): string {
+export function logIdFloor(at: Date): string {
   return `90${at.getTime().toString().padStart(15, "0")}`;
 }
 

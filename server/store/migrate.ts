@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync, readdirSync, existsSync } from "node:fs";
 import { join } from "node:path";
+import type { TSqlRunner } from "./raw-sql.ts";
 
 export type TMigrationResult = { applied: string[]; alreadyApplied: number };
 
@@ -19,6 +20,42 @@ function listMigrations(dir: string): { name: string; sql: string; checksum: str
       const sql = readFileSync(join(dir, name, "migration.sql"), "utf8");
       return { name, sql, checksum: createHash("sha256").update(sql).digest("hex") };
     });
+}
+
+export type TShippedMigration = { name: string; checksum: string };
+
+/** The migrations this build ships for `kind` (name and checksum), read once at server start. */
+export function listShippedMigrations(
+  kind: "sqlite" | "postgres",
+  root = process.cwd(),
+): TShippedMigration[] {
+  return listMigrations(migrationsDir(kind, root)).map(({ name, checksum }) => ({ name, checksum }));
+}
+
+/** The migrations recorded as applied in the database (throws when the table is missing or the database is down). */
+export async function readAppliedMigrations(sql: TSqlRunner): Promise<TShippedMigration[]> {
+  return sql.all<TShippedMigration>('SELECT name, checksum FROM "_portcullis_migrations" ORDER BY name');
+}
+
+export type TMigrationDrift = { pending: string[]; unknown: string[]; edited: string[] };
+
+/**
+ * How the applied migrations differ from the shipped ones: not yet applied, applied but not shipped (the database
+ * was migrated by a newer build), or applied from a different text. All empty means current.
+ */
+export function compareMigrations(
+  applied: TShippedMigration[],
+  shipped: TShippedMigration[],
+): TMigrationDrift {
+  const recorded = new Map(applied.map((m) => [m.name, m.checksum]));
+  const names = new Set(shipped.map((m) => m.name));
+  return {
+    pending: shipped.filter((m) => !recorded.has(m.name)).map((m) => m.name),
+    unknown: applied.filter((m) => !names.has(m.name)).map((m) => m.name),
+    edited: shipped
+      .filter((m) => recorded.has(m.name) && recorded.get(m.name) !== m.checksum)
+      .map((m) => m.name),
+  };
 }
 
 function checkRecorded(recorded: Map<string, string>, migrations: { name: string; checksum: string }[]) {

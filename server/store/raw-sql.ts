@@ -1,4 +1,5 @@
 import type { TEnv } from "../config/env.ts";
+import { getProcessLogger, type TLogger } from "../ops/logger.ts";
 
 /** A value bound to a SQL parameter. Dates are bound as UTC text in the format Prisma stores. */
 export type TSqlValue = string | number | boolean | null | Date;
@@ -32,9 +33,9 @@ export function readDate(v: unknown): Date {
 }
 
 /** Open the raw SQL runner for `env.DATABASE_URL`. */
-export async function openRawSql(env: Pick<TEnv, "DATABASE_URL">): Promise<TRawSql> {
+export async function openRawSql(env: Pick<TEnv, "DATABASE_URL">, log?: TLogger): Promise<TRawSql> {
   const url = env.DATABASE_URL;
-  return url.startsWith("file:") ? openSqlite(url.slice("file:".length)) : openPostgres(url);
+  return url.startsWith("file:") ? openSqlite(url.slice("file:".length)) : openPostgres(url, log);
 }
 
 async function openSqlite(file: string): Promise<TRawSql> {
@@ -118,7 +119,7 @@ async function openSqlite(file: string): Promise<TRawSql> {
   return raw;
 }
 
-async function openPostgres(url: string): Promise<TRawSql> {
+async function openPostgres(url: string, log?: TLogger): Promise<TRawSql> {
   const { default: pg } = await import("pg");
   const pool = new pg.Pool({
     connectionString: url,
@@ -134,7 +135,7 @@ async function openPostgres(url: string): Promise<TRawSql> {
   // An idle client's connection can die (database restart, failover, a dropped test database): pg then emits
   // "error" on the pool, which would crash the process without a listener. The pool replaces the client.
   pool.on("error", (err) => {
-    console.error("[portcullis] idle PostgreSQL connection lost:", err.message);
+    (log ?? getProcessLogger()).error({ err: err.message }, "idle PostgreSQL connection lost");
   });
   let closing: Promise<void> | undefined;
   const numbered = new Map<string, string>();

@@ -7,6 +7,7 @@ import { createDeps, type TDeps } from "../config/deps.ts";
 import { createManualClock } from "../config/clock.ts";
 import { applyMigrations } from "../store/migrate.ts";
 import { createScratchPostgres } from "./scratch-postgres.ts";
+import { createLogger, type TLogger } from "../ops/logger.ts";
 
 export type TDbKind = "sqlite" | "postgres";
 
@@ -24,6 +25,7 @@ export type TTestDeps = TDeps & { clock: ReturnType<typeof createManualClock>; c
 export async function createTestDeps(
   kind: TDbKind = "sqlite",
   envOverrides: Record<string, string> = {},
+  opts: { log?: TLogger } = {},
 ): Promise<TTestDeps> {
   let url: string;
   let drop: () => Promise<void>;
@@ -39,12 +41,18 @@ export async function createTestDeps(
     drop = scratch.drop;
   }
   await applyMigrations(url);
-  const env = parseEnv({ DATABASE_URL: url, PUBLIC_URL: "https://portcullis.test", ...envOverrides });
+  // Quiet unless LOG_LEVEL asks for the log; tests that check it pass their own logger.
+  const env = parseEnv({
+    DATABASE_URL: url,
+    PUBLIC_URL: "https://portcullis.test",
+    LOG_LEVEL: process.env.LOG_LEVEL ?? "silent",
+    ...envOverrides,
+  });
   const clock = createManualClock(new Date());
   const masterKey = envOverrides.PORTCULLIS_MASTER_KEY
     ? Buffer.from(envOverrides.PORTCULLIS_MASTER_KEY, "base64")
     : randomBytes(32);
-  const deps = await createDeps(env, { clock, masterKey });
+  const deps = await createDeps(env, { clock, masterKey, log: opts.log ?? createLogger(env) });
   return {
     ...deps,
     clock,

@@ -1,17 +1,26 @@
-// A bare Portcullis token server for multi-process tests: the real composition root and HTTP server, without
-// Next.js (only /oauth/token is served). Prints "listening <port>" once ready. Configuration from the environment.
+// A Portcullis server process for multi-process and shutdown tests: the real composition root, HTTP server
+// (token endpoint, health, metrics, access log) and graceful shutdown, with the app's route handlers (admin API,
+// JWKS, …) answered without a Next.js build (app-routes.ts). Prints "listening <port>" once ready.
+// Configuration from the environment; it listens on a free loopback port.
 import type { AddressInfo } from "node:net";
-import { createDeps } from "../config/deps.ts";
+import { createDeps, setDeps } from "../config/deps.ts";
 import { parseEnv } from "../config/env.ts";
 import { createHttpServer } from "../http/serve.ts";
+import { installGracefulShutdown } from "../http/graceful-shutdown.ts";
+import { startRetentionJob } from "../ops/retention-job.ts";
+import { createAppRouteHandler } from "./app-routes.ts";
 
 const deps = await createDeps(parseEnv());
-const server = createHttpServer(deps, async (_req, res) => {
-  res.writeHead(404).end();
+setDeps(deps);
+const server = createHttpServer(deps, createAppRouteHandler());
+const retention = startRetentionJob(deps);
+installGracefulShutdown(server, {
+  log: deps.log,
+  onClosed: async () => {
+    await retention.stop();
+    await deps.close();
+  },
 });
 server.listen(0, "127.0.0.1", () => {
-  console.log(`listening ${(server.address() as AddressInfo).port}`);
-});
-process.on("SIGTERM", () => {
-  server.close(() => void deps.close().finally(() => process.exit(0)));
+  process.stdout.write(`listening ${(server.address() as AddressInfo).port}\n`);
 });

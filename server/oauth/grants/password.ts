@@ -20,6 +20,7 @@ import { resolveScopes } from "../../auth/scopes.ts";
 import { issueTokens } from "./issue-tokens.ts";
 import { enforceMfa } from "../../mfa/require-mfa.ts";
 import type { TGrant, TGrantContext } from "./types.ts";
+import { errorMessage } from "../../ops/logger.ts";
 
 export const PASSWORD = "password";
 export const PASSWORD_REALM = "http://auth0.com/oauth/grant-type/password-realm";
@@ -95,9 +96,9 @@ export const passwordGrant: TGrant = {
       logBase: () => logBase(ctx),
     });
     if (admission.kind === "unavailable") {
-      console.error(
-        "[portcullis] attack-protection store unavailable, login refused:",
-        admission.cause instanceof Error ? admission.cause.message : admission.cause,
+      deps.log.error(
+        { err: errorMessage(admission.cause) },
+        "attack-protection store unavailable, login refused",
       );
       throw new TemporarilyUnavailable(LOGIN_UNAVAILABLE);
     }
