@@ -102,6 +102,7 @@ export async function getApisView(deps: TDeps) {
   return {
     defaultAudience: tenant.defaultAudience,
     apis: apis.map((a) => ({
+      id: a.id,
       identifier: a.identifier,
       name: a.name,
       scopes: a.scopes,

@@ -1,8 +1,9 @@
 import type { TDeps } from "../config/deps.ts";
-import { findConnectionByName } from "../store/connections.ts";
+import { findConnectionById, findConnectionByName } from "../store/connections.ts";
 import { searchLogs } from "../store/logs.ts";
 import { findUserByUserId, searchUsers, setUserBlockedTx } from "../store/users.ts";
 import { recordAdminChange } from "./audit.ts";
+import { editableProfile } from "./update-user.ts";
 import { AdminInputError, type TAdmin } from "./session.ts";
 
 /** Users screen: search by email, username or user id, optionally within one connection. */
@@ -27,8 +28,17 @@ export async function getUserDetail(deps: TDeps, userId: string) {
   const user = await findUserByUserId(deps.db, userId);
   if (!user) return null;
   const { passwordHash: _hash, id: _id, ...profile } = user;
-  const logins = await searchLogs(deps.db, { user: userId }, { take: 20 });
-  return { profile, logins };
+  const [logins, connection] = await Promise.all([
+    searchLogs(deps.db, { user: userId }, { take: 20 }),
+    findConnectionById(deps.db, user.connectionId),
+  ]);
+  return {
+    profile,
+    editable: editableProfile(user),
+    connection: connection?.name ?? null,
+    hasPassword: user.passwordHash !== null,
+    logins,
+  };
 }
 
 /** Set or lift the admin block on a user; logged with who did it. */
