@@ -22,10 +22,11 @@ export const ZApiPatch = z
     identifier: z.string(),
     scopes: z
       .array(
-        z.union([
-          ZScopeValue.transform((value) => ({ value })),
+        // A bare string is shorthand for a scope without a description.
+        z.preprocess(
+          (v) => (typeof v === "string" ? { value: v } : v),
           z.strictObject({ value: ZScopeValue, description: z.string().max(500).optional() }),
-        ]),
+        ),
       )
       .max(100),
     token_lifetime: z.number().int().min(60).max(2_592_000),

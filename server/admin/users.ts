@@ -1,5 +1,5 @@
 import type { TDeps } from "../config/deps.ts";
-import { findConnectionById, findConnectionByName } from "../store/connections.ts";
+import { findConnectionById, findConnectionByName, listConnections } from "../store/connections.ts";
 import { searchLogs } from "../store/logs.ts";
 import { findUserByUserId, searchUsers, setUserBlockedTx } from "../store/users.ts";
 import { recordAdminChange } from "./audit.ts";
@@ -21,6 +21,12 @@ export async function findUsers(deps: TDeps, q: { text?: string; connection?: st
     logins_count: u.loginsCount,
     last_login: u.lastLogin?.toISOString() ?? null,
   }));
+}
+
+/** Users screen: the matching users and the connections a new user can be created in. */
+export async function getUsersScreen(deps: TDeps, q: { text?: string; connection?: string }) {
+  const [users, connections] = await Promise.all([findUsers(deps, q), listConnections(deps.db)]);
+  return { users, connections: connections.map((c) => c.name) };
 }
 
 /** One user's profile (no password hash) and recent logins. */
