@@ -41,9 +41,26 @@ test("every dashboard screen renders (and is photographed)", async ({ page, requ
     await expect(page.getByRole("heading", { name: s.heading, exact: true })).toBeVisible();
     await shot(s.file);
   }
+  // Edit screens, reached from their lists.
+  await page.goto("/admin/applications");
+  await page.getByRole("link", { name: "Edit E2E Web App" }).click();
+  await expect(page.getByRole("heading", { name: "E2E Web App" })).toBeVisible();
+  await shot("application");
+  await page.goto("/admin/connections");
+  await page.getByRole("link", { name: "Username-Password-Authentication" }).click();
+  await expect(page.getByRole("heading", { name: "Username-Password-Authentication" })).toBeVisible();
+  await shot("connection");
+  await page.goto("/admin/apis");
+  await page.getByRole("link", { name: "E2E API" }).click();
+  await expect(page.getByRole("heading", { name: "E2E API" })).toBeVisible();
+  await shot("api");
   await page.goto("/admin/users");
+  await page.getByText("Create user", { exact: true }).first().click();
+  await expect(page.getByRole("form", { name: "Create user" })).toBeVisible();
+  await shot("users-create");
   await page.getByRole("link", { name: "e2e.user@example.com" }).click();
   await expect(page.getByRole("heading", { name: "e2e.user@example.com" })).toBeVisible();
+  await expect(page.getByRole("textbox", { name: "user_metadata" })).toBeVisible();
   await shot("user");
   await page.goto("/admin/logs");
   await page.locator("tbody tr a").first().click();

@@ -6,7 +6,8 @@ import { createClientTx, deleteClientTx, findClientByClientId, setClientSecretTx
 import { listConnections } from "../store/connections.ts";
 import { randomAlphanumeric } from "../tenant/import-tenant.ts";
 import { recordAdminChange } from "./audit.ts";
-import { AdminInputError, type TAdmin } from "./session.ts";
+import { AdminInputError } from "./admin-access.ts";
+import type { TAdmin } from "./session.ts";
 
 const PASSWORD_REALM = "http://auth0.com/oauth/grant-type/password-realm";
 const MFA_GRANTS = [

@@ -6,7 +6,8 @@ import { insertUserTx } from "../store/users.ts";
 import { recordAdminChange } from "./audit.ts";
 import { findPasswordProblem } from "./find-password-problem.ts";
 import { parseAdminInput } from "./parse-admin-input.ts";
-import { AdminInputError, assertAdminAllowed, type TAdmin } from "./session.ts";
+import { AdminInputError, assertAdminAllowed } from "./admin-access.ts";
+import type { TAdmin } from "./session.ts";
 import { userConflict, ZUserProfile } from "./update-user.ts";
 
 /** What the "Create user" form sends (Auth0's POST /users field names). */

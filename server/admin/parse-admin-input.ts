@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { AdminInputError } from "./session.ts";
+import { AdminInputError } from "./admin-access.ts";
 
 /**
  * Parse a dashboard form's JSON with `schema`. A refusal lists every problem in its message and, per top-level

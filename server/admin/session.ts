@@ -4,6 +4,10 @@ import { authOptions } from "./auth-options.ts";
 import { getDeps, type TDeps } from "../config/deps.ts";
 import { findAdminById } from "../store/admin-users.ts";
 import { canPerform, isRole, type TAction, type TRole } from "./roles.ts";
+import { AdminAccessError, AdminInputError } from "./admin-access.ts";
+
+// Use cases import these from admin-access.ts (no next-auth there, so the CLI can load them); routes from here.
+export { AdminAccessError, AdminInputError, assertAdminAllowed } from "./admin-access.ts";
 
 export type TAdmin = {
   id: string;
@@ -41,35 +45,6 @@ export function isAdminAllowed(admin: TAdmin, action: TAction): boolean {
 export async function getPageAdmin(action: TAction): Promise<TAdmin | null> {
   const admin = await getCurrentAdmin();
   return admin && isAdminAllowed(admin, action) ? admin : null;
-}
-
-export class AdminAccessError extends Error {
-  constructor(readonly status: 401 | 403) {
-    super(status === 401 ? "Sign in required" : "Not allowed for your role");
-  }
-}
-
-/**
- * A bad admin request (validation, conflict, not found): its message is safe to show. `fields` names the form
- * fields at fault (field → message), so the dashboard can show each problem next to its control.
- */
-export class AdminInputError extends Error {
-  constructor(
-    message: string,
-    readonly status: 400 | 404 | 409 = 400,
-    readonly fields?: Record<string, string>,
-  ) {
-    super(message);
-  }
-}
-
-/**
- * Refuse (403) an admin whose role does not allow `action`. Use cases call it too, not only the route guard, so
- * no caller (another route, a server action, a script) can skip the role check.
- */
-export function assertAdminAllowed(admin: Pick<TAdmin, "role" | "mustEnrollTotp">, action: TAction): void {
-  if (admin.mustEnrollTotp && action !== "account:self") throw new AdminAccessError(403);
-  if (!canPerform(admin.role, action)) throw new AdminAccessError(403);
 }
 
 /** The signed-in admin if their role allows `action`; throws AdminAccessError (401/403) otherwise. */

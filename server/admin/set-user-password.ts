@@ -11,7 +11,7 @@ import { AdminError } from "./admin-error.ts";
 import { recordAdminChangeRaw, type TActor } from "./audit.ts";
 import { findPasswordProblem } from "./find-password-problem.ts";
 import { logReleasedBlocks } from "./protection/release-blocks.ts";
-import { assertAdminAllowed } from "./session.ts";
+import { assertAdminAllowed } from "./admin-access.ts";
 
 /**
  * Set a user's password (admin reset). As on Auth0, a new password ends the user's brute-force blocks (logged

@@ -8,7 +8,8 @@ import {
 } from "../store/resource-servers.ts";
 import { recordAdminChange } from "./audit.ts";
 import { parseAdminInput } from "./parse-admin-input.ts";
-import { AdminInputError, assertAdminAllowed, type TAdmin } from "./session.ts";
+import { AdminInputError, assertAdminAllowed } from "./admin-access.ts";
+import type { TAdmin } from "./session.ts";
 
 const ZScopeValue = z
   .string()

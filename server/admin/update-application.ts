@@ -5,7 +5,8 @@ import { listConnections } from "../store/connections.ts";
 import { KNOWN_GRANTS, applyApplicationRules, newClientSecret } from "./applications.ts";
 import { recordAdminChange } from "./audit.ts";
 import { parseAdminInput } from "./parse-admin-input.ts";
-import { AdminInputError, assertAdminAllowed, type TAdmin } from "./session.ts";
+import { AdminInputError, assertAdminAllowed } from "./admin-access.ts";
+import type { TAdmin } from "./session.ts";
 
 const ZLifetime = (max: number) => z.number().int().min(60).max(max);
 

@@ -6,7 +6,8 @@ import { getTenant, updateTenantTx } from "../store/tenant.ts";
 import { recordAdminChange } from "./audit.ts";
 import { ZConnectionInput } from "./directory.ts";
 import { parseAdminInput } from "./parse-admin-input.ts";
-import { AdminInputError, assertAdminAllowed, type TAdmin } from "./session.ts";
+import { AdminInputError, assertAdminAllowed } from "./admin-access.ts";
+import type { TAdmin } from "./session.ts";
 
 /** PATCH body of a connection: its name (the realm), the applications that may use it, default directory. */
 export const ZConnectionPatch = z

@@ -4,7 +4,8 @@ import { findUserByUserId, updateUserProfileTx, type TUserRecord } from "../stor
 import { RESERVED_APP_METADATA } from "../tenant/import-users.ts";
 import { recordAdminChange } from "./audit.ts";
 import { parseAdminInput } from "./parse-admin-input.ts";
-import { AdminInputError, assertAdminAllowed, type TAdmin } from "./session.ts";
+import { AdminInputError, assertAdminAllowed } from "./admin-access.ts";
+import type { TAdmin } from "./session.ts";
 
 /** A metadata document: a JSON object (not an array, string or null), at most 16 KB as JSON like Auth0's. */
 export const ZMetadataObject = z

@@ -4,7 +4,8 @@ import { searchLogs } from "../store/logs.ts";
 import { findUserByUserId, searchUsers, setUserBlockedTx } from "../store/users.ts";
 import { recordAdminChange } from "./audit.ts";
 import { editableProfile } from "./update-user.ts";
-import { AdminInputError, type TAdmin } from "./session.ts";
+import { AdminInputError } from "./admin-access.ts";
+import type { TAdmin } from "./session.ts";
 
 /** Users screen: search by email, username or user id, optionally within one connection. */
 export async function findUsers(deps: TDeps, q: { text?: string; connection?: string }) {

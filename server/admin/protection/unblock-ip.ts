@@ -8,7 +8,7 @@ import { insertLogRaw } from "../../store/logins.ts";
 import { logReleasedBlocks } from "./release-blocks.ts";
 import { parseIp } from "./get-ip-block.ts";
 import { recordAdminChangeRaw, type TActor } from "../audit.ts";
-import { assertAdminAllowed } from "../session.ts";
+import { assertAdminAllowed } from "../admin-access.ts";
 
 /**
  * Auth0's `DELETE /anomaly/blocks/ips/{ip}`: refill the IP's suspicious-IP bucket and remove the brute-force

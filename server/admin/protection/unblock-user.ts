@@ -4,7 +4,7 @@ import { bruteForceNotificationKey } from "../../protection/login-guard.ts";
 import { logReleasedBlocks } from "./release-blocks.ts";
 import { resolveBlockTarget, type TBlockTarget } from "./find-block-rows.ts";
 import { recordAdminChangeRaw, type TActor } from "../audit.ts";
-import { assertAdminAllowed } from "../session.ts";
+import { assertAdminAllowed } from "../admin-access.ts";
 
 /**
  * Remove the brute-force blocks (and failure counts) of an identifier or a user, from every IP — Auth0's

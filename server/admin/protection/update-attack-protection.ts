@@ -11,7 +11,7 @@ import {
 } from "../../protection/policies.ts";
 import { AdminError } from "../admin-error.ts";
 import { recordAdminChangeRaw, type TActor } from "../audit.ts";
-import { assertAdminAllowed } from "../session.ts";
+import { assertAdminAllowed } from "../admin-access.ts";
 import { logReleasedBlocks } from "./release-blocks.ts";
 import { POLICY_COLUMNS, type TPolicyName } from "./policy-names.ts";
 import { getAttackProtection } from "./get-attack-protection.ts";
