@@ -49,8 +49,9 @@ test("editing an application's grant types decides whether a password grant over
   request,
 }) => {
   await signInOwner(page);
-  await page.getByRole("link", { name: "Applications", exact: true }).click();
-  await page.getByText("Create application").click();
+  await page.goto("/admin/applications");
+  await expect(page.getByRole("heading", { name: "Applications", exact: true })).toBeVisible();
+  await page.locator("summary", { hasText: "Create application" }).click();
   const name = `Forms Grant App ${RUN}`;
   await page.getByLabel("Name", { exact: true }).fill(name);
   await page.getByLabel(DATABASE).check();
