@@ -10,6 +10,7 @@ import { createTestDeps } from "../server/testing/test-deps.ts";
 import { buildTokenRequest, passwordParams, seedFixture } from "../server/testing/fixtures.ts";
 import { handleTokenRequest } from "../server/oauth/token-endpoint.ts";
 import { updateAttackProtection } from "../server/admin/protection/update-attack-protection.ts";
+import { CLI_ACTOR } from "../server/admin/audit.ts";
 import type { TDeps } from "../server/config/deps.ts";
 
 const { values } = parseArgs({
@@ -61,7 +62,7 @@ try {
   );
 
   // Throttle one IP: a tiny budget that never refills during the run, then spend it.
-  await updateAttackProtection(deps, "suspicious-ip-throttling", {
+  await updateAttackProtection(deps, CLI_ACTOR, "suspicious-ip-throttling", {
     stage: { "pre-login": { max_attempts: 1, rate: 3_600_000 } },
   });
   const attacker = "203.0.113.66";

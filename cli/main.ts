@@ -19,6 +19,7 @@ import { unblockUser } from "../server/admin/protection/unblock-user.ts";
 import { unblockIp } from "../server/admin/protection/unblock-ip.ts";
 import { getProcessLogger, type TLogger } from "../server/ops/logger.ts";
 import { pruneAuditLogs } from "../server/ops/prune-audit-logs.ts";
+import { CLI_ACTOR } from "../server/admin/audit.ts";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -331,10 +332,14 @@ async function main(): Promise<void> {
       const deps = await openDeps(parseEnv());
       try {
         if (what === "ip") {
-          await unblockIp(deps, value);
+          await unblockIp(deps, CLI_ACTOR, value);
           console.log(`Unblocked IP ${value}.`);
         } else {
-          const r = await unblockUser(deps, what === "user" ? { userId: value } : { identifier: value });
+          const r = await unblockUser(
+            deps,
+            CLI_ACTOR,
+            what === "user" ? { userId: value } : { identifier: value },
+          );
           console.log(`Released ${r.released} block(s) of ${value}.`);
         }
       } finally {

@@ -8,7 +8,10 @@ import { adminFetch } from "./admin-fetch";
 export function BlockUserButton({ userId, blocked }: { userId: string; blocked: boolean }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
   async function toggle() {
+    setBusy(true);
+    setError(null);
     try {
       await adminFetch(`/api/admin/users/${encodeURIComponent(userId)}/block`, {
         method: "POST",
@@ -17,11 +20,13 @@ export function BlockUserButton({ userId, blocked }: { userId: string; blocked: 
       router.refresh();
     } catch (err) {
       setError(err instanceof Error ? err.message : "Failed");
+    } finally {
+      setBusy(false);
     }
   }
   return (
     <>
-      <button type="button" onClick={() => void toggle()}>
+      <button type="button" onClick={() => void toggle()} disabled={busy}>
         {blocked ? "Unblock user" : "Block user"}
       </button>
       {error && <span role="alert"> {error}</span>}

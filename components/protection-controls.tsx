@@ -17,6 +17,7 @@ export function PolicyEditor({
   const router = useRouter();
   const [text, setText] = useState(JSON.stringify(policy, null, 2));
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [busy, setBusy] = useState(false);
   async function save() {
     let body: unknown;
     try {
@@ -25,12 +26,15 @@ export function PolicyEditor({
       setMessage({ ok: false, text: "Not valid JSON." });
       return;
     }
+    setBusy(true);
     try {
       await adminFetch(`/api/admin/attack-protection/${name}`, { method: "PATCH", body });
       setMessage({ ok: true, text: "Saved. In force on every server within a second." });
       router.refresh();
     } catch (err) {
       setMessage({ ok: false, text: err instanceof Error ? err.message : "Failed" });
+    } finally {
+      setBusy(false);
     }
   }
   return (
@@ -47,8 +51,8 @@ export function PolicyEditor({
         />
       </label>
       {canWrite && (
-        <button type="button" onClick={() => void save()} style={{ justifySelf: "start" }}>
-          Save {name}
+        <button type="button" onClick={() => void save()} style={{ justifySelf: "start" }} disabled={busy}>
+          {busy ? "Saving…" : `Save ${name}`}
         </button>
       )}
       {message && <p role={message.ok ? "status" : "alert"}>{message.text}</p>}
@@ -60,7 +64,9 @@ export function PolicyEditor({
 export function UnblockButton({ kind, value }: { kind: "identifier" | "ip"; value: string }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
   async function unblock() {
+    setBusy(true);
     try {
       const path =
         kind === "ip"
@@ -70,12 +76,14 @@ export function UnblockButton({ kind, value }: { kind: "identifier" | "ip"; valu
       router.refresh();
     } catch (err) {
       setError(err instanceof Error ? err.message : "Failed");
+    } finally {
+      setBusy(false);
     }
   }
   return (
     <>
-      <button type="button" onClick={() => void unblock()} aria-label={`Unblock ${value}`}>
-        Unblock
+      <button type="button" onClick={() => void unblock()} aria-label={`Unblock ${value}`} disabled={busy}>
+        {busy ? "Unblocking…" : "Unblock"}
       </button>
       {error && <span role="alert"> {error}</span>}
     </>

@@ -8,19 +8,23 @@ import { adminFetch } from "./admin-fetch";
 export function ResetMfaButton({ userId }: { userId: string }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
   async function reset() {
     if (!window.confirm("Remove all MFA authenticators of this user?")) return;
+    setBusy(true);
     try {
       await adminFetch(`/api/admin/users/${encodeURIComponent(userId)}/mfa`, { method: "DELETE" });
       router.refresh();
     } catch (err) {
       setError(err instanceof Error ? err.message : "Failed");
+    } finally {
+      setBusy(false);
     }
   }
   return (
     <>
-      <button type="button" onClick={() => void reset()}>
-        Reset MFA
+      <button type="button" onClick={() => void reset()} disabled={busy}>
+        {busy ? "Resetting…" : "Reset MFA"}
       </button>
       {error && <span role="alert"> {error}</span>}
     </>

@@ -9,20 +9,25 @@ export function TotpEnrollment() {
   const router = useRouter();
   const [pending, setPending] = useState<{ secret: string; qr: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
 
   async function start() {
     setError(null);
+    setBusy(true);
     try {
       setPending(
         await adminFetch<{ secret: string; qr: string }>("/api/admin/account/totp", { method: "POST" }),
       );
     } catch (err) {
       setError(err instanceof Error ? err.message : "Failed");
+    } finally {
+      setBusy(false);
     }
   }
   async function confirm(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     setError(null);
+    setBusy(true);
     try {
       await adminFetch("/api/admin/account/totp/confirm", {
         method: "POST",
@@ -32,12 +37,14 @@ export function TotpEnrollment() {
       router.refresh();
     } catch (err) {
       setError(err instanceof Error ? err.message : "Failed");
+    } finally {
+      setBusy(false);
     }
   }
   return (
     <div>
       {!pending && (
-        <button type="button" onClick={() => void start()}>
+        <button type="button" onClick={() => void start()} disabled={busy}>
           Set up authenticator app
         </button>
       )}
@@ -51,7 +58,9 @@ export function TotpEnrollment() {
             Code from the app
             <input name="code" inputMode="numeric" pattern="[0-9]{6}" required style={{ display: "block" }} />
           </label>
-          <button type="submit">Turn on</button>
+          <button type="submit" disabled={busy}>
+            Turn on
+          </button>
         </form>
       )}
       {error && <p role="alert">{error}</p>}

@@ -42,6 +42,19 @@ test("every dashboard screen renders (and is photographed)", async ({ page, requ
     await expect(page.getByRole("heading", { name: s.heading, exact: true })).toBeVisible();
     await shot(s.file);
   }
+  // Edit screens, reached from their lists.
+  await page.goto("/admin/applications");
+  await page.getByRole("link", { name: "Edit E2E Web App" }).click();
+  await expect(page.getByRole("heading", { name: "E2E Web App" })).toBeVisible();
+  await shot("application");
+  await page.goto("/admin/connections");
+  await page.getByRole("link", { name: "Username-Password-Authentication" }).click();
+  await expect(page.getByRole("heading", { name: "Username-Password-Authentication" })).toBeVisible();
+  await shot("connection");
+  await page.goto("/admin/apis");
+  await page.getByRole("link", { name: "E2E API" }).click();
+  await expect(page.getByRole("heading", { name: "E2E API" })).toBeVisible();
+  await shot("api");
   // A rule with two versions: the editor (with a completion list open) and its history with a diff.
   const created = await page.request.post("/api/admin/rules", {
     data: {
@@ -78,8 +91,12 @@ test("every dashboard screen renders (and is photographed)", async ({ page, requ
   await expect(page.getByTestId("version-diff")).toBeVisible();
   await shot("rule-history");
   await page.goto("/admin/users");
+  await page.getByText("Create user", { exact: true }).first().click();
+  await expect(page.getByRole("form", { name: "Create user" })).toBeVisible();
+  await shot("users-create");
   await page.getByRole("link", { name: "e2e.user@example.com" }).click();
   await expect(page.getByRole("heading", { name: "e2e.user@example.com" })).toBeVisible();
+  await expect(page.getByRole("textbox", { name: "user_metadata" })).toBeVisible();
   await shot("user");
   await page.goto("/admin/logs");
   await page.locator("tbody tr a").first().click();

@@ -27,8 +27,8 @@ export default async function AdminLayout({ children }: { children: ReactNode })
     { href: "/admin/account", label: "Your account", show: true },
   ].filter((n) => n.show);
   return (
-    <div style={{ display: "grid", gridTemplateColumns: "minmax(10rem, 14rem) 1fr", gap: "2rem" }}>
-      <nav aria-label="Dashboard">
+    <div className="admin-shell">
+      <nav aria-label="Dashboard" className="admin-nav">
         <p style={{ fontWeight: 700 }}>Portcullis</p>
         <ul style={{ listStyle: "none", padding: 0, display: "grid", gap: "0.5rem" }}>
           {nav.map((n) => (
@@ -44,7 +44,7 @@ export default async function AdminLayout({ children }: { children: ReactNode })
         </p>
         <SignOutButton />
       </nav>
-      <div style={{ minWidth: 0 }}>
+      <main style={{ minWidth: 0 }}>
         {admin.mustEnrollTotp && (
           <p role="alert" style={{ border: "1px solid #b00020", padding: "0.75rem", borderRadius: 6 }}>
             This tenant requires two-step sign-in for admins.{" "}
@@ -52,7 +52,7 @@ export default async function AdminLayout({ children }: { children: ReactNode })
           </p>
         )}
         {children}
-      </div>
+      </main>
     </div>
   );
 }

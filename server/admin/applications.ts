@@ -6,7 +6,8 @@ import { createClientTx, deleteClientTx, findClientByClientId, setClientSecretTx
 import { listConnections } from "../store/connections.ts";
 import { randomAlphanumeric } from "../tenant/import-tenant.ts";
 import { recordAdminChange } from "./audit.ts";
-import { AdminInputError, type TAdmin } from "./session.ts";
+import { AdminInputError } from "./admin-access.ts";
+import type { TAdmin } from "./session.ts";
 
 const PASSWORD_REALM = "http://auth0.com/oauth/grant-type/password-realm";
 const MFA_GRANTS = [
@@ -14,7 +15,7 @@ const MFA_GRANTS = [
   "http://auth0.com/oauth/grant-type/mfa-otp",
   "http://auth0.com/oauth/grant-type/mfa-recovery-code",
 ];
-const KNOWN_GRANTS = [
+export const KNOWN_GRANTS = [
   "password",
   PASSWORD_REALM,
   "refresh_token",
@@ -36,11 +37,6 @@ export const ZApplicationInput = z.object({
 });
 export type TApplicationInput = z.infer<typeof ZApplicationInput>;
 
-function newSecret() {
-  const secret = randomBytes(48).toString("base64url");
-  return { secret, hash: sha256Hex(secret) };
-}
-
 function parseInput(body: unknown): TApplicationInput {
   const parsed = ZApplicationInput.safeParse(body);
   if (!parsed.success) {
@@ -48,20 +44,37 @@ function parseInput(body: unknown): TApplicationInput {
       parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; "),
     );
   }
-  const a = parsed.data;
-  // As in Auth0's dashboard: the Password toggle brings the realm grant, the MFA toggle all three MFA grants.
+  return applyApplicationRules(parsed.data);
+}
+
+/**
+ * The rules every application must satisfy, on creation and on every edit: grant implications (as in Auth0's
+ * dashboard, the Password toggle brings the realm grant and the MFA toggle all three MFA grants), no password or
+ * MFA grants for third parties, and no trusted IP header without a secret. Returns the normalized grants.
+ */
+export function applyApplicationRules<T extends Omit<TApplicationInput, "name" | "app_type" | "connections">>(
+  a: T,
+): T {
   const grants = new Set(a.grant_types);
   if (grants.has("password")) grants.add(PASSWORD_REALM);
   if (MFA_GRANTS.some((g) => grants.has(g))) for (const g of MFA_GRANTS) grants.add(g);
   if (!a.is_first_party && ["password", PASSWORD_REALM, ...MFA_GRANTS].some((g) => grants.has(g))) {
-    throw new AdminInputError("Third-party applications may not use the password or MFA grants.");
+    throw new AdminInputError("Third-party applications may not use the password or MFA grants.", 400, {
+      grant_types: "Third-party applications may not use the password or MFA grants.",
+    });
   }
   if (a.token_endpoint_auth_method === "none" && a.is_token_endpoint_ip_header_trusted) {
-    throw new AdminInputError(
-      "Only applications that authenticate with a secret may trust the token endpoint IP header.",
-    );
+    const message =
+      "Only applications that authenticate with a secret may trust the token endpoint IP header.";
+    throw new AdminInputError(message, 400, { is_token_endpoint_ip_header_trusted: message });
   }
   return { ...a, grant_types: [...grants] };
+}
+
+/** A new client secret and its digest. */
+export function newClientSecret() {
+  const secret = randomBytes(48).toString("base64url");
+  return { secret, hash: sha256Hex(secret) };
 }
 
 /** Create an application; a confidential one gets a secret, returned here once and never again. */
@@ -75,7 +88,7 @@ export async function createApplication(
   const unknown = a.connections.filter((n) => !connections.some((c) => c.name === n));
   if (unknown.length > 0) throw new AdminInputError(`Unknown connection: ${unknown.join(", ")}`);
   const clientId = randomAlphanumeric(32);
-  const secret = a.token_endpoint_auth_method === "none" ? null : newSecret();
+  const secret = a.token_endpoint_auth_method === "none" ? null : newClientSecret();
   const now = deps.clock.now();
   try {
     await deps.db.$transaction(async (tx) => {
@@ -119,7 +132,7 @@ export async function rotateClientSecret(
   if (!client) throw new AdminInputError("No such application.", 404);
   if (client.tokenEndpointAuthMethod === "none")
     throw new AdminInputError("Public applications have no secret.");
-  const secret = newSecret();
+  const secret = newClientSecret();
   const now = deps.clock.now();
   await deps.db.$transaction(async (tx) => {
     await setClientSecretTx(tx, clientId, secret.hash, deps.box.seal(secret.secret));

@@ -1,6 +1,31 @@
+import type { TLogEvent } from "../audit/events.ts";
 import type { TTx } from "../store/db.ts";
+import { insertLogRaw } from "../store/logins.ts";
 import { insertLogTx } from "../store/logs.ts";
+import type { TSqlRunner } from "../store/raw-sql.ts";
 import type { TAdmin } from "./session.ts";
+
+export type TActor = Pick<TAdmin, "id" | "email" | "role">;
+export type TAdminChange = { action: string; target: string; before?: unknown; after?: unknown; ip?: string };
+
+/** The operator at the server's shell (`npx portcullis …`): may do everything, like the admin API token. */
+export const CLI_ACTOR: TActor = { id: "cli", email: "cli", role: "owner" };
+
+function adminChangeEvent(admin: TActor, change: TAdminChange): TLogEvent {
+  return {
+    type: "sapi",
+    description: `${change.action} ${change.target}`,
+    user_name: admin.email,
+    ip: change.ip,
+    details: {
+      actor: { id: admin.id, email: admin.email, role: admin.role },
+      action: change.action,
+      target: change.target,
+      before: change.before ?? null,
+      after: change.after ?? null,
+    },
+  };
+}
 
 /**
  * Record an admin change (Auth0's `sapi`) inside the transaction that makes it: who, what, and the values
@@ -9,24 +34,18 @@ import type { TAdmin } from "./session.ts";
 export async function recordAdminChange(
   tx: TTx,
   at: Date,
-  admin: Pick<TAdmin, "id" | "email" | "role">,
-  change: { action: string; target: string; before?: unknown; after?: unknown; ip?: string },
+  admin: TActor,
+  change: TAdminChange,
 ): Promise<void> {
-  await insertLogTx(
-    tx,
-    {
-      type: "sapi",
-      description: `${change.action} ${change.target}`,
-      user_name: admin.email,
-      ip: change.ip,
-      details: {
-        actor: { id: admin.id, email: admin.email, role: admin.role },
-        action: change.action,
-        target: change.target,
-        before: change.before ?? null,
-        after: change.after ?? null,
-      },
-    },
-    at,
-  );
+  await insertLogTx(tx, adminChangeEvent(admin, change), at);
+}
+
+/** The same record for changes made through the raw SQL runner (attack protection, passwords). */
+export async function recordAdminChangeRaw(
+  q: TSqlRunner,
+  at: Date,
+  admin: TActor,
+  change: TAdminChange,
+): Promise<void> {
+  await insertLogRaw(q, adminChangeEvent(admin, change), at);
 }

@@ -7,7 +7,8 @@ import { createResourceServerTx, listResourceServers } from "../store/resource-s
 import { getTenant, updateTenantTx } from "../store/tenant.ts";
 import { randomAlphanumeric } from "../tenant/import-tenant.ts";
 import { recordAdminChange } from "./audit.ts";
-import { AdminInputError, type TAdmin } from "./session.ts";
+import { AdminInputError } from "./admin-access.ts";
+import type { TAdmin } from "./session.ts";
 
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   const r = schema.safeParse(body);
@@ -102,6 +103,7 @@ export async function getApisView(deps: TDeps) {
   return {
     defaultAudience: tenant.defaultAudience,
     apis: apis.map((a) => ({
+      id: a.id,
       identifier: a.identifier,
       name: a.name,
       scopes: a.scopes,

@@ -4,7 +4,8 @@ import { getTenant, updateTenant } from "../store/tenant.ts";
 import { findUserByUserId } from "../store/users.ts";
 import { deleteUserAuthenticators, listUserAuthenticators } from "../store/mfa.ts";
 import { recordAdminChange } from "./audit.ts";
-import { AdminInputError, type TAdmin } from "./session.ts";
+import { AdminInputError } from "./admin-access.ts";
+import type { TAdmin } from "./session.ts";
 
 export type TMfaSettings = { policy: TMfaPolicy; otp: boolean; recoveryCode: boolean };
 

@@ -4,6 +4,10 @@ import { authOptions } from "./auth-options.ts";
 import { getDeps, type TDeps } from "../config/deps.ts";
 import { findAdminById } from "../store/admin-users.ts";
 import { canPerform, isRole, type TAction, type TRole } from "./roles.ts";
+import { AdminAccessError, AdminInputError } from "./admin-access.ts";
+
+// Use cases import these from admin-access.ts (no next-auth there, so the CLI can load them); routes from here.
+export { AdminAccessError, AdminInputError, assertAdminAllowed } from "./admin-access.ts";
 
 export type TAdmin = {
   id: string;
@@ -41,22 +45,6 @@ export function isAdminAllowed(admin: TAdmin, action: TAction): boolean {
 export async function getPageAdmin(action: TAction): Promise<TAdmin | null> {
   const admin = await getCurrentAdmin();
   return admin && isAdminAllowed(admin, action) ? admin : null;
-}
-
-export class AdminAccessError extends Error {
-  constructor(readonly status: 401 | 403) {
-    super(status === 401 ? "Sign in required" : "Not allowed for your role");
-  }
-}
-
-/** A bad admin request (validation, conflict, not found): its message is safe to show. */
-export class AdminInputError extends Error {
-  constructor(
-    message: string,
-    readonly status: 400 | 404 | 409 = 400,
-  ) {
-    super(message);
-  }
 }
 
 /** The signed-in admin if their role allows `action`; throws AdminAccessError (401/403) otherwise. */
@@ -113,7 +101,11 @@ export function withAdmin(
     } catch (err) {
       if (err instanceof AdminInputError) {
         return Response.json(
-          { error: "invalid_request", error_description: err.message },
+          {
+            error: "invalid_request",
+            error_description: err.message,
+            ...(err.fields ? { fields: err.fields } : {}),
+          },
           { status: err.status },
         );
       }

@@ -8,38 +8,30 @@ import {
 import { normalizeIdentifier } from "../protection/brute-force.ts";
 import { bruteForceNotificationKey } from "../protection/login-guard.ts";
 import { AdminError } from "./admin-error.ts";
+import { recordAdminChangeRaw, type TActor } from "./audit.ts";
+import { findPasswordProblem } from "./find-password-problem.ts";
 import { logReleasedBlocks } from "./protection/release-blocks.ts";
-
-const MIN_LENGTH = 8;
-const MAX_LENGTH = 128;
+import { assertAdminAllowed } from "./admin-access.ts";
 
 /**
  * Set a user's password (admin reset). As on Auth0, a new password ends the user's brute-force blocks (logged
  * `ublkdu`) and the breached-password block. With breached-password detection on, a breached new password is
- * refused.
+ * refused. Audited (`sapi`, with the acting admin) in the same transaction; neither password nor hash is recorded.
  */
 export async function setUserPassword(
   deps: TDeps,
+  admin: TActor,
   userId: string,
   password: unknown,
 ): Promise<{ user_id: string; released_blocks: number }> {
-  if (typeof password !== "string" || password.length < MIN_LENGTH || password.length > MAX_LENGTH) {
-    throw new AdminError(
-      400,
-      `password must be a string of ${MIN_LENGTH} to ${MAX_LENGTH} characters.`,
-      "invalid_body",
-    );
+  assertAdminAllowed(admin, "users:write");
+  if (typeof password !== "string") {
+    throw new AdminError(400, "password must be a string.", "invalid_body");
   }
   const user = await findUserByUserId(deps.db, userId);
   if (!user) throw new AdminError(404, "The user does not exist.", "inexistent_user");
-  const breached = (await deps.config.attackProtection()).breachedPassword;
-  if (breached.enabled && (await deps.protection.breached.isBreached(password))) {
-    throw new AdminError(
-      400,
-      "This password appears in a breached-password list; choose another.",
-      "password_leaked",
-    );
-  }
+  const problem = await findPasswordProblem(deps, password);
+  if (problem) throw new AdminError(400, problem.message, problem.code);
   const hash = await deps.hasher.hash(password);
   const now = deps.clock.now();
   const identifiers = [user.email, user.username].filter((v): v is string => !!v).map(normalizeIdentifier);
@@ -47,7 +39,14 @@ export async function setUserPassword(
     await setPasswordHash(q, user.id, hash, now);
     const rows = await deleteLoginFailuresForIdentifiers(q, [...new Set(identifiers)], user.connectionId);
     await deleteNotificationClaims(q, [bruteForceNotificationKey(user.userId), `breached|${user.userId}`]);
-    return logReleasedBlocks(q, rows, "password_change", now, { user_id: user.userId });
+    const n = await logReleasedBlocks(q, rows, "password_change", now, { user_id: user.userId });
+    await recordAdminChangeRaw(q, now, admin, {
+      action: "set user password",
+      target: user.userId,
+      before: { last_password_reset: user.lastPasswordReset?.toISOString() ?? null },
+      after: { last_password_reset: now.toISOString(), released_blocks: n },
+    });
+    return n;
   });
   return { user_id: user.userId, released_blocks: released };
 }

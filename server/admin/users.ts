@@ -1,9 +1,11 @@
 import type { TDeps } from "../config/deps.ts";
-import { findConnectionByName } from "../store/connections.ts";
+import { findConnectionById, findConnectionByName, listConnections } from "../store/connections.ts";
 import { searchLogs } from "../store/logs.ts";
 import { findUserByUserId, searchUsers, setUserBlockedTx } from "../store/users.ts";
 import { recordAdminChange } from "./audit.ts";
-import { AdminInputError, type TAdmin } from "./session.ts";
+import { editableProfile } from "./update-user.ts";
+import { AdminInputError } from "./admin-access.ts";
+import type { TAdmin } from "./session.ts";
 
 /** Users screen: search by email, username or user id, optionally within one connection. */
 export async function findUsers(deps: TDeps, q: { text?: string; connection?: string }) {
@@ -22,13 +24,28 @@ export async function findUsers(deps: TDeps, q: { text?: string; connection?: st
   }));
 }
 
+/** Users screen: the matching users and the connections a new user can be created in. */
+export async function getUsersScreen(deps: TDeps, q: { text?: string; connection?: string }) {
+  const [users, connections] = await Promise.all([findUsers(deps, q), listConnections(deps.db)]);
+  return { users, connections: connections.map((c) => c.name) };
+}
+
 /** One user's profile (no password hash) and recent logins. */
 export async function getUserDetail(deps: TDeps, userId: string) {
   const user = await findUserByUserId(deps.db, userId);
   if (!user) return null;
   const { passwordHash: _hash, id: _id, ...profile } = user;
-  const logins = await searchLogs(deps.db, { user: userId }, { take: 20 });
-  return { profile, logins };
+  const [logins, connection] = await Promise.all([
+    searchLogs(deps.db, { user: userId }, { take: 20 }),
+    findConnectionById(deps.db, user.connectionId),
+  ]);
+  return {
+    profile,
+    editable: editableProfile(user),
+    connection: connection?.name ?? null,
+    hasPassword: user.passwordHash !== null,
+    logins,
+  };
 }
 
 /** Set or lift the admin block on a user; logged with who did it. */

@@ -1,3 +1,4 @@
+import { CLI_ACTOR } from "../admin/audit.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MetricObjectWithValues, MetricValue } from "prom-client";
 import { createTestDeps, testDatabaseKinds, type TTestDeps } from "../testing/test-deps.ts";
@@ -93,7 +94,7 @@ describe.each(testDatabaseKinds())("metrics from real token requests (%s)", (kin
     deps = await createTestDeps(kind);
     fx = await seedFixture(deps);
     await resetRules(deps);
-    await updateAttackProtection(deps, "brute-force-protection", { max_attempts: 3 });
+    await updateAttackProtection(deps, CLI_ACTOR, "brute-force-protection", { max_attempts: 3 });
     deps.config.clear();
   });
   afterAll(async () => {

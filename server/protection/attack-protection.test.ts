@@ -30,6 +30,7 @@ import * as notificationsRoute from "../../app/api/admin/notifications/route.ts"
 import * as unblockRoute from "../../app/api/unblock/route.ts";
 
 const ADMIN_TOKEN = "test-admin-token-0123456789abcdef-0123456789";
+const OWNER = { id: "adm_owner", email: "owner@example.com", role: "owner" as const };
 const BRUTE_FORCE_TEXT =
   "Your account has been blocked after multiple consecutive login attempts. We've sent you an email with instructions on how to unblock it.";
 const SUSPICIOUS_IP_TEXT =
@@ -182,10 +183,10 @@ describe.each(testDatabaseKinds())("attack protection (%s)", (kind) => {
     it("the threshold is configurable from 1 to 100", async () => {
       for (const bad of [0, 101, 2.5]) {
         await expect(
-          updateAttackProtection(deps, "brute-force-protection", { max_attempts: bad }),
+          updateAttackProtection(deps, OWNER, "brute-force-protection", { max_attempts: bad }),
         ).rejects.toThrow(AdminError);
       }
-      await updateAttackProtection(deps, "brute-force-protection", { max_attempts: 3 });
+      await updateAttackProtection(deps, OWNER, "brute-force-protection", { max_attempts: 3 });
       const user = await newUser();
       const ip = freshIp();
       expect((await failTimes(user, ip, 3)).map((r) => r.status)).toEqual([403, 403, 403]);
@@ -193,7 +194,7 @@ describe.each(testDatabaseKinds())("attack protection (%s)", (kind) => {
     });
 
     it("count_per_identifier (account lockout) blocks the identifier from every IP", async () => {
-      await updateAttackProtection(deps, "brute-force-protection", {
+      await updateAttackProtection(deps, OWNER, "brute-force-protection", {
         mode: "count_per_identifier",
         max_attempts: 3,
       });
@@ -211,7 +212,7 @@ describe.each(testDatabaseKinds())("attack protection (%s)", (kind) => {
     });
 
     it("enabled with no shield only monitors: logged once, never blocked, nobody notified", async () => {
-      await updateAttackProtection(deps, "brute-force-protection", { shields: [], max_attempts: 2 });
+      await updateAttackProtection(deps, OWNER, "brute-force-protection", { shields: [], max_attempts: 2 });
       const user = await newUser();
       const ip = freshIp();
       const r = await failTimes(user, ip, 5);
@@ -223,7 +224,10 @@ describe.each(testDatabaseKinds())("attack protection (%s)", (kind) => {
     });
 
     it("disabled: nothing is counted", async () => {
-      await updateAttackProtection(deps, "brute-force-protection", { enabled: false, max_attempts: 1 });
+      await updateAttackProtection(deps, OWNER, "brute-force-protection", {
+        enabled: false,
+        max_attempts: 1,
+      });
       const user = await newUser();
       const ip = freshIp();
       await failTimes(user, ip, 3);
@@ -232,9 +236,9 @@ describe.each(testDatabaseKinds())("attack protection (%s)", (kind) => {
 
     it("allowlisted IPs (IPv4, IPv4 CIDR, IPv6, IPv6 CIDR) are never blocked", async () => {
       await expect(
-        updateAttackProtection(deps, "brute-force-protection", { allowlist: ["10.0.0.0/33"] }),
+        updateAttackProtection(deps, OWNER, "brute-force-protection", { allowlist: ["10.0.0.0/33"] }),
       ).rejects.toThrow(/allowlist/);
-      await updateAttackProtection(deps, "brute-force-protection", {
+      await updateAttackProtection(deps, OWNER, "brute-force-protection", {
         max_attempts: 1,
         allowlist: ["198.18.0.7", "10.20.0.0/16", "2001:db8::7", "2001:db8:1::/48"],
       });
@@ -250,7 +254,7 @@ describe.each(testDatabaseKinds())("attack protection (%s)", (kind) => {
     });
 
     it("notifies the user once per hour per attack, with an unblock link that only a POST redeems", async () => {
-      await updateAttackProtection(deps, "brute-force-protection", { max_attempts: 2 });
+      await updateAttackProtection(deps, OWNER, "brute-force-protection", { max_attempts: 2 });
       const user = await newUser();
       const [ipA, ipB] = [freshIp(), freshIp()];
       await failTimes(user, ipA, 2);
@@ -303,7 +307,7 @@ describe.each(testDatabaseKinds())("attack protection (%s)", (kind) => {
     });
 
     it("a block ends 30 days after the last failure (logged ublkdu)", async () => {
-      await updateAttackProtection(deps, "brute-force-protection", { max_attempts: 2 });
+      await updateAttackProtection(deps, OWNER, "brute-force-protection", { max_attempts: 2 });
       const user = await newUser();
       const ip = freshIp();
       await failTimes(user, ip, 2);
@@ -316,12 +320,12 @@ describe.each(testDatabaseKinds())("attack protection (%s)", (kind) => {
     });
 
     it("raising the threshold above the count ends the block (logged ublkdu)", async () => {
-      await updateAttackProtection(deps, "brute-force-protection", { max_attempts: 3 });
+      await updateAttackProtection(deps, OWNER, "brute-force-protection", { max_attempts: 3 });
       const user = await newUser();
       const ip = freshIp();
       await failTimes(user, ip, 3);
       expectBruteForceBlock(await login(user, ip));
-      await updateAttackProtection(deps, "brute-force-protection", { max_attempts: 5 });
+      await updateAttackProtection(deps, OWNER, "brute-force-protection", { max_attempts: 5 });
       const ublk = await releasesOf(user.email);
       expect(ublk.map((l) => l.details)).toEqual([
         expect.objectContaining({ reason: "threshold_raised", count: 3, blocked_ip: ip }),
@@ -330,7 +334,7 @@ describe.each(testDatabaseKinds())("attack protection (%s)", (kind) => {
     });
 
     it("a password change ends every block of the user", async () => {
-      await updateAttackProtection(deps, "brute-force-protection", { max_attempts: 2 });
+      await updateAttackProtection(deps, OWNER, "brute-force-protection", { max_attempts: 2 });
       const user = await newUser();
       const [ipA, ipB] = [freshIp(), freshIp()];
       await failTimes(user, ipA, 2);
@@ -349,7 +353,7 @@ describe.each(testDatabaseKinds())("attack protection (%s)", (kind) => {
     });
 
     it("admin API: user-blocks by identifier and by user id, in Auth0's shapes", async () => {
-      await updateAttackProtection(deps, "brute-force-protection", { max_attempts: 2 });
+      await updateAttackProtection(deps, OWNER, "brute-force-protection", { max_attempts: 2 });
       const user = await newUser();
       const [ipA, ipB] = [freshIp(), freshIp()];
       await failTimes(user, ipA, 2);
@@ -410,7 +414,7 @@ describe.each(testDatabaseKinds())("attack protection (%s)", (kind) => {
 
   describe("suspicious-IP throttling", () => {
     it("refuses an IP that failed max_attempts times across accounts until the bucket refills; successes are free", async () => {
-      await updateAttackProtection(deps, "suspicious-ip-throttling", {
+      await updateAttackProtection(deps, OWNER, "suspicious-ip-throttling", {
         stage: { "pre-login": { max_attempts: 3, rate: 60_000 } },
       });
       const ip = freshIp();
@@ -441,7 +445,7 @@ describe.each(testDatabaseKinds())("attack protection (%s)", (kind) => {
     });
 
     it("admin API: check and remove an IP block (200/404, then logins pass)", async () => {
-      await updateAttackProtection(deps, "suspicious-ip-throttling", {
+      await updateAttackProtection(deps, OWNER, "suspicious-ip-throttling", {
         stage: { "pre-login": { max_attempts: 2, rate: 3_600_000 } },
       });
       const ip = freshIp();
@@ -463,7 +467,7 @@ describe.each(testDatabaseKinds())("attack protection (%s)", (kind) => {
     });
 
     it("IP unblock also lifts brute-force blocks of that IP, including for made-up identifiers", async () => {
-      await updateAttackProtection(deps, "brute-force-protection", { max_attempts: 1 });
+      await updateAttackProtection(deps, OWNER, "brute-force-protection", { max_attempts: 1 });
       const ip = freshIp();
       await wrong({ email: "made-up@example.com" }, ip);
       expectBruteForceBlock(await wrong({ email: "made-up@example.com" }, ip));
@@ -472,7 +476,7 @@ describe.each(testDatabaseKinds())("attack protection (%s)", (kind) => {
     });
 
     it("allowlist and monitoring mode", async () => {
-      await updateAttackProtection(deps, "suspicious-ip-throttling", {
+      await updateAttackProtection(deps, OWNER, "suspicious-ip-throttling", {
         allowlist: ["192.0.2.0/24"],
         stage: { "pre-login": { max_attempts: 1, rate: 3_600_000 } },
       });
@@ -480,7 +484,7 @@ describe.each(testDatabaseKinds())("attack protection (%s)", (kind) => {
       for (let i = 0; i < 3; i++) await wrong({ email: `x${i}@example.com` }, "192.0.2.77");
       expect((await login(user, "192.0.2.77")).status).toBe(200);
 
-      await updateAttackProtection(deps, "suspicious-ip-throttling", { shields: [], allowlist: [] });
+      await updateAttackProtection(deps, OWNER, "suspicious-ip-throttling", { shields: [], allowlist: [] });
       const ip = freshIp();
       const r = [];
       for (let i = 0; i < 3; i++) r.push(await wrong({ email: `y${i}@example.com` }, ip));
@@ -492,7 +496,7 @@ describe.each(testDatabaseKinds())("attack protection (%s)", (kind) => {
 
   describe("auth0-forwarded-for decides which IP is counted", () => {
     beforeEach(async () => {
-      await updateAttackProtection(deps, "brute-force-protection", { max_attempts: 1 });
+      await updateAttackProtection(deps, OWNER, "brute-force-protection", { max_attempts: 1 });
     });
 
     async function attempt(
@@ -568,7 +572,7 @@ describe.each(testDatabaseKinds())("attack protection (%s)", (kind) => {
 
   describe("breached-password detection", () => {
     it("blocks the right breached password with 401 password_leaked until the password changes", async () => {
-      await updateAttackProtection(deps, "breached-password-detection", {
+      await updateAttackProtection(deps, OWNER, "breached-password-detection", {
         enabled: true,
         shields: ["block", "user_notification", "admin_notification"],
       });
@@ -587,20 +591,23 @@ describe.each(testDatabaseKinds())("attack protection (%s)", (kind) => {
       expect((await outboxFor(user.email)).map((n) => n.kind)).toEqual(["breached_password_user"]);
       expect((await outboxFor("sec@acme.test")).some((n) => n.kind === "breached_password_admin")).toBe(true);
       // A breached new password is refused; a good one ends the block.
-      await expect(setUserPassword(deps, user.userId, "password123")).rejects.toThrow(/breached/);
-      await setUserPassword(deps, user.userId, "a-much-better-passphrase-7");
+      await expect(setUserPassword(deps, OWNER, user.userId, "password123")).rejects.toThrow(/breached/);
+      await setUserPassword(deps, OWNER, user.userId, "a-much-better-passphrase-7");
       expect((await login({ ...user, password: "a-much-better-passphrase-7" }, ip)).status).toBe(200);
     });
 
     it("commonly breached passwords from the bundled list are detected; without the block shield the login goes on", async () => {
-      await updateAttackProtection(deps, "breached-password-detection", { enabled: true, shields: [] });
+      await updateAttackProtection(deps, OWNER, "breached-password-detection", {
+        enabled: true,
+        shields: [],
+      });
       const user = await newUser("iloveyou");
       const r = await login(user, freshIp());
       expect(r.status).toBe(200);
       expect(r.logs.map((l) => l.type).sort()).toEqual(["pwd_leak", "sepft"]);
       const again = await login(user, freshIp());
       expect(again.logs.map((l) => l.type)).toEqual(["sepft"]);
-      await updateAttackProtection(deps, "breached-password-detection", { shields: ["block"] });
+      await updateAttackProtection(deps, OWNER, "breached-password-detection", { shields: ["block"] });
       expect((await login(user, freshIp())).status).toBe(401);
     });
 
@@ -612,7 +619,7 @@ describe.each(testDatabaseKinds())("attack protection (%s)", (kind) => {
 
   describe("notifications", () => {
     it("the outbox is listed through the admin API", async () => {
-      await updateAttackProtection(deps, "brute-force-protection", { max_attempts: 1 });
+      await updateAttackProtection(deps, OWNER, "brute-force-protection", { max_attempts: 1 });
       const user = await newUser();
       await wrong(user, freshIp());
       const res = await notificationsRoute.GET(admin("/api/admin/notifications?kind=brute_force_block"));

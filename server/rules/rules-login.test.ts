@@ -20,7 +20,14 @@ import { updateRule } from "../admin/rules/update-rule.ts";
 import { findUserByUserId } from "../store/users.ts";
 import { REDIRECT_UNAVAILABLE, RULE_FAILED } from "./outcomes.ts";
 import { MFA_GRANT_MISSING } from "../mfa/require-mfa.ts";
-import { RULES_TEST_ENV, TEST_RULES_ADMIN, addRules, resetRules, rulesAudit, tokenClaims } from "./testing.ts";
+import {
+  RULES_TEST_ENV,
+  TEST_RULES_ADMIN,
+  addRules,
+  resetRules,
+  rulesAudit,
+  tokenClaims,
+} from "./testing.ts";
 
 const NS = "https://portcullis.test/";
 /** A rule that copies what it saw into the ID token, to check the objects rules get. */
@@ -483,11 +490,15 @@ describe.each(testDatabaseKinds())("rules on password and refresh logins (%s)", 
       let res = await login();
       expect(tokenClaims(res).id[`${NS}groups`]).toEqual(["staff"]);
 
-      await updateRule(deps, TEST_RULES_ADMIN, rule!.id, { script: fetchRule("/redirect").script.replace("${HOST}", host) });
+      await updateRule(deps, TEST_RULES_ADMIN, rule!.id, {
+        script: fetchRule("/redirect").script.replace("${HOST}", host),
+      });
       res = await login();
       expect(tokenClaims(res).id[`${NS}status`]).toBe(302);
 
-      await updateRule(deps, TEST_RULES_ADMIN, rule!.id, { script: fetchRule("/").script.replace("${HOST}", "localhost:1") });
+      await updateRule(deps, TEST_RULES_ADMIN, rule!.id, {
+        script: fetchRule("/").script.replace("${HOST}", "localhost:1"),
+      });
       res = await login();
       expect(res.body.error_description).toBe("fetch: localhost:1 is not on the rules network allowlist");
     });

@@ -11,7 +11,11 @@ export const RULES_TEST_ENV = {
 };
 
 /** The admin the rules tests act as (their changes are audited under this name). */
-export const TEST_RULES_ADMIN = { id: "adm_rules_test", email: "rules-test@portcullis.test", role: "owner" } as const;
+export const TEST_RULES_ADMIN = {
+  id: "adm_rules_test",
+  email: "rules-test@portcullis.test",
+  role: "owner",
+} as const;
 
 /** Remove every rule, setting and fetch host (between tests). */
 export async function resetRules(deps: TDeps): Promise<void> {

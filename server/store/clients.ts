@@ -166,3 +166,33 @@ export async function setClientSecretTx(
 export async function deleteClientTx(tx: TTx, clientId: string): Promise<void> {
   await tx.client.delete({ where: { clientId } });
 }
+
+/**
+ * Update a client inside a transaction. `connectionIds` (internal ids), when given, replaces its enabled
+ * connections; `secret`, when given, replaces (or with null removes) its secret.
+ */
+export async function updateClientTx(
+  tx: TTx,
+  clientId: string,
+  w: Partial<TClientWrite>,
+  connectionIds?: string[],
+  secret?: { hash: string; sealed: string } | null,
+): Promise<void> {
+  const row = await tx.client.update({
+    where: { clientId },
+    data: {
+      ...clientData({ ...w, name: w.name as string }),
+      ...(secret === undefined
+        ? {}
+        : { clientSecretHash: secret?.hash ?? null, clientSecretEnc: secret?.sealed ?? null }),
+    },
+    select: { id: true },
+  });
+  if (connectionIds) {
+    await tx.connectionClient.deleteMany({ where: { clientId: row.id } });
+    if (connectionIds.length > 0)
+      await tx.connectionClient.createMany({
+        data: connectionIds.map((connectionId) => ({ connectionId, clientId: row.id })),
+      });
+  }
+}

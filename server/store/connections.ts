@@ -79,3 +79,30 @@ export async function createConnectionTx(
     });
   return row.id;
 }
+
+/** Rename a connection and/or replace its enabled clients (internal ids) inside a transaction. */
+export async function updateConnectionTx(
+  tx: TTx,
+  id: string,
+  w: { name?: string },
+  clientIds?: string[],
+): Promise<void> {
+  if (w.name !== undefined) await tx.connection.update({ where: { id }, data: { name: w.name } });
+  if (clientIds) {
+    await tx.connectionClient.deleteMany({ where: { connectionId: id } });
+    if (clientIds.length > 0)
+      await tx.connectionClient.createMany({
+        data: clientIds.map((clientId) => ({ connectionId: id, clientId })),
+      });
+  }
+}
+
+/** Load a connection by its public id (con_…). */
+export async function findConnectionByConnectionId(
+  db: TDb,
+  connectionId: string,
+): Promise<TConnectionRecord | null> {
+  const row = await db.connection.findUnique({ where: { connectionId } });
+  if (!row) return null;
+  return { ...row, options: parseJsonColumn<Record<string, unknown>>(row.options, {}) };
+}

@@ -75,3 +75,38 @@ export async function createResourceServerTx(
 ): Promise<void> {
   await tx.resourceServer.create({ data: { ...w, scopes: JSON.stringify(w.scopes ?? []) } });
 }
+
+/** Find an API by its internal id or, failing that, its identifier (as Auth0's /resource-servers/{id} does). */
+export async function findResourceServerByIdOrIdentifier(
+  db: TDb,
+  idOrIdentifier: string,
+): Promise<TResourceServerRecord | null> {
+  const row =
+    (await db.resourceServer.findUnique({ where: { id: idOrIdentifier } })) ??
+    (await db.resourceServer.findUnique({ where: { identifier: idOrIdentifier } }));
+  if (!row) return null;
+  return {
+    ...row,
+    scopes: parseJsonColumn<{ value: string; description?: string }[]>(row.scopes, []),
+    signingAlg: row.signingAlg === "HS256" ? "HS256" : "RS256",
+  };
+}
+
+/** Update an API's settings (never its identifier) inside a transaction. */
+export async function updateResourceServerTx(
+  tx: TTx,
+  id: string,
+  w: Omit<Partial<TResourceServerWrite>, "identifier">,
+): Promise<void> {
+  await tx.resourceServer.update({
+    where: { id },
+    data: {
+      name: w.name,
+      scopes: w.scopes ? JSON.stringify(w.scopes) : undefined,
+      tokenLifetime: w.tokenLifetime,
+      signingAlg: w.signingAlg,
+      signingSecretEnc: w.signingSecretEnc,
+      allowOfflineAccess: w.allowOfflineAccess,
+    },
+  });
+}

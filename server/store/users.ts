@@ -252,3 +252,26 @@ export async function setUserBlockedTx(tx: TTx, userId: string, blocked: boolean
   await tx.user.update({ where: { userId }, data: { blocked } });
   return before.blocked;
 }
+
+/** Replace a user's profile fields and metadata inside a transaction (the password is set elsewhere). */
+export async function updateUserProfileTx(
+  tx: TTx,
+  id: string,
+  w: Omit<TUserPatch, "passwordHash" | "blocked">,
+): Promise<void> {
+  const { appMetadata, userMetadata, email, ...rest } = w;
+  await tx.user.update({
+    where: { id },
+    data: {
+      ...rest,
+      ...(email !== undefined ? { email: email ? email.toLowerCase() : email } : {}),
+      ...(appMetadata ? { appMetadata: JSON.stringify(appMetadata) } : {}),
+      ...(userMetadata ? { userMetadata: JSON.stringify(userMetadata) } : {}),
+    },
+  });
+}
+
+/** Insert one user inside a transaction. */
+export async function insertUserTx(tx: TTx, w: TUserWrite): Promise<void> {
+  await tx.user.create({ data: userData(w) });
+}

@@ -14,6 +14,7 @@ import {
 import { updateTenant, type TMfaPolicy } from "../store/tenant.ts";
 import { ZBreachedPasswordPatch, ZBruteForcePatch, ZSuspiciousIpPatch } from "../protection/policies.ts";
 import { updateAttackProtection } from "../admin/protection/update-attack-protection.ts";
+import { CLI_ACTOR } from "../admin/audit.ts";
 import {
   findRuleByName,
   insertRule,
@@ -673,15 +674,20 @@ export async function importTenant(
     }
     const ap = parsed.data.attackProtection;
     if (ap?.bruteForceProtection) {
-      await updateAttackProtection(deps, "brute-force-protection", ap.bruteForceProtection);
+      await updateAttackProtection(deps, CLI_ACTOR, "brute-force-protection", ap.bruteForceProtection);
       report.updated.push("attackProtection.bruteForceProtection");
     }
     if (ap?.suspiciousIpThrottling) {
-      await updateAttackProtection(deps, "suspicious-ip-throttling", ap.suspiciousIpThrottling);
+      await updateAttackProtection(deps, CLI_ACTOR, "suspicious-ip-throttling", ap.suspiciousIpThrottling);
       report.updated.push("attackProtection.suspiciousIpThrottling");
     }
     if (ap?.breachedPasswordDetection) {
-      await updateAttackProtection(deps, "breached-password-detection", ap.breachedPasswordDetection);
+      await updateAttackProtection(
+        deps,
+        CLI_ACTOR,
+        "breached-password-detection",
+        ap.breachedPasswordDetection,
+      );
       report.updated.push("attackProtection.breachedPasswordDetection");
     }
     await applyRules(deps, rulesPlan, report, note);

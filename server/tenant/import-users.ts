@@ -16,7 +16,7 @@ import { isArgon2Hash, isBcryptHash } from "../auth/passwords.ts";
 // The formats the password hasher verifies (server/auth/passwords.ts); a hash it cannot read would lock the user out.
 const SUPPORTED_ALGORITHMS = ["argon2", "bcrypt"];
 /** Keys Auth0 refuses in an imported user's app_metadata (they clash with its own profile fields). */
-const RESERVED_APP_METADATA = [
+export const RESERVED_APP_METADATA = [
   "clientID",
   "globalClientID",
   "global_client_id",

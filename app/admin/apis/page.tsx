@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { getDeps } from "@/server/config/deps";
 import { getApisView } from "@/server/admin/directory";
 import { getPageAdmin } from "@/server/admin/session";
@@ -14,37 +15,39 @@ export default async function ApisPage() {
       <h1>APIs</h1>
       {canPerform(admin.role, "config:write") && <CreateApiForm />}
       {view.apis.length === 0 ? (
-        <p>No APIs yet. Without one, tokens are issued for /userinfo only.</p>
+        <p className="empty">No APIs yet. Without one, tokens are issued for /userinfo only.</p>
       ) : (
-        <table>
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Identifier (audience)</th>
-              <th>Scopes</th>
-              <th>Token lifetime</th>
-              <th>Signing</th>
-              <th>Offline access</th>
-            </tr>
-          </thead>
-          <tbody>
-            {view.apis.map((a) => (
-              <tr key={a.identifier}>
-                <td>
-                  {a.name}
-                  {view.defaultAudience === a.identifier && <strong> (default audience)</strong>}
-                </td>
-                <td>
-                  <code>{a.identifier}</code>
-                </td>
-                <td>{a.scopes.map((s) => s.value).join(" ") || "—"}</td>
-                <td>{a.tokenLifetime} s</td>
-                <td>{a.signingAlg}</td>
-                <td>{a.allowOfflineAccess ? "allowed" : "no"}</td>
+        <div className="table-scroll">
+          <table>
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>Identifier (audience)</th>
+                <th>Scopes</th>
+                <th>Token lifetime</th>
+                <th>Signing</th>
+                <th>Offline access</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {view.apis.map((a) => (
+                <tr key={a.identifier}>
+                  <td>
+                    <Link href={`/admin/apis/${encodeURIComponent(a.id)}`}>{a.name}</Link>
+                    {view.defaultAudience === a.identifier && <strong> (default audience)</strong>}
+                  </td>
+                  <td className="wrap-anywhere">
+                    <code>{a.identifier}</code>
+                  </td>
+                  <td>{a.scopes.map((s) => s.value).join(" ") || "—"}</td>
+                  <td>{a.tokenLifetime} s</td>
+                  <td>{a.signingAlg}</td>
+                  <td>{a.allowOfflineAccess ? "allowed" : "no"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </section>
   );

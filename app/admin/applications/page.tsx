@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { getDeps } from "@/server/config/deps";
 import { getApplications } from "@/server/admin/views";
 import { getPageAdmin } from "@/server/admin/session";
@@ -37,17 +38,25 @@ export default async function ApplicationsPage() {
             <tbody>
               {apps.map((a) => (
                 <tr key={a.clientId} style={{ borderTop: "1px solid #eee" }}>
-                  <td>{a.name}</td>
+                  <td>
+                    <Link href={`/admin/applications/${encodeURIComponent(a.clientId)}`}>{a.name}</Link>
+                  </td>
                   <td>
                     <code>{a.clientId}</code>
                   </td>
                   <td>{a.appType}</td>
                   <td>{a.isFirstParty ? "yes" : "no"}</td>
                   <td>{a.tokenEndpointAuthMethod}</td>
-                  <td>{a.grantTypes.join(", ")}</td>
+                  <td className="wrap-anywhere">{a.grantTypes.join(", ") || "—"}</td>
                   <td>{a.connections.join(", ") || "—"}</td>
                   {canWrite && (
                     <td>
+                      <Link
+                        href={`/admin/applications/${encodeURIComponent(a.clientId)}`}
+                        aria-label={`Edit ${a.name}`}
+                      >
+                        Edit
+                      </Link>{" "}
                       <ApplicationActions
                         clientId={a.clientId}
                         name={a.name}

@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { getDeps } from "@/server/config/deps";
 import { getConnectionsView } from "@/server/admin/directory";
 import { getPageAdmin } from "@/server/admin/session";
@@ -16,38 +17,45 @@ export default async function ConnectionsPage() {
       <p>Each connection is a user directory; its name is the realm of the password-realm grant.</p>
       {canWrite && <CreateConnectionForm clients={view.clients} />}
       {view.connections.length === 0 ? (
-        <p>No connections yet.</p>
+        <p className="empty">
+          No connections yet. {canWrite ? "Create one above" : "An admin can create one"}; users log in
+          through a connection.
+        </p>
       ) : (
-        <table>
-          <thead>
-            <tr>
-              <th>Name (realm)</th>
-              <th>ID</th>
-              <th>Applications</th>
-              <th>Default directory</th>
-            </tr>
-          </thead>
-          <tbody>
-            {view.connections.map((c) => (
-              <tr key={c.id}>
-                <td>{c.name}</td>
-                <td>
-                  <code>{c.id}</code>
-                </td>
-                <td>{c.enabledClients.join(", ") || "—"}</td>
-                <td>
-                  {view.defaultDirectory === c.name ? (
-                    <strong>default</strong>
-                  ) : canWrite ? (
-                    <MakeDefaultButton name={c.name} />
-                  ) : (
-                    "—"
-                  )}
-                </td>
+        <div className="table-scroll">
+          <table>
+            <thead>
+              <tr>
+                <th>Name (realm)</th>
+                <th>ID</th>
+                <th>Applications</th>
+                <th>Default directory</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {view.connections.map((c) => (
+                <tr key={c.id}>
+                  <td>
+                    <Link href={`/admin/connections/${encodeURIComponent(c.id)}`}>{c.name}</Link>
+                  </td>
+                  <td>
+                    <code>{c.id}</code>
+                  </td>
+                  <td>{c.enabledClients.join(", ") || "—"}</td>
+                  <td>
+                    {view.defaultDirectory === c.name ? (
+                      <strong>default</strong>
+                    ) : canWrite ? (
+                      <MakeDefaultButton name={c.name} />
+                    ) : (
+                      "—"
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </section>
   );

@@ -1,8 +1,10 @@
 import Link from "next/link";
 import { getDeps } from "@/server/config/deps";
-import { findUsers } from "@/server/admin/users";
+import { getUsersScreen } from "@/server/admin/users";
 import { getPageAdmin } from "@/server/admin/session";
+import { canPerform } from "@/server/admin/roles";
 import { Forbidden } from "@/components/forbidden";
+import { CreateUserForm } from "@/components/create-user-form";
 
 export default async function UsersPage({
   searchParams,
@@ -12,10 +14,11 @@ export default async function UsersPage({
   const admin = await getPageAdmin("users:read");
   if (!admin) return <Forbidden />;
   const { q, connection } = await searchParams;
-  const users = await findUsers(await getDeps(), { text: q, connection });
+  const { users, connections } = await getUsersScreen(await getDeps(), { text: q, connection });
   return (
     <section>
       <h1>Users</h1>
+      {canPerform(admin.role, "users:write") && <CreateUserForm connections={connections} />}
       <form method="get" style={{ display: "flex", gap: "0.75rem", alignItems: "end", flexWrap: "wrap" }}>
         <label>
           Email, username or user id
@@ -23,14 +26,21 @@ export default async function UsersPage({
         </label>
         <label>
           Connection
-          <input name="connection" defaultValue={connection ?? ""} style={{ display: "block" }} />
+          <select name="connection" defaultValue={connection ?? ""} style={{ display: "block" }}>
+            <option value="">Any connection</option>
+            {connections.map((c) => (
+              <option key={c} value={c}>
+                {c}
+              </option>
+            ))}
+          </select>
         </label>
         <button type="submit">Search</button>
       </form>
       {users.length === 0 ? (
-        <p>No users match.</p>
+        <p className="empty">{q || connection ? "No users match this search." : "No users yet."}</p>
       ) : (
-        <div style={{ overflowX: "auto" }}>
+        <div className="table-scroll">
           <table style={{ borderCollapse: "collapse", width: "100%" }}>
             <thead>
               <tr style={{ textAlign: "left" }}>

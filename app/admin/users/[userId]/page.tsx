@@ -7,6 +7,8 @@ import { canPerform } from "@/server/admin/roles";
 import { Forbidden } from "@/components/forbidden";
 import { BlockUserButton } from "@/components/block-user-button";
 import { ResetMfaButton } from "@/components/reset-mfa-button";
+import { EditUserForm } from "@/components/edit-user-form";
+import { SetPasswordForm } from "@/components/set-password-form";
 import { getUserAuthenticators } from "@/server/admin/mfa";
 
 export default async function UserPage({ params }: { params: Promise<{ userId: string }> }) {
@@ -17,20 +19,37 @@ export default async function UserPage({ params }: { params: Promise<{ userId: s
   const detail = await getUserDetail(deps, userId);
   if (!detail) notFound();
   const authenticators = await getUserAuthenticators(deps, userId);
-  const { profile, logins } = detail;
+  const { profile, logins, editable } = detail;
+  const canWrite = canPerform(admin.role, "users:write");
   return (
     <section>
+      <p>
+        <Link href="/admin/users">← Users</Link>
+      </p>
       <h1>{profile.email ?? profile.username}</h1>
       <p>
-        <code>{profile.userId}</code> · {profile.blocked ? <strong>blocked by an admin</strong> : "active"} ·{" "}
-        {profile.loginsCount} logins
+        <code>{profile.userId}</code> · {detail.connection ?? "unknown connection"} ·{" "}
+        {profile.blocked ? <strong>blocked by an admin</strong> : "active"} · {profile.loginsCount} logins
       </p>
       {canPerform(admin.role, "users:block") && (
         <BlockUserButton userId={profile.userId} blocked={profile.blocked} />
       )}
+      <h2>Profile and metadata</h2>
+      {canWrite ? (
+        <EditUserForm userId={profile.userId} profile={editable} />
+      ) : (
+        <pre className="json-view">{JSON.stringify(editable, null, 2)}</pre>
+      )}
+      {canWrite && (
+        <>
+          <h2>Password</h2>
+          {!detail.hasPassword && <p>This user has no password yet.</p>}
+          <SetPasswordForm userId={profile.userId} />
+        </>
+      )}
       <h2>MFA authenticators</h2>
       {authenticators.length === 0 ? (
-        <p>No MFA authenticators enrolled.</p>
+        <p className="empty">No MFA authenticators enrolled.</p>
       ) : (
         <ul aria-label="MFA authenticators">
           {authenticators.map((a) => (
@@ -43,15 +62,11 @@ export default async function UserPage({ params }: { params: Promise<{ userId: s
       {authenticators.length > 0 && canPerform(admin.role, "mfa:reset") && (
         <ResetMfaButton userId={profile.userId} />
       )}
-      <h2>Profile</h2>
-      <pre style={{ background: "#f6f6f6", padding: "1rem", overflowX: "auto" }}>
-        {JSON.stringify(profile, null, 2)}
-      </pre>
       <h2>Recent logins</h2>
       {logins.length === 0 ? (
-        <p>No login events recorded.</p>
+        <p className="empty">No login events recorded.</p>
       ) : (
-        <ul>
+        <ul className="wrap-anywhere">
           {logins.map((l) => (
             <li key={l.log_id}>
               <Link href={`/admin/logs/${l.log_id}`}>
@@ -61,6 +76,10 @@ export default async function UserPage({ params }: { params: Promise<{ userId: s
           ))}
         </ul>
       )}
+      <details>
+        <summary>Full record (read-only)</summary>
+        <pre className="json-view">{JSON.stringify(profile, null, 2)}</pre>
+      </details>
     </section>
   );
 }

@@ -14,8 +14,8 @@ export const GET = withAdmin("logs:read", (req, deps) =>
 );
 
 /** DELETE /api/admin/user-blocks?identifier=… */
-export const DELETE = withAdmin("protection:unblock", (req, deps) =>
+export const DELETE = withAdmin("protection:unblock", (req, deps, admin) =>
   respond(async () => {
-    await unblockUser(deps, { identifier: identifierOf(req) });
+    await unblockUser(deps, admin, { identifier: identifierOf(req) });
   }),
 );

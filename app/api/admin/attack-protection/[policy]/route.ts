@@ -13,8 +13,8 @@ export const GET = withAdmin("config:read", (req, deps) =>
 );
 
 /** PATCH the same with a partial policy object. */
-export const PATCH = withAdmin("config:write", (req, deps) =>
+export const PATCH = withAdmin("config:write", (req, deps, admin) =>
   respond(async () =>
-    updateAttackProtection(deps, parsePolicyName(lastPathSegment(req)), await readJsonObject(req)),
+    updateAttackProtection(deps, admin, parsePolicyName(lastPathSegment(req)), await readJsonObject(req)),
   ),
 );

@@ -12,8 +12,8 @@ export const GET = withAdmin("logs:read", (req, deps) =>
 );
 
 /** DELETE /api/admin/user-blocks/{user_id} */
-export const DELETE = withAdmin("protection:unblock", (req, deps) =>
+export const DELETE = withAdmin("protection:unblock", (req, deps, admin) =>
   respond(async () => {
-    await unblockUser(deps, { userId: lastPathSegment(req) });
+    await unblockUser(deps, admin, { userId: lastPathSegment(req) });
   }),
 );

@@ -12,6 +12,6 @@ export const GET = withAdmin("logs:read", (req, deps) =>
 );
 
 /** DELETE /api/admin/anomaly/blocks/ips/{ip} */
-export const DELETE = withAdmin("protection:unblock", (req, deps) =>
-  respond(() => unblockIp(deps, lastPathSegment(req))),
+export const DELETE = withAdmin("protection:unblock", (req, deps, admin) =>
+  respond(() => unblockIp(deps, admin, lastPathSegment(req))),
 );

@@ -1,0 +1,10 @@
+import { withAdmin } from "@/server/admin/session";
+import { createUser } from "@/server/admin/create-user";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+/** POST /api/admin/users: create a database user with a password (policy and breached-password check apply). */
+export const POST = withAdmin("users:write", async (req, deps, admin) =>
+  Response.json(await createUser(deps, admin, await req.json().catch(() => null)), { status: 201 }),
+);

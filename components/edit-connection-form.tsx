@@ -1,0 +1,79 @@
+"use client";
+
+import type { FormEvent } from "react";
+import { adminFetch } from "./admin-fetch";
+import { FieldError, FormStatus } from "./form-bits";
+import { useAdminForm } from "./use-admin-form";
+
+/** Edit a connection: its name (the realm), the applications that may use it, and the default directory. */
+export function EditConnectionForm({
+  id,
+  name,
+  enabledClients,
+  isDefaultDirectory,
+  clients,
+}: {
+  id: string;
+  name: string;
+  enabledClients: string[];
+  isDefaultDirectory: boolean;
+  clients: string[];
+}) {
+  const form = useAdminForm();
+  const { fields, fieldProps } = form;
+  async function onSubmit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget);
+    await form.submit(() =>
+      adminFetch(`/api/admin/connections/${encodeURIComponent(id)}`, {
+        method: "PATCH",
+        body: {
+          name: f.get("name"),
+          enabled_clients: f.getAll("enabled_clients"),
+          is_default_directory: f.get("is_default_directory") === "on",
+        },
+      }),
+    );
+  }
+  return (
+    <form
+      onSubmit={(e) => void onSubmit(e)}
+      className="admin-form"
+      aria-label="Connection settings"
+      noValidate
+    >
+      <label>
+        Name (the realm)
+        <input name="name" required maxLength={128} defaultValue={name} {...fieldProps("name")} />
+        <FieldError name="name" fields={fields} />
+      </label>
+      <p className="hint">Renaming changes the realm that applications send with the password-realm grant.</p>
+      <fieldset {...fieldProps("enabled_clients")}>
+        <legend>Applications that may use it</legend>
+        {clients.length === 0 && <p>No applications yet.</p>}
+        {clients.map((c) => (
+          <label key={c} className="check">
+            <input
+              type="checkbox"
+              name="enabled_clients"
+              value={c}
+              defaultChecked={enabledClients.includes(c)}
+            />{" "}
+            {c}
+          </label>
+        ))}
+        <FieldError name="enabled_clients" fields={fields} />
+      </fieldset>
+      <label className="check">
+        <input type="checkbox" name="is_default_directory" defaultChecked={isDefaultDirectory} /> Default
+        directory (used by grant_type=password without a realm)
+      </label>
+      <FormStatus error={form.error} saved={form.saved} />
+      <div>
+        <button type="submit" disabled={form.busy}>
+          {form.busy ? "Saving…" : "Save changes"}
+        </button>
+      </div>
+    </form>
+  );
+}

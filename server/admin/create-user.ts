@@ -1,0 +1,67 @@
+import { randomBytes } from "node:crypto";
+import { z } from "zod";
+import type { TDeps } from "../config/deps.ts";
+import { findConnectionByName } from "../store/connections.ts";
+import { insertUserTx } from "../store/users.ts";
+import { recordAdminChange } from "./audit.ts";
+import { findPasswordProblem } from "./find-password-problem.ts";
+import { parseAdminInput } from "./parse-admin-input.ts";
+import { AdminInputError, assertAdminAllowed } from "./admin-access.ts";
+import type { TAdmin } from "./session.ts";
+import { userConflict, ZUserProfile } from "./update-user.ts";
+
+/** What the "Create user" form sends (Auth0's POST /users field names). */
+export const ZNewUser = ZUserProfile.partial().extend({
+  connection: z.string().min(1, "choose a connection"),
+  password: z.string(),
+});
+
+/**
+ * Create a user in a database connection with an admin-chosen password: the same length policy and
+ * breached-password check as an admin password reset. Audited (the password and its hash never are).
+ */
+export async function createUser(deps: TDeps, admin: TAdmin, body: unknown): Promise<{ user_id: string }> {
+  assertAdminAllowed(admin, "users:write");
+  const input = parseAdminInput(ZNewUser, body);
+  const connection = await findConnectionByName(deps.db, input.connection);
+  if (!connection) {
+    throw new AdminInputError("No such connection.", 400, { connection: "No such connection." });
+  }
+  if (!input.email && !input.username) {
+    const message = "Give an email or a username.";
+    throw new AdminInputError(message, 400, { email: message });
+  }
+  const problem = await findPasswordProblem(deps, input.password);
+  if (problem) throw new AdminInputError(problem.message, 400, { password: problem.message });
+  const passwordHash = await deps.hasher.hash(input.password);
+  const userId = `auth0|${randomBytes(12).toString("hex")}`;
+  const { password: _p, connection: _c, ...profile } = input;
+  const now = deps.clock.now();
+  try {
+    await deps.db.$transaction(async (tx) => {
+      await insertUserTx(tx, {
+        userId,
+        connectionId: connection.id,
+        email: input.email ?? null,
+        emailVerified: input.email_verified ?? false,
+        username: input.username ?? null,
+        name: input.name ?? null,
+        nickname: input.nickname ?? null,
+        givenName: input.given_name ?? null,
+        familyName: input.family_name ?? null,
+        picture: input.picture ?? null,
+        passwordHash,
+        userMetadata: input.user_metadata ?? {},
+        appMetadata: input.app_metadata ?? {},
+      });
+      await recordAdminChange(tx, now, admin, {
+        action: "create user",
+        target: userId,
+        after: { ...profile, connection: connection.name, user_id: userId },
+      });
+    });
+  } catch (err) {
+    userConflict(err);
+  }
+  return { user_id: userId };
+}

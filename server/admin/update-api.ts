@@ -1,0 +1,104 @@
+import { randomBytes } from "node:crypto";
+import { z } from "zod";
+import type { TDeps } from "../config/deps.ts";
+import {
+  findResourceServerByIdOrIdentifier,
+  updateResourceServerTx,
+  type TResourceServerRecord,
+} from "../store/resource-servers.ts";
+import { recordAdminChange } from "./audit.ts";
+import { parseAdminInput } from "./parse-admin-input.ts";
+import { AdminInputError, assertAdminAllowed } from "./admin-access.ts";
+import type { TAdmin } from "./session.ts";
+
+const ZScopeValue = z
+  .string()
+  .regex(/^[^\s]+$/, "scopes must not contain spaces")
+  .max(280);
+
+/** PATCH body of an API. The identifier (the audience) is fixed at creation; sending a different one is refused. */
+export const ZApiPatch = z
+  .strictObject({
+    name: z.string().trim().min(1, "must not be empty").max(128),
+    identifier: z.string(),
+    scopes: z
+      .array(
+        // A bare string is shorthand for a scope without a description.
+        z.preprocess(
+          (v) => (typeof v === "string" ? { value: v } : v),
+          z.strictObject({ value: ZScopeValue, description: z.string().max(500).optional() }),
+        ),
+      )
+      .max(100),
+    token_lifetime: z.number().int().min(60).max(2_592_000),
+    signing_alg: z.enum(["RS256", "HS256"]),
+    allow_offline_access: z.boolean(),
+  })
+  .partial();
+
+function editable(a: TResourceServerRecord) {
+  return {
+    name: a.name,
+    identifier: a.identifier,
+    scopes: a.scopes,
+    token_lifetime: a.tokenLifetime,
+    signing_alg: a.signingAlg,
+    allow_offline_access: a.allowOfflineAccess,
+  };
+}
+
+/**
+ * Edit an API (PATCH semantics; by internal id or identifier). Switching to HS256 issues a signing secret,
+ * returned here once; switching to RS256 discards it. Audited with before and after (never the secret).
+ */
+export async function updateApi(
+  deps: TDeps,
+  admin: TAdmin,
+  idOrIdentifier: string,
+  body: unknown,
+): Promise<{ identifier: string; signing_secret?: string }> {
+  assertAdminAllowed(admin, "config:write");
+  const patch = parseAdminInput(ZApiPatch, body);
+  const api = await findResourceServerByIdOrIdentifier(deps.db, idOrIdentifier);
+  if (!api) throw new AdminInputError("No such API.", 404);
+  if (patch.identifier !== undefined && patch.identifier !== api.identifier) {
+    const message = "The identifier cannot be changed after the API is created.";
+    throw new AdminInputError(message, 400, { identifier: message });
+  }
+  const before = editable(api);
+  // Later duplicates of a scope value replace earlier ones (the last description wins).
+  const scopes = patch.scopes ? [...new Map(patch.scopes.map((s) => [s.value, s])).values()] : before.scopes;
+  const after = { ...before, ...patch, identifier: api.identifier, scopes };
+  const secret =
+    after.signing_alg === "HS256" && (before.signing_alg !== "HS256" || !api.signingSecretEnc)
+      ? randomBytes(48).toString("base64url")
+      : undefined;
+  const now = deps.clock.now();
+  try {
+    await deps.db.$transaction(async (tx) => {
+      await updateResourceServerTx(tx, api.id, {
+        name: after.name,
+        scopes: after.scopes,
+        tokenLifetime: after.token_lifetime,
+        signingAlg: after.signing_alg,
+        allowOfflineAccess: after.allow_offline_access,
+        ...(secret ? { signingSecretEnc: deps.box.seal(secret) } : {}),
+        ...(after.signing_alg === "RS256" ? { signingSecretEnc: null } : {}),
+      });
+      await recordAdminChange(tx, now, admin, {
+        action: "update api",
+        target: api.identifier,
+        before,
+        after: { ...after, ...(secret ? { signing_secret_issued: true } : {}) },
+      });
+    });
+  } catch (err) {
+    if ((err as { code?: string }).code === "P2002") {
+      const message = `An API named "${after.name}" already exists.`;
+      throw new AdminInputError(message, 409, { name: message });
+    }
+    throw err;
+  }
+  deps.config.clear();
+  return { identifier: api.identifier, ...(secret ? { signing_secret: secret } : {}) };
+}

@@ -1,0 +1,126 @@
+import { z } from "zod";
+import type { TDeps } from "../config/deps.ts";
+import { findClientByClientId, updateClientTx, type TClientRecord } from "../store/clients.ts";
+import { listConnections } from "../store/connections.ts";
+import { KNOWN_GRANTS, applyApplicationRules, newClientSecret } from "./applications.ts";
+import { recordAdminChange } from "./audit.ts";
+import { parseAdminInput } from "./parse-admin-input.ts";
+import { AdminInputError, assertAdminAllowed } from "./admin-access.ts";
+import type { TAdmin } from "./session.ts";
+
+const ZLifetime = (max: number) => z.number().int().min(60).max(max);
+
+/** PATCH body of an application (Auth0 field names, token lifetimes flattened); every field optional. */
+export const ZApplicationPatch = z
+  .strictObject({
+    name: z.string().trim().min(1, "must not be empty").max(128),
+    app_type: z.enum(["regular_web", "spa", "native", "non_interactive"]),
+    is_first_party: z.boolean(),
+    token_endpoint_auth_method: z.enum(["none", "client_secret_post", "client_secret_basic"]),
+    grant_types: z.array(z.enum(KNOWN_GRANTS as [string, ...string[]])).max(16),
+    is_token_endpoint_ip_header_trusted: z.boolean(),
+    /** Connection names enabled for the application. */
+    connections: z.array(z.string()).max(100),
+    id_token_lifetime: ZLifetime(2_592_000),
+    refresh_token_lifetime: ZLifetime(31_557_600),
+    refresh_idle_lifetime: ZLifetime(31_557_600),
+    refresh_rotation_type: z.enum(["rotating", "non-rotating"]),
+    refresh_leeway: z.number().int().min(0).max(300),
+  })
+  .partial();
+
+/** The editable view of an application (no secrets), as the form and the audit record show it. */
+export function editableApplication(c: TClientRecord, connectionNames: Map<string, string>) {
+  return {
+    name: c.name,
+    app_type: c.appType,
+    is_first_party: c.isFirstParty,
+    token_endpoint_auth_method: c.tokenEndpointAuthMethod,
+    grant_types: c.grantTypes,
+    is_token_endpoint_ip_header_trusted: c.isTokenEndpointIpHeaderTrusted,
+    connections: c.connectionIds.map((id) => connectionNames.get(id) ?? id).sort(),
+    id_token_lifetime: c.idTokenLifetime,
+    refresh_token_lifetime: c.refreshTokenLifetime,
+    refresh_idle_lifetime: c.refreshIdleLifetime,
+    refresh_rotation_type: c.refreshRotationType,
+    refresh_leeway: c.refreshLeeway,
+  };
+}
+
+/**
+ * Edit an application (PATCH semantics): the merged result must pass the same rules as a new application.
+ * Switching from public to a secret method issues a secret, returned here once; switching to public removes it.
+ * Audited with before and after (never a secret); in force within the 1 s config cache.
+ */
+export async function updateApplication(
+  deps: TDeps,
+  admin: TAdmin,
+  clientId: string,
+  body: unknown,
+): Promise<{ client_id: string; client_secret?: string }> {
+  assertAdminAllowed(admin, "config:write");
+  const patch = parseAdminInput(ZApplicationPatch, body);
+  const client = await findClientByClientId(deps.db, clientId);
+  if (!client) throw new AdminInputError("No such application.", 404);
+  const connections = await listConnections(deps.db);
+  const names = new Map(connections.map((c) => [c.id, c.name]));
+  const before = editableApplication(client, names);
+  const after = applyApplicationRules({ ...before, ...patch });
+  const unknown = after.connections.filter((n) => !connections.some((c) => c.name === n));
+  if (unknown.length > 0) {
+    const message = `Unknown connection: ${unknown.join(", ")}`;
+    throw new AdminInputError(message, 400, { connections: message });
+  }
+  if (after.refresh_idle_lifetime > after.refresh_token_lifetime) {
+    const message = "The idle lifetime cannot exceed the refresh token lifetime.";
+    throw new AdminInputError(message, 400, { refresh_idle_lifetime: message });
+  }
+  const wasPublic = client.tokenEndpointAuthMethod === "none";
+  const isPublic = after.token_endpoint_auth_method === "none";
+  // A public client must hold no secret (nothing would check it); a newly confidential one needs one.
+  const secret = isPublic ? null : wasPublic || !client.clientSecretHash ? newClientSecret() : undefined;
+  const now = deps.clock.now();
+  try {
+    await deps.db.$transaction(async (tx) => {
+      await updateClientTx(
+        tx,
+        clientId,
+        {
+          name: after.name,
+          appType: after.app_type,
+          isFirstParty: after.is_first_party,
+          tokenEndpointAuthMethod: after.token_endpoint_auth_method,
+          grantTypes: after.grant_types,
+          isTokenEndpointIpHeaderTrusted: after.is_token_endpoint_ip_header_trusted,
+          idTokenLifetime: after.id_token_lifetime,
+          refreshTokenLifetime: after.refresh_token_lifetime,
+          refreshIdleLifetime: after.refresh_idle_lifetime,
+          refreshRotationType: after.refresh_rotation_type,
+          refreshLeeway: after.refresh_leeway,
+        },
+        connections.filter((c) => after.connections.includes(c.name)).map((c) => c.id),
+        secret === undefined || secret === null
+          ? secret
+          : { hash: secret.hash, sealed: deps.box.seal(secret.secret) },
+      );
+      await recordAdminChange(tx, now, admin, {
+        action: "update application",
+        target: clientId,
+        before,
+        after: {
+          ...after,
+          connections: [...after.connections].sort(),
+          ...(secret ? { secret_issued: true } : {}),
+        },
+      });
+    });
+  } catch (err) {
+    if ((err as { code?: string }).code === "P2002") {
+      const message = `An application named "${after.name}" already exists.`;
+      throw new AdminInputError(message, 409, { name: message });
+    }
+    throw err;
+  }
+  deps.config.clear();
+  return { client_id: clientId, ...(secret ? { client_secret: secret.secret } : {}) };
+}

@@ -1,0 +1,86 @@
+import { z } from "zod";
+import type { TDeps } from "../config/deps.ts";
+import { listClients } from "../store/clients.ts";
+import { findConnectionByConnectionId, listConnections, updateConnectionTx } from "../store/connections.ts";
+import { getTenant, updateTenantTx } from "../store/tenant.ts";
+import { recordAdminChange } from "./audit.ts";
+import { ZConnectionInput } from "./directory.ts";
+import { parseAdminInput } from "./parse-admin-input.ts";
+import { AdminInputError, assertAdminAllowed } from "./admin-access.ts";
+import type { TAdmin } from "./session.ts";
+
+/** PATCH body of a connection: its name (the realm), the applications that may use it, default directory. */
+export const ZConnectionPatch = z
+  .strictObject({
+    name: ZConnectionInput.shape.name,
+    enabled_clients: z.array(z.string()).max(100),
+    is_default_directory: z.boolean(),
+  })
+  .partial();
+
+/**
+ * Edit a connection (PATCH semantics). Renaming changes the realm clients must send; the tenant's default
+ * directory follows the rename. Clearing `is_default_directory` leaves the tenant without one (grant_type=password
+ * then needs a realm). Audited with before and after.
+ */
+export async function updateConnection(
+  deps: TDeps,
+  admin: TAdmin,
+  connectionId: string,
+  body: unknown,
+): Promise<{ id: string; name: string }> {
+  assertAdminAllowed(admin, "config:write");
+  const patch = parseAdminInput(ZConnectionPatch, body);
+  const connection = await findConnectionByConnectionId(deps.db, connectionId);
+  if (!connection) throw new AdminInputError("No such connection.", 404);
+  const [clients, tenant, connections] = await Promise.all([
+    listClients(deps.db),
+    getTenant(deps.db),
+    listConnections(deps.db),
+  ]);
+  const current = connections.find((c) => c.id === connection.id);
+  const before = {
+    name: connection.name,
+    enabled_clients: current?.enabledClients ?? [],
+    is_default_directory: tenant.defaultDirectory === connection.name,
+  };
+  const after = {
+    ...before,
+    ...patch,
+    enabled_clients: [...(patch.enabled_clients ?? before.enabled_clients)].sort(),
+  };
+  const unknown = after.enabled_clients.filter((n) => !clients.some((c) => c.name === n));
+  if (unknown.length > 0) {
+    const message = `Unknown application: ${unknown.join(", ")}`;
+    throw new AdminInputError(message, 400, { enabled_clients: message });
+  }
+  const now = deps.clock.now();
+  try {
+    await deps.db.$transaction(async (tx) => {
+      await updateConnectionTx(
+        tx,
+        connection.id,
+        { name: after.name },
+        patch.enabled_clients
+          ? clients.filter((c) => after.enabled_clients.includes(c.name)).map((c) => c.id)
+          : undefined,
+      );
+      if (after.is_default_directory) await updateTenantTx(tx, { defaultDirectory: after.name });
+      else if (before.is_default_directory) await updateTenantTx(tx, { defaultDirectory: null });
+      await recordAdminChange(tx, now, admin, {
+        action: "update connection",
+        target: connectionId,
+        before,
+        after,
+      });
+    });
+  } catch (err) {
+    if ((err as { code?: string }).code === "P2002") {
+      const message = `A connection named "${after.name}" already exists.`;
+      throw new AdminInputError(message, 409, { name: message });
+    }
+    throw err;
+  }
+  deps.config.clear();
+  return { id: connectionId, name: after.name };
+}
