@@ -3,6 +3,7 @@
 import { useState, type FormEvent } from "react";
 import { useRouter } from "next/navigation";
 import { adminFetch } from "./admin-fetch";
+import { APP_TYPES, AUTH_METHODS, Options } from "./application-options";
 
 const GRANTS = [
   { value: "password", label: "Password (with realm)" },
@@ -62,10 +63,7 @@ export function CreateApplicationForm({ connections }: { connections: string[] }
         <label>
           Type
           <select name="app_type" defaultValue="regular_web" style={{ display: "block" }}>
-            <option value="regular_web">Regular web application</option>
-            <option value="spa">Single-page application</option>
-            <option value="native">Native</option>
-            <option value="non_interactive">Machine to machine</option>
+            <Options of={APP_TYPES} />
           </select>
         </label>
         <label>
@@ -75,9 +73,7 @@ export function CreateApplicationForm({ connections }: { connections: string[] }
             defaultValue="client_secret_post"
             style={{ display: "block" }}
           >
-            <option value="client_secret_post">Client secret (post)</option>
-            <option value="client_secret_basic">Client secret (basic)</option>
-            <option value="none">None (public)</option>
+            <Options of={AUTH_METHODS} />
           </select>
         </label>
         <label>

@@ -2,6 +2,7 @@
 
 import { useState, type FormEvent } from "react";
 import { adminFetch } from "./admin-fetch";
+import { APP_TYPES, AUTH_METHODS, Options } from "./application-options";
 import { FieldError, FormStatus } from "./form-bits";
 import { useAdminForm } from "./use-admin-form";
 
@@ -105,10 +106,7 @@ export function EditApplicationForm({
       <label>
         Type
         <select name="app_type" defaultValue={settings.app_type}>
-          <option value="regular_web">Regular web application</option>
-          <option value="spa">Single-page application</option>
-          <option value="native">Native</option>
-          <option value="non_interactive">Machine to machine</option>
+          <Options of={APP_TYPES} />
         </select>
       </label>
       <label>
@@ -118,9 +116,7 @@ export function EditApplicationForm({
           defaultValue={settings.token_endpoint_auth_method}
           {...fieldProps("token_endpoint_auth_method")}
         >
-          <option value="client_secret_post">Client secret (post)</option>
-          <option value="client_secret_basic">Client secret (basic)</option>
-          <option value="none">None (public)</option>
+          <Options of={AUTH_METHODS} />
         </select>
         <FieldError name="token_endpoint_auth_method" fields={fields} />
       </label>

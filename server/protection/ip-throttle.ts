@@ -35,8 +35,10 @@ export async function peekIpBucket(
   if (!policy.enabled || policy.allowed.has(ip)) return { kind: "exempt" };
   const bucket = await findIpBucket(sql, ip);
   if (bucket && ipBlockExpiresAt(bucket.tat, policy) > now) {
-    const isNewBlock = bucket.blockedAt === null && (await runAlone(sql, (q) => markIpBlocked(q, ip, now)));
-    return { kind: "over_limit", isRefused: policy.shields.includes("block"), isNewBlock };
+    // Already marked: no write at all for the rest of the flood.
+    if (bucket.blockedAt !== null)
+      return { kind: "over_limit", isRefused: policy.shields.includes("block"), isNewBlock: false };
+    return refuseIpAttempt(sql, policy, ip, now);
   }
   return { kind: "open" };
 }
