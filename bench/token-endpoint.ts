@@ -9,7 +9,7 @@
 //
 // PostgreSQL: set BENCH_POSTGRES_URL (or TEST_POSTGRES_URL) to an admin URL; a database is created and dropped.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir, cpus } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
@@ -134,6 +134,45 @@ function mainThreadCpuMs(pid: number): number {
   if (!stat) return 0;
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return ((Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) * 1000) / CLOCK_TICKS;
+}
+/** CPU ticks of every thread of the server process (the wrapper's child), keyed by thread id. */
+function threadTicks(pid: number): Map<string, number> {
+  const out = new Map<string, number>();
+  let child = 0;
+  try {
+    child = Number(
+      readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").split(" ").filter(Boolean)[0] ?? 0,
+    );
+  } catch {
+    /* gone */
+  }
+  const target = child || pid;
+  let tids: string[];
+  try {
+    tids = readdirSync(`/proc/${target}/task`);
+  } catch {
+    return out;
+  }
+  for (const tid of tids) {
+    try {
+      const stat = readFileSync(`/proc/${target}/task/${tid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      const name = tid === String(target) ? "main" : `thread ${tid}`;
+      out.set(name, Number(fields[11] ?? 0) + Number(fields[12] ?? 0));
+    } catch {
+      /* exited */
+    }
+  }
+  return out;
+}
+/** The busiest threads between two snapshots, as CPU ms per request (`BENCH_THREADS=1` prints it). */
+function threadBreakdown(before: Map<string, number>, after: Map<string, number>, n: number): string {
+  return [...after]
+    .map(([k, v]) => [k, ((v - (before.get(k) ?? 0)) * 1000) / CLOCK_TICKS / n] as const)
+    .filter(([, ms]) => ms > 0.05)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, ms]) => `${k} ${ms.toFixed(2)}`)
+    .join(", ");
 }
 const CLOCK_TICKS = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout.trim()) || 100;
 const selfCpuMs = () => {
@@ -267,7 +306,9 @@ ${TYPICAL.map((_, i) => `  - { name: typical-${i + 1}, script: ./rules/typical-$
       cpu = now;
       return per;
     };
+    const threadsBefore = threadTicks(server.pid!);
     const logins = await drive(login);
+    const threadsAfter = threadTicks(server.pid!);
     const loginRate = (logins.lat.length - logins.failures) / logins.elapsed;
     const loginCpu = cpuSince(logins.lat.length);
 
@@ -338,6 +379,10 @@ ${TYPICAL.map((_, i) => `  - { name: typical-${i + 1}, script: ./rules/typical-$
       `CPU per request (ms; server / its main thread / load generator): login ${fmt2(loginCpu.server)} / ${fmt2(loginCpu.main)} / ${fmt2(loginCpu.self)}, refresh ${fmt2(refreshCpu.server)} / ${fmt2(refreshCpu.main)} / ${fmt2(refreshCpu.self)}, refusal ${fmt2(refusalCpu.server)} / ${fmt2(refusalCpu.main)} / ${fmt2(refusalCpu.self)}; one argon2id verify ${fmt2(hashCpu)}`,
       `server peak RSS:   ${fmt(peakRss)} MB`,
     ];
+    if (process.env.BENCH_THREADS)
+      lines.push(
+        `login CPU by server thread (ms per login): ${threadBreakdown(threadsBefore, threadsAfter, logins.lat.length)}`,
+      );
     console.log(lines.join("\n"));
     if (logins.failures > 0 || refreshes.failures > 0 || refusals.failures > 0) process.exitCode = 1;
   } finally {

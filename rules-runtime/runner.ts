@@ -24,11 +24,26 @@ type TSlot = {
   globalCache: string;
   runs: number;
   /** A fresh, never used context made after the previous run, so a login does not wait for one. */
-  spare: Promise<ivm.Context> | null;
+  spare: Promise<TPrepared> | null;
   /** Run that asked for this isolate to be disposed (a limit hit); other runs caught in it are retried. */
   killedBy: number | null;
   isRetired: boolean;
 };
+
+/** What the sandbox's capability functions call into, for the one run that uses the context. */
+type TRunHooks = {
+  enter(i: unknown): void;
+  sleep(id: unknown, ms: unknown): void;
+  fetch(id: unknown, request: unknown): void;
+  done(text: unknown): void;
+};
+
+/**
+ * A fresh context whose capability functions are already in place. They are installed with asynchronous `set`s
+ * while the context is a spare, off the login's path: the event loop never waits for the isolate's lock. The hooks
+ * are bound once, to the run that takes the context; a context serves one run only.
+ */
+type TPrepared = { context: ivm.Context; bind(hooks: TRunHooks): void };
 
 type TKill = { kind: "timeout" | "memory"; message: string };
 
@@ -136,15 +151,49 @@ export function createRulesRunner(overrides: Partial<TRulesLimits> = {}): TRules
     return entry;
   }
 
-  function takeContext(slot: TSlot): Promise<ivm.Context> {
-    const ready = slot.spare ?? slot.isolate.createContext();
+  async function prepareContext(isolate: ivm.Isolate): Promise<TPrepared> {
+    const context = await isolate.createContext();
+    let hooks: TRunHooks | null = null;
+    const jail = context.global;
+    const hook = (name: string, call: (h: TRunHooks, a: unknown, b: unknown) => void) =>
+      jail.set(
+        name,
+        new ivm.Callback(
+          (a: unknown, b: unknown) => {
+            if (hooks) call(hooks, a, b);
+          },
+          { ignored: true },
+        ),
+      );
+    try {
+      await Promise.all([
+        hook("__pc_enter", (h, i) => h.enter(i)),
+        hook("__pc_sleep", (h, id, ms) => h.sleep(id, ms)),
+        hook("__pc_fetch", (h, id, request) => h.fetch(id, request)),
+        hook("__pc_done", (h, text) => h.done(text)),
+      ]);
+    } catch (err) {
+      context.release();
+      throw err;
+    }
+    return {
+      context,
+      bind(h) {
+        if (hooks) throw new Error("a rules context serves one run only");
+        hooks = h;
+      },
+    };
+  }
+
+  function takeContext(slot: TSlot): Promise<TPrepared> {
+    const ready = slot.spare ?? prepareContext(slot.isolate);
     slot.spare = null;
     return ready;
   }
 
   function prepareSpare(slot: TSlot): void {
     if (slot.isRetired || slot.isolate.isDisposed || slot.spare) return;
-    const spare = slot.isolate.createContext();
+    const spare = prepareContext(slot.isolate);
     spare.catch(() => undefined);
     slot.spare = spare;
   }
@@ -210,9 +259,9 @@ export function createRulesRunner(overrides: Partial<TRulesLimits> = {}): TRules
       current: null,
     };
     try {
-      context = await takeContext(slot);
+      const prepared = await takeContext(slot);
+      context = prepared.context;
       prepareSpare(slot);
-      const jail = context.global;
       const payload = {
         names,
         user: input.user,
@@ -231,27 +280,6 @@ export function createRulesRunner(overrides: Partial<TRulesLimits> = {}): TRules
           maxTimers: limits.maxTimers,
         },
       };
-      jail.setSync("__pc_in", JSON.stringify(payload));
-      jail.setSync(
-        "__pc_enter",
-        new ivm.Callback(
-          (i: unknown) => {
-            if (typeof i !== "number" || !Number.isInteger(i) || i < 0 || i >= names.length) return;
-            if (entered.length !== i) return;
-            entered.push(now());
-            clearTimeout(ruleTimer);
-            ruleTimer = setTimeout(
-              () =>
-                onKill({
-                  kind: "timeout",
-                  message: `rule "${names[i]}" did not finish within ${limits.ruleTimeoutMs} ms`,
-                }),
-              limits.ruleTimeoutMs,
-            );
-          },
-          { ignored: true },
-        ),
-      );
       const ctx = context;
       /** Answer an asynchronous capability call: one async apply into the sandbox with the reply text. */
       const settle = (id: number, text: string) => {
@@ -263,50 +291,48 @@ export function createRulesRunner(overrides: Partial<TRulesLimits> = {}): TRules
       };
       const isCallId = (id: unknown): id is number =>
         typeof id === "number" && Number.isInteger(id) && id > 0;
-      jail.setSync(
-        "__pc_sleep",
-        new ivm.Callback(
-          (id: unknown, ms: unknown) => {
-            if (!isCallId(id) || typeof ms !== "number" || !Number.isFinite(ms)) return;
-            if (++sleeps > limits.maxTimers) return;
-            const t = setTimeout(
-              () => {
-                timers.delete(t);
-                settle(id, "null");
-              },
-              Math.max(0, Math.min(ms, limits.pipelineTimeoutMs)),
-            );
-            timers.add(t);
-          },
-          { ignored: true },
-        ),
-      );
-      jail.setSync(
-        "__pc_fetch",
-        new ivm.Callback(
-          (id: unknown, request: unknown) => {
-            if (!isCallId(id)) return;
-            const parsed = readFetchRequest(request);
-            void (async () => {
-              const reply = "error" in parsed ? parsed : await fetchWithLimits(parsed, budget);
-              settle(id, JSON.stringify(reply));
-            })();
-          },
-          { ignored: true },
-        ),
-      );
-
       let onDone: (text: string) => void = () => undefined;
       const done = new Promise<string>((resolve) => (onDone = resolve));
-      jail.setSync(
-        "__pc_done",
-        new ivm.Callback(
-          (text: unknown) => {
-            if (typeof text === "string") onDone(text);
-          },
-          { ignored: true },
-        ),
-      );
+      prepared.bind({
+        enter(i) {
+          if (typeof i !== "number" || !Number.isInteger(i) || i < 0 || i >= names.length) return;
+          if (entered.length !== i) return;
+          entered.push(now());
+          clearTimeout(ruleTimer);
+          ruleTimer = setTimeout(
+            () =>
+              onKill({
+                kind: "timeout",
+                message: `rule "${names[i]}" did not finish within ${limits.ruleTimeoutMs} ms`,
+              }),
+            limits.ruleTimeoutMs,
+          );
+        },
+        sleep(id, ms) {
+          if (!isCallId(id) || typeof ms !== "number" || !Number.isFinite(ms)) return;
+          if (++sleeps > limits.maxTimers) return;
+          const t = setTimeout(
+            () => {
+              timers.delete(t);
+              settle(id, "null");
+            },
+            Math.max(0, Math.min(ms, limits.pipelineTimeoutMs)),
+          );
+          timers.add(t);
+        },
+        fetch(id, request) {
+          if (!isCallId(id)) return;
+          const parsed = readFetchRequest(request);
+          void (async () => {
+            const reply = "error" in parsed ? parsed : await fetchWithLimits(parsed, budget);
+            settle(id, JSON.stringify(reply));
+          })();
+        },
+        done(text) {
+          if (typeof text === "string") onDone(text);
+        },
+      });
+      await ctx.global.set("__pc_in", JSON.stringify(payload));
       // The run's own rejection matters only when it is a limit or a dead isolate; anything else is a rule's
       // unhandled promise rejection, which Auth0's Node sandbox also ignored.
       const script = compiled.script;

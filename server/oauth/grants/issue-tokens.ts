@@ -39,7 +39,8 @@ export async function issueTokens(input: TIssueInput): Promise<TIssued> {
   const lifetime = api?.tokenLifetime ?? DEFAULT_ACCESS_TOKEN_LIFETIME;
   const apiSecret =
     api?.signingAlg === "HS256" && api.signingSecretEnc ? deps.box.open(api.signingSecretEnc) : undefined;
-  const access_token = await signAccessToken(deps.keys, {
+  // Both RS256 signatures run on the thread pool at the same time (see jws.ts).
+  const accessToken = signAccessToken(deps.keys, {
     issuer,
     subject: user.userId,
     audience: accessTokenAudience(issuer, api, scope),
@@ -51,19 +52,14 @@ export async function issueTokens(input: TIssueInput): Promise<TIssued> {
     hs256Secret: apiSecret,
     extraClaims: input.claims?.accessToken,
   });
-  const body: TTokenResponse = {
-    access_token,
-    scope: scope.join(" "),
-    expires_in: lifetime,
-    token_type: "Bearer",
-  };
+  let idToken: Promise<string> | undefined;
   if (scope.includes("openid")) {
     // Public clients have no secret to sign with, so they always get RS256 (contract §1.5).
     const hs =
       client.idTokenAlg === "HS256" && client.clientSecretEnc
         ? deps.box.open(client.clientSecretEnc)
         : undefined;
-    body.id_token = await signIdToken(deps.keys, {
+    idToken = signIdToken(deps.keys, {
       issuer,
       user,
       clientId: client.clientId,
@@ -74,6 +70,14 @@ export async function issueTokens(input: TIssueInput): Promise<TIssued> {
       extraClaims: input.claims?.idToken,
     });
   }
+  const [access_token, id_token] = await Promise.all([accessToken, idToken]);
+  const body: TTokenResponse = {
+    access_token,
+    scope: scope.join(" "),
+    expires_in: lifetime,
+    token_type: "Bearer",
+  };
+  if (id_token !== undefined) body.id_token = id_token;
   let persist: TIssued["persist"] = async () => undefined;
   // A rotated refresh token carries the scope of the family, not the (possibly narrowed) access token scope.
   const refreshScope = input.refresh?.scope ?? scope;
