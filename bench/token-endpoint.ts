@@ -135,6 +135,21 @@ function mainThreadCpuMs(pid: number): number {
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return ((Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) * 1000) / CLOCK_TICKS;
 }
+/** CPU time (ms) of every PostgreSQL server process on this machine (the bench's database server shares it). */
+function postgresCpuMs(): number {
+  let ticks = 0;
+  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      if (!stat.includes("(postgres)")) continue;
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      ticks += Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
+    } catch {
+      /* exited */
+    }
+  }
+  return (ticks * 1000) / CLOCK_TICKS;
+}
 /** CPU ticks of every thread of the server process (the wrapper's child), keyed by thread id. */
 function threadTicks(pid: number): Map<string, number> {
   const out = new Map<string, number>();
@@ -295,13 +310,20 @@ ${TYPICAL.map((_, i) => `  - { name: typical-${i + 1}, script: ./rules/typical-$
     // Warm-up: JIT, connection pools, key cache.
     for (let i = 0; i < 16; i++) await login(i);
 
-    let cpu = { server: treeCpuMs(server.pid!), main: mainThreadCpuMs(server.pid!), self: selfCpuMs() };
+    const snapshot = () => ({
+      server: treeCpuMs(server.pid!),
+      main: mainThreadCpuMs(server.pid!),
+      self: selfCpuMs(),
+      db: values.db === "postgres" ? postgresCpuMs() : 0,
+    });
+    let cpu = snapshot();
     const cpuSince = (n: number) => {
-      const now = { server: treeCpuMs(server.pid!), main: mainThreadCpuMs(server.pid!), self: selfCpuMs() };
+      const now = snapshot();
       const per = {
         server: (now.server - cpu.server) / n,
         main: (now.main - cpu.main) / n,
         self: (now.self - cpu.self) / n,
+        db: (now.db - cpu.db) / n,
       };
       cpu = now;
       return per;
@@ -377,6 +399,11 @@ ${TYPICAL.map((_, i) => `  - { name: typical-${i + 1}, script: ./rules/typical-$
       `ratio logins/hash: ${(loginRate / hashRate).toFixed(3)}`,
       `blocked-IP refusals: ${fmt(refusalRate)}/s  p50 ${fmt(percentile(refusals.lat, 50))} ms  (${(refusalRate / loginRate).toFixed(1)}× the login rate; ${refusals.failures} not 429)`,
       `CPU per request (ms; server / its main thread / load generator): login ${fmt2(loginCpu.server)} / ${fmt2(loginCpu.main)} / ${fmt2(loginCpu.self)}, refresh ${fmt2(refreshCpu.server)} / ${fmt2(refreshCpu.main)} / ${fmt2(refreshCpu.self)}, refusal ${fmt2(refusalCpu.server)} / ${fmt2(refusalCpu.main)} / ${fmt2(refusalCpu.self)}; one argon2id verify ${fmt2(hashCpu)}`,
+      ...(values.db === "postgres"
+        ? [
+            `PostgreSQL server CPU per request (ms): login ${fmt2(loginCpu.db)}, refresh ${fmt2(refreshCpu.db)}, refusal ${fmt2(refusalCpu.db)}`,
+          ]
+        : []),
       `server peak RSS:   ${fmt(peakRss)} MB`,
     ];
     if (process.env.BENCH_THREADS)

@@ -58,16 +58,9 @@ export async function findLoginUser(
   return row ? toUser(row) : null;
 }
 
-/**
- * Insert the audit record of a refused attempt without waiting for the disk: on PostgreSQL the commit is
- * asynchronous (a crash may lose the last records, never corrupt anything), so a flood of refusals is not bound
- * by fsync. SQLite in WAL mode with synchronous=NORMAL already commits this way.
- */
+/** Insert the audit record of a refused attempt without waiting for the disk (see `TRawSql.runRelaxed`). */
 export async function insertLogRelaxed(sql: TRawSql, event: TLogEvent, at: Date): Promise<string> {
-  return sql.transaction(async (q) => {
-    if (sql.kind === "postgres") await q.run("SET LOCAL synchronous_commit = off");
-    return insertLogRaw(q, event, at);
-  });
+  return insertLogRaw({ all: sql.all, run: sql.runRelaxed }, event, at);
 }
 
 /** Insert one audit record with a runner (inside the caller's transaction). */

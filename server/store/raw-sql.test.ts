@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDeps, testDatabaseKinds, type TTestDeps } from "../testing/test-deps.ts";
 import { upsertConnectionByName } from "./connections.ts";
 import { insertUsers } from "./users.ts";
-import { findLoginUser, recordLoginRaw } from "./logins.ts";
+import { findLoginUser, insertLogRelaxed, recordLoginRaw } from "./logins.ts";
 
 describe.each(testDatabaseKinds())("raw SQL hot path (%s)", (kind) => {
   let deps: TTestDeps;
@@ -60,6 +60,32 @@ describe.each(testDatabaseKinds())("raw SQL hot path (%s)", (kind) => {
       }),
     ).rejects.toThrow("boom");
     expect((await findLoginUser(deps.sql, connectionId, "ann"))!.loginsCount).toBe(before);
+  });
+
+  it("a relaxed write (refusal audit records) is stored, and on PostgreSQL commits without waiting for the disk", async () => {
+    const id = await insertLogRelaxed(
+      deps.sql,
+      { type: "limit_mu", description: "relaxed", ip: "10.0.0.9" },
+      new Date(),
+    );
+    const stored = await deps.db.logEvent.findUniqueOrThrow({ where: { id } });
+    expect(stored.type).toBe("limit_mu");
+    expect(stored.description).toBe("relaxed");
+    if (kind === "postgres") {
+      // The setting of the connection that ran the write, recorded by the write itself.
+      const marker = `sync-${Date.now()}`;
+      await deps.sql.runRelaxed(
+        `UPDATE "LogEvent" SET "description" = ? || current_setting('synchronous_commit') WHERE "id" = ?`,
+        [marker + ":", id],
+      );
+      const after = await deps.db.logEvent.findUniqueOrThrow({ where: { id } });
+      expect(after.description).toBe(`${marker}:off`);
+      await deps.sql.run(
+        `UPDATE "LogEvent" SET "description" = ? || current_setting('synchronous_commit') WHERE "id" = ?`,
+        [marker + ":", id],
+      );
+      expect((await deps.db.logEvent.findUniqueOrThrow({ where: { id } })).description).toBe(`${marker}:on`);
+    }
   });
 });
 

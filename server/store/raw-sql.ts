@@ -17,6 +17,13 @@ export interface TSqlRunner {
  */
 export interface TRawSql extends TSqlRunner {
   readonly kind: "sqlite" | "postgres";
+  /**
+   * One write whose commit does not wait for the disk: a crash may lose the last few such writes, never corrupt
+   * anything. For the audit records of refused attempts, so a flood of them is not bound by fsync. SQLite in WAL
+   * mode with synchronous=NORMAL commits every write this way; PostgreSQL runs it on a connection whose session
+   * has `synchronous_commit = off` (one round trip, no transaction block).
+   */
+  runRelaxed(sql: string, params?: TSqlValue[]): Promise<number>;
   /** Run `fn` in one transaction. Keep it to SQL: no unrelated awaits inside. */
   transaction<T>(fn: (q: TSqlRunner) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -83,6 +90,9 @@ async function openSqlite(file: string): Promise<TRawSql> {
     async run(sql: string, params: TSqlValue[] = []) {
       return raw.transaction((q) => q.run(sql, params));
     },
+    runRelaxed(sql: string, params: TSqlValue[] = []) {
+      return raw.run(sql, params);
+    },
     async transaction<T>(fn: (q: TSqlRunner) => Promise<T>): Promise<T> {
       for (let attempt = 0; ; attempt++) {
         while (open) await open;
@@ -119,32 +129,44 @@ async function openSqlite(file: string): Promise<TRawSql> {
   return raw;
 }
 
+/** Distinct statement texts prepared by name on each PostgreSQL connection. */
+const MAX_PREPARED_STATEMENTS = 200;
+
 async function openPostgres(url: string, log?: TLogger): Promise<TRawSql> {
   const { default: pg } = await import("pg");
-  const pool = new pg.Pool({
+  const types = {
+    // Prisma's DateTime is `timestamp(3)` without time zone holding UTC; pg would read it as local time.
+    getTypeParser: ((oid: number, format?: string) =>
+      oid === 1114
+        ? (s: string) => new Date(s.replace(" ", "T") + "Z")
+        : pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser,
+  };
+  const pool = new pg.Pool({ connectionString: url, max: 10, types });
+  // Writes that need not wait for the disk (runRelaxed): a few connections with asynchronous commit.
+  const relaxedPool = new pg.Pool({
     connectionString: url,
-    max: 10,
-    types: {
-      // Prisma's DateTime is `timestamp(3)` without time zone holding UTC; pg would read it as local time.
-      getTypeParser: ((oid: number, format?: string) =>
-        oid === 1114
-          ? (s: string) => new Date(s.replace(" ", "T") + "Z")
-          : pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser,
-    },
+    max: 2,
+    types,
+    options: "-c synchronous_commit=off",
   });
   // An idle client's connection can die (database restart, failover, a dropped test database): pg then emits
   // "error" on the pool, which would crash the process without a listener. The pool replaces the client.
-  pool.on("error", (err) => {
-    (log ?? getProcessLogger()).error({ err: err.message }, "idle PostgreSQL connection lost");
-  });
+  for (const p of [pool, relaxedPool]) {
+    p.on("error", (err) => {
+      (log ?? getProcessLogger()).error({ err: err.message }, "idle PostgreSQL connection lost");
+    });
+  }
   let closing: Promise<void> | undefined;
-  const numbered = new Map<string, string>();
-  const toPg = (sql: string) => {
-    let out = numbered.get(sql);
+  // Each statement text becomes a named prepared statement: every connection parses and plans it once, then only
+  // binds and executes it (the login path's statements are few and fixed). Texts beyond the cap run unnamed.
+  const prepared = new Map<string, { name?: string; text: string }>();
+  const statement = (sql: string) => {
+    let out = prepared.get(sql);
     if (out === undefined) {
       let i = 0;
-      out = sql.replace(/\?/g, () => `$${++i}`);
-      numbered.set(sql, out);
+      const text = sql.replace(/\?/g, () => `$${++i}`);
+      out = prepared.size < MAX_PREPARED_STATEMENTS ? { name: `pc${prepared.size + 1}`, text } : { text };
+      prepared.set(sql, out);
     }
     return out;
   };
@@ -152,15 +174,16 @@ async function openPostgres(url: string, log?: TLogger): Promise<TRawSql> {
   const bind = (params: TSqlValue[]) => params.map((p) => (p instanceof Date ? p.toISOString() : p));
   const runnerFor = (c: { query: import("pg").Pool["query"] }): TSqlRunner => ({
     async all<T>(sql: string, params: TSqlValue[] = []) {
-      return (await c.query(toPg(sql), bind(params))).rows as T[];
+      return (await c.query({ ...statement(sql), values: bind(params) })).rows as T[];
     },
     async run(sql: string, params: TSqlValue[] = []) {
-      return (await c.query(toPg(sql), bind(params))).rowCount ?? 0;
+      return (await c.query({ ...statement(sql), values: bind(params) })).rowCount ?? 0;
     },
   });
   return {
     kind: "postgres",
     ...runnerFor(pool),
+    runRelaxed: runnerFor(relaxedPool).run,
     async transaction<T>(fn: (q: TSqlRunner) => Promise<T>): Promise<T> {
       const client = await pool.connect();
       try {
@@ -177,7 +200,7 @@ async function openPostgres(url: string, log?: TLogger): Promise<TRawSql> {
     },
     // Idempotent (pool.end() throws when called twice), and every caller waits until the connections are closed.
     close() {
-      closing ??= pool.end();
+      closing ??= Promise.all([pool.end(), relaxedPool.end()]).then(() => undefined);
       return closing;
     },
   };
