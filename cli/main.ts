@@ -75,6 +75,7 @@ function buildIfNeeded(log: TLogger): void {
   const built = existsSync(buildId) ? statSync(buildId).mtimeMs : 0;
   const sources = Math.max(
     ...["app", "server", "components", "rules-runtime"].map((d) => newestMtime(join(ROOT, d))),
+    ...["next.config.ts"].map((f) => (existsSync(join(ROOT, f)) ? statSync(join(ROOT, f)).mtimeMs : 0)),
   );
   if (built > sources) return;
   log.info("building the web app (first start or sources changed)…");
