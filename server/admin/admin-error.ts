@@ -1,56 +1,120 @@
-const REASONS: Record<number, string> = { 400: "Bad Request", 404: "Not Found", 409: "Conflict" };
+/** The refusals an admin use case or route can answer with. */
+export type TAdminErrorStatus = 400 | 401 | 403 | 404 | 409;
 
-/** A refusal of an admin use case, shown to the admin as is (Management API error shape). */
+/**
+ * The admin API families, each with its own error body (clients of each rely on it):
+ * - `dashboard`: the dashboard's forms, `{error: "invalid_request", error_description, fields?}`;
+ * - `management`: Auth0 Management API compatible endpoints, `{statusCode, error, message, errorCode?}`;
+ * - `rules`: the rules API, `{error: code, message, details?}`.
+ */
+export type TAdminApi = "dashboard" | "management" | "rules";
+
+type TAdminErrorOptions = {
+  /** Stable machine-readable name: the Management API's `errorCode`, the rules API's `error`. */
+  code?: string;
+  /** Form field → message, so the dashboard can show each problem next to its control. */
+  fields?: Record<string, string>;
+  /** Structured data for the client (the rules editor marks a compile error's place with it). */
+  details?: unknown;
+};
+
+/**
+ * A refusal of an admin request, for every admin use case and route: its message is safe to show. Create one with
+ * the factory for its case (`AdminError.invalid`, `.unauthenticated`, `.forbidden`, `.notFound`, `.conflict`);
+ * {@link toAdminErrorResponse} turns it into the HTTP answer.
+ */
 export class AdminError extends Error {
+  override readonly name = "AdminError";
+  readonly code?: string;
+  readonly fields?: Record<string, string>;
+  readonly details?: unknown;
+
   constructor(
-    readonly status: 400 | 404 | 409,
+    readonly status: TAdminErrorStatus,
     message: string,
-    readonly errorCode?: string,
+    options: TAdminErrorOptions = {},
   ) {
     super(message);
-    this.name = "AdminError";
+    this.code = options.code;
+    this.fields = options.fields;
+    this.details = options.details;
+  }
+
+  /** 400: the request is malformed or a value is not acceptable. */
+  static invalid(message: string, options?: TAdminErrorOptions): AdminError {
+    return new AdminError(400, message, options);
+  }
+
+  /** 401: no admin session, or a wrong API token. */
+  static unauthenticated(): AdminError {
+    return new AdminError(401, "Sign in required");
+  }
+
+  /** 403: the admin's role (or a TOTP enrolment still owed) does not allow the action. */
+  static forbidden(): AdminError {
+    return new AdminError(403, "Not allowed for your role");
+  }
+
+  /** 404: the thing the request names does not exist. */
+  static notFound(message: string, options?: TAdminErrorOptions): AdminError {
+    return new AdminError(404, message, options);
+  }
+
+  /** 409: the change clashes with the current state (a name already taken). */
+  static conflict(message: string, options?: TAdminErrorOptions): AdminError {
+    return new AdminError(409, message, options);
   }
 }
 
-/**
- * Run one admin use case and shape its answer: a value becomes 200 JSON, `undefined` becomes 204, an AdminError
- * becomes Auth0's `{statusCode, error, message, errorCode}`; anything else propagates to withAdmin (500).
- */
-export async function respond(run: () => Promise<unknown>): Promise<Response> {
-  try {
-    const value = await run();
-    if (value === undefined)
-      return new Response(null, { status: 204, headers: { "cache-control": "no-store" } });
-    return Response.json(value, { headers: { "cache-control": "no-store" } });
-  } catch (err) {
-    if (!(err instanceof AdminError)) throw err;
-    return Response.json(
-      {
+const REASONS = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  409: "Conflict",
+} as const satisfies Record<TAdminErrorStatus, string>;
+
+/** The rules API's `error` for an AdminError that names no code. */
+const RULES_CODES = {
+  400: "invalid_body",
+  401: "unauthorized",
+  403: "forbidden",
+  404: "not_found",
+  409: "conflict",
+} as const satisfies Record<TAdminErrorStatus, string>;
+
+function errorBody(err: AdminError, api: TAdminApi): Record<string, unknown> {
+  // Access refusals come from the one guard (or the role check every use case repeats), so they look the same on
+  // every admin endpoint.
+  if (err.status === 401 || err.status === 403)
+    return { error: err.status === 401 ? "unauthorized" : "forbidden", error_description: err.message };
+  switch (api) {
+    case "dashboard":
+      return {
+        error: "invalid_request",
+        error_description: err.message,
+        ...(err.fields ? { fields: err.fields } : {}),
+      };
+    case "management":
+      return {
         statusCode: err.status,
         error: REASONS[err.status],
         message: err.message,
-        ...(err.errorCode ? { errorCode: err.errorCode } : {}),
-      },
-      { status: err.status, headers: { "cache-control": "no-store" } },
-    );
+        ...(err.code ? { errorCode: err.code } : {}),
+      };
+    case "rules":
+      return {
+        error: err.code ?? RULES_CODES[err.status],
+        message: err.message,
+        ...(err.details ? { details: err.details } : {}),
+      };
   }
 }
 
-/** Parse a JSON request body, refusing anything but an object. */
-export async function readJsonObject(req: Request): Promise<Record<string, unknown>> {
-  let body: unknown;
-  try {
-    body = await req.json();
-  } catch {
-    throw new AdminError(400, "The request body must be JSON.");
-  }
-  if (!body || typeof body !== "object" || Array.isArray(body))
-    throw new AdminError(400, "The request body must be a JSON object.");
-  return body as Record<string, unknown>;
-}
-
-/** The last path segment of a request URL, decoded (dynamic route segments). */
-export function lastPathSegment(req: Request): string {
-  const parts = new URL(req.url).pathname.split("/").filter(Boolean);
-  return decodeURIComponent(parts.at(-1) ?? "");
+/** The HTTP answer to an AdminError, in the error body of the admin API family `api` (see {@link TAdminApi}). */
+export function toAdminErrorResponse(err: AdminError, api: TAdminApi): Response {
+  return Response.json(errorBody(err, api), {
+    status: err.status,
+    headers: { "cache-control": "no-store" },
+  });
 }

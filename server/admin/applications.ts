@@ -6,7 +6,7 @@ import { createClientTx, deleteClientTx, findClientByClientId, setClientSecretTx
 import { listConnections } from "../store/connections.ts";
 import { randomAlphanumeric } from "../tenant/import-tenant.ts";
 import { recordAdminChange } from "./audit.ts";
-import { AdminInputError } from "./admin-access.ts";
+import { AdminError } from "./admin-error.ts";
 import type { TAdmin } from "./session.ts";
 
 const PASSWORD_REALM = "http://auth0.com/oauth/grant-type/password-realm";
@@ -40,7 +40,7 @@ export type TApplicationInput = z.infer<typeof ZApplicationInput>;
 function parseInput(body: unknown): TApplicationInput {
   const parsed = ZApplicationInput.safeParse(body);
   if (!parsed.success) {
-    throw new AdminInputError(
+    throw AdminError.invalid(
       parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; "),
     );
   }
@@ -59,14 +59,13 @@ export function applyApplicationRules<T extends Omit<TApplicationInput, "name" |
   if (grants.has("password")) grants.add(PASSWORD_REALM);
   if (MFA_GRANTS.some((g) => grants.has(g))) for (const g of MFA_GRANTS) grants.add(g);
   if (!a.is_first_party && ["password", PASSWORD_REALM, ...MFA_GRANTS].some((g) => grants.has(g))) {
-    throw new AdminInputError("Third-party applications may not use the password or MFA grants.", 400, {
-      grant_types: "Third-party applications may not use the password or MFA grants.",
-    });
+    const message = "Third-party applications may not use the password or MFA grants.";
+    throw AdminError.invalid(message, { fields: { grant_types: message } });
   }
   if (a.token_endpoint_auth_method === "none" && a.is_token_endpoint_ip_header_trusted) {
     const message =
       "Only applications that authenticate with a secret may trust the token endpoint IP header.";
-    throw new AdminInputError(message, 400, { is_token_endpoint_ip_header_trusted: message });
+    throw AdminError.invalid(message, { fields: { is_token_endpoint_ip_header_trusted: message } });
   }
   return { ...a, grant_types: [...grants] };
 }
@@ -86,7 +85,7 @@ export async function createApplication(
   const a = parseInput(body);
   const connections = await listConnections(deps.db);
   const unknown = a.connections.filter((n) => !connections.some((c) => c.name === n));
-  if (unknown.length > 0) throw new AdminInputError(`Unknown connection: ${unknown.join(", ")}`);
+  if (unknown.length > 0) throw AdminError.invalid(`Unknown connection: ${unknown.join(", ")}`);
   const clientId = randomAlphanumeric(32);
   const secret = a.token_endpoint_auth_method === "none" ? null : newClientSecret();
   const now = deps.clock.now();
@@ -115,7 +114,7 @@ export async function createApplication(
     });
   } catch (err) {
     if ((err as { code?: string }).code === "P2002")
-      throw new AdminInputError(`An application named "${a.name}" already exists.`, 409);
+      throw AdminError.conflict(`An application named "${a.name}" already exists.`);
     throw err;
   }
   deps.config.clear();
@@ -129,9 +128,9 @@ export async function rotateClientSecret(
   clientId: string,
 ): Promise<{ client_secret: string }> {
   const client = await findClientByClientId(deps.db, clientId);
-  if (!client) throw new AdminInputError("No such application.", 404);
+  if (!client) throw AdminError.notFound("No such application.");
   if (client.tokenEndpointAuthMethod === "none")
-    throw new AdminInputError("Public applications have no secret.");
+    throw AdminError.invalid("Public applications have no secret.");
   const secret = newClientSecret();
   const now = deps.clock.now();
   await deps.db.$transaction(async (tx) => {
@@ -145,7 +144,7 @@ export async function rotateClientSecret(
 /** Delete an application and everything issued to it (refresh tokens). */
 export async function deleteApplication(deps: TDeps, admin: TAdmin, clientId: string): Promise<void> {
   const client = await findClientByClientId(deps.db, clientId);
-  if (!client) throw new AdminInputError("No such application.", 404);
+  if (!client) throw AdminError.notFound("No such application.");
   const now = deps.clock.now();
   const { clientSecretHash: _h, clientSecretEnc: _e, ...before } = client;
   await deps.db.$transaction(async (tx) => {

@@ -6,7 +6,8 @@ import { insertUserTx } from "../store/users.ts";
 import { recordAdminChange } from "./audit.ts";
 import { findPasswordProblem } from "./find-password-problem.ts";
 import { parseAdminInput } from "./parse-admin-input.ts";
-import { AdminInputError, assertAdminAllowed } from "./admin-access.ts";
+import { AdminError } from "./admin-error.ts";
+import { assertAdminAllowed } from "./admin-access.ts";
 import type { TAdmin } from "./session.ts";
 import { userConflict, ZUserProfile } from "./update-user.ts";
 
@@ -25,14 +26,14 @@ export async function createUser(deps: TDeps, admin: TAdmin, body: unknown): Pro
   const input = parseAdminInput(ZNewUser, body);
   const connection = await findConnectionByName(deps.db, input.connection);
   if (!connection) {
-    throw new AdminInputError("No such connection.", 400, { connection: "No such connection." });
+    throw AdminError.invalid("No such connection.", { fields: { connection: "No such connection." } });
   }
   if (!input.email && !input.username) {
     const message = "Give an email or a username.";
-    throw new AdminInputError(message, 400, { email: message });
+    throw AdminError.invalid(message, { fields: { email: message } });
   }
   const problem = await findPasswordProblem(deps, input.password);
-  if (problem) throw new AdminInputError(problem.message, 400, { password: problem.message });
+  if (problem) throw AdminError.invalid(problem.message, { fields: { password: problem.message } });
   const passwordHash = await deps.hasher.hash(input.password);
   const userId = `auth0|${randomBytes(12).toString("hex")}`;
   const { password: _p, connection: _c, ...profile } = input;

@@ -7,13 +7,13 @@ import { createResourceServerTx, listResourceServers } from "../store/resource-s
 import { getTenant, updateTenantTx } from "../store/tenant.ts";
 import { randomAlphanumeric } from "../tenant/import-tenant.ts";
 import { recordAdminChange } from "./audit.ts";
-import { AdminInputError } from "./admin-access.ts";
+import { AdminError } from "./admin-error.ts";
 import type { TAdmin } from "./session.ts";
 
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   const r = schema.safeParse(body);
   if (!r.success)
-    throw new AdminInputError(
+    throw AdminError.invalid(
       r.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; "),
     );
   return r.data;
@@ -57,7 +57,7 @@ export async function createConnection(
   const input = parse(ZConnectionInput, body);
   const clients = await listClients(deps.db);
   const unknown = input.enabled_clients.filter((n) => !clients.some((c) => c.name === n));
-  if (unknown.length) throw new AdminInputError(`Unknown application: ${unknown.join(", ")}`);
+  if (unknown.length) throw AdminError.invalid(`Unknown application: ${unknown.join(", ")}`);
   const id = `con_${randomAlphanumeric(16)}`;
   const now = deps.clock.now();
   try {
@@ -72,7 +72,7 @@ export async function createConnection(
     });
   } catch (err) {
     if ((err as { code?: string }).code === "P2002")
-      throw new AdminInputError(`A connection named "${input.name}" already exists.`, 409);
+      throw AdminError.conflict(`A connection named "${input.name}" already exists.`);
     throw err;
   }
   deps.config.clear();
@@ -82,7 +82,7 @@ export async function createConnection(
 /** Make an existing connection the default directory used by grant_type=password. */
 export async function setDefaultDirectory(deps: TDeps, admin: TAdmin, name: string): Promise<void> {
   const connections = await listConnections(deps.db);
-  if (!connections.some((c) => c.name === name)) throw new AdminInputError("No such connection.", 404);
+  if (!connections.some((c) => c.name === name)) throw AdminError.notFound("No such connection.");
   const before = (await getTenant(deps.db)).defaultDirectory;
   const now = deps.clock.now();
   await deps.db.$transaction(async (tx) => {
@@ -159,7 +159,7 @@ export async function createApi(
     });
   } catch (err) {
     if ((err as { code?: string }).code === "P2002")
-      throw new AdminInputError("An API with that name or identifier already exists.", 409);
+      throw AdminError.conflict("An API with that name or identifier already exists.");
     throw err;
   }
   deps.config.clear();

@@ -5,7 +5,8 @@ import { listLogs } from "../store/logs.ts";
 import { handleAssociate } from "../mfa/mfa-api.ts";
 import { MFA_GRANT_TYPES } from "../mfa/require-mfa.ts";
 import { getMfaSettings, getUserAuthenticators, resetUserMfa, saveMfaSettings } from "./mfa.ts";
-import { AdminInputError, type TAdmin } from "./session.ts";
+import { AdminError } from "./admin-error.ts";
+import type { TAdmin } from "./session.ts";
 
 const security: TAdmin = { id: "adm_sec", email: "sec@example.com", role: "security", totpEnabled: false };
 const owner: TAdmin = { id: "adm_own", email: "owner@example.com", role: "owner", totpEnabled: false };
@@ -30,7 +31,7 @@ describe.each(testDatabaseKinds())("admin: MFA policy and user MFA reset (%s)", 
     expect((await login()).status).toBe(200);
     await expect(
       saveMfaSettings(deps, owner, { policy: "sometimes", otp: true, recoveryCode: true }),
-    ).rejects.toThrow(AdminInputError);
+    ).rejects.toThrow(AdminError);
     await saveMfaSettings(deps, owner, { policy: "always", otp: true, recoveryCode: true });
     const res = await login();
     expect(res.body.error).toBe("mfa_required");

@@ -4,7 +4,7 @@ import { getTenant, updateTenant } from "../store/tenant.ts";
 import { findUserByUserId } from "../store/users.ts";
 import { deleteUserAuthenticators, listUserAuthenticators } from "../store/mfa.ts";
 import { recordAdminChange } from "./audit.ts";
-import { AdminInputError } from "./admin-access.ts";
+import { AdminError } from "./admin-error.ts";
 import type { TAdmin } from "./session.ts";
 
 export type TMfaSettings = { policy: TMfaPolicy; otp: boolean; recoveryCode: boolean };
@@ -19,10 +19,10 @@ export async function getMfaSettings(deps: TDeps): Promise<TMfaSettings> {
 export async function saveMfaSettings(deps: TDeps, admin: TAdmin, input: unknown): Promise<TMfaSettings> {
   const i = input as Partial<Record<keyof TMfaSettings, unknown>> | null;
   if (!i || (i.policy !== "never" && i.policy !== "always")) {
-    throw new AdminInputError("policy must be never or always.");
+    throw AdminError.invalid("policy must be never or always.");
   }
   if (typeof i.otp !== "boolean" || typeof i.recoveryCode !== "boolean") {
-    throw new AdminInputError("otp and recoveryCode must be true or false.");
+    throw AdminError.invalid("otp and recoveryCode must be true or false.");
   }
   const after: TMfaSettings = { policy: i.policy, otp: i.otp, recoveryCode: i.recoveryCode };
   const now = deps.clock.now();
@@ -66,7 +66,7 @@ export async function getUserAuthenticators(deps: TDeps, userId: string) {
 /** Remove all of a user's authenticators (lost phone): the next MFA login asks for enrolment. Audited. */
 export async function resetUserMfa(deps: TDeps, admin: TAdmin, userId: string): Promise<number> {
   const user = await findUserByUserId(deps.db, userId);
-  if (!user) throw new AdminInputError("No such user.", 404);
+  if (!user) throw AdminError.notFound("No such user.");
   const now = deps.clock.now();
   return deps.db.$transaction(async (tx) => {
     const removed = await deleteUserAuthenticators(tx, user.id);

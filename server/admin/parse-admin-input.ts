@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { AdminInputError } from "./admin-access.ts";
+import { AdminError } from "./admin-error.ts";
 
 /**
  * Parse a dashboard form's JSON with `schema`. A refusal lists every problem in its message and, per top-level
@@ -7,7 +7,7 @@ import { AdminInputError } from "./admin-access.ts";
  */
 export function parseAdminInput<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
   if (!body || typeof body !== "object" || Array.isArray(body))
-    throw new AdminInputError("The request body must be a JSON object.");
+    throw AdminError.invalid("The request body must be a JSON object.");
   const r = schema.safeParse(body);
   if (r.success) return r.data;
   const fields: Record<string, string> = {};
@@ -19,5 +19,5 @@ export function parseAdminInput<T extends z.ZodType>(schema: T, body: unknown): 
     problems.push(`${issue.path.join(".") || "body"}: ${message}`);
     if (field && !fields[field]) fields[field] = message;
   }
-  throw new AdminInputError(problems.join("; "), 400, fields);
+  throw AdminError.invalid(problems.join("; "), { fields });
 }

@@ -1,5 +1,5 @@
 import type { TDeps } from "../config/deps.ts";
-import { AdminError } from "./errors.ts";
+import { AdminError, toAdminErrorResponse } from "./admin-error.ts";
 import { withAdmin } from "./session.ts";
 import type { TAction } from "./roles.ts";
 import type { TRulesActor } from "./rules/rule-json.ts";
@@ -18,13 +18,13 @@ export async function readJsonBody(req: Request): Promise<unknown> {
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    throw new AdminError(400, "invalid_body", "The request body is not valid JSON.");
+    throw AdminError.invalid("The request body is not valid JSON.");
   }
 }
 
 /**
  * Rules admin routes: the session-or-token guard for `action`, then the handler (given the acting admin, for the
- * audit record) and its value as JSON (null → 204), and AdminErrors in the Management API's `{error, message}` shape.
+ * audit record) and its value as JSON (null → 204), and AdminErrors in the rules API's `{error, message, details?}` body.
  */
 export function withRulesAdmin<P = Record<string, never>>(
   action: TAction,
@@ -36,13 +36,7 @@ export function withRulesAdmin<P = Record<string, never>>(
       const result = await handler(req, deps, params as P, admin);
       return result === null ? json(204, null) : json(opts.status ?? 200, result);
     } catch (err) {
-      if (err instanceof AdminError) {
-        return json(err.status, {
-          error: err.code,
-          message: err.message,
-          ...(err.details ? { details: err.details } : {}),
-        });
-      }
+      if (err instanceof AdminError) return toAdminErrorResponse(err, "rules");
       throw err;
     }
   });

@@ -4,10 +4,7 @@ import { authOptions } from "./auth-options.ts";
 import { getDeps, type TDeps } from "../config/deps.ts";
 import { findAdminById } from "../store/admin-users.ts";
 import { canPerform, isRole, type TAction, type TRole } from "./roles.ts";
-import { AdminAccessError, AdminInputError } from "./admin-access.ts";
-
-// Use cases import these from admin-access.ts (no next-auth there, so the CLI can load them); routes from here.
-export { AdminAccessError, AdminInputError, assertAdminAllowed } from "./admin-access.ts";
+import { AdminError, toAdminErrorResponse } from "./admin-error.ts";
 
 export type TAdmin = {
   id: string;
@@ -47,11 +44,11 @@ export async function getPageAdmin(action: TAction): Promise<TAdmin | null> {
   return admin && isAdminAllowed(admin, action) ? admin : null;
 }
 
-/** The signed-in admin if their role allows `action`; throws AdminAccessError (401/403) otherwise. */
+/** The signed-in admin if their role allows `action`; throws an AdminError (401/403) otherwise. */
 export async function requireAdmin(action: TAction): Promise<TAdmin> {
   const admin = await getCurrentAdmin();
-  if (!admin) throw new AdminAccessError(401);
-  if (!isAdminAllowed(admin, action)) throw new AdminAccessError(403);
+  if (!admin) throw AdminError.unauthenticated();
+  if (!isAdminAllowed(admin, action)) throw AdminError.forbidden();
   return admin;
 }
 
@@ -65,7 +62,8 @@ function sameOrigin(req: Request, publicUrl: string): boolean {
 /**
  * Guard for admin API route handlers: a dashboard session whose role allows `action` (state-changing requests must
  * come from our own origin: CSRF protection on top of SameSite=Lax cookies), or, for automation, the bearer
- * PORTCULLIS_ADMIN_API_TOKEN (acts as owner). Errors answer JSON 401/403 without details.
+ * PORTCULLIS_ADMIN_API_TOKEN (acts as owner). AdminErrors answer in the dashboard's error body (401/403 without
+ * details).
  */
 export function withAdmin(
   action: TAction,
@@ -80,7 +78,7 @@ export function withAdmin(
     try {
       const auth = req.headers.get("authorization");
       if (auth && /^bearer /i.test(auth)) {
-        if (!isAdminAuthorized(auth, deps.env.PORTCULLIS_ADMIN_API_TOKEN)) throw new AdminAccessError(401);
+        if (!isAdminAuthorized(auth, deps.env.PORTCULLIS_ADMIN_API_TOKEN)) throw AdminError.unauthenticated();
         return await handler(
           req,
           deps,
@@ -96,25 +94,10 @@ export function withAdmin(
       }
       // No session cookie: answer 401 at once (and without touching next-auth outside a request scope).
       if (!/(^|;\s*)(__Secure-)?next-auth\.session-token(\.\d+)?=/.test(req.headers.get("cookie") ?? ""))
-        throw new AdminAccessError(401);
+        throw AdminError.unauthenticated();
       return await handler(req, deps, await requireAdmin(action), params);
     } catch (err) {
-      if (err instanceof AdminInputError) {
-        return Response.json(
-          {
-            error: "invalid_request",
-            error_description: err.message,
-            ...(err.fields ? { fields: err.fields } : {}),
-          },
-          { status: err.status },
-        );
-      }
-      if (err instanceof AdminAccessError) {
-        return Response.json(
-          { error: err.status === 401 ? "unauthorized" : "forbidden", error_description: err.message },
-          { status: err.status },
-        );
-      }
+      if (err instanceof AdminError) return toAdminErrorResponse(err, "dashboard");
       throw err;
     }
   };

@@ -26,12 +26,12 @@ export async function setUserPassword(
 ): Promise<{ user_id: string; released_blocks: number }> {
   assertAdminAllowed(admin, "users:write");
   if (typeof password !== "string") {
-    throw new AdminError(400, "password must be a string.", "invalid_body");
+    throw AdminError.invalid("password must be a string.", { code: "invalid_body" });
   }
   const user = await findUserByUserId(deps.db, userId);
-  if (!user) throw new AdminError(404, "The user does not exist.", "inexistent_user");
+  if (!user) throw AdminError.notFound("The user does not exist.", { code: "inexistent_user" });
   const problem = await findPasswordProblem(deps, password);
-  if (problem) throw new AdminError(400, problem.message, problem.code);
+  if (problem) throw AdminError.invalid(problem.message, { code: problem.code });
   const hash = await deps.hasher.hash(password);
   const now = deps.clock.now();
   const identifiers = [user.email, user.username].filter((v): v is string => !!v).map(normalizeIdentifier);

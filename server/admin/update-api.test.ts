@@ -11,7 +11,7 @@ import {
 import { adminOf, countAdminChanges, lastAdminChange } from "../testing/admin-actors.ts";
 import { findResourceServer } from "../store/resource-servers.ts";
 import { updateApi } from "./update-api.ts";
-import { AdminAccessError, AdminInputError } from "./session.ts";
+import { AdminError } from "./admin-error.ts";
 
 const owner = adminOf("owner");
 
@@ -85,9 +85,9 @@ describe.each(testDatabaseKinds())("admin: edit an API (%s)", (kind) => {
     ];
     for (const [body, field, message] of refusals) {
       const err = await updateApi(deps, owner, reports, body).catch((e: unknown) => e);
-      expect(err, JSON.stringify(body)).toBeInstanceOf(AdminInputError);
-      expect((err as AdminInputError).message).toMatch(message);
-      if (field) expect((err as AdminInputError).fields?.[field]).toMatch(message);
+      expect(err, JSON.stringify(body)).toBeInstanceOf(AdminError);
+      expect((err as AdminError).message).toMatch(message);
+      if (field) expect((err as AdminError).fields?.[field]).toMatch(message);
     }
     await expect(updateApi(deps, owner, "https://missing.test", { name: "X" })).rejects.toMatchObject({
       status: 404,
@@ -103,8 +103,8 @@ describe.each(testDatabaseKinds())("admin: edit an API (%s)", (kind) => {
     const reports = fx.apis.reports.identifier;
     const before = await findResourceServer(deps.db, reports);
     for (const role of ["viewer", "security", "rules-editor"] as const) {
-      await expect(updateApi(deps, adminOf(role), reports, { token_lifetime: 60 })).rejects.toBeInstanceOf(
-        AdminAccessError,
+      await expect(updateApi(deps, adminOf(role), reports, { token_lifetime: 60 })).rejects.toStrictEqual(
+        AdminError.forbidden(),
       );
     }
     expect(await findResourceServer(deps.db, reports)).toEqual(before);

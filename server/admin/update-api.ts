@@ -8,7 +8,8 @@ import {
 } from "../store/resource-servers.ts";
 import { recordAdminChange } from "./audit.ts";
 import { parseAdminInput } from "./parse-admin-input.ts";
-import { AdminInputError, assertAdminAllowed } from "./admin-access.ts";
+import { AdminError } from "./admin-error.ts";
+import { assertAdminAllowed } from "./admin-access.ts";
 import type { TAdmin } from "./session.ts";
 
 const ZScopeValue = z
@@ -60,10 +61,10 @@ export async function updateApi(
   assertAdminAllowed(admin, "config:write");
   const patch = parseAdminInput(ZApiPatch, body);
   const api = await findResourceServerByIdOrIdentifier(deps.db, idOrIdentifier);
-  if (!api) throw new AdminInputError("No such API.", 404);
+  if (!api) throw AdminError.notFound("No such API.");
   if (patch.identifier !== undefined && patch.identifier !== api.identifier) {
     const message = "The identifier cannot be changed after the API is created.";
-    throw new AdminInputError(message, 400, { identifier: message });
+    throw AdminError.invalid(message, { fields: { identifier: message } });
   }
   const before = editable(api);
   // Later duplicates of a scope value replace earlier ones (the last description wins).
@@ -95,7 +96,7 @@ export async function updateApi(
   } catch (err) {
     if ((err as { code?: string }).code === "P2002") {
       const message = `An API named "${after.name}" already exists.`;
-      throw new AdminInputError(message, 409, { name: message });
+      throw AdminError.conflict(message, { fields: { name: message } });
     }
     throw err;
   }

@@ -13,7 +13,7 @@ import { adminOf, countAdminChanges, lastAdminChange } from "../testing/admin-ac
 import { findClientByClientId } from "../store/clients.ts";
 import { getApplication } from "./get-application.ts";
 import { updateApplication } from "./update-application.ts";
-import { AdminAccessError, AdminInputError } from "./session.ts";
+import { AdminError } from "./admin-error.ts";
 
 const owner = adminOf("owner");
 
@@ -121,9 +121,9 @@ describe.each(testDatabaseKinds())("admin: edit an application (%s)", (kind) => 
       const err = await updateApplication(deps, owner, fx.clients.basic.clientId, body).catch(
         (e: unknown) => e,
       );
-      expect(err, JSON.stringify(body)).toBeInstanceOf(AdminInputError);
-      expect((err as AdminInputError).message).toMatch(message);
-      if (field) expect((err as AdminInputError).fields?.[field], JSON.stringify(body)).toMatch(message);
+      expect(err, JSON.stringify(body)).toBeInstanceOf(AdminError);
+      expect((err as AdminError).message).toMatch(message);
+      if (field) expect((err as AdminError).fields?.[field], JSON.stringify(body)).toMatch(message);
     }
     await expect(updateApplication(deps, owner, "no-such-client", { name: "X" })).rejects.toMatchObject({
       status: 404,
@@ -138,8 +138,7 @@ describe.each(testDatabaseKinds())("admin: edit an application (%s)", (kind) => 
       const err = await updateApplication(deps, adminOf(role), fx.clients.basic.clientId, {
         name: "Hijacked",
       }).catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(AdminAccessError);
-      expect((err as AdminAccessError).status).toBe(403);
+      expect(err).toStrictEqual(AdminError.forbidden());
     }
     expect(await findClientByClientId(deps.db, fx.clients.basic.clientId)).toEqual(before);
     await updateApplication(deps, adminOf("admin"), fx.clients.basic.clientId, { name: "Acme Backend" });

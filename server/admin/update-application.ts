@@ -5,7 +5,8 @@ import { listConnections } from "../store/connections.ts";
 import { KNOWN_GRANTS, applyApplicationRules, newClientSecret } from "./applications.ts";
 import { recordAdminChange } from "./audit.ts";
 import { parseAdminInput } from "./parse-admin-input.ts";
-import { AdminInputError, assertAdminAllowed } from "./admin-access.ts";
+import { AdminError } from "./admin-error.ts";
+import { assertAdminAllowed } from "./admin-access.ts";
 import type { TAdmin } from "./session.ts";
 
 const ZLifetime = (max: number) => z.number().int().min(60).max(max);
@@ -61,7 +62,7 @@ export async function updateApplication(
   assertAdminAllowed(admin, "config:write");
   const patch = parseAdminInput(ZApplicationPatch, body);
   const client = await findClientByClientId(deps.db, clientId);
-  if (!client) throw new AdminInputError("No such application.", 404);
+  if (!client) throw AdminError.notFound("No such application.");
   const connections = await listConnections(deps.db);
   const names = new Map(connections.map((c) => [c.id, c.name]));
   const before = editableApplication(client, names);
@@ -69,11 +70,11 @@ export async function updateApplication(
   const unknown = after.connections.filter((n) => !connections.some((c) => c.name === n));
   if (unknown.length > 0) {
     const message = `Unknown connection: ${unknown.join(", ")}`;
-    throw new AdminInputError(message, 400, { connections: message });
+    throw AdminError.invalid(message, { fields: { connections: message } });
   }
   if (after.refresh_idle_lifetime > after.refresh_token_lifetime) {
     const message = "The idle lifetime cannot exceed the refresh token lifetime.";
-    throw new AdminInputError(message, 400, { refresh_idle_lifetime: message });
+    throw AdminError.invalid(message, { fields: { refresh_idle_lifetime: message } });
   }
   const wasPublic = client.tokenEndpointAuthMethod === "none";
   const isPublic = after.token_endpoint_auth_method === "none";
@@ -117,7 +118,7 @@ export async function updateApplication(
   } catch (err) {
     if ((err as { code?: string }).code === "P2002") {
       const message = `An application named "${after.name}" already exists.`;
-      throw new AdminInputError(message, 409, { name: message });
+      throw AdminError.conflict(message, { fields: { name: message } });
     }
     throw err;
   }

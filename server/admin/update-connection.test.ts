@@ -4,7 +4,7 @@ import { callToken, passwordParams, realmParams, seedFixture, type TFixture } fr
 import { adminOf, countAdminChanges, lastAdminChange } from "../testing/admin-actors.ts";
 import { getConnection } from "./get-connection.ts";
 import { updateConnection } from "./update-connection.ts";
-import { AdminAccessError, AdminInputError } from "./session.ts";
+import { AdminError } from "./admin-error.ts";
 
 const owner = adminOf("owner");
 
@@ -69,9 +69,9 @@ describe.each(testDatabaseKinds())("admin: edit a connection (%s)", (kind) => {
     ];
     for (const [body, field, message] of refusals) {
       const err = await updateConnection(deps, owner, id, body).catch((e: unknown) => e);
-      expect(err, JSON.stringify(body)).toBeInstanceOf(AdminInputError);
-      expect((err as AdminInputError).message).toMatch(message);
-      if (field) expect((err as AdminInputError).fields?.[field]).toMatch(message);
+      expect(err, JSON.stringify(body)).toBeInstanceOf(AdminError);
+      expect((err as AdminError).message).toMatch(message);
+      if (field) expect((err as AdminError).fields?.[field]).toMatch(message);
     }
     await expect(updateConnection(deps, owner, "con_missing", { name: "X" })).rejects.toMatchObject({
       status: 404,
@@ -86,7 +86,7 @@ describe.each(testDatabaseKinds())("admin: edit a connection (%s)", (kind) => {
     for (const role of ["viewer", "security", "rules-editor"] as const) {
       await expect(
         updateConnection(deps, adminOf(role), id, { enabled_clients: [fx.clients.web.name] }),
-      ).rejects.toBeInstanceOf(AdminAccessError);
+      ).rejects.toStrictEqual(AdminError.forbidden());
     }
     expect(await getConnection(deps, id)).toEqual(before);
   });

@@ -6,7 +6,8 @@ import { getTenant, updateTenantTx } from "../store/tenant.ts";
 import { recordAdminChange } from "./audit.ts";
 import { ZConnectionInput } from "./directory.ts";
 import { parseAdminInput } from "./parse-admin-input.ts";
-import { AdminInputError, assertAdminAllowed } from "./admin-access.ts";
+import { AdminError } from "./admin-error.ts";
+import { assertAdminAllowed } from "./admin-access.ts";
 import type { TAdmin } from "./session.ts";
 
 /** PATCH body of a connection: its name (the realm), the applications that may use it, default directory. */
@@ -32,7 +33,7 @@ export async function updateConnection(
   assertAdminAllowed(admin, "config:write");
   const patch = parseAdminInput(ZConnectionPatch, body);
   const connection = await findConnectionByConnectionId(deps.db, connectionId);
-  if (!connection) throw new AdminInputError("No such connection.", 404);
+  if (!connection) throw AdminError.notFound("No such connection.");
   const [clients, tenant, connections] = await Promise.all([
     listClients(deps.db),
     getTenant(deps.db),
@@ -52,7 +53,7 @@ export async function updateConnection(
   const unknown = after.enabled_clients.filter((n) => !clients.some((c) => c.name === n));
   if (unknown.length > 0) {
     const message = `Unknown application: ${unknown.join(", ")}`;
-    throw new AdminInputError(message, 400, { enabled_clients: message });
+    throw AdminError.invalid(message, { fields: { enabled_clients: message } });
   }
   const now = deps.clock.now();
   try {
@@ -77,7 +78,7 @@ export async function updateConnection(
   } catch (err) {
     if ((err as { code?: string }).code === "P2002") {
       const message = `A connection named "${after.name}" already exists.`;
-      throw new AdminInputError(message, 409, { name: message });
+      throw AdminError.conflict(message, { fields: { name: message } });
     }
     throw err;
   }

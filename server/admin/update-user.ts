@@ -4,7 +4,8 @@ import { findUserByUserId, updateUserProfileTx, type TUserRecord } from "../stor
 import { RESERVED_APP_METADATA } from "../tenant/import-users.ts";
 import { recordAdminChange } from "./audit.ts";
 import { parseAdminInput } from "./parse-admin-input.ts";
-import { AdminInputError, assertAdminAllowed } from "./admin-access.ts";
+import { AdminError } from "./admin-error.ts";
+import { assertAdminAllowed } from "./admin-access.ts";
 import type { TAdmin } from "./session.ts";
 
 /** A metadata document: a JSON object (not an array, string or null), at most 16 KB as JSON like Auth0's. */
@@ -74,7 +75,7 @@ export function userConflict(err: unknown): never {
     const target = JSON.stringify((err as { meta?: unknown }).meta ?? "");
     const field = target.includes("username") ? "username" : "email";
     const message = `A user with that ${field} already exists in this connection.`;
-    throw new AdminInputError(message, 409, { [field]: message });
+    throw AdminError.conflict(message, { fields: { [field]: message } });
   }
   throw err;
 }
@@ -93,12 +94,12 @@ export async function updateUser(
   assertAdminAllowed(admin, "users:write");
   const patch = parseAdminInput(ZUserPatch, body);
   const user = await findUserByUserId(deps.db, userId);
-  if (!user) throw new AdminInputError("No such user.", 404);
+  if (!user) throw AdminError.notFound("No such user.");
   const before = editableProfile(user);
   const after = { ...before, ...patch };
   if (!after.email && !after.username) {
     const message = "A user needs an email or a username.";
-    throw new AdminInputError(message, 400, { email: message });
+    throw AdminError.invalid(message, { fields: { email: message } });
   }
   const changed = (Object.keys(patch) as (keyof typeof before)[]).filter(
     (k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]),

@@ -4,7 +4,7 @@ import { searchLogs } from "../store/logs.ts";
 import { findUserByUserId, searchUsers, setUserBlockedTx } from "../store/users.ts";
 import { recordAdminChange } from "./audit.ts";
 import { editableProfile } from "./update-user.ts";
-import { AdminInputError } from "./admin-access.ts";
+import { AdminError } from "./admin-error.ts";
 import type { TAdmin } from "./session.ts";
 
 /** Users screen: search by email, username or user id, optionally within one connection. */
@@ -58,7 +58,7 @@ export async function setUserBlocked(
   const now = deps.clock.now();
   await deps.db.$transaction(async (tx) => {
     const before = await setUserBlockedTx(tx, userId, blocked);
-    if (before === null) throw new AdminInputError("No such user.", 404);
+    if (before === null) throw AdminError.notFound("No such user.");
     await recordAdminChange(tx, now, admin, {
       action: blocked ? "block user" : "unblock user",
       target: userId,

@@ -20,11 +20,11 @@ export async function resolveBlockTarget(deps: TDeps, target: TBlockTarget): Pro
   if ("identifier" in target) {
     const identifier = normalizeIdentifier(target.identifier);
     if (!identifier)
-      throw new AdminError(400, "Query parameter identifier is required.", "invalid_query_string");
+      throw AdminError.invalid("Query parameter identifier is required.", { code: "invalid_query_string" });
     return { identifiers: [identifier], user: null };
   }
   const user = await findUserByUserId(deps.db, target.userId);
-  if (!user) throw new AdminError(404, "The user does not exist.", "inexistent_user");
+  if (!user) throw AdminError.notFound("The user does not exist.", { code: "inexistent_user" });
   const identifiers = [user.email, user.username].filter((v): v is string => !!v).map(normalizeIdentifier);
   return { identifiers: [...new Set(identifiers)], connectionId: user.connectionId, user };
 }

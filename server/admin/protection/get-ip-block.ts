@@ -8,7 +8,7 @@ import { AdminError } from "../admin-error.ts";
 /** Check an IP from a URL. */
 export function parseIp(value: string): string {
   const ip = normalizeIp(value);
-  if (isIP(ip) === 0) throw new AdminError(400, `Not an IP address: ${value}`, "invalid_uri");
+  if (isIP(ip) === 0) throw AdminError.invalid(`Not an IP address: ${value}`, { code: "invalid_uri" });
   return ip;
 }
 
@@ -26,7 +26,7 @@ export async function getIpBlock(
   const [row] = await listIpBuckets(deps.sql, { afterMs: now.getTime(), ip });
   const expires = row ? ipBlockExpiresAt(row.tat, policy) : null;
   if (!row || !expires || expires <= now || !policy.enabled || !policy.shields.includes("block")) {
-    throw new AdminError(404, "The IP address is not blocked.", "inexistent_ip_block");
+    throw AdminError.notFound("The IP address is not blocked.", { code: "inexistent_ip_block" });
   }
   return { ip, since: row.blockedAt?.toISOString() ?? null, expires: expires.toISOString() };
 }

@@ -13,6 +13,6 @@ export type TPolicyName = keyof typeof POLICY_COLUMNS;
 /** Check a policy name from a URL. */
 export function parsePolicyName(name: string): TPolicyName {
   if (!Object.hasOwn(POLICY_COLUMNS, name))
-    throw new AdminError(404, `Unknown attack-protection policy: ${name}`);
+    throw AdminError.notFound(`Unknown attack-protection policy: ${name}`);
   return name as TPolicyName;
 }

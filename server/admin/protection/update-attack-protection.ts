@@ -20,7 +20,7 @@ function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   const r = schema.safeParse(body);
   if (!r.success) {
     const details = r.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`).join("; ");
-    throw new AdminError(400, `Payload validation error: ${details}`, "invalid_body");
+    throw AdminError.invalid(`Payload validation error: ${details}`, { code: "invalid_body" });
   }
   return r.data;
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { TDeps } from "../../config/deps.ts";
-import { AdminError } from "../errors.ts";
+import { AdminError } from "../admin-error.ts";
 
 /** Auth0 rule names: letters, digits, spaces and hyphens, not starting or ending with a space or hyphen. */
 export const ZRuleName = z
@@ -29,11 +29,9 @@ export async function assertRuleCompiles(deps: TDeps, script: string): Promise<v
     const at = /\[rule\.js:(\d+):(\d+)\]\s*$/.exec(r.message);
     const line = Number(at?.[1]);
     const column = Number(at?.[2]) - (line === 1 ? 1 : 0);
-    throw new AdminError(
-      400,
-      "invalid_script",
-      `The script does not compile: ${r.message}`,
-      at ? { line, column: Math.max(column, 1) } : undefined,
-    );
+    throw AdminError.invalid(`The script does not compile: ${r.message}`, {
+      code: "invalid_script",
+      details: at ? { line, column: Math.max(column, 1) } : undefined,
+    });
   }
 }

@@ -2,7 +2,8 @@ import { z } from "zod";
 import type { TDeps } from "../../config/deps.ts";
 import { randomAlphanumeric } from "../../tenant/import-tenant.ts";
 import { findRuleByName, insertRuleTx, nextRuleOrder } from "../../store/rules.ts";
-import { AdminError, parseInput } from "../errors.ts";
+import { AdminError } from "../admin-error.ts";
+import { parseRulesInput } from "./parse-rules-input.ts";
 import { ZRuleName, ZRuleScript, assertRuleCompiles, ruleWarnings } from "./check-rule.ts";
 import { isUniqueViolation, toRuleAudit, toRuleJson, type TRulesActor } from "./rule-json.ts";
 import { recordRulesChange } from "./record-rules-change.ts";
@@ -20,14 +21,14 @@ export function newRuleId(): string {
   return `rul_${randomAlphanumeric(16)}`;
 }
 
-const nameTaken = (name: string) => new AdminError(409, "conflict", `A rule named "${name}" already exists`);
+const nameTaken = (name: string) => AdminError.conflict(`A rule named "${name}" already exists`);
 
 /**
  * Create a rule (version 1, saved by `admin`); without `order` it runs last. Audited in the same transaction.
  * Returns the rule and the static warnings.
  */
 export async function createRule(deps: TDeps, admin: TRulesActor, body: unknown) {
-  const input = parseInput(ZCreateRule, body);
+  const input = parseRulesInput(ZCreateRule, body);
   await assertRuleCompiles(deps, input.script);
   try {
     const rule = await deps.db.$transaction(async (tx) => {

@@ -1,6 +1,6 @@
 import type { TDeps } from "../../config/deps.ts";
 import { deleteRule as deleteRuleRow, findRule } from "../../store/rules.ts";
-import { notFound } from "../errors.ts";
+import { AdminError } from "../admin-error.ts";
 import { toRuleAudit, type TRulesActor } from "./rule-json.ts";
 import { recordRulesChange } from "./record-rules-change.ts";
 
@@ -11,7 +11,7 @@ import { recordRulesChange } from "./record-rules-change.ts";
 export async function deleteRule(deps: TDeps, admin: TRulesActor, id: string): Promise<void> {
   await deps.db.$transaction(async (tx) => {
     const before = await findRule(tx, id);
-    if (!before || !(await deleteRuleRow(tx, id))) throw notFound("Rule");
+    if (!before || !(await deleteRuleRow(tx, id))) throw AdminError.notFound("Rule not found");
     await recordRulesChange(tx, deps, admin, {
       action: "delete rule",
       target: id,

@@ -1,7 +1,7 @@
 import { structuredPatch } from "diff";
 import type { TDeps } from "../../config/deps.ts";
 import { findRule, findRuleVersion } from "../../store/rules.ts";
-import { notFound } from "../errors.ts";
+import { AdminError } from "../admin-error.ts";
 
 export type TDiffLine = {
   kind: "added" | "removed" | "unchanged";
@@ -39,9 +39,9 @@ export function diffScripts(older: string, newer: string): TDiffHunk[] {
  */
 export async function diffRuleVersion(deps: TDeps, id: string, version: number) {
   const rule = await findRule(deps.db, id);
-  if (!rule) throw notFound("Rule");
+  if (!rule) throw AdminError.notFound("Rule not found");
   const older = await findRuleVersion(deps.db, id, version);
-  if (!older) throw notFound(`Version ${version} of the rule`);
+  if (!older) throw AdminError.notFound(`Version ${version} of the rule not found`);
   const hunks = diffScripts(older.script, rule.script);
   const count = (kind: TDiffLine["kind"]) =>
     hunks.reduce((n, h) => n + h.lines.filter((l) => l.kind === kind).length, 0);

@@ -1,6 +1,6 @@
 import type { TDeps } from "../../config/deps.ts";
 import { findRule, listRules as listRuleRows } from "../../store/rules.ts";
-import { notFound } from "../errors.ts";
+import { AdminError } from "../admin-error.ts";
 import { ruleWarnings } from "./check-rule.ts";
 import { toRuleJson } from "./rule-json.ts";
 
@@ -12,6 +12,6 @@ export async function listRules(deps: TDeps) {
 /** One rule with its static warnings. */
 export async function getRule(deps: TDeps, id: string) {
   const rule = await findRule(deps.db, id);
-  if (!rule) throw notFound("Rule");
+  if (!rule) throw AdminError.notFound("Rule not found");
   return { rule: toRuleJson(rule), warnings: ruleWarnings(rule.script) };
 }

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import type { TDeps } from "../../config/deps.ts";
 import { listRules, setRuleOrdersTx } from "../../store/rules.ts";
-import { AdminError, parseInput } from "../errors.ts";
+import { AdminError } from "../admin-error.ts";
+import { parseRulesInput } from "./parse-rules-input.ts";
 import { toRuleJson, type TRulesActor } from "./rule-json.ts";
 import { recordRulesChange } from "./record-rules-change.ts";
 
@@ -12,13 +13,13 @@ export const ZReorderRules = z.object({ ids: z.array(z.string().min(1)).min(1) }
  * relative order after them. All or nothing, audited (the execution order before and after) in the same transaction.
  */
 export async function reorderRules(deps: TDeps, admin: TRulesActor, body: unknown) {
-  const { ids } = parseInput(ZReorderRules, body);
-  if (new Set(ids).size !== ids.length) throw new AdminError(400, "invalid_body", "ids must not repeat");
+  const { ids } = parseRulesInput(ZReorderRules, body);
+  if (new Set(ids).size !== ids.length) throw AdminError.invalid("ids must not repeat");
   const rules = await deps.db.$transaction(async (tx) => {
     const current = await listRules(tx);
     const known = new Set(current.map((r) => r.id));
     const unknown = ids.filter((id) => !known.has(id));
-    if (unknown.length > 0) throw new AdminError(404, "not_found", `Unknown rule ids: ${unknown.join(", ")}`);
+    if (unknown.length > 0) throw AdminError.notFound(`Unknown rule ids: ${unknown.join(", ")}`);
     const rest = current.filter((r) => !ids.includes(r.id)).map((r) => r.id);
     await setRuleOrdersTx(
       tx,

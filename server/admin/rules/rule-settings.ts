@@ -6,7 +6,8 @@ import {
   listRuleSettingKeys,
   upsertRuleSetting,
 } from "../../store/rules.ts";
-import { notFound, parseInput } from "../errors.ts";
+import { AdminError } from "../admin-error.ts";
+import { parseRulesInput } from "./parse-rules-input.ts";
 import type { TRulesActor } from "./rule-json.ts";
 import { recordRulesChange } from "./record-rules-change.ts";
 
@@ -34,8 +35,8 @@ export async function listRuleSettings(deps: TDeps) {
  * "replace", key only) in the same transaction.
  */
 export async function setRuleSetting(deps: TDeps, admin: TRulesActor, key: string, body: unknown) {
-  const k = parseInput(ZRuleSettingKey, key);
-  const { value } = parseInput(ZRuleSettingValue, body);
+  const k = parseRulesInput(ZRuleSettingKey, key);
+  const { value } = parseRulesInput(ZRuleSettingValue, body);
   await deps.db.$transaction(async (tx) => {
     const had = await hasRuleSetting(tx, k);
     await upsertRuleSetting(tx, k, deps.box.seal(value));
@@ -53,7 +54,7 @@ export async function setRuleSetting(deps: TDeps, admin: TRulesActor, key: strin
 /** Remove a rule setting, audited (key only) in the same transaction. */
 export async function deleteRuleSetting(deps: TDeps, admin: TRulesActor, key: string): Promise<void> {
   await deps.db.$transaction(async (tx) => {
-    if (!(await deleteSettingRow(tx, key))) throw notFound("Rule setting");
+    if (!(await deleteSettingRow(tx, key))) throw AdminError.notFound("Rule setting not found");
     await recordRulesChange(tx, deps, admin, {
       action: "delete rule setting",
       target: key,

@@ -7,7 +7,8 @@ import {
   listRuleVersions as listVersionRows,
   updateRuleTx,
 } from "../../store/rules.ts";
-import { AdminError, notFound, parseInput } from "../errors.ts";
+import { AdminError } from "../admin-error.ts";
+import { parseRulesInput } from "./parse-rules-input.ts";
 import { ruleWarnings } from "./check-rule.ts";
 import { isUniqueViolation, toRuleJson, type TRulesActor } from "./rule-json.ts";
 import { recordRulesChange } from "./record-rules-change.ts";
@@ -15,7 +16,7 @@ import { recordRulesChange } from "./record-rules-change.ts";
 /** Every saved version of a rule, newest first, with who saved it (null: a tenant import or an older version). */
 export async function listRuleVersions(deps: TDeps, id: string) {
   const rule = await findRule(deps.db, id);
-  if (!rule) throw notFound("Rule");
+  if (!rule) throw AdminError.notFound("Rule not found");
   return (await listVersionRows(deps.db, id)).map((v) => ({
     version: v.version,
     name: v.name,
@@ -28,24 +29,24 @@ export async function listRuleVersions(deps: TDeps, id: string) {
 
 export const ZRollbackRule = z.object({ version: z.number().int().min(1) });
 
-const nameTaken = (name: string) => new AdminError(409, "conflict", `Another rule is now named "${name}"`);
+const nameTaken = (name: string) => AdminError.conflict(`Another rule is now named "${name}"`);
 
 /**
  * Roll a rule back to an earlier version: its name and script become current again as a new version saved by
  * `admin`, so the history keeps what was rolled back from. Audited in the same transaction.
  */
 export async function rollbackRule(deps: TDeps, admin: TRulesActor, id: string, body: unknown) {
-  const { version } = parseInput(ZRollbackRule, body);
+  const { version } = parseRulesInput(ZRollbackRule, body);
   try {
     const rule = await deps.db.$transaction(async (tx) => {
       const before = await findRule(tx, id);
-      if (!before) throw notFound("Rule");
+      if (!before) throw AdminError.notFound("Rule not found");
       const target = await findRuleVersion(tx, id, version);
-      if (!target) throw notFound(`Version ${version} of the rule`);
+      if (!target) throw AdminError.notFound(`Version ${version} of the rule not found`);
       const holder = await findRuleByName(tx, target.name);
       if (holder && holder.id !== id) throw nameTaken(target.name);
       const after = await updateRuleTx(tx, id, { name: target.name, script: target.script }, admin.email);
-      if (!after) throw notFound("Rule");
+      if (!after) throw AdminError.notFound("Rule not found");
       // Rolling back to what is already current changes nothing and makes no version; nothing to audit.
       if (after.version !== before.version) {
         await recordRulesChange(tx, deps, admin, {
@@ -66,7 +67,7 @@ export async function rollbackRule(deps: TDeps, admin: TRulesActor, id: string, 
     deps.rules.clear();
     return { rule: toRuleJson(rule), warnings: ruleWarnings(rule.script) };
   } catch (err) {
-    if (isUniqueViolation(err)) throw new AdminError(409, "conflict", "Another rule has that name now");
+    if (isUniqueViolation(err)) throw AdminError.conflict("Another rule has that name now");
     throw err;
   }
 }

@@ -3,7 +3,7 @@ import { createTestDeps, testDatabaseKinds, type TTestDeps } from "../../testing
 import { listLogs, type TLogRecord } from "../../store/logs.ts";
 import { listRuleSettingsSealed } from "../../store/rules.ts";
 import { RULES_TEST_ENV, resetRules } from "../../rules/testing.ts";
-import { AdminError } from "../errors.ts";
+import { AdminError } from "../admin-error.ts";
 import type { TRulesActor } from "./rule-json.ts";
 import { createRule as createRuleNow } from "./create-rule.ts";
 import { updateRule as updateRuleNow } from "./update-rule.ts";

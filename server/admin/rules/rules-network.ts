@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { TDeps } from "../../config/deps.ts";
 import { getRulesAllowedHosts, setRulesAllowedHosts } from "../../store/rules.ts";
-import { parseInput } from "../errors.ts";
+import { parseRulesInput } from "./parse-rules-input.ts";
 import type { TRulesActor } from "./rule-json.ts";
 import { recordRulesChange } from "./record-rules-change.ts";
 
@@ -18,7 +18,7 @@ export async function getRulesNetwork(deps: TDeps) {
 
 /** Replace the rules' fetch allowlist, audited in the same transaction. */
 export async function setRulesNetwork(deps: TDeps, admin: TRulesActor, body: unknown) {
-  const { allowed_hosts } = parseInput(ZRulesNetwork, body);
+  const { allowed_hosts } = parseRulesInput(ZRulesNetwork, body);
   const hosts = [...new Set(allowed_hosts.map((h) => h.toLowerCase()))];
   await deps.db.$transaction(async (tx) => {
     const before = await getRulesAllowedHosts(tx);

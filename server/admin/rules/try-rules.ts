@@ -6,7 +6,8 @@ import { findRule, getRulesAllowedHosts, listEnabledRules } from "../../store/ru
 import { readCustomClaims, readScopeOverride } from "../../rules/claims.ts";
 import { ruleFailureError, type TRulesFailureKind } from "../../rules/outcomes.ts";
 import { redactSettings } from "../../rules/run-login-rules.ts";
-import { notFound, parseInput } from "../errors.ts";
+import { AdminError } from "../admin-error.ts";
+import { parseRulesInput } from "./parse-rules-input.ts";
 import { ZRuleScript } from "./check-rule.ts";
 
 const ZJsonObject = z.record(z.string(), z.unknown());
@@ -85,12 +86,12 @@ export function sampleRuleInput(deps: TDeps): { user: TJsonObject; context: TJso
  * to the rules but their values are redacted from the output.
  */
 export async function tryRules(deps: TDeps, body: unknown) {
-  const input = parseInput(ZTryRules, body);
+  const input = parseRulesInput(ZTryRules, body);
   let rules: TRuleSource[];
   if (input.script !== undefined) rules = [{ name: input.name ?? "try", script: input.script }];
   else if (input.rule_id !== undefined) {
     const rule = await findRule(deps.db, input.rule_id);
-    if (!rule) throw notFound("Rule");
+    if (!rule) throw AdminError.notFound("Rule not found");
     rules = [{ name: rule.name, script: rule.script }];
   } else rules = (await listEnabledRules(deps.db)).map((r) => ({ name: r.name, script: r.script }));
 

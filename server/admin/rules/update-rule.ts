@@ -1,7 +1,8 @@
 import { z } from "zod";
 import type { TDeps } from "../../config/deps.ts";
 import { findRule, findRuleByName, updateRuleTx, type TRuleRecord } from "../../store/rules.ts";
-import { AdminError, notFound, parseInput } from "../errors.ts";
+import { AdminError } from "../admin-error.ts";
+import { parseRulesInput } from "./parse-rules-input.ts";
 import { ZRuleName, ZRuleScript, assertRuleCompiles, ruleWarnings } from "./check-rule.ts";
 import { isUniqueViolation, toRuleAudit, toRuleJson, type TRulesActor } from "./rule-json.ts";
 import { recordRulesChange } from "./record-rules-change.ts";
@@ -15,7 +16,7 @@ export const ZUpdateRule = z
   })
   .strict();
 
-const nameTaken = (name: string) => new AdminError(409, "conflict", `A rule named "${name}" already exists`);
+const nameTaken = (name: string) => AdminError.conflict(`A rule named "${name}" already exists`);
 
 /**
  * What an audit record says about a change: enabling or disabling alone is its own action (it is what people
@@ -43,18 +44,18 @@ function describeChange(before: TRuleRecord, after: TRuleRecord) {
  * `order` and `enabled` (enable/disable) change in place. Audited in the same transaction when anything changed.
  */
 export async function updateRule(deps: TDeps, admin: TRulesActor, id: string, body: unknown) {
-  const input = parseInput(ZUpdateRule, body);
+  const input = parseRulesInput(ZUpdateRule, body);
   if (input.script !== undefined) await assertRuleCompiles(deps, input.script);
   try {
     const rule = await deps.db.$transaction(async (tx) => {
       const before = await findRule(tx, id);
-      if (!before) throw notFound("Rule");
+      if (!before) throw AdminError.notFound("Rule not found");
       if (input.name !== undefined) {
         const holder = await findRuleByName(tx, input.name);
         if (holder && holder.id !== id) throw nameTaken(input.name);
       }
       const after = await updateRuleTx(tx, id, input, admin.email);
-      if (!after) throw notFound("Rule");
+      if (!after) throw AdminError.notFound("Rule not found");
       const change = describeChange(before, after);
       if (change) await recordRulesChange(tx, deps, admin, { ...change, target: id });
       return after;

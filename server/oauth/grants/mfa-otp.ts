@@ -1,14 +1,9 @@
 import { InvalidGrant } from "../errors.ts";
-import { activateAuthenticatorsRaw, claimTotpStepRaw, listAuthenticatorsRaw } from "../../store/mfa.ts";
+import { activateAuthenticatorsRaw, claimTotpStepRaw } from "../../store/mfa.ts";
 import { verifyTotpStep } from "../../mfa/verify-totp.ts";
 import { MFA_OTP } from "../../mfa/require-mfa.ts";
-import {
-  checkCodeWithBucket,
-  completeMfaLogin,
-  logMfaEvent,
-  openMfaLogin,
-  requiredParam,
-} from "../../mfa/complete-mfa-login.ts";
+import { completeMfaLogin, logMfaEvent } from "../../mfa/complete-mfa-login.ts";
+import { verifyMfaCode } from "./verify-mfa-code.ts";
 import type { TGrant } from "./types.ts";
 
 export const INVALID_OTP = "Invalid otp_code.";
@@ -20,29 +15,33 @@ export const mfaOtpGrant: TGrant = {
   failureLogType: "feotpft",
   isFirstPartyOnly: true,
   async handle(ctx) {
-    const login = await openMfaLogin(ctx);
-    if (!(await ctx.deps.config.tenant()).mfaOtpEnabled) {
-      throw new InvalidGrant("The otp factor is disabled for this tenant.");
-    }
-    const otp = requiredParam(ctx.params, "otp").trim();
-    const all = await listAuthenticatorsRaw(ctx.deps.sql, login.user.id);
-    // The active OTP authenticator, or the pending one being confirmed by this first verification.
-    const otpAuth =
-      all.find((a) => a.type === "otp" && a.active) ??
-      all.filter((a) => a.type === "otp" && !a.active && a.secretEnc).at(-1);
-    if (!otpAuth?.secretEnc) throw new InvalidGrant("User is not enrolled with an otp authenticator.");
-    const secretEnc = otpAuth.secretEnc;
-    const isValid = await checkCodeWithBucket(ctx, login.user, "gd_otp_rate_limit_exceed", async () => {
-      const step = await verifyTotpStep(ctx.deps.box.open(secretEnc), otp, ctx.now);
-      // Claiming the step is what stops a replay: a code already used (or an older one) is refused.
-      return step !== null && (await ctx.deps.sql.transaction((q) => claimTotpStepRaw(q, otpAuth.id, step)));
+    const { login, authenticator: otpAuth } = await verifyMfaCode(ctx, {
+      isEnabled: (tenant) => tenant.mfaOtpEnabled,
+      disabledMessage: "The otp factor is disabled for this tenant.",
+      param: "otp",
+      normalize: (otp) => otp.trim(),
+      pick(all) {
+        // The active OTP authenticator, or the pending one being confirmed by this first verification.
+        const otpAuth =
+          all.find((a) => a.type === "otp" && a.active) ??
+          all.filter((a) => a.type === "otp" && !a.active && a.secretEnc).at(-1);
+        if (!otpAuth?.secretEnc) throw new InvalidGrant("User is not enrolled with an otp authenticator.");
+        return { ...otpAuth, secretEnc: otpAuth.secretEnc };
+      },
+      async check(otp, otpAuth) {
+        const step = await verifyTotpStep(ctx.deps.box.open(otpAuth.secretEnc), otp, ctx.now);
+        // Claiming the step is what stops a replay: a code already used (or an older one) is refused.
+        return (
+          step !== null && (await ctx.deps.sql.transaction((q) => claimTotpStepRaw(q, otpAuth.id, step)))
+        );
+      },
+      rateLimitLogType: "gd_otp_rate_limit_exceed",
+      failure: {
+        logType: "gd_auth_failed",
+        message: INVALID_OTP,
+        details: (otpAuth) => ({ authenticator_id: otpAuth.publicId }),
+      },
     });
-    if (!isValid) {
-      await logMfaEvent(ctx, "gd_auth_failed", INVALID_OTP, null, {
-        authenticator_id: otpAuth.publicId,
-      });
-      throw new InvalidGrant(INVALID_OTP);
-    }
     return completeMfaLogin(ctx, login, "seotpft", "mfa", async (q) => {
       if (!otpAuth.active) {
         await activateAuthenticatorsRaw(q, login.user.id, ctx.now);

@@ -1,5 +1,5 @@
 import { withAdmin } from "@/server/admin/session";
-import { respond } from "@/server/admin/admin-error";
+import { respond } from "@/server/admin/management-route";
 import { getUserBlocks } from "@/server/admin/protection/get-user-blocks";
 import { unblockUser } from "@/server/admin/protection/unblock-user";
 

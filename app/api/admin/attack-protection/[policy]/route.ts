@@ -1,5 +1,5 @@
 import { withAdmin } from "@/server/admin/session";
-import { lastPathSegment, readJsonObject, respond } from "@/server/admin/admin-error";
+import { lastPathSegment, readJsonObject, respond } from "@/server/admin/management-route";
 import { parsePolicyName } from "@/server/admin/protection/policy-names";
 import { getAttackProtection } from "@/server/admin/protection/get-attack-protection";
 import { updateAttackProtection } from "@/server/admin/protection/update-attack-protection";

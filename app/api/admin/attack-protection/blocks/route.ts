@@ -1,5 +1,5 @@
 import { withAdmin } from "@/server/admin/session";
-import { respond } from "@/server/admin/admin-error";
+import { respond } from "@/server/admin/management-route";
 import { listBlocks } from "@/server/admin/protection/list-blocks";
 
 export const runtime = "nodejs";

@@ -1,4 +1,5 @@
-import { withAdmin, AdminInputError } from "@/server/admin/session";
+import { withAdmin } from "@/server/admin/session";
+import { AdminError } from "@/server/admin/admin-error";
 import { setDefaultDirectory } from "@/server/admin/directory";
 
 export const runtime = "nodejs";
@@ -6,7 +7,7 @@ export const dynamic = "force-dynamic";
 
 export const PUT = withAdmin("config:write", async (req, deps, admin) => {
   const body = (await req.json().catch(() => null)) as { name?: unknown } | null;
-  if (typeof body?.name !== "string") throw new AdminInputError("name is required");
+  if (typeof body?.name !== "string") throw AdminError.invalid("name is required");
   await setDefaultDirectory(deps, admin, body.name);
   return Response.json({ default_directory: body.name });
 });

@@ -1,5 +1,6 @@
 import { withAdmin } from "@/server/admin/session";
-import { AdminError, lastPathSegment, readJsonObject, respond } from "@/server/admin/admin-error";
+import { AdminError } from "@/server/admin/admin-error";
+import { lastPathSegment, readJsonObject, respond } from "@/server/admin/management-route";
 import { setUserPassword } from "@/server/admin/set-user-password";
 import { updateUser } from "@/server/admin/update-user";
 
@@ -17,9 +18,12 @@ export const PATCH = withAdmin("users:write", (req, deps, admin) =>
       const { password, ...rest } = body;
       const extra = Object.keys(rest);
       if (extra.length > 0)
-        throw new AdminError(400, `Set the password on its own; remove: ${extra.join(", ")}`, "invalid_body");
+        throw AdminError.invalid(`Set the password on its own; remove: ${extra.join(", ")}`, {
+          code: "invalid_body",
+        });
       return setUserPassword(deps, admin, lastPathSegment(req), password);
     }
-    return updateUser(deps, admin, lastPathSegment(req), body);
+    // The dashboard's edit form sends profile edits and shows a refusal's `fields` next to its controls.
+    return respond(() => updateUser(deps, admin, lastPathSegment(req), body), "dashboard");
   }),
 );

@@ -1,5 +1,5 @@
 import { withAdmin } from "@/server/admin/session";
-import { lastPathSegment, respond } from "@/server/admin/admin-error";
+import { lastPathSegment, respond } from "@/server/admin/management-route";
 import { getIpBlock } from "@/server/admin/protection/get-ip-block";
 import { unblockIp } from "@/server/admin/protection/unblock-ip";
 

@@ -1,0 +1,38 @@
+import { AdminError, toAdminErrorResponse, type TAdminApi } from "./admin-error.ts";
+
+/**
+ * Run one admin use case and shape its answer: a value becomes 200 JSON, `undefined` becomes 204, a Response passes
+ * as is, an AdminError becomes the error body of `api` (Auth0's `{statusCode, error, message, errorCode}` by
+ * default); anything else propagates to withAdmin (500).
+ */
+export async function respond(run: () => Promise<unknown>, api: TAdminApi = "management"): Promise<Response> {
+  try {
+    const value = await run();
+    if (value instanceof Response) return value;
+    if (value === undefined)
+      return new Response(null, { status: 204, headers: { "cache-control": "no-store" } });
+    return Response.json(value, { headers: { "cache-control": "no-store" } });
+  } catch (err) {
+    if (!(err instanceof AdminError)) throw err;
+    return toAdminErrorResponse(err, api);
+  }
+}
+
+/** Parse a JSON request body, refusing anything but an object. */
+export async function readJsonObject(req: Request): Promise<Record<string, unknown>> {
+  let body: unknown;
+  try {
+    body = await req.json();
+  } catch {
+    throw AdminError.invalid("The request body must be JSON.");
+  }
+  if (!body || typeof body !== "object" || Array.isArray(body))
+    throw AdminError.invalid("The request body must be a JSON object.");
+  return body as Record<string, unknown>;
+}
+
+/** The last path segment of a request URL, decoded (dynamic route segments). */
+export function lastPathSegment(req: Request): string {
+  const parts = new URL(req.url).pathname.split("/").filter(Boolean);
+  return decodeURIComponent(parts.at(-1) ?? "");
+}
