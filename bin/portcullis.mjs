@@ -13,9 +13,7 @@ const child = spawn(
   ["--no-node-snapshot", ...extra, "--import", tsx, main, ...process.argv.slice(2)],
   {
     stdio: "inherit",
-    // MALLOC_ARENA_MAX: each thread-pool thread that runs an Argon2 hash would otherwise keep its own malloc arena
-    // holding a freed 12 MiB block; two arenas keep peak RSS under load about 20–50 MB lower (docs/benchmarks.md).
-    env: { UV_THREADPOOL_SIZE: "8", MALLOC_ARENA_MAX: "2", ...process.env },
+    env: { UV_THREADPOOL_SIZE: "8", ...process.env },
   },
 );
 for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));
