@@ -103,46 +103,70 @@ export async function getApplications(deps: TDeps) {
   return { apps, connections: connections.map((c) => c.name) };
 }
 
-/** Export rows as NDJSON or CSV text. */
-export function formatLogs(rows: TLogRecord[], format: "ndjson" | "csv"): string {
-  if (format === "ndjson") return rows.map((r) => JSON.stringify(r)).join("\n") + (rows.length ? "\n" : "");
-  const cols = [
-    "log_id",
-    "date",
-    "type",
-    "description",
-    "client_id",
-    "client_name",
-    "connection",
-    "user_id",
-    "user_name",
-    "ip",
-    "client_ip",
-    "user_agent",
-  ] as const;
-  const cell = (v: unknown) => {
-    const s = v === undefined || v === null ? "" : String(v);
-    // Quote always; neutralise spreadsheet formulas (CSV injection) with a leading apostrophe.
-    const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-    return `"${safe.replace(/"/g, '""')}"`;
-  };
-  return [cols.join(","), ...rows.map((r) => cols.map((c) => cell(r[c])).join(","))].join("\r\n") + "\r\n";
+const CSV_COLUMNS = [
+  "log_id",
+  "date",
+  "type",
+  "description",
+  "client_id",
+  "client_name",
+  "connection",
+  "user_id",
+  "user_name",
+  "ip",
+  "client_ip",
+  "user_agent",
+] as const;
+
+function csvCell(v: unknown): string {
+  const s = v === undefined || v === null ? "" : String(v);
+  // Quote always; neutralise spreadsheet formulas (CSV injection) with a leading apostrophe.
+  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+  return `"${safe.replace(/"/g, '""')}"`;
 }
 
-/** Every record matching the Logs page filter, up to `max`, for export. */
-export async function exportLogs(
+/** Export rows as lines of NDJSON or CSV (no header), each line terminated. */
+function formatLogLines(rows: TLogRecord[], format: "ndjson" | "csv"): string {
+  if (format === "ndjson") return rows.map((r) => `${JSON.stringify(r)}\n`).join("");
+  return rows.map((r) => `${CSV_COLUMNS.map((c) => csvCell(r[c])).join(",")}\r\n`).join("");
+}
+
+/** Export rows as NDJSON or CSV text (CSV with its header line). */
+export function formatLogs(rows: TLogRecord[], format: "ndjson" | "csv"): string {
+  return (format === "csv" ? `${CSV_COLUMNS.join(",")}\r\n` : "") + formatLogLines(rows, format);
+}
+
+const EXPORT_PAGE = 1000;
+
+/**
+ * Every record matching the Logs page filter, up to `max`, as a stream of NDJSON or CSV text: one page of
+ * records is read and sent at a time, so an export of 100,000 records holds one page in memory, not all of them,
+ * and a client that reads slowly only slows its own export.
+ */
+export function exportLogsStream(
   deps: TDeps,
   q: Record<string, string | undefined>,
+  format: "ndjson" | "csv",
   max = 100_000,
-): Promise<TLogRecord[]> {
+): ReadableStream<Uint8Array> {
   const { filter } = parseLogQuery(q);
-  const out: TLogRecord[] = [];
+  const encoder = new TextEncoder();
   let before: string | undefined;
-  while (out.length < max) {
-    const rows = await searchLogs(deps.db, filter, { take: Math.min(1000, max - out.length), before });
-    out.push(...rows);
-    if (rows.length < 1000) break;
-    before = rows[rows.length - 1]?.log_id;
-  }
-  return out;
+  let sent = 0;
+  let isHeaderSent = format !== "csv";
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (!isHeaderSent) {
+        isHeaderSent = true;
+        controller.enqueue(encoder.encode(`${CSV_COLUMNS.join(",")}\r\n`));
+        return;
+      }
+      const take = Math.min(EXPORT_PAGE, max - sent);
+      const rows = take > 0 ? await searchLogs(deps.db, filter, { take, before }) : [];
+      if (rows.length > 0) controller.enqueue(encoder.encode(formatLogLines(rows, format)));
+      sent += rows.length;
+      before = rows[rows.length - 1]?.log_id;
+      if (rows.length < take || sent >= max || rows.length === 0) controller.close();
+    },
+  });
 }

@@ -1,5 +1,5 @@
 import { withAdmin } from "@/server/admin/session";
-import { exportLogs, formatLogs } from "@/server/admin/views";
+import { exportLogsStream } from "@/server/admin/views";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -7,8 +7,7 @@ export const dynamic = "force-dynamic";
 export const GET = withAdmin("logs:read", async (req, deps) => {
   const q = Object.fromEntries(new URL(req.url).searchParams);
   const format = q.format === "csv" ? "csv" : "ndjson";
-  const body = formatLogs(await exportLogs(deps, q), format);
-  return new Response(body, {
+  return new Response(exportLogsStream(deps, q, format), {
     headers: {
       "content-type": format === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8",
       "content-disposition": `attachment; filename="portcullis-logs.${format === "csv" ? "csv" : "ndjson"}"`,
