@@ -10,9 +10,12 @@ async function readAll(stream: ReadableStream<Uint8Array>): Promise<{ text: stri
   const decoder = new TextDecoder();
   let text = "";
   let chunks = 0;
-  for await (const chunk of stream) {
+  const reader = stream.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
     chunks++;
-    text += decoder.decode(chunk, { stream: true });
+    text += decoder.decode(value, { stream: true });
   }
   return { text: text + decoder.decode(), chunks };
 }

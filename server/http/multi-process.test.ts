@@ -208,5 +208,43 @@ describe.runIf(Boolean(process.env.TEST_POSTGRES_URL))(
       expect(blockMs).toBeLessThan(2000);
       await admin(a, "PATCH", `/api/admin/rules/${rule!.id}`, { enabled: false });
     });
+
+    it("suspicious-IP throttling alternating between the processes is counted exactly: max_attempts failures, then both refuse", async () => {
+      const [a] = servers.map((s) => s.url) as [string, string];
+      const web = fx.clients.web;
+      await admin(a, "PATCH", "/api/admin/attack-protection/suspicious-ip-throttling", {
+        enabled: true,
+        shields: ["block"],
+        allowlist: [],
+        stage: { "pre-login": { max_attempts: 6, rate: 864000 } },
+      });
+      // Both processes read the policy again within their 1 s cache.
+      await new Promise((r) => setTimeout(r, 1500));
+      // A server-side caller names the end user's IP (the web client trusts auth0-forwarded-for): an IP no other
+      // test has used, so its bucket starts full.
+      const attempt = async (base: string, user: { email: string; password: string }) => {
+        const res = await fetch(`${base}/oauth/token`, {
+          method: "POST",
+          headers: { "auth0-forwarded-for": "203.0.113.77" },
+          body: new URLSearchParams(passwordParams(web, user)),
+        });
+        return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+      };
+      const statuses: number[] = [];
+      // A different identifier each time, so only the IP's counter can refuse.
+      for (let i = 0; i < 9; i++)
+        statuses.push(
+          (await attempt(servers[i % 2]!.url, { email: `nobody-${i}@example.com`, password: "x" })).status,
+        );
+      expect(statuses).toEqual([...Array(6).fill(403), 429, 429, 429]);
+      for (const s of servers) {
+        const r = await attempt(s.url, fx.users.alice);
+        expect(r.status).toBe(429);
+        expect(r.body.error).toBe("too_many_attempts");
+      }
+      await admin(a, "PATCH", "/api/admin/attack-protection/suspicious-ip-throttling", {
+        stage: { "pre-login": { max_attempts: 100, rate: 864000 } },
+      });
+    });
   },
 );
