@@ -4,7 +4,7 @@ import type { TDeps } from "../config/deps.ts";
 import { sha256Hex } from "../crypto/digest.ts";
 import { createClientTx, deleteClientTx, findClientByClientId, setClientSecretTx } from "../store/clients.ts";
 import { listConnections } from "../store/connections.ts";
-import { randomAlphanumeric } from "../tenant/import-tenant.ts";
+import { randomAlphanumeric } from "../crypto/random-id.ts";
 import { recordAdminChange } from "./audit.ts";
 import { AdminError } from "./admin-error.ts";
 import type { TAdmin } from "./session.ts";

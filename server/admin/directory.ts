@@ -5,7 +5,7 @@ import { listClients } from "../store/clients.ts";
 import { createConnectionTx, listConnections } from "../store/connections.ts";
 import { createResourceServerTx, listResourceServers } from "../store/resource-servers.ts";
 import { getTenant, updateTenantTx } from "../store/tenant.ts";
-import { randomAlphanumeric } from "../tenant/import-tenant.ts";
+import { randomAlphanumeric } from "../crypto/random-id.ts";
 import { recordAdminChange } from "./audit.ts";
 import { AdminError } from "./admin-error.ts";
 import type { TAdmin } from "./session.ts";

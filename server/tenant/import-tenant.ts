@@ -14,16 +14,13 @@ import {
 import { updateTenant, type TMfaPolicy } from "../store/tenant.ts";
 import { ZBreachedPasswordPatch, ZBruteForcePatch, ZSuspiciousIpPatch } from "../protection/policies.ts";
 import { updateAttackProtection } from "../admin/protection/update-attack-protection.ts";
-import { CLI_ACTOR } from "../admin/audit.ts";
-import {
-  findRuleByName,
-  insertRule,
-  listRuleSettingKeys,
-  nextRuleOrder,
-  updateRule,
-  upsertRuleSetting,
-} from "../store/rules.ts";
-import { ZRuleName } from "../admin/rules/check-rule.ts";
+import { randomAlphanumeric } from "../crypto/random-id.ts";
+import { CLI_ACTOR, recordAdminChange, type TActor } from "../admin/audit.ts";
+import { createRule } from "../admin/rules/create-rule.ts";
+import { updateRule } from "../admin/rules/update-rule.ts";
+import { setRuleSetting } from "../admin/rules/rule-settings.ts";
+import { findRuleByName, listRuleSettingKeys } from "../store/rules.ts";
+import { ZRuleName, ZRuleScript } from "../admin/rules/check-rule.ts";
 import { ZRuleSettingKey } from "../admin/rules/rule-settings.ts";
 
 // ─── File format: the YAML of Auth0's deploy CLI (a0deploy), the parts Portcullis acts on ───────────────────────
@@ -130,6 +127,7 @@ export const ZAttackProtection = z.object({
 /** A rule as auth0-deploy-cli writes it: the script is a file beside the YAML (`./rules/<name>.js`). */
 export const ZRuleFile = z.object({
   name: ZRuleName,
+  // The path of the script file; the script read from it is checked against ZRuleScript (100 KB) when planning.
   script: z.string().min(1),
   stage: z.literal("login_success").optional(),
   enabled: z.boolean().optional(),
@@ -199,18 +197,7 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out || "(root)";
 }
 
-const ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-
 /** `length` characters drawn uniformly from [A-Za-z0-9]; bytes ≥ 248 are dropped so no character is favoured. */
-export function randomAlphanumeric(length: number): string {
-  let out = "";
-  while (out.length < length) {
-    for (const b of randomBytes(length * 2)) {
-      if (b < 248 && out.length < length) out += ALPHANUMERIC.charAt(b % 62);
-    }
-  }
-  return out;
-}
 
 function unwrapSchema(schema: z.ZodType): z.ZodType {
   let s = schema;
@@ -610,8 +597,9 @@ function planImport(deps: TDeps, raw: unknown, file: TTenantFile, existing: TExi
 export async function importTenant(
   deps: TDeps,
   yamlText: string,
-  opts: { baseDir?: string } = {},
+  opts: { baseDir?: string; actor?: TActor } = {},
 ): Promise<TTenantImportReport> {
+  const actor = opts.actor ?? CLI_ACTOR;
   const raw = parseTenantYaml(yamlText);
   const parsed = ZTenantFile.safeParse(raw);
   if (!parsed.success) {
@@ -674,23 +662,18 @@ export async function importTenant(
     }
     const ap = parsed.data.attackProtection;
     if (ap?.bruteForceProtection) {
-      await updateAttackProtection(deps, CLI_ACTOR, "brute-force-protection", ap.bruteForceProtection);
+      await updateAttackProtection(deps, actor, "brute-force-protection", ap.bruteForceProtection);
       report.updated.push("attackProtection.bruteForceProtection");
     }
     if (ap?.suspiciousIpThrottling) {
-      await updateAttackProtection(deps, CLI_ACTOR, "suspicious-ip-throttling", ap.suspiciousIpThrottling);
+      await updateAttackProtection(deps, actor, "suspicious-ip-throttling", ap.suspiciousIpThrottling);
       report.updated.push("attackProtection.suspiciousIpThrottling");
     }
     if (ap?.breachedPasswordDetection) {
-      await updateAttackProtection(
-        deps,
-        CLI_ACTOR,
-        "breached-password-detection",
-        ap.breachedPasswordDetection,
-      );
+      await updateAttackProtection(deps, actor, "breached-password-detection", ap.breachedPasswordDetection);
       report.updated.push("attackProtection.breachedPasswordDetection");
     }
-    await applyRules(deps, rulesPlan, report, note);
+    await applyRules(deps, actor, rulesPlan, report, note);
     if (plan.mfa) {
       await updateTenant(deps.db, plan.mfa);
       report.updated.push("guardian");
@@ -699,6 +682,17 @@ export async function importTenant(
     // This process must see the new configuration at once, even after a partial failure.
     deps.config.clear();
     deps.rules.clear();
+    // One record of the import as a whole, even a partial one: who imported, what was created and updated.
+    // Rules, rule settings and attack-protection policies also have their own records with before/after.
+    if (report.created.length > 0 || report.updated.length > 0) {
+      await deps.db.$transaction((tx) =>
+        recordAdminChange(tx, deps.clock.now(), actor, {
+          action: "import tenant",
+          target: "tenant",
+          after: { created: report.created, updated: report.updated },
+        }),
+      );
+    }
   }
   return report;
 }
@@ -742,6 +736,10 @@ async function planRules(deps: TDeps, file: TTenantFile, baseDir: string | undef
         continue;
       }
     }
+    if (!ZRuleScript.safeParse(script).success) {
+      problems.push({ path: `rules[${i}].script`, message: "is empty or longer than 100 KB" });
+      continue;
+    }
     const compiled = await deps.rules.runner.check(script);
     if (!compiled.ok) {
       problems.push({ path: `rules[${i}].script`, message: `does not compile: ${compiled.message}` });
@@ -757,8 +755,13 @@ async function planRules(deps: TDeps, file: TTenantFile, baseDir: string | undef
   return { rules: planned, configs };
 }
 
+/**
+ * Write the planned rules and settings through the same use cases as the admin API, so each change is versioned
+ * and audited (`sapi`, before/after, setting values redacted) with the importing actor.
+ */
 async function applyRules(
   deps: TDeps,
+  actor: TActor,
   plan: TRulesPlan,
   report: TTenantImportReport,
   note: (isNew: boolean, label: string) => void,
@@ -766,17 +769,10 @@ async function applyRules(
   for (const r of plan.rules) {
     const current = await findRuleByName(deps.db, r.name);
     if (current) {
-      await updateRule(deps.db, current.id, { script: r.script, enabled: r.enabled, order: r.order });
+      await updateRule(deps, actor, current.id, { script: r.script, enabled: r.enabled, order: r.order });
       note(false, `rule "${r.name}"`);
     } else {
-      await insertRule(deps.db, {
-        id: `rul_${randomAlphanumeric(16)}`,
-        name: r.name,
-        script: r.script,
-        order: r.order ?? (await nextRuleOrder(deps.db)),
-        enabled: r.enabled ?? true,
-        stage: "login_success",
-      });
+      await createRule(deps, actor, { name: r.name, script: r.script, order: r.order, enabled: r.enabled });
       note(true, `rule "${r.name}"`);
     }
   }
@@ -788,7 +784,7 @@ async function applyRules(
         report.unsupported.push(`rulesConfigs[${i}].value (missing: set "${c.key}" through the admin API)`);
       continue;
     }
-    await upsertRuleSetting(deps.db, c.key, deps.box.seal(c.value));
+    await setRuleSetting(deps, actor, c.key, { value: c.value });
     note(!existingKeys.has(c.key), `rulesConfig "${c.key}"`);
   }
 }

@@ -6,6 +6,7 @@ import { createTestDeps, testDatabaseKinds, type TTestDeps } from "../testing/te
 import { listRules } from "../store/rules.ts";
 import { RULES_TEST_ENV } from "../rules/testing.ts";
 import { importTenant } from "./import-tenant.ts";
+import { searchLogs } from "../store/logs.ts";
 import { exportTenantBundle } from "./export-tenant.ts";
 
 const ADD_CLAIM = `function addClaim(user, context, callback) {
@@ -76,6 +77,28 @@ describe.each(testDatabaseKinds())("tenant files with rules (%s)", (kind) => {
     expect(again.updated).toContain('rule "add-claim"');
     const updated = (await listRules(deps.db)).find((r) => r.name === "add-claim");
     expect(updated).toMatchObject({ script: changed, version: 2 });
+
+    // Every change is audited with the importing actor (the CLI), rule by rule, and the import as a whole.
+    const audits = await searchLogs(deps.db, { type: "sapi" }, { take: 50 });
+    const byAction = (action: string) =>
+      audits.filter((r) => (r.details as { action?: string } | undefined)?.action === action);
+    expect(
+      byAction("create rule")
+        .map((r) => (r.details as { after: { name: string } }).after.name)
+        .sort(),
+    ).toEqual(["Deny Everyone", "add-claim"]);
+    const update = byAction("update rule")[0]!.details as {
+      actor: { id: string };
+      before: { script: string; version: number };
+      after: { script: string; version: number };
+    };
+    expect(update.actor.id).toBe("cli");
+    expect(update.before.version).toBe(1);
+    expect(update.after.version).toBe(2);
+    expect(update.after.script).toContain("PLAN + '!'");
+    expect(byAction("add rule setting")).toHaveLength(1);
+    expect(byAction("import tenant")).toHaveLength(2);
+    expect(JSON.stringify(audits)).not.toContain("enterprise-plan-secret");
 
     const bundle = await exportTenantBundle(deps);
     expect(bundle.files).toEqual({ "./rules/Deny Everyone.js": DENY, "./rules/add-claim.js": changed });

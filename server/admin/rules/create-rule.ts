@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { TDeps } from "../../config/deps.ts";
-import { randomAlphanumeric } from "../../tenant/import-tenant.ts";
+import { randomAlphanumeric } from "../../crypto/random-id.ts";
 import { findRuleByName, insertRuleTx, nextRuleOrder } from "../../store/rules.ts";
 import { AdminError } from "../admin-error.ts";
 import { parseRulesInput } from "./parse-rules-input.ts";
