@@ -21,7 +21,8 @@ export interface TRawSql extends TSqlRunner {
    * One write whose commit does not wait for the disk: a crash may lose the last few such writes, never corrupt
    * anything. For the audit records of refused attempts, so a flood of them is not bound by fsync. SQLite in WAL
    * mode with synchronous=NORMAL commits every write this way; PostgreSQL runs it on a connection whose session
-   * has `synchronous_commit = off` (one round trip, no transaction block).
+   * has `synchronous_commit = off` (one round trip, no transaction block), or, where the server or a pooler does
+   * not take that connection setting, in a transaction with `SET LOCAL synchronous_commit = off`.
    */
   runRelaxed(sql: string, params?: TSqlValue[]): Promise<number>;
   /** Run `fn` in one transaction. Keep it to SQL: no unrelated awaits inside. */
@@ -180,10 +181,34 @@ async function openPostgres(url: string, log?: TLogger): Promise<TRawSql> {
       return (await c.query({ ...statement(sql), values: bind(params) })).rowCount ?? 0;
     },
   });
-  return {
+  const relaxedRunner = runnerFor(relaxedPool);
+  // The `options` startup parameter is refused by some poolers (PgBouncer without ignore_startup_parameters) and
+  // ignored by others; ask once whether it took, and otherwise set it per transaction, which every setup honours.
+  let relaxedMode: Promise<"session" | "transaction"> | undefined;
+  const relaxedModeOnce = () =>
+    (relaxedMode ??= relaxedPool.query("SHOW synchronous_commit").then(
+      (r) =>
+        (r.rows[0] as { synchronous_commit?: string } | undefined)?.synchronous_commit === "off"
+          ? "session"
+          : "transaction",
+      (err: unknown) => {
+        (log ?? getProcessLogger()).warn(
+          { err: err instanceof Error ? err.message : String(err) },
+          "PostgreSQL connection option synchronous_commit=off refused; using SET LOCAL per write",
+        );
+        return "transaction" as const;
+      },
+    ));
+  const raw: TRawSql = {
     kind: "postgres",
     ...runnerFor(pool),
-    runRelaxed: runnerFor(relaxedPool).run,
+    async runRelaxed(sql: string, params: TSqlValue[] = []) {
+      if ((await relaxedModeOnce()) === "session") return relaxedRunner.run(sql, params);
+      return raw.transaction(async (q) => {
+        await q.run("SET LOCAL synchronous_commit = off");
+        return q.run(sql, params);
+      });
+    },
     async transaction<T>(fn: (q: TSqlRunner) => Promise<T>): Promise<T> {
       const client = await pool.connect();
       try {
@@ -204,4 +229,5 @@ async function openPostgres(url: string, log?: TLogger): Promise<TRawSql> {
       return closing;
     },
   };
+  return raw;
 }
