@@ -1,12 +1,12 @@
 import type { TRawSql, TSqlRunner } from "../store/raw-sql.ts";
 import {
   deleteLoginFailures,
-  findLoginFailure,
   loginFailureKey,
   markLoginBlocked,
   reserveLoginAttempt,
   runAlone,
   type TLoginFailureKey,
+  type TLoginFailureRow,
 } from "../store/protection.ts";
 import type { TBruteForceProtection } from "./policies.ts";
 import type { TIpList } from "./ip-match.ts";
@@ -72,18 +72,17 @@ export async function takeLoginAttempt(
   return { kind: "admitted", key, count: r.count, releasedExpiredBlock: r.releasedExpiredBlock };
 }
 
-/**
- * Whether the attempt's counter already blocks it, by a read alone: a flood against a blocked identifier is
- * refused without writing anything. A false answer is no admission; admitLoginAttempt decides atomically.
- */
-export async function isAttemptBlocked(
-  sql: TRawSql,
+/** The counter a login attempt must read to know whether it is blocked; null when blocking does not apply. */
+export function blockCheckKey(
   policy: TBruteForcePolicy,
   attempt: { connectionId: string; identifier: string; ip: string },
-  now: Date,
-): Promise<boolean> {
-  if (!policy.enabled || !policy.shields.includes("block") || policy.allowed.has(attempt.ip)) return false;
-  const row = await findLoginFailure(sql, loginFailureKey(counterKey(policy, attempt)));
+): string | null {
+  if (!policy.enabled || !policy.shields.includes("block") || policy.allowed.has(attempt.ip)) return null;
+  return loginFailureKey(counterKey(policy, attempt));
+}
+
+/** A counter at the threshold whose last failure is recent enough: the identifier is blocked. */
+export function isBlockingRow(policy: TBruteForcePolicy, row: TLoginFailureRow | null, now: Date): boolean {
   return (
     row !== null &&
     row.count >= policy.max_attempts &&

@@ -1,10 +1,10 @@
 import type { TRawSql, TSqlRunner } from "../store/raw-sql.ts";
 import {
-  findIpBucket,
   markIpBlocked,
   refundIpAttempt,
   reserveIpAttempt,
   runAlone,
+  type TIpThrottleRow,
 } from "../store/protection.ts";
 import type { TSuspiciousIpThrottling } from "./policies.ts";
 import type { TIpList } from "./ip-match.ts";
@@ -22,18 +22,23 @@ export type TIpAdmission =
 /** What a read of the IP's bucket decides before any write. */
 export type TIpPeek = { kind: "exempt" } | { kind: "open" } | Extract<TIpAdmission, { kind: "over_limit" }>;
 
+/** Whether suspicious-IP throttling counts this IP's attempts at all. */
+export function isIpCounted(policy: TIpThrottlePolicy, ip: string): boolean {
+  return policy.enabled && !policy.allowed.has(ip);
+}
+
 /**
- * Read the IP's bucket. A flood from a blocked IP is refused by this read alone (no write, no lock, no commit to
- * flush); "open" decides nothing: the attempt must still be taken atomically (takeIpAttempt).
+ * Decide on the IP's bucket, already read (null: the IP has none yet). A flood from a blocked IP is refused by the
+ * read alone (no write, no lock, no commit to flush); "open" decides nothing: the attempt must still be taken
+ * atomically (takeIpAttempt).
  */
-export async function peekIpBucket(
+export async function decideIpPeek(
   sql: TRawSql,
   policy: TIpThrottlePolicy,
   ip: string,
+  bucket: TIpThrottleRow | null,
   now: Date,
 ): Promise<TIpPeek> {
-  if (!policy.enabled || policy.allowed.has(ip)) return { kind: "exempt" };
-  const bucket = await findIpBucket(sql, ip);
   if (bucket && ipBlockExpiresAt(bucket.tat, policy) > now) {
     // Already marked: no write at all for the rest of the flood.
     if (bucket.blockedAt !== null)
@@ -67,22 +72,6 @@ export async function refuseIpAttempt(
 ): Promise<Extract<TIpAdmission, { kind: "over_limit" }>> {
   const isNewBlock = await runAlone(sql, (q) => markIpBlocked(q, ip, now));
   return { kind: "over_limit", isRefused: policy.shields.includes("block"), isNewBlock };
-}
-
-/**
- * Take one attempt from the IP's bucket. Only failures count: a successful login gives its attempt back
- * (refundIp). Counting happens before the password check, so parallel requests cannot overdraw the bucket.
- */
-export async function admitIpAttempt(
-  sql: TRawSql,
-  policy: TIpThrottlePolicy,
-  ip: string,
-  now: Date,
-): Promise<TIpAdmission> {
-  const peek = await peekIpBucket(sql, policy, ip, now);
-  if (peek.kind !== "open") return peek;
-  if (await runAlone(sql, (q) => takeIpAttempt(q, sql.kind, policy, ip, now))) return { kind: "admitted" };
-  return refuseIpAttempt(sql, policy, ip, now);
 }
 
 /** Give an admitted attempt back (the login succeeded, or it was refused by another check before any hash). */

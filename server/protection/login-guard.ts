@@ -1,17 +1,30 @@
 import type { TDeps } from "../config/deps.ts";
 import type { TLogEvent } from "../audit/events.ts";
 import { insertLogRaw } from "../store/logins.ts";
-import { loginFailureKey, markPasswordLeaked, runAlone } from "../store/protection.ts";
+import {
+  findFailureAndIpBucket,
+  loginFailureKey,
+  markPasswordLeaked,
+  runAlone,
+} from "../store/protection.ts";
 import type { TSqlRunner } from "../store/raw-sql.ts";
 import type { TUserRecord } from "../store/users.ts";
 import {
-  isAttemptBlocked,
+  blockCheckKey,
+  isBlockingRow,
   takeLoginAttempt,
   recordFailedAttempt,
   resetAfterSuccess,
   BLOCK_LIFETIME_MS,
 } from "./brute-force.ts";
-import { peekIpBucket, refundIp, refuseIpAttempt, takeIpAttempt, type TIpPeek } from "./ip-throttle.ts";
+import {
+  decideIpPeek,
+  isIpCounted,
+  refundIp,
+  refuseIpAttempt,
+  takeIpAttempt,
+  type TIpPeek,
+} from "./ip-throttle.ts";
 import { UNBLOCK_LINK_TTL_MS } from "./unblock-link.ts";
 import type { TAttackProtectionPolicies } from "./policies.ts";
 import { errorMessage } from "../ops/logger.ts";
@@ -63,9 +76,16 @@ export async function admitLogin(deps: TDeps, a: TLoginAttempt): Promise<TAdmiss
   const { bruteForce, suspiciousIp } = policies;
   let ipTaken = false;
   try {
-    // A blocked identifier is refused by a read alone, before it could take from the IP's budget.
-    if (await isAttemptBlocked(deps.sql, bruteForce, a, a.now)) return { kind: "identifier_blocked" };
-    let ip: TIpPeek = await peekIpBucket(deps.sql, suspiciousIp, a.ip, a.now);
+    // One read of both counters. A blocked identifier is refused by it alone, before it could take from the IP's
+    // budget; so is a flood from a blocked IP.
+    const failureKey = blockCheckKey(bruteForce, a);
+    const isIpRead = isIpCounted(suspiciousIp, a.ip);
+    const read = await findFailureAndIpBucket(deps.sql, failureKey, isIpRead ? a.ip : null);
+    if (failureKey !== null && isBlockingRow(bruteForce, read.failure, a.now))
+      return { kind: "identifier_blocked" };
+    let ip: TIpPeek = isIpRead
+      ? await decideIpPeek(deps.sql, suspiciousIp, a.ip, read.ipBucket, a.now)
+      : { kind: "exempt" };
     const isIpBlocking = suspiciousIp.shields.includes("block");
     if (ip.kind === "over_limit" && ip.isRefused) {
       if (ip.isNewBlock) await onIpBlocked(deps, policies, a, false);

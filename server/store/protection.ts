@@ -72,6 +72,7 @@ export type TLoginFailureRow = TLoginFailureKey & {
 };
 
 const FAILURE_COLUMNS = `"key","connectionId","identifier","ip","count","firstFailureAt","lastFailureAt","blockedAt"`;
+const IP_COLUMNS = `"ip","tat","lastFailureAt","blockedAt"`;
 
 function toFailureRow(r: Record<string, unknown>): TLoginFailureRow {
   return {
@@ -281,10 +282,9 @@ export async function reserveIpAttempt(
 
 /** The IP's bucket, if it has one (a read: refusing an already blocked IP needs no write). */
 export async function findIpBucket(q: TSqlRunner, ip: string): Promise<TIpThrottleRow | null> {
-  const rows = await q.all<Record<string, unknown>>(
-    `SELECT "ip","tat","lastFailureAt","blockedAt" FROM "IpThrottle" WHERE "ip" = ?`,
-    [ip],
-  );
+  const rows = await q.all<Record<string, unknown>>(`SELECT ${IP_COLUMNS} FROM "IpThrottle" WHERE "ip" = ?`, [
+    ip,
+  ]);
   return rows[0] ? toIpRow(rows[0]) : null;
 }
 
@@ -301,6 +301,43 @@ export async function markIpBlocked(q: TSqlRunner, ip: string, at: Date): Promis
       ip,
     ])) === 1
   );
+}
+
+/**
+ * The identifier's failure counter and the IP's bucket in one statement (one round trip), for the read that
+ * admits or refuses a login before any write. Either may be skipped (null) when its policy does not apply.
+ */
+export async function findFailureAndIpBucket(
+  q: TSqlRunner,
+  failureKey: string | null,
+  ip: string | null,
+): Promise<{ failure: TLoginFailureRow | null; ipBucket: TIpThrottleRow | null }> {
+  if (failureKey === null || ip === null) {
+    return {
+      failure: failureKey === null ? null : await findLoginFailure(q, failureKey),
+      ipBucket: ip === null ? null : await findIpBucket(q, ip),
+    };
+  }
+  const failureColumns = FAILURE_COLUMNS.split(",").map((c) => `f.${c} AS "f_${c.slice(1, -1)}"`);
+  const ipColumns = IP_COLUMNS.split(",").map((c) => `i.${c} AS "i_${c.slice(1, -1)}"`);
+  const rows = await q.all<Record<string, unknown>>(
+    `SELECT ${[...failureColumns, ...ipColumns].join(",")} FROM (SELECT 1 AS "one") o ` +
+      `LEFT JOIN "LoginFailure" f ON f."key" = ? LEFT JOIN "IpThrottle" i ON i."ip" = ?`,
+    [failureKey, ip],
+  );
+  const row = rows[0] ?? {};
+  const part = (prefix: string) =>
+    Object.fromEntries(
+      Object.entries(row)
+        .filter(([k]) => k.startsWith(prefix))
+        .map(([k, v]) => [k.slice(prefix.length), v]),
+    );
+  const f = part("f_");
+  const i = part("i_");
+  return {
+    failure: f.key === null || f.key === undefined ? null : toFailureRow(f),
+    ipBucket: i.ip === null || i.ip === undefined ? null : toIpRow(i),
+  };
 }
 
 export type TIpThrottleRow = { ip: string; tat: number; lastFailureAt: Date; blockedAt: Date | null };

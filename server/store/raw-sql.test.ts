@@ -3,6 +3,12 @@ import { createTestDeps, testDatabaseKinds, type TTestDeps } from "../testing/te
 import { upsertConnectionByName } from "./connections.ts";
 import { insertUsers } from "./users.ts";
 import { findLoginUser, insertLogRelaxed, recordLoginRaw } from "./logins.ts";
+import {
+  findFailureAndIpBucket,
+  loginFailureKey,
+  reserveIpAttempt,
+  reserveLoginAttempt,
+} from "./protection.ts";
 
 describe.each(testDatabaseKinds())("raw SQL hot path (%s)", (kind) => {
   let deps: TTestDeps;
@@ -60,6 +66,29 @@ describe.each(testDatabaseKinds())("raw SQL hot path (%s)", (kind) => {
       }),
     ).rejects.toThrow("boom");
     expect((await findLoginUser(deps.sql, connectionId, "ann"))!.loginsCount).toBe(before);
+  });
+
+  it("reads an identifier's failure counter and an IP's bucket in one statement, either or both missing", async () => {
+    const at = new Date("2026-03-04T05:06:07.089Z");
+    const key = { connectionId, identifier: "ann@example.com", ip: "" };
+    await reserveLoginAttempt(deps.sql, key, {
+      now: at,
+      expiredBefore: new Date(0),
+      maxAttempts: 10,
+      isBlocking: true,
+    });
+    await reserveIpAttempt(deps.sql, deps.sql.kind, "10.9.9.9", { now: at, rateMs: 1000, maxAttempts: 5 });
+    const both = await findFailureAndIpBucket(deps.sql, loginFailureKey(key), "10.9.9.9");
+    expect(both.failure).toMatchObject({ identifier: "ann@example.com", count: 1, blockedAt: null });
+    expect(both.failure?.lastFailureAt.toISOString()).toBe(at.toISOString());
+    expect(both.ipBucket).toMatchObject({ ip: "10.9.9.9", tat: at.getTime() + 1000, blockedAt: null });
+    expect(both.ipBucket?.lastFailureAt.toISOString()).toBe(at.toISOString());
+    const noIp = await findFailureAndIpBucket(deps.sql, loginFailureKey(key), "10.9.9.10");
+    expect(noIp.failure?.count).toBe(1);
+    expect(noIp.ipBucket).toBeNull();
+    const noFailure = await findFailureAndIpBucket(deps.sql, "nobody|x|", "10.9.9.9");
+    expect(noFailure).toMatchObject({ failure: null, ipBucket: { ip: "10.9.9.9" } });
+    expect(await findFailureAndIpBucket(deps.sql, null, null)).toEqual({ failure: null, ipBucket: null });
   });
 
   it("a relaxed write (refusal audit records) is stored, and on PostgreSQL commits without waiting for the disk", async () => {
