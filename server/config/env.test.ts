@@ -18,6 +18,12 @@ describe("parseEnv", () => {
     expect(parseEnv({ DATABASE_URL: "postgres://u@h/db" }).databaseKind).toBe("postgres");
   });
 
+  it("prepares PostgreSQL statements unless PG_PREPARED_STATEMENTS=false, and refuses other values", () => {
+    expect(parseEnv({ DATABASE_URL: "postgres://u@h/db" }).PG_PREPARED_STATEMENTS).toBe(true);
+    expect(parseEnv({ PG_PREPARED_STATEMENTS: "false" }).PG_PREPARED_STATEMENTS).toBe(false);
+    expect(() => parseEnv({ PG_PREPARED_STATEMENTS: "no" })).toThrow(/PG_PREPARED_STATEMENTS/);
+  });
+
   it("reports every invalid variable by name", () => {
     expect(() => parseEnv({ DATABASE_URL: "mysql://x", PORT: "abc" })).toThrow(
       /DATABASE_URL[\s\S]*PORT|PORT[\s\S]*DATABASE_URL/,

@@ -31,6 +31,9 @@ const ZEnv = z.object({
   RULES_MEMORY_LIMIT_MB: z.coerce.number().int().min(8).max(256).default(32),
   /** Seed the demo tenant on first start (true by default for the embedded database). */
   PORTCULLIS_SEED_DEMO: z.enum(["true", "false"]).default("true"),
+  // PostgreSQL: prepare each statement once per connection. "false" for poolers that cannot keep prepared
+  // statements (PgBouncer in transaction mode before 1.21, or without max_prepared_statements).
+  PG_PREPARED_STATEMENTS: z.enum(["true", "false"]).default("true"),
   /** Reverse proxies (IPs/CIDRs, comma-separated) whose X-Forwarded-For is believed. Nothing else is. */
   TRUSTED_PROXIES: z
     .string()
@@ -68,9 +71,14 @@ function splitList(v: string): string[] {
 export type TEnv = Readonly<
   Omit<
     z.infer<typeof ZEnv>,
-    "PUBLIC_URL" | "PORTCULLIS_SEED_DEMO" | "ADMIN_REQUIRE_TOTP" | "TRUSTED_PROXIES"
+    | "PUBLIC_URL"
+    | "PORTCULLIS_SEED_DEMO"
+    | "ADMIN_REQUIRE_TOTP"
+    | "TRUSTED_PROXIES"
+    | "PG_PREPARED_STATEMENTS"
   > & {
     PUBLIC_URL: string;
+    PG_PREPARED_STATEMENTS: boolean;
     TRUSTED_PROXIES: readonly string[];
     PORTCULLIS_SEED_DEMO: boolean;
     ADMIN_REQUIRE_TOTP: boolean;
@@ -100,6 +108,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     PUBLIC_URL: publicUrl,
     PORTCULLIS_SEED_DEMO: e.PORTCULLIS_SEED_DEMO === "true",
     ADMIN_REQUIRE_TOTP: e.ADMIN_REQUIRE_TOTP === "true",
+    PG_PREPARED_STATEMENTS: e.PG_PREPARED_STATEMENTS === "true",
     TRUSTED_PROXIES: Object.freeze(splitList(e.TRUSTED_PROXIES)),
     issuer: `${publicUrl}/`,
     databaseKind: e.DATABASE_URL.startsWith("file:") ? ("sqlite" as const) : ("postgres" as const),

@@ -3,6 +3,7 @@ import { createTestDeps, testDatabaseKinds, type TTestDeps } from "../testing/te
 import { upsertConnectionByName } from "./connections.ts";
 import { insertUsers } from "./users.ts";
 import { findLoginUser, insertLogRelaxed, recordLoginRaw } from "./logins.ts";
+import { openRawSql, type TRawSql } from "./raw-sql.ts";
 import {
   findFailureAndIpBucket,
   loginFailureKey,
@@ -67,6 +68,29 @@ describe.each(testDatabaseKinds())("raw SQL hot path (%s)", (kind) => {
     ).rejects.toThrow("boom");
     expect((await findLoginUser(deps.sql, connectionId, "ann"))!.loginsCount).toBe(before);
   });
+
+  it.runIf(kind === "postgres")(
+    "prepares statements by name once per connection, or not at all with PG_PREPARED_STATEMENTS=false",
+    async () => {
+      const preparedNames = (sql: TRawSql) =>
+        sql.transaction(async (q) => {
+          await q.all(`SELECT "id" FROM "User" WHERE "id" = ?`, ["nobody"]);
+          const rows = await q.all<{ name: string }>(`SELECT "name" FROM pg_prepared_statements`);
+          return rows.map((r) => r.name);
+        });
+      expect((await preparedNames(deps.sql)).some((n) => /^pc\d+$/.test(n))).toBe(true);
+      const unnamed = await openRawSql({
+        DATABASE_URL: deps.env.DATABASE_URL,
+        PG_PREPARED_STATEMENTS: false,
+      });
+      try {
+        expect(await preparedNames(unnamed)).toEqual([]);
+        expect(await findLoginUser(unnamed, connectionId, "ann")).toMatchObject({ userId: "auth0|1" });
+      } finally {
+        await unnamed.close();
+      }
+    },
+  );
 
   it("reads an identifier's failure counter and an IP's bucket in one statement, either or both missing", async () => {
     const at = new Date("2026-03-04T05:06:07.089Z");

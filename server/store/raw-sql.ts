@@ -41,9 +41,14 @@ export function readDate(v: unknown): Date {
 }
 
 /** Open the raw SQL runner for `env.DATABASE_URL`. */
-export async function openRawSql(env: Pick<TEnv, "DATABASE_URL">, log?: TLogger): Promise<TRawSql> {
+export async function openRawSql(
+  env: Pick<TEnv, "DATABASE_URL"> & Partial<Pick<TEnv, "PG_PREPARED_STATEMENTS">>,
+  log?: TLogger,
+): Promise<TRawSql> {
   const url = env.DATABASE_URL;
-  return url.startsWith("file:") ? openSqlite(url.slice("file:".length)) : openPostgres(url, log);
+  return url.startsWith("file:")
+    ? openSqlite(url.slice("file:".length))
+    : openPostgres(url, { isPrepared: env.PG_PREPARED_STATEMENTS ?? true, log });
 }
 
 async function openSqlite(file: string): Promise<TRawSql> {
@@ -133,7 +138,8 @@ async function openSqlite(file: string): Promise<TRawSql> {
 /** Distinct statement texts prepared by name on each PostgreSQL connection. */
 const MAX_PREPARED_STATEMENTS = 200;
 
-async function openPostgres(url: string, log?: TLogger): Promise<TRawSql> {
+async function openPostgres(url: string, opts: { isPrepared: boolean; log?: TLogger }): Promise<TRawSql> {
+  const { log } = opts;
   const { default: pg } = await import("pg");
   const types = {
     // Prisma's DateTime is `timestamp(3)` without time zone holding UTC; pg would read it as local time.
@@ -166,7 +172,10 @@ async function openPostgres(url: string, log?: TLogger): Promise<TRawSql> {
     if (out === undefined) {
       let i = 0;
       const text = sql.replace(/\?/g, () => `$${++i}`);
-      out = prepared.size < MAX_PREPARED_STATEMENTS ? { name: `pc${prepared.size + 1}`, text } : { text };
+      out =
+        opts.isPrepared && prepared.size < MAX_PREPARED_STATEMENTS
+          ? { name: `pc${prepared.size + 1}`, text }
+          : { text };
       prepared.set(sql, out);
     }
     return out;
