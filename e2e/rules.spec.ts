@@ -51,6 +51,8 @@ test("a rule written in the editor: Try shows its claim, enabling puts it in tok
   await expect(result).toContainText("team rule ran");
 
   await page.getByRole("button", { name: "Save" }).click();
+  // The page refreshes with the new version; the editor's "Saved." stays (it is not remounted).
+  await expect(page.getByText(/version 2/)).toBeVisible();
   await expect(page.getByRole("status")).toHaveText("Saved.");
   await page.getByLabel("Enabled").check();
   await expect(page.getByText("· enabled")).toBeVisible();

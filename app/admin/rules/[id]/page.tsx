@@ -30,7 +30,9 @@ export default async function RulePage({ params }: { params: Promise<{ id: strin
         <Link href={`/admin/rules/${found.rule.id}/history`}>Version history</Link>
       </p>
       <RuleEditor
-        key={`${found.rule.id}:${found.rule.version}:${String(found.rule.enabled)}`}
+        // Keyed by the rule only: a save refreshes the page with the new version, and remounting the editor then
+        // would drop its "Saved." status and the Try panel's sample (the editor already holds what was saved).
+        key={found.rule.id}
         rule={found.rule}
         warnings={found.warnings}
         canWrite={canPerform(admin.role, "rules:write")}
