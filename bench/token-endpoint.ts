@@ -102,81 +102,58 @@ async function drive(
   return { lat: lat.sort((a, b) => a - b), failures, elapsed: (performance.now() - start) / 1000 };
 }
 
+/** A /proc file's text, or "" once the process or thread is gone. */
+function readProc(path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return "";
+  }
+}
+/** utime + stime (clock ticks) from a /proc `stat` line: the 12th and 13th fields after the command name. */
+function statTicks(stat: string): number {
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
+}
+function childPids(pid: number): number[] {
+  return readProc(`/proc/${pid}/task/${pid}/children`).split(" ").filter(Boolean).map(Number);
+}
+/** The server process: the wrapper (bin/portcullis.mjs) spawns it. */
+function serverPid(wrapperPid: number): number {
+  return childPids(wrapperPid)[0] ?? wrapperPid;
+}
 /** CPU time (ms, user + system) used so far by `pid` and its descendants, from /proc. */
 function treeCpuMs(pid: number): number {
-  const read = (file: string) => {
-    try {
-      return readFileSync(file, "utf8");
-    } catch {
-      return "";
-    }
-  };
-  // Fields after the parenthesised command name: utime and stime are the 12th and 13th.
-  const stat = read(`/proc/${pid}/stat`);
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  const ticks = Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
-  const children = read(`/proc/${pid}/task/${pid}/children`).split(" ").filter(Boolean).map(Number);
-  return (ticks * 1000) / CLOCK_TICKS + children.reduce((a, c) => a + treeCpuMs(c), 0);
+  const ms = (statTicks(readProc(`/proc/${pid}/stat`)) * 1000) / CLOCK_TICKS;
+  return ms + childPids(pid).reduce((a, c) => a + treeCpuMs(c), 0);
 }
 /** CPU time (ms) of the server's main thread alone: the work besides hashing, which runs on pool threads. */
-function mainThreadCpuMs(pid: number): number {
-  // The wrapper (bin/portcullis.mjs) spawns the server: follow to its child.
-  const read = (file: string) => {
-    try {
-      return readFileSync(file, "utf8");
-    } catch {
-      return "";
-    }
-  };
-  const child = Number(read(`/proc/${pid}/task/${pid}/children`).split(" ").filter(Boolean)[0] ?? 0);
-  const target = child || pid;
-  const stat = read(`/proc/${target}/task/${target}/stat`);
-  if (!stat) return 0;
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return ((Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) * 1000) / CLOCK_TICKS;
+function mainThreadCpuMs(wrapperPid: number): number {
+  const pid = serverPid(wrapperPid);
+  return (statTicks(readProc(`/proc/${pid}/task/${pid}/stat`)) * 1000) / CLOCK_TICKS;
 }
 /** CPU time (ms) of every PostgreSQL server process on this machine (the bench's database server shares it). */
 function postgresCpuMs(): number {
   let ticks = 0;
   for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      if (!stat.includes("(postgres)")) continue;
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      ticks += Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
-    } catch {
-      /* exited */
-    }
+    const stat = readProc(`/proc/${pid}/stat`);
+    if (stat.includes("(postgres)")) ticks += statTicks(stat);
   }
   return (ticks * 1000) / CLOCK_TICKS;
 }
-/** CPU ticks of every thread of the server process (the wrapper's child), keyed by thread id. */
-function threadTicks(pid: number): Map<string, number> {
+/** CPU ticks of every thread of the server process, keyed by thread ("main" or its id). */
+function threadTicks(wrapperPid: number): Map<string, number> {
+  const pid = serverPid(wrapperPid);
   const out = new Map<string, number>();
-  let child = 0;
-  try {
-    child = Number(
-      readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").split(" ").filter(Boolean)[0] ?? 0,
-    );
-  } catch {
-    /* gone */
-  }
-  const target = child || pid;
   let tids: string[];
   try {
-    tids = readdirSync(`/proc/${target}/task`);
+    tids = readdirSync(`/proc/${pid}/task`);
   } catch {
     return out;
   }
   for (const tid of tids) {
-    try {
-      const stat = readFileSync(`/proc/${target}/task/${tid}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      const name = tid === String(target) ? "main" : `thread ${tid}`;
-      out.set(name, Number(fields[11] ?? 0) + Number(fields[12] ?? 0));
-    } catch {
-      /* exited */
-    }
+    const stat = readProc(`/proc/${pid}/task/${tid}/stat`);
+    if (stat) out.set(tid === String(pid) ? "main" : `thread ${tid}`, statTicks(stat));
   }
   return out;
 }
@@ -197,16 +174,8 @@ const selfCpuMs = () => {
 
 /** Peak RSS (VmHWM) of the server: the largest among `pid` and its descendants (the wrapper spawns the server). */
 function peakRssMb(pid: number): number {
-  const read = (p: number, file: string) => {
-    try {
-      return readFileSync(`/proc/${p}/${file}`, "utf8");
-    } catch {
-      return "";
-    }
-  };
-  const hwm = Number(/VmHWM:\s+(\d+) kB/.exec(read(pid, "status"))?.[1] ?? 0) / 1024;
-  const children = read(pid, `task/${pid}/children`).split(" ").filter(Boolean).map(Number);
-  return Math.max(hwm, ...children.map(peakRssMb));
+  const hwm = Number(/VmHWM:\s+(\d+) kB/.exec(readProc(`/proc/${pid}/status`))?.[1] ?? 0) / 1024;
+  return Math.max(hwm, ...childPids(pid).map(peakRssMb));
 }
 
 async function main(): Promise<void> {

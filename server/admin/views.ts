@@ -166,7 +166,7 @@ export function exportLogsStream(
       if (rows.length > 0) controller.enqueue(encoder.encode(formatLogLines(rows, format)));
       sent += rows.length;
       before = rows[rows.length - 1]?.log_id;
-      if (rows.length < take || sent >= max || rows.length === 0) controller.close();
+      if (rows.length < take || sent >= max) controller.close();
     },
   });
 }

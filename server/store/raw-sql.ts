@@ -1,5 +1,5 @@
 import type { TEnv } from "../config/env.ts";
-import { getProcessLogger, type TLogger } from "../ops/logger.ts";
+import { errorMessage, getProcessLogger, type TLogger } from "../ops/logger.ts";
 
 /** A value bound to a SQL parameter. Dates are bound as UTC text in the format Prisma stores. */
 export type TSqlValue = string | number | boolean | null | Date;
@@ -202,7 +202,7 @@ async function openPostgres(url: string, opts: { isPrepared: boolean; log?: TLog
           : "transaction",
       (err: unknown) => {
         (log ?? getProcessLogger()).warn(
-          { err: err instanceof Error ? err.message : String(err) },
+          { err: errorMessage(err) },
           "PostgreSQL connection option synchronous_commit=off refused; using SET LOCAL per write",
         );
         return "transaction" as const;

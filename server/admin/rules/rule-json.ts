@@ -1,8 +1,8 @@
 import type { TRuleRecord } from "../../store/rules.ts";
-import type { TAdmin } from "../session.ts";
+import type { TActor } from "../audit.ts";
 
 /** Who makes a rules change: the signed-in admin (or the API token, which acts as owner). */
-export type TRulesActor = Pick<TAdmin, "id" | "email" | "role">;
+export type TRulesActor = TActor;
 
 /** A rule as the admin API shows it (Auth0 Management API field names, plus version and timestamps). */
 export function toRuleJson(r: TRuleRecord) {
