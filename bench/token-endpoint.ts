@@ -8,6 +8,7 @@
 //   node --import tsx bench/token-endpoint.ts [--seconds 20] [--concurrency 8] [--db sqlite|postgres]
 //
 // PostgreSQL: set BENCH_POSTGRES_URL (or TEST_POSTGRES_URL) to an admin URL; a database is created and dropped.
+// BENCH_SERVER_STDOUT=1 passes the server's stdout through (e.g. with PORTCULLIS_NODE_ARGS=--trace-gc).
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir, cpus } from "node:os";
@@ -259,7 +260,7 @@ ${TYPICAL.map((_, i) => `  - { name: typical-${i + 1}, script: ./rules/typical-$
   const server = spawn("node", ["bin/portcullis.mjs", "serve"], {
     cwd: ROOT,
     env,
-    stdio: ["ignore", "ignore", "inherit"],
+    stdio: ["ignore", process.env.BENCH_SERVER_STDOUT ? "inherit" : "ignore", "inherit"],
   });
   try {
     await waitReady(server);
