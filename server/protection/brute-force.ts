@@ -1,6 +1,6 @@
-import type { TRawSql, TSqlRunner } from "../store/raw-sql.ts";
+import type { TRawSql, TSqlRunner, TSqlWriter } from "../store/raw-sql.ts";
 import {
-  deleteLoginFailures,
+  clearLoginFailures,
   loginFailureKey,
   markLoginBlocked,
   reserveLoginAttempt,
@@ -114,11 +114,11 @@ export async function recordFailedAttempt(
  * wrote them. Runs inside the login's transaction.
  */
 export async function resetAfterSuccess(
-  q: TSqlRunner,
+  q: TSqlWriter,
   attempt: { connectionId: string; identifier: string; ip: string },
 ): Promise<void> {
   const identifier = normalizeIdentifier(attempt.identifier);
-  await deleteLoginFailures(q, [
+  await clearLoginFailures(q, [
     loginFailureKey({ connectionId: attempt.connectionId, identifier, ip: attempt.ip }),
     loginFailureKey({ connectionId: attempt.connectionId, identifier, ip: "" }),
   ]);

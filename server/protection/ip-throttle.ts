@@ -1,4 +1,4 @@
-import type { TRawSql, TSqlRunner } from "../store/raw-sql.ts";
+import type { TRawSql, TSqlRunner, TSqlWriter } from "../store/raw-sql.ts";
 import {
   markIpBlocked,
   refundIpAttempt,
@@ -75,7 +75,7 @@ export async function refuseIpAttempt(
 }
 
 /** Give an admitted attempt back (the login succeeded, or it was refused by another check before any hash). */
-export async function refundIp(q: TSqlRunner, policy: TIpThrottlePolicy, ip: string): Promise<void> {
+export async function refundIp(q: TSqlWriter, policy: TIpThrottlePolicy, ip: string): Promise<void> {
   await refundIpAttempt(q, ip, policy.stage["pre-login"].rate);
 }
 

@@ -7,7 +7,7 @@ import {
   markPasswordLeaked,
   runAlone,
 } from "../store/protection.ts";
-import type { TSqlRunner } from "../store/raw-sql.ts";
+import type { TSqlWriter } from "../store/raw-sql.ts";
 import type { TUserRecord } from "../store/users.ts";
 import {
   blockCheckKey,
@@ -50,8 +50,8 @@ export type TLoginAttempt = {
 export type TAdmittedLogin = {
   /** The password was wrong (or the user unknown): keep the counts, start a block at the threshold. */
   onFailure(user: TUserRecord | null): Promise<void>;
-  /** Inside the successful login's transaction: reset the identifier's counters, give back the IP's attempt. */
-  onSuccess(q: TSqlRunner): Promise<void>;
+  /** With the successful login's writes: reset the identifier's counters, give back the IP's attempt. */
+  onSuccess(q: TSqlWriter): Promise<void>;
 };
 
 export type TAdmission =

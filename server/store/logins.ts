@@ -1,7 +1,7 @@
 import type { TLogEvent } from "../audit/events.ts";
 import { scrubSecrets } from "../audit/events.ts";
 import { newLogId } from "./logs.ts";
-import { readDate, type TRawSql, type TSqlRunner } from "./raw-sql.ts";
+import { readDate, type TRawSql, type TSqlRunner, type TSqlWriter } from "./raw-sql.ts";
 import type { TUserRecord } from "./users.ts";
 import { parseJsonColumn } from "./json.ts";
 
@@ -60,11 +60,11 @@ export async function findLoginUser(
 
 /** Insert the audit record of a refused attempt without waiting for the disk (see `TRawSql.runRelaxed`). */
 export async function insertLogRelaxed(sql: TRawSql, event: TLogEvent, at: Date): Promise<string> {
-  return insertLogRaw({ all: sql.all, run: sql.runRelaxed }, event, at);
+  return insertLogRaw({ run: sql.runRelaxed }, event, at);
 }
 
-/** Insert one audit record with a runner (inside the caller's transaction). */
-export async function insertLogRaw(q: TSqlRunner, event: TLogEvent, at: Date): Promise<string> {
+/** Insert one audit record (inside the caller's transaction or batch). */
+export async function insertLogRaw(q: TSqlWriter, event: TLogEvent, at: Date): Promise<string> {
   const id = newLogId(at);
   await q.run(
     `INSERT INTO "LogEvent" ("id","date","type","description","clientId","clientName","connection","connectionId","userId","userName","ip","clientIp","userAgent","hostname","audience","scope","strategy","details") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
@@ -105,8 +105,8 @@ export type TNewRefreshToken = {
   idleExpiresAt: Date;
 };
 
-/** Insert a refresh token row with a runner. */
-export async function insertRefreshTokenRaw(q: TSqlRunner, t: TNewRefreshToken): Promise<void> {
+/** Insert a refresh token row. */
+export async function insertRefreshTokenRaw(q: TSqlWriter, t: TNewRefreshToken): Promise<void> {
   await q.run(
     `INSERT INTO "RefreshToken" ("id","tokenHash","familyId","clientId","userId","audience","scope","createdAt","expiresAt","idleExpiresAt") VALUES (?,?,?,?,?,?,?,?,?,?)`,
     [
@@ -124,9 +124,9 @@ export async function insertRefreshTokenRaw(q: TSqlRunner, t: TNewRefreshToken):
   );
 }
 
-/** Record a successful login (count, time, IP, upgraded hash) with a runner. */
+/** Record a successful login (count, time, IP, upgraded hash). */
 export async function recordLoginRaw(
-  q: TSqlRunner,
+  q: TSqlWriter,
   id: string,
   at: Date,
   ip: string | undefined,

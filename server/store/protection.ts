@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { parseJsonColumn } from "./json.ts";
-import { readDate, type TRawSql, type TSqlRunner, type TSqlValue } from "./raw-sql.ts";
+import { readDate, type TRawSql, type TSqlRunner, type TSqlValue, type TSqlWriter } from "./raw-sql.ts";
 
 // Attack-protection state in plain SQL (the login hot path, see raw-sql.ts). Every counter change is one atomic
 // statement — an upsert-increment with a condition, or an UPDATE/DELETE — never a read followed by a write, so
@@ -174,6 +174,12 @@ export async function deleteLoginFailures(q: TSqlRunner, keys: string[]): Promis
   return rows.map(toFailureRow);
 }
 
+/** Delete counters by key, with no answer: a write that can join a batch (`TRawSql.writeAll`). */
+export async function clearLoginFailures(q: TSqlWriter, keys: string[]): Promise<void> {
+  if (keys.length === 0) return;
+  await q.run(`DELETE FROM "LoginFailure" WHERE "key" IN (${keys.map(() => "?").join(",")})`, keys);
+}
+
 /** Delete every counter of these identifiers (any IP), optionally only in one connection. */
 export async function deleteLoginFailuresForIdentifiers(
   q: TSqlRunner,
@@ -289,7 +295,7 @@ export async function findIpBucket(q: TSqlRunner, ip: string): Promise<TIpThrott
 }
 
 /** Give back an attempt that turned out not to be a failure (a successful login, or one refused elsewhere). */
-export async function refundIpAttempt(q: TSqlRunner, ip: string, rateMs: number): Promise<void> {
+export async function refundIpAttempt(q: TSqlWriter, ip: string, rateMs: number): Promise<void> {
   await q.run(`UPDATE "IpThrottle" SET "tat" = "tat" - CAST(? AS BIGINT) WHERE "ip" = ?`, [rateMs, ip]);
 }
 

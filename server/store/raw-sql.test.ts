@@ -2,11 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDeps, testDatabaseKinds, type TTestDeps } from "../testing/test-deps.ts";
 import { upsertConnectionByName } from "./connections.ts";
 import { insertUsers } from "./users.ts";
-import { findLoginUser, insertLogRelaxed, recordLoginRaw } from "./logins.ts";
+import { findLoginUser, insertLogRaw, insertLogRelaxed, recordLoginRaw } from "./logins.ts";
 import { openRawSql, type TRawSql } from "./raw-sql.ts";
 import {
+  clearLoginFailures,
   findFailureAndIpBucket,
   loginFailureKey,
+  refundIpAttempt,
   reserveIpAttempt,
   reserveLoginAttempt,
 } from "./protection.ts";
@@ -67,6 +69,78 @@ describe.each(testDatabaseKinds())("raw SQL hot path (%s)", (kind) => {
       }),
     ).rejects.toThrow("boom");
     expect((await findLoginUser(deps.sql, connectionId, "ann"))!.loginsCount).toBe(before);
+  });
+
+  it("writeAll applies a login's writes together, and none of them when one fails", async () => {
+    const at = new Date("2026-05-06T07:08:09.010Z");
+    const user = (await findLoginUser(deps.sql, connectionId, "ann"))!;
+    const key = loginFailureKey({ connectionId, identifier: "ann", ip: "10.7.7.7" });
+    await reserveLoginAttempt(
+      deps.sql,
+      { connectionId, identifier: "ann", ip: "10.7.7.7" },
+      {
+        now: at,
+        expiredBefore: new Date(0),
+        maxAttempts: 10,
+        isBlocking: true,
+      },
+    );
+    await reserveIpAttempt(deps.sql, deps.sql.kind, "10.7.7.7", { now: at, rateMs: 1000, maxAttempts: 5 });
+    const state = async () => ({
+      user: (await findLoginUser(deps.sql, connectionId, "ann"))!.loginsCount,
+      failure: (await findFailureAndIpBucket(deps.sql, key, "10.7.7.7")).failure?.count ?? 0,
+      tat: (await findFailureAndIpBucket(deps.sql, null, "10.7.7.7")).ipBucket?.tat,
+      logs: await deps.db.logEvent.count({ where: { ip: "10.7.7.7" } }),
+    });
+    const before = await state();
+    expect(before.failure).toBe(1);
+
+    // A duplicate audit id fails the last write: the counter, the bucket and the user stay as they were.
+    const taken = await insertLogRaw(deps.sql, { type: "s", ip: "10.7.7.8" }, at);
+    await expect(
+      deps.sql.writeAll(async (w) => {
+        await clearLoginFailures(w, [key]);
+        await refundIpAttempt(w, "10.7.7.7", 1000);
+        await recordLoginRaw(w, user.id, at, "10.7.7.7");
+        await insertLogRaw(w, { type: "s", ip: "10.7.7.7" }, at);
+        await w.run(`INSERT INTO "LogEvent" ("id","date","type","details") VALUES (?,?,?,?)`, [
+          taken,
+          at,
+          "s",
+          "{}",
+        ]);
+      }),
+    ).rejects.toThrow();
+    expect(await state()).toEqual(before);
+
+    await deps.sql.writeAll(async (w) => {
+      await clearLoginFailures(w, [key]);
+      await refundIpAttempt(w, "10.7.7.7", 1000);
+      await recordLoginRaw(w, user.id, at, "10.7.7.7");
+      await insertLogRaw(w, { type: "s", ip: "10.7.7.7" }, at);
+    });
+    expect(await state()).toEqual({
+      user: before.user + 1,
+      failure: 0,
+      tat: before.tat! - 1000,
+      logs: before.logs + 1,
+    });
+    await deps.sql.writeAll(() => undefined);
+  });
+
+  it.runIf(kind === "postgres")("writeAll sends its writes to PostgreSQL as one statement", async () => {
+    const a = await insertLogRaw(deps.sql, { type: "s", ip: "10.7.7.9" }, new Date());
+    const b = await insertLogRaw(deps.sql, { type: "s", ip: "10.7.7.9" }, new Date());
+    const stamp = `UPDATE "LogEvent" SET "description" = statement_timestamp()::text WHERE "id" = ?`;
+    await deps.sql.writeAll(async (w) => {
+      await w.run(stamp, [a]);
+      await w.run(stamp, [b]);
+    });
+    const rows = await deps.db.logEvent.findMany({ where: { id: { in: [a, b] } } });
+    expect(rows).toHaveLength(2);
+    // statement_timestamp() is the start of the current statement: two statements would differ.
+    expect(rows[0]!.description).toMatch(/^\d{4}-/);
+    expect(rows[0]!.description).toBe(rows[1]!.description);
   });
 
   it.runIf(kind === "postgres")(

@@ -4,7 +4,7 @@ import type { TClientRecord } from "../../store/clients.ts";
 import type { TUserRecord } from "../../store/users.ts";
 import type { TResourceServerRecord } from "../../store/resource-servers.ts";
 import { insertRefreshTokenRaw } from "../../store/logins.ts";
-import type { TSqlRunner } from "../../store/raw-sql.ts";
+import type { TSqlWriter } from "../../store/raw-sql.ts";
 import { accessTokenAudience } from "../../auth/scopes.ts";
 import { signAccessToken, signIdToken } from "../../auth/tokens.ts";
 import { sha256Hex } from "../../crypto/digest.ts";
@@ -28,8 +28,8 @@ export type TIssueInput = {
 
 export type TIssued = {
   body: TTokenResponse;
-  /** Writes the refresh token row; call inside the login's transaction. */
-  persist(q: TSqlRunner): Promise<void>;
+  /** Writes the refresh token row; call inside the login's transaction or batch. */
+  persist(q: TSqlWriter): Promise<void>;
 };
 
 /** Sign the tokens of a successful grant. CPU work happens here, outside any database transaction. */

@@ -21,6 +21,7 @@ import { issueTokens } from "./issue-tokens.ts";
 import { enforceMfa } from "../../mfa/require-mfa.ts";
 import type { TGrant, TGrantContext } from "./types.ts";
 import { errorMessage } from "../../ops/logger.ts";
+import type { TSqlWriter } from "../../store/raw-sql.ts";
 
 export const PASSWORD = "password";
 export const PASSWORD_REALM = "http://auth0.com/oauth/grant-type/password-realm";
@@ -129,13 +130,13 @@ export const passwordGrant: TGrant = {
     // Checked only after the password so the blocked state is not revealed to someone guessing. The right
     // password ends the guessing, so the counters reset even when the login is refused for another reason.
     if (user.blocked) {
-      await deps.sql.transaction((q) => guard.onSuccess(q));
+      await deps.sql.writeAll((w) => guard.onSuccess(w));
       throw new Unauthorized("user is blocked");
     }
     const breached = await checkBreachedPassword(deps, user, password, now, () => logBase(ctx));
     if (breached.kind === "blocked") {
       ctx.audit.isLogged = true;
-      await deps.sql.transaction((q) => guard.onSuccess(q));
+      await deps.sql.writeAll((w) => guard.onSuccess(w));
       throw new PasswordLeaked();
     }
 
@@ -144,7 +145,7 @@ export const passwordGrant: TGrant = {
       : undefined;
     // The password was right: a refusal from here on (rules, MFA) is not a guess, so the brute-force count resets.
     const resetCountersAndThrow = async (err: unknown): Promise<never> => {
-      await deps.sql.transaction((q) => guard.onSuccess(q));
+      await deps.sql.writeAll((w) => guard.onSuccess(w));
       throw err;
     };
     // Rules run after the credentials check and before signing (contract §3.1); they may deny, add claims and
@@ -179,10 +180,11 @@ export const passwordGrant: TGrant = {
       refresh: { scope },
       claims: { idToken: ruled.idTokenClaims, accessToken: ruled.accessTokenClaims },
     });
-    await deps.sql.transaction(async (q) => {
+    // The login's writes, all or none. Without metadata patches (which read the row first) they are one batch:
+    // one round trip on PostgreSQL.
+    const writeLogin = async (q: TSqlWriter) => {
       await guard.onSuccess(q);
       await recordLoginRaw(q, user.id, now, ctx.ip, upgraded);
-      await applyMetadataPatchRaw(q, deps.sql.kind, user.id, ruled.metadata, now);
       if (breached.kind === "flagged" && breached.isNewlyFlagged) {
         await insertLogRaw(
           q,
@@ -217,7 +219,15 @@ export const passwordGrant: TGrant = {
         },
         now,
       );
-    });
+    };
+    if (ruled.metadata.app || ruled.metadata.user) {
+      await deps.sql.transaction(async (q) => {
+        await writeLogin(q);
+        await applyMetadataPatchRaw(q, deps.sql.kind, user.id, ruled.metadata, now);
+      });
+    } else {
+      await deps.sql.writeAll(writeLogin);
+    }
     return issued.body;
   },
 };
