@@ -20,12 +20,13 @@ export type TTestDeps = TDeps & { clock: ReturnType<typeof createManualClock>; c
 
 /**
  * Fresh, migrated database plus dependencies with a manual clock. SQLite: a temp file. PostgreSQL: a database
- * created on the TEST_POSTGRES_URL server and dropped by cleanup().
+ * created on the TEST_POSTGRES_URL server and dropped by cleanup(). `connectVia` maps the migrated database's URL
+ * to the one the dependencies use (a pooler in front of it).
  */
 export async function createTestDeps(
   kind: TDbKind = "sqlite",
   envOverrides: Record<string, string> = {},
-  opts: { log?: TLogger } = {},
+  opts: { log?: TLogger; connectVia?: (url: string) => string } = {},
 ): Promise<TTestDeps> {
   let url: string;
   let drop: () => Promise<void>;
@@ -41,6 +42,7 @@ export async function createTestDeps(
     drop = scratch.drop;
   }
   await applyMigrations(url);
+  if (opts.connectVia) url = opts.connectVia(url);
   // Quiet unless LOG_LEVEL asks for the log; tests that check it pass their own logger.
   const env = parseEnv({
     DATABASE_URL: url,
