@@ -70,7 +70,7 @@ function checkRecorded(recorded: Map<string, string>, migrations: { name: string
 /**
  * Apply pending migrations, each in its own transaction, recording them in `_portcullis_migrations`.
  * SQLite takes the write lock with BEGIN IMMEDIATE; PostgreSQL serialises concurrent starters (several server
- * processes on one database) with an advisory lock.
+ * processes on one database) with a transaction-level advisory lock, which also holds behind a pooler.
  */
 export async function applyMigrations(databaseUrl: string, root = process.cwd()): Promise<TMigrationResult> {
   if (databaseUrl.startsWith("file:")) return applySqlite(databaseUrl, root);
@@ -121,38 +121,54 @@ async function applyPostgres(databaseUrl: string, root: string): Promise<TMigrat
   const { default: pg } = await import("pg");
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
-  try {
-    // Arbitrary constant: one lock id for "Portcullis schema migration".
-    await client.query("SELECT pg_advisory_lock(727274)");
-    await client.query(
-      'CREATE TABLE IF NOT EXISTS "_portcullis_migrations" (name TEXT PRIMARY KEY, checksum TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())',
-    );
-    const migrations = listMigrations(migrationsDir("postgres", root));
+  // Every step is a transaction holding a transaction-level advisory lock (arbitrary constant: one lock id for
+  // "Portcullis schema migration"), released by its COMMIT. A session lock would not do behind a pooler in
+  // transaction mode (PgBouncer): the lock, the statements and the unlock could each run on a different server
+  // connection, leaving concurrent starters unserialised and the lock held by whichever connection took it.
+  const locked = async <T>(fn: () => Promise<T>): Promise<T> => {
+    await client.query("BEGIN");
+    try {
+      await client.query("SELECT pg_advisory_xact_lock(727274)");
+      const result = await fn();
+      await client.query("COMMIT");
+      return result;
+    } catch (err) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw err;
+    }
+  };
+  const readRecorded = async () => {
     const { rows } = await client.query<{ name: string; checksum: string }>(
       'SELECT name, checksum FROM "_portcullis_migrations"',
     );
-    const recorded = new Map(rows.map((r) => [r.name, r.checksum]));
+    return new Map(rows.map((r) => [r.name, r.checksum]));
+  };
+  try {
+    const migrations = listMigrations(migrationsDir("postgres", root));
+    const recorded = await locked(async () => {
+      await client.query(
+        'CREATE TABLE IF NOT EXISTS "_portcullis_migrations" (name TEXT PRIMARY KEY, checksum TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())',
+      );
+      return readRecorded();
+    });
     checkRecorded(recorded, migrations);
     const applied: string[] = [];
     for (const m of migrations) {
       if (recorded.has(m.name)) continue;
-      await client.query("BEGIN");
-      try {
+      const isApplied = await locked(async () => {
+        // Another process may have applied it since the list above was read.
+        if ((await readRecorded()).has(m.name)) return false;
         await client.query(m.sql);
         await client.query('INSERT INTO "_portcullis_migrations" (name, checksum) VALUES ($1, $2)', [
           m.name,
           m.checksum,
         ]);
-        await client.query("COMMIT");
-      } catch (err) {
-        await client.query("ROLLBACK");
-        throw err;
-      }
-      applied.push(m.name);
+        return true;
+      });
+      if (isApplied) applied.push(m.name);
     }
     return { applied, alreadyApplied: migrations.length - applied.length };
   } finally {
-    await client.query("SELECT pg_advisory_unlock(727274)").catch(() => undefined);
     await client.end();
   }
 }

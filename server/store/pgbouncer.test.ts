@@ -13,6 +13,7 @@ import {
 import { createLogger } from "../ops/logger.ts";
 import { updateAttackProtection } from "../admin/protection/update-attack-protection.ts";
 import { openRawSql, type TRawSql } from "./raw-sql.ts";
+import { applyMigrations, listShippedMigrations } from "./migrate.ts";
 
 const ADMIN_URL = process.env.TEST_POSTGRES_URL;
 const PGBOUNCER = findPgBouncer();
@@ -205,6 +206,39 @@ describe.skipIf(!ADMIN_URL || !PGBOUNCER)("behind PgBouncer in transaction pooli
       );
       expect(tokens.map((t) => t.rotated).sort()).toEqual([false, true]);
     });
+  });
+
+  // `portcullis serve` migrates through DATABASE_URL, so through the pooler, and several processes may start at once.
+  it("processes starting at once apply each migration once, and leave no lock behind", async () => {
+    const bouncer = await startPgBouncer(ADMIN_URL!, { binary: PGBOUNCER! });
+    const scratch = await createScratchPostgres(ADMIN_URL!, "portcullis_pgbouncer");
+    try {
+      const url = bouncer.urlFor(scratch.url);
+      // Every one settles before the database is dropped, also when one fails.
+      const results = (await Promise.allSettled([1, 2, 3].map(() => applyMigrations(url)))).map((r) => {
+        if (r.status === "rejected") throw r.reason;
+        return r.value;
+      });
+      expect(results.flatMap((r) => r.applied).sort()).toEqual(
+        listShippedMigrations("postgres").map((m) => m.name),
+      );
+      const c = await connect(scratch.url);
+      try {
+        const locks = await c.query(
+          `SELECT 1 FROM pg_locks WHERE "locktype" = 'advisory' AND "objid" = 727274`,
+        );
+        expect(locks.rows).toEqual([]);
+      } finally {
+        await c.end();
+      }
+      expect(await applyMigrations(url)).toMatchObject({ applied: [] });
+    } finally {
+      try {
+        await scratch.drop();
+      } finally {
+        await bouncer.stop();
+      }
+    }
   });
 
   // Why PG_PREPARED_STATEMENTS=false is needed with this PgBouncer: a client prepares a named statement on the
