@@ -1,17 +1,10 @@
-import { test, expect, type Page } from "@playwright/test";
+import { test, expect } from "@playwright/test";
+import { ACCOUNTS, signIn, submitSignIn } from "./helpers";
 
 const SECRET = "e2e-web-app-secret-0123456789abcdef0123456789abcdef";
 
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto("/admin");
-  await expect(page).toHaveURL(/\/login/);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-}
-
 test("a wrong admin password is refused with a clear message", async ({ page }) => {
-  await signIn(page, "owner@e2e.test", "not-the-password");
+  await submitSignIn(page, { ...ACCOUNTS.owner, password: "not-the-password" });
   await expect(page.locator("p[role=alert]")).toHaveText("Wrong email or password.");
   await expect(page).toHaveURL(/\/login/);
 });
@@ -41,7 +34,7 @@ test("the owner signs in, sees a password grant in Overview and Logs, filters an
   });
   expect(failed.status()).toBe(403);
 
-  await signIn(page, "owner@e2e.test", "owner-password-123");
+  await signIn(page, ACCOUNTS.owner);
   await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
   await expect(page.getByTestId("logins-succeeded")).not.toContainText(/^0/);
 
@@ -73,7 +66,7 @@ test("the owner signs in, sees a password grant in Overview and Logs, filters an
 test("a rules-editor sees neither Logs nor Applications, and the server refuses them too", async ({
   page,
 }) => {
-  await signIn(page, "editor@e2e.test", "editor-password-123");
+  await signIn(page, ACCOUNTS.editor);
   await expect(page.getByText("role: rules-editor")).toBeVisible();
   await expect(page.getByRole("link", { name: "Logs" })).toHaveCount(0);
   await page.goto("/admin/logs");
@@ -95,7 +88,7 @@ test("an application created in the dashboard logs a user in with its one-time s
   page,
   request,
 }) => {
-  await signIn(page, "owner@e2e.test", "owner-password-123");
+  await signIn(page, ACCOUNTS.owner);
   await page.getByRole("link", { name: "Applications" }).click();
   await page.getByText("Create application").click();
   await page.getByLabel("Name", { exact: true }).fill("Created In Browser");
@@ -118,7 +111,7 @@ test("an application created in the dashboard logs a user in with its one-time s
 
 test("an admin who sets up TOTP must give a code at the next sign-in", async ({ page, browser }) => {
   const { generate } = await import("otplib");
-  await signIn(page, "security@e2e.test", "security-password-123");
+  await signIn(page, ACCOUNTS.security);
   await page.getByRole("link", { name: "Your account" }).click();
   await page.getByRole("button", { name: "Set up authenticator app" }).click();
   await expect(page.getByRole("img", { name: "QR code for your authenticator app" })).toBeVisible();
@@ -128,7 +121,7 @@ test("an admin who sets up TOTP must give a code at the next sign-in", async ({ 
   await expect(page.getByTestId("totp-on")).toBeVisible();
 
   const fresh = await (await browser.newContext()).newPage();
-  await signIn(fresh, "security@e2e.test", "security-password-123");
+  await submitSignIn(fresh, ACCOUNTS.security);
   await expect(fresh.locator("p[role=alert]")).toHaveText("Enter the code from your authenticator app.");
   await fresh.getByLabel("Authenticator code").fill("000000");
   await fresh.getByRole("button", { name: "Sign in" }).click();

@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { test, expect, type Page } from "@playwright/test";
+import { ACCOUNTS, signIn, type Account } from "./helpers";
 
 // Edit forms of the dashboard against the started server (tenant from e2e/fixtures): every change is checked
 // over HTTP, the way applications see it.
@@ -10,18 +11,8 @@ const WEB_APP = {
 const DATABASE = "Username-Password-Authentication";
 const RUN = Date.now().toString(36);
 
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto("/login?callbackUrl=/admin");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("navigation", { name: "Dashboard" })).toBeVisible();
-}
-
-const signInOwner = (page: Page) => signIn(page, "owner@e2e.test", "owner-password-123");
-
 /** An admin of `role` added with the CLI against the server's database, as an operator would. */
-function createAdmin(role: string): { email: string; password: string } {
+function createAdmin(role: string): Account {
   const email = `${role}-${RUN}@e2e.test`;
   const password = `${role}-password-123`;
   execFileSync(
@@ -48,7 +39,7 @@ test("editing an application's grant types decides whether a password grant over
   page,
   request,
 }) => {
-  await signInOwner(page);
+  await signIn(page, ACCOUNTS.owner);
   await page.goto("/admin/applications");
   await expect(page.getByRole("heading", { name: "Applications", exact: true })).toBeVisible();
   await page.locator("summary", { hasText: "Create application" }).click();
@@ -106,7 +97,7 @@ test("a user created in the dashboard gets a new password there and logs in with
   request,
 }) => {
   const email = `forms.user.${RUN}@example.com`;
-  await signInOwner(page);
+  await signIn(page, ACCOUNTS.owner);
   await page.goto("/admin/users");
   await page.locator("summary", { hasText: "Create user" }).click();
   const create = page.getByRole("form", { name: "Create user" });
@@ -138,7 +129,7 @@ test("a user created in the dashboard gets a new password there and logs in with
 });
 
 test("user_metadata edited in the JSON editor is checked inline and persisted", async ({ page }) => {
-  await signInOwner(page);
+  await signIn(page, ACCOUNTS.owner);
   await page.goto("/admin/users?q=e2e.user%40example.com");
   await page.getByRole("link", { name: "e2e.user@example.com" }).click();
   await expect(page.getByRole("heading", { name: "e2e.user@example.com" })).toBeVisible();
@@ -166,7 +157,7 @@ test("a viewer sees no edit controls, and the admin API refuses the viewer's cha
   page,
 }) => {
   const viewer = createAdmin("viewer");
-  await signIn(page, viewer.email, viewer.password);
+  await signIn(page, viewer);
 
   await page.goto("/admin/applications");
   await expect(page.getByText("Create application")).toHaveCount(0);
@@ -219,7 +210,7 @@ test("a viewer sees no edit controls, and the admin API refuses the viewer's cha
 });
 
 test("edit screens fit laptop and tablet widths without horizontal scrolling", async ({ page }) => {
-  await signInOwner(page);
+  await signIn(page, ACCOUNTS.owner);
   await page.goto("/admin/connections");
   const connectionPath = await page.getByRole("link", { name: DATABASE }).getAttribute("href");
   await page.goto("/admin/apis");
@@ -252,7 +243,7 @@ test("edit screens fit laptop and tablet widths without horizontal scrolling", a
 });
 
 test("a missing record shows a friendly not-found page inside the dashboard", async ({ page }) => {
-  await signInOwner(page);
+  await signIn(page, ACCOUNTS.owner);
   await page.goto("/admin/applications/no-such-client");
   await expect(page.getByRole("heading", { name: "Not found" })).toBeVisible();
   await expect(page.getByRole("navigation", { name: "Dashboard" })).toBeVisible();

@@ -1,4 +1,5 @@
 import { test, expect } from "@playwright/test";
+import { ACCOUNTS, signIn } from "./helpers";
 
 const SECRET = "e2e-web-app-secret-0123456789abcdef0123456789abcdef";
 
@@ -19,10 +20,7 @@ test("a brute-force block shows on Attack protection and an admin lifts it", asy
   expect(blocked.status()).toBe(429);
   expect(((await blocked.json()) as { error: string }).error).toBe("too_many_attempts");
 
-  await page.goto("/admin/attack-protection");
-  await page.getByLabel("Email").fill("owner@e2e.test");
-  await page.getByLabel("Password").fill("owner-password-123");
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await signIn(page, ACCOUNTS.owner, "/admin/attack-protection");
   await expect(page.getByRole("heading", { name: "Attack protection" })).toBeVisible();
   const row = page.getByRole("row").filter({ hasText: victim });
   await expect(row).toBeVisible();

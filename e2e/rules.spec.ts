@@ -1,4 +1,5 @@
 import { test, expect } from "@playwright/test";
+import { ACCOUNTS, signIn } from "./helpers";
 
 const SECRET = "e2e-web-app-secret-0123456789abcdef0123456789abcdef";
 const SCRIPT = `function (user, context, callback) {
@@ -32,10 +33,7 @@ test("a rule written in the editor: Try shows its claim, enabling puts it in tok
     return claimsOf(((await res.json()) as { access_token: string }).access_token);
   };
 
-  await page.goto("/admin/rules");
-  await page.getByLabel("Email").fill("owner@e2e.test");
-  await page.getByLabel("Password").fill("owner-password-123");
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await signIn(page, ACCOUNTS.owner, "/admin/rules");
   await expect(page.getByRole("heading", { name: "Rules", exact: true })).toBeVisible();
   await page.getByLabel("New rule name").fill("e2e-team-claim");
   await page.getByRole("button", { name: "Create rule" }).click();

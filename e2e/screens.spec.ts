@@ -1,4 +1,5 @@
 import { test, expect } from "@playwright/test";
+import { ACCOUNTS, signIn } from "./helpers";
 
 // Every dashboard screen renders for an owner. `npm run screenshots` keeps the pictures in docs/screenshots.
 const SCREENS = [
@@ -33,9 +34,7 @@ test("every dashboard screen renders (and is photographed)", async ({ page, requ
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.goto("/login");
   await shot("sign-in");
-  await page.getByLabel("Email").fill("owner@e2e.test");
-  await page.getByLabel("Password").fill("owner-password-123");
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await signIn(page, ACCOUNTS.owner, "/login");
   await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
   for (const s of SCREENS) {
     await page.goto(s.path);
