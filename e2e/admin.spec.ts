@@ -1,7 +1,5 @@
 import { test, expect } from "@playwright/test";
-import { ACCOUNTS, signIn, submitSignIn } from "./helpers";
-
-const SECRET = "e2e-web-app-secret-0123456789abcdef0123456789abcdef";
+import { ACCOUNTS, passwordGrant, signIn, submitSignIn } from "./helpers";
 
 test("a wrong admin password is refused with a clear message", async ({ page }) => {
   await submitSignIn(page, { ...ACCOUNTS.owner, password: "not-the-password" });
@@ -13,25 +11,9 @@ test("the owner signs in, sees a password grant in Overview and Logs, filters an
   page,
   request,
 }) => {
-  const grant = await request.post("/oauth/token", {
-    form: {
-      grant_type: "password",
-      client_id: "e2e-web-app",
-      client_secret: SECRET,
-      username: "e2e.user@example.com",
-      password: "E2e-Passw0rd!",
-    },
-  });
+  const grant = await passwordGrant(request);
   expect(grant.status()).toBe(200);
-  const failed = await request.post("/oauth/token", {
-    form: {
-      grant_type: "password",
-      client_id: "e2e-web-app",
-      client_secret: SECRET,
-      username: "e2e.user@example.com",
-      password: "wrong",
-    },
-  });
+  const failed = await passwordGrant(request, { password: "wrong" });
   expect(failed.status()).toBe(403);
 
   await signIn(page, ACCOUNTS.owner);
@@ -97,15 +79,7 @@ test("an application created in the dashboard logs a user in with its one-time s
   const clientId = (await page.getByTestId("new-client-id").innerText()).trim();
   const secret = (await page.getByTestId("new-client-secret").innerText()).trim();
   await expect(page.getByRole("cell", { name: "Created In Browser", exact: true })).toBeVisible();
-  const res = await request.post("/oauth/token", {
-    form: {
-      grant_type: "password",
-      client_id: clientId,
-      client_secret: secret,
-      username: "e2e.user@example.com",
-      password: "E2e-Passw0rd!",
-    },
-  });
+  const res = await passwordGrant(request, { client_id: clientId, client_secret: secret });
   expect(res.status()).toBe(200);
 });
 

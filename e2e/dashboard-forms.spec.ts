@@ -1,13 +1,9 @@
 import { execFileSync } from "node:child_process";
 import { test, expect, type Page } from "@playwright/test";
-import { ACCOUNTS, signIn, type Account } from "./helpers";
+import { ACCOUNTS, passwordGrant, signIn, WEB_APP, type Account } from "./helpers";
 
 // Edit forms of the dashboard against the started server (tenant from e2e/fixtures): every change is checked
 // over HTTP, the way applications see it.
-const WEB_APP = {
-  client_id: "e2e-web-app",
-  client_secret: "e2e-web-app-secret-0123456789abcdef0123456789abcdef",
-};
 const DATABASE = "Username-Password-Authentication";
 const RUN = Date.now().toString(36);
 
@@ -49,16 +45,7 @@ test("editing an application's grant types decides whether a password grant over
   await page.getByRole("button", { name: "Create", exact: true }).click();
   const clientId = (await page.getByTestId("new-client-id").innerText()).trim();
   const secret = (await page.getByTestId("new-client-secret").innerText()).trim();
-  const grant = () =>
-    request.post("/oauth/token", {
-      form: {
-        grant_type: "password",
-        client_id: clientId,
-        client_secret: secret,
-        username: "e2e.user@example.com",
-        password: "E2e-Passw0rd!",
-      },
-    });
+  const grant = () => passwordGrant(request, { client_id: clientId, client_secret: secret });
   expect((await grant()).status()).toBe(200);
 
   await page.getByRole("link", { name: `Edit ${name}` }).click();
@@ -118,10 +105,7 @@ test("a user created in the dashboard gets a new password there and logs in with
   await setPassword.getByRole("button", { name: "Set password" }).click();
   await expect(setPassword.getByRole("status")).toContainText("Password set");
 
-  const login = (password: string) =>
-    request.post("/oauth/token", {
-      form: { grant_type: "password", ...WEB_APP, username: email, password },
-    });
+  const login = (password: string) => passwordGrant(request, { username: email, password });
   const ok = await login("Second-Passw0rd-2");
   expect(ok.status()).toBe(200);
   expect(await ok.json()).toHaveProperty("access_token");
@@ -203,9 +187,7 @@ test("a viewer sees no edit controls, and the admin API refuses the viewer's cha
     expect(await res.json()).toMatchObject({ error: "forbidden" });
   }
   // The grant still works: nothing changed.
-  const grant = await api.post("/oauth/token", {
-    form: { grant_type: "password", ...WEB_APP, username: "e2e.user@example.com", password: "E2e-Passw0rd!" },
-  });
+  const grant = await passwordGrant(api);
   expect(grant.status()).toBe(200);
 });
 

@@ -1,6 +1,6 @@
 import { test, expect, type APIRequestContext, type Page } from "@playwright/test";
 import { generate } from "otplib";
-import { ACCOUNTS, signIn } from "./helpers";
+import { ACCOUNTS, jwtClaims, passwordGrant, signIn } from "./helpers";
 
 const CLIENT = {
   client_id: "e2e-mfa-app",
@@ -17,7 +17,7 @@ async function setPolicy(page: Page, label: RegExp) {
 }
 
 async function passwordLogin(request: APIRequestContext) {
-  const res = await request.post("/oauth/token", { form: { grant_type: "password", ...CLIENT, ...USER } });
+  const res = await passwordGrant(request, { ...CLIENT, ...USER });
   return { status: res.status(), body: (await res.json()) as Record<string, string> };
 }
 
@@ -56,9 +56,7 @@ test("an admin enables MFA, a user enrols over the API, the admin resets it, the
     });
     expect(otp.status()).toBe(200);
     const accessToken = ((await otp.json()) as { access_token: string }).access_token;
-    const sub = (
-      JSON.parse(Buffer.from(accessToken.split(".")[1]!, "base64url").toString()) as { sub: string }
-    ).sub;
+    const sub = jwtClaims(accessToken).sub as string;
 
     // Enrolled: a new mfa_token may not add another factor.
     const second = await passwordLogin(request);

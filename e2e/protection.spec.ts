@@ -1,20 +1,9 @@
 import { test, expect } from "@playwright/test";
-import { ACCOUNTS, signIn } from "./helpers";
-
-const SECRET = "e2e-web-app-secret-0123456789abcdef0123456789abcdef";
+import { ACCOUNTS, passwordGrant, signIn } from "./helpers";
 
 test("a brute-force block shows on Attack protection and an admin lifts it", async ({ page, request }) => {
   const victim = `victim-${Date.now()}@example.com`;
-  const attempt = () =>
-    request.post("/oauth/token", {
-      form: {
-        grant_type: "password",
-        client_id: "e2e-web-app",
-        client_secret: SECRET,
-        username: victim,
-        password: "guess",
-      },
-    });
+  const attempt = () => passwordGrant(request, { username: victim, password: "guess" });
   for (let i = 0; i < 10; i++) expect((await attempt()).status()).toBe(403);
   const blocked = await attempt();
   expect(blocked.status()).toBe(429);

@@ -1,9 +1,8 @@
 import { test, expect, type APIRequestContext, type Page } from "@playwright/test";
-import { ACCOUNTS, signIn } from "./helpers";
+import { ACCOUNTS, jwtClaims, passwordGrant, signIn } from "./helpers";
 
 // The e2e database outlives a run (the tenant import is idempotent), so every name made here is unique to the run.
 const RUN = Date.now().toString(36);
-const SECRET = "e2e-web-app-secret-0123456789abcdef0123456789abcdef";
 const CLAIM = `https://e2e.test/winner-${RUN}`;
 
 /** Create a rule through the admin API with the page's session (as the dashboard does). */
@@ -19,21 +18,9 @@ const claimScript = (value: string) => `function (user, context, callback) {
 }`;
 
 async function accessClaims(request: APIRequestContext): Promise<Record<string, unknown>> {
-  const res = await request.post("/oauth/token", {
-    form: {
-      grant_type: "password",
-      client_id: "e2e-web-app",
-      client_secret: SECRET,
-      username: "e2e.user@example.com",
-      password: "E2e-Passw0rd!",
-    },
-  });
+  const res = await passwordGrant(request);
   expect(res.status()).toBe(200);
-  const token = ((await res.json()) as { access_token: string }).access_token;
-  return JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString("utf8")) as Record<
-    string,
-    unknown
-  >;
+  return jwtClaims(((await res.json()) as { access_token: string }).access_token);
 }
 
 async function replaceScript(page: Page, script: string) {

@@ -1,5 +1,5 @@
 import { test, expect } from "@playwright/test";
-import { ACCOUNTS, signIn } from "./helpers";
+import { ACCOUNTS, passwordGrant, signIn } from "./helpers";
 
 // Every dashboard screen renders for an owner. `npm run screenshots` keeps the pictures in docs/screenshots.
 const SCREENS = [
@@ -22,15 +22,7 @@ test("every dashboard screen renders (and is photographed)", async ({ page, requ
       path: dir ? `${dir}/${name}.png` : testInfo.outputPath(`${name}.png`),
       fullPage: true,
     });
-  await request.post("/oauth/token", {
-    form: {
-      grant_type: "password",
-      client_id: "e2e-web-app",
-      client_secret: "e2e-web-app-secret-0123456789abcdef0123456789abcdef",
-      username: "e2e.user@example.com",
-      password: "E2e-Passw0rd!",
-    },
-  });
+  await passwordGrant(request);
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.goto("/login");
   await shot("sign-in");
