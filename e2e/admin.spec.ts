@@ -1,17 +1,8 @@
-import { test, expect, type Page } from "@playwright/test";
-
-const SECRET = "e2e-web-app-secret-0123456789abcdef0123456789abcdef";
-
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto("/admin");
-  await expect(page).toHaveURL(/\/login/);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-}
+import { test, expect } from "@playwright/test";
+import { ACCOUNTS, passwordGrant, signIn, submitSignIn } from "./helpers";
 
 test("a wrong admin password is refused with a clear message", async ({ page }) => {
-  await signIn(page, "owner@e2e.test", "not-the-password");
+  await submitSignIn(page, { ...ACCOUNTS.owner, password: "not-the-password" });
   await expect(page.locator("p[role=alert]")).toHaveText("Wrong email or password.");
   await expect(page).toHaveURL(/\/login/);
 });
@@ -20,28 +11,12 @@ test("the owner signs in, sees a password grant in Overview and Logs, filters an
   page,
   request,
 }) => {
-  const grant = await request.post("/oauth/token", {
-    form: {
-      grant_type: "password",
-      client_id: "e2e-web-app",
-      client_secret: SECRET,
-      username: "e2e.user@example.com",
-      password: "E2e-Passw0rd!",
-    },
-  });
+  const grant = await passwordGrant(request);
   expect(grant.status()).toBe(200);
-  const failed = await request.post("/oauth/token", {
-    form: {
-      grant_type: "password",
-      client_id: "e2e-web-app",
-      client_secret: SECRET,
-      username: "e2e.user@example.com",
-      password: "wrong",
-    },
-  });
+  const failed = await passwordGrant(request, { password: "wrong" });
   expect(failed.status()).toBe(403);
 
-  await signIn(page, "owner@e2e.test", "owner-password-123");
+  await signIn(page, ACCOUNTS.owner);
   await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
   await expect(page.getByTestId("logins-succeeded")).not.toContainText(/^0/);
 
@@ -73,7 +48,7 @@ test("the owner signs in, sees a password grant in Overview and Logs, filters an
 test("a rules-editor sees neither Logs nor Applications, and the server refuses them too", async ({
   page,
 }) => {
-  await signIn(page, "editor@e2e.test", "editor-password-123");
+  await signIn(page, ACCOUNTS.editor);
   await expect(page.getByText("role: rules-editor")).toBeVisible();
   await expect(page.getByRole("link", { name: "Logs" })).toHaveCount(0);
   await page.goto("/admin/logs");
@@ -95,7 +70,7 @@ test("an application created in the dashboard logs a user in with its one-time s
   page,
   request,
 }) => {
-  await signIn(page, "owner@e2e.test", "owner-password-123");
+  await signIn(page, ACCOUNTS.owner);
   await page.getByRole("link", { name: "Applications" }).click();
   await page.getByText("Create application").click();
   await page.getByLabel("Name", { exact: true }).fill("Created In Browser");
@@ -104,21 +79,13 @@ test("an application created in the dashboard logs a user in with its one-time s
   const clientId = (await page.getByTestId("new-client-id").innerText()).trim();
   const secret = (await page.getByTestId("new-client-secret").innerText()).trim();
   await expect(page.getByRole("cell", { name: "Created In Browser", exact: true })).toBeVisible();
-  const res = await request.post("/oauth/token", {
-    form: {
-      grant_type: "password",
-      client_id: clientId,
-      client_secret: secret,
-      username: "e2e.user@example.com",
-      password: "E2e-Passw0rd!",
-    },
-  });
+  const res = await passwordGrant(request, { client_id: clientId, client_secret: secret });
   expect(res.status()).toBe(200);
 });
 
 test("an admin who sets up TOTP must give a code at the next sign-in", async ({ page, browser }) => {
   const { generate } = await import("otplib");
-  await signIn(page, "security@e2e.test", "security-password-123");
+  await signIn(page, ACCOUNTS.security);
   await page.getByRole("link", { name: "Your account" }).click();
   await page.getByRole("button", { name: "Set up authenticator app" }).click();
   await expect(page.getByRole("img", { name: "QR code for your authenticator app" })).toBeVisible();
@@ -128,7 +95,7 @@ test("an admin who sets up TOTP must give a code at the next sign-in", async ({ 
   await expect(page.getByTestId("totp-on")).toBeVisible();
 
   const fresh = await (await browser.newContext()).newPage();
-  await signIn(fresh, "security@e2e.test", "security-password-123");
+  await submitSignIn(fresh, ACCOUNTS.security);
   await expect(fresh.locator("p[role=alert]")).toHaveText("Enter the code from your authenticator app.");
   await fresh.getByLabel("Authenticator code").fill("000000");
   await fresh.getByRole("button", { name: "Sign in" }).click();

@@ -1,27 +1,14 @@
 import { execFileSync } from "node:child_process";
 import { test, expect, type Page } from "@playwright/test";
+import { ACCOUNTS, passwordGrant, signIn, WEB_APP, type Account } from "./helpers";
 
 // Edit forms of the dashboard against the started server (tenant from e2e/fixtures): every change is checked
 // over HTTP, the way applications see it.
-const WEB_APP = {
-  client_id: "e2e-web-app",
-  client_secret: "e2e-web-app-secret-0123456789abcdef0123456789abcdef",
-};
 const DATABASE = "Username-Password-Authentication";
 const RUN = Date.now().toString(36);
 
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto("/login?callbackUrl=/admin");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("navigation", { name: "Dashboard" })).toBeVisible();
-}
-
-const signInOwner = (page: Page) => signIn(page, "owner@e2e.test", "owner-password-123");
-
 /** An admin of `role` added with the CLI against the server's database, as an operator would. */
-function createAdmin(role: string): { email: string; password: string } {
+function createAdmin(role: string): Account {
   const email = `${role}-${RUN}@e2e.test`;
   const password = `${role}-password-123`;
   execFileSync(
@@ -48,7 +35,7 @@ test("editing an application's grant types decides whether a password grant over
   page,
   request,
 }) => {
-  await signInOwner(page);
+  await signIn(page, ACCOUNTS.owner);
   await page.goto("/admin/applications");
   await expect(page.getByRole("heading", { name: "Applications", exact: true })).toBeVisible();
   await page.locator("summary", { hasText: "Create application" }).click();
@@ -58,16 +45,7 @@ test("editing an application's grant types decides whether a password grant over
   await page.getByRole("button", { name: "Create", exact: true }).click();
   const clientId = (await page.getByTestId("new-client-id").innerText()).trim();
   const secret = (await page.getByTestId("new-client-secret").innerText()).trim();
-  const grant = () =>
-    request.post("/oauth/token", {
-      form: {
-        grant_type: "password",
-        client_id: clientId,
-        client_secret: secret,
-        username: "e2e.user@example.com",
-        password: "E2e-Passw0rd!",
-      },
-    });
+  const grant = () => passwordGrant(request, { client_id: clientId, client_secret: secret });
   expect((await grant()).status()).toBe(200);
 
   await page.getByRole("link", { name: `Edit ${name}` }).click();
@@ -106,7 +84,7 @@ test("a user created in the dashboard gets a new password there and logs in with
   request,
 }) => {
   const email = `forms.user.${RUN}@example.com`;
-  await signInOwner(page);
+  await signIn(page, ACCOUNTS.owner);
   await page.goto("/admin/users");
   await page.locator("summary", { hasText: "Create user" }).click();
   const create = page.getByRole("form", { name: "Create user" });
@@ -127,10 +105,7 @@ test("a user created in the dashboard gets a new password there and logs in with
   await setPassword.getByRole("button", { name: "Set password" }).click();
   await expect(setPassword.getByRole("status")).toContainText("Password set");
 
-  const login = (password: string) =>
-    request.post("/oauth/token", {
-      form: { grant_type: "password", ...WEB_APP, username: email, password },
-    });
+  const login = (password: string) => passwordGrant(request, { username: email, password });
   const ok = await login("Second-Passw0rd-2");
   expect(ok.status()).toBe(200);
   expect(await ok.json()).toHaveProperty("access_token");
@@ -138,7 +113,7 @@ test("a user created in the dashboard gets a new password there and logs in with
 });
 
 test("user_metadata edited in the JSON editor is checked inline and persisted", async ({ page }) => {
-  await signInOwner(page);
+  await signIn(page, ACCOUNTS.owner);
   await page.goto("/admin/users?q=e2e.user%40example.com");
   await page.getByRole("link", { name: "e2e.user@example.com" }).click();
   await expect(page.getByRole("heading", { name: "e2e.user@example.com" })).toBeVisible();
@@ -166,7 +141,7 @@ test("a viewer sees no edit controls, and the admin API refuses the viewer's cha
   page,
 }) => {
   const viewer = createAdmin("viewer");
-  await signIn(page, viewer.email, viewer.password);
+  await signIn(page, viewer);
 
   await page.goto("/admin/applications");
   await expect(page.getByText("Create application")).toHaveCount(0);
@@ -212,14 +187,12 @@ test("a viewer sees no edit controls, and the admin API refuses the viewer's cha
     expect(await res.json()).toMatchObject({ error: "forbidden" });
   }
   // The grant still works: nothing changed.
-  const grant = await api.post("/oauth/token", {
-    form: { grant_type: "password", ...WEB_APP, username: "e2e.user@example.com", password: "E2e-Passw0rd!" },
-  });
+  const grant = await passwordGrant(api);
   expect(grant.status()).toBe(200);
 });
 
 test("edit screens fit laptop and tablet widths without horizontal scrolling", async ({ page }) => {
-  await signInOwner(page);
+  await signIn(page, ACCOUNTS.owner);
   await page.goto("/admin/connections");
   const connectionPath = await page.getByRole("link", { name: DATABASE }).getAttribute("href");
   await page.goto("/admin/apis");
@@ -252,7 +225,7 @@ test("edit screens fit laptop and tablet widths without horizontal scrolling", a
 });
 
 test("a missing record shows a friendly not-found page inside the dashboard", async ({ page }) => {
-  await signInOwner(page);
+  await signIn(page, ACCOUNTS.owner);
   await page.goto("/admin/applications/no-such-client");
   await expect(page.getByRole("heading", { name: "Not found" })).toBeVisible();
   await expect(page.getByRole("navigation", { name: "Dashboard" })).toBeVisible();

@@ -1,4 +1,5 @@
 import { test, expect } from "@playwright/test";
+import { passwordGrant } from "./helpers";
 
 test("the discovery document loads in the browser and names the token endpoint", async ({
   page,
@@ -18,16 +19,7 @@ test("a password grant through the /oauth/token alias returns tokens that /useri
 }) => {
   await page.goto("/");
   await expect(page.getByRole("heading", { name: "Portcullis" })).toBeVisible();
-  const res = await request.post("/oauth/token", {
-    form: {
-      grant_type: "password",
-      client_id: "e2e-web-app",
-      client_secret: "e2e-web-app-secret-0123456789abcdef0123456789abcdef",
-      username: "e2e.user@example.com",
-      password: "E2e-Passw0rd!",
-      scope: "openid profile email offline_access",
-    },
-  });
+  const res = await passwordGrant(request, { scope: "openid profile email offline_access" });
   expect(res.status()).toBe(200);
   expect(res.headers()["cache-control"]).toBe("no-store");
   const body = (await res.json()) as Record<string, string>;
@@ -37,15 +29,7 @@ test("a password grant through the /oauth/token alias returns tokens that /useri
   expect(info.status()).toBe(200);
   expect(((await info.json()) as Record<string, string>).email).toBe("e2e.user@example.com");
 
-  const wrong = await request.post("/oauth/token", {
-    form: {
-      grant_type: "password",
-      client_id: "e2e-web-app",
-      client_secret: "e2e-web-app-secret-0123456789abcdef0123456789abcdef",
-      username: "e2e.user@example.com",
-      password: "nope",
-    },
-  });
+  const wrong = await passwordGrant(request, { password: "nope" });
   expect(wrong.status()).toBe(403);
   expect(await wrong.json()).toEqual({
     error: "invalid_grant",

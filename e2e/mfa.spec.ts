@@ -1,20 +1,12 @@
 import { test, expect, type APIRequestContext, type Page } from "@playwright/test";
 import { generate } from "otplib";
+import { ACCOUNTS, jwtClaims, passwordGrant, signIn } from "./helpers";
 
 const CLIENT = {
   client_id: "e2e-mfa-app",
   client_secret: "e2e-mfa-app-secret-0123456789abcdef0123456789abcdef",
 };
 const USER = { username: "e2e.mfa@example.com", password: "E2e-Passw0rd!" };
-
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto("/admin");
-  await expect(page).toHaveURL(/\/login/);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByText(`role: `, { exact: false }).first()).toBeVisible();
-}
 
 async function setPolicy(page: Page, label: RegExp) {
   await page.goto("/admin/mfa");
@@ -25,7 +17,7 @@ async function setPolicy(page: Page, label: RegExp) {
 }
 
 async function passwordLogin(request: APIRequestContext) {
-  const res = await request.post("/oauth/token", { form: { grant_type: "password", ...CLIENT, ...USER } });
+  const res = await passwordGrant(request, { ...CLIENT, ...USER });
   return { status: res.status(), body: (await res.json()) as Record<string, string> };
 }
 
@@ -41,7 +33,7 @@ test("an admin enables MFA, a user enrols over the API, the admin resets it, the
   page,
   request,
 }) => {
-  await signIn(page, "owner@e2e.test", "owner-password-123");
+  await signIn(page, ACCOUNTS.owner);
   await setPolicy(page, /^Always/);
 
   try {
@@ -64,9 +56,7 @@ test("an admin enables MFA, a user enrols over the API, the admin resets it, the
     });
     expect(otp.status()).toBe(200);
     const accessToken = ((await otp.json()) as { access_token: string }).access_token;
-    const sub = (
-      JSON.parse(Buffer.from(accessToken.split(".")[1]!, "base64url").toString()) as { sub: string }
-    ).sub;
+    const sub = jwtClaims(accessToken).sub as string;
 
     // Enrolled: a new mfa_token may not add another factor.
     const second = await passwordLogin(request);

@@ -1,28 +1,15 @@
 import { test, expect } from "@playwright/test";
-
-const SECRET = "e2e-web-app-secret-0123456789abcdef0123456789abcdef";
+import { ACCOUNTS, passwordGrant, signIn } from "./helpers";
 
 test("a brute-force block shows on Attack protection and an admin lifts it", async ({ page, request }) => {
   const victim = `victim-${Date.now()}@example.com`;
-  const attempt = () =>
-    request.post("/oauth/token", {
-      form: {
-        grant_type: "password",
-        client_id: "e2e-web-app",
-        client_secret: SECRET,
-        username: victim,
-        password: "guess",
-      },
-    });
+  const attempt = () => passwordGrant(request, { username: victim, password: "guess" });
   for (let i = 0; i < 10; i++) expect((await attempt()).status()).toBe(403);
   const blocked = await attempt();
   expect(blocked.status()).toBe(429);
   expect(((await blocked.json()) as { error: string }).error).toBe("too_many_attempts");
 
-  await page.goto("/admin/attack-protection");
-  await page.getByLabel("Email").fill("owner@e2e.test");
-  await page.getByLabel("Password").fill("owner-password-123");
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await signIn(page, ACCOUNTS.owner, "/admin/attack-protection");
   await expect(page.getByRole("heading", { name: "Attack protection" })).toBeVisible();
   const row = page.getByRole("row").filter({ hasText: victim });
   await expect(row).toBeVisible();

@@ -1,21 +1,9 @@
 import { test, expect, type APIRequestContext, type Page } from "@playwright/test";
+import { ACCOUNTS, jwtClaims, passwordGrant, signIn } from "./helpers";
 
 // The e2e database outlives a run (the tenant import is idempotent), so every name made here is unique to the run.
 const RUN = Date.now().toString(36);
-const SECRET = "e2e-web-app-secret-0123456789abcdef0123456789abcdef";
 const CLAIM = `https://e2e.test/winner-${RUN}`;
-
-async function signIn(page: Page, email: string, password: string, path = "/admin/rules") {
-  await page.goto(path);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  // Signed in once the dashboard's navigation shows (the session cookie is set by then).
-  await expect(page.getByRole("navigation", { name: "Dashboard" })).toBeVisible();
-}
-
-const signInEditor = (page: Page, path?: string) =>
-  signIn(page, "editor@e2e.test", "editor-password-123", path);
 
 /** Create a rule through the admin API with the page's session (as the dashboard does). */
 async function createRule(page: Page, name: string, script: string, enabled = true): Promise<string> {
@@ -30,21 +18,9 @@ const claimScript = (value: string) => `function (user, context, callback) {
 }`;
 
 async function accessClaims(request: APIRequestContext): Promise<Record<string, unknown>> {
-  const res = await request.post("/oauth/token", {
-    form: {
-      grant_type: "password",
-      client_id: "e2e-web-app",
-      client_secret: SECRET,
-      username: "e2e.user@example.com",
-      password: "E2e-Passw0rd!",
-    },
-  });
+  const res = await passwordGrant(request);
   expect(res.status()).toBe(200);
-  const token = ((await res.json()) as { access_token: string }).access_token;
-  return JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString("utf8")) as Record<
-    string,
-    unknown
-  >;
+  return jwtClaims(((await res.json()) as { access_token: string }).access_token);
 }
 
 async function replaceScript(page: Page, script: string) {
@@ -56,7 +32,7 @@ async function replaceScript(page: Page, script: string) {
 test("a syntax error is marked in the editor, and saving is refused with the compiler's message", async ({
   page,
 }) => {
-  await signInEditor(page);
+  await signIn(page, ACCOUNTS.editor, "/admin/rules");
   const id = await createRule(page, `e2e-syntax-${RUN}`, claimScript("x"), false);
   await page.goto(`/admin/rules/${id}`);
   await expect(page.getByRole("heading", { name: `Rule: e2e-syntax-${RUN}` })).toBeVisible();
@@ -82,7 +58,7 @@ test("a syntax error is marked in the editor, and saving is refused with the com
 });
 
 test("typing user. offers user.email, and context.request. its fields", async ({ page }) => {
-  await signInEditor(page);
+  await signIn(page, ACCOUNTS.editor, "/admin/rules");
   const id = await createRule(page, `e2e-complete-${RUN}`, claimScript("x"), false);
   await page.goto(`/admin/rules/${id}`);
   await page.locator(".cm-content").click();
@@ -106,7 +82,7 @@ test("typing user. offers user.email, and context.request. its fields", async ({
 test("a rule that sets context.redirect is warned about in the editor with the error password logins get", async ({
   page,
 }) => {
-  await signInEditor(page);
+  await signIn(page, ACCOUNTS.editor, "/admin/rules");
   const id = await createRule(page, `e2e-redirect-${RUN}`, claimScript("x"), false);
   await page.goto(`/admin/rules/${id}`);
   await replaceScript(
@@ -120,7 +96,7 @@ test("a rule that sets context.redirect is warned about in the editor with the e
 });
 
 test("reordering two rules changes which one's claim a password login gets", async ({ page, request }) => {
-  await signInEditor(page);
+  await signIn(page, ACCOUNTS.editor, "/admin/rules");
   const first = `e2e-first-${RUN}`;
   const second = `e2e-second-${RUN}`;
   await createRule(page, first, claimScript("first"));
@@ -162,7 +138,7 @@ test("reordering two rules changes which one's claim a password login gets", asy
 test("an edit shows as a diff in the history, and rolling back restores the previous script", async ({
   page,
 }) => {
-  await signInEditor(page);
+  await signIn(page, ACCOUNTS.editor, "/admin/rules");
   const name = `e2e-history-${RUN}`;
   const id = await createRule(page, name, claimScript("version-one"), false);
   await page.goto(`/admin/rules/${id}`);
@@ -203,7 +179,7 @@ test("a rule setting is masked after saving, never in the page, offered as confi
 }) => {
   const key = `E2E_KEY_${RUN}`;
   const value = `e2e-setting-value-${RUN}-do-not-show`;
-  await signInEditor(page, "/admin/rules/settings");
+  await signIn(page, ACCOUNTS.editor, "/admin/rules/settings");
   await expect(page.getByRole("heading", { name: "Rule settings" })).toBeVisible();
   await page.getByLabel("Key").fill(key);
   await page.getByLabel("Value", { exact: true }).fill(value);
@@ -244,7 +220,7 @@ test("a rule setting is masked after saving, never in the page, offered as confi
 });
 
 test("the viewer role reads rules and settings but has no controls that change them", async ({ page }) => {
-  await signIn(page, "viewer@e2e.test", "viewer-password-123", "/admin/rules");
+  await signIn(page, ACCOUNTS.viewer, "/admin/rules");
   await expect(page.getByRole("heading", { name: "Rules", exact: true })).toBeVisible();
   await expect(page.getByText("Your role can read rules but not change them.")).toBeVisible();
   await expect(page.getByLabel("New rule name")).toHaveCount(0);

@@ -1,41 +1,23 @@
 import { test, expect } from "@playwright/test";
+import { ACCOUNTS, jwtClaims, passwordGrant, signIn } from "./helpers";
 
-const SECRET = "e2e-web-app-secret-0123456789abcdef0123456789abcdef";
 const SCRIPT = `function (user, context, callback) {
   context.accessToken['https://e2e.test/team'] = 'blue';
   console.log('team rule ran');
   callback(null, user, context);
 }`;
 
-function claimsOf(token: string): Record<string, unknown> {
-  return JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString("utf8")) as Record<
-    string,
-    unknown
-  >;
-}
-
 test("a rule written in the editor: Try shows its claim, enabling puts it in tokens, disabling removes it", async ({
   page,
   request,
 }) => {
   const login = async () => {
-    const res = await request.post("/oauth/token", {
-      form: {
-        grant_type: "password",
-        client_id: "e2e-web-app",
-        client_secret: SECRET,
-        username: "e2e.user@example.com",
-        password: "E2e-Passw0rd!",
-      },
-    });
+    const res = await passwordGrant(request);
     expect(res.status()).toBe(200);
-    return claimsOf(((await res.json()) as { access_token: string }).access_token);
+    return jwtClaims(((await res.json()) as { access_token: string }).access_token);
   };
 
-  await page.goto("/admin/rules");
-  await page.getByLabel("Email").fill("owner@e2e.test");
-  await page.getByLabel("Password").fill("owner-password-123");
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await signIn(page, ACCOUNTS.owner, "/admin/rules");
   await expect(page.getByRole("heading", { name: "Rules", exact: true })).toBeVisible();
   await page.getByLabel("New rule name").fill("e2e-team-claim");
   await page.getByRole("button", { name: "Create rule" }).click();

@@ -1,4 +1,5 @@
 import { test, expect } from "@playwright/test";
+import { ACCOUNTS, passwordGrant, signIn } from "./helpers";
 
 // Every dashboard screen renders for an owner. `npm run screenshots` keeps the pictures in docs/screenshots.
 const SCREENS = [
@@ -21,21 +22,11 @@ test("every dashboard screen renders (and is photographed)", async ({ page, requ
       path: dir ? `${dir}/${name}.png` : testInfo.outputPath(`${name}.png`),
       fullPage: true,
     });
-  await request.post("/oauth/token", {
-    form: {
-      grant_type: "password",
-      client_id: "e2e-web-app",
-      client_secret: "e2e-web-app-secret-0123456789abcdef0123456789abcdef",
-      username: "e2e.user@example.com",
-      password: "E2e-Passw0rd!",
-    },
-  });
+  await passwordGrant(request);
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.goto("/login");
   await shot("sign-in");
-  await page.getByLabel("Email").fill("owner@e2e.test");
-  await page.getByLabel("Password").fill("owner-password-123");
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await signIn(page, ACCOUNTS.owner, "/login");
   await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
   for (const s of SCREENS) {
     await page.goto(s.path);
