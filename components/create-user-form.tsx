@@ -37,7 +37,13 @@ export function CreateUserForm({
   return (
     <details className="create-panel">
       <summary>Create user</summary>
-      <form onSubmit={(e) => void onSubmit(e)} className="admin-form" aria-label="Create user" noValidate>
+      <form
+        method="post"
+        onSubmit={(e) => void onSubmit(e)}
+        className="admin-form"
+        aria-label="Create user"
+        noValidate
+      >
         <label>
           Connection
           <select

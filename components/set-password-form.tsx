@@ -23,7 +23,13 @@ export function SetPasswordForm({ userId }: { userId: string }) {
     if (done) target.reset();
   }
   return (
-    <form onSubmit={(e) => void onSubmit(e)} className="admin-form" aria-label="Set password" noValidate>
+    <form
+      method="post"
+      onSubmit={(e) => void onSubmit(e)}
+      className="admin-form"
+      aria-label="Set password"
+      noValidate
+    >
       <label>
         New password (8 to 128 characters; breached passwords are refused when detection is on)
         <input

@@ -2,6 +2,7 @@
 
 import { useState, type FormEvent } from "react";
 import { signIn } from "next-auth/react";
+import { useHydrated } from "./use-hydrated";
 
 const MESSAGES: Record<string, string> = {
   CredentialsSignin: "Wrong email or password.",
@@ -14,6 +15,7 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
   const [error, setError] = useState<string | null>(null);
   const [needsOtp, setNeedsOtp] = useState(false);
   const [busy, setBusy] = useState(false);
+  const isHydrated = useHydrated();
 
   async function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -37,7 +39,8 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
   }
 
   return (
-    <form onSubmit={(e) => void onSubmit(e)} style={{ display: "grid", gap: "0.75rem" }}>
+    // method="post": should the form ever be submitted without JavaScript, the password goes in a body, not the URL.
+    <form method="post" onSubmit={(e) => void onSubmit(e)} style={{ display: "grid", gap: "0.75rem" }}>
       <label>
         Email
         <input
@@ -76,7 +79,7 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
           {error}
         </p>
       )}
-      <button type="submit" disabled={busy}>
+      <button type="submit" disabled={busy || !isHydrated}>
         {busy ? "Signing in…" : "Sign in"}
       </button>
     </form>

@@ -4,6 +4,7 @@ import { redirect } from "next/navigation";
 import { getCurrentAdmin } from "@/server/admin/session";
 import { canPerform } from "@/server/admin/roles";
 import { SignOutButton } from "@/components/sign-out-button";
+import { UntilHydrated } from "@/components/until-hydrated";
 
 export const dynamic = "force-dynamic";
 
@@ -51,7 +52,7 @@ export default async function AdminLayout({ children }: { children: ReactNode })
             <Link href="/admin/account">Set up your authenticator app</Link> to use the dashboard.
           </p>
         )}
-        {children}
+        <UntilHydrated>{children}</UntilHydrated>
       </main>
     </div>
   );
