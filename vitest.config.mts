@@ -7,7 +7,7 @@ export default defineConfig({
     include: ["**/*.test.ts"],
     exclude: ["node_modules/**", ".next/**", "e2e/**", "generated/**"],
     pool: "forks",
-    execArgv: ["--no-node-snapshot"],
+    execArgv: ["--no-node-snapshot", "--heap-growing-percent=100"], // as bin/portcullis.mjs runs the server
     testTimeout: 30000,
     hookTimeout: 60000,
   },
