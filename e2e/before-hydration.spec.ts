@@ -1,41 +1,44 @@
-import { test, expect } from "@playwright/test";
+import { test, expect, type Page } from "@playwright/test";
 import { ACCOUNTS, signIn } from "./helpers";
 
-// What a user sees before React has attached its handlers, shown with JavaScript off (the page stays as the server
-// sent it): controls that would do nothing, or submit natively, are disabled until the page is interactive.
+// What a user sees before React has attached its handlers: the page's scripts are held back (a slow network), so
+// the server's HTML (including streamed sections, which inline scripts reveal) is all there is. Controls that
+// would do nothing, or submit natively, stay disabled until the scripts arrive and the page is interactive.
+
+/** Hold every script chunk of `page` until the returned function is called. */
+async function holdScripts(page: Page): Promise<() => void> {
+  let release!: () => void;
+  const released = new Promise<void>((r) => (release = r));
+  await page.route("**/_next/static/chunks/**", async (route) => {
+    await released;
+    await route.continue();
+  });
+  return release;
+}
 
 test("before hydration the sign-in form cannot submit, and would never put the password in the URL", async ({
-  browser,
+  page,
 }) => {
-  const context = await browser.newContext({ javaScriptEnabled: false });
-  try {
-    const page = await context.newPage();
-    await page.goto("/login");
-    await expect(page.getByRole("button", { name: "Sign in" })).toBeDisabled();
-    await expect(page.locator("form")).toHaveAttribute("method", "post");
-  } finally {
-    await context.close();
-  }
+  const release = await holdScripts(page);
+  await page.goto("/login", { waitUntil: "commit" });
+  const button = page.getByRole("button", { name: "Sign in" });
+  await expect(button).toBeVisible();
+  await expect(button).toBeDisabled();
+  await expect(page.locator("form")).toHaveAttribute("method", "post");
+  release();
+  await expect(button).toBeEnabled();
 });
 
-test("before hydration the dashboard's action buttons are disabled; once interactive they work", async ({
-  browser,
+test("before hydration the dashboard's action buttons are disabled; once interactive they are enabled", async ({
   page,
 }) => {
   await signIn(page, ACCOUNTS.owner, "/admin/attack-protection");
-  await expect(page.getByRole("button", { name: /^Save / }).first()).toBeEnabled();
-  const context = await browser.newContext({
-    javaScriptEnabled: false,
-    storageState: await page.context().storageState(),
-  });
-  try {
-    const noJs = await context.newPage();
-    await noJs.goto("/admin/attack-protection");
-    await expect(noJs.getByRole("heading", { name: "Attack protection" })).toBeVisible();
-    const save = noJs.getByRole("button", { name: /^Save / }).first();
-    await expect(save).toBeVisible();
-    await expect(save).toBeDisabled();
-  } finally {
-    await context.close();
-  }
+  const release = await holdScripts(page);
+  await page.goto("/admin/attack-protection", { waitUntil: "commit" });
+  await expect(page.getByRole("heading", { name: "Attack protection" })).toBeVisible();
+  const save = page.getByRole("button", { name: /^Save / }).first();
+  await expect(save).toBeVisible();
+  await expect(save).toBeDisabled();
+  release();
+  await expect(save).toBeEnabled();
 });
