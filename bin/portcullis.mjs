@@ -9,7 +9,7 @@ const tsx = import.meta.resolve("tsx");
 // PORTCULLIS_NODE_ARGS: extra Node flags for the server process (e.g. `--max-old-space-size=256`, `--cpu-prof`).
 const extra = (process.env.PORTCULLIS_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
 // --heap-growing-percent=100: after a full GC, V8 lets the heap grow to twice what survived before the next one,
-// not up to four times (its default under load). Peak RSS in the bench fell from 380–405 MB to 295–297 MB with no
+// not up to four times (its default under load). Peak RSS in the bench fell from 313–405 MB to 288–305 MB with no
 // measurable cost in logins or refresh grants; unlike --max-old-space-size it is not a limit that can crash the
 // process. A later flag in PORTCULLIS_NODE_ARGS overrides it.
 const child = spawn(
