@@ -94,16 +94,22 @@ test("an admin who sets up TOTP must give a code at the next sign-in", async ({ 
   await page.getByRole("button", { name: "Turn on" }).click();
   await expect(page.getByTestId("totp-on")).toBeVisible();
 
-  const fresh = await (await browser.newContext()).newPage();
-  await submitSignIn(fresh, ACCOUNTS.security);
-  await expect(fresh.locator("p[role=alert]")).toHaveText("Enter the code from your authenticator app.");
-  await fresh.getByLabel("Authenticator code").fill("000000");
-  await fresh.getByRole("button", { name: "Sign in" }).click();
-  await expect(fresh.locator("p[role=alert]")).toHaveText("That code is not valid. Try the current one.");
-  // The code used for enrolment cannot be replayed; wait for the next 30-second step's code.
-  const next = await generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 });
-  await fresh.waitForTimeout(Math.max(0, 30_000 - (Date.now() % 30_000)) + 500);
-  await fresh.getByLabel("Authenticator code").fill(next);
-  await fresh.getByRole("button", { name: "Sign in" }).click();
-  await expect(fresh.getByRole("heading", { name: "Overview" })).toBeVisible();
+  // A second browser (no session): closed at the end, so later failures' screenshots do not show it.
+  const context = await browser.newContext();
+  const fresh = await context.newPage();
+  try {
+    await submitSignIn(fresh, ACCOUNTS.security);
+    await expect(fresh.locator("p[role=alert]")).toHaveText("Enter the code from your authenticator app.");
+    await fresh.getByLabel("Authenticator code").fill("000000");
+    await fresh.getByRole("button", { name: "Sign in" }).click();
+    await expect(fresh.locator("p[role=alert]")).toHaveText("That code is not valid. Try the current one.");
+    // The code used for enrolment cannot be replayed; wait for the next 30-second step's code.
+    const next = await generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 });
+    await fresh.waitForTimeout(Math.max(0, 30_000 - (Date.now() % 30_000)) + 500);
+    await fresh.getByLabel("Authenticator code").fill(next);
+    await fresh.getByRole("button", { name: "Sign in" }).click();
+    await expect(fresh.getByRole("heading", { name: "Overview" })).toBeVisible();
+  } finally {
+    await context.close();
+  }
 });
