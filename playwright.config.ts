@@ -1,4 +1,5 @@
 import { defineConfig } from "@playwright/test";
+import { ACCOUNTS } from "./e2e/helpers";
 
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 
@@ -28,10 +29,12 @@ export default defineConfig({
     command:
       "node bin/portcullis.mjs import e2e/fixtures/tenant.yaml && " +
       "node bin/portcullis.mjs users import --connection Username-Password-Authentication e2e/fixtures/users.json && " +
-      "node bin/portcullis.mjs admin create --email owner@e2e.test --role owner --password owner-password-123 && " +
-      "node bin/portcullis.mjs admin create --email editor@e2e.test --role rules-editor --password editor-password-123 && " +
-      "node bin/portcullis.mjs admin create --email security@e2e.test --role security --password security-password-123 && " +
-      "node bin/portcullis.mjs admin create --email viewer@e2e.test --role viewer --password viewer-password-123 && " +
+      Object.values(ACCOUNTS)
+        .map(
+          (a) =>
+            `node bin/portcullis.mjs admin create --email ${a.email} --role ${a.role} --password ${a.password} && `,
+        )
+        .join("") +
       "node bin/portcullis.mjs serve",
     url: `http://localhost:${PORT}/.well-known/openid-configuration`,
     timeout: 180_000,

@@ -5,13 +5,13 @@ import { expect, type APIRequestContext, type Page } from "@playwright/test";
 
 export type Account = { email: string; password: string };
 
-/** The dashboard admins created by playwright.config.ts, one per role. */
+/** The dashboard admins, one per role; playwright.config.ts creates them before the server starts. */
 export const ACCOUNTS = {
-  owner: { email: "owner@e2e.test", password: "owner-password-123" },
-  editor: { email: "editor@e2e.test", password: "editor-password-123" },
-  security: { email: "security@e2e.test", password: "security-password-123" },
-  viewer: { email: "viewer@e2e.test", password: "viewer-password-123" },
-} satisfies Record<string, Account>;
+  owner: { email: "owner@e2e.test", password: "owner-password-123", role: "owner" },
+  editor: { email: "editor@e2e.test", password: "editor-password-123", role: "rules-editor" },
+  security: { email: "security@e2e.test", password: "security-password-123", role: "security" },
+  viewer: { email: "viewer@e2e.test", password: "viewer-password-123", role: "viewer" },
+} satisfies Record<string, Account & { role: string }>;
 
 /** The "E2E Web App" client of e2e/fixtures/tenant.yaml, as /oauth/token form fields. */
 export const WEB_APP = {
