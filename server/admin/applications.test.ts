@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDeps, testDatabaseKinds, type TTestDeps } from "../testing/test-deps.ts";
-import { callToken, seedFixture, type TFixture } from "../testing/fixtures.ts";
+import { describe, expect, it } from "vitest";
+import { testDatabaseKinds } from "../testing/test-deps.ts";
+import { useSeededDeps } from "../testing/use-deps.ts";
+import { callToken } from "../testing/fixtures.ts";
 import { createApplication, deleteApplication, rotateClientSecret } from "./applications.ts";
 import { setUserBlocked } from "./users.ts";
 import { listLogs } from "../store/logs.ts";
@@ -9,49 +10,43 @@ import type { TAdmin } from "./session.ts";
 const admin: TAdmin = { id: "adm_1", email: "owner@example.com", role: "owner", totpEnabled: false };
 
 describe.each(testDatabaseKinds())("admin: applications and user blocks (%s)", (kind) => {
-  let deps: TTestDeps;
-  let fx: TFixture;
-  beforeAll(async () => {
-    deps = await createTestDeps(kind);
-    fx = await seedFixture(deps);
-  });
-  afterAll(async () => deps.cleanup());
+  const t = useSeededDeps(kind);
 
   const login = (clientId: string, secret: string | undefined, extra: Record<string, string> = {}) =>
-    callToken(deps, {
+    callToken(t.deps, {
       params: {
         grant_type: "password",
         client_id: clientId,
         ...(secret ? { client_secret: secret } : {}),
-        username: fx.users.alice.email,
-        password: fx.users.alice.password,
+        username: t.fx.users.alice.email,
+        password: t.fx.users.alice.password,
         ...extra,
       },
     });
 
   it("creates an application whose one-time secret logs users in; the password toggle brings the realm grant", async () => {
-    const created = await createApplication(deps, admin, {
+    const created = await createApplication(t.deps, admin, {
       name: "Console App",
       app_type: "regular_web",
       is_first_party: true,
       token_endpoint_auth_method: "client_secret_post",
       grant_types: ["password", "refresh_token"],
-      connections: [fx.connections.database.name],
+      connections: [t.fx.connections.database.name],
     });
     expect(created.client_secret).toHaveLength(64);
     expect((await login(created.client_id, created.client_secret)).status).toBe(200);
-    const realm = await callToken(deps, {
+    const realm = await callToken(t.deps, {
       params: {
         grant_type: "http://auth0.com/oauth/grant-type/password-realm",
-        realm: fx.connections.database.name,
+        realm: t.fx.connections.database.name,
         client_id: created.client_id,
         client_secret: created.client_secret!,
-        username: fx.users.alice.email,
-        password: fx.users.alice.password,
+        username: t.fx.users.alice.email,
+        password: t.fx.users.alice.password,
       },
     });
     expect(realm.status).toBe(200);
-    const [audit] = await listLogs(deps.db, { type: "sapi", take: 1 });
+    const [audit] = await listLogs(t.deps.db, { type: "sapi", take: 1 });
     expect(audit?.details).toMatchObject({
       actor: { email: "owner@example.com" },
       action: "create application",
@@ -61,9 +56,9 @@ describe.each(testDatabaseKinds())("admin: applications and user blocks (%s)", (
   });
 
   it("refuses invalid applications with a clear message and creates nothing", async () => {
-    const before = await deps.db.client.count();
+    const before = await t.deps.db.client.count();
     await expect(
-      createApplication(deps, admin, {
+      createApplication(t.deps, admin, {
         name: "Partner",
         app_type: "spa",
         is_first_party: false,
@@ -72,7 +67,7 @@ describe.each(testDatabaseKinds())("admin: applications and user blocks (%s)", (
       }),
     ).rejects.toThrow(/Third-party/);
     await expect(
-      createApplication(deps, admin, {
+      createApplication(t.deps, admin, {
         name: "Mobile",
         app_type: "native",
         is_first_party: true,
@@ -81,9 +76,9 @@ describe.each(testDatabaseKinds())("admin: applications and user blocks (%s)", (
         is_token_endpoint_ip_header_trusted: true,
       }),
     ).rejects.toThrow(/trust the token endpoint IP header/);
-    await expect(createApplication(deps, admin, { name: "" })).rejects.toThrow(/name/);
+    await expect(createApplication(t.deps, admin, { name: "" })).rejects.toThrow(/name/);
     await expect(
-      createApplication(deps, admin, {
+      createApplication(t.deps, admin, {
         name: "Console App",
         app_type: "regular_web",
         is_first_party: true,
@@ -91,19 +86,19 @@ describe.each(testDatabaseKinds())("admin: applications and user blocks (%s)", (
         grant_types: [],
       }),
     ).rejects.toThrow(/already exists/);
-    expect(await deps.db.client.count()).toBe(before);
+    expect(await t.deps.db.client.count()).toBe(before);
   });
 
   it("rotating a secret makes the old one fail and the new one work", async () => {
-    const created = await createApplication(deps, admin, {
+    const created = await createApplication(t.deps, admin, {
       name: "Rotating App",
       app_type: "regular_web",
       is_first_party: true,
       token_endpoint_auth_method: "client_secret_post",
       grant_types: ["password"],
-      connections: [fx.connections.database.name],
+      connections: [t.fx.connections.database.name],
     });
-    const { client_secret } = await rotateClientSecret(deps, admin, created.client_id);
+    const { client_secret } = await rotateClientSecret(t.deps, admin, created.client_id);
     expect((await login(created.client_id, created.client_secret)).body).toEqual({
       error: "access_denied",
       error_description: "Unauthorized",
@@ -112,21 +107,21 @@ describe.each(testDatabaseKinds())("admin: applications and user blocks (%s)", (
   });
 
   it("deleting an application revokes what it was issued: its refresh tokens stop working", async () => {
-    const created = await createApplication(deps, admin, {
+    const created = await createApplication(t.deps, admin, {
       name: "Doomed App",
       app_type: "regular_web",
       is_first_party: true,
       token_endpoint_auth_method: "client_secret_post",
       grant_types: ["password", "refresh_token"],
-      connections: [fx.connections.database.name],
+      connections: [t.fx.connections.database.name],
     });
     const first = await login(created.client_id, created.client_secret, {
-      audience: fx.apis.orders.identifier,
+      audience: t.fx.apis.orders.identifier,
       scope: "offline_access",
     });
     expect(first.body.refresh_token).toBeTruthy();
-    await deleteApplication(deps, admin, created.client_id);
-    const refresh = await callToken(deps, {
+    await deleteApplication(t.deps, admin, created.client_id);
+    const refresh = await callToken(t.deps, {
       params: {
         grant_type: "refresh_token",
         client_id: created.client_id,
@@ -135,22 +130,24 @@ describe.each(testDatabaseKinds())("admin: applications and user blocks (%s)", (
       },
     });
     expect(refresh.status).toBe(401);
-    expect(await deps.db.refreshToken.count({ where: { client: { clientId: created.client_id } } })).toBe(0);
+    expect(await t.deps.db.refreshToken.count({ where: { client: { clientId: created.client_id } } })).toBe(
+      0,
+    );
   });
 
   it("an admin block refuses the user's login until it is lifted, and both changes are audited", async () => {
-    const web = fx.clients.web;
-    deps.clock.advance(1000);
-    await setUserBlocked(deps, admin, fx.users.alice.userId, true);
+    const web = t.fx.clients.web;
+    t.deps.clock.advance(1000);
+    await setUserBlocked(t.deps, admin, t.fx.users.alice.userId, true);
     expect((await login(web.clientId, web.secret)).body).toEqual({
       error: "unauthorized",
       error_description: "user is blocked",
     });
-    deps.clock.advance(1000);
-    await setUserBlocked(deps, admin, fx.users.alice.userId, false);
+    t.deps.clock.advance(1000);
+    await setUserBlocked(t.deps, admin, t.fx.users.alice.userId, false);
     expect((await login(web.clientId, web.secret)).status).toBe(200);
-    const audits = await listLogs(deps.db, { type: "sapi", take: 2 });
+    const audits = await listLogs(t.deps.db, { type: "sapi", take: 2 });
     expect(audits.map((a) => a.details?.action)).toEqual(["unblock user", "block user"]);
-    await expect(setUserBlocked(deps, admin, "auth0|nobody", true)).rejects.toThrow(/No such user/);
+    await expect(setUserBlocked(t.deps, admin, "auth0|nobody", true)).rejects.toThrow(/No such user/);
   });
 });

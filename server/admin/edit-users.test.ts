@@ -1,12 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDeps, testDatabaseKinds, type TTestDeps } from "../testing/test-deps.ts";
-import {
-  callToken,
-  realmParams,
-  seedFixture,
-  serializedAuditRows,
-  type TFixture,
-} from "../testing/fixtures.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import { testDatabaseKinds } from "../testing/test-deps.ts";
+import { useSeededDeps } from "../testing/use-deps.ts";
+import { callToken, realmParams, serializedAuditRows } from "../testing/fixtures.ts";
 import { adminOf, countAdminChanges, lastAdminChange } from "../testing/admin-actors.ts";
 import { findUserByUserId } from "../store/users.ts";
 import { updateAttackProtection } from "./protection/update-attack-protection.ts";
@@ -18,21 +13,20 @@ import { AdminError } from "./admin-error.ts";
 const owner = adminOf("owner");
 
 describe.each(testDatabaseKinds())("admin: create and edit users, set passwords (%s)", (kind) => {
-  let deps: TTestDeps;
-  let fx: TFixture;
+  const t = useSeededDeps(kind);
   beforeAll(async () => {
-    deps = await createTestDeps(kind);
-    fx = await seedFixture(deps);
-    await updateAttackProtection(deps, owner, "breached-password-detection", { enabled: true, shields: [] });
+    await updateAttackProtection(t.deps, owner, "breached-password-detection", {
+      enabled: true,
+      shields: [],
+    });
   });
-  afterAll(async () => deps.cleanup());
 
   const loginAs = (email: string, password: string, realm: string) =>
-    callToken(deps, { params: realmParams(fx.clients.web, { email, password }, realm) });
+    callToken(t.deps, { params: realmParams(t.fx.clients.web, { email, password }, realm) });
 
   it("creates a user who can log in with the chosen password; audited without password or hash", async () => {
     const password = "Correct-Horse-Battery-9";
-    const { user_id } = await createUser(deps, owner, {
+    const { user_id } = await createUser(t.deps, owner, {
       connection: "Customers",
       email: "New.Customer@Example.com",
       name: "New Customer",
@@ -42,24 +36,24 @@ describe.each(testDatabaseKinds())("admin: create and edit users, set passwords 
     expect(user_id).toMatch(/^auth0\|[0-9a-f]{24}$/);
     const ok = await loginAs("new.customer@example.com", password, "Customers");
     expect(ok.status).toBe(200);
-    const stored = await findUserByUserId(deps.db, user_id);
+    const stored = await findUserByUserId(t.deps.db, user_id);
     expect(stored).toMatchObject({ email: "new.customer@example.com", userMetadata: { plan: "gold" } });
-    const audit = await lastAdminChange(deps, "create user");
+    const audit = await lastAdminChange(t.deps, "create user");
     expect(audit?.details).toMatchObject({
       actor: { email: owner.email, role: "owner" },
       target: user_id,
       before: null,
       after: { email: "new.customer@example.com", connection: "Customers", user_metadata: { plan: "gold" } },
     });
-    const rows = await serializedAuditRows(deps);
+    const rows = await serializedAuditRows(t.deps);
     expect(rows).not.toContain(password);
     expect(rows).not.toContain(stored!.passwordHash!);
     expect(rows).not.toContain("$argon2");
   });
 
   it("refuses a bad new user with the field at fault (password policy, breached list too); creates nothing", async () => {
-    const users = await deps.db.user.count();
-    const audits = await countAdminChanges(deps);
+    const users = await t.deps.db.user.count();
+    const audits = await countAdminChanges(t.deps);
     const good = { connection: "Customers", email: "someone@example.com", password: "Str0ng-enough-pass" };
     const refusals: [unknown, string, RegExp][] = [
       [{ ...good, password: "short" }, "password", /8 to 128/],
@@ -67,38 +61,38 @@ describe.each(testDatabaseKinds())("admin: create and edit users, set passwords 
       [{ ...good, connection: "Nowhere" }, "connection", /No such connection/],
       [{ ...good, email: undefined }, "email", /email or a username/],
       [{ ...good, email: "not-an-email" }, "email", /email/],
-      [{ ...good, email: fx.users.danaCustomer.email }, "email", /already exists/],
+      [{ ...good, email: t.fx.users.danaCustomer.email }, "email", /already exists/],
       [{ ...good, user_metadata: [1, 2] }, "user_metadata", /JSON object/],
       [{ ...good, app_metadata: { user_id: "x" } }, "app_metadata", /must not contain/],
       [{ ...good, password_hash: "$2b$10$abc" }, "", /unknown field/],
     ];
     for (const [body, field, message] of refusals) {
-      const err = await createUser(deps, owner, body).catch((e: unknown) => e);
+      const err = await createUser(t.deps, owner, body).catch((e: unknown) => e);
       expect(err, JSON.stringify(body)).toBeInstanceOf(AdminError);
       expect((err as AdminError).message, JSON.stringify(body)).toMatch(message);
       if (field) expect((err as AdminError).fields?.[field], JSON.stringify(body)).toMatch(message);
     }
-    expect(await deps.db.user.count()).toBe(users);
-    expect(await countAdminChanges(deps)).toBe(audits);
+    expect(await t.deps.db.user.count()).toBe(users);
+    expect(await countAdminChanges(t.deps)).toBe(audits);
   });
 
   it("edits profile fields and metadata; the audit shows only what changed, before and after", async () => {
-    const alice = fx.users.alice;
-    await updateUser(deps, owner, alice.userId, {
+    const alice = t.fx.users.alice;
+    await updateUser(t.deps, owner, alice.userId, {
       name: "Alice P. Liddell",
       user_metadata: { theme: "dark", languages: ["en", "fr"] },
       app_metadata: { plan: "pro" },
       // Unchanged: sent by the form, left out of the audit.
       email_verified: true,
     });
-    const stored = await findUserByUserId(deps.db, alice.userId);
+    const stored = await findUserByUserId(t.deps.db, alice.userId);
     expect(stored).toMatchObject({
       name: "Alice P. Liddell",
       emailVerified: true,
       userMetadata: { theme: "dark", languages: ["en", "fr"] },
       appMetadata: { plan: "pro" },
     });
-    const audit = await lastAdminChange(deps, "update user");
+    const audit = await lastAdminChange(t.deps, "update user");
     expect(audit?.details?.before).toEqual({ name: "Alice Liddell", user_metadata: {}, app_metadata: {} });
     expect(audit?.details?.after).toEqual({
       name: "Alice P. Liddell",
@@ -107,18 +101,18 @@ describe.each(testDatabaseKinds())("admin: create and edit users, set passwords 
     });
     expect(JSON.stringify(audit)).not.toContain("password");
     // A new email is the login name from then on.
-    await updateUser(deps, owner, alice.userId, { email: "alice.new@example.com" });
+    await updateUser(t.deps, owner, alice.userId, { email: "alice.new@example.com" });
     expect((await loginAs("alice.new@example.com", alice.password, alice.connection)).status).toBe(200);
-    await updateUser(deps, owner, alice.userId, { email: alice.email });
+    await updateUser(t.deps, owner, alice.userId, { email: alice.email });
   });
 
   it("refuses bad edits (non-object metadata, duplicates, no login name) and changes nothing", async () => {
-    const alice = fx.users.alice;
-    const before = await findUserByUserId(deps.db, alice.userId);
-    const audits = await countAdminChanges(deps);
-    const other = await deps.db.user.findFirstOrThrow({
+    const alice = t.fx.users.alice;
+    const before = await findUserByUserId(t.deps.db, alice.userId);
+    const audits = await countAdminChanges(t.deps);
+    const other = await t.deps.db.user.findFirstOrThrow({
       where: {
-        connectionId: fx.connections.database.id,
+        connectionId: t.fx.connections.database.id,
         NOT: { userId: alice.userId },
         email: { not: null },
       },
@@ -134,63 +128,63 @@ describe.each(testDatabaseKinds())("admin: create and edit users, set passwords 
       [{ password_hash: "x" }, "", /unknown field/],
     ];
     for (const [body, field, message] of refusals) {
-      const err = await updateUser(deps, owner, alice.userId, body).catch((e: unknown) => e);
+      const err = await updateUser(t.deps, owner, alice.userId, body).catch((e: unknown) => e);
       expect(err, JSON.stringify(body)).toBeInstanceOf(AdminError);
       expect((err as AdminError).message, JSON.stringify(body)).toMatch(message);
       if (field) expect((err as AdminError).fields?.[field], JSON.stringify(body)).toMatch(message);
     }
-    await expect(updateUser(deps, owner, "auth0|nobody", { name: "X" })).rejects.toMatchObject({
+    await expect(updateUser(t.deps, owner, "auth0|nobody", { name: "X" })).rejects.toMatchObject({
       status: 404,
     });
-    expect(await findUserByUserId(deps.db, alice.userId)).toEqual(before);
-    expect(await countAdminChanges(deps)).toBe(audits);
+    expect(await findUserByUserId(t.deps.db, alice.userId)).toEqual(before);
+    expect(await countAdminChanges(t.deps)).toBe(audits);
   });
 
   it("setting a password lets the user log in with it; audited with the actor, never the password or hash", async () => {
-    const dana = fx.users.danaEmployee;
+    const dana = t.fx.users.danaEmployee;
     const password = "Brand-new-Passphrase-42";
-    const audits = await countAdminChanges(deps);
-    await expect(setUserPassword(deps, owner, dana.userId, "password123")).rejects.toThrow(/breached/);
-    await expect(setUserPassword(deps, owner, dana.userId, "short")).rejects.toBeInstanceOf(AdminError);
-    expect(await countAdminChanges(deps)).toBe(audits);
+    const audits = await countAdminChanges(t.deps);
+    await expect(setUserPassword(t.deps, owner, dana.userId, "password123")).rejects.toThrow(/breached/);
+    await expect(setUserPassword(t.deps, owner, dana.userId, "short")).rejects.toBeInstanceOf(AdminError);
+    expect(await countAdminChanges(t.deps)).toBe(audits);
     expect((await loginAs(dana.email, dana.password, "Employees")).status).toBe(200);
 
-    await setUserPassword(deps, adminOf("admin"), dana.userId, password);
+    await setUserPassword(t.deps, adminOf("admin"), dana.userId, password);
     expect((await loginAs(dana.email, password, "Employees")).status).toBe(200);
     expect((await loginAs(dana.email, dana.password, "Employees")).status).not.toBe(200);
-    const audit = await lastAdminChange(deps, "set user password");
+    const audit = await lastAdminChange(t.deps, "set user password");
     expect(audit?.details).toMatchObject({
       actor: { email: "admin@example.com", role: "admin" },
       target: dana.userId,
       after: { released_blocks: 0 },
     });
-    const stored = await findUserByUserId(deps.db, dana.userId);
-    const rows = await serializedAuditRows(deps);
+    const stored = await findUserByUserId(t.deps.db, dana.userId);
+    const rows = await serializedAuditRows(t.deps);
     expect(rows).not.toContain(password);
     expect(rows).not.toContain(stored!.passwordHash!);
   });
 
   it("roles without users:write are refused (403) and nothing changes", async () => {
-    const alice = fx.users.alice;
-    const before = await findUserByUserId(deps.db, alice.userId);
-    const users = await deps.db.user.count();
+    const alice = t.fx.users.alice;
+    const before = await findUserByUserId(t.deps.db, alice.userId);
+    const users = await t.deps.db.user.count();
     for (const role of ["viewer", "security", "rules-editor"] as const) {
       const who = adminOf(role);
-      await expect(updateUser(deps, who, alice.userId, { name: "Mallory" })).rejects.toStrictEqual(
+      await expect(updateUser(t.deps, who, alice.userId, { name: "Mallory" })).rejects.toStrictEqual(
         AdminError.forbidden(),
       );
       await expect(
-        createUser(deps, who, {
+        createUser(t.deps, who, {
           connection: "Customers",
           email: "m@example.com",
           password: "Str0ng-enough-pass",
         }),
       ).rejects.toStrictEqual(AdminError.forbidden());
-      await expect(setUserPassword(deps, who, alice.userId, "Str0ng-enough-pass")).rejects.toStrictEqual(
+      await expect(setUserPassword(t.deps, who, alice.userId, "Str0ng-enough-pass")).rejects.toStrictEqual(
         AdminError.forbidden(),
       );
     }
-    expect(await findUserByUserId(deps.db, alice.userId)).toEqual(before);
-    expect(await deps.db.user.count()).toBe(users);
+    expect(await findUserByUserId(t.deps.db, alice.userId)).toEqual(before);
+    expect(await t.deps.db.user.count()).toBe(users);
   });
 });

@@ -1,13 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { decodeJwt, decodeProtectedHeader, jwtVerify } from "jose";
-import { createTestDeps, testDatabaseKinds, type TTestDeps } from "../testing/test-deps.ts";
-import {
-  callToken,
-  passwordParams,
-  seedFixture,
-  serializedAuditRows,
-  type TFixture,
-} from "../testing/fixtures.ts";
+import { testDatabaseKinds } from "../testing/test-deps.ts";
+import { useSeededDeps } from "../testing/use-deps.ts";
+import { callToken, passwordParams, serializedAuditRows } from "../testing/fixtures.ts";
 import { adminOf, countAdminChanges, lastAdminChange } from "../testing/admin-actors.ts";
 import { findResourceServer } from "../store/resource-servers.ts";
 import { updateApi } from "./update-api.ts";
@@ -16,22 +11,16 @@ import { AdminError } from "./admin-error.ts";
 const owner = adminOf("owner");
 
 describe.each(testDatabaseKinds())("admin: edit an API (%s)", (kind) => {
-  let deps: TTestDeps;
-  let fx: TFixture;
-  beforeAll(async () => {
-    deps = await createTestDeps(kind);
-    fx = await seedFixture(deps);
-  });
-  afterAll(async () => deps.cleanup());
+  const t = useSeededDeps(kind);
 
   const login = (audience: string, scope: string) =>
-    callToken(deps, { params: passwordParams(fx.clients.web, fx.users.alice, { audience, scope }) });
+    callToken(t.deps, { params: passwordParams(t.fx.clients.web, t.fx.users.alice, { audience, scope }) });
 
   it("scopes, token lifetime and offline access take effect on the next login; audited", async () => {
-    const orders = fx.apis.orders.identifier;
+    const orders = t.fx.apis.orders.identifier;
     const first = await login(orders, "read:orders delete:orders offline_access");
     expect(first.body.refresh_token).toBeTruthy();
-    await updateApi(deps, owner, orders, {
+    await updateApi(t.deps, owner, orders, {
       scopes: ["read:orders", { value: "ship:orders", description: "Ship orders" }],
       token_lifetime: 600,
       allow_offline_access: false,
@@ -43,7 +32,7 @@ describe.each(testDatabaseKinds())("admin: edit an API (%s)", (kind) => {
     expect(String(claims.scope)).not.toContain("delete:orders");
     expect(Number(claims.exp) - Number(claims.iat)).toBe(600);
     expect(next.body.refresh_token).toBeUndefined();
-    const audit = await lastAdminChange(deps, "update api");
+    const audit = await lastAdminChange(t.deps, "update api");
     expect(audit?.details).toMatchObject({
       actor: { email: owner.email },
       target: orders,
@@ -53,28 +42,28 @@ describe.each(testDatabaseKinds())("admin: edit an API (%s)", (kind) => {
   });
 
   it("switching to HS256 issues a signing secret once, which verifies the tokens; RS256 again drops it", async () => {
-    const reports = fx.apis.reports.identifier;
-    const api = await findResourceServer(deps.db, reports);
+    const reports = t.fx.apis.reports.identifier;
+    const api = await findResourceServer(t.deps.db, reports);
     // By internal id, as the dashboard sends it.
-    const { signing_secret } = await updateApi(deps, owner, api!.id, { signing_alg: "HS256" });
+    const { signing_secret } = await updateApi(t.deps, owner, api!.id, { signing_alg: "HS256" });
     expect(signing_secret).toBeTruthy();
     const res = await login(reports, "read:reports");
     await jwtVerify(String(res.body.access_token), new TextEncoder().encode(signing_secret), {
-      currentDate: deps.clock.now(),
+      currentDate: t.deps.clock.now(),
     });
-    expect(await serializedAuditRows(deps)).not.toContain(signing_secret!);
-    const again = await updateApi(deps, owner, reports, { signing_alg: "RS256" });
+    expect(await serializedAuditRows(t.deps)).not.toContain(signing_secret!);
+    const again = await updateApi(t.deps, owner, reports, { signing_alg: "RS256" });
     expect(again.signing_secret).toBeUndefined();
-    expect((await findResourceServer(deps.db, reports))?.signingSecretEnc).toBeNull();
+    expect((await findResourceServer(t.deps.db, reports))?.signingSecretEnc).toBeNull();
     expect(decodeProtectedHeader(String((await login(reports, "read:reports")).body.access_token)).alg).toBe(
       "RS256",
     );
   });
 
   it("refuses invalid edits (including a new identifier) with the field at fault; nothing changes", async () => {
-    const reports = fx.apis.reports.identifier;
-    const before = await findResourceServer(deps.db, reports);
-    const audits = await countAdminChanges(deps);
+    const reports = t.fx.apis.reports.identifier;
+    const before = await findResourceServer(t.deps.db, reports);
+    const audits = await countAdminChanges(t.deps);
     const refusals: [unknown, string, RegExp][] = [
       [{ identifier: "https://elsewhere.test" }, "identifier", /cannot be changed/],
       [{ token_lifetime: 10 }, "token_lifetime", /60/],
@@ -84,29 +73,29 @@ describe.each(testDatabaseKinds())("admin: edit an API (%s)", (kind) => {
       [{ signing_secret: "x" }, "", /unknown field/],
     ];
     for (const [body, field, message] of refusals) {
-      const err = await updateApi(deps, owner, reports, body).catch((e: unknown) => e);
+      const err = await updateApi(t.deps, owner, reports, body).catch((e: unknown) => e);
       expect(err, JSON.stringify(body)).toBeInstanceOf(AdminError);
       expect((err as AdminError).message).toMatch(message);
       if (field) expect((err as AdminError).fields?.[field]).toMatch(message);
     }
-    await expect(updateApi(deps, owner, "https://missing.test", { name: "X" })).rejects.toMatchObject({
+    await expect(updateApi(t.deps, owner, "https://missing.test", { name: "X" })).rejects.toMatchObject({
       status: 404,
     });
-    expect(await findResourceServer(deps.db, reports)).toEqual(before);
-    expect(await countAdminChanges(deps)).toBe(audits);
+    expect(await findResourceServer(t.deps.db, reports)).toEqual(before);
+    expect(await countAdminChanges(t.deps)).toBe(audits);
     // The identifier itself may be sent unchanged (the form shows it read-only).
-    await updateApi(deps, owner, reports, { identifier: reports });
-    expect((await findResourceServer(deps.db, reports))?.identifier).toBe(reports);
+    await updateApi(t.deps, owner, reports, { identifier: reports });
+    expect((await findResourceServer(t.deps.db, reports))?.identifier).toBe(reports);
   });
 
   it("roles without config:write are refused (403) and nothing changes", async () => {
-    const reports = fx.apis.reports.identifier;
-    const before = await findResourceServer(deps.db, reports);
+    const reports = t.fx.apis.reports.identifier;
+    const before = await findResourceServer(t.deps.db, reports);
     for (const role of ["viewer", "security", "rules-editor"] as const) {
-      await expect(updateApi(deps, adminOf(role), reports, { token_lifetime: 60 })).rejects.toStrictEqual(
+      await expect(updateApi(t.deps, adminOf(role), reports, { token_lifetime: 60 })).rejects.toStrictEqual(
         AdminError.forbidden(),
       );
     }
-    expect(await findResourceServer(deps.db, reports)).toEqual(before);
+    expect(await findResourceServer(t.deps.db, reports)).toEqual(before);
   });
 });

@@ -1,14 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { decodeJwt } from "jose";
-import { createTestDeps, testDatabaseKinds, type TTestDeps } from "../testing/test-deps.ts";
-import {
-  callToken,
-  passwordParams,
-  realmParams,
-  seedFixture,
-  serializedAuditRows,
-  type TFixture,
-} from "../testing/fixtures.ts";
+import { testDatabaseKinds } from "../testing/test-deps.ts";
+import { useSeededDeps } from "../testing/use-deps.ts";
+import { callToken, passwordParams, realmParams, serializedAuditRows } from "../testing/fixtures.ts";
 import { adminOf, countAdminChanges, lastAdminChange } from "../testing/admin-actors.ts";
 import { findClientByClientId } from "../store/clients.ts";
 import { getApplication } from "./get-application.ts";
@@ -18,90 +12,84 @@ import { AdminError } from "./admin-error.ts";
 const owner = adminOf("owner");
 
 describe.each(testDatabaseKinds())("admin: edit an application (%s)", (kind) => {
-  let deps: TTestDeps;
-  let fx: TFixture;
-  beforeAll(async () => {
-    deps = await createTestDeps(kind);
-    fx = await seedFixture(deps);
-  });
-  afterAll(async () => deps.cleanup());
+  const t = useSeededDeps(kind);
 
   const aliceLogin = (extra: Record<string, string> = {}) =>
-    callToken(deps, { params: passwordParams(fx.clients.web, fx.users.alice, extra) });
+    callToken(t.deps, { params: passwordParams(t.fx.clients.web, t.fx.users.alice, extra) });
 
   it("removing the password grant refuses password logins at once; adding it back restores them; audited", async () => {
     expect((await aliceLogin()).status).toBe(200);
-    deps.clock.advance(1000);
-    await updateApplication(deps, owner, fx.clients.web.clientId, { grant_types: ["refresh_token"] });
+    t.deps.clock.advance(1000);
+    await updateApplication(t.deps, owner, t.fx.clients.web.clientId, { grant_types: ["refresh_token"] });
     const refused = await aliceLogin();
     expect(refused.status).toBe(403);
     expect(refused.body.error).toBe("unauthorized_client");
-    const audit = await lastAdminChange(deps, "update application");
+    const audit = await lastAdminChange(t.deps, "update application");
     expect(audit?.user_name).toBe(owner.email);
     expect(audit?.details).toMatchObject({
       actor: { id: owner.id, email: owner.email, role: "owner" },
-      target: fx.clients.web.clientId,
+      target: t.fx.clients.web.clientId,
       before: { grant_types: expect.arrayContaining(["password", "refresh_token"]) as unknown },
       after: { grant_types: ["refresh_token"] },
     });
 
-    deps.clock.advance(1000);
-    await updateApplication(deps, owner, fx.clients.web.clientId, {
+    t.deps.clock.advance(1000);
+    await updateApplication(t.deps, owner, t.fx.clients.web.clientId, {
       grant_types: ["password", "refresh_token"],
     });
     expect((await aliceLogin()).status).toBe(200);
     // The Password toggle brings the realm grant with it, as in Auth0's dashboard.
-    expect((await findClientByClientId(deps.db, fx.clients.web.clientId))?.grantTypes).toEqual(
+    expect((await findClientByClientId(t.deps.db, t.fx.clients.web.clientId))?.grantTypes).toEqual(
       expect.arrayContaining(["password", "http://auth0.com/oauth/grant-type/password-realm"]),
     );
-    expect(await serializedAuditRows(deps)).not.toContain(fx.clients.web.secret);
+    expect(await serializedAuditRows(t.deps)).not.toContain(t.fx.clients.web.secret);
   });
 
   it("the ID token lifetime and the enabled connections take effect on the next login", async () => {
-    await updateApplication(deps, owner, fx.clients.web.clientId, {
+    await updateApplication(t.deps, owner, t.fx.clients.web.clientId, {
       id_token_lifetime: 900,
-      connections: [fx.connections.database.name, fx.connections.customers.name],
+      connections: [t.fx.connections.database.name, t.fx.connections.customers.name],
     });
     const ok = await aliceLogin({ scope: "openid" });
     const id = decodeJwt(String(ok.body.id_token));
     expect(Number(id.exp) - Number(id.iat)).toBe(900);
-    const employees = await callToken(deps, {
-      params: realmParams(fx.clients.web, fx.users.danaEmployee, fx.connections.employees.name),
+    const employees = await callToken(t.deps, {
+      params: realmParams(t.fx.clients.web, t.fx.users.danaEmployee, t.fx.connections.employees.name),
     });
     expect(employees.status).not.toBe(200);
-    const view = await getApplication(deps, fx.clients.web.clientId);
+    const view = await getApplication(t.deps, t.fx.clients.web.clientId);
     expect(view?.settings.connections).toEqual(
-      [fx.connections.customers.name, fx.connections.database.name].sort(),
+      [t.fx.connections.customers.name, t.fx.connections.database.name].sort(),
     );
   });
 
   it("switching to public removes the secret; switching back issues a new one, shown once, that works", async () => {
-    const app = fx.clients.noPassword;
-    const toPublic = await updateApplication(deps, owner, app.clientId, {
+    const app = t.fx.clients.noPassword;
+    const toPublic = await updateApplication(t.deps, owner, app.clientId, {
       token_endpoint_auth_method: "none",
     });
     expect(toPublic.client_secret).toBeUndefined();
-    expect((await findClientByClientId(deps.db, app.clientId))?.clientSecretHash).toBeNull();
-    deps.clock.advance(1000);
-    const back = await updateApplication(deps, owner, app.clientId, {
+    expect((await findClientByClientId(t.deps.db, app.clientId))?.clientSecretHash).toBeNull();
+    t.deps.clock.advance(1000);
+    const back = await updateApplication(t.deps, owner, app.clientId, {
       token_endpoint_auth_method: "client_secret_post",
       grant_types: ["password"],
-      connections: [fx.connections.database.name],
+      connections: [t.fx.connections.database.name],
     });
     expect(back.client_secret).toHaveLength(64);
-    const login = await callToken(deps, {
-      params: passwordParams({ ...app, secret: back.client_secret! }, fx.users.alice),
+    const login = await callToken(t.deps, {
+      params: passwordParams({ ...app, secret: back.client_secret! }, t.fx.users.alice),
     });
     expect(login.status).toBe(200);
-    expect(await serializedAuditRows(deps)).not.toContain(back.client_secret!);
-    expect((await lastAdminChange(deps, "update application"))?.details?.after).toMatchObject({
+    expect(await serializedAuditRows(t.deps)).not.toContain(back.client_secret!);
+    expect((await lastAdminChange(t.deps, "update application"))?.details?.after).toMatchObject({
       secret_issued: true,
     });
   });
 
   it("refuses invalid edits with the field at fault, and changes and records nothing", async () => {
-    const before = await findClientByClientId(deps.db, fx.clients.basic.clientId);
-    const audits = await countAdminChanges(deps);
+    const before = await findClientByClientId(t.deps.db, t.fx.clients.basic.clientId);
+    const audits = await countAdminChanges(t.deps);
     const refusals: [unknown, string, RegExp][] = [
       [{ is_first_party: false }, "grant_types", /Third-party/],
       [
@@ -115,33 +103,33 @@ describe.each(testDatabaseKinds())("admin: edit an application (%s)", (kind) => 
       [{ connections: ["Nope"] }, "connections", /Unknown connection/],
       [{ grant_types: ["telepathy"] }, "grant_types", /./],
       [{ client_secret: "mine" }, "", /unknown field/],
-      [{ name: fx.clients.web.name }, "name", /already exists/],
+      [{ name: t.fx.clients.web.name }, "name", /already exists/],
     ];
     for (const [body, field, message] of refusals) {
-      const err = await updateApplication(deps, owner, fx.clients.basic.clientId, body).catch(
+      const err = await updateApplication(t.deps, owner, t.fx.clients.basic.clientId, body).catch(
         (e: unknown) => e,
       );
       expect(err, JSON.stringify(body)).toBeInstanceOf(AdminError);
       expect((err as AdminError).message).toMatch(message);
       if (field) expect((err as AdminError).fields?.[field], JSON.stringify(body)).toMatch(message);
     }
-    await expect(updateApplication(deps, owner, "no-such-client", { name: "X" })).rejects.toMatchObject({
+    await expect(updateApplication(t.deps, owner, "no-such-client", { name: "X" })).rejects.toMatchObject({
       status: 404,
     });
-    expect(await findClientByClientId(deps.db, fx.clients.basic.clientId)).toEqual(before);
-    expect(await countAdminChanges(deps)).toBe(audits);
+    expect(await findClientByClientId(t.deps.db, t.fx.clients.basic.clientId)).toEqual(before);
+    expect(await countAdminChanges(t.deps)).toBe(audits);
   });
 
   it("roles without config:write are refused (403) and nothing changes", async () => {
-    const before = await findClientByClientId(deps.db, fx.clients.basic.clientId);
+    const before = await findClientByClientId(t.deps.db, t.fx.clients.basic.clientId);
     for (const role of ["viewer", "security", "rules-editor"] as const) {
-      const err = await updateApplication(deps, adminOf(role), fx.clients.basic.clientId, {
+      const err = await updateApplication(t.deps, adminOf(role), t.fx.clients.basic.clientId, {
         name: "Hijacked",
       }).catch((e: unknown) => e);
       expect(err).toStrictEqual(AdminError.forbidden());
     }
-    expect(await findClientByClientId(deps.db, fx.clients.basic.clientId)).toEqual(before);
-    await updateApplication(deps, adminOf("admin"), fx.clients.basic.clientId, { name: "Acme Backend" });
-    expect((await findClientByClientId(deps.db, fx.clients.basic.clientId))?.name).toBe("Acme Backend");
+    expect(await findClientByClientId(t.deps.db, t.fx.clients.basic.clientId)).toEqual(before);
+    await updateApplication(t.deps, adminOf("admin"), t.fx.clients.basic.clientId, { name: "Acme Backend" });
+    expect((await findClientByClientId(t.deps.db, t.fx.clients.basic.clientId))?.name).toBe("Acme Backend");
   });
 });

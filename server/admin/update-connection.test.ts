@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDeps, testDatabaseKinds, type TTestDeps } from "../testing/test-deps.ts";
-import { callToken, passwordParams, realmParams, seedFixture, type TFixture } from "../testing/fixtures.ts";
+import { describe, expect, it } from "vitest";
+import { testDatabaseKinds } from "../testing/test-deps.ts";
+import { useSeededDeps } from "../testing/use-deps.ts";
+import { callToken, passwordParams, realmParams } from "../testing/fixtures.ts";
 import { adminOf, countAdminChanges, lastAdminChange } from "../testing/admin-actors.ts";
 import { getConnection } from "./get-connection.ts";
 import { updateConnection } from "./update-connection.ts";
@@ -9,28 +10,24 @@ import { AdminError } from "./admin-error.ts";
 const owner = adminOf("owner");
 
 describe.each(testDatabaseKinds())("admin: edit a connection (%s)", (kind) => {
-  let deps: TTestDeps;
-  let fx: TFixture;
-  beforeAll(async () => {
-    deps = await createTestDeps(kind);
-    fx = await seedFixture(deps);
-  });
-  afterAll(async () => deps.cleanup());
+  const t = useSeededDeps(kind);
 
   it("renamed and made the default directory, it serves the new realm and grant_type=password; audited", async () => {
-    const dana = fx.users.danaEmployee;
-    const id = fx.connections.employees.connectionId;
-    expect((await callToken(deps, { params: realmParams(fx.clients.web, dana, "Employees") })).status).toBe(
+    const dana = t.fx.users.danaEmployee;
+    const id = t.fx.connections.employees.connectionId;
+    expect(
+      (await callToken(t.deps, { params: realmParams(t.fx.clients.web, dana, "Employees") })).status,
+    ).toBe(200);
+    await updateConnection(t.deps, owner, id, { name: "Staff", is_default_directory: true });
+    expect((await callToken(t.deps, { params: realmParams(t.fx.clients.web, dana, "Staff") })).status).toBe(
       200,
     );
-    await updateConnection(deps, owner, id, { name: "Staff", is_default_directory: true });
-    expect((await callToken(deps, { params: realmParams(fx.clients.web, dana, "Staff") })).status).toBe(200);
     expect(
-      (await callToken(deps, { params: realmParams(fx.clients.web, dana, "Employees") })).status,
+      (await callToken(t.deps, { params: realmParams(t.fx.clients.web, dana, "Employees") })).status,
     ).not.toBe(200);
-    expect((await callToken(deps, { params: passwordParams(fx.clients.web, dana) })).status).toBe(200);
-    expect(await getConnection(deps, id)).toMatchObject({ name: "Staff", isDefaultDirectory: true });
-    const audit = await lastAdminChange(deps, "update connection");
+    expect((await callToken(t.deps, { params: passwordParams(t.fx.clients.web, dana) })).status).toBe(200);
+    expect(await getConnection(t.deps, id)).toMatchObject({ name: "Staff", isDefaultDirectory: true });
+    const audit = await lastAdminChange(t.deps, "update connection");
     expect(audit?.details).toMatchObject({
       actor: { email: owner.email, role: "owner" },
       target: id,
@@ -38,28 +35,30 @@ describe.each(testDatabaseKinds())("admin: edit a connection (%s)", (kind) => {
       after: { name: "Staff", is_default_directory: true },
     });
     // Put the fixture's default directory back for the tests below.
-    await updateConnection(deps, owner, fx.connections.database.connectionId, { is_default_directory: true });
-    expect((await getConnection(deps, id))?.isDefaultDirectory).toBe(false);
+    await updateConnection(t.deps, owner, t.fx.connections.database.connectionId, {
+      is_default_directory: true,
+    });
+    expect((await getConnection(t.deps, id))?.isDefaultDirectory).toBe(false);
   });
 
   it("the applications that may use a connection follow its checkbox list", async () => {
-    const id = fx.connections.customers.connectionId;
-    const dana = fx.users.danaCustomer;
-    const login = () => callToken(deps, { params: realmParams(fx.clients.web, dana, "Customers") });
+    const id = t.fx.connections.customers.connectionId;
+    const dana = t.fx.users.danaCustomer;
+    const login = () => callToken(t.deps, { params: realmParams(t.fx.clients.web, dana, "Customers") });
     expect((await login()).status).toBe(200);
-    await updateConnection(deps, owner, id, { enabled_clients: [fx.clients.basic.name] });
+    await updateConnection(t.deps, owner, id, { enabled_clients: [t.fx.clients.basic.name] });
     expect((await login()).status).not.toBe(200);
-    expect((await getConnection(deps, id))?.enabledClients).toEqual([fx.clients.basic.name]);
-    await updateConnection(deps, owner, id, {
-      enabled_clients: [fx.clients.basic.name, fx.clients.web.name],
+    expect((await getConnection(t.deps, id))?.enabledClients).toEqual([t.fx.clients.basic.name]);
+    await updateConnection(t.deps, owner, id, {
+      enabled_clients: [t.fx.clients.basic.name, t.fx.clients.web.name],
     });
     expect((await login()).status).toBe(200);
   });
 
   it("refuses invalid edits with the field at fault, and changes and records nothing", async () => {
-    const id = fx.connections.partners.connectionId;
-    const before = await getConnection(deps, id);
-    const audits = await countAdminChanges(deps);
+    const id = t.fx.connections.partners.connectionId;
+    const before = await getConnection(t.deps, id);
+    const audits = await countAdminChanges(t.deps);
     const refusals: [unknown, string, RegExp][] = [
       [{ name: "-bad name" }, "name", /letters, digits/],
       [{ name: "Customers" }, "name", /already exists/],
@@ -68,26 +67,26 @@ describe.each(testDatabaseKinds())("admin: edit a connection (%s)", (kind) => {
       [{ is_default_directory: "yes" }, "is_default_directory", /./],
     ];
     for (const [body, field, message] of refusals) {
-      const err = await updateConnection(deps, owner, id, body).catch((e: unknown) => e);
+      const err = await updateConnection(t.deps, owner, id, body).catch((e: unknown) => e);
       expect(err, JSON.stringify(body)).toBeInstanceOf(AdminError);
       expect((err as AdminError).message).toMatch(message);
       if (field) expect((err as AdminError).fields?.[field]).toMatch(message);
     }
-    await expect(updateConnection(deps, owner, "con_missing", { name: "X" })).rejects.toMatchObject({
+    await expect(updateConnection(t.deps, owner, "con_missing", { name: "X" })).rejects.toMatchObject({
       status: 404,
     });
-    expect(await getConnection(deps, id)).toEqual(before);
-    expect(await countAdminChanges(deps)).toBe(audits);
+    expect(await getConnection(t.deps, id)).toEqual(before);
+    expect(await countAdminChanges(t.deps)).toBe(audits);
   });
 
   it("roles without config:write are refused (403) and nothing changes", async () => {
-    const id = fx.connections.partners.connectionId;
-    const before = await getConnection(deps, id);
+    const id = t.fx.connections.partners.connectionId;
+    const before = await getConnection(t.deps, id);
     for (const role of ["viewer", "security", "rules-editor"] as const) {
       await expect(
-        updateConnection(deps, adminOf(role), id, { enabled_clients: [fx.clients.web.name] }),
+        updateConnection(t.deps, adminOf(role), id, { enabled_clients: [t.fx.clients.web.name] }),
       ).rejects.toStrictEqual(AdminError.forbidden());
     }
-    expect(await getConnection(deps, id)).toEqual(before);
+    expect(await getConnection(t.deps, id)).toEqual(before);
   });
 });
