@@ -1,6 +1,7 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { createTestDeps, testDatabaseKinds, type TTestDeps } from "../testing/test-deps.ts";
+import { testDatabaseKinds } from "../testing/test-deps.ts";
+import { useFreshDeps } from "../testing/use-deps.ts";
 import { exportTenant } from "./export-tenant.ts";
 import { importTenant } from "./import-tenant.ts";
 
@@ -60,15 +61,7 @@ resourceServers:
 `;
 
 describe.each(testDatabaseKinds())("exportTenant (%s)", (kind) => {
-  const opened: TTestDeps[] = [];
-  async function fresh(): Promise<TTestDeps> {
-    const deps = await createTestDeps(kind);
-    opened.push(deps);
-    return deps;
-  }
-  afterAll(async () => {
-    for (const d of opened) await d.cleanup();
-  });
+  const fresh = useFreshDeps(kind);
 
   it("round-trips: export, import into a fresh database, export again gives the same text", async () => {
     const source = await fresh();

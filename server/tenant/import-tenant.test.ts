@@ -1,6 +1,8 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { jwtVerify } from "jose";
-import { createTestDeps, testDatabaseKinds, type TTestDeps } from "../testing/test-deps.ts";
+import { testDatabaseKinds, type TTestDeps } from "../testing/test-deps.ts";
+import { useFreshDeps } from "../testing/use-deps.ts";
+import { buildTokenRequest } from "../testing/fixtures.ts";
 import { handleTokenRequest } from "../oauth/token-endpoint.ts";
 import { listClients } from "../store/clients.ts";
 import { listConnections } from "../store/connections.ts";
@@ -11,14 +13,6 @@ import { exportTenant } from "./export-tenant.ts";
 import { importUsers } from "./import-users.ts";
 
 const PASSWORD = "Correct-Horse-9";
-
-function tokenRequest(params: Record<string, string>): Request {
-  return new Request("https://portcullis.test/oauth/token", {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams(params),
-  });
-}
 
 const BASE_YAML = `
 tenant:
@@ -45,15 +39,7 @@ resourceServers:
 `;
 
 describe.each(testDatabaseKinds())("importTenant (%s)", (kind) => {
-  const opened: TTestDeps[] = [];
-  async function fresh(): Promise<TTestDeps> {
-    const deps = await createTestDeps(kind);
-    opened.push(deps);
-    return deps;
-  }
-  afterAll(async () => {
-    for (const d of opened) await d.cleanup();
-  });
+  const fresh = useFreshDeps(kind);
 
   /** Import BASE_YAML plus one user (password PASSWORD) in the Staff directory. */
   async function seeded() {
@@ -72,7 +58,9 @@ describe.each(testDatabaseKinds())("importTenant (%s)", (kind) => {
 
   async function login(deps: TTestDeps, params: Record<string, string>) {
     return handleTokenRequest(
-      tokenRequest({ grant_type: "password", username: "pat@acme.test", password: PASSWORD, ...params }),
+      buildTokenRequest({
+        params: { grant_type: "password", username: "pat@acme.test", password: PASSWORD, ...params },
+      }),
       deps,
     );
   }

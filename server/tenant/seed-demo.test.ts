@@ -1,9 +1,11 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createTestDeps, testDatabaseKinds, type TTestDeps } from "../testing/test-deps.ts";
+import { testDatabaseKinds } from "../testing/test-deps.ts";
+import { useFreshDeps } from "../testing/use-deps.ts";
+import { buildTokenRequest } from "../testing/fixtures.ts";
 import { handleTokenRequest } from "../oauth/token-endpoint.ts";
 import { listClients } from "../store/clients.ts";
 import { listConnections, findConnectionByName } from "../store/connections.ts";
@@ -15,24 +17,8 @@ import { seedDemoTenant } from "./seed-demo.ts";
 const DEMO_DIR = fileURLToPath(new URL("../../demo", import.meta.url));
 const REALM = "http://auth0.com/oauth/grant-type/password-realm";
 
-function tokenRequest(params: Record<string, string>): Request {
-  return new Request("https://portcullis.test/oauth/token", {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams(params),
-  });
-}
-
 describe.each(testDatabaseKinds())("seedDemoTenant (%s)", (kind) => {
-  const opened: TTestDeps[] = [];
-  async function fresh(): Promise<TTestDeps> {
-    const deps = await createTestDeps(kind);
-    opened.push(deps);
-    return deps;
-  }
-  afterAll(async () => {
-    for (const d of opened) await d.cleanup();
-  });
+  const fresh = useFreshDeps(kind);
 
   it("seeds the demo tenant once, and its users log in with the demo password", async () => {
     const deps = await fresh();
@@ -87,7 +73,7 @@ describe.each(testDatabaseKinds())("seedDemoTenant (%s)", (kind) => {
     ];
     for (const [label, params] of logins) {
       const res = await handleTokenRequest(
-        tokenRequest({ ...params, password, scope: "openid offline_access" }),
+        buildTokenRequest({ params: { ...params, password, scope: "openid offline_access" } }),
         deps,
       );
       expect(res.status, label).toBe(200);
@@ -105,12 +91,14 @@ describe.each(testDatabaseKinds())("seedDemoTenant (%s)", (kind) => {
     // The third-party app may not use the password grant.
     const partner = creds["Partner App"]!;
     const refused = await handleTokenRequest(
-      tokenRequest({
-        grant_type: "password",
-        client_id: partner.client_id,
-        client_secret: partner.client_secret!,
-        username: "alice@example.com",
-        password,
+      buildTokenRequest({
+        params: {
+          grant_type: "password",
+          client_id: partner.client_id,
+          client_secret: partner.client_secret!,
+          username: "alice@example.com",
+          password,
+        },
       }),
       deps,
     );
