@@ -5,34 +5,41 @@ import { createHttpServer } from "./serve.ts";
 import { CLIENT_IP_HEADER } from "../oauth/request.ts";
 import { listLogs } from "../store/logs.ts";
 
-describe("HTTP server", () => {
-  let deps: TTestDeps;
-  let base: string;
+/**
+ * Our HTTP server on a free loopback port for the enclosing describe block, over a fresh SQLite database, with a
+ * stand-in for Next.js's request handler that reports the client IP header it was given.
+ */
+function useIpEchoServer(envOverrides: Record<string, string> = {}): { deps: TTestDeps; base: string } {
+  const started = {} as { deps: TTestDeps; base: string };
   let close: () => Promise<void>;
   beforeAll(async () => {
-    deps = await createTestDeps("sqlite");
-    // Stand-in for Next.js's request handler: reports the client IP header it was given.
-    const server = createHttpServer(deps, async (req, res) => {
+    started.deps = await createTestDeps("sqlite", envOverrides);
+    const server = createHttpServer(started.deps, async (req, res) => {
       res.writeHead(200, { "content-type": "application/json" });
       res.end(JSON.stringify({ ip: req.headers[CLIENT_IP_HEADER] ?? null }));
     });
     await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    started.base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     close = () => new Promise((ok) => server.close(() => ok()));
   });
   afterAll(async () => {
     await close();
-    await deps.cleanup();
+    await started.deps.cleanup();
   });
+  return started;
+}
+
+describe("HTTP server", () => {
+  const server = useIpEchoServer();
 
   it("replaces a client-sent client-IP header with the socket address", async () => {
-    const res = await fetch(`${base}/anything`, { headers: { [CLIENT_IP_HEADER]: "6.6.6.6" } });
+    const res = await fetch(`${server.base}/anything`, { headers: { [CLIENT_IP_HEADER]: "6.6.6.6" } });
     expect(await res.json()).toEqual({ ip: "127.0.0.1" });
   });
 
   it("answers POST /oauth/token and /api/oauth/token itself, in the OAuth error shape, logging the socket IP", async () => {
     for (const path of ["/oauth/token", "/api/oauth/token"]) {
-      const res = await fetch(`${base}${path}`, {
+      const res = await fetch(`${server.base}${path}`, {
         method: "POST",
         headers: { "content-type": "application/x-www-form-urlencoded", [CLIENT_IP_HEADER]: "6.6.6.6" },
         body: "grant_type=urn:nope",
@@ -44,12 +51,12 @@ describe("HTTP server", () => {
         error_description: "Unsupported grant type: urn:nope",
       });
     }
-    const logs = await listLogs(deps.db, { take: 2 });
+    const logs = await listLogs(server.deps.db, { take: 2 });
     expect(logs.map((l) => l.client_ip)).toEqual(["127.0.0.1", "127.0.0.1"]);
   });
 
   it("refuses bodies over 64 KiB with 413 without buffering them all", async () => {
-    const res = await fetch(`${base}/oauth/token`, {
+    const res = await fetch(`${server.base}/oauth/token`, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded" },
       body: "a=" + "x".repeat(200_000),
@@ -60,30 +67,14 @@ describe("HTTP server", () => {
 });
 
 describe("HTTP server behind trusted proxies", () => {
-  let deps: TTestDeps;
-  let base: string;
-  let close: () => Promise<void>;
-  beforeAll(async () => {
-    deps = await createTestDeps("sqlite", { TRUSTED_PROXIES: "127.0.0.1, 10.0.0.0/8" });
-    const server = createHttpServer(deps, async (req, res) => {
-      res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify({ ip: req.headers[CLIENT_IP_HEADER] ?? null }));
-    });
-    await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    close = () => new Promise((ok) => server.close(() => ok()));
-  });
-  afterAll(async () => {
-    await close();
-    await deps.cleanup();
-  });
+  const server = useIpEchoServer({ TRUSTED_PROXIES: "127.0.0.1, 10.0.0.0/8" });
 
   it("takes the right-most X-Forwarded-For entry that is not a trusted proxy; spoofed entries to its left are ignored", async () => {
-    const res = await fetch(`${base}/anything`, {
+    const res = await fetch(`${server.base}/anything`, {
       headers: { "x-forwarded-for": "6.6.6.6, 203.0.113.50, 10.1.2.3", [CLIENT_IP_HEADER]: "7.7.7.7" },
     });
     expect(await res.json()).toEqual({ ip: "203.0.113.50" });
-    const none = await fetch(`${base}/anything`);
+    const none = await fetch(`${server.base}/anything`);
     expect(await none.json()).toEqual({ ip: "127.0.0.1" });
   });
 });
