@@ -77,6 +77,11 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
     return res;
   }
 
+  /** Alice's password grant through the Acme Web client (client_secret_post), with `extra` parameters. */
+  function aliceLogin(extra: Record<string, string> = {}): Promise<TTokenResult> {
+    return post({ params: passwordParams(fx.clients.web, fx.users.alice, extra) });
+  }
+
   describe("request bodies", () => {
     it("accepts application/x-www-form-urlencoded without a charset", async () => {
       const res = await post({ params: passwordParams(fx.clients.web, fx.users.alice), encoding: "form" });
@@ -166,9 +171,7 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
     });
 
     it("unknown grant type: 400 unsupported_grant_type, logged as f", async () => {
-      const res = await post({
-        params: passwordParams(fx.clients.web, fx.users.alice, { grant_type: "urn:example:magic" }),
-      });
+      const res = await aliceLogin({ grant_type: "urn:example:magic" });
       expectOAuthError(res, 400, "unsupported_grant_type");
       expect(res.logs[0]?.type).toBe("f");
       expect(res.logs[0]?.client_id).toBe(fx.clients.web.clientId);
@@ -213,7 +216,7 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
 
   describe('client authentication (401 access_denied "Unauthorized")', () => {
     it("client_secret_post with the right secret succeeds", async () => {
-      expectSuccess(await post({ params: passwordParams(fx.clients.web, fx.users.alice) }));
+      expectSuccess(await aliceLogin());
     });
 
     it("wrong secret", async () => {
@@ -243,9 +246,7 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
     });
 
     it("empty secret for a confidential client", async () => {
-      const res = await post({
-        params: passwordParams(fx.clients.web, fx.users.alice, { client_secret: "" }),
-      });
+      const res = await aliceLogin({ client_secret: "" });
       expectOAuthError(res, 401, "access_denied", "Unauthorized");
     });
 
@@ -512,7 +513,7 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
 
   describe("connections (default directory and realms)", () => {
     it("grant_type=password uses the tenant default directory", async () => {
-      const res = await post({ params: passwordParams(fx.clients.web, fx.users.alice) });
+      const res = await aliceLogin();
       expectSuccess(res);
       expect(res.logs[0]).toMatchObject({
         connection: "Username-Password-Authentication",
@@ -588,7 +589,7 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
       await updateTenant(deps.db, { defaultDirectory: null });
       deps.config.clear();
       try {
-        const res = await post({ params: passwordParams(fx.clients.web, fx.users.alice) });
+        const res = await aliceLogin();
         expectOAuthError(res, 500, "server_error", NO_DEFAULT);
         expect(res.logs[0]?.type).toBe("fepft");
         expectSuccess(
@@ -599,26 +600,19 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
         // A default directory naming a connection that does not exist is the same misconfiguration.
         await updateTenant(deps.db, { defaultDirectory: "Deleted-Connection" });
         deps.config.clear();
-        expectOAuthError(
-          await post({ params: passwordParams(fx.clients.web, fx.users.alice) }),
-          500,
-          "server_error",
-          NO_DEFAULT,
-        );
+        expectOAuthError(await aliceLogin(), 500, "server_error", NO_DEFAULT);
       } finally {
         await updateTenant(deps.db, { defaultDirectory: "Username-Password-Authentication" });
         deps.config.clear();
       }
-      expectSuccess(await post({ params: passwordParams(fx.clients.web, fx.users.alice) }));
+      expectSuccess(await aliceLogin());
     });
   });
 
   describe("audience and scope (§1.4)", () => {
     it("an API and no scope: every API scope is granted, no ID token, no refresh token", async () => {
       const { orders } = fx.apis;
-      const res = await post({
-        params: passwordParams(fx.clients.web, fx.users.alice, { audience: orders.identifier }),
-      });
+      const res = await aliceLogin({ audience: orders.identifier });
       expectSuccess(res);
       expect(words(res.body.scope)).toEqual([...orders.scopes].sort());
       expect(res.body.id_token).toBeUndefined();
@@ -633,12 +627,7 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
 
     it("named API scopes: only those (unknown scopes dropped)", async () => {
       const { orders } = fx.apis;
-      const res = await post({
-        params: passwordParams(fx.clients.web, fx.users.alice, {
-          audience: orders.identifier,
-          scope: "read:orders unknown:thing",
-        }),
-      });
+      const res = await aliceLogin({ audience: orders.identifier, scope: "read:orders unknown:thing" });
       expectSuccess(res);
       expect(res.body.scope).toBe("read:orders");
       const at = await verifyRs256AccessToken(deps, str(res.body.access_token), {
@@ -649,12 +638,7 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
 
     it("openid only: all OIDC scopes, all API scopes, an ID token and the userinfo audience", async () => {
       const { orders } = fx.apis;
-      const res = await post({
-        params: passwordParams(fx.clients.web, fx.users.alice, {
-          audience: orders.identifier,
-          scope: "openid",
-        }),
-      });
+      const res = await aliceLogin({ audience: orders.identifier, scope: "openid" });
       expectSuccess(res);
       expect(words(res.body.scope)).toEqual([...OIDC, ...orders.scopes].sort());
       const at = await verifyRs256AccessToken(deps, str(res.body.access_token), {
@@ -680,12 +664,7 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
 
     it("openid with an HS256 API: plain API audience, access token signed with the API secret", async () => {
       const { legacy } = fx.apis;
-      const res = await post({
-        params: passwordParams(fx.clients.web, fx.users.alice, {
-          audience: legacy.identifier,
-          scope: "openid",
-        }),
-      });
+      const res = await aliceLogin({ audience: legacy.identifier, scope: "openid" });
       expectSuccess(res);
       const token = str(res.body.access_token);
       expect(decodeProtectedHeader(token).alg).toBe("HS256");
@@ -702,7 +681,7 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
     });
 
     it("no audience and no tenant default: a userinfo-only token", async () => {
-      const res = await post({ params: passwordParams(fx.clients.web, fx.users.alice, { scope: "openid" }) });
+      const res = await aliceLogin({ scope: "openid" });
       expectSuccess(res);
       expect(words(res.body.scope)).toEqual([...OIDC].sort());
       const at = await verifyRs256AccessToken(deps, str(res.body.access_token), { audience: fx.userinfo });
@@ -713,7 +692,7 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
       await updateTenant(deps.db, { defaultAudience: fx.apis.orders.identifier });
       deps.config.clear();
       try {
-        const res = await post({ params: passwordParams(fx.clients.web, fx.users.alice) });
+        const res = await aliceLogin();
         expectSuccess(res);
         await verifyRs256AccessToken(deps, str(res.body.access_token), {
           audience: fx.apis.orders.identifier,
@@ -726,20 +705,13 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
     });
 
     it("unknown audience: access_denied 'Service not found: <aud>'", async () => {
-      const res = await post({
-        params: passwordParams(fx.clients.web, fx.users.alice, { audience: "https://nope.example/api" }),
-      });
+      const res = await aliceLogin({ audience: "https://nope.example/api" });
       expectOAuthError(res, 403, "access_denied", "Service not found: https://nope.example/api");
       expect(res.logs[0]).toMatchObject({ type: "fepft", audience: "https://nope.example/api" });
     });
 
     it("offline_access gives a refresh token with an offline API and a client holding refresh_token", async () => {
-      const res = await post({
-        params: passwordParams(fx.clients.web, fx.users.alice, {
-          audience: fx.apis.orders.identifier,
-          scope: "openid offline_access",
-        }),
-      });
+      const res = await aliceLogin({ audience: fx.apis.orders.identifier, scope: "openid offline_access" });
       expectSuccess(res);
       expect(typeof res.body.refresh_token).toBe("string");
       expect(str(res.body.refresh_token).length).toBeGreaterThanOrEqual(32);
@@ -747,12 +719,7 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
     });
 
     it("offline_access is dropped when the API does not allow offline access", async () => {
-      const res = await post({
-        params: passwordParams(fx.clients.web, fx.users.alice, {
-          audience: fx.apis.reports.identifier,
-          scope: "offline_access",
-        }),
-      });
+      const res = await aliceLogin({ audience: fx.apis.reports.identifier, scope: "offline_access" });
       expectSuccess(res);
       expect(res.body.refresh_token).toBeUndefined();
       expect(res.body.scope).toBe("read:reports");
@@ -771,9 +738,7 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
     });
 
     it("offline_access without any audience gives no refresh token", async () => {
-      const res = await post({
-        params: passwordParams(fx.clients.web, fx.users.alice, { scope: "openid offline_access" }),
-      });
+      const res = await aliceLogin({ scope: "openid offline_access" });
       expectSuccess(res);
       expect(res.body.refresh_token).toBeUndefined();
     });
@@ -781,12 +746,7 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
 
   describe("success response (§1.5) and token claims", () => {
     it("has the Auth0 body shape and no-store headers", async () => {
-      const res = await post({
-        params: passwordParams(fx.clients.web, fx.users.alice, {
-          audience: fx.apis.orders.identifier,
-          scope: "openid offline_access",
-        }),
-      });
+      const res = await aliceLogin({ audience: fx.apis.orders.identifier, scope: "openid offline_access" });
       expectSuccess(res);
       expect(Object.keys(res.body).sort()).toEqual([
         "access_token",
@@ -836,7 +796,7 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
     });
 
     it("RS256 ID token passes node-auth0's validation and lasts the client's ID token lifetime", async () => {
-      const res = await post({ params: passwordParams(fx.clients.web, fx.users.alice, { scope: "openid" }) });
+      const res = await aliceLogin({ scope: "openid" });
       expectSuccess(res);
       const idToken = str(res.body.id_token);
       expect(decodeProtectedHeader(idToken).alg).toBe("RS256");
