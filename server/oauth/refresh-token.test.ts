@@ -1,15 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { decodeProtectedHeader, jwtVerify } from "jose";
-import { createTestDeps, testDatabaseKinds, type TTestDeps } from "../testing/test-deps.ts";
+import { testDatabaseKinds } from "../testing/test-deps.ts";
+import { useSeededDeps } from "../testing/use-deps.ts";
 import {
-  callToken,
+  callTokenNotingSecrets,
   createFixtureUser,
   passwordParams,
-  seedFixture,
   serializedAuditRows,
+  str,
   validateIdTokenLikeNodeAuth0,
   verifyRs256AccessToken,
-  type TFixture,
+  words,
   type TFixtureClient,
   type TFixtureUser,
   type TTokenCall,
@@ -19,15 +20,6 @@ import { setUserBlocked } from "../store/users.ts";
 
 const DAY = 24 * 3600 * 1000;
 const INVALID = "invalid_grant";
-
-function str(v: unknown): string {
-  if (typeof v !== "string") throw new Error(`expected a string, got ${JSON.stringify(v)}`);
-  return v;
-}
-
-function words(v: unknown): string[] {
-  return str(v).split(" ").filter(Boolean).sort();
-}
 
 function expectStatus(res: TTokenResult, status: number, error?: string, description?: string): void {
   if (res.status !== status)
@@ -39,30 +31,10 @@ function expectStatus(res: TTokenResult, status: number, error?: string, descrip
 }
 
 describe.each(testDatabaseKinds())("POST /oauth/token, refresh_token grant (%s)", (kind) => {
-  let deps: TTestDeps;
-  let fx: TFixture;
+  const t = useSeededDeps(kind);
   const issuedSecrets: string[] = [];
 
-  beforeAll(async () => {
-    deps = await createTestDeps(kind);
-    fx = await seedFixture(deps);
-  });
-  afterAll(async () => {
-    await deps?.cleanup();
-  });
-
-  async function post(call: TTokenCall): Promise<TTokenResult> {
-    // Whatever a caller sends as a password or client secret (right or wrong) must stay out of the log too.
-    for (const k of ["password", "client_secret"]) {
-      const v = call.params?.[k];
-      if (v && v.length >= 8) issuedSecrets.push(v);
-    }
-    const res = await callToken(deps, call);
-    for (const k of ["access_token", "id_token", "refresh_token"]) {
-      if (typeof res.body[k] === "string") issuedSecrets.push(res.body[k]);
-    }
-    return res;
-  }
+  const post = (call: TTokenCall) => callTokenNotingSecrets(t.deps, call, issuedSecrets);
 
   /** Password login asking for a refresh token; returns the token response body. */
   async function login(
@@ -72,7 +44,7 @@ describe.each(testDatabaseKinds())("POST /oauth/token, refresh_token grant (%s)"
   ): Promise<Record<string, unknown>> {
     const res = await post({
       params: passwordParams(client, user, {
-        audience: fx.apis.orders.identifier,
+        audience: t.fx.apis.orders.identifier,
         scope: "openid offline_access",
         ...extra,
       }),
@@ -99,10 +71,10 @@ describe.each(testDatabaseKinds())("POST /oauth/token, refresh_token grant (%s)"
   }
 
   it("rotation: a refresh returns new access, ID and refresh tokens with the original grant", async () => {
-    const { web } = fx.clients;
-    const { alice } = fx.users;
+    const { web } = t.fx.clients;
+    const { alice } = t.fx.users;
     const first = await login(web, alice);
-    deps.clock.advance(60_000);
+    t.deps.clock.advance(60_000);
     const res = await refresh(web, first.refresh_token);
     expectStatus(res, 200);
     expect(Object.keys(res.body).sort()).toEqual([
@@ -115,18 +87,18 @@ describe.each(testDatabaseKinds())("POST /oauth/token, refresh_token grant (%s)"
     ]);
     expect(res.body.refresh_token).not.toBe(first.refresh_token);
     expect(res.body.scope).toBe(first.scope);
-    expect(res.body.expires_in).toBe(fx.apis.orders.tokenLifetime);
-    const at = await verifyRs256AccessToken(deps, str(res.body.access_token), {
-      audience: fx.apis.orders.identifier,
+    expect(res.body.expires_in).toBe(t.fx.apis.orders.tokenLifetime);
+    const at = await verifyRs256AccessToken(t.deps, str(res.body.access_token), {
+      audience: t.fx.apis.orders.identifier,
     });
     expect(at).toMatchObject({
       sub: alice.userId,
       azp: web.clientId,
-      aud: [fx.apis.orders.identifier, fx.userinfo],
-      iss: fx.issuer,
+      aud: [t.fx.apis.orders.identifier, t.fx.userinfo],
+      iss: t.fx.issuer,
     });
-    expect(at.iat).toBe(Math.floor(deps.clock.now().getTime() / 1000));
-    const id = await validateIdTokenLikeNodeAuth0(deps, str(res.body.id_token), { clientId: web.clientId });
+    expect(at.iat).toBe(Math.floor(t.deps.clock.now().getTime() / 1000));
+    const id = await validateIdTokenLikeNodeAuth0(t.deps, str(res.body.id_token), { clientId: web.clientId });
     expect(id.sub).toBe(alice.userId);
     expect(res.logs[0]).toMatchObject({
       type: "sertft",
@@ -134,7 +106,7 @@ describe.each(testDatabaseKinds())("POST /oauth/token, refresh_token grant (%s)"
       client_name: web.name,
       user_id: alice.userId,
       user_name: alice.email,
-      audience: fx.apis.orders.identifier,
+      audience: t.fx.apis.orders.identifier,
       scope: str(first.scope),
       ip: expect.any(String),
       client_ip: expect.any(String),
@@ -145,8 +117,11 @@ describe.each(testDatabaseKinds())("POST /oauth/token, refresh_token grant (%s)"
   });
 
   it("reuse of a rotated token: 403 invalid_grant, and the whole family dies (newest token included)", async () => {
-    const { web } = fx.clients;
-    const user = await createFixtureUser(deps, fx, { connection: "database", password: "family-reuse-pw" });
+    const { web } = t.fx.clients;
+    const user = await createFixtureUser(t.deps, t.fx, {
+      connection: "database",
+      password: "family-reuse-pw",
+    });
     const r0 = (await login(web, user)).refresh_token;
     const other = (await login(web, user)).refresh_token; // a second session of the same user
     const r1 = (await refresh(web, r0)).body.refresh_token;
@@ -166,19 +141,22 @@ describe.each(testDatabaseKinds())("POST /oauth/token, refresh_token grant (%s)"
   });
 
   it("two concurrent exchanges of one token: exactly one wins, and the family is revoked", async () => {
-    const { web } = fx.clients;
-    const user = await createFixtureUser(deps, fx, { connection: "database", password: "race-the-token" });
+    const { web } = t.fx.clients;
+    const user = await createFixtureUser(t.deps, t.fx, {
+      connection: "database",
+      password: "race-the-token",
+    });
     const r0 = (await login(web, user)).refresh_token;
     const [a, b] = await Promise.all([refresh(web, r0), refresh(web, r0)]);
     expect([a!.status, b!.status].sort()).toEqual([200, 403]);
     const winner = a!.status === 200 ? a! : b!;
     expect((await refresh(web, winner.body.refresh_token)).status).toBe(403);
-    expect(await deps.db.logEvent.count({ where: { userId: user.userId, type: "sertft" } })).toBe(1);
+    expect(await t.deps.db.logEvent.count({ where: { userId: user.userId, type: "sertft" } })).toBe(1);
   });
 
   it("a refresh token of another client is refused and stays valid for its own client", async () => {
-    const { web, spa, hs256 } = fx.clients;
-    const token = (await login(web, fx.users.alice)).refresh_token;
+    const { web, spa, hs256 } = t.fx.clients;
+    const token = (await login(web, t.fx.users.alice)).refresh_token;
     const foreign = await refresh(spa, token);
     expectStatus(foreign, 403, INVALID);
     expect(foreign.logs[0]).toMatchObject({ type: "fertft", client_id: spa.clientId });
@@ -194,15 +172,15 @@ describe.each(testDatabaseKinds())("POST /oauth/token, refresh_token grant (%s)"
   });
 
   it("client authentication applies to refresh: a wrong secret is 401 and does not consume the token", async () => {
-    const { web } = fx.clients;
-    const token = (await login(web, fx.users.alice)).refresh_token;
+    const { web } = t.fx.clients;
+    const token = (await login(web, t.fx.users.alice)).refresh_token;
     expectStatus(await refresh({ ...web, secret: "wrong" }, token), 401, "access_denied", "Unauthorized");
     expectStatus(await refresh({ ...web, secret: undefined }, token), 401, "access_denied", "Unauthorized");
     expectStatus(await refresh(web, token), 200);
   });
 
   it("missing or unknown refresh token", async () => {
-    const { web } = fx.clients;
+    const { web } = t.fx.clients;
     const missing = await post({
       params: { grant_type: "refresh_token", client_id: web.clientId, client_secret: web.secret },
     });
@@ -214,8 +192,8 @@ describe.each(testDatabaseKinds())("POST /oauth/token, refresh_token grant (%s)"
   });
 
   it("public client refreshes with client_id only (JSON body)", async () => {
-    const { spa } = fx.clients;
-    const first = await login(spa, fx.users.alice);
+    const { spa } = t.fx.clients;
+    const first = await login(spa, t.fx.users.alice);
     const res = await post({
       encoding: "json",
       params: {
@@ -226,35 +204,35 @@ describe.each(testDatabaseKinds())("POST /oauth/token, refresh_token grant (%s)"
     });
     expectStatus(res, 200);
     expect(res.body.refresh_token).not.toBe(first.refresh_token);
-    await validateIdTokenLikeNodeAuth0(deps, str(res.body.id_token), { clientId: spa.clientId });
+    await validateIdTokenLikeNodeAuth0(t.deps, str(res.body.id_token), { clientId: spa.clientId });
   });
 
   it("HS256 API: refreshed access tokens are still signed with the API secret", async () => {
-    const { legacy } = fx.apis;
-    const first = await login(fx.clients.web, fx.users.alice, {
+    const { legacy } = t.fx.apis;
+    const first = await login(t.fx.clients.web, t.fx.users.alice, {
       audience: legacy.identifier,
       scope: "offline_access",
     });
-    const res = await refresh(fx.clients.web, first.refresh_token);
+    const res = await refresh(t.fx.clients.web, first.refresh_token);
     expectStatus(res, 200);
     const token = str(res.body.access_token);
     expect(decodeProtectedHeader(token).alg).toBe("HS256");
     const { payload } = await jwtVerify(token, new TextEncoder().encode(legacy.secret), {
-      issuer: fx.issuer,
+      issuer: t.fx.issuer,
       audience: legacy.identifier,
-      currentDate: deps.clock.now(),
+      currentDate: t.deps.clock.now(),
     });
     expect(words(payload.scope)).toEqual(["legacy:read", "offline_access"]);
   });
 
   it("blocked user: 403 invalid_grant 'user is blocked'", async () => {
-    const { web } = fx.clients;
-    const user = await createFixtureUser(deps, fx, {
+    const { web } = t.fx.clients;
+    const user = await createFixtureUser(t.deps, t.fx, {
       connection: "database",
       password: "soon-to-be-blocked",
     });
     const token = (await login(web, user)).refresh_token;
-    await setUserBlocked(deps.db, user.userId, true);
+    await setUserBlocked(t.deps.db, user.userId, true);
     const res = await refresh(web, token);
     expectStatus(res, 403, INVALID, "user is blocked");
     expect(res.logs[0]).toMatchObject({
@@ -266,8 +244,8 @@ describe.each(testDatabaseKinds())("POST /oauth/token, refresh_token grant (%s)"
 
   describe("scope narrowing", () => {
     it("a refresh may ask for fewer scopes, never more; the refresh token keeps the original grant", async () => {
-      const { web } = fx.clients;
-      const first = await login(web, fx.users.alice, {
+      const { web } = t.fx.clients;
+      const first = await login(web, t.fx.users.alice, {
         scope: "openid read:orders write:orders offline_access",
       });
       expect(words(first.scope)).toEqual([
@@ -289,11 +267,11 @@ describe.each(testDatabaseKinds())("POST /oauth/token, refresh_token grant (%s)"
       expectStatus(narrow, 200);
       expect(narrow.body.scope).toBe("read:orders");
       expect(narrow.body.id_token).toBeUndefined();
-      const at = await verifyRs256AccessToken(deps, str(narrow.body.access_token), {
-        audience: fx.apis.orders.identifier,
+      const at = await verifyRs256AccessToken(t.deps, str(narrow.body.access_token), {
+        audience: t.fx.apis.orders.identifier,
       });
       expect(at.scope).toBe("read:orders");
-      expect(at.aud).toBe(fx.apis.orders.identifier);
+      expect(at.aud).toBe(t.fx.apis.orders.identifier);
 
       // RFC 6749 §6: a new refresh token has the scope of the one presented, so the session is not lost or shrunk.
       expect(typeof narrow.body.refresh_token).toBe("string");
@@ -305,13 +283,15 @@ describe.each(testDatabaseKinds())("POST /oauth/token, refresh_token grant (%s)"
 
   describe("non-rotating client", () => {
     it("keeps its token: no new refresh token, the same one works repeatedly", async () => {
-      const { nonRotating } = fx.clients;
-      const first = await login(nonRotating, fx.users.alice);
+      const { nonRotating } = t.fx.clients;
+      const first = await login(nonRotating, t.fx.users.alice);
       for (let i = 0; i < 3; i++) {
         const res = await refresh(nonRotating, first.refresh_token);
         expectStatus(res, 200);
         expect(res.body.refresh_token).toBeUndefined();
-        await validateIdTokenLikeNodeAuth0(deps, str(res.body.id_token), { clientId: nonRotating.clientId });
+        await validateIdTokenLikeNodeAuth0(t.deps, str(res.body.id_token), {
+          clientId: nonRotating.clientId,
+        });
       }
     });
   });
@@ -319,47 +299,47 @@ describe.each(testDatabaseKinds())("POST /oauth/token, refresh_token grant (%s)"
   // These move the clock by weeks; they run last so earlier token checks use a near-real clock.
   describe("expiry (moving the injected clock)", () => {
     it("a token unused for longer than the idle lifetime (15 days) is refused", async () => {
-      const { web } = fx.clients;
-      const token = (await login(web, fx.users.alice)).refresh_token;
-      deps.clock.advance(15 * DAY + 1000);
+      const { web } = t.fx.clients;
+      const token = (await login(web, t.fx.users.alice)).refresh_token;
+      t.deps.clock.advance(15 * DAY + 1000);
       const res = await refresh(web, token);
       expectStatus(res, 403, INVALID);
       expect(res.logs[0]?.type).toBe("fertft");
     });
 
     it("a rotating family used regularly still ends at the absolute lifetime (30 days)", async () => {
-      const { web } = fx.clients;
-      let token = (await login(web, fx.users.alice)).refresh_token;
+      const { web } = t.fx.clients;
+      let token = (await login(web, t.fx.users.alice)).refresh_token;
       for (const days of [10, 10, 9]) {
-        deps.clock.advance(days * DAY);
+        t.deps.clock.advance(days * DAY);
         const res = await refresh(web, token);
         expectStatus(res, 200);
         token = res.body.refresh_token;
       }
-      deps.clock.advance(DAY + 1000);
+      t.deps.clock.advance(DAY + 1000);
       expectStatus(await refresh(web, token), 403, INVALID);
     });
 
     it("a non-rotating token's idle window moves with each use, up to the absolute lifetime", async () => {
-      const { nonRotating } = fx.clients;
-      const token = (await login(nonRotating, fx.users.alice)).refresh_token;
+      const { nonRotating } = t.fx.clients;
+      const token = (await login(nonRotating, t.fx.users.alice)).refresh_token;
       for (const days of [10, 10, 9]) {
-        deps.clock.advance(days * DAY);
+        t.deps.clock.advance(days * DAY);
         expectStatus(await refresh(nonRotating, token), 200);
       }
-      deps.clock.advance(DAY + 1000);
+      t.deps.clock.advance(DAY + 1000);
       expectStatus(await refresh(nonRotating, token), 403, INVALID);
     });
   });
 
   describe("storage and audit hygiene", () => {
     it("refresh tokens are stored only as hashes, and no secret reaches the audit log", async () => {
-      const stored = JSON.stringify(await deps.db.refreshToken.findMany());
-      const audit = await serializedAuditRows(deps);
+      const stored = JSON.stringify(await t.deps.db.refreshToken.findMany());
+      const audit = await serializedAuditRows(t.deps);
       const refreshTokens = issuedSecrets.filter((s) => /^[A-Za-z0-9_-]{43}$/.test(s));
       expect(refreshTokens.length).toBeGreaterThan(10);
       expect(refreshTokens.filter((t) => stored.includes(t))).toEqual([]);
-      expect([...fx.secrets, ...issuedSecrets].filter((s) => audit.includes(s))).toEqual([]);
+      expect([...t.fx.secrets, ...issuedSecrets].filter((s) => audit.includes(s))).toEqual([]);
     });
   });
 });

@@ -1,20 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from "jose";
-import { createTestDeps, testDatabaseKinds, type TTestDeps } from "../testing/test-deps.ts";
+import { testDatabaseKinds } from "../testing/test-deps.ts";
+import { useSeededDeps } from "../testing/use-deps.ts";
 import {
   DEFAULT_SOCKET_IP,
   DEFAULT_USER_AGENT,
   PASSWORD_GRANT,
   REALM_GRANT,
-  callToken,
+  callTokenNotingSecrets,
   createFixtureUser,
   passwordParams,
   realmParams,
-  seedFixture,
   serializedAuditRows,
+  str,
   validateIdTokenLikeNodeAuth0,
   verifyRs256AccessToken,
-  type TFixture,
+  words,
   type TTokenCall,
   type TTokenResult,
 } from "../testing/fixtures.ts";
@@ -24,15 +25,6 @@ import { insertUsers } from "../store/users.ts";
 const OIDC = ["openid", "profile", "email", "address", "phone"];
 const WRONG = "Wrong email or password.";
 const NO_DEFAULT = "Authorization server not configured with default connection.";
-
-function str(v: unknown): string {
-  if (typeof v !== "string") throw new Error(`expected a string, got ${JSON.stringify(v)}`);
-  return v;
-}
-
-function words(v: unknown): string[] {
-  return str(v).split(" ").filter(Boolean).sort();
-}
 
 /** What every error must look like on the wire: status, RFC body, no caching, exactly one audit record. */
 function expectOAuthError(res: TTokenResult, status: number, error: string, description?: string): void {
@@ -51,63 +43,46 @@ function expectSuccess(res: TTokenResult): void {
 }
 
 describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (kind) => {
-  let deps: TTestDeps;
-  let fx: TFixture;
+  const t = useSeededDeps(kind);
   /** Tokens handed out during the run; none may appear in the audit log. */
   const issuedSecrets: string[] = [];
 
-  beforeAll(async () => {
-    deps = await createTestDeps(kind);
-    fx = await seedFixture(deps);
-  });
-  afterAll(async () => {
-    await deps?.cleanup();
-  });
-
-  async function post(call: TTokenCall): Promise<TTokenResult> {
-    // Whatever a caller sends as a password or client secret (right or wrong) must stay out of the log too.
-    for (const k of ["password", "client_secret"]) {
-      const v = call.params?.[k];
-      if (v && v.length >= 8) issuedSecrets.push(v);
-    }
-    const res = await callToken(deps, call);
-    for (const k of ["access_token", "id_token", "refresh_token"]) {
-      if (typeof res.body[k] === "string") issuedSecrets.push(res.body[k]);
-    }
-    return res;
-  }
+  const post = (call: TTokenCall) => callTokenNotingSecrets(t.deps, call, issuedSecrets);
 
   /** Alice's password grant through the Acme Web client (client_secret_post), with `extra` parameters. */
   function aliceLogin(extra: Record<string, string> = {}): Promise<TTokenResult> {
-    return post({ params: passwordParams(fx.clients.web, fx.users.alice, extra) });
+    return post({ params: passwordParams(t.fx.clients.web, t.fx.users.alice, extra) });
   }
 
   describe("request bodies", () => {
     it("accepts application/x-www-form-urlencoded without a charset", async () => {
-      const res = await post({ params: passwordParams(fx.clients.web, fx.users.alice), encoding: "form" });
+      const res = await post({
+        params: passwordParams(t.fx.clients.web, t.fx.users.alice),
+        encoding: "form",
+      });
       expectSuccess(res);
     });
 
     it("accepts application/x-www-form-urlencoded;charset=UTF-8 (what fetch sends for node-auth0 with initOverrides)", async () => {
       const res = await post({
-        params: realmParams(fx.clients.web, fx.users.alice, "Username-Password-Authentication"),
+        params: realmParams(t.fx.clients.web, t.fx.users.alice, "Username-Password-Authentication"),
         encoding: "form-charset",
       });
       expectSuccess(res);
     });
 
     it("decodes UTF-8 form values", async () => {
-      const user = await createFixtureUser(deps, fx, {
+      const user = await createFixtureUser(t.deps, t.fx, {
         connection: "database",
         password: "pässwörd-日本-🔑",
       });
-      const res = await post({ params: passwordParams(fx.clients.web, user), encoding: "form-charset" });
+      const res = await post({ params: passwordParams(t.fx.clients.web, user), encoding: "form-charset" });
       expectSuccess(res);
     });
 
     it("accepts a JSON body (Auth0.swift / auth0.js style, client_id only for a public app)", async () => {
       const res = await post({
-        params: realmParams(fx.clients.spa, fx.users.alice, "Username-Password-Authentication"),
+        params: realmParams(t.fx.clients.spa, t.fx.users.alice, "Username-Password-Authentication"),
         encoding: "json",
       });
       expectSuccess(res);
@@ -116,7 +91,7 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
     it("accepts a JSON body with a charset parameter and a secret", async () => {
       const res = await post({
         contentType: "application/json; charset=utf-8",
-        rawBody: JSON.stringify(passwordParams(fx.clients.web, fx.users.alice)),
+        rawBody: JSON.stringify(passwordParams(t.fx.clients.web, t.fx.users.alice)),
       });
       expectSuccess(res);
     });
@@ -124,7 +99,7 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
     it("refuses an unsupported content type with 400 invalid_request and logs a plain failure", async () => {
       const res = await post({
         contentType: "text/plain",
-        rawBody: new URLSearchParams(passwordParams(fx.clients.web, fx.users.alice)).toString(),
+        rawBody: new URLSearchParams(passwordParams(t.fx.clients.web, t.fx.users.alice)).toString(),
       });
       expectOAuthError(res, 400, "invalid_request");
       expect(res.logs[0]?.type).toBe("f");
@@ -132,7 +107,7 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
 
     it("refuses a body without content type", async () => {
       const res = await post({
-        rawBody: new URLSearchParams(passwordParams(fx.clients.web, fx.users.alice)).toString(),
+        rawBody: new URLSearchParams(passwordParams(t.fx.clients.web, t.fx.users.alice)).toString(),
       });
       expectOAuthError(res, 400, "invalid_request");
     });
@@ -152,7 +127,7 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
 
     it("refuses a repeated form parameter (RFC 6749 §3.2)", async () => {
       const body =
-        new URLSearchParams(passwordParams(fx.clients.web, fx.users.alice)).toString() +
+        new URLSearchParams(passwordParams(t.fx.clients.web, t.fx.users.alice)).toString() +
         "&username=mallory%40example.com";
       expectOAuthError(
         await post({ contentType: "application/x-www-form-urlencoded", rawBody: body }),
@@ -164,7 +139,7 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
 
   describe("parameters and grant types", () => {
     it("missing grant_type: 400 invalid_request, logged as f", async () => {
-      const { grant_type: _g, ...rest } = passwordParams(fx.clients.web, fx.users.alice);
+      const { grant_type: _g, ...rest } = passwordParams(t.fx.clients.web, t.fx.users.alice);
       const res = await post({ params: rest });
       expectOAuthError(res, 400, "invalid_request");
       expect(res.logs[0]?.type).toBe("f");
@@ -174,11 +149,11 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
       const res = await aliceLogin({ grant_type: "urn:example:magic" });
       expectOAuthError(res, 400, "unsupported_grant_type");
       expect(res.logs[0]?.type).toBe("f");
-      expect(res.logs[0]?.client_id).toBe(fx.clients.web.clientId);
+      expect(res.logs[0]?.client_id).toBe(t.fx.clients.web.clientId);
     });
 
     it.each(["username", "password"])("missing %s: 400 invalid_request, logged as fepft", async (name) => {
-      const params = passwordParams(fx.clients.web, fx.users.alice);
+      const params = passwordParams(t.fx.clients.web, t.fx.users.alice);
       delete params[name];
       const res = await post({ params });
       expectOAuthError(res, 400, "invalid_request");
@@ -186,11 +161,11 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
     });
 
     it("empty password: 400 invalid_request, no credential check", async () => {
-      const verify = vi.spyOn(deps.hasher, "verify");
-      const dummy = vi.spyOn(deps.hasher, "verifyDummy");
+      const verify = vi.spyOn(t.deps.hasher, "verify");
+      const dummy = vi.spyOn(t.deps.hasher, "verifyDummy");
       try {
         expectOAuthError(
-          await post({ params: passwordParams(fx.clients.web, { ...fx.users.alice, password: "" }) }),
+          await post({ params: passwordParams(t.fx.clients.web, { ...t.fx.users.alice, password: "" }) }),
           400,
           "invalid_request",
         );
@@ -203,13 +178,13 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
     });
 
     it("realm grant without realm: 400 invalid_request", async () => {
-      const params = realmParams(fx.clients.web, fx.users.alice, "x");
+      const params = realmParams(t.fx.clients.web, t.fx.users.alice, "x");
       delete params.realm;
       expectOAuthError(await post({ params }), 400, "invalid_request");
     });
 
     it("missing client_id and no Authorization header: 400 invalid_request", async () => {
-      const { client_id: _c, ...rest } = passwordParams(fx.clients.web, fx.users.alice);
+      const { client_id: _c, ...rest } = passwordParams(t.fx.clients.web, t.fx.users.alice);
       expectOAuthError(await post({ params: rest }), 400, "invalid_request");
     });
   });
@@ -221,26 +196,29 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
 
     it("wrong secret", async () => {
       const res = await post({
-        params: passwordParams({ ...fx.clients.web, secret: fx.clients.web.secret + "x" }, fx.users.alice),
+        params: passwordParams(
+          { ...t.fx.clients.web, secret: t.fx.clients.web.secret + "x" },
+          t.fx.users.alice,
+        ),
       });
       expectOAuthError(res, 401, "access_denied", "Unauthorized");
       expect(res.logs[0]).toMatchObject({
         type: "fepft",
-        client_id: fx.clients.web.clientId,
+        client_id: t.fx.clients.web.clientId,
         description: "Unauthorized",
       });
     });
 
     it("another client's secret", async () => {
       const res = await post({
-        params: passwordParams({ ...fx.clients.web, secret: fx.clients.hs256.secret }, fx.users.alice),
+        params: passwordParams({ ...t.fx.clients.web, secret: t.fx.clients.hs256.secret }, t.fx.users.alice),
       });
       expectOAuthError(res, 401, "access_denied", "Unauthorized");
     });
 
     it("missing secret for a confidential client", async () => {
       const res = await post({
-        params: passwordParams({ id: "", clientId: fx.clients.web.clientId, name: "" }, fx.users.alice),
+        params: passwordParams({ id: "", clientId: t.fx.clients.web.clientId, name: "" }, t.fx.users.alice),
       });
       expectOAuthError(res, 401, "access_denied", "Unauthorized");
     });
@@ -255,21 +233,21 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
         id: "",
         clientId: "no-such-client-0000000000000000",
         name: "",
-        secret: fx.clients.web.secret,
+        secret: t.fx.clients.web.secret,
       };
       expectOAuthError(
-        await post({ params: passwordParams(ghost, fx.users.alice) }),
+        await post({ params: passwordParams(ghost, t.fx.users.alice) }),
         401,
         "access_denied",
         "Unauthorized",
       );
       expectOAuthError(
-        await post({ params: passwordParams({ ...ghost, secret: undefined }, fx.users.alice) }),
+        await post({ params: passwordParams({ ...ghost, secret: undefined }, t.fx.users.alice) }),
         401,
         "access_denied",
         "Unauthorized",
       );
-      const { client_id: _c, ...noId } = passwordParams({ ...ghost, secret: undefined }, fx.users.alice);
+      const { client_id: _c, ...noId } = passwordParams({ ...ghost, secret: undefined }, t.fx.users.alice);
       expectOAuthError(
         await post({ params: noId, basic: { id: ghost.clientId, secret: "x" } }),
         401,
@@ -279,17 +257,21 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
     });
 
     it("wrong method: HTTP Basic for a client_secret_post client, even with the right secret", async () => {
-      const { client_secret: _s, client_id: _c, ...rest } = passwordParams(fx.clients.web, fx.users.alice);
+      const {
+        client_secret: _s,
+        client_id: _c,
+        ...rest
+      } = passwordParams(t.fx.clients.web, t.fx.users.alice);
       const res = await post({
         params: rest,
-        basic: { id: fx.clients.web.clientId, secret: fx.clients.web.secret },
+        basic: { id: t.fx.clients.web.clientId, secret: t.fx.clients.web.secret },
       });
       expectOAuthError(res, 401, "access_denied", "Unauthorized");
     });
 
     it("client_secret_basic with the right Basic header succeeds (client_id in the body too, as many SDKs send)", async () => {
-      const { basic } = fx.clients;
-      const { client_id: _c, ...rest } = passwordParams({ ...basic, secret: undefined }, fx.users.alice);
+      const { basic } = t.fx.clients;
+      const { client_id: _c, ...rest } = passwordParams({ ...basic, secret: undefined }, t.fx.users.alice);
       expectSuccess(await post({ params: rest, basic: { id: basic.clientId, secret: basic.secret } }));
       expectSuccess(
         await post({
@@ -300,14 +282,14 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
     });
 
     it("client_secret_basic: wrong Basic secret, or the secret in the body instead", async () => {
-      const { basic } = fx.clients;
-      const { client_id: _c, ...rest } = passwordParams({ ...basic, secret: undefined }, fx.users.alice);
+      const { basic } = t.fx.clients;
+      const { client_id: _c, ...rest } = passwordParams({ ...basic, secret: undefined }, t.fx.users.alice);
       const wrongBasic = await post({ params: rest, basic: { id: basic.clientId, secret: "nope" } });
       expectOAuthError(wrongBasic, 401, "access_denied", "Unauthorized");
       // The failure record names the client the Basic header claimed.
       expect(wrongBasic.logs.map((l) => l.client_id)).toEqual([basic.clientId]);
       expectOAuthError(
-        await post({ params: passwordParams(basic, fx.users.alice) }),
+        await post({ params: passwordParams(basic, t.fx.users.alice) }),
         401,
         "access_denied",
         "Unauthorized",
@@ -315,29 +297,29 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
     });
 
     it("Basic header and client_secret in the body together: 400 invalid_request", async () => {
-      const { basic } = fx.clients;
+      const { basic } = t.fx.clients;
       const res = await post({
-        params: passwordParams(basic, fx.users.alice),
+        params: passwordParams(basic, t.fx.users.alice),
         basic: { id: basic.clientId, secret: basic.secret },
       });
       expectOAuthError(res, 400, "invalid_request");
     });
 
     it("public (none) client: client_id only succeeds; presenting a secret is refused", async () => {
-      expectSuccess(await post({ params: passwordParams(fx.clients.spa, fx.users.alice) }));
+      expectSuccess(await post({ params: passwordParams(t.fx.clients.spa, t.fx.users.alice) }));
       const res = await post({
-        params: passwordParams({ ...fx.clients.spa, secret: fx.clients.web.secret }, fx.users.alice),
+        params: passwordParams({ ...t.fx.clients.spa, secret: t.fx.clients.web.secret }, t.fx.users.alice),
       });
       expectOAuthError(res, 401, "access_denied", "Unauthorized");
     });
 
     it("client authentication is checked before the user's password (no password oracle for bad clients)", async () => {
-      const verify = vi.spyOn(deps.hasher, "verify");
+      const verify = vi.spyOn(t.deps.hasher, "verify");
       try {
         const res = await post({
           params: passwordParams(
-            { ...fx.clients.web, secret: "wrong" },
-            { ...fx.users.alice, password: "guess" },
+            { ...t.fx.clients.web, secret: "wrong" },
+            { ...t.fx.users.alice, password: "guess" },
           ),
         });
         expectOAuthError(res, 401, "access_denied", "Unauthorized");
@@ -350,18 +332,18 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
 
   describe("client gating (403 unauthorized_client)", () => {
     it("first-party client without the password grant", async () => {
-      const res = await post({ params: passwordParams(fx.clients.noPassword, fx.users.alice) });
+      const res = await post({ params: passwordParams(t.fx.clients.noPassword, t.fx.users.alice) });
       expectOAuthError(res, 403, "unauthorized_client", "Grant type 'password' not allowed for the client.");
       expect(res.logs[0]).toMatchObject({
         type: "fepft",
-        client_id: fx.clients.noPassword.clientId,
-        client_name: fx.clients.noPassword.name,
+        client_id: t.fx.clients.noPassword.clientId,
+        client_name: t.fx.clients.noPassword.name,
       });
     });
 
     it("first-party client without the password grant, realm variant", async () => {
       const res = await post({
-        params: realmParams(fx.clients.noPassword, fx.users.alice, "Username-Password-Authentication"),
+        params: realmParams(t.fx.clients.noPassword, t.fx.users.alice, "Username-Password-Authentication"),
       });
       expectOAuthError(
         res,
@@ -372,17 +354,21 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
     });
 
     it("third-party client is refused even though its grant list names the password grants", async () => {
-      const verify = vi.spyOn(deps.hasher, "verify");
+      const verify = vi.spyOn(t.deps.hasher, "verify");
       try {
         expectOAuthError(
-          await post({ params: passwordParams(fx.clients.thirdParty, fx.users.alice) }),
+          await post({ params: passwordParams(t.fx.clients.thirdParty, t.fx.users.alice) }),
           403,
           "unauthorized_client",
           "Grant type 'password' not allowed for the client.",
         );
         expectOAuthError(
           await post({
-            params: realmParams(fx.clients.thirdParty, fx.users.alice, "Username-Password-Authentication"),
+            params: realmParams(
+              t.fx.clients.thirdParty,
+              t.fx.users.alice,
+              "Username-Password-Authentication",
+            ),
           }),
           403,
           "unauthorized_client",
@@ -399,17 +385,24 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
   describe("credentials", () => {
     it("wrong password and unknown user look identical on the wire (403 invalid_grant)", async () => {
       const wrong = await post({
-        params: passwordParams(fx.clients.web, { ...fx.users.alice, password: "not-her-password" }),
+        params: passwordParams(t.fx.clients.web, { ...t.fx.users.alice, password: "not-her-password" }),
       });
       const unknown = await post({
-        params: passwordParams(fx.clients.web, { email: "nobody@example.com", password: "not-her-password" }),
+        params: passwordParams(t.fx.clients.web, {
+          email: "nobody@example.com",
+          password: "not-her-password",
+        }),
       });
       expectOAuthError(wrong, 403, "invalid_grant", WRONG);
       expectOAuthError(unknown, 403, "invalid_grant", WRONG);
       expect(unknown.body).toEqual(wrong.body);
       expect([...unknown.headers.entries()].sort()).toEqual([...wrong.headers.entries()].sort());
       // Only the audit record tells them apart.
-      expect(wrong.logs[0]).toMatchObject({ type: "fp", user_id: fx.users.alice.userId, description: WRONG });
+      expect(wrong.logs[0]).toMatchObject({
+        type: "fp",
+        user_id: t.fx.users.alice.userId,
+        description: WRONG,
+      });
       expect(unknown.logs[0]).toMatchObject({
         type: "fu",
         description: WRONG,
@@ -419,11 +412,11 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
     });
 
     it("an unknown user costs one real password hash verification; a known one costs exactly one too", async () => {
-      const dummy = vi.spyOn(deps.hasher, "verifyDummy");
-      const verify = vi.spyOn(deps.hasher, "verify");
+      const dummy = vi.spyOn(t.deps.hasher, "verifyDummy");
+      const verify = vi.spyOn(t.deps.hasher, "verify");
       try {
         await post({
-          params: passwordParams(fx.clients.web, { email: "ghost@example.com", password: "whatever" }),
+          params: passwordParams(t.fx.clients.web, { email: "ghost@example.com", password: "whatever" }),
         });
         expect(dummy).toHaveBeenCalledTimes(1);
         expect(dummy).toHaveBeenCalledWith("whatever");
@@ -432,7 +425,9 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
         await expect(dummy.mock.results[0]?.value).resolves.toBeUndefined();
 
         dummy.mockClear();
-        await post({ params: passwordParams(fx.clients.web, { ...fx.users.alice, password: "whatever" }) });
+        await post({
+          params: passwordParams(t.fx.clients.web, { ...t.fx.users.alice, password: "whatever" }),
+        });
         expect(verify).toHaveBeenCalledTimes(1);
         expect(dummy).not.toHaveBeenCalled();
       } finally {
@@ -442,17 +437,17 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
     });
 
     it("a user without a password hash answers like an unknown user, after a dummy hash", async () => {
-      await insertUsers(deps.db, [
+      await insertUsers(t.deps.db, [
         {
           userId: "auth0|nopassword0001",
-          connectionId: fx.connections.database.id,
+          connectionId: t.fx.connections.database.id,
           email: "sso-only@example.com",
         },
       ]);
-      const dummy = vi.spyOn(deps.hasher, "verifyDummy");
+      const dummy = vi.spyOn(t.deps.hasher, "verifyDummy");
       try {
         const res = await post({
-          params: passwordParams(fx.clients.web, { email: "sso-only@example.com", password: "anything" }),
+          params: passwordParams(t.fx.clients.web, { email: "sso-only@example.com", password: "anything" }),
         });
         expectOAuthError(res, 403, "invalid_grant", WRONG);
         expect(dummy).toHaveBeenCalledTimes(1);
@@ -464,46 +459,48 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
     it("email matching is case-insensitive; a username works too", async () => {
       expectSuccess(
         await post({
-          params: passwordParams(fx.clients.web, { ...fx.users.alice, email: "ALICE@Example.COM" }),
+          params: passwordParams(t.fx.clients.web, { ...t.fx.users.alice, email: "ALICE@Example.COM" }),
         }),
       );
       const res = await post({
-        params: passwordParams(fx.clients.web, { ...fx.users.alice, email: "alice" }),
+        params: passwordParams(t.fx.clients.web, { ...t.fx.users.alice, email: "alice" }),
       });
       expectSuccess(res);
-      expect(decodeJwt(str(res.body.access_token)).sub).toBe(fx.users.alice.userId);
+      expect(decodeJwt(str(res.body.access_token)).sub).toBe(t.fx.users.alice.userId);
     });
 
     it("admin-blocked user: wrong password still says 'Wrong email or password.'; the right one says 401 user is blocked", async () => {
-      const { blocked } = fx.users;
-      const wrong = await post({ params: passwordParams(fx.clients.web, { ...blocked, password: "guess" }) });
+      const { blocked } = t.fx.users;
+      const wrong = await post({
+        params: passwordParams(t.fx.clients.web, { ...blocked, password: "guess" }),
+      });
       expectOAuthError(wrong, 403, "invalid_grant", WRONG);
       expect(wrong.logs[0]?.type).toBe("fp");
 
-      const right = await post({ params: passwordParams(fx.clients.web, blocked) });
+      const right = await post({ params: passwordParams(t.fx.clients.web, blocked) });
       expectOAuthError(right, 401, "unauthorized", "user is blocked");
       expect(right.logs[0]).toMatchObject({
         type: "fepft",
         user_id: blocked.userId,
         description: "user is blocked",
       });
-      const row = await deps.db.user.findUniqueOrThrow({ where: { userId: blocked.userId } });
+      const row = await t.deps.db.user.findUniqueOrThrow({ where: { userId: blocked.userId } });
       expect(row.loginsCount).toBe(0);
     });
 
     it("a bcrypt-imported user logs in and the stored hash becomes Argon2id", async () => {
-      const { bcrypt } = fx.users;
-      const before = await deps.db.user.findUniqueOrThrow({ where: { userId: bcrypt.userId } });
+      const { bcrypt } = t.fx.users;
+      const before = await t.deps.db.user.findUniqueOrThrow({ where: { userId: bcrypt.userId } });
       expect(before.passwordHash).toMatch(/^\$2[aby]\$10\$/);
-      const res = await post({ params: passwordParams(fx.clients.web, bcrypt) });
+      const res = await post({ params: passwordParams(t.fx.clients.web, bcrypt) });
       expectSuccess(res);
-      const after = await deps.db.user.findUniqueOrThrow({ where: { userId: bcrypt.userId } });
+      const after = await t.deps.db.user.findUniqueOrThrow({ where: { userId: bcrypt.userId } });
       expect(after.passwordHash).toMatch(/^\$argon2id\$/);
-      expect(await deps.hasher.verify(str(after.passwordHash), bcrypt.password)).toBe(true);
+      expect(await t.deps.hasher.verify(str(after.passwordHash), bcrypt.password)).toBe(true);
       // The new hash works for the next login and still refuses a wrong password.
-      expectSuccess(await post({ params: passwordParams(fx.clients.web, bcrypt) }));
+      expectSuccess(await post({ params: passwordParams(t.fx.clients.web, bcrypt) }));
       expectOAuthError(
-        await post({ params: passwordParams(fx.clients.web, { ...bcrypt, password: "nope" }) }),
+        await post({ params: passwordParams(t.fx.clients.web, { ...bcrypt, password: "nope" }) }),
         403,
         "invalid_grant",
         WRONG,
@@ -517,35 +514,35 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
       expectSuccess(res);
       expect(res.logs[0]).toMatchObject({
         connection: "Username-Password-Authentication",
-        connection_id: fx.connections.database.connectionId,
+        connection_id: t.fx.connections.database.connectionId,
         strategy: "auth0",
       });
       // Dana exists only in Employees and Customers, so the default directory does not know her.
-      const dana = await post({ params: passwordParams(fx.clients.web, fx.users.danaEmployee) });
+      const dana = await post({ params: passwordParams(t.fx.clients.web, t.fx.users.danaEmployee) });
       expectOAuthError(dana, 403, "invalid_grant", WRONG);
       expect(dana.logs[0]).toMatchObject({ type: "fu", connection: "Username-Password-Authentication" });
     });
 
     it("the realm grant checks the password of the named realm only (same email in two realms)", async () => {
-      const { danaEmployee: emp, danaCustomer: cust } = fx.users;
-      const asEmployee = await post({ params: realmParams(fx.clients.web, emp, "Employees") });
+      const { danaEmployee: emp, danaCustomer: cust } = t.fx.users;
+      const asEmployee = await post({ params: realmParams(t.fx.clients.web, emp, "Employees") });
       expectSuccess(asEmployee);
       expect(decodeJwt(str(asEmployee.body.access_token)).sub).toBe(emp.userId);
       expect(asEmployee.logs[0]).toMatchObject({
         connection: "Employees",
-        connection_id: fx.connections.employees.connectionId,
+        connection_id: t.fx.connections.employees.connectionId,
         user_id: emp.userId,
       });
 
-      const asCustomer = await post({ params: realmParams(fx.clients.web, cust, "Customers") });
+      const asCustomer = await post({ params: realmParams(t.fx.clients.web, cust, "Customers") });
       expectSuccess(asCustomer);
       expect(decodeJwt(str(asCustomer.body.access_token)).sub).toBe(cust.userId);
 
-      const crossed1 = await post({ params: realmParams(fx.clients.web, cust, "Employees") });
+      const crossed1 = await post({ params: realmParams(t.fx.clients.web, cust, "Employees") });
       expectOAuthError(crossed1, 403, "invalid_grant", WRONG);
       expect(crossed1.logs[0]).toMatchObject({ type: "fp", user_id: emp.userId, connection: "Employees" });
       expectOAuthError(
-        await post({ params: realmParams(fx.clients.web, emp, "Customers") }),
+        await post({ params: realmParams(t.fx.clients.web, emp, "Customers") }),
         403,
         "invalid_grant",
         WRONG,
@@ -554,17 +551,17 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
 
     it("realm on grant_type=password is honoured (auth0-auth-js sends it)", async () => {
       const res = await post({
-        params: passwordParams(fx.clients.web, fx.users.danaCustomer, { realm: "Customers" }),
+        params: passwordParams(t.fx.clients.web, t.fx.users.danaCustomer, { realm: "Customers" }),
       });
       expectSuccess(res);
-      expect(decodeJwt(str(res.body.access_token)).sub).toBe(fx.users.danaCustomer.userId);
+      expect(decodeJwt(str(res.body.access_token)).sub).toBe(t.fx.users.danaCustomer.userId);
     });
 
     it("a realm connection not enabled for the client is refused, before any password check", async () => {
-      const { partner } = fx.users;
-      const verify = vi.spyOn(deps.hasher, "verify");
+      const { partner } = t.fx.users;
+      const verify = vi.spyOn(t.deps.hasher, "verify");
       try {
-        const res = await post({ params: realmParams(fx.clients.web, partner, "Partners") });
+        const res = await post({ params: realmParams(t.fx.clients.web, partner, "Partners") });
         expectOAuthError(res, 400, "invalid_request");
         expect(res.logs[0]).toMatchObject({ type: "fepft", connection: "Partners" });
         expect(verify).not.toHaveBeenCalled();
@@ -572,38 +569,38 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
         verify.mockRestore();
       }
       // The same credentials work through a client that has the connection enabled.
-      const { basic } = fx.clients;
+      const { basic } = t.fx.clients;
       const { client_secret: _s, ...rest } = realmParams(basic, partner, "Partners");
       expectSuccess(await post({ params: rest, basic: { id: basic.clientId, secret: basic.secret } }));
     });
 
     it("an unknown realm is refused with 400 invalid_request", async () => {
       expectOAuthError(
-        await post({ params: realmParams(fx.clients.web, fx.users.alice, "No-Such-Realm") }),
+        await post({ params: realmParams(t.fx.clients.web, t.fx.users.alice, "No-Such-Realm") }),
         400,
         "invalid_request",
       );
     });
 
     it("no default directory and no realm: 500 server_error; realm logins keep working", async () => {
-      await updateTenant(deps.db, { defaultDirectory: null });
-      deps.config.clear();
+      await updateTenant(t.deps.db, { defaultDirectory: null });
+      t.deps.config.clear();
       try {
         const res = await aliceLogin();
         expectOAuthError(res, 500, "server_error", NO_DEFAULT);
         expect(res.logs[0]?.type).toBe("fepft");
         expectSuccess(
           await post({
-            params: realmParams(fx.clients.web, fx.users.alice, "Username-Password-Authentication"),
+            params: realmParams(t.fx.clients.web, t.fx.users.alice, "Username-Password-Authentication"),
           }),
         );
         // A default directory naming a connection that does not exist is the same misconfiguration.
-        await updateTenant(deps.db, { defaultDirectory: "Deleted-Connection" });
-        deps.config.clear();
+        await updateTenant(t.deps.db, { defaultDirectory: "Deleted-Connection" });
+        t.deps.config.clear();
         expectOAuthError(await aliceLogin(), 500, "server_error", NO_DEFAULT);
       } finally {
-        await updateTenant(deps.db, { defaultDirectory: "Username-Password-Authentication" });
-        deps.config.clear();
+        await updateTenant(t.deps.db, { defaultDirectory: "Username-Password-Authentication" });
+        t.deps.config.clear();
       }
       expectSuccess(await aliceLogin());
     });
@@ -611,13 +608,13 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
 
   describe("audience and scope (§1.4)", () => {
     it("an API and no scope: every API scope is granted, no ID token, no refresh token", async () => {
-      const { orders } = fx.apis;
+      const { orders } = t.fx.apis;
       const res = await aliceLogin({ audience: orders.identifier });
       expectSuccess(res);
       expect(words(res.body.scope)).toEqual([...orders.scopes].sort());
       expect(res.body.id_token).toBeUndefined();
       expect(res.body.refresh_token).toBeUndefined();
-      const at = await verifyRs256AccessToken(deps, str(res.body.access_token), {
+      const at = await verifyRs256AccessToken(t.deps, str(res.body.access_token), {
         audience: orders.identifier,
       });
       expect(at.aud).toBe(orders.identifier);
@@ -626,33 +623,33 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
     });
 
     it("named API scopes: only those (unknown scopes dropped)", async () => {
-      const { orders } = fx.apis;
+      const { orders } = t.fx.apis;
       const res = await aliceLogin({ audience: orders.identifier, scope: "read:orders unknown:thing" });
       expectSuccess(res);
       expect(res.body.scope).toBe("read:orders");
-      const at = await verifyRs256AccessToken(deps, str(res.body.access_token), {
+      const at = await verifyRs256AccessToken(t.deps, str(res.body.access_token), {
         audience: orders.identifier,
       });
       expect(at.scope).toBe("read:orders");
     });
 
     it("openid only: all OIDC scopes, all API scopes, an ID token and the userinfo audience", async () => {
-      const { orders } = fx.apis;
+      const { orders } = t.fx.apis;
       const res = await aliceLogin({ audience: orders.identifier, scope: "openid" });
       expectSuccess(res);
       expect(words(res.body.scope)).toEqual([...OIDC, ...orders.scopes].sort());
-      const at = await verifyRs256AccessToken(deps, str(res.body.access_token), {
+      const at = await verifyRs256AccessToken(t.deps, str(res.body.access_token), {
         audience: orders.identifier,
       });
-      expect(at.aud).toEqual([orders.identifier, fx.userinfo]);
+      expect(at.aud).toEqual([orders.identifier, t.fx.userinfo]);
       // The userinfo endpoint accepts the same token.
-      await verifyRs256AccessToken(deps, str(res.body.access_token), { audience: fx.userinfo });
-      const id = await validateIdTokenLikeNodeAuth0(deps, str(res.body.id_token), {
-        clientId: fx.clients.web.clientId,
+      await verifyRs256AccessToken(t.deps, str(res.body.access_token), { audience: t.fx.userinfo });
+      const id = await validateIdTokenLikeNodeAuth0(t.deps, str(res.body.id_token), {
+        clientId: t.fx.clients.web.clientId,
       });
       expect(id).toMatchObject({
-        sub: fx.users.alice.userId,
-        aud: fx.clients.web.clientId,
+        sub: t.fx.users.alice.userId,
+        aud: t.fx.clients.web.clientId,
         name: "Alice Liddell",
         given_name: "Alice",
         family_name: "Liddell",
@@ -663,44 +660,46 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
     });
 
     it("openid with an HS256 API: plain API audience, access token signed with the API secret", async () => {
-      const { legacy } = fx.apis;
+      const { legacy } = t.fx.apis;
       const res = await aliceLogin({ audience: legacy.identifier, scope: "openid" });
       expectSuccess(res);
       const token = str(res.body.access_token);
       expect(decodeProtectedHeader(token).alg).toBe("HS256");
       const { payload } = await jwtVerify(token, new TextEncoder().encode(legacy.secret), {
-        issuer: fx.issuer,
+        issuer: t.fx.issuer,
         audience: legacy.identifier,
         algorithms: ["HS256"],
-        currentDate: deps.clock.now(),
+        currentDate: t.deps.clock.now(),
       });
       expect(payload.aud).toBe(legacy.identifier);
       expect(payload.exp! - payload.iat!).toBe(legacy.tokenLifetime);
       expect(res.body.expires_in).toBe(legacy.tokenLifetime);
-      await expect(verifyRs256AccessToken(deps, token, { audience: legacy.identifier })).rejects.toThrow();
+      await expect(verifyRs256AccessToken(t.deps, token, { audience: legacy.identifier })).rejects.toThrow();
     });
 
     it("no audience and no tenant default: a userinfo-only token", async () => {
       const res = await aliceLogin({ scope: "openid" });
       expectSuccess(res);
       expect(words(res.body.scope)).toEqual([...OIDC].sort());
-      const at = await verifyRs256AccessToken(deps, str(res.body.access_token), { audience: fx.userinfo });
-      expect(at.aud).toBe(fx.userinfo);
+      const at = await verifyRs256AccessToken(t.deps, str(res.body.access_token), {
+        audience: t.fx.userinfo,
+      });
+      expect(at.aud).toBe(t.fx.userinfo);
     });
 
     it("no audience with a tenant Default Audience: that API", async () => {
-      await updateTenant(deps.db, { defaultAudience: fx.apis.orders.identifier });
-      deps.config.clear();
+      await updateTenant(t.deps.db, { defaultAudience: t.fx.apis.orders.identifier });
+      t.deps.config.clear();
       try {
         const res = await aliceLogin();
         expectSuccess(res);
-        await verifyRs256AccessToken(deps, str(res.body.access_token), {
-          audience: fx.apis.orders.identifier,
+        await verifyRs256AccessToken(t.deps, str(res.body.access_token), {
+          audience: t.fx.apis.orders.identifier,
         });
-        expect(words(res.body.scope)).toEqual([...fx.apis.orders.scopes].sort());
+        expect(words(res.body.scope)).toEqual([...t.fx.apis.orders.scopes].sort());
       } finally {
-        await updateTenant(deps.db, { defaultAudience: null });
-        deps.config.clear();
+        await updateTenant(t.deps.db, { defaultAudience: null });
+        t.deps.config.clear();
       }
     });
 
@@ -711,7 +710,7 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
     });
 
     it("offline_access gives a refresh token with an offline API and a client holding refresh_token", async () => {
-      const res = await aliceLogin({ audience: fx.apis.orders.identifier, scope: "openid offline_access" });
+      const res = await aliceLogin({ audience: t.fx.apis.orders.identifier, scope: "openid offline_access" });
       expectSuccess(res);
       expect(typeof res.body.refresh_token).toBe("string");
       expect(str(res.body.refresh_token).length).toBeGreaterThanOrEqual(32);
@@ -719,16 +718,16 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
     });
 
     it("offline_access is dropped when the API does not allow offline access", async () => {
-      const res = await aliceLogin({ audience: fx.apis.reports.identifier, scope: "offline_access" });
+      const res = await aliceLogin({ audience: t.fx.apis.reports.identifier, scope: "offline_access" });
       expectSuccess(res);
       expect(res.body.refresh_token).toBeUndefined();
       expect(res.body.scope).toBe("read:reports");
     });
 
     it("offline_access is dropped when the client lacks the refresh_token grant", async () => {
-      const { basic } = fx.clients;
-      const { client_secret: _s, ...rest } = passwordParams(basic, fx.users.alice, {
-        audience: fx.apis.orders.identifier,
+      const { basic } = t.fx.clients;
+      const { client_secret: _s, ...rest } = passwordParams(basic, t.fx.users.alice, {
+        audience: t.fx.apis.orders.identifier,
         scope: "offline_access",
       });
       const res = await post({ params: rest, basic: { id: basic.clientId, secret: basic.secret } });
@@ -746,7 +745,7 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
 
   describe("success response (§1.5) and token claims", () => {
     it("has the Auth0 body shape and no-store headers", async () => {
-      const res = await aliceLogin({ audience: fx.apis.orders.identifier, scope: "openid offline_access" });
+      const res = await aliceLogin({ audience: t.fx.apis.orders.identifier, scope: "openid offline_access" });
       expectSuccess(res);
       expect(Object.keys(res.body).sort()).toEqual([
         "access_token",
@@ -757,17 +756,17 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
         "token_type",
       ]);
       expect(res.body.token_type).toBe("Bearer");
-      expect(res.body.expires_in).toBe(fx.apis.orders.tokenLifetime);
+      expect(res.body.expires_in).toBe(t.fx.apis.orders.tokenLifetime);
       expect(res.headers.get("cache-control")).toBe("no-store");
       expect(res.headers.get("pragma")).toBe("no-cache");
       expect(res.headers.get("content-type")).toMatch(/^application\/json/);
     });
 
     it("access token: iss with trailing slash, sub, aud, azp, iat, exp, scope, gty, kid in the JWKS", async () => {
-      const now = Math.floor(deps.clock.now().getTime() / 1000);
-      const { orders } = fx.apis;
+      const now = Math.floor(t.deps.clock.now().getTime() / 1000);
+      const { orders } = t.fx.apis;
       const res = await post({
-        params: realmParams(fx.clients.web, fx.users.alice, "Username-Password-Authentication", {
+        params: realmParams(t.fx.clients.web, t.fx.users.alice, "Username-Password-Authentication", {
           audience: orders.identifier,
           scope: "read:orders write:orders",
         }),
@@ -776,14 +775,14 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
       const token = str(res.body.access_token);
       const header = decodeProtectedHeader(token);
       expect(header.alg).toBe("RS256");
-      expect((await deps.keys.jwks()).keys.map((k) => k.kid)).toContain(header.kid);
-      const at = await verifyRs256AccessToken(deps, token, { audience: orders.identifier });
-      expect(fx.issuer).toBe("https://portcullis.test/");
+      expect((await t.deps.keys.jwks()).keys.map((k) => k.kid)).toContain(header.kid);
+      const at = await verifyRs256AccessToken(t.deps, token, { audience: orders.identifier });
+      expect(t.fx.issuer).toBe("https://portcullis.test/");
       expect(at).toMatchObject({
         iss: "https://portcullis.test/",
-        sub: fx.users.alice.userId,
+        sub: t.fx.users.alice.userId,
         aud: orders.identifier,
-        azp: fx.clients.web.clientId,
+        azp: t.fx.clients.web.clientId,
         iat: now,
         exp: now + orders.tokenLifetime,
         scope: "read:orders write:orders",
@@ -791,7 +790,7 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
       });
       // A token is not accepted by another API.
       await expect(
-        verifyRs256AccessToken(deps, token, { audience: fx.apis.reports.identifier }),
+        verifyRs256AccessToken(t.deps, token, { audience: t.fx.apis.reports.identifier }),
       ).rejects.toThrow();
     });
 
@@ -800,31 +799,31 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
       expectSuccess(res);
       const idToken = str(res.body.id_token);
       expect(decodeProtectedHeader(idToken).alg).toBe("RS256");
-      const id = await validateIdTokenLikeNodeAuth0(deps, idToken, { clientId: fx.clients.web.clientId });
+      const id = await validateIdTokenLikeNodeAuth0(t.deps, idToken, { clientId: t.fx.clients.web.clientId });
       expect(id.iss).toBe("https://portcullis.test/");
       expect(id.exp! - id.iat!).toBe(36000);
       // Another client's validator refuses it.
       await expect(
-        validateIdTokenLikeNodeAuth0(deps, idToken, { clientId: fx.clients.spa.clientId }),
+        validateIdTokenLikeNodeAuth0(t.deps, idToken, { clientId: t.fx.clients.spa.clientId }),
       ).rejects.toThrow(/aud/);
     });
 
     it("HS256 ID token client: signed with the client secret, validates as node-auth0 with idTokenSigningAlg HS256", async () => {
-      const { hs256 } = fx.clients;
-      const res = await post({ params: passwordParams(hs256, fx.users.alice, { scope: "openid" }) });
+      const { hs256 } = t.fx.clients;
+      const res = await post({ params: passwordParams(hs256, t.fx.users.alice, { scope: "openid" }) });
       expectSuccess(res);
       const idToken = str(res.body.id_token);
       expect(decodeProtectedHeader(idToken).alg).toBe("HS256");
-      const id = await validateIdTokenLikeNodeAuth0(deps, idToken, {
+      const id = await validateIdTokenLikeNodeAuth0(t.deps, idToken, {
         clientId: hs256.clientId,
         clientSecret: hs256.secret,
         idTokenSigningAlg: "HS256",
       });
       expect(id.exp! - id.iat!).toBe(600);
       await expect(
-        validateIdTokenLikeNodeAuth0(deps, idToken, {
+        validateIdTokenLikeNodeAuth0(t.deps, idToken, {
           clientId: hs256.clientId,
-          clientSecret: fx.clients.web.secret,
+          clientSecret: t.fx.clients.web.secret,
           idTokenSigningAlg: "HS256",
         }),
       ).rejects.toThrow();
@@ -834,28 +833,28 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
 
     it("a public client configured for HS256 still gets an RS256 ID token (it has no secret)", async () => {
       const res = await post({
-        params: passwordParams(fx.clients.spa, fx.users.alice, { scope: "openid" }),
+        params: passwordParams(t.fx.clients.spa, t.fx.users.alice, { scope: "openid" }),
         encoding: "json",
       });
       expectSuccess(res);
       const idToken = str(res.body.id_token);
       expect(decodeProtectedHeader(idToken).alg).toBe("RS256");
-      await validateIdTokenLikeNodeAuth0(deps, idToken, { clientId: fx.clients.spa.clientId });
-      const jwks = createLocalJWKSet(await deps.keys.jwks());
+      await validateIdTokenLikeNodeAuth0(t.deps, idToken, { clientId: t.fx.clients.spa.clientId });
+      const jwks = createLocalJWKSet(await t.deps.keys.jwks());
       await jwtVerify(idToken, jwks, {
-        issuer: fx.issuer,
-        audience: fx.clients.spa.clientId,
-        currentDate: deps.clock.now(),
+        issuer: t.fx.issuer,
+        audience: t.fx.clients.spa.clientId,
+        currentDate: t.deps.clock.now(),
       });
     });
   });
 
   describe("audit records", () => {
     it("success: exactly one sepft with client, connection, user, IPs, user agent, audience and scope", async () => {
-      const { web } = fx.clients;
+      const { web } = t.fx.clients;
       const res = await post({
-        params: passwordParams(web, fx.users.alice, {
-          audience: fx.apis.orders.identifier,
+        params: passwordParams(web, t.fx.users.alice, {
+          audience: t.fx.apis.orders.identifier,
           scope: "read:orders",
         }),
         socketIp: "192.0.2.44",
@@ -867,24 +866,26 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
         client_id: web.clientId,
         client_name: web.name,
         connection: "Username-Password-Authentication",
-        connection_id: fx.connections.database.connectionId,
-        user_id: fx.users.alice.userId,
-        user_name: fx.users.alice.email,
+        connection_id: t.fx.connections.database.connectionId,
+        user_id: t.fx.users.alice.userId,
+        user_name: t.fx.users.alice.email,
         ip: "192.0.2.44",
         client_ip: "192.0.2.44",
         user_agent: "Mozilla/5.0 (Audit Test)",
-        audience: fx.apis.orders.identifier,
+        audience: t.fx.apis.orders.identifier,
         scope: "read:orders",
-        date: deps.clock.now().toISOString(),
+        date: t.deps.clock.now().toISOString(),
       });
       expect(res.logs[0]?.details).toMatchObject({ grant_type: PASSWORD_GRANT });
     });
 
     it("fp, fu and fepft records carry client, connection, user name and both IPs", async () => {
-      const { web } = fx.clients;
-      const fp = await post({ params: passwordParams(web, { ...fx.users.alice, password: "bad" }) });
+      const { web } = t.fx.clients;
+      const fp = await post({ params: passwordParams(web, { ...t.fx.users.alice, password: "bad" }) });
       const fu = await post({ params: passwordParams(web, { email: "who@example.com", password: "bad" }) });
-      const fepft = await post({ params: passwordParams(web, fx.users.alice, { audience: "urn:missing" }) });
+      const fepft = await post({
+        params: passwordParams(web, t.fx.users.alice, { audience: "urn:missing" }),
+      });
       const common = {
         client_id: web.clientId,
         client_name: web.name,
@@ -897,8 +898,8 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
         expect.objectContaining({
           ...common,
           type: "fp",
-          user_id: fx.users.alice.userId,
-          user_name: fx.users.alice.email,
+          user_id: t.fx.users.alice.userId,
+          user_name: t.fx.users.alice.email,
         }),
       ]);
       expect(fu.logs).toEqual([
@@ -911,21 +912,24 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
     });
 
     it("logins_count, last_login and last_ip change on success only", async () => {
-      const user = await createFixtureUser(deps, fx, { connection: "database", password: "count-me-in-42" });
-      const read = () => deps.db.user.findUniqueOrThrow({ where: { userId: user.userId } });
+      const user = await createFixtureUser(t.deps, t.fx, {
+        connection: "database",
+        password: "count-me-in-42",
+      });
+      const read = () => t.deps.db.user.findUniqueOrThrow({ where: { userId: user.userId } });
       expect((await read()).loginsCount).toBe(0);
 
-      deps.clock.advance(1000);
-      expectSuccess(await post({ params: passwordParams(fx.clients.web, user), socketIp: "192.0.2.1" }));
+      t.deps.clock.advance(1000);
+      expectSuccess(await post({ params: passwordParams(t.fx.clients.web, user), socketIp: "192.0.2.1" }));
       const first = await read();
       expect(first.loginsCount).toBe(1);
-      expect(first.lastLogin?.toISOString()).toBe(deps.clock.now().toISOString());
+      expect(first.lastLogin?.toISOString()).toBe(t.deps.clock.now().toISOString());
       expect(first.lastIp).toBe("192.0.2.1");
 
-      deps.clock.advance(60_000);
+      t.deps.clock.advance(60_000);
       expectOAuthError(
         await post({
-          params: passwordParams(fx.clients.web, { ...user, password: "nope" }),
+          params: passwordParams(t.fx.clients.web, { ...user, password: "nope" }),
           socketIp: "192.0.2.99",
         }),
         403,
@@ -935,25 +939,25 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
       expect(unchanged.loginsCount).toBe(1);
       expect(unchanged.lastIp).toBe("192.0.2.1");
 
-      expectSuccess(await post({ params: passwordParams(fx.clients.spa, user), socketIp: "2001:db8::7" }));
+      expectSuccess(await post({ params: passwordParams(t.fx.clients.spa, user), socketIp: "2001:db8::7" }));
       const second = await read();
       expect(second.loginsCount).toBe(2);
-      expect(second.lastLogin?.toISOString()).toBe(deps.clock.now().toISOString());
+      expect(second.lastLogin?.toISOString()).toBe(t.deps.clock.now().toISOString());
       expect(second.lastIp).toBe("2001:db8::7");
     });
 
     it("concurrent logins of one user are all counted", async () => {
-      const user = await createFixtureUser(deps, fx, {
+      const user = await createFixtureUser(t.deps, t.fx, {
         connection: "database",
         password: "parallel-logins-ok",
       });
       const results = await Promise.all(
-        Array.from({ length: 5 }, () => post({ params: passwordParams(fx.clients.web, user) })),
+        Array.from({ length: 5 }, () => post({ params: passwordParams(t.fx.clients.web, user) })),
       );
       // Requests overlap, so each one's "new audit rows" include its neighbours'; check the total instead.
       expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
-      expect(await deps.db.logEvent.count({ where: { userId: user.userId, type: "sepft" } })).toBe(5);
-      const row = await deps.db.user.findUniqueOrThrow({ where: { userId: user.userId } });
+      expect(await t.deps.db.logEvent.count({ where: { userId: user.userId, type: "sepft" } })).toBe(5);
+      const row = await t.deps.db.user.findUniqueOrThrow({ where: { userId: user.userId } });
       expect(row.loginsCount).toBe(5);
     });
   });
@@ -962,21 +966,24 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
     const socketIp = "10.1.2.3";
 
     it("is honoured for a secret-authenticated client that trusts it: ip = forwarded, client_ip = socket", async () => {
-      const user = await createFixtureUser(deps, fx, { connection: "database", password: "forwarded-ok-1" });
+      const user = await createFixtureUser(t.deps, t.fx, {
+        connection: "database",
+        password: "forwarded-ok-1",
+      });
       const res = await post({
-        params: passwordParams(fx.clients.web, user),
+        params: passwordParams(t.fx.clients.web, user),
         headers: { "auth0-forwarded-for": "203.0.113.7" },
         socketIp,
       });
       expectSuccess(res);
       expect(res.logs[0]).toMatchObject({ ip: "203.0.113.7", client_ip: socketIp });
-      const row = await deps.db.user.findUniqueOrThrow({ where: { userId: user.userId } });
+      const row = await t.deps.db.user.findUniqueOrThrow({ where: { userId: user.userId } });
       expect(row.lastIp).toBe("203.0.113.7");
     });
 
     it("also on failures (attack protection keys on the end user), and IPv6 is valid", async () => {
       const res = await post({
-        params: passwordParams(fx.clients.web, { ...fx.users.alice, password: "bad" }),
+        params: passwordParams(t.fx.clients.web, { ...t.fx.users.alice, password: "bad" }),
         headers: { "auth0-forwarded-for": "2001:db8::42" },
         socketIp,
       });
@@ -988,7 +995,7 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
       "is ignored when not a valid IP (%j)",
       async (value) => {
         const res = await post({
-          params: passwordParams(fx.clients.web, fx.users.alice),
+          params: passwordParams(t.fx.clients.web, t.fx.users.alice),
           headers: { "auth0-forwarded-for": value },
           socketIp,
         });
@@ -998,8 +1005,8 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
     );
 
     it("is ignored for a secret-authenticated client that does not trust it", async () => {
-      const { basic } = fx.clients;
-      const { client_secret: _s, ...rest } = passwordParams(basic, fx.users.alice);
+      const { basic } = t.fx.clients;
+      const { client_secret: _s, ...rest } = passwordParams(basic, t.fx.users.alice);
       const res = await post({
         params: rest,
         basic: { id: basic.clientId, secret: basic.secret },
@@ -1011,24 +1018,24 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
     });
 
     it("is ignored for a public client even when its trust flag is set", async () => {
-      const user = await createFixtureUser(deps, fx, {
+      const user = await createFixtureUser(t.deps, t.fx, {
         connection: "database",
         password: "forwarded-public-2",
       });
       const res = await post({
-        params: passwordParams(fx.clients.spa, user),
+        params: passwordParams(t.fx.clients.spa, user),
         headers: { "auth0-forwarded-for": "203.0.113.9" },
         socketIp,
       });
       expectSuccess(res);
       expect(res.logs[0]).toMatchObject({ ip: socketIp, client_ip: socketIp });
-      const row = await deps.db.user.findUniqueOrThrow({ where: { userId: user.userId } });
+      const row = await t.deps.db.user.findUniqueOrThrow({ where: { userId: user.userId } });
       expect(row.lastIp).toBe(socketIp);
     });
 
     it("is ignored when client authentication fails", async () => {
       const res = await post({
-        params: passwordParams({ ...fx.clients.web, secret: "wrong" }, fx.users.alice),
+        params: passwordParams({ ...t.fx.clients.web, secret: "wrong" }, t.fx.users.alice),
         headers: { "auth0-forwarded-for": "203.0.113.10" },
         socketIp,
       });
@@ -1040,12 +1047,12 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
   // Runs last in this file: every request above has written its audit rows by now.
   describe("secrets never reach the audit log", () => {
     it("no password, client secret, API secret or issued token appears in any stored log row", async () => {
-      const rows = await serializedAuditRows(deps);
+      const rows = await serializedAuditRows(t.deps);
       expect(rows.length).toBeGreaterThan(1000);
-      const leaked = [...fx.secrets, ...issuedSecrets].filter((s) => s.length >= 6 && rows.includes(s));
+      const leaked = [...t.fx.secrets, ...issuedSecrets].filter((s) => s.length >= 6 && rows.includes(s));
       expect(leaked).toEqual([]);
       // Nor their URL-encoded or JSON-escaped forms.
-      const encoded = fx.secrets
+      const encoded = t.fx.secrets
         .flatMap((s) => [encodeURIComponent(s), JSON.stringify(s).slice(1, -1)])
         .filter((s) => rows.includes(s));
       expect(encoded).toEqual([]);

@@ -393,6 +393,26 @@ export async function callToken(deps: TDeps, call: TTokenCall): Promise<TTokenRe
   return { status: res.status, headers: res.headers, body, logs };
 }
 
+/**
+ * callToken that also notes in `seen` every password and client secret the call sends (right or wrong, 8 characters
+ * or more) and every token it gets back, for a test proving that none of them reaches the audit log.
+ */
+export async function callTokenNotingSecrets(
+  deps: TDeps,
+  call: TTokenCall,
+  seen: string[],
+): Promise<TTokenResult> {
+  for (const k of ["password", "client_secret"]) {
+    const v = call.params?.[k];
+    if (v && v.length >= 8) seen.push(v);
+  }
+  const res = await callToken(deps, call);
+  for (const k of ["access_token", "id_token", "refresh_token"]) {
+    if (typeof res.body[k] === "string") seen.push(res.body[k]);
+  }
+  return res;
+}
+
 /** Parameters of a password grant sent by a client_secret_post client. */
 export function passwordParams(
   client: TFixtureClient & { secret?: string },
@@ -429,6 +449,17 @@ export function realmParams(
 
 // ---------------------------------------------------------------------------------------------------------------
 // Token checks a relying party would make.
+
+/** A response field that must be a string (a token, a scope). */
+export function str(v: unknown): string {
+  if (typeof v !== "string") throw new Error(`expected a string, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+/** A space-separated scope, sorted. */
+export function words(v: unknown): string[] {
+  return str(v).split(" ").filter(Boolean).sort();
+}
 
 /** Verify an RS256 access token against the published JWKS, as an API would. */
 export async function verifyRs256AccessToken(
