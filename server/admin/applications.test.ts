@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { testDatabaseKinds } from "../testing/test-deps.ts";
 import { useSeededDeps } from "../testing/use-deps.ts";
-import { callToken } from "../testing/fixtures.ts";
+import { callToken, passwordParams } from "../testing/fixtures.ts";
 import { createApplication, deleteApplication, rotateClientSecret } from "./applications.ts";
 import { setUserBlocked } from "./users.ts";
 import { listLogs } from "../store/logs.ts";
@@ -13,16 +13,7 @@ describe.each(testDatabaseKinds())("admin: applications and user blocks (%s)", (
   const t = useSeededDeps(kind);
 
   const login = (clientId: string, secret: string | undefined, extra: Record<string, string> = {}) =>
-    callToken(t.deps, {
-      params: {
-        grant_type: "password",
-        client_id: clientId,
-        ...(secret ? { client_secret: secret } : {}),
-        username: t.fx.users.alice.email,
-        password: t.fx.users.alice.password,
-        ...extra,
-      },
-    });
+    callToken(t.deps, { params: passwordParams({ clientId, secret }, t.fx.users.alice, extra) });
 
   it("creates an application whose one-time secret logs users in; the password toggle brings the realm grant", async () => {
     const created = await createApplication(t.deps, admin, {

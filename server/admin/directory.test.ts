@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { jwtVerify } from "jose";
 import { testDatabaseKinds } from "../testing/test-deps.ts";
 import { useSeededDeps } from "../testing/use-deps.ts";
-import { callToken } from "../testing/fixtures.ts";
+import { callToken, passwordParams } from "../testing/fixtures.ts";
 import { createApi, createConnection, getConnectionsView, setDefaultDirectory } from "./directory.ts";
 import { insertUsers } from "../store/users.ts";
 import type { TAdmin } from "./session.ts";
@@ -29,13 +29,10 @@ describe.each(testDatabaseKinds())("admin: connections and APIs (%s)", (kind) =>
       },
     ]);
     const ok = await callToken(t.deps, {
-      params: {
-        grant_type: "password",
-        client_id: t.fx.clients.web.clientId,
-        client_secret: t.fx.clients.web.secret,
-        username: "c1@contract.example",
+      params: passwordParams(t.fx.clients.web, {
+        email: "c1@contract.example",
         password: "contractor-pass-1",
-      },
+      }),
     });
     expect(ok.status).toBe(200);
     expect(ok.logs[0]?.connection).toBe("Contractors");
@@ -61,14 +58,7 @@ describe.each(testDatabaseKinds())("admin: connections and APIs (%s)", (kind) =>
     });
     expect(signing_secret).toBeTruthy();
     const res = await callToken(t.deps, {
-      params: {
-        grant_type: "password",
-        client_id: t.fx.clients.web.clientId,
-        client_secret: t.fx.clients.web.secret,
-        username: t.fx.users.alice.email,
-        password: t.fx.users.alice.password,
-        audience: "https://legacy2.example/",
-      },
+      params: passwordParams(t.fx.clients.web, t.fx.users.alice, { audience: "https://legacy2.example/" }),
     });
     expect(res.status).toBe(200);
     const { payload } = await jwtVerify(

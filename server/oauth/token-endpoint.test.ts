@@ -218,7 +218,7 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
 
     it("missing secret for a confidential client", async () => {
       const res = await post({
-        params: passwordParams({ id: "", clientId: t.fx.clients.web.clientId, name: "" }, t.fx.users.alice),
+        params: passwordParams({ clientId: t.fx.clients.web.clientId }, t.fx.users.alice),
       });
       expectOAuthError(res, 401, "access_denied", "Unauthorized");
     });

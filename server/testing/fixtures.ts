@@ -415,7 +415,7 @@ export async function callTokenNotingSecrets(
 
 /** Parameters of a password grant sent by a client_secret_post client. */
 export function passwordParams(
-  client: TFixtureClient & { secret?: string },
+  client: Pick<TFixtureClient, "clientId"> & { secret?: string },
   user: { email: string; password: string },
   extra: Record<string, string> = {},
 ): Record<string, string> {
