@@ -111,7 +111,7 @@ export async function recordFailedAttempt(
 
 /**
  * A successful login resets its counters: the (identifier, IP) one and the identifier-wide one, whichever mode
- * wrote them. Runs inside the login's transaction.
+ * wrote them. Joins the login's final writes (a transaction or a `writeAll` batch).
  */
 export async function resetAfterSuccess(
   q: TSqlWriter,

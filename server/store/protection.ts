@@ -309,6 +309,14 @@ export async function markIpBlocked(q: TSqlRunner, ip: string, at: Date): Promis
   );
 }
 
+/** Both one-row lookups LEFT JOINed to a single row, their columns prefixed `f_` and `i_`. */
+const FAILURE_AND_IP_SQL =
+  `SELECT ${[
+    ...FAILURE_COLUMNS.split(",").map((c) => `f.${c} AS "f_${c.slice(1, -1)}"`),
+    ...IP_COLUMNS.split(",").map((c) => `i.${c} AS "i_${c.slice(1, -1)}"`),
+  ].join(",")} FROM (SELECT 1 AS "one") o ` +
+  `LEFT JOIN "LoginFailure" f ON f."key" = ? LEFT JOIN "IpThrottle" i ON i."ip" = ?`;
+
 /**
  * The identifier's failure counter and the IP's bucket in one statement (one round trip), for the read that
  * admits or refuses a login before any write. Either may be skipped (null) when its policy does not apply.
@@ -324,13 +332,7 @@ export async function findFailureAndIpBucket(
       ipBucket: ip === null ? null : await findIpBucket(q, ip),
     };
   }
-  const failureColumns = FAILURE_COLUMNS.split(",").map((c) => `f.${c} AS "f_${c.slice(1, -1)}"`);
-  const ipColumns = IP_COLUMNS.split(",").map((c) => `i.${c} AS "i_${c.slice(1, -1)}"`);
-  const rows = await q.all<Record<string, unknown>>(
-    `SELECT ${[...failureColumns, ...ipColumns].join(",")} FROM (SELECT 1 AS "one") o ` +
-      `LEFT JOIN "LoginFailure" f ON f."key" = ? LEFT JOIN "IpThrottle" i ON i."ip" = ?`,
-    [failureKey, ip],
-  );
+  const rows = await q.all<Record<string, unknown>>(FAILURE_AND_IP_SQL, [failureKey, ip]);
   const row = rows[0] ?? {};
   const part = (prefix: string) =>
     Object.fromEntries(
