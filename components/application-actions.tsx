@@ -3,6 +3,7 @@
 import { useState } from "react";
 import { useRouter } from "next/navigation";
 import { adminFetch } from "./admin-fetch";
+import { Button } from "./button";
 
 /**
  * Per-application actions: rotate the secret (shown once) and delete (after confirmation). `afterDelete` is where
@@ -60,18 +61,18 @@ export function ApplicationActions({
   return (
     <span style={{ display: "inline-flex", gap: "0.5rem", flexWrap: "wrap" }}>
       {hasSecret && (
-        <button type="button" onClick={() => void rotate()} disabled={busy !== null}>
+        <Button type="button" onClick={() => void rotate()} disabled={busy !== null}>
           {busy === "rotate" ? "Rotating…" : "Rotate secret"}
-        </button>
+        </Button>
       )}
-      <button
+      <Button
         type="button"
         onClick={() => void remove()}
         aria-label={`Delete ${name}`}
         disabled={busy !== null}
       >
         {busy === "delete" ? "Deleting…" : "Delete"}
-      </button>
+      </Button>
       {secret && (
         <span role="status">
           New secret (shown once): <code className="wrap-anywhere">{secret}</code>

@@ -3,6 +3,7 @@
 import { useState } from "react";
 import { useRouter } from "next/navigation";
 import { adminFetch } from "./admin-fetch";
+import { Button } from "./button";
 
 /** Admin block / unblock of one user. */
 export function BlockUserButton({ userId, blocked }: { userId: string; blocked: boolean }) {
@@ -26,9 +27,9 @@ export function BlockUserButton({ userId, blocked }: { userId: string; blocked: 
   }
   return (
     <>
-      <button type="button" onClick={() => void toggle()} disabled={busy}>
+      <Button type="button" onClick={() => void toggle()} disabled={busy}>
         {blocked ? "Unblock user" : "Block user"}
-      </button>
+      </Button>
       {error && <span role="alert"> {error}</span>}
     </>
   );

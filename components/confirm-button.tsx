@@ -1,6 +1,7 @@
 "use client";
 
 import { useId, useRef, useState, type ReactNode } from "react";
+import { Button } from "./button";
 
 /**
  * A button that asks before it acts: a modal dialog (native <dialog>: focus moves into it, Escape cancels) with the
@@ -43,7 +44,7 @@ export function ConfirmButton({
   }
   return (
     <>
-      <button
+      <Button
         type="button"
         aria-label={buttonLabel}
         disabled={disabled}
@@ -53,7 +54,7 @@ export function ConfirmButton({
         }}
       >
         {label}
-      </button>
+      </Button>
       <dialog ref={dialog} aria-labelledby={titleId} style={{ maxWidth: 520, borderRadius: 8 }}>
         <h2 id={titleId} style={{ marginTop: 0, fontSize: "1.1rem" }}>
           {title}
@@ -61,12 +62,12 @@ export function ConfirmButton({
         {children}
         {error && <p role="alert">{error}</p>}
         <div style={{ display: "flex", gap: "0.5rem", justifyContent: "flex-end" }}>
-          <button type="button" onClick={() => dialog.current?.close()} disabled={busy}>
+          <Button type="button" onClick={() => dialog.current?.close()} disabled={busy}>
             Cancel
-          </button>
-          <button type="button" onClick={() => void confirm()} disabled={busy} aria-busy={busy}>
+          </Button>
+          <Button type="button" onClick={() => void confirm()} disabled={busy} aria-busy={busy}>
             {busy ? "Working…" : confirmLabel}
-          </button>
+          </Button>
         </div>
       </dialog>
     </>

@@ -4,6 +4,7 @@ import { useState, type FormEvent } from "react";
 import { useRouter } from "next/navigation";
 import { adminFetch } from "./admin-fetch";
 import { APP_TYPES, AUTH_METHODS, Options } from "./application-options";
+import { Button } from "./button";
 
 const GRANTS = [
   { value: "password", label: "Password (with realm)" },
@@ -110,9 +111,9 @@ export function CreateApplicationForm({ connections }: { connections: string[] }
             {error}
           </p>
         )}
-        <button type="submit" disabled={busy}>
+        <Button type="submit" disabled={busy}>
           {busy ? "Creating…" : "Create"}
-        </button>
+        </Button>
       </form>
       {created && (
         <div role="status" style={{ border: "1px solid #0a7", padding: "0.75rem", marginTop: "0.75rem" }}>

@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import { adminFetch } from "./admin-fetch";
 import { FieldError, FormStatus } from "./form-bits";
 import { useAdminForm } from "./use-admin-form";
+import { Button } from "./button";
 
 /** "Create user" in a database connection; on success, opens the new user's page. */
 export function CreateUserForm({
@@ -84,9 +85,9 @@ export function CreateUserForm({
         </label>
         <FormStatus error={form.error} saved={null} />
         <div>
-          <button type="submit" disabled={form.busy}>
+          <Button type="submit" disabled={form.busy}>
             {form.busy ? "Creating…" : "Create user"}
-          </button>
+          </Button>
         </div>
       </form>
     </details>

@@ -4,6 +4,7 @@ import { useState, type FormEvent } from "react";
 import { adminFetch } from "./admin-fetch";
 import { FieldError, FormStatus } from "./form-bits";
 import { useAdminForm } from "./use-admin-form";
+import { Button } from "./button";
 
 /** "read:items Read items" per line → {value, description}. */
 function parseScopes(text: string) {
@@ -107,9 +108,9 @@ export function EditApiForm({
       </label>
       <FormStatus error={form.error} saved={form.saved} />
       <div>
-        <button type="submit" disabled={form.busy}>
+        <Button type="submit" disabled={form.busy}>
           {form.busy ? "Saving…" : "Save changes"}
-        </button>
+        </Button>
       </div>
       {secret && (
         <div role="status" className="notice">

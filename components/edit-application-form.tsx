@@ -5,6 +5,7 @@ import { adminFetch } from "./admin-fetch";
 import { APP_TYPES, AUTH_METHODS, Options } from "./application-options";
 import { FieldError, FormStatus } from "./form-bits";
 import { useAdminForm } from "./use-admin-form";
+import { Button } from "./button";
 
 const REALM = "http://auth0.com/oauth/grant-type/password-realm";
 const MFA = [
@@ -205,9 +206,9 @@ export function EditApplicationForm({
       </fieldset>
       <FormStatus error={form.error} saved={form.saved} />
       <div>
-        <button type="submit" disabled={form.busy}>
+        <Button type="submit" disabled={form.busy}>
           {form.busy ? "Saving…" : "Save changes"}
-        </button>
+        </Button>
       </div>
       {secret && (
         <div role="status" className="notice">

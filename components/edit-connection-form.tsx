@@ -4,6 +4,7 @@ import type { FormEvent } from "react";
 import { adminFetch } from "./admin-fetch";
 import { FieldError, FormStatus } from "./form-bits";
 import { useAdminForm } from "./use-admin-form";
+import { Button } from "./button";
 
 /** Edit a connection: its name (the realm), the applications that may use it, and the default directory. */
 export function EditConnectionForm({
@@ -70,9 +71,9 @@ export function EditConnectionForm({
       </label>
       <FormStatus error={form.error} saved={form.saved} />
       <div>
-        <button type="submit" disabled={form.busy}>
+        <Button type="submit" disabled={form.busy}>
           {form.busy ? "Saving…" : "Save changes"}
-        </button>
+        </Button>
       </div>
     </form>
   );

@@ -5,6 +5,7 @@ import { adminFetch } from "./admin-fetch";
 import { FieldError, FormStatus } from "./form-bits";
 import { JsonEditor, jsonObjectProblem } from "./json-editor";
 import { useAdminForm } from "./use-admin-form";
+import { Button } from "./button";
 
 export type TEditableProfile = {
   email: string | null;
@@ -97,12 +98,12 @@ export function EditUserForm({ userId, profile }: { userId: string; profile: TEd
       />
       <FormStatus error={form.error} saved={form.saved} />
       <div>
-        <button
+        <Button
           type="submit"
           disabled={form.busy || Boolean(jsonObjectProblem(userMeta) || jsonObjectProblem(appMeta))}
         >
           {form.busy ? "Saving…" : "Save profile"}
-        </button>
+        </Button>
       </div>
     </form>
   );

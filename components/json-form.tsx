@@ -3,6 +3,7 @@
 import { useState, type FormEvent, type ReactNode } from "react";
 import { useRouter } from "next/navigation";
 import { adminFetch } from "./admin-fetch";
+import { Button } from "./button";
 
 /**
  * A form that sends `toBody(formData)` as JSON to an admin API route, then refreshes the page. `renderResult`
@@ -44,9 +45,9 @@ export function JsonForm<T>({
     <form onSubmit={(e) => void onSubmit(e)} style={{ display: "grid", gap: "0.5rem", maxWidth: 480 }}>
       {children}
       {error && <p role="alert">{error}</p>}
-      <button type="submit" disabled={busy}>
+      <Button type="submit" disabled={busy}>
         {busy ? "Saving…" : submitLabel}
-      </button>
+      </Button>
       {result !== null && renderResult && <div role="status">{renderResult(result)}</div>}
     </form>
   );

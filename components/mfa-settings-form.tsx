@@ -3,6 +3,7 @@
 import { useState } from "react";
 import { useRouter } from "next/navigation";
 import { adminFetch } from "./admin-fetch";
+import { Button } from "./button";
 
 type TSettings = { policy: "never" | "always"; otp: boolean; recoveryCode: boolean };
 
@@ -61,7 +62,7 @@ export function MfaSettingsForm({ initial, canEdit }: { initial: TSettings; canE
           Recovery code
         </label>
       </fieldset>
-      {canEdit && <button type="submit">Save MFA settings</button>}
+      {canEdit && <Button type="submit">Save MFA settings</Button>}
       {message && <p role="status">{message}</p>}
     </form>
   );

@@ -3,6 +3,7 @@
 import { useState } from "react";
 import { useRouter } from "next/navigation";
 import { adminFetch } from "./admin-fetch";
+import { Button } from "./button";
 
 /** Edit one attack-protection policy as JSON (Auth0 Management API shape), saved with PATCH. */
 export function PolicyEditor({
@@ -51,9 +52,9 @@ export function PolicyEditor({
         />
       </label>
       {canWrite && (
-        <button type="button" onClick={() => void save()} style={{ justifySelf: "start" }} disabled={busy}>
+        <Button type="button" onClick={() => void save()} style={{ justifySelf: "start" }} disabled={busy}>
           {busy ? "Saving…" : `Save ${name}`}
-        </button>
+        </Button>
       )}
       {message && <p role={message.ok ? "status" : "alert"}>{message.text}</p>}
     </div>
@@ -82,9 +83,9 @@ export function UnblockButton({ kind, value }: { kind: "identifier" | "ip"; valu
   }
   return (
     <>
-      <button type="button" onClick={() => void unblock()} aria-label={`Unblock ${value}`} disabled={busy}>
+      <Button type="button" onClick={() => void unblock()} aria-label={`Unblock ${value}`} disabled={busy}>
         {busy ? "Unblocking…" : "Unblock"}
-      </button>
+      </Button>
       {error && <span role="alert"> {error}</span>}
     </>
   );

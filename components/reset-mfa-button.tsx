@@ -3,6 +3,7 @@
 import { useState } from "react";
 import { useRouter } from "next/navigation";
 import { adminFetch } from "./admin-fetch";
+import { Button } from "./button";
 
 /** Remove all of a user's MFA authenticators (lost device); the next MFA login asks for enrolment. */
 export function ResetMfaButton({ userId }: { userId: string }) {
@@ -23,9 +24,9 @@ export function ResetMfaButton({ userId }: { userId: string }) {
   }
   return (
     <>
-      <button type="button" onClick={() => void reset()} disabled={busy}>
+      <Button type="button" onClick={() => void reset()} disabled={busy}>
         {busy ? "Resetting…" : "Reset MFA"}
-      </button>
+      </Button>
       {error && <span role="alert"> {error}</span>}
     </>
   );

@@ -15,6 +15,7 @@ import {
   ruleLinter,
   type TServerCompileError,
 } from "./rule-script-support";
+import { Button } from "./button";
 
 type TRule = { id: string; name: string; script: string; enabled: boolean; order: number; version: number };
 type TTryResult = {
@@ -190,14 +191,14 @@ export function RuleEditor({
       )}
       {canWrite && (
         <div style={{ display: "flex", gap: "0.75rem", alignItems: "center", flexWrap: "wrap" }}>
-          <button
+          <Button
             type="button"
             disabled={busy !== null}
             aria-busy={busy === "save"}
             onClick={() => void save(name !== rule.name ? { name, script } : { script }, "save")}
           >
             {busy === "save" ? "Saving…" : "Save"}
-          </button>
+          </Button>
           <label>
             <input
               type="checkbox"
@@ -244,9 +245,9 @@ export function RuleEditor({
               style={{ display: "block", width: "100%", ...mono }}
             />
           </label>
-          <button type="button" onClick={() => void tryIt()} disabled={trying} aria-busy={trying}>
+          <Button type="button" onClick={() => void tryIt()} disabled={trying} aria-busy={trying}>
             {trying ? "Running…" : "Try this script"}
-          </button>
+          </Button>
           {tryError && <p role="alert">{tryError}</p>}
           {tried && (
             <div data-testid="try-result">
@@ -318,9 +319,9 @@ export function NewRuleForm() {
           style={{ display: "block" }}
         />
       </label>
-      <button type="submit" disabled={busy} aria-busy={busy}>
+      <Button type="submit" disabled={busy} aria-busy={busy}>
         {busy ? "Creating…" : "Create rule"}
-      </button>
+      </Button>
       {error && <p role="alert">{error}</p>}
     </form>
   );

@@ -4,6 +4,7 @@ import { useState, type FormEvent } from "react";
 import { useRouter } from "next/navigation";
 import { adminFetch } from "./admin-fetch";
 import { ConfirmButton } from "./confirm-button";
+import { Button } from "./button";
 
 type TSetting = { key: string; updated_at: string };
 
@@ -47,9 +48,9 @@ function ReplaceValue({ settingKey, onDone }: { settingKey: string; onDone: (key
   });
   if (!open)
     return (
-      <button type="button" aria-label={`Replace the value of ${settingKey}`} onClick={() => setOpen(true)}>
+      <Button type="button" aria-label={`Replace the value of ${settingKey}`} onClick={() => setOpen(true)}>
         Replace value
-      </button>
+      </Button>
     );
   return (
     <form
@@ -68,12 +69,12 @@ function ReplaceValue({ settingKey, onDone }: { settingKey: string; onDone: (key
           style={{ display: "block" }}
         />
       </label>
-      <button type="submit" disabled={busy} aria-busy={busy} style={{ alignSelf: "end" }}>
+      <Button type="submit" disabled={busy} aria-busy={busy} style={{ alignSelf: "end" }}>
         {busy ? "Saving…" : "Save value"}
-      </button>
-      <button type="button" onClick={() => setOpen(false)} disabled={busy} style={{ alignSelf: "end" }}>
+      </Button>
+      <Button type="button" onClick={() => setOpen(false)} disabled={busy} style={{ alignSelf: "end" }}>
         Cancel
-      </button>
+      </Button>
       {error && <p role="alert">{error}</p>}
     </form>
   );
@@ -205,9 +206,9 @@ export function RuleSettings({ settings, canWrite }: { settings: TSetting[]; can
             its value.
           </p>
           {add.error && <p role="alert">{add.error}</p>}
-          <button type="submit" disabled={add.busy} aria-busy={add.busy} style={{ justifySelf: "start" }}>
+          <Button type="submit" disabled={add.busy} aria-busy={add.busy} style={{ justifySelf: "start" }}>
             {add.busy ? "Saving…" : "Add setting"}
-          </button>
+          </Button>
         </form>
       )}
     </div>

@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useRef, useState, type CSSProperties, type DragEvent } from "react";
 import { adminFetch } from "./admin-fetch";
+import { Button } from "./button";
 
 type TListedRule = { id: string; name: string; enabled: boolean; order: number; version: number };
 
@@ -151,7 +152,7 @@ export function RulesList({ rules: initial, canWrite }: { rules: TListedRule[]; 
               <td>{r.version}</td>
               {canWrite && (
                 <td style={{ whiteSpace: "nowrap" }}>
-                  <button
+                  <Button
                     type="button"
                     ref={(el) => {
                       buttons.current.set(`${r.id}:up`, el);
@@ -162,8 +163,8 @@ export function RulesList({ rules: initial, canWrite }: { rules: TListedRule[]; 
                     onClick={() => void move(i, i - 1, "button")}
                   >
                     ↑
-                  </button>{" "}
-                  <button
+                  </Button>{" "}
+                  <Button
                     type="button"
                     ref={(el) => {
                       buttons.current.set(`${r.id}:down`, el);
@@ -174,7 +175,7 @@ export function RulesList({ rules: initial, canWrite }: { rules: TListedRule[]; 
                     onClick={() => void move(i, i + 1, "button")}
                   >
                     ↓
-                  </button>
+                  </Button>
                 </td>
               )}
             </tr>

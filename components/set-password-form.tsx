@@ -4,6 +4,7 @@ import type { FormEvent } from "react";
 import { adminFetch } from "./admin-fetch";
 import { FormStatus } from "./form-bits";
 import { useAdminForm } from "./use-admin-form";
+import { Button } from "./button";
 
 /** Set a user's password (the length policy and the breached-password check apply on the server). */
 export function SetPasswordForm({ userId }: { userId: string }) {
@@ -46,9 +47,9 @@ export function SetPasswordForm({ userId }: { userId: string }) {
         <FormStatus error={form.error} saved={form.saved} />
       </div>
       <div>
-        <button type="submit" disabled={form.busy}>
+        <Button type="submit" disabled={form.busy}>
           {form.busy ? "Setting…" : "Set password"}
-        </button>
+        </Button>
       </div>
     </form>
   );

@@ -1,12 +1,13 @@
 "use client";
 
 import { signOut } from "next-auth/react";
+import { Button } from "./button";
 
 /** Ends the dashboard session. */
 export function SignOutButton() {
   return (
-    <button type="button" onClick={() => void signOut({ callbackUrl: "/login" })}>
+    <Button type="button" onClick={() => void signOut({ callbackUrl: "/login" })}>
       Sign out
-    </button>
+    </Button>
   );
 }

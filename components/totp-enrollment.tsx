@@ -3,6 +3,7 @@
 import { useState, type FormEvent } from "react";
 import { useRouter } from "next/navigation";
 import { adminFetch } from "./admin-fetch";
+import { Button } from "./button";
 
 /** Set up an authenticator app for the signed-in admin: QR code (and the secret for manual entry), then a code. */
 export function TotpEnrollment() {
@@ -44,9 +45,9 @@ export function TotpEnrollment() {
   return (
     <div>
       {!pending && (
-        <button type="button" onClick={() => void start()} disabled={busy}>
+        <Button type="button" onClick={() => void start()} disabled={busy}>
           Set up authenticator app
-        </button>
+        </Button>
       )}
       {pending && (
         <form onSubmit={(e) => void confirm(e)} style={{ display: "grid", gap: "0.5rem", maxWidth: 320 }}>
@@ -58,9 +59,9 @@ export function TotpEnrollment() {
             Code from the app
             <input name="code" inputMode="numeric" pattern="[0-9]{6}" required style={{ display: "block" }} />
           </label>
-          <button type="submit" disabled={busy}>
+          <Button type="submit" disabled={busy}>
             Turn on
-          </button>
+          </Button>
         </form>
       )}
       {error && <p role="alert">{error}</p>}
