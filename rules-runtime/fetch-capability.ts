@@ -31,15 +31,17 @@ export type TFetchBudget = {
 };
 
 const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
-const MAX_REQUEST_BYTES = 256 * 1024;
 
 function refuse(error: string): { error: string; ok: false } {
   return { ok: false, error };
 }
 
 /** Check what the sandbox sent: a JSON string with an http(s) URL, a known method, string headers and body. */
-export function readFetchRequest(raw: unknown): TFetchRequest | { ok: false; error: string } {
-  if (typeof raw !== "string" || raw.length > MAX_REQUEST_BYTES) return refuse("fetch: request too large");
+export function readFetchRequest(
+  raw: unknown,
+  maxBytes: number,
+): TFetchRequest | { ok: false; error: string } {
+  if (typeof raw !== "string" || raw.length > maxBytes) return refuse("fetch: request too large");
   let r: unknown;
   try {
     r = JSON.parse(raw);

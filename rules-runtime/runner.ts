@@ -45,13 +45,35 @@ type TRunHooks = {
  */
 type TPrepared = { context: ivm.Context; bind(hooks: TRunHooks): void };
 
-type TKill = { kind: "timeout" | "memory"; message: string };
+type TKill = { kind: "timeout" | "memory" | "abuse"; message: string };
 
 const MAX_SCRIPTS_PER_ISOLATE = 8;
 const MEMORY_RE = /memory limit/i;
 
 function now(): number {
   return performance.now();
+}
+
+/**
+ * Whether JSON text nests arrays and objects deeper than `max`, read in one pass without parsing: the server walks
+ * and re-serializes what rules hand back, and V8's JSON.stringify is quadratic in depth (thousands of levels would
+ * block the event loop for a noticeable time).
+ */
+export function isNestedDeeper(text: string, max: number): boolean {
+  let depth = 0;
+  let isInString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (isInString) {
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
+      else if (c === 0x22) isInString = false;
+    } else if (c === 0x22) isInString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) return true;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return false;
 }
 
 function messageOf(err: unknown): string {
@@ -130,6 +152,8 @@ export function createRulesRunner(overrides: Partial<TRulesLimits> = {}): TRules
         try {
           return { script: await slot.isolate.compileScript(source, { filename: "rules.js" }) };
         } catch (err) {
+          // Disposed while waiting (another run's limit): not a syntax error; the caller retries.
+          if (slot.isolate.isDisposed) throw err;
           // Find the rule that does not compile, so the audit record can name it.
           for (const r of input.rules) {
             const problem = await compileOne(slot.isolate, r.script);
@@ -200,6 +224,21 @@ export function createRulesRunner(overrides: Partial<TRulesLimits> = {}): TRules
 
   type TAttempt = { result: TRunResult } | { retry: true };
 
+  /**
+   * Retire the isolate if this run's executions in it (the script, capability replies) are still going a short
+   * grace after the result came back: a rule left work running after its callback, and the next logins would wait
+   * for it.
+   */
+  function retireIfStillBusy(slot: TSlot, runId: number, inflight: Set<Promise<void>>): void {
+    if (inflight.size === 0) return;
+    const grace = setTimeout(() => {
+      if (inflight.size === 0 || slot.isRetired) return;
+      slot.killedBy = runId;
+      retire(slot);
+    }, limits.postCallbackGraceMs);
+    void Promise.all(inflight).then(() => clearTimeout(grace));
+  }
+
   async function attempt(input: TRunInput): Promise<TAttempt> {
     const started = now();
     const slot = getSlot(input.isolateKey);
@@ -226,15 +265,28 @@ export function createRulesRunner(overrides: Partial<TRulesLimits> = {}): TRules
         outcome: i === entered.length - 1 ? outcome : "ok",
       }));
 
-    let compiled: TCompiled;
-    try {
-      compiled = await compile(slot, input);
-    } catch (err) {
-      if (slot.isolate.isDisposed) return { retry: true };
-      return { result: failed({ kind: "crashed", rule: null, message: messageOf(err) }, []) };
-    }
-    if ("error" in compiled) return { result: failed(compiled.error, []) };
-    slot.runs++;
+    // The limits run from the start: waiting for a busy isolate (compiling, preparing the context) counts too.
+    let onKill: (k: TKill) => void = () => undefined;
+    const killed = new Promise<TKill>((resolve) => (onKill = resolve));
+    const stopped = killed.then((kill) => ({ kill }));
+    let ruleTimer: ReturnType<typeof setTimeout> | undefined;
+    const pipelineTimer = setTimeout(
+      () => onKill({ kind: "timeout", message: `the rules took longer than ${limits.pipelineTimeoutMs} ms` }),
+      limits.pipelineTimeoutMs,
+    );
+    /** Stop the run and dispose the isolate: the sandbox called a capability in a way the bootstrap never does. */
+    const abuse = (what: string) =>
+      onKill({ kind: "abuse", message: `the sandbox's ${what}: a rule reached past the bootstrap` });
+    const killedResult = (kill: TKill): TAttempt => {
+      slot.killedBy = runId;
+      retire(slot);
+      return {
+        result: failed(
+          { kind: kill.kind, rule: names[entered.length - 1] ?? null, message: kill.message },
+          hostTrace(kill.kind),
+        ),
+      };
+    };
 
     const timers = new Set<ReturnType<typeof setTimeout>>();
     const budget: TFetchBudget = {
@@ -245,21 +297,37 @@ export function createRulesRunner(overrides: Partial<TRulesLimits> = {}): TRules
       controllers: new Set(),
     };
     let sleeps = 0;
-    let onKill: (k: TKill) => void = () => undefined;
-    const killed = new Promise<TKill>((resolve) => (onKill = resolve));
-    let ruleTimer: ReturnType<typeof setTimeout> | undefined;
-    const pipelineTimer = setTimeout(
-      () => onKill({ kind: "timeout", message: `the rules took longer than ${limits.pipelineTimeoutMs} ms` }),
-      limits.pipelineTimeoutMs,
-    );
-
+    let fetches = 0;
     let context: ivm.Context | undefined;
     let isFinished = false;
+    /** This run's executions in the isolate that have not ended yet. */
+    const inflight = new Set<Promise<void>>();
+    const track = (p: Promise<unknown>) => {
+      const q: Promise<void> = p.then(
+        () => undefined,
+        () => undefined,
+      );
+      inflight.add(q);
+      void q.then(() => inflight.delete(q));
+    };
     const settleRef: { current: Promise<ivm.Reference<(id: number, text: string) => void>> | null } = {
       current: null,
     };
     try {
-      const prepared = await takeContext(slot);
+      const compiling = compile(slot, input);
+      const compiledOrKill = await Promise.race([compiling.then((compiled) => ({ compiled })), stopped]);
+      if ("kill" in compiledOrKill) return killedResult(compiledOrKill.kill);
+      const compiled = compiledOrKill.compiled;
+      if ("error" in compiled) return { result: failed(compiled.error, []) };
+      slot.runs++;
+
+      const taking = takeContext(slot);
+      const preparedOrKill = await Promise.race([taking.then((prepared) => ({ prepared })), stopped]);
+      if ("kill" in preparedOrKill) {
+        void taking.then((p) => p.context.release()).catch(() => undefined);
+        return killedResult(preparedOrKill.kill);
+      }
+      const prepared = preparedOrKill.prepared;
       context = prepared.context;
       prepareSpare(slot);
       const payload = {
@@ -278,6 +346,9 @@ export function createRulesRunner(overrides: Partial<TRulesLimits> = {}): TRules
           maxGlobalCacheBytes: limits.maxGlobalCacheBytes,
           maxActiveTimers: limits.maxActiveTimers,
           maxTimers: limits.maxTimers,
+          maxOutputBytes: limits.maxOutputBytes,
+          fetchMaxRequests: limits.fetchMaxRequests,
+          fetchMaxRequestBytes: limits.fetchMaxRequestBytes,
         },
       };
       const ctx = context;
@@ -285,18 +356,23 @@ export function createRulesRunner(overrides: Partial<TRulesLimits> = {}): TRules
       const settle = (id: number, text: string) => {
         if (isFinished) return;
         settleRef.current ??= ctx.global.get("__pc_settle", { reference: true });
-        void settleRef.current
-          .then((ref) => ref.apply(undefined, [id, text], { timeout: limits.ruleTimeoutMs }))
-          .catch(() => undefined);
+        track(
+          settleRef.current.then((ref) =>
+            ref.apply(undefined, [id, text], { timeout: limits.ruleTimeoutMs }),
+          ),
+        );
       };
       const isCallId = (id: unknown): id is number =>
         typeof id === "number" && Number.isInteger(id) && id > 0;
       let onDone: (text: string) => void = () => undefined;
       const done = new Promise<string>((resolve) => (onDone = resolve));
+      // The bootstrap calls each capability with checked arguments and within its budget; anything else means a
+      // rule got hold of the raw function, and the run ends at once. Calls after the run ended are dropped.
       prepared.bind({
         enter(i) {
-          if (typeof i !== "number" || !Number.isInteger(i) || i < 0 || i >= names.length) return;
-          if (entered.length !== i) return;
+          if (isFinished) return;
+          if (typeof i !== "number" || i !== entered.length || i >= names.length)
+            return abuse("enter capability was called out of order");
           entered.push(now());
           clearTimeout(ruleTimer);
           ruleTimer = setTimeout(
@@ -309,8 +385,11 @@ export function createRulesRunner(overrides: Partial<TRulesLimits> = {}): TRules
           );
         },
         sleep(id, ms) {
-          if (!isCallId(id) || typeof ms !== "number" || !Number.isFinite(ms)) return;
-          if (++sleeps > limits.maxTimers) return;
+          if (isFinished) return;
+          if (!isCallId(id) || typeof ms !== "number" || !Number.isFinite(ms))
+            return abuse("sleep capability got malformed arguments");
+          if (++sleeps > limits.maxTimers)
+            return abuse(`sleep capability was called over ${limits.maxTimers} times`);
           const t = setTimeout(
             () => {
               timers.delete(t);
@@ -321,49 +400,42 @@ export function createRulesRunner(overrides: Partial<TRulesLimits> = {}): TRules
           timers.add(t);
         },
         fetch(id, request) {
-          if (!isCallId(id)) return;
-          const parsed = readFetchRequest(request);
+          if (isFinished) return;
+          if (!isCallId(id) || typeof request !== "string" || request.length > limits.fetchMaxRequestBytes)
+            return abuse("fetch capability got malformed arguments");
+          if (++fetches > limits.fetchMaxRequests)
+            return abuse(`fetch capability was called over ${limits.fetchMaxRequests} times`);
+          const parsed = readFetchRequest(request, limits.fetchMaxRequestBytes);
           void (async () => {
             const reply = "error" in parsed ? parsed : await fetchWithLimits(parsed, budget);
             settle(id, JSON.stringify(reply));
           })();
         },
         done(text) {
-          if (typeof text === "string") onDone(text);
+          if (isFinished) return;
+          if (typeof text !== "string") return abuse("done capability got a non-string result");
+          onDone(text);
         },
       });
-      await ctx.global.set("__pc_in", JSON.stringify(payload));
+      const setting = ctx.global.set("__pc_in", JSON.stringify(payload));
+      const setOrKill = await Promise.race([setting.then(() => ({ set: true })), stopped]);
+      if ("kill" in setOrKill) return killedResult(setOrKill.kill);
       // The run's own rejection matters only when it is a limit or a dead isolate; anything else is a rule's
       // unhandled promise rejection, which Auth0's Node sandbox also ignored.
       const script = compiled.script;
+      const running = script.run(ctx, { timeout: limits.pipelineTimeoutMs });
+      track(running);
       const execution = new Promise<{ error: unknown }>((resolve) => {
-        script.run(ctx, { timeout: limits.pipelineTimeoutMs }).then(
+        running.then(
           () => undefined,
           (error: unknown) => {
             if (/timed out|memory limit|disposed/i.test(messageOf(error))) resolve({ error });
           },
         );
       });
-      const outcome = await Promise.race([
-        done.then((value) => ({ value })),
-        execution,
-        killed.then((kill) => ({ kill })),
-      ]);
+      const outcome = await Promise.race([done.then((value) => ({ value })), execution, stopped]);
 
-      if ("kill" in outcome) {
-        slot.killedBy = runId;
-        retire(slot);
-        return {
-          result: failed(
-            {
-              kind: outcome.kill.kind,
-              rule: names[entered.length - 1] ?? null,
-              message: outcome.kill.message,
-            },
-            hostTrace(outcome.kill.kind),
-          ),
-        };
-      }
+      if ("kill" in outcome) return killedResult(outcome.kill);
       if ("error" in outcome) {
         const message = messageOf(outcome.error);
         if (MEMORY_RE.test(message)) {
@@ -397,6 +469,7 @@ export function createRulesRunner(overrides: Partial<TRulesLimits> = {}): TRules
         retire(slot);
         return { result: failed({ kind: "crashed", rule: null, message }, hostTrace("error")) };
       }
+      retireIfStillBusy(slot, runId, inflight);
       return { result: readResult(outcome.value, slot, started, names, entered.length) };
     } catch (err) {
       if (slot.isolate.isDisposed && slot.killedBy !== runId) return { retry: true };
@@ -443,6 +516,8 @@ export function createRulesRunner(overrides: Partial<TRulesLimits> = {}): TRules
       return broken(
         `the rules produced more than ${limits.maxOutputBytes} bytes of user, context and console`,
       );
+    if (isNestedDeeper(value, limits.maxOutputDepth))
+      return broken(`the rules produced user or context nested deeper than ${limits.maxOutputDepth} levels`);
     let r: Record<string, unknown>;
     try {
       r = JSON.parse(value) as Record<string, unknown>;

@@ -17,6 +17,8 @@ export type TRulesLimits = {
   consoleLines: number;
   /** Size of the JSON result (user, context, console) a run may hand back. */
   maxOutputBytes: number;
+  /** Nesting depth of that JSON (the result's own envelope counts 3 levels). */
+  maxOutputDepth: number;
   maxMetadataBytes: number;
   maxGlobalCacheBytes: number;
   maxActiveTimers: number;
@@ -28,6 +30,13 @@ export type TRulesLimits = {
   fetchTimeoutMs: number;
   fetchMaxResponseBytes: number;
   fetchMaxRequests: number;
+  /** Size of one fetch request (URL, headers and body as JSON) a rule may send. */
+  fetchMaxRequestBytes: number;
+  /**
+   * How long the isolate may stay busy after the rules handed back their result (work a rule left running after
+   * its callback). Past it the isolate is retired, so the next logins never wait for it.
+   */
+  postCallbackGraceMs: number;
 };
 
 export const DEFAULT_RULES_LIMITS: TRulesLimits = {
@@ -37,6 +46,7 @@ export const DEFAULT_RULES_LIMITS: TRulesLimits = {
   consoleBytes: 16 * 1024,
   consoleLines: 200,
   maxOutputBytes: 1024 * 1024,
+  maxOutputDepth: 64,
   maxMetadataBytes: 64 * 1024,
   maxGlobalCacheBytes: 64 * 1024,
   maxActiveTimers: 100,
@@ -46,6 +56,8 @@ export const DEFAULT_RULES_LIMITS: TRulesLimits = {
   fetchTimeoutMs: 5000,
   fetchMaxResponseBytes: 1024 * 1024,
   fetchMaxRequests: 20,
+  fetchMaxRequestBytes: 256 * 1024,
+  postCallbackGraceMs: 200,
 };
 
 export type TRunInput = {
@@ -68,7 +80,7 @@ export type TRunInput = {
 export type TRuleTrace = {
   name: string;
   durationMs: number;
-  outcome: "ok" | "error" | "timeout" | "memory" | "syntax" | "invalid_output";
+  outcome: "ok" | "error" | "timeout" | "memory" | "syntax" | "invalid_output" | "abuse";
 };
 
 /**
@@ -82,6 +94,7 @@ export const RULE_FAILURE_KINDS = [
   "memory",
   "syntax",
   "invalid_output",
+  "abuse",
   "crashed",
 ] as const;
 export type TRuleFailureKind = (typeof RULE_FAILURE_KINDS)[number];

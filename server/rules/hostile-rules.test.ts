@@ -1,103 +1,26 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createTestDeps, type TTestDeps } from "../testing/test-deps.ts";
-import {
-  callToken,
-  createFixtureUser,
-  realmParams,
-  seedFixture,
-  type TFixture,
-  type TFixtureUser,
-  type TTokenResult,
-} from "../testing/fixtures.ts";
+import { describe, expect, it } from "vitest";
 import { findUserByUserId } from "../store/users.ts";
 import { RULE_FAILED } from "./outcomes.ts";
-import { RULES_TEST_ENV, addRules, resetRules, rulesAudit, tokenClaims } from "./testing.ts";
-
-const NS = "https://portcullis.test/";
+import { addRules, resetRules, rulesAudit, tokenClaims } from "./testing.ts";
+import { NS, useHostileRules } from "./hostile-harness.ts";
 
 /**
  * Hostile rules. Each case enables a rule that misbehaves only for Mallory, next to a well-behaved rule that adds a
  * claim for everyone; it checks what Mallory's login gets and then that Alice's login, right after, still gets the
- * right answer. The sandbox never touches the database, so this runs on SQLite only.
+ * right answer. The sandbox never touches the database, so this runs on SQLite only. Tampering with the sandbox's
+ * own machinery is in hostile-tampering.test.ts.
  */
 describe("hostile rules never take the server down or leak into other logins", () => {
-  let deps: TTestDeps;
-  let fx: TFixture;
-  let mallory: TFixtureUser;
-  let alice: TFixtureUser;
-
-  beforeAll(async () => {
-    deps = await createTestDeps("sqlite", RULES_TEST_ENV);
-    fx = await seedFixture(deps);
-    mallory = await createFixtureUser(deps, fx, {
-      connection: "database",
-      email: "mallory-rules@example.com",
-      password: "mallory-password-1",
-    });
-    alice = await createFixtureUser(deps, fx, {
-      connection: "database",
-      email: "alice-rules@example.com",
-      password: "alice-password-1",
-    });
-  });
-  afterAll(async () => {
-    await deps?.cleanup();
-  });
-  beforeEach(async () => {
-    await resetRules(deps);
-  });
-
-  const login = (who: TFixtureUser): Promise<TTokenResult> =>
-    callToken(deps, {
-      params: realmParams(fx.clients.web, who, who.connection, { scope: "openid" }),
-    });
-
-  /** The hostile body runs only for Mallory; a second rule adds claims that prove Alice got a clean sandbox. */
-  async function enable(hostileBody: string): Promise<void> {
-    await addRules(
-      deps,
-      {
-        name: "hostile",
-        script: `function (user, context, callback) {
-          if (user.email !== '${mallory.email}') return callback(null, user, context);
-          ${hostileBody}
-        }`,
-      },
-      {
-        name: "well-behaved",
-        script: `function (user, context, callback) {
-          context.idToken['${NS}email'] = user.email;
-          context.idToken['${NS}clean'] = ({}).polluted === undefined && [1, 2].map(function (x) { return x * 2; }).join() === '2,4'
-            && JSON.stringify({ a: 1 }) === '{"a":1}' && typeof Date.now() === 'number';
-          callback(null, user, context);
-        }`,
-      },
-    );
-  }
-
-  async function expectAliceServed(): Promise<void> {
-    const res = await login(alice);
-    const { id } = tokenClaims(res);
-    expect(id[`${NS}email`]).toBe(alice.email);
-    expect(id[`${NS}clean`]).toBe(true);
-    expect(rulesAudit(res).ran.map((r) => r.outcome)).toEqual(["ok", "ok"]);
-  }
-
-  function expectGeneric(res: TTokenResult, kind: string): void {
-    expect({ status: res.status, body: res.body }).toEqual({
-      status: 403,
-      body: { error: "access_denied", error_description: RULE_FAILED },
-    });
-    expect(rulesAudit(res).error).toMatchObject({ rule: "hostile", kind });
-  }
+  const h = useHostileRules();
+  const { login, enable, expectAliceServed, expectGeneric } = h;
 
   it("1. a synchronous infinite loop times out; a login running at the same time still succeeds", async () => {
     await enable("while (true) {}");
     // Concurrent: each call's collected audit rows include the other's, so only the responses are compared here.
-    const [bad, good] = await Promise.all([login(mallory), login(alice)]);
+    const [bad, good] = await Promise.all([login(h.mallory), login(h.alice)]);
     expect(bad.body).toEqual({ error: "access_denied", error_description: RULE_FAILED });
-    expect(tokenClaims(good).id[`${NS}email`]).toBe(alice.email);
-    const again = await login(mallory);
+    expect(tokenClaims(good).id[`${NS}email`]).toBe(h.alice.email);
+    const again = await login(h.mallory);
     expectGeneric(again, "timeout");
     expect(rulesAudit(again).error?.reason).toMatch(/did not finish within/);
     await expectAliceServed();
@@ -105,19 +28,19 @@ describe("hostile rules never take the server down or leak into other logins", (
 
   it("2. an infinite loop inside a Promise callback times out", async () => {
     await enable("Promise.resolve().then(function () { for (;;) {} });");
-    expectGeneric(await login(mallory), "timeout");
+    expectGeneric(await login(h.mallory), "timeout");
     await expectAliceServed();
   });
 
   it("3. an endless microtask chain times out", async () => {
     await enable("(function spin() { Promise.resolve().then(spin); })();");
-    expectGeneric(await login(mallory), "timeout");
+    expectGeneric(await login(h.mallory), "timeout");
     await expectAliceServed();
   });
 
   it("4. a memory bomb hits the isolate's memory limit", async () => {
     await enable("var hoard = []; for (;;) hoard.push(new Array(1e5).fill('x'));");
-    const res = await login(mallory);
+    const res = await login(h.mallory);
     expectGeneric(res, "memory");
     expect(rulesAudit(res).error?.reason).toMatch(/out of memory/);
     await expectAliceServed();
@@ -125,7 +48,7 @@ describe("hostile rules never take the server down or leak into other logins", (
 
   it("5. deep recursion ends with a RangeError that denies the login", async () => {
     await enable("(function dive(n) { return dive(n + 1) + 1; })(0);");
-    const res = await login(mallory);
+    const res = await login(h.mallory);
     expect(res.body).toEqual({
       error: "access_denied",
       error_description: "Maximum call stack size exceeded",
@@ -135,13 +58,13 @@ describe("hostile rules never take the server down or leak into other logins", (
 
   it("6. never calling back fails at the rule time limit", async () => {
     await enable("/* forgot the callback */");
-    expectGeneric(await login(mallory), "timeout");
+    expectGeneric(await login(h.mallory), "timeout");
     await expectAliceServed();
   });
 
   it("7. calling back twice: the first call wins and the second is recorded", async () => {
     await enable(`callback(null, user, context); callback(new Error('second call'));`);
-    const res = await login(mallory);
+    const res = await login(h.mallory);
     expect(res.status).toBe(200);
     expect(rulesAudit(res).warnings).toEqual([
       'rule "hostile" called its callback more than once; later calls were ignored',
@@ -158,9 +81,9 @@ describe("hostile rules never take the server down or leak into other logins", (
       ["throw { toString: function () { throw new Error('nested'); } };", "Unknown error"],
     ];
     for (const [body, description] of cases) {
-      await resetRules(deps);
+      await resetRules(h.deps);
       await enable(body);
-      const res = await login(mallory);
+      const res = await login(h.mallory);
       expect({ status: res.status, body: res.body }).toEqual({
         status: 403,
         body: { error: "access_denied", error_description: description },
@@ -173,7 +96,7 @@ describe("hostile rules never take the server down or leak into other logins", (
     await enable(
       "for (var i = 0; i < 100000; i++) console.log('spam spam spam spam spam', i); callback(null, user, context);",
     );
-    const res = await login(mallory);
+    const res = await login(h.mallory);
     expect(res.status).toBe(200);
     await expectAliceServed();
   });
@@ -182,7 +105,7 @@ describe("hostile rules never take the server down or leak into other logins", (
     await enable(
       `context.idToken['${NS}blob'] = new Array(200 * 1024).join('x'); callback(null, user, context);`,
     );
-    const res = await login(mallory);
+    const res = await login(h.mallory);
     expect(res.body).toEqual({ error: "access_denied", error_description: RULE_FAILED });
     expect(rulesAudit(res).error).toMatchObject({ kind: "invalid_claims" });
     expect(rulesAudit(res).error?.reason).toMatch(/custom id_token claims are \d+ bytes \(limit 102400\)/);
@@ -196,24 +119,24 @@ describe("hostile rules never take the server down or leak into other logins", (
       JSON.stringify = function () { return '"forged"'; };
       Date.now = function () { return 'broken'; };
       callback(null, user, context);`);
-    await login(mallory);
+    await login(h.mallory);
     await expectAliceServed();
   });
 
   it("12. process and Node built-ins are unreachable: require('fs') and process fail", async () => {
     await enable("callback(null, user, context, require('fs'));");
-    let res = await login(mallory);
+    let res = await login(h.mallory);
     expect(res.body.error_description).toMatch(/^Cannot find module 'fs'/);
-    await resetRules(deps);
+    await resetRules(h.deps);
     await enable("process.exit(1);");
-    res = await login(mallory);
+    res = await login(h.mallory);
     expect(res.body).toEqual({ error: "access_denied", error_description: "process is not defined" });
     await expectAliceServed();
   });
 
   it("13. this.constructor.constructor('return process')() finds no process", async () => {
     await enable("var p = this.constructor.constructor('return process')(); callback(null, user, context);");
-    const res = await login(mallory);
+    const res = await login(h.mallory);
     expect(res.body).toEqual({ error: "access_denied", error_description: "process is not defined" });
     await expectAliceServed();
   });
@@ -234,7 +157,7 @@ describe("hostile rules never take the server down or leak into other logins", (
         context.idToken['${NS}errors'] = errors;
         callback(null, user, context);
       });`);
-    const res = await login(mallory);
+    const res = await login(h.mallory);
     expect(tokenClaims(res).id[`${NS}errors`]).toEqual([
       "The user id must be a string",
       "Metadata must be an object",
@@ -244,19 +167,19 @@ describe("hostile rules never take the server down or leak into other logins", (
       "The callback argument must be a function",
       "settle ignored",
     ]);
-    expect((await findUserByUserId(deps.db, mallory.userId))?.userMetadata).toEqual({});
+    expect((await findUserByUserId(h.deps.db, h.mallory.userId))?.userMetadata).toEqual({});
     await expectAliceServed();
   });
 
   it("15. unhandled rejections do not affect the login", async () => {
     await enable("Promise.reject(new Error('nobody listens')); callback(null, user, context);");
-    expect((await login(mallory)).status).toBe(200);
+    expect((await login(h.mallory)).status).toBe(200);
     await expectAliceServed();
   });
 
   it("16. a timer flood fails the rule instead of the server", async () => {
     await enable("for (var i = 0; i < 1e6; i++) setTimeout(function () {}, 1000);");
-    const res = await login(mallory);
+    const res = await login(h.mallory);
     expect(res.body).toEqual({
       error: "access_denied",
       error_description: "Too many timers in one rules run",
@@ -266,14 +189,14 @@ describe("hostile rules never take the server down or leak into other logins", (
 
   it("17. an exception thrown from a timer fails the rule that scheduled it", async () => {
     await enable("setTimeout(function () { throw new Error('thrown in a timer'); }, 1);");
-    const res = await login(mallory);
+    const res = await login(h.mallory);
     expect(res.body).toEqual({ error: "access_denied", error_description: "thrown in a timer" });
     await expectAliceServed();
   });
 
   it("18. a rule that hands back a circular user fails closed", async () => {
     await enable("var u = { user_id: user.user_id }; u.self = u; callback(null, u, context);");
-    const res = await login(mallory);
+    const res = await login(h.mallory);
     expectGeneric(res, "invalid_output");
     await expectAliceServed();
   });
@@ -282,9 +205,9 @@ describe("hostile rules never take the server down or leak into other logins", (
     await enable(
       "global.counter = (global.counter || 0) + 1; global.fn = function () {}; callback(null, user, context);",
     );
-    await login(mallory);
-    await login(mallory);
-    await addRules(deps, {
+    await login(h.mallory);
+    await login(h.mallory);
+    await addRules(h.deps, {
       name: "reader",
       script: `function (user, context, callback) {
         context.idToken['${NS}counter'] = global.counter;
@@ -292,7 +215,7 @@ describe("hostile rules never take the server down or leak into other logins", (
         callback(null, user, context);
       }`,
     });
-    const { id } = tokenClaims(await login(alice));
+    const { id } = tokenClaims(await login(h.alice));
     expect(id[`${NS}counter`]).toBeGreaterThanOrEqual(2);
     expect(id[`${NS}fn`]).toBe("undefined");
   });

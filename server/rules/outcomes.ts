@@ -24,6 +24,7 @@ export const RULE_FAILURE_ERRORS = {
   syntax: () => new AccessDenied(RULE_FAILED),
   invalid_output: () => new AccessDenied(RULE_FAILED),
   invalid_claims: () => new AccessDenied(RULE_FAILED),
+  abuse: () => new AccessDenied(RULE_FAILED),
   crashed: () => new ServerError(RULE_FAILED),
   redirect: () => new AccessDenied(REDIRECT_UNAVAILABLE),
   multifactor: () => new AccessDenied(MFA_ON_REFRESH),
