@@ -42,6 +42,11 @@ type TRunHooks = {
  * A fresh context whose capability functions are already in place. They are installed with asynchronous `set`s
  * while the context is a spare, off the login's path: the event loop never waits for the isolate's lock. The hooks
  * are bound once, to the run that takes the context; a context serves one run only.
+ *
+ * The capabilities are synchronous callbacks: the isolate waits for each call to be handled. Fire-and-forget
+ * callbacks would let code holding one queue calls (each with a copy of its arguments) faster than the event loop
+ * drains them, and isolated-vm drains a queue in one go, so no kill could land before the process ran out of
+ * memory. Synchronous, a call past a limit is the last one: the hook disposes the isolate while it waits.
  */
 type TPrepared = { context: ivm.Context; bind(hooks: TRunHooks): void };
 
@@ -85,7 +90,12 @@ function messageOf(err: unknown): string {
  * per pipeline, a heap limit per isolate. Anything a rule does comes back as a value; an isolate that hit a limit is
  * disposed and replaced on next use. Only strings cross the boundary (JSON in, JSON out, string-typed capabilities).
  */
-export function createRulesRunner(overrides: Partial<TRulesLimits> = {}): TRulesRunner {
+export function createRulesRunner(
+  overrides: Partial<TRulesLimits> = {},
+  /** Tests only: a different script around the rules, to show what the host does if a bootstrap were bypassed. */
+  internals: { pipelineSource?: typeof pipelineSource } = {},
+): TRulesRunner {
+  const sourceOf = internals.pipelineSource ?? pipelineSource;
   const limits: TRulesLimits = { ...DEFAULT_RULES_LIMITS, ...overrides };
   const slots = new Map<string, TSlot>();
   let runSeq = 0;
@@ -148,7 +158,7 @@ export function createRulesRunner(overrides: Partial<TRulesLimits> = {}): TRules
     let entry = slot.scripts.get(id);
     if (!entry) {
       entry = (async (): Promise<TCompiled> => {
-        const source = pipelineSource(input.rules.map((r) => r.script));
+        const source = sourceOf(input.rules.map((r) => r.script));
         try {
           return { script: await slot.isolate.compileScript(source, { filename: "rules.js" }) };
         } catch (err) {
@@ -186,7 +196,7 @@ export function createRulesRunner(overrides: Partial<TRulesLimits> = {}): TRules
           (a: unknown, b: unknown) => {
             if (hooks) call(hooks, a, b);
           },
-          { ignored: true },
+          { sync: true },
         ),
       );
     try {
@@ -274,9 +284,19 @@ export function createRulesRunner(overrides: Partial<TRulesLimits> = {}): TRules
       () => onKill({ kind: "timeout", message: `the rules took longer than ${limits.pipelineTimeoutMs} ms` }),
       limits.pipelineTimeoutMs,
     );
-    /** Stop the run and dispose the isolate: the sandbox called a capability in a way the bootstrap never does. */
-    const abuse = (what: string) =>
+    let isStopped = false;
+    /**
+     * Stop the run: the sandbox called a capability in a way the bootstrap never does. The isolate is disposed right
+     * here, not after a promise turn: a flood of queued calls can keep the event loop from reaching microtasks, and
+     * only the dispose stops the flood at its source. Calls already queued are dropped by isStopped.
+     */
+    const abuse = (what: string) => {
+      if (isStopped) return;
+      isStopped = true;
+      slot.killedBy = runId;
+      retire(slot);
       onKill({ kind: "abuse", message: `the sandbox's ${what}: a rule reached past the bootstrap` });
+    };
     const killedResult = (kill: TKill): TAttempt => {
       slot.killedBy = runId;
       retire(slot);
@@ -370,7 +390,7 @@ export function createRulesRunner(overrides: Partial<TRulesLimits> = {}): TRules
       // rule got hold of the raw function, and the run ends at once. Calls after the run ended are dropped.
       prepared.bind({
         enter(i) {
-          if (isFinished) return;
+          if (isFinished || isStopped) return;
           if (typeof i !== "number" || i !== entered.length || i >= names.length)
             return abuse("enter capability was called out of order");
           entered.push(now());
@@ -385,7 +405,7 @@ export function createRulesRunner(overrides: Partial<TRulesLimits> = {}): TRules
           );
         },
         sleep(id, ms) {
-          if (isFinished) return;
+          if (isFinished || isStopped) return;
           if (!isCallId(id) || typeof ms !== "number" || !Number.isFinite(ms))
             return abuse("sleep capability got malformed arguments");
           if (++sleeps > limits.maxTimers)
@@ -400,7 +420,7 @@ export function createRulesRunner(overrides: Partial<TRulesLimits> = {}): TRules
           timers.add(t);
         },
         fetch(id, request) {
-          if (isFinished) return;
+          if (isFinished || isStopped) return;
           if (!isCallId(id) || typeof request !== "string" || request.length > limits.fetchMaxRequestBytes)
             return abuse("fetch capability got malformed arguments");
           if (++fetches > limits.fetchMaxRequests)
@@ -412,7 +432,7 @@ export function createRulesRunner(overrides: Partial<TRulesLimits> = {}): TRules
           })();
         },
         done(text) {
-          if (isFinished) return;
+          if (isFinished || isStopped) return;
           if (typeof text !== "string") return abuse("done capability got a non-string result");
           onDone(text);
         },
