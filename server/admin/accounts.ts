@@ -15,7 +15,10 @@ import {
 } from "../store/admin-users.ts";
 import { runAlone } from "../store/protection.ts";
 
-/** Consecutive failures before an admin account locks, and for how long. */
+/**
+ * Consecutive sign-in attempts that do not end in a sign-in (counted when they start, so attempts in flight count)
+ * before an admin account locks, and for how long.
+ */
 export const ADMIN_LOCK_THRESHOLD = 5;
 export const ADMIN_LOCK_MS = 15 * 60 * 1000;
 const TOTP_PERIOD_S = 30;
