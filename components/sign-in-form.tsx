@@ -3,6 +3,7 @@
 import { useState, type FormEvent } from "react";
 import { signIn } from "next-auth/react";
 import { Button } from "./button";
+import { resolveCallbackUrl } from "@/server/admin/resolve-callback-url";
 
 const MESSAGES: Record<string, string> = {
   CredentialsSignin: "Wrong email or password.",
@@ -29,7 +30,8 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
     });
     setBusy(false);
     if (result?.ok && !result.error) {
-      window.location.assign(callbackUrl);
+      // Checked again here, where it is followed: only a path on this origin.
+      window.location.assign(resolveCallbackUrl(callbackUrl, window.location.origin));
       return;
     }
     const code = result?.error ?? "CredentialsSignin";

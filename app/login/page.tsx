@@ -1,16 +1,17 @@
 import { SignInForm } from "@/components/sign-in-form";
+import { getDeps } from "@/server/config/deps";
+import { resolveCallbackUrl } from "@/server/admin/resolve-callback-url";
 
 export const metadata = { title: "Sign in · Portcullis" };
 
 export default async function LoginPage({
   searchParams,
 }: {
-  searchParams: Promise<{ callbackUrl?: string }>;
+  searchParams: Promise<{ callbackUrl?: string | string[] }>;
 }) {
   const { callbackUrl } = await searchParams;
-  // Only same-site paths: an absolute callback URL would be an open redirect.
-  const target =
-    callbackUrl && callbackUrl.startsWith("/") && !callbackUrl.startsWith("//") ? callbackUrl : "/admin";
+  // Only a path on our own origin: anything else would be an open redirect.
+  const target = resolveCallbackUrl(callbackUrl, (await getDeps()).env.PUBLIC_URL);
   return (
     <main style={{ maxWidth: 360, margin: "4rem auto" }}>
       <h1>Portcullis admin</h1>

@@ -9,12 +9,16 @@ import {
   findAdminByEmail,
   findAdminById,
   insertAdmin,
-  recordAdminFailure,
   recordAdminSuccess,
+  reserveAdminSignInAttempt,
   setAdminTotpSecret,
 } from "../store/admin-users.ts";
+import { runAlone } from "../store/protection.ts";
 
-/** Consecutive failures before an admin account locks, and for how long. */
+/**
+ * Consecutive sign-in attempts that do not end in a sign-in (counted when they start, so attempts in flight count)
+ * before an admin account locks, and for how long.
+ */
 export const ADMIN_LOCK_THRESHOLD = 5;
 export const ADMIN_LOCK_MS = 15 * 60 * 1000;
 const TOTP_PERIOD_S = 30;
@@ -60,13 +64,14 @@ export async function ensureFirstAdmin(deps: TDeps): Promise<{ email: string; pa
 }
 
 export type TSignInResult =
-  | { ok: true; admin: TAdminSession }
-  | { ok: false; reason: "invalid" | "locked" | "otp_required" | "otp_invalid" };
+  { ok: true; admin: TAdminSession } | { ok: false; reason: "invalid" | "otp_required" | "otp_invalid" };
 
 /**
- * Check an admin sign-in: password (Argon2id), then TOTP when enrolled. Unknown e-mails cost a dummy hash; five
- * consecutive failures lock the account for 15 minutes (the answer while locked is the same "invalid" as a wrong
- * password, so a guesser learns nothing; the lock shows only in the account's state).
+ * Check an admin sign-in: password (Argon2id), then TOTP when enrolled. Every attempt is first counted in one
+ * atomic statement, before any hash: five consecutive attempts that do not end in a sign-in lock the account for
+ * 15 minutes, and attempts refused by the lock never reach the password or the code, however many arrive at once
+ * and on however many processes. Unknown e-mails and locked accounts cost a dummy hash and answer the same
+ * "invalid" as a wrong password, so a guesser learns nothing; the lock shows only in the account's state.
  */
 export async function verifyAdminSignIn(
   deps: TDeps,
@@ -75,27 +80,26 @@ export async function verifyAdminSignIn(
   otp?: string,
 ): Promise<TSignInResult> {
   const now = deps.clock.now();
-  const admin = await findAdminByEmail(deps.db, email.trim());
+  const admin = await runAlone(deps.sql, (q) =>
+    reserveAdminSignInAttempt(q, email.trim().toLowerCase(), {
+      now,
+      maxAttempts: ADMIN_LOCK_THRESHOLD,
+      lockMs: ADMIN_LOCK_MS,
+    }),
+  );
   if (!admin) {
     await deps.hasher.verifyDummy(password);
     return { ok: false, reason: "invalid" };
   }
-  if (admin.lockedUntil && admin.lockedUntil > now) {
-    await deps.hasher.verifyDummy(password);
-    return { ok: false, reason: "invalid" };
-  }
-  if (!(await deps.hasher.verify(admin.passwordHash, password))) {
-    await recordAdminFailure(deps.db, admin.id, now, ADMIN_LOCK_THRESHOLD, ADMIN_LOCK_MS);
-    return { ok: false, reason: "invalid" };
-  }
+  // From here on a refusal leaves the attempt counted. That includes "otp_required": the password was right, but
+  // clearing the count there would let someone who has the password guess codes without end.
+  if (!(await deps.hasher.verify(admin.passwordHash, password))) return { ok: false, reason: "invalid" };
   if (!isRole(admin.role)) return { ok: false, reason: "invalid" };
   if (admin.totpEnabledAt && admin.totpSecretEnc) {
     if (!otp) return { ok: false, reason: "otp_required" };
     const step = await checkTotp(deps, deps.box.open(admin.totpSecretEnc), otp, now);
-    if (step === null || !(await claimAdminTotpStep(deps.db, admin.id, step))) {
-      await recordAdminFailure(deps.db, admin.id, now, ADMIN_LOCK_THRESHOLD, ADMIN_LOCK_MS);
+    if (step === null || !(await claimAdminTotpStep(deps.db, admin.id, step)))
       return { ok: false, reason: "otp_invalid" };
-    }
   }
   await recordAdminSuccess(deps.db, admin.id, now);
   return { ok: true, admin: { id: admin.id, email: admin.email, role: admin.role } };

@@ -1,5 +1,5 @@
 /** The refusals an admin use case or route can answer with. */
-export type TAdminErrorStatus = 400 | 401 | 403 | 404 | 409;
+export type TAdminErrorStatus = 400 | 401 | 403 | 404 | 409 | 413;
 
 /**
  * The admin API families, each with its own error body (clients of each rely on it):
@@ -64,6 +64,11 @@ export class AdminError extends Error {
   static conflict(message: string, options?: TAdminErrorOptions): AdminError {
     return new AdminError(409, message, options);
   }
+
+  /** 413: the request body is over the size limit (it was not read to its end). */
+  static tooLarge(maxBytes: number): AdminError {
+    return new AdminError(413, `The request body is larger than ${maxBytes} bytes.`);
+  }
 }
 
 const REASONS = {
@@ -72,6 +77,7 @@ const REASONS = {
   403: "Forbidden",
   404: "Not Found",
   409: "Conflict",
+  413: "Payload Too Large",
 } as const satisfies Record<TAdminErrorStatus, string>;
 
 /** The rules API's `error` for an AdminError that names no code. */
@@ -81,6 +87,7 @@ const RULES_CODES = {
   403: "forbidden",
   404: "not_found",
   409: "conflict",
+  413: "payload_too_large",
 } as const satisfies Record<TAdminErrorStatus, string>;
 
 function errorBody(err: AdminError, api: TAdminApi): Record<string, unknown> {

@@ -2,6 +2,7 @@ import type { NextAuthOptions } from "next-auth";
 import CredentialsModule from "next-auth/providers/credentials";
 import { getDeps } from "../config/deps.ts";
 import { verifyAdminSignIn } from "./accounts.ts";
+import { resolveCallbackUrl } from "./resolve-callback-url.ts";
 
 // next-auth ships CommonJS: Next's bundler hands over its default export, Node's own ESM loader (the admin API
 // served without a Next build, as in the multi-process tests) the exports object that holds it.
@@ -51,6 +52,11 @@ export const authOptions: NextAuthOptions = {
     },
     session({ session, token }) {
       return { ...session, adminId: token.sub };
+    },
+    // Every callbackUrl next-auth follows (query, body, cookie) gets the sign-in page's check: same origin or
+    // /admin. next-auth's default keeps anything that starts with `/` and throws on other relative values.
+    redirect({ url, baseUrl }) {
+      return new URL(resolveCallbackUrl(url, baseUrl), baseUrl).href;
     },
   },
 };

@@ -1,4 +1,5 @@
 import { AdminError, toAdminErrorResponse, type TAdminApi } from "./admin-error.ts";
+import { readAdminBodyText } from "./read-admin-body.ts";
 
 /**
  * Run one admin use case and shape its answer: a value becomes 200 JSON, `undefined` becomes 204, a Response passes
@@ -18,11 +19,12 @@ export async function respond(run: () => Promise<unknown>, api: TAdminApi = "man
   }
 }
 
-/** Parse a JSON request body, refusing anything but an object. */
+/** Parse a JSON request body, refusing anything but an object (and a body over the size limit, 413). */
 export async function readJsonObject(req: Request): Promise<Record<string, unknown>> {
+  const text = await readAdminBodyText(req);
   let body: unknown;
   try {
-    body = await req.json();
+    body = JSON.parse(text);
   } catch {
     throw AdminError.invalid("The request body must be JSON.");
   }

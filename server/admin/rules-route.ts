@@ -3,6 +3,7 @@ import { AdminError, toAdminErrorResponse } from "./admin-error.ts";
 import { withAdmin } from "./session.ts";
 import type { TAction } from "./roles.ts";
 import type { TRulesActor } from "./rules/rule-json.ts";
+import { readAdminBodyText } from "./read-admin-body.ts";
 
 function json(status: number, body: unknown): Response {
   return new Response(status === 204 ? null : JSON.stringify(body), {
@@ -11,9 +12,9 @@ function json(status: number, body: unknown): Response {
   });
 }
 
-/** Read a JSON request body; a missing body is {}, a malformed one a 400. */
+/** Read a JSON request body; a missing body is {}, a malformed one a 400, one over the size limit a 413. */
 export async function readJsonBody(req: Request): Promise<unknown> {
-  const text = await req.text();
+  const text = await readAdminBodyText(req);
   if (!text) return {};
   try {
     return JSON.parse(text) as unknown;

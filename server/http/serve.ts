@@ -1,7 +1,14 @@
 import { createServer, type IncomingMessage, type ServerResponse, type Server } from "node:http";
 import type { TDeps } from "../config/deps.ts";
 import { answerTokenRequest } from "../oauth/token-endpoint.ts";
-import { CLIENT_IP_HEADER, jsonAnswer, type TJsonAnswer } from "../oauth/request.ts";
+import {
+  BODY_TOO_LARGE,
+  CLIENT_IP_HEADER,
+  TOKEN_MAX_BODY_BYTES,
+  jsonAnswer,
+  type TJsonAnswer,
+} from "../oauth/request.ts";
+import { collectCapped, isDeclaredOverCap } from "./read-body.ts";
 import { compileIpList } from "../protection/ip-match.ts";
 import { resolveProxiedClientIp } from "../protection/forwarded-ip.ts";
 import { randomUUID } from "node:crypto";
@@ -12,7 +19,6 @@ import type { TOpsAnswer } from "../ops/answer.ts";
 import { errorMessage } from "../ops/logger.ts";
 
 const TOKEN_PATHS = new Set(["/oauth/token", "/api/oauth/token"]);
-const MAX_BODY = 64 * 1024;
 const HEALTH_PATHS = new Set(["/healthz", "/readyz"]);
 const REQUEST_ID_HEADER = "x-request-id";
 // A request id from the load balancer is kept when it looks like one; anything else is replaced.
@@ -29,15 +35,12 @@ export function socketAddress(req: IncomingMessage): string | undefined {
 }
 
 async function readBody(req: IncomingMessage): Promise<string | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY) return null;
-    chunks.push(chunk as Buffer);
-  }
+  if (isDeclaredOverCap(req.headers["content-length"], TOKEN_MAX_BODY_BYTES)) return null;
+  const read = await collectCapped(req as AsyncIterable<Buffer>, TOKEN_MAX_BODY_BYTES);
   // Both accepted media types are text; decoding after concatenation keeps multi-byte characters whole.
-  return Buffer.concat(chunks).toString("utf8");
+  return read.isWithinCap
+    ? Buffer.from(read.bytes.buffer, read.bytes.byteOffset, read.bytes.byteLength).toString("utf8")
+    : null;
 }
 
 function sendAnswer(res: ServerResponse, answer: TJsonAnswer): void {
@@ -163,7 +166,7 @@ async function handleToken(req: IncomingMessage, res: ServerResponse, deps: TDep
       res,
       jsonAnswer(
         413,
-        { error: "invalid_request", error_description: "Request body too large." },
+        { error: "invalid_request", error_description: BODY_TOO_LARGE },
         { connection: "close" },
       ),
     );

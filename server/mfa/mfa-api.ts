@@ -11,7 +11,7 @@ import {
   UnsupportedChallengeType,
   serializeOAuthError,
 } from "../oauth/errors.ts";
-import { jsonResponse, readRequestMeta } from "../oauth/request.ts";
+import { jsonResponse, readBodyText, readRequestMeta } from "../oauth/request.ts";
 import { authenticateClient } from "../oauth/client-auth.ts";
 import { verifyAccessToken } from "../auth/tokens.ts";
 import { sha256Hex } from "../crypto/digest.ts";
@@ -47,9 +47,7 @@ const MAX_BODY_BYTES = 16 * 1024;
 /** A JSON object body (the MFA API takes arrays such as `authenticator_types`, unlike /oauth/token). */
 async function readJsonBody(req: Request): Promise<Record<string, unknown>> {
   const mediaType = (req.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
-  const buf = await req.arrayBuffer();
-  if (buf.byteLength > MAX_BODY_BYTES) throw new InvalidRequest("Request body too large.");
-  const text = new TextDecoder().decode(buf);
+  const text = await readBodyText(req, MAX_BODY_BYTES);
   if (mediaType === "application/x-www-form-urlencoded") return Object.fromEntries(new URLSearchParams(text));
   if (mediaType !== "application/json") throw new InvalidRequest("Content-Type must be application/json.");
   let parsed: unknown;

@@ -18,9 +18,15 @@ export abstract class OAuthError extends Error {
   }
 }
 
+/** A malformed request: 400, or 413 for a body over its size limit. */
 export class InvalidRequest extends OAuthError {
   readonly error = "invalid_request";
-  readonly status = 400;
+  constructor(
+    description: string,
+    readonly status: 400 | 413 = 400,
+  ) {
+    super(description);
+  }
 }
 
 export class InvalidScope extends OAuthError {

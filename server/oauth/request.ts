@@ -1,4 +1,5 @@
 import { InvalidRequest } from "./errors.ts";
+import { readRequestText } from "../http/read-body.ts";
 
 /** Header our HTTP server sets from the socket address after discarding any client-supplied value. */
 export const CLIENT_IP_HEADER = "x-portcullis-client-ip";
@@ -28,7 +29,11 @@ export type TTokenRequest = { headers: THeaderReader; readBody(): Promise<string
 /** A JSON answer independent of the transport. */
 export type TJsonAnswer = { status: number; headers: Record<string, string>; body: string };
 
-const MAX_BODY_BYTES = 64 * 1024;
+/** The largest token-endpoint body read (Auth0's limit is in this range; real requests are a few hundred bytes). */
+export const TOKEN_MAX_BODY_BYTES = 64 * 1024;
+
+/** The description of the 413 refusal of a body over its limit, on every OAuth-shaped endpoint. */
+export const BODY_TOO_LARGE = "Request body too large.";
 
 /**
  * Parse a token request body: application/x-www-form-urlencoded (any charset parameter) or application/json.
@@ -68,13 +73,14 @@ export async function parseParams(req: TTokenRequest): Promise<Record<string, st
   throw new InvalidRequest("Content-Type must be application/x-www-form-urlencoded or application/json.");
 }
 
-/** The body of a web Request as text, refusing one over the size limit. */
-export async function readBodyText(req: Request): Promise<string> {
-  const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > MAX_BODY_BYTES) throw new InvalidRequest("Request body too large.");
-  const buf = await req.arrayBuffer();
-  if (buf.byteLength > MAX_BODY_BYTES) throw new InvalidRequest("Request body too large.");
-  return new TextDecoder().decode(buf);
+/**
+ * The body of a web Request as text for an OAuth-shaped endpoint (token, userinfo, MFA API): read only up to
+ * `maxBytes`, chunked bodies too; a larger one is refused with a 413 `invalid_request`.
+ */
+export async function readBodyText(req: Request, maxBytes = TOKEN_MAX_BODY_BYTES): Promise<string> {
+  const read = await readRequestText(req, maxBytes);
+  if (!read.isWithinCap) throw new InvalidRequest(BODY_TOO_LARGE, 413);
+  return read.text;
 }
 
 /** A JSON answer with the standard token-endpoint headers (RFC 6749 §5.1). */

@@ -1,7 +1,11 @@
 import type { TDeps } from "../config/deps.ts";
 import { verifyAccessToken, userClaims } from "../auth/tokens.ts";
 import { findUserByUserId } from "../store/users.ts";
-import { jsonResponse } from "./request.ts";
+import { jsonResponse, readBodyText } from "./request.ts";
+import { InvalidRequest, serializeOAuthError } from "./errors.ts";
+
+/** A form body carries one access token: a few KB at most. */
+const MAX_BODY_BYTES = 16 * 1024;
 
 function unauthorized(description: string): Response {
   return jsonResponse(
@@ -19,14 +23,21 @@ async function readBearer(req: Request): Promise<string | null> {
     req.method === "POST" &&
     (req.headers.get("content-type") ?? "").startsWith("application/x-www-form-urlencoded")
   ) {
-    return new URLSearchParams(await req.text()).get("access_token");
+    return new URLSearchParams(await readBodyText(req, MAX_BODY_BYTES)).get("access_token");
   }
   return null;
 }
 
 /** GET/POST /userinfo: the user's claims for a valid access token whose audience includes the userinfo URL. */
 export async function handleUserinfo(req: Request, deps: TDeps): Promise<Response> {
-  const token = await readBearer(req);
+  let token: string | null;
+  try {
+    token = await readBearer(req);
+  } catch (err) {
+    if (!(err instanceof InvalidRequest)) throw err;
+    const { status, body, headers } = serializeOAuthError(err);
+    return jsonResponse(status, body, headers);
+  }
   if (!token) {
     return jsonResponse(
       401,

@@ -1,4 +1,5 @@
 import type { TDb } from "./db.ts";
+import { readDate, type TSqlRunner } from "./raw-sql.ts";
 
 export type TAdminUserRecord = {
   id: string;
@@ -37,22 +38,55 @@ export async function insertAdmin(
   return db.adminUser.create({ data: { ...data, email: data.email.toLowerCase() } });
 }
 
+const ADMIN_COLUMNS = `"id","email","passwordHash","role","totpSecretEnc","totpEnabledAt","totpLastStep","failedAttempts","lockedUntil","lastLoginAt","createdAt"`;
+
+function readOptionalDate(v: unknown): Date | null {
+  return v === null || v === undefined ? null : readDate(v);
+}
+
+function toAdminRecord(r: Record<string, unknown>): TAdminUserRecord {
+  return {
+    id: String(r.id),
+    email: String(r.email),
+    passwordHash: String(r.passwordHash),
+    role: String(r.role),
+    totpSecretEnc: r.totpSecretEnc === null || r.totpSecretEnc === undefined ? null : String(r.totpSecretEnc),
+    totpEnabledAt: readOptionalDate(r.totpEnabledAt),
+    totpLastStep: r.totpLastStep === null || r.totpLastStep === undefined ? null : Number(r.totpLastStep),
+    failedAttempts: Number(r.failedAttempts),
+    lockedUntil: readOptionalDate(r.lockedUntil),
+    lastLoginAt: readOptionalDate(r.lastLoginAt),
+    createdAt: readDate(r.createdAt),
+  };
+}
+
 /**
- * Count a failed sign-in atomically and lock the account once `threshold` consecutive failures are reached.
- * One UPDATE per step keeps the count exact when attempts race.
+ * Take one sign-in attempt of the account with this (lower-cased) e-mail before its password is checked, in one
+ * statement: the attempt counts as a failure unless the sign-in then succeeds (recordAdminSuccess clears it). The
+ * count only grows while the account is not locked; the attempt that reaches `maxAttempts` starts the lock, so of
+ * any number of concurrent attempts, across processes, at most `maxAttempts` get to check a password. A lock past
+ * its end restarts the count at 1. Returns the account as it is now, or null when there is none or it is locked.
  */
-export async function recordAdminFailure(
-  db: TDb,
-  id: string,
-  at: Date,
-  threshold: number,
-  lockMs: number,
-): Promise<void> {
-  await db.adminUser.update({ where: { id }, data: { failedAttempts: { increment: 1 } } });
-  await db.adminUser.updateMany({
-    where: { id, failedAttempts: { gte: threshold } },
-    data: { lockedUntil: new Date(at.getTime() + lockMs), failedAttempts: 0 },
-  });
+export async function reserveAdminSignInAttempt(
+  q: TSqlRunner,
+  email: string,
+  opts: { now: Date; maxAttempts: number; lockMs: number },
+): Promise<TAdminUserRecord | null> {
+  const { now, maxAttempts } = opts;
+  const lockEnd = new Date(now.getTime() + opts.lockMs);
+  const expired = `"lockedUntil" <= ?`;
+  const rows = await q.all<Record<string, unknown>>(
+    `UPDATE "AdminUser" SET
+       "failedAttempts" = CASE WHEN ${expired} THEN 1 ELSE "failedAttempts" + 1 END,
+       "lockedUntil" = CASE
+         WHEN (CASE WHEN ${expired} THEN 1 ELSE "failedAttempts" + 1 END) >= ? THEN ?
+         WHEN ${expired} THEN NULL
+         ELSE "lockedUntil" END
+     WHERE "email" = ? AND (${expired} OR ("lockedUntil" IS NULL AND "failedAttempts" < ?))
+     RETURNING ${ADMIN_COLUMNS}`,
+    [now, now, maxAttempts, lockEnd, now, email, now, maxAttempts],
+  );
+  return rows[0] ? toAdminRecord(rows[0]) : null;
 }
 
 /** A successful sign-in: clear failures and locks, remember the time and the TOTP step used. */

@@ -1,4 +1,5 @@
 import { getDeps } from "@/server/config/deps";
+import { readUnblockToken } from "@/server/protection/read-unblock-token";
 import { redeemUnblockLink } from "@/server/protection/redeem-unblock-link";
 import { unblockResultPage } from "@/server/protection/unblock-page";
 
@@ -7,8 +8,7 @@ export const dynamic = "force-dynamic";
 
 /** POST /api/unblock (the unblock page's button, form field `token`). */
 export async function POST(req: Request): Promise<Response> {
-  const form = await req.formData().catch(() => null);
-  const token = form?.get("token");
-  const outcome = typeof token === "string" ? await redeemUnblockLink(await getDeps(), token) : "invalid";
+  const token = await readUnblockToken(req);
+  const outcome = token !== null ? await redeemUnblockLink(await getDeps(), token) : "invalid";
   return unblockResultPage(outcome);
 }

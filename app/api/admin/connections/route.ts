@@ -1,3 +1,4 @@
+import { readAdminJson } from "@/server/admin/read-admin-body";
 import { withAdmin } from "@/server/admin/session";
 import { createConnection } from "@/server/admin/directory";
 
@@ -5,5 +6,5 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 export const POST = withAdmin("config:write", async (req, deps, admin) =>
-  Response.json(await createConnection(deps, admin, await req.json().catch(() => null)), { status: 201 }),
+  Response.json(await createConnection(deps, admin, await readAdminJson(req)), { status: 201 }),
 );

@@ -1,3 +1,4 @@
+import { readAdminJson } from "@/server/admin/read-admin-body";
 import { withAdmin } from "@/server/admin/session";
 import { updateApi } from "@/server/admin/update-api";
 
@@ -15,8 +16,7 @@ function decodeSegment(v: string): string {
 }
 
 export const PATCH = withAdmin("config:write", async (req, deps, admin, params) =>
-  Response.json(
-    await updateApi(deps, admin, decodeSegment(params.id ?? ""), await req.json().catch(() => null)),
-    { headers: { "cache-control": "no-store" } },
-  ),
+  Response.json(await updateApi(deps, admin, decodeSegment(params.id ?? ""), await readAdminJson(req)), {
+    headers: { "cache-control": "no-store" },
+  }),
 );

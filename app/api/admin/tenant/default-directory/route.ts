@@ -1,3 +1,4 @@
+import { readAdminJson } from "@/server/admin/read-admin-body";
 import { withAdmin } from "@/server/admin/session";
 import { AdminError } from "@/server/admin/admin-error";
 import { setDefaultDirectory } from "@/server/admin/directory";
@@ -6,7 +7,7 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 export const PUT = withAdmin("config:write", async (req, deps, admin) => {
-  const body = (await req.json().catch(() => null)) as { name?: unknown } | null;
+  const body = (await readAdminJson(req)) as { name?: unknown } | null;
   if (typeof body?.name !== "string") throw AdminError.invalid("name is required");
   await setDefaultDirectory(deps, admin, body.name);
   return Response.json({ default_directory: body.name });

@@ -1,3 +1,4 @@
+import { readAdminJson } from "@/server/admin/read-admin-body";
 import { withAdmin } from "@/server/admin/session";
 import { AdminError } from "@/server/admin/admin-error";
 import { confirmAdminTotpEnrollment } from "@/server/admin/accounts";
@@ -6,7 +7,7 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 export const POST = withAdmin("account:self", async (req, deps, admin) => {
-  const body = (await req.json().catch(() => null)) as { code?: unknown } | null;
+  const body = (await readAdminJson(req)) as { code?: unknown } | null;
   if (typeof body?.code !== "string") throw AdminError.invalid("code is required");
   if (!(await confirmAdminTotpEnrollment(deps, admin.id, body.code)))
     throw AdminError.invalid("That code is not valid. Try the current one.");

@@ -1,3 +1,4 @@
+import { readAdminJson } from "@/server/admin/read-admin-body";
 import { withAdmin } from "@/server/admin/session";
 import { setUserBlocked } from "@/server/admin/users";
 
@@ -5,7 +6,7 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 export const POST = withAdmin("users:block", async (req, deps, admin, params) => {
-  const body = (await req.json().catch(() => null)) as { blocked?: unknown } | null;
+  const body = (await readAdminJson(req)) as { blocked?: unknown } | null;
   if (typeof body?.blocked !== "boolean")
     return Response.json(
       { error: "invalid_request", error_description: "blocked must be true or false" },
