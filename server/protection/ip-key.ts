@@ -1,4 +1,4 @@
-import { isIP } from "node:net";
+import { isIP, isIPv4 } from "node:net";
 import ipaddr from "ipaddr.js";
 
 // One place that turns a client address — from the socket, X-Forwarded-For (TRUSTED_PROXIES) or Auth0's
@@ -26,7 +26,9 @@ export type TIpParse =
  */
 export function parseIp(text: string): TIpParse {
   const s = text.trim();
-  // node's check first: ipaddr.js alone would also read `010.1` or `0x7f.1` as IPv4.
+  // node's check first: ipaddr.js alone would also read `010.1` or `0x7f.1` as IPv4. Dotted decimal that node
+  // accepts (no leading zeros) is already canonical: the common case skips ipaddr.js on the login path.
+  if (isIPv4(s)) return { ok: true, ip: s, family: 4 };
   if (isIP(s) === 0) return { ok: false, reason: "invalid" };
   if (s.includes("%")) return { ok: false, reason: "zone_id" };
   const address = ipaddr.process(s);
