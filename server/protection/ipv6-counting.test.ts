@@ -162,6 +162,21 @@ describe.each(testDatabaseKinds())("IPv6 clients are counted per network (%s)", 
     ).rejects.toThrow(/allowlist\[0\]/);
   });
 
+  it("allowlists match any spelling of an address, IPv6 CIDRs and IPv4-mapped ranges", async () => {
+    await updateAttackProtection(seeded.deps, owner, "brute-force-protection", {
+      max_attempts: 1,
+      allowlist: ["2001:0DB8:0700:0001:0:0:0:5", "2001:db8:701::/64", "::ffff:198.18.0.0/112"],
+    });
+    const user = await newUser();
+    for (const ip of ["2001:db8:700:1::5", "2001:db8:701::abcd", "198.18.200.1", "::ffff:198.18.0.9"]) {
+      expect((await wrong(user.email, ip)).status, ip).toBe(403);
+      expect((await login(user, ip)).status, ip).toBe(200);
+    }
+    // An allowlisted address exempts itself, not its /64.
+    expect((await wrong(user.email, "2001:db8:700:1::6")).status).toBe(403);
+    expect((await login(user, "2001:db8:700:1::7")).status).toBe(429);
+  });
+
   it("unblock by any address of the /64, in any spelling, lifts the /64's brute-force and throttle blocks", async () => {
     await updateAttackProtection(seeded.deps, owner, "brute-force-protection", { max_attempts: 2 });
     await updateAttackProtection(seeded.deps, owner, "suspicious-ip-throttling", {
