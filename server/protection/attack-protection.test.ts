@@ -466,6 +466,14 @@ describe.each(testDatabaseKinds())("attack protection (%s)", (kind) => {
       expect((await ipBlockRoute.GET(admin(`/api/admin/anomaly/blocks/ips/${ip}`))).status).toBe(404);
       expect((await login(user, ip)).status).toBe(200);
       expect((await ipBlockRoute.GET(admin(`/api/admin/anomaly/blocks/ips/not-an-ip`))).status).toBe(400);
+      // A zone id, typed as is or percent-encoded, gets a 400 that says why.
+      for (const path of ["fe80::1%eth0", "fe80::1%25eth0"]) {
+        const zoned = await ipBlockRoute.DELETE(
+          admin(`/api/admin/anomaly/blocks/ips/${path}`, { method: "DELETE" }),
+        );
+        expect(zoned.status, path).toBe(400);
+        expect(((await zoned.json()) as { message: string }).message, path).toMatch(/zone id/);
+      }
     });
 
     it("IP unblock also lifts brute-force blocks of that IP, including for made-up identifiers", async () => {
