@@ -42,7 +42,8 @@ const USAGE = `Usage: portcullis <command>
                                           download, or plain passwords) for BREACHED_PASSWORDS_FILE
   blocks list                             current brute-force and suspicious-IP blocks
   unblock identifier <name> | user <user_id> | ip <ip>
-                                          lift brute-force blocks (and, for an IP, its throttle)
+                                          lift brute-force blocks (and, for an IP, its throttle); an IPv6
+                                          address (or network, as blocks list shows it) lifts its network's
   logs prune [--days N] [--batch-size N]  delete audit records older than N days (default AUDIT_RETENTION_DAYS)
                                           in small batches; serve does this hourly when AUDIT_RETENTION_DAYS is set
 

@@ -61,7 +61,7 @@ export function PolicyEditor({
   );
 }
 
-/** Lift a brute-force block (by identifier) or an IP throttle block. */
+/** Lift a brute-force block (by identifier) or an IP throttle block (an IPv4 address or an IPv6 network). */
 export function UnblockButton({ kind, value }: { kind: "identifier" | "ip"; value: string }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
@@ -69,9 +69,11 @@ export function UnblockButton({ kind, value }: { kind: "identifier" | "ip"; valu
   async function unblock() {
     setBusy(true);
     try {
+      // An IPv6 block is a network (`2001:db8::/64`); any address in it lifts it, and its first address keeps
+      // a slash out of the URL path.
       const path =
         kind === "ip"
-          ? `/api/admin/anomaly/blocks/ips/${encodeURIComponent(value)}`
+          ? `/api/admin/anomaly/blocks/ips/${encodeURIComponent(value.split("/")[0] ?? value)}`
           : `/api/admin/user-blocks?identifier=${encodeURIComponent(value)}`;
       await adminFetch(path, { method: "DELETE" });
       router.refresh();

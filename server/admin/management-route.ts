@@ -33,8 +33,17 @@ export async function readJsonObject(req: Request): Promise<Record<string, unkno
   return body as Record<string, unknown>;
 }
 
-/** The last path segment of a request URL, decoded (dynamic route segments). */
+/**
+ * The last path segment of a request URL, decoded (dynamic route segments). A segment that is not valid
+ * percent-encoding (an IPv6 zone id typed as is: `fe80::1%eth0`) is returned undecoded, so the use case refuses it
+ * with its own 400 instead of the decoder failing with a 500.
+ */
 export function lastPathSegment(req: Request): string {
   const parts = new URL(req.url).pathname.split("/").filter(Boolean);
-  return decodeURIComponent(parts.at(-1) ?? "");
+  const segment = parts.at(-1) ?? "";
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }

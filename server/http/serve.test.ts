@@ -1,7 +1,8 @@
+import type { IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDeps, type TTestDeps } from "../testing/test-deps.ts";
-import { createHttpServer } from "./serve.ts";
+import { createHttpServer, socketAddress } from "./serve.ts";
 import { CLIENT_IP_HEADER } from "../oauth/request.ts";
 import { listLogs } from "../store/logs.ts";
 
@@ -76,5 +77,23 @@ describe("HTTP server behind trusted proxies", () => {
     expect(await res.json()).toEqual({ ip: "203.0.113.50" });
     const none = await fetch(`${server.base}/anything`);
     expect(await none.json()).toEqual({ ip: "127.0.0.1" });
+  });
+  it("hands on the client address canonical; a hop with a zone id makes the chain unbelievable", async () => {
+    const via = async (xff: string) =>
+      (await (await fetch(`${server.base}/anything`, { headers: { "x-forwarded-for": xff } })).json()) as {
+        ip: string;
+      };
+    expect(await via("2001:0DB8:0::1, 10.1.2.3")).toEqual({ ip: "2001:db8::1" });
+    expect(await via("::ffff:203.0.113.7")).toEqual({ ip: "203.0.113.7" });
+    expect(await via("2001:db8::1%eth0, 10.1.2.3")).toEqual({ ip: "127.0.0.1" });
+  });
+
+  it("reads the socket address canonically, dropping a zone id (it names our own interface)", () => {
+    const peer = (remoteAddress: string) => socketAddress({ socket: { remoteAddress } } as IncomingMessage);
+    expect(["::ffff:127.0.0.1", "FE80::1%eth0", "2001:0db8:0::1"].map(peer)).toEqual([
+      "127.0.0.1",
+      "fe80::1",
+      "2001:db8::1",
+    ]);
   });
 });

@@ -11,6 +11,7 @@ import {
 import { collectCapped, isDeclaredOverCap } from "./read-body.ts";
 import { compileIpList } from "../protection/ip-match.ts";
 import { resolveProxiedClientIp } from "../protection/forwarded-ip.ts";
+import { canonicalIp } from "../protection/ip-key.ts";
 import { randomUUID } from "node:crypto";
 import { listShippedMigrations } from "../store/migrate.ts";
 import { answerLiveness, answerReadiness } from "../ops/check-health.ts";
@@ -28,10 +29,11 @@ const SECRET_PATH_RE = /^(\/unblock\/)[^/]+/;
 
 export type TNextHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
-/** The socket peer address, with IPv4-mapped IPv6 addresses shown as plain IPv4. */
+/** The socket peer address, canonical: IPv4-mapped IPv6 addresses as plain IPv4, IPv6 in RFC 5952 form. */
 export function socketAddress(req: IncomingMessage): string | undefined {
   const a = req.socket.remoteAddress;
-  return a?.startsWith("::ffff:") ? a.slice(7) : a;
+  // The kernel vouches for the peer; a zone id would only name our own interface, so it is dropped here.
+  return a === undefined ? undefined : (canonicalIp(a.replace(/%.*$/, "")) ?? a);
 }
 
 async function readBody(req: IncomingMessage): Promise<string | null> {

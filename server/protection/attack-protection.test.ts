@@ -119,11 +119,13 @@ describe.each(testDatabaseKinds())("attack protection (%s)", (kind) => {
         mode: "count_per_identifier_and_ip",
         allowlist: [],
         max_attempts: 10,
+        ipv6_prefix_length: 64,
       });
       expect(await getAttackProtection(deps, "suspicious-ip-throttling")).toEqual({
         enabled: true,
         shields: ["block", "admin_notification"],
         allowlist: [],
+        ipv6_prefix_length: 64,
         stage: {
           "pre-login": { max_attempts: 100, rate: 864000 },
           "pre-user-registration": { max_attempts: 50, rate: 1728000 },
@@ -464,6 +466,14 @@ describe.each(testDatabaseKinds())("attack protection (%s)", (kind) => {
       expect((await ipBlockRoute.GET(admin(`/api/admin/anomaly/blocks/ips/${ip}`))).status).toBe(404);
       expect((await login(user, ip)).status).toBe(200);
       expect((await ipBlockRoute.GET(admin(`/api/admin/anomaly/blocks/ips/not-an-ip`))).status).toBe(400);
+      // A zone id, typed as is or percent-encoded, gets a 400 that says why.
+      for (const path of ["fe80::1%eth0", "fe80::1%25eth0"]) {
+        const zoned = await ipBlockRoute.DELETE(
+          admin(`/api/admin/anomaly/blocks/ips/${path}`, { method: "DELETE" }),
+        );
+        expect(zoned.status, path).toBe(400);
+        expect(((await zoned.json()) as { message: string }).message, path).toMatch(/zone id/);
+      }
     });
 
     it("IP unblock also lifts brute-force blocks of that IP, including for made-up identifiers", async () => {
@@ -532,8 +542,10 @@ describe.each(testDatabaseKinds())("attack protection (%s)", (kind) => {
         client_ip: server,
       });
       expectBruteForceBlock(await attempt("web", user, user.password, server, "2001:db8:feed::1"));
+      // The forwarded address is counted with its /64, like a socket address.
+      expectBruteForceBlock(await attempt("web", user, user.password, server, "2001:db8:feed::2"));
       // Another end user behind the same server is not affected.
-      expect((await attempt("web", user, user.password, server, "2001:db8:feed::2")).status).toBe(200);
+      expect((await attempt("web", user, user.password, server, "2001:db8:beef::2")).status).toBe(200);
     });
 
     it("public client, untrusted confidential client and invalid values: the socket IP is counted", async () => {

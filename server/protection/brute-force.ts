@@ -10,6 +10,7 @@ import {
 } from "../store/protection.ts";
 import type { TBruteForceProtection } from "./policies.ts";
 import type { TIpList } from "./ip-match.ts";
+import { ipCountingKey } from "./ip-key.ts";
 
 /** A block ends by itself this long after the last failed attempt (Auth0: 30 days). */
 export const BLOCK_LIFETIME_MS = 30 * 24 * 3600 * 1000;
@@ -27,15 +28,18 @@ export function normalizeIdentifier(identifier: string): string {
   return identifier.trim().toLowerCase();
 }
 
-/** The counter an attempt belongs to: per identifier and IP, or per identifier alone in account-lockout mode. */
+/**
+ * The counter an attempt belongs to: per identifier and IP, or per identifier alone in account-lockout mode. The
+ * IP part is the address's counting key (an IPv6 address's network at the policy's prefix length), never its text.
+ */
 export function counterKey(
-  policy: Pick<TBruteForceProtection, "mode">,
+  policy: Pick<TBruteForceProtection, "mode" | "ipv6_prefix_length">,
   a: { connectionId: string; identifier: string; ip: string },
 ): TLoginFailureKey {
   return {
     connectionId: a.connectionId,
     identifier: normalizeIdentifier(a.identifier),
-    ip: policy.mode === "count_per_identifier" ? "" : a.ip,
+    ip: policy.mode === "count_per_identifier" ? "" : ipCountingKey(a.ip, policy.ipv6_prefix_length),
   };
 }
 
@@ -115,11 +119,13 @@ export async function recordFailedAttempt(
  */
 export async function resetAfterSuccess(
   q: TSqlWriter,
+  policy: Pick<TBruteForceProtection, "ipv6_prefix_length">,
   attempt: { connectionId: string; identifier: string; ip: string },
 ): Promise<void> {
   const identifier = normalizeIdentifier(attempt.identifier);
+  const ip = ipCountingKey(attempt.ip, policy.ipv6_prefix_length);
   await clearLoginFailures(q, [
-    loginFailureKey({ connectionId: attempt.connectionId, identifier, ip: attempt.ip }),
+    loginFailureKey({ connectionId: attempt.connectionId, identifier, ip }),
     loginFailureKey({ connectionId: attempt.connectionId, identifier, ip: "" }),
   ]);
 }

@@ -8,6 +8,7 @@ import {
 } from "../store/protection.ts";
 import type { TSuspiciousIpThrottling } from "./policies.ts";
 import type { TIpList } from "./ip-match.ts";
+import { ipCountingKey } from "./ip-key.ts";
 
 export type TIpThrottlePolicy = TSuspiciousIpThrottling & { allowed: TIpList };
 
@@ -22,20 +23,28 @@ export type TIpAdmission =
 /** What a read of the IP's bucket decides before any write. */
 export type TIpPeek = { kind: "exempt" } | { kind: "open" } | Extract<TIpAdmission, { kind: "over_limit" }>;
 
-/** Whether suspicious-IP throttling counts this IP's attempts at all. */
+/** Whether suspicious-IP throttling counts this IP's attempts at all (the allowlist is matched by address). */
 export function isIpCounted(policy: TIpThrottlePolicy, ip: string): boolean {
   return policy.enabled && !policy.allowed.has(ip);
 }
 
 /**
- * Decide on the IP's bucket, already read (null: the IP has none yet). A flood from a blocked IP is refused by the
+ * The bucket a client address draws from: IPv4 per address, IPv6 per network at the policy's prefix length, so
+ * rotating through one /64 drains one bucket. The functions below take this key, never the address text.
+ */
+export function ipBucketKey(policy: Pick<TSuspiciousIpThrottling, "ipv6_prefix_length">, ip: string): string {
+  return ipCountingKey(ip, policy.ipv6_prefix_length);
+}
+
+/**
+ * Decide on the bucket `key` (ipBucketKey), already read (null: there is none yet). A flood from a blocked IP is refused by the
  * read alone (no write, no lock, no commit to flush); "open" decides nothing: the attempt must still be taken
  * atomically (takeIpAttempt).
  */
 export async function decideIpPeek(
   sql: TRawSql,
   policy: TIpThrottlePolicy,
-  ip: string,
+  key: string,
   bucket: TIpThrottleRow | null,
   now: Date,
 ): Promise<TIpPeek> {
@@ -43,7 +52,7 @@ export async function decideIpPeek(
     // Already marked: no write at all for the rest of the flood.
     if (bucket.blockedAt !== null)
       return { kind: "over_limit", isRefused: policy.shields.includes("block"), isNewBlock: false };
-    return refuseIpAttempt(sql, policy, ip, now);
+    return refuseIpAttempt(sql, policy, key, now);
   }
   return { kind: "open" };
 }
@@ -56,27 +65,27 @@ export async function takeIpAttempt(
   q: TSqlRunner,
   dialect: TRawSql["kind"],
   policy: TIpThrottlePolicy,
-  ip: string,
+  key: string,
   now: Date,
 ): Promise<boolean> {
   const stage = policy.stage["pre-login"];
-  return reserveIpAttempt(q, dialect, ip, { now, rateMs: stage.rate, maxAttempts: stage.max_attempts });
+  return reserveIpAttempt(q, dialect, key, { now, rateMs: stage.rate, maxAttempts: stage.max_attempts });
 }
 
 /** The bucket just ran out for this attempt: record the block (true for exactly one caller per block). */
 export async function refuseIpAttempt(
   sql: TRawSql,
   policy: TIpThrottlePolicy,
-  ip: string,
+  key: string,
   now: Date,
 ): Promise<Extract<TIpAdmission, { kind: "over_limit" }>> {
-  const isNewBlock = await runAlone(sql, (q) => markIpBlocked(q, ip, now));
+  const isNewBlock = await runAlone(sql, (q) => markIpBlocked(q, key, now));
   return { kind: "over_limit", isRefused: policy.shields.includes("block"), isNewBlock };
 }
 
 /** Give an admitted attempt back (the login succeeded, or it was refused by another check before any hash). */
-export async function refundIp(q: TSqlWriter, policy: TIpThrottlePolicy, ip: string): Promise<void> {
-  await refundIpAttempt(q, ip, policy.stage["pre-login"].rate);
+export async function refundIp(q: TSqlWriter, policy: TIpThrottlePolicy, key: string): Promise<void> {
+  await refundIpAttempt(q, key, policy.stage["pre-login"].rate);
 }
 
 /** When the IP's bucket lets attempts through again. */

@@ -19,6 +19,7 @@ import {
 } from "./brute-force.ts";
 import {
   decideIpPeek,
+  ipBucketKey,
   isIpCounted,
   refundIp,
   refuseIpAttempt,
@@ -41,7 +42,7 @@ export type TLogBase = Omit<TLogEvent, "type" | "description" | "details">;
 export type TLoginAttempt = {
   connectionId: string;
   identifier: string;
-  /** End-user IP (socket, trusted proxy or trusted auth0-forwarded-for). */
+  /** End-user IP (socket, trusted proxy or trusted auth0-forwarded-for). Counters use its key (ip-key.ts). */
   ip: string;
   now: Date;
   logBase: () => TLogBase;
@@ -80,15 +81,16 @@ export async function admitLogin(deps: TDeps, a: TLoginAttempt): Promise<TAdmiss
     // budget; so is a flood from a blocked IP.
     const failureKey = blockCheckKey(bruteForce, a);
     const isIpRead = isIpCounted(suspiciousIp, a.ip);
-    const read = await findFailureAndIpBucket(deps.sql, failureKey, isIpRead ? a.ip : null);
+    const bucket = ipBucketKey(suspiciousIp, a.ip);
+    const read = await findFailureAndIpBucket(deps.sql, failureKey, isIpRead ? bucket : null);
     if (failureKey !== null && isBlockingRow(bruteForce, read.failure, a.now))
       return { kind: "identifier_blocked" };
     let ip: TIpPeek = isIpRead
-      ? await decideIpPeek(deps.sql, suspiciousIp, a.ip, read.ipBucket, a.now)
+      ? await decideIpPeek(deps.sql, suspiciousIp, bucket, read.ipBucket, a.now)
       : { kind: "exempt" };
     const isIpBlocking = suspiciousIp.shields.includes("block");
     if (ip.kind === "over_limit" && ip.isRefused) {
-      if (ip.isNewBlock) await onIpBlocked(deps, policies, a, false);
+      if (ip.isNewBlock) await onIpBlocked(deps, policies, a, bucket, false);
       return { kind: "ip_throttled" };
     }
     // The IP's attempt and the identifier's are taken in one transaction (one commit on SQLite; on PostgreSQL
@@ -97,15 +99,16 @@ export async function admitLogin(deps: TDeps, a: TLoginAttempt): Promise<TAdmiss
     const peeked = ip.kind;
     const taken = await runAlone(deps.sql, async (q) => {
       const isIpTaken =
-        peeked === "open" && (await takeIpAttempt(q, deps.sql.kind, suspiciousIp, a.ip, a.now));
+        peeked === "open" && (await takeIpAttempt(q, deps.sql.kind, suspiciousIp, bucket, a.now));
       if (peeked === "open" && !isIpTaken && isIpBlocking) return { isIpTaken, bf: null };
       const bf = await takeLoginAttempt(q, bruteForce, a, a.now);
-      if (bf.kind === "blocked" && isIpTaken) await refundIp(q, suspiciousIp, a.ip);
+      if (bf.kind === "blocked" && isIpTaken) await refundIp(q, suspiciousIp, bucket);
       return { isIpTaken, bf };
     });
     if (peeked === "open" && !taken.isIpTaken)
-      ip = await refuseIpAttempt(deps.sql, suspiciousIp, a.ip, a.now);
-    if (ip.kind === "over_limit" && ip.isNewBlock) await onIpBlocked(deps, policies, a, !ip.isRefused);
+      ip = await refuseIpAttempt(deps.sql, suspiciousIp, bucket, a.now);
+    if (ip.kind === "over_limit" && ip.isNewBlock)
+      await onIpBlocked(deps, policies, a, bucket, !ip.isRefused);
     const bf = taken.bf;
     if (!bf) return { kind: "ip_throttled" };
     ipTaken = taken.isIpTaken;
@@ -157,8 +160,8 @@ export async function admitLogin(deps: TDeps, a: TLoginAttempt): Promise<TAdmiss
           }
         },
         async onSuccess(q) {
-          if (bf.kind === "admitted") await resetAfterSuccess(q, a);
-          if (ipTaken) await refundIp(q, suspiciousIp, a.ip);
+          if (bf.kind === "admitted") await resetAfterSuccess(q, bruteForce, a);
+          if (ipTaken) await refundIp(q, suspiciousIp, bucket);
         },
       },
     };
@@ -167,10 +170,12 @@ export async function admitLogin(deps: TDeps, a: TLoginAttempt): Promise<TAdmiss
   }
 }
 
+/** `bucket` is what was throttled: the address (IPv4) or its network (IPv6, e.g. `2001:db8::/64`). */
 async function onIpBlocked(
   deps: TDeps,
   policies: TAttackProtectionPolicies,
   a: TLoginAttempt,
+  bucket: string,
   isMonitoring: boolean,
 ): Promise<void> {
   deps.metrics.block("ip_throttle");
@@ -182,8 +187,8 @@ async function onIpBlocked(
       {
         ...a.logBase(),
         type: "limit_mu",
-        description: `Suspicious IP ${a.ip} exceeded ${stage.max_attempts} failed logins (monitoring only)`,
-        details: { monitoring: true, max_attempts: stage.max_attempts, rate: stage.rate },
+        description: `Suspicious IP ${bucket} exceeded ${stage.max_attempts} failed logins (monitoring only)`,
+        details: { monitoring: true, max_attempts: stage.max_attempts, rate: stage.rate, blocked_ip: bucket },
       },
       a.now,
     );
@@ -194,9 +199,9 @@ async function onIpBlocked(
     {
       kind: "ip_throttle_block",
       to: deps.env.PORTCULLIS_ADMIN_EMAIL ?? null,
-      subject: `Portcullis: suspicious logins from ${a.ip}${isMonitoring ? " (monitoring)" : " blocked"}`,
+      subject: `Portcullis: suspicious logins from ${bucket}${isMonitoring ? " (monitoring)" : " blocked"}`,
       text: [
-        `The IP address ${a.ip} made more than ${stage.max_attempts} failed login attempts (one attempt is`,
+        `The ${bucket.includes("/") ? "IPv6 network" : "IP address"} ${bucket} made more than ${stage.max_attempts} failed login attempts (one attempt is`,
         `given back every ${Math.round(stage.rate / 1000)} s).`,
         isMonitoring
           ? "Suspicious IP throttling is in monitoring mode, so its logins are not refused."
@@ -207,9 +212,14 @@ async function onIpBlocked(
         "or allowlist it in the suspicious IP throttling settings if it is a trusted proxy or office network.",
       ].join("\n"),
     },
-    `ip_throttle|${a.ip}`,
+    ipThrottleNotificationKey(bucket),
     HOUR_MS,
   );
+}
+
+/** Notification key of an IP bucket's admin message; dropped on unblock, so a new block notifies again. */
+export function ipThrottleNotificationKey(bucket: string): string {
+  return `ip_throttle|${bucket}`;
 }
 
 /** Notification key of a user's brute-force message; dropped on unblock, so a new block notifies again. */
@@ -239,7 +249,7 @@ async function notifyUserOfBlock(
       text: [
         `Hello${user.name ? ` ${user.name}` : ""},`,
         "",
-        `We blocked logins to your account (${user.email ?? user.username ?? user.userId})${ip ? ` from the IP address ${ip}` : ""} after repeated failed login attempts.`,
+        `We blocked logins to your account (${user.email ?? user.username ?? user.userId})${ip ? ` from ${ip.includes("/") ? "the IPv6 network" : "the IP address"} ${ip}` : ""} after repeated failed login attempts.`,
         "",
         "If it was you, open this link and press the button on the page to unblock your account (valid 5 days):",
         link,

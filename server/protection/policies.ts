@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { compileIpList, isIpOrCidr, type TIpList } from "./ip-match.ts";
+import { DEFAULT_IPV6_PREFIX_LENGTH, MAX_IPV6_PREFIX_LENGTH, MIN_IPV6_PREFIX_LENGTH } from "./ip-key.ts";
 
 // Attack-protection policies in the shape of Auth0's Management API and deploy CLI (contract §5), with Auth0's
 // defaults. Stored as JSON (store/protection.ts), read per login through the ≤ 1 s config cache.
@@ -12,6 +13,16 @@ const ZAllowlist = z
   )
   .max(100, "at most 100 entries");
 
+/**
+ * Portcullis extension: IPv6 clients are counted per network of this many leading bits (one /64 is one host or
+ * one LAN, and rotating within it must not buy fresh counters). IPv4 is always counted per address.
+ */
+const ZIpv6PrefixLength = z
+  .number()
+  .int()
+  .min(MIN_IPV6_PREFIX_LENGTH, `must be ${MIN_IPV6_PREFIX_LENGTH} to ${MAX_IPV6_PREFIX_LENGTH}`)
+  .max(MAX_IPV6_PREFIX_LENGTH, `must be ${MIN_IPV6_PREFIX_LENGTH} to ${MAX_IPV6_PREFIX_LENGTH}`);
+
 export const BRUTE_FORCE_SHIELDS = ["block", "user_notification"] as const;
 export const SUSPICIOUS_IP_SHIELDS = ["block", "admin_notification"] as const;
 export const BREACHED_PASSWORD_SHIELDS = ["block", "user_notification", "admin_notification"] as const;
@@ -22,6 +33,7 @@ export const ZBruteForceProtection = z.object({
   mode: z.enum(["count_per_identifier_and_ip", "count_per_identifier"]),
   allowlist: ZAllowlist,
   max_attempts: z.number().int().min(1).max(100),
+  ipv6_prefix_length: ZIpv6PrefixLength,
 });
 
 const ZStage = z.object({
@@ -38,6 +50,7 @@ export const ZSuspiciousIpThrottling = z.object({
   enabled: z.boolean(),
   shields: z.array(z.enum(SUSPICIOUS_IP_SHIELDS)),
   allowlist: ZAllowlist,
+  ipv6_prefix_length: ZIpv6PrefixLength,
   stage: z.object({
     "pre-login": ZStage,
     /** Kept for deploy-CLI round trips; Portcullis has no sign-up endpoint. */
@@ -63,12 +76,14 @@ export const DEFAULT_BRUTE_FORCE: TBruteForceProtection = {
   mode: "count_per_identifier_and_ip",
   allowlist: [],
   max_attempts: 10,
+  ipv6_prefix_length: DEFAULT_IPV6_PREFIX_LENGTH,
 };
 
 export const DEFAULT_SUSPICIOUS_IP: TSuspiciousIpThrottling = {
   enabled: true,
   shields: ["block", "admin_notification"],
   allowlist: [],
+  ipv6_prefix_length: DEFAULT_IPV6_PREFIX_LENGTH,
   stage: {
     "pre-login": { max_attempts: 100, rate: 864_000 },
     "pre-user-registration": { max_attempts: 50, rate: 1_728_000 },

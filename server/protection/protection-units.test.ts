@@ -167,6 +167,7 @@ describe("tenant YAML attackProtection", () => {
         "    mode: count_per_identifier",
         "    allowlist: [10.0.0.0/8, '2001:db8::/32']",
         "    max_attempts: 5",
+        "    ipv6_prefix_length: 48",
         "  suspiciousIpThrottling:",
         "    stage:",
         "      pre-login: { max_attempts: 20, rate: 60000 }",
@@ -184,15 +185,18 @@ describe("tenant YAML attackProtection", () => {
       mode: "count_per_identifier",
       allowlist: ["10.0.0.0/8", "2001:db8::/32"],
       max_attempts: 5,
+      ipv6_prefix_length: 48,
     });
     expect(await getAttackProtection(deps, "suspicious-ip-throttling")).toMatchObject({
       enabled: true,
+      ipv6_prefix_length: 64,
       stage: { "pre-login": { max_attempts: 20, rate: 60000 } },
     });
     const exported = parseYaml(await exportTenant(deps)) as { attackProtection: Record<string, unknown> };
     expect(exported.attackProtection.bruteForceProtection).toMatchObject({
       max_attempts: 5,
       mode: "count_per_identifier",
+      ipv6_prefix_length: 48,
     });
     expect(exported.attackProtection.breachedPasswordDetection).toMatchObject({
       enabled: true,
@@ -201,16 +205,23 @@ describe("tenant YAML attackProtection", () => {
     // The exported file imports back unchanged.
     const again = await importTenant(deps, await exportTenant(deps));
     expect(again.unsupported).toEqual([]);
-    expect(await getAttackProtection(deps, "brute-force-protection")).toMatchObject({ max_attempts: 5 });
+    expect(await getAttackProtection(deps, "brute-force-protection")).toMatchObject({
+      max_attempts: 5,
+      ipv6_prefix_length: 48,
+    });
   });
 
   it("refuses invalid policies and changes nothing", async () => {
     const attempt = importTenant(
       deps,
-      "attackProtection:\n  bruteForceProtection:\n    max_attempts: 1000\n    allowlist: [not-an-ip]\n",
+      "attackProtection:\n  bruteForceProtection:\n    max_attempts: 1000\n    allowlist: [not-an-ip, 'fe80::1%eth0']\n    ipv6_prefix_length: 16\n",
     );
     await expect(attempt).rejects.toThrow(/attackProtection\.bruteForceProtection\.max_attempts/);
     await expect(attempt).rejects.toThrow(/attackProtection\.bruteForceProtection\.allowlist\[0\]/);
+    await expect(attempt).rejects.toThrow(/attackProtection\.bruteForceProtection\.allowlist\[1\]/);
+    await expect(attempt).rejects.toThrow(
+      /attackProtection\.bruteForceProtection\.ipv6_prefix_length: must be 32 to 128/,
+    );
     expect(await getAttackProtection(deps, "brute-force-protection")).toMatchObject({ max_attempts: 5 });
   });
 });

@@ -218,11 +218,12 @@ export async function releaseBlocksBelow(q: TSqlRunner, maxAttempts: number): Pr
   return candidates.filter((c) => keys.has(c.key));
 }
 
-/** Delete every brute-force counter kept for one IP (any identifier). */
-export async function deleteLoginFailuresForIp(q: TSqlRunner, ip: string): Promise<TLoginFailureRow[]> {
+/** Delete every brute-force counter kept under these IP keys (any identifier). */
+export async function deleteLoginFailuresForIps(q: TSqlRunner, ips: string[]): Promise<TLoginFailureRow[]> {
+  if (ips.length === 0) return [];
   const rows = await q.all<Record<string, unknown>>(
-    `DELETE FROM "LoginFailure" WHERE "ip" = ? RETURNING ${FAILURE_COLUMNS}`,
-    [ip],
+    `DELETE FROM "LoginFailure" WHERE "ip" IN (${ips.map(() => "?").join(",")}) RETURNING ${FAILURE_COLUMNS}`,
+    ips,
   );
   return rows.map(toFailureRow);
 }
@@ -362,13 +363,14 @@ function toIpRow(r: Record<string, unknown>): TIpThrottleRow {
 /** Buckets whose theoretical arrival time is later than `afterMs` (the only ones that can be refusing). */
 export async function listIpBuckets(
   q: TSqlRunner,
-  opts: { afterMs: number; ip?: string; take?: number },
+  opts: { afterMs: number; ips?: string[]; take?: number },
 ): Promise<TIpThrottleRow[]> {
   const params: TSqlValue[] = [opts.afterMs];
   let where = `"tat" > CAST(? AS BIGINT)`;
-  if (opts.ip !== undefined) {
-    where += ` AND "ip" = ?`;
-    params.push(opts.ip);
+  if (opts.ips !== undefined) {
+    if (opts.ips.length === 0) return [];
+    where += ` AND "ip" IN (${opts.ips.map(() => "?").join(",")})`;
+    params.push(...opts.ips);
   }
   params.push(opts.take ?? 1000);
   const rows = await q.all<Record<string, unknown>>(
@@ -378,13 +380,14 @@ export async function listIpBuckets(
   return rows.map(toIpRow);
 }
 
-/** Forget an IP's bucket (admin unblock). Returns the deleted row. */
-export async function deleteIpBucket(q: TSqlRunner, ip: string): Promise<TIpThrottleRow | null> {
+/** Forget the buckets kept under these IP keys (admin unblock). Returns the deleted rows. */
+export async function deleteIpBuckets(q: TSqlRunner, ips: string[]): Promise<TIpThrottleRow[]> {
+  if (ips.length === 0) return [];
   const rows = await q.all<Record<string, unknown>>(
-    `DELETE FROM "IpThrottle" WHERE "ip" = ? RETURNING "ip","tat","lastFailureAt","blockedAt"`,
-    [ip],
+    `DELETE FROM "IpThrottle" WHERE "ip" IN (${ips.map(() => "?").join(",")}) RETURNING ${IP_COLUMNS}`,
+    ips,
   );
-  return rows[0] ? toIpRow(rows[0]) : null;
+  return rows.map(toIpRow);
 }
 
 // ─── Notifications ───────────────────────────────────────────────────────────────────────────────────────────

@@ -56,7 +56,7 @@ export default async function AttackProtectionPage() {
         <table>
           <thead>
             <tr>
-              <th>Throttled IP</th>
+              <th>Throttled IP or IPv6 network</th>
               <th>Since</th>
               <th>Ends</th>
               {canUnblock && <th>Action</th>}

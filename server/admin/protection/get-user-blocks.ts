@@ -1,11 +1,13 @@
 import type { TDeps } from "../../config/deps.ts";
 import { listLoginFailures } from "../../store/protection.ts";
 import { BLOCK_LIFETIME_MS } from "../../protection/brute-force.ts";
+import { isCurrentIpKey } from "../../protection/ip-key.ts";
 import { connectionNames, resolveBlockTarget, type TBlockTarget } from "./find-block-rows.ts";
 
 /**
  * Current brute-force blocks of an identifier or a user, in Auth0's `GET /user-blocks` shape:
- * `{blocked_for: [{identifier, ip, connection}]}` (ip omitted for account-lockout blocks).
+ * `{blocked_for: [{identifier, ip, connection}]}` (ip omitted for account-lockout blocks; an IPv6 network such as
+ * `2001:db8::/64` where IPv6 is counted per network).
  */
 export async function getUserBlocks(
   deps: TDeps,
@@ -23,10 +25,12 @@ export async function getUserBlocks(
   });
   const names = await connectionNames(deps);
   return {
-    blocked_for: rows.map((r) => ({
-      identifier: r.identifier,
-      ...(r.ip ? { ip: r.ip } : {}),
-      connection: names.get(r.connectionId) ?? r.connectionId,
-    })),
+    blocked_for: rows
+      .filter((r) => isCurrentIpKey(r.ip, policy.ipv6_prefix_length))
+      .map((r) => ({
+        identifier: r.identifier,
+        ...(r.ip ? { ip: r.ip } : {}),
+        connection: names.get(r.connectionId) ?? r.connectionId,
+      })),
   };
 }

@@ -3,11 +3,12 @@ import { listIpBuckets, listLoginFailures } from "../../store/protection.ts";
 import { findLoginUser } from "../../store/logins.ts";
 import { BLOCK_LIFETIME_MS } from "../../protection/brute-force.ts";
 import { ipBlockExpiresAt } from "../../protection/ip-throttle.ts";
+import { isCurrentIpKey } from "../../protection/ip-key.ts";
 import { connectionNames } from "./find-block-rows.ts";
 
 export type TUserBlockRow = {
   identifier: string;
-  /** Null for account-lockout (count_per_identifier) blocks. */
+  /** The IP counted: an IPv4 address or an IPv6 network (`2001:db8::/64`). Null for account-lockout blocks. */
   ip: string | null;
   connection: string;
   /** Null when no user has this identifier (attacks on made-up names are blocked too). */
@@ -22,7 +23,8 @@ export type TIpBlockRow = { ip: string; since: string | null; expires: string };
 
 /**
  * Everything blocked now, for the Blocks screen and `portcullis blocks list`: identifier blocks (identifier, IP,
- * count, since, expires) and throttled IPs. `enforced` is false in monitoring mode (nothing is refused).
+ * count, since, expires) and throttled IPs. `enforced` is false in monitoring mode (nothing is refused). Counters
+ * kept under another IPv6 prefix length than the policy's (it changed) refuse nothing and are not listed.
  */
 export async function listBlocks(deps: TDeps): Promise<{
   users: TUserBlockRow[];
@@ -40,6 +42,7 @@ export async function listBlocks(deps: TDeps): Promise<{
     : [];
   const users: TUserBlockRow[] = [];
   for (const r of rows) {
+    if (!isCurrentIpKey(r.ip, bruteForce.ipv6_prefix_length)) continue;
     const user = await findLoginUser(deps.sql, r.connectionId, r.identifier);
     users.push({
       identifier: r.identifier,
@@ -55,6 +58,7 @@ export async function listBlocks(deps: TDeps): Promise<{
   const ips: TIpBlockRow[] = [];
   if (suspiciousIp.enabled) {
     for (const b of await listIpBuckets(deps.sql, { afterMs: now.getTime() })) {
+      if (!isCurrentIpKey(b.ip, suspiciousIp.ipv6_prefix_length)) continue;
       const expires = ipBlockExpiresAt(b.tat, suspiciousIp);
       if (expires > now)
         ips.push({ ip: b.ip, since: b.blockedAt?.toISOString() ?? null, expires: expires.toISOString() });
