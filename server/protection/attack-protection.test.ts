@@ -346,7 +346,11 @@ describe.each(testDatabaseKinds())("attack protection (%s)", (kind) => {
         }),
       );
       expect(res.status).toBe(200);
-      expect(await res.json()).toEqual({ user_id: user.userId, released_blocks: 2 });
+      expect(await res.json()).toEqual({
+        user_id: user.userId,
+        released_blocks: 2,
+        revoked_refresh_tokens: 0,
+      });
       expect((await login({ ...user, password: "brand-new-password-9" }, ipA)).status).toBe(200);
       expect((await login({ ...user, password: "brand-new-password-9" }, ipB)).status).toBe(200);
       expect((await login(user, freshIp())).status).toBe(403);

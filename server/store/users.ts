@@ -245,12 +245,16 @@ export async function searchUsers(
   return rows.map(({ connection, ...r }) => ({ ...toRecord(r), connectionName: connection.name }));
 }
 
-/** Set the admin block flag inside a transaction; returns the previous value, or null if no such user. */
-export async function setUserBlockedTx(tx: TTx, userId: string, blocked: boolean): Promise<boolean | null> {
-  const before = await tx.user.findUnique({ where: { userId }, select: { blocked: true } });
+/** Set the admin block flag inside a transaction; returns the user's internal id and previous value, or null if no such user. */
+export async function setUserBlockedTx(
+  tx: TTx,
+  userId: string,
+  blocked: boolean,
+): Promise<{ id: string; blocked: boolean } | null> {
+  const before = await tx.user.findUnique({ where: { userId }, select: { id: true, blocked: true } });
   if (!before) return null;
   await tx.user.update({ where: { userId }, data: { blocked } });
-  return before.blocked;
+  return before;
 }
 
 /** Replace a user's profile fields and metadata inside a transaction (the password is set elsewhere). */
