@@ -176,7 +176,8 @@ export type TUserPatch = Omit<Partial<TUserWrite>, "userId" | "connectionId">;
 
 /**
  * Insert new users and update matched ones (bulk import with upsert) in one transaction: all or none. Inserts go
- * in batches so large files stay within the transaction timeout.
+ * in batches so large files stay within the transaction timeout. `afterWrites` adds the caller's own writes (the
+ * sessions a changed password ends, their audit records) to the same transaction.
  */
 export async function applyUserImport(
   db: TDb,
@@ -184,6 +185,7 @@ export async function applyUserImport(
   updates: { id: string; patch: TUserPatch }[],
   totps: TImportedTotp[] = [],
   at: Date = new Date(),
+  afterWrites?: (tx: TTx) => Promise<void>,
 ): Promise<void> {
   await db.$transaction(
     async (tx) => {
@@ -214,6 +216,7 @@ export async function applyUserImport(
           at,
         });
       }
+      await afterWrites?.(tx);
     },
     { maxWait: 10_000, timeout: 120_000 },
   );
