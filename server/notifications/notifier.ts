@@ -22,7 +22,7 @@ export type TMessage = {
 };
 
 /** `text` with each secret replaced by "[redacted]". */
-export function redactSecrets(text: string, secrets: readonly string[] = []): string {
+function redactSecrets(text: string, secrets: readonly string[] = []): string {
   let out = text;
   for (const s of secrets) if (s) out = out.split(s).join("[redacted]");
   return out;
