@@ -19,7 +19,7 @@ export function SetPasswordForm({ userId }: { userId: string }) {
           method: "PATCH",
           body: { password },
         }),
-      "Password set. The user's login blocks, if any, have ended.",
+      "Password set. The user's login blocks, if any, have ended, and their refresh tokens are revoked.",
     );
     if (done) target.reset();
   }

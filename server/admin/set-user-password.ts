@@ -1,5 +1,6 @@
 import type { TDeps } from "../config/deps.ts";
 import { findUserByUserId } from "../store/users.ts";
+import { revokeUserRefreshTokens } from "../store/logins.ts";
 import {
   deleteLoginFailuresForIdentifiers,
   deleteNotificationClaims,
@@ -15,15 +16,17 @@ import { assertAdminAllowed } from "./admin-access.ts";
 
 /**
  * Set a user's password (admin reset). As on Auth0, a new password ends the user's brute-force blocks (logged
- * `ublkdu`) and the breached-password block. With breached-password detection on, a breached new password is
- * refused. Audited (`sapi`, with the acting admin) in the same transaction; neither password nor hash is recorded.
+ * `ublkdu`) and the breached-password block. It also revokes the user's refresh tokens: whoever knew the old
+ * password may hold one. With breached-password detection on, a breached new password is refused. Audited (`sapi`,
+ * with the acting admin and the number of tokens revoked) in the same transaction; neither password nor hash is
+ * recorded.
  */
 export async function setUserPassword(
   deps: TDeps,
   admin: TActor,
   userId: string,
   password: unknown,
-): Promise<{ user_id: string; released_blocks: number }> {
+): Promise<{ user_id: string; released_blocks: number; revoked_refresh_tokens: number }> {
   assertAdminAllowed(admin, "users:write");
   if (typeof password !== "string") {
     throw AdminError.invalid("password must be a string.", { code: "invalid_body" });
@@ -35,8 +38,9 @@ export async function setUserPassword(
   const hash = await deps.hasher.hash(password);
   const now = deps.clock.now();
   const identifiers = [user.email, user.username].filter((v): v is string => !!v).map(normalizeIdentifier);
-  const released = await deps.sql.transaction(async (q) => {
+  const { released, revoked } = await deps.sql.transaction(async (q) => {
     await setPasswordHash(q, user.id, hash, now);
+    const revoked = await revokeUserRefreshTokens(q, [user.id], now);
     const rows = await deleteLoginFailuresForIdentifiers(q, [...new Set(identifiers)], user.connectionId);
     await deleteNotificationClaims(q, [bruteForceNotificationKey(user.userId), `breached|${user.userId}`]);
     const n = await logReleasedBlocks(q, rows, "password_change", now, { user_id: user.userId });
@@ -44,9 +48,9 @@ export async function setUserPassword(
       action: "set user password",
       target: user.userId,
       before: { last_password_reset: user.lastPasswordReset?.toISOString() ?? null },
-      after: { last_password_reset: now.toISOString(), released_blocks: n },
+      after: { last_password_reset: now.toISOString(), released_blocks: n, revoked_refresh_tokens: revoked },
     });
-    return n;
+    return { released: n, revoked };
   });
-  return { user_id: user.userId, released_blocks: released };
+  return { user_id: user.userId, released_blocks: released, revoked_refresh_tokens: revoked };
 }

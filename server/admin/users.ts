@@ -2,6 +2,7 @@ import type { TDeps } from "../config/deps.ts";
 import { findConnectionById, findConnectionByName, listConnections } from "../store/connections.ts";
 import { searchLogs } from "../store/logs.ts";
 import { findUserByUserId, searchUsers, setUserBlockedTx } from "../store/users.ts";
+import { revokeUserRefreshTokensTx } from "../store/logins.ts";
 import { recordAdminChange } from "./audit.ts";
 import { editableProfile } from "./update-user.ts";
 import { AdminError } from "./admin-error.ts";
@@ -48,7 +49,10 @@ export async function getUserDetail(deps: TDeps, userId: string) {
   };
 }
 
-/** Set or lift the admin block on a user; logged with who did it. */
+/**
+ * Set or lift the admin block on a user; logged with who did it. A block also revokes the user's refresh tokens in
+ * the same transaction, so lifting it later does not bring the old sessions back.
+ */
 export async function setUserBlocked(
   deps: TDeps,
   admin: TAdmin,
@@ -59,11 +63,12 @@ export async function setUserBlocked(
   await deps.db.$transaction(async (tx) => {
     const before = await setUserBlockedTx(tx, userId, blocked);
     if (before === null) throw AdminError.notFound("No such user.");
+    const revoked = blocked ? await revokeUserRefreshTokensTx(tx, [before.id], now) : 0;
     await recordAdminChange(tx, now, admin, {
       action: blocked ? "block user" : "unblock user",
       target: userId,
-      before: { blocked: before },
-      after: { blocked },
+      before: { blocked: before.blocked },
+      after: blocked ? { blocked, revoked_refresh_tokens: revoked } : { blocked },
     });
   });
 }

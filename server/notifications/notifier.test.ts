@@ -92,4 +92,17 @@ describe("notifier", () => {
     const [row] = await listNotifications(deps.sql);
     expect(row).toMatchObject({ status: "no_recipient", subject: "IP" });
   });
+
+  it("mails a message's secrets to the recipient only: the stored row has them redacted", async () => {
+    deps.clock.advance(1000);
+    const secret = "eyJrIjoiYSJ9.c2lnbmF0dXJlLXNlY3JldA";
+    const text = `Unblock your account:\nhttps://portcullis.test/unblock/${secret}\n`;
+    const msg = { kind: "brute_force_block" as const, to: "bob@example.com", subject: "Blocked", text };
+    expect(await deps.notifier.notify({ ...msg, secrets: [secret] }, "k3", 1000)).toBe(true);
+    await deps.notifier.flush();
+    expect(smtp.messages.at(-1)).toContain(secret);
+    const [row] = await listNotifications(deps.sql);
+    expect(row).toMatchObject({ recipient: "bob@example.com", status: "sent" });
+    expect(row?.text).toBe("Unblock your account:\nhttps://portcullis.test/unblock/[redacted]\n");
+  });
 });

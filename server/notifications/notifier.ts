@@ -12,13 +12,27 @@ export type TMessage = {
   /** Null when there is nobody to write to (a user without email, no PORTCULLIS_ADMIN_EMAIL). */
   to: string | null;
   subject: string;
+  /** The text the recipient gets. */
   text: string;
+  /**
+   * Parts of `text` only the recipient may see (an unblock link's token): the Notification row — the outbox that
+   * admins, viewers included, can list — keeps "[redacted]" in their place. Only the mail carries them.
+   */
+  secrets?: readonly string[];
 };
 
+/** `text` with each secret replaced by "[redacted]". */
+function redactSecrets(text: string, secrets: readonly string[] = []): string {
+  let out = text;
+  for (const s of secrets) if (s) out = out.split(s).join("[redacted]");
+  return out;
+}
+
 /**
- * Attack-protection messages. Every message is recorded in the Notification table; with SMTP_URL it is also
- * mailed (after the login's response is decided — delivery never delays or fails a login) and the row records
- * the outcome, otherwise the row is the outbox a fresh install reads to see what would have been sent.
+ * Attack-protection messages. Every message is recorded in the Notification table (its secrets redacted); with
+ * SMTP_URL it is also mailed (after the login's response is decided — delivery never delays or fails a login) and
+ * the row records the outcome, otherwise the row is the outbox a fresh install reads to see what would have been
+ * sent.
  */
 export interface TNotifier {
   /**
@@ -53,7 +67,7 @@ export async function createNotifier(
       await transport!.sendMail({ from: env.SMTP_FROM, to: m.to, subject: m.subject, text: m.text });
       await updateNotificationStatus(sql, id, "sent", clock.now(), null);
     } catch (err) {
-      const reason = err instanceof Error ? err.message : String(err);
+      const reason = redactSecrets(err instanceof Error ? err.message : String(err), m.secrets);
       (log ?? getProcessLogger()).error({ notification: id, err: reason }, "could not mail notification");
       await updateNotificationStatus(sql, id, "failed", clock.now(), reason.slice(0, 500)).catch(
         () => undefined,
@@ -72,7 +86,7 @@ export async function createNotifier(
           kind: message.kind,
           recipient: message.to,
           subject: message.subject,
-          text: message.text,
+          text: redactSecrets(message.text, message.secrets),
           transport: transport ? "smtp" : "outbox",
           status,
         });

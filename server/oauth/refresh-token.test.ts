@@ -17,9 +17,13 @@ import {
   type TTokenResult,
 } from "../testing/fixtures.ts";
 import { setUserBlocked } from "../store/users.ts";
+import { setUserBlocked as blockUserAsAdmin } from "../admin/users.ts";
+import { setUserPassword } from "../admin/set-user-password.ts";
+import { adminOf, lastAdminChange } from "../testing/admin-actors.ts";
 
 const DAY = 24 * 3600 * 1000;
 const INVALID = "invalid_grant";
+const UNKNOWN_TOKEN = "Unknown or invalid refresh token.";
 
 function expectStatus(res: TTokenResult, status: number, error?: string, description?: string): void {
   if (res.status !== status)
@@ -239,6 +243,52 @@ describe.each(testDatabaseKinds())("POST /oauth/token, refresh_token grant (%s)"
       type: "fertft",
       user_id: user.userId,
       description: "user is blocked",
+    });
+  });
+
+  describe("an admin's password change or block ends the user's sessions", () => {
+    /** A fresh user holding a refresh token of a rotating and of a non-rotating client. */
+    async function userWithTokens() {
+      const { web, nonRotating } = t.fx.clients;
+      const user = await createFixtureUser(t.deps, t.fx, {
+        connection: "database",
+        password: "old-pass-123",
+      });
+      return {
+        user,
+        tokens: [
+          [web, (await login(web, user)).refresh_token],
+          [nonRotating, (await login(nonRotating, user)).refresh_token],
+        ] as const,
+      };
+    }
+
+    it("a password set by an admin revokes every refresh token of the user, audited with the change", async () => {
+      const { user, tokens } = await userWithTokens();
+      const bystander = (await login(t.fx.clients.web, t.fx.users.alice)).refresh_token;
+      const result = await setUserPassword(t.deps, adminOf("admin"), user.userId, "a-new-passphrase-42");
+      for (const [client, token] of tokens)
+        expectStatus(await refresh(client, token), 403, INVALID, UNKNOWN_TOKEN);
+      expect(result).toMatchObject({ user_id: user.userId, revoked_refresh_tokens: 2 });
+      expect((await lastAdminChange(t.deps, "set user password"))?.details?.after).toMatchObject({
+        revoked_refresh_tokens: 2,
+      });
+      // Other users keep their sessions, and the user signs in again with the new password.
+      expectStatus(await refresh(t.fx.clients.web, bystander), 200);
+      await login(t.fx.clients.web, { ...user, password: "a-new-passphrase-42" });
+    });
+
+    it("an admin block revokes them: after the block is lifted the old refresh tokens stay refused", async () => {
+      const { user, tokens } = await userWithTokens();
+      await blockUserAsAdmin(t.deps, adminOf("admin"), user.userId, true);
+      await blockUserAsAdmin(t.deps, adminOf("admin"), user.userId, false);
+      for (const [client, token] of tokens)
+        expectStatus(await refresh(client, token), 403, INVALID, UNKNOWN_TOKEN);
+      await login(t.fx.clients.web, user);
+      expect((await lastAdminChange(t.deps, "block user"))?.details?.after).toEqual({
+        blocked: true,
+        revoked_refresh_tokens: 2,
+      });
     });
   });
 

@@ -84,6 +84,7 @@ export async function answerTokenRequest(req: TTokenRequest, deps: TDeps): Promi
       if (v !== undefined && !CLIENT_AUTH_PARAMS.includes(name)) params[name] = v;
     }
     ctx.params = params;
+    ctx.secretParams = grant.secretParams;
     const body = await grant.handle(ctx as TGrantContext);
     recordTokenOutcome(deps.metrics, ctx, 200, null, startedAt);
     return jsonAnswer(200, body);

@@ -19,6 +19,7 @@ import { getAttackProtection } from "../admin/protection/get-attack-protection.t
 import { listBlocks } from "../admin/protection/list-blocks.ts";
 import { setUserPassword } from "../admin/set-user-password.ts";
 import { listNotifications } from "../admin/protection/list-notifications.ts";
+import { getProtectionView } from "../admin/protection/get-protection-view.ts";
 import { AdminError } from "../admin/admin-error.ts";
 import { inspectUnblockLink, redeemUnblockLink } from "./redeem-unblock-link.ts";
 import * as policyRoute from "../../app/api/admin/attack-protection/[policy]/route.ts";
@@ -109,6 +110,38 @@ describe.each(testDatabaseKinds())("attack protection (%s)", (kind) => {
 
   async function outboxFor(to: string) {
     return (await listNotifications(deps, { take: 1000 })).notifications.filter((n) => n.to === to);
+  }
+
+  /**
+   * Block `user` (2 failures from a fresh IP under max_attempts 2) and return the IP and the unblock link's token
+   * from the message the user was sent: what the recipient's mailbox gets, which the outbox no longer shows.
+   */
+  async function blockAndReadLink(user: TFixtureUser): Promise<{ ip: string; token: string }> {
+    await updateAttackProtection(deps, OWNER, "brute-force-protection", { max_attempts: 2 });
+    const ip = freshIp();
+    const notify = vi.spyOn(deps.notifier, "notify");
+    try {
+      await failTimes(user, ip, 2);
+      const sent = notify.mock.calls.map(([m]) => m).filter((m) => m.to === user.email);
+      expect(sent).toHaveLength(1);
+      const link = /https:\/\/portcullis\.test\/unblock\/(\S+)/.exec(sent[0]!.text);
+      expect(link).not.toBeNull();
+      return { ip, token: link![1]! };
+    } finally {
+      notify.mockRestore();
+    }
+  }
+
+  /** The unblock page's button: POST /api/unblock with the token. */
+  async function pressUnblock(token: string): Promise<{ status: number; html: string }> {
+    const res = await unblockRoute.POST(
+      new Request("https://portcullis.test/api/unblock", {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ token }),
+      }),
+    );
+    return { status: res.status, html: await res.text() };
   }
 
   describe("brute-force protection", () => {
@@ -258,54 +291,76 @@ describe.each(testDatabaseKinds())("attack protection (%s)", (kind) => {
     it("notifies the user once per hour per attack, with an unblock link that only a POST redeems", async () => {
       await updateAttackProtection(deps, OWNER, "brute-force-protection", { max_attempts: 2 });
       const user = await newUser();
-      const [ipA, ipB] = [freshIp(), freshIp()];
-      await failTimes(user, ipA, 2);
+      const ipB = freshIp();
+      const { ip: ipA, token } = await blockAndReadLink(user);
       await failTimes(user, ipB, 2);
       const mails = await outboxFor(user.email);
       expect(mails).toHaveLength(1);
       const mail = mails[0]!;
       expect(mail).toMatchObject({ kind: "brute_force_block", transport: "outbox", status: "outbox" });
       expect(mail.text).toContain(ipA);
-      const link = /https:\/\/portcullis\.test\/unblock\/(\S+)/.exec(String(mail.text));
-      expect(link).not.toBeNull();
-      const token = link![1]!;
+      expect(mail.text).toContain("https://portcullis.test/unblock/[redacted]");
+      expect(mail.text).not.toContain(token);
 
       // Opening the link (what a mail scanner does) renders a page and unblocks nothing.
-      expect(inspectUnblockLink(deps, token)).toMatchObject({ isValid: true });
+      expect(await inspectUnblockLink(deps, token)).toMatchObject({ isValid: true });
       const { default: Page } = await import("../../app/unblock/[token]/page.tsx");
       const { renderToStaticMarkup } = await import("react-dom/server");
-      const html = renderToStaticMarkup(await Page({ params: Promise.resolve({ token }) }));
+      const render = async (t: string) =>
+        renderToStaticMarkup(await Page({ params: Promise.resolve({ token: t }) }));
+      const html = await render(token);
       expect(html).toContain('method="post"');
       expect(html).toContain('action="/api/unblock"');
       expectBruteForceBlock(await login(user, ipA));
 
       // The button's POST lifts the block from IP A (the one the mail was about), logged as ublkdu.
-      const form = new URLSearchParams({ token });
-      const res = await unblockRoute.POST(
-        new Request("https://portcullis.test/api/unblock", {
-          method: "POST",
-          headers: { "content-type": "application/x-www-form-urlencoded" },
-          body: form,
-        }),
-      );
+      const res = await pressUnblock(token);
       expect(res.status).toBe(200);
-      expect(await res.text()).toContain("Your account is unblocked");
+      expect(res.html).toContain("Your account is unblocked");
       expect((await login(user, ipA)).status).toBe(200);
       const ublk = await releasesOf(user.email);
       expect(ublk.map((l) => l.details)).toEqual([
         expect.objectContaining({ reason: "unblock_link", blocked_ip: ipA }),
       ]);
       expect(ublk[0]?.user_id).toBe(user.userId);
+      // The link is used up: the page and the button say so.
+      expect(await inspectUnblockLink(deps, token)).toEqual({ isValid: false });
+      expect(await render(token)).toContain("already used");
 
       // A forged or tampered link is refused.
       expect(await redeemUnblockLink(deps, token.slice(0, -2) + "xx")).toBe("invalid");
-      // After an hour, a new block notifies again.
+      // After an hour, a new block notifies again, with a new link; links expire after 5 days.
       deps.clock.advance(3600 * 1000 + 1);
-      await failTimes(user, freshIp(), 2);
+      const second = await blockAndReadLink(user);
+      expect(second.token).not.toBe(token);
       expect(await outboxFor(user.email)).toHaveLength(2);
-      // Links expire after 5 days.
       deps.clock.advance(5 * DAY_MS);
-      expect(await redeemUnblockLink(deps, token)).toBe("invalid");
+      expect(await redeemUnblockLink(deps, second.token)).toBe("invalid");
+    });
+
+    it("an unblock link works once: redeemed twice, or twice at the same time, it lifts one block", async () => {
+      const user = await newUser();
+      const { ip, token } = await blockAndReadLink(user);
+      const both = await Promise.all([pressUnblock(token), pressUnblock(token)]);
+      expect(both.map((r) => r.status).sort()).toEqual([200, 400]);
+      expect(both.find((r) => r.status === 200)?.html).toContain("Your account is unblocked");
+      expect(both.find((r) => r.status === 400)?.html).toContain("already used");
+      expect(await releasesOf(user.email)).toHaveLength(1);
+
+      // Blocked again: the used link (in any spelling its base64 allows) does not lift the new block.
+      deps.clock.advance(3600 * 1000 + 1);
+      await failTimes(user, ip, 2);
+      expectBruteForceBlock(await login(user, ip));
+      const sig = token.split(".")[1]!;
+      const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+      const flipped = alphabet[alphabet.indexOf(sig.at(-1)!) ^ 1]!;
+      for (const variant of [token, token.slice(0, -1) + flipped, `${token}=`, token.replace(".", ".!")]) {
+        const again = await pressUnblock(variant);
+        expect(again.status).toBe(400);
+        expect(again.html).toContain("already used");
+      }
+      expectBruteForceBlock(await login(user, ip));
+      expect(await releasesOf(user.email)).toHaveLength(1);
     });
 
     it("a block ends 30 days after the last failure (logged ublkdu)", async () => {
@@ -348,7 +403,11 @@ describe.each(testDatabaseKinds())("attack protection (%s)", (kind) => {
         }),
       );
       expect(res.status).toBe(200);
-      expect(await res.json()).toEqual({ user_id: user.userId, released_blocks: 2 });
+      expect(await res.json()).toEqual({
+        user_id: user.userId,
+        released_blocks: 2,
+        revoked_refresh_tokens: 0,
+      });
       expect((await login({ ...user, password: "brand-new-password-9" }, ipA)).status).toBe(200);
       expect((await login({ ...user, password: "brand-new-password-9" }, ipB)).status).toBe(200);
       expect((await login(user, freshIp())).status).toBe(403);
@@ -637,6 +696,49 @@ describe.each(testDatabaseKinds())("attack protection (%s)", (kind) => {
       const res = await notificationsRoute.GET(admin("/api/admin/notifications?kind=brute_force_block"));
       const body = (await res.json()) as { notifications: { to: string; subject: string }[] };
       expect(body.notifications.find((n) => n.to === user.email)?.subject).toMatch(/blocked/);
+    });
+
+    it("no listing hands out a working unblock link: not the admin API, not the dashboard, not the table", async () => {
+      const user = await newUser();
+      const { token } = await blockAndReadLink(user);
+      // A row written before links were redacted at rest still holds a whole link.
+      const legacy = await newUser();
+      const legacyToken = deps.protection.unblockLinks.sign({
+        key: `x|${legacy.email}|${freshIp()}`,
+        userId: legacy.userId,
+        expiresAt: new Date(deps.clock.now().getTime() + DAY_MS),
+      });
+      await deps.sql.run(
+        `INSERT INTO "Notification" ("id","createdAt","kind","recipient","subject","text","transport","status") VALUES (?,?,?,?,?,?,?,?)`,
+        [
+          "ntf_legacy_row",
+          deps.clock.now(),
+          "brute_force_block",
+          legacy.email,
+          "Your account has been blocked",
+          `Unblock:\nhttps://portcullis.test/unblock/${legacyToken}\n`,
+          "outbox",
+          "outbox",
+        ],
+      );
+
+      const res = await notificationsRoute.GET(
+        admin("/api/admin/notifications?kind=brute_force_block&take=1000"),
+      );
+      const api = JSON.stringify(await res.json());
+      const dashboard = JSON.stringify(await getProtectionView(deps));
+      const stored = JSON.stringify(await deps.sql.all(`SELECT "text" FROM "Notification"`));
+      for (const listing of [api, dashboard]) {
+        expect(listing).toContain("/unblock/[redacted]");
+        expect(listing).not.toContain(token);
+        expect(listing).not.toContain(legacyToken);
+        for (const [, t] of listing.matchAll(/\/unblock\/([^\s"\\]+)/g)) {
+          expect(await inspectUnblockLink(deps, t!)).toEqual({ isValid: false });
+        }
+      }
+      expect(stored).not.toContain(token);
+      // The link itself, from the user's mail, still works.
+      expect((await pressUnblock(token)).status).toBe(200);
     });
   });
 

@@ -11,10 +11,13 @@ export type TUnblockClaim = {
   expiresAt: Date;
 };
 
-/** Signs and checks unblock-link tokens (HMAC-SHA256 with a key derived from the master key). */
+/**
+ * Signs and checks unblock-link tokens (HMAC-SHA256 with a key derived from the master key). A genuine token is
+ * necessary, not sufficient: each link works once (redeem-unblock-link.ts records its use).
+ */
 export interface TUnblockLinks {
   sign(claim: TUnblockClaim): string;
-  /** The claim of a genuine, unexpired token; null for anything else. */
+  /** The claim of a genuine, unexpired token in its one canonical spelling; null for anything else. */
   verify(token: string, now: Date): TUnblockClaim | null;
 }
 
@@ -32,8 +35,10 @@ export function createUnblockLinks(masterKey: Buffer): TUnblockLinks {
     verify(token, now) {
       const [body, sig, extra] = token.split(".");
       if (!body || !sig || extra !== undefined) return null;
-      const given = Buffer.from(sig, "base64url");
-      const expected = mac(body);
+      // Compare the text, not the decoded bytes: base64 decoding ignores stray characters and spare bits, and a
+      // variant spelling of a used link must not count as a new link (links are single use, keyed by the text).
+      const given = Buffer.from(sig);
+      const expected = Buffer.from(mac(body).toString("base64url"));
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
       let parsed: unknown;
       try {
@@ -47,4 +52,15 @@ export function createUnblockLinks(masterKey: Buffer): TUnblockLinks {
       return { key: p.k, userId: p.u, expiresAt: new Date(p.e) };
     },
   };
+}
+
+/** Where an unblock link's token starts in a text (the path `/unblock/<token>`). */
+const UNBLOCK_LINK_RE = /(\/unblock\/)[^\s/?#]+/g;
+
+/**
+ * Replace unblock-link tokens in a text with "[redacted]": listings of sent messages show that a link was sent,
+ * never a link that works (the notification outbox is readable by the viewer role).
+ */
+export function redactUnblockLinks(text: string): string {
+  return text.replace(UNBLOCK_LINK_RE, "$1[redacted]");
 }

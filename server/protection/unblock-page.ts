@@ -1,10 +1,13 @@
+/** What the page says about a link that is forged, expired or already used (the GET page and the POST answer). */
+export const INVALID_UNBLOCK_LINK = [
+  "This unblock link is not valid",
+  "It was already used, or it has expired. Blocks also end when you change your password, or 30 days after the last attempt.",
+] as const;
+
 const MESSAGES = {
   unblocked: ["Your account is unblocked", "You can log in again."],
   not_blocked: ["Nothing to unblock", "Your account is not blocked (any more). You can log in."],
-  invalid: [
-    "This unblock link is not valid",
-    "It may have expired. Changing your password also lifts the block.",
-  ],
+  invalid: INVALID_UNBLOCK_LINK,
 } as const;
 
 /** The small HTML page answering the unblock button. */

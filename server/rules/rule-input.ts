@@ -1,9 +1,7 @@
 import type { TJsonObject } from "../../rules-runtime/index.ts";
 import type { TClientRecord } from "../store/clients.ts";
 import type { TUserRecord } from "../store/users.ts";
-
-/** Request parameters that are secrets and never reach rules (`context.request.body`). */
-const SECRET_PARAMS = new Set(["password", "client_secret", "refresh_token", "client_assertion"]);
+import { isSecretParam } from "../oauth/grants/secret-params.ts";
 
 function compact(o: Record<string, unknown>): TJsonObject {
   const out: TJsonObject = {};
@@ -59,6 +57,8 @@ export type TRuleContextInput = {
   protocol: "oauth2-password" | "oauth2-refresh-token";
   grantType: string;
   params: Record<string, string>;
+  /** The grant's declared secret parameters: stripped from `context.request.body` with the shared ones. */
+  secretParams: readonly string[];
   ip: string | undefined;
   userAgent: string | undefined;
   hostname: string | undefined;
@@ -73,7 +73,7 @@ export type TRuleContextInput = {
 /** The `context` object of Auth0 rules (contract §3.2), the fields that exist in Portcullis. */
 export function buildRuleContext(i: TRuleContextInput): TJsonObject {
   const body: TJsonObject = { grant_type: i.grantType, client_id: i.client.clientId };
-  for (const [k, v] of Object.entries(i.params)) if (!SECRET_PARAMS.has(k)) body[k] = v;
+  for (const [k, v] of Object.entries(i.params)) if (!isSecretParam(k, i.secretParams)) body[k] = v;
   return {
     tenant: i.tenant,
     clientID: i.client.clientId,

@@ -83,6 +83,7 @@ export async function runLoginRules(input: TLoginRulesInput): Promise<TLoginRule
       protocol: input.protocol,
       grantType: ctx.grantType,
       params: ctx.params,
+      secretParams: ctx.secretParams,
       ip: ctx.ip,
       userAgent: ctx.userAgent,
       hostname: ctx.hostname,

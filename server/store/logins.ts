@@ -3,6 +3,7 @@ import { scrubSecrets } from "../audit/events.ts";
 import { newLogId } from "./logs.ts";
 import { readDate, type TRawSql, type TSqlRunner, type TSqlWriter } from "./raw-sql.ts";
 import type { TUserRecord } from "./users.ts";
+import type { TTx } from "./db.ts";
 import { parseJsonColumn } from "./json.ts";
 
 // The login hot path in plain SQL (see raw-sql.ts for why). Column names are Prisma's.
@@ -210,6 +211,28 @@ export async function revokeRefreshFamily(q: TSqlRunner, familyId: string, at: D
     at,
     familyId,
   ]);
+}
+
+/**
+ * Revoke every live refresh token of these users (internal ids): a password change or an admin block ends the
+ * sessions they hold, and the refresh grant then answers Auth0's invalid_grant. Returns how many were live.
+ */
+export async function revokeUserRefreshTokens(q: TSqlRunner, userIds: string[], at: Date): Promise<number> {
+  if (userIds.length === 0) return 0;
+  return q.run(
+    `UPDATE "RefreshToken" SET "revokedAt" = ? WHERE "userId" IN (${userIds.map(() => "?").join(",")}) AND "revokedAt" IS NULL`,
+    [at, ...userIds],
+  );
+}
+
+/** revokeUserRefreshTokens inside a Prisma transaction (the admin block and the user import run in one). */
+export async function revokeUserRefreshTokensTx(tx: TTx, userIds: string[], at: Date): Promise<number> {
+  if (userIds.length === 0) return 0;
+  const { count } = await tx.refreshToken.updateMany({
+    where: { userId: { in: userIds }, revokedAt: null },
+    data: { revokedAt: at },
+  });
+  return count;
 }
 
 /** Extend the idle window of a non-rotating token that was just used. */

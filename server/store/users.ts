@@ -176,7 +176,8 @@ export type TUserPatch = Omit<Partial<TUserWrite>, "userId" | "connectionId">;
 
 /**
  * Insert new users and update matched ones (bulk import with upsert) in one transaction: all or none. Inserts go
- * in batches so large files stay within the transaction timeout.
+ * in batches so large files stay within the transaction timeout. `afterWrites` adds the caller's own writes (the
+ * sessions a changed password ends, their audit records) to the same transaction.
  */
 export async function applyUserImport(
   db: TDb,
@@ -184,6 +185,7 @@ export async function applyUserImport(
   updates: { id: string; patch: TUserPatch }[],
   totps: TImportedTotp[] = [],
   at: Date = new Date(),
+  afterWrites?: (tx: TTx) => Promise<void>,
 ): Promise<void> {
   await db.$transaction(
     async (tx) => {
@@ -214,6 +216,7 @@ export async function applyUserImport(
           at,
         });
       }
+      await afterWrites?.(tx);
     },
     { maxWait: 10_000, timeout: 120_000 },
   );
@@ -245,12 +248,16 @@ export async function searchUsers(
   return rows.map(({ connection, ...r }) => ({ ...toRecord(r), connectionName: connection.name }));
 }
 
-/** Set the admin block flag inside a transaction; returns the previous value, or null if no such user. */
-export async function setUserBlockedTx(tx: TTx, userId: string, blocked: boolean): Promise<boolean | null> {
-  const before = await tx.user.findUnique({ where: { userId }, select: { blocked: true } });
+/** Set the admin block flag inside a transaction; returns the user's internal id and previous value, or null if no such user. */
+export async function setUserBlockedTx(
+  tx: TTx,
+  userId: string,
+  blocked: boolean,
+): Promise<{ id: string; blocked: boolean } | null> {
+  const before = await tx.user.findUnique({ where: { userId }, select: { id: true, blocked: true } });
   if (!before) return null;
   await tx.user.update({ where: { userId }, data: { blocked } });
-  return before.blocked;
+  return before;
 }
 
 /** Replace a user's profile fields and metadata inside a transaction (the password is set elsewhere). */

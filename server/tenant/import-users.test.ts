@@ -7,6 +7,7 @@ import { findConnectionByName } from "../store/connections.ts";
 import { findUserByIdentifier, listUsersOfConnection } from "../store/users.ts";
 import { importTenant } from "./import-tenant.ts";
 import { importUsers } from "./import-users.ts";
+import { listLogs } from "../store/logs.ts";
 
 const PASSWORD = "Imported-Pass-42";
 
@@ -246,6 +247,67 @@ describe.each(testDatabaseKinds())("importUsers (%s)", (kind) => {
     });
     const conn = await findConnectionByName(deps.db, "Username-Password-Authentication");
     expect(await listUsersOfConnection(deps.db, conn!.id)).toHaveLength(1);
+  });
+
+  it("an upsert that sets a password or blocks a user revokes the user's refresh tokens (audited)", async () => {
+    const { deps, clientId } = await tenant();
+    const connection = "Username-Password-Authentication";
+    const emails = ["pat@example.com", "bo@example.com", "kept@example.com"];
+    const first = JSON.stringify(emails.map((email) => ({ email, password_hash: bcryptOf })));
+    expect((await importUsers(deps, connection, first)).imported).toBe(3);
+    const refreshTokens: string[] = [];
+    for (const username of emails) {
+      const res = await handleTokenRequest(
+        tokenRequest({
+          grant_type: "password",
+          client_id: clientId,
+          username,
+          password: PASSWORD,
+          scope: "openid offline_access",
+        }),
+        deps,
+      );
+      const body = (await res.json()) as { refresh_token?: string };
+      expect(body.refresh_token, username).toBeTruthy();
+      refreshTokens.push(body.refresh_token!);
+    }
+    const refresh = async (token: string) => {
+      const res = await handleTokenRequest(
+        tokenRequest({ grant_type: "refresh_token", client_id: clientId, refresh_token: token }),
+        deps,
+      );
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+
+    // A new password for pat, a block (lifted again later) for bo, only a new name for the third user.
+    const upsert = JSON.stringify([
+      { email: emails[0], custom_password_hash: { algorithm: "argon2", hash: { value: argon2Of } } },
+      { email: emails[1], blocked: true },
+      { email: emails[2], name: "Kept" },
+    ]);
+    expect(await importUsers(deps, connection, upsert, { upsert: true })).toEqual({
+      imported: 3,
+      errors: [],
+    });
+    await importUsers(deps, connection, JSON.stringify([{ email: emails[1], blocked: false }]), {
+      upsert: true,
+    });
+    const refused = { error: "invalid_grant", error_description: "Unknown or invalid refresh token." };
+    expect(await refresh(refreshTokens[0]!)).toEqual({ status: 403, body: refused });
+    expect(await refresh(refreshTokens[1]!)).toEqual({ status: 403, body: refused });
+    expect((await refresh(refreshTokens[2]!)).status).toBe(200);
+
+    const audits = (await listLogs(deps.db, { type: "sapi", take: 100 })).filter(
+      (l) => l.details?.action === "end user sessions",
+    );
+    const ids = await Promise.all(emails.slice(0, 2).map((e) => storedUser(deps, connection, e)));
+    expect(audits.map((a) => [a.details?.target, a.details?.after]).sort()).toEqual(
+      [
+        [ids[0]?.userId, { reason: "password_change", revoked_refresh_tokens: 1 }],
+        [ids[1]?.userId, { reason: "blocked", revoked_refresh_tokens: 1 }],
+      ].sort(),
+    );
+    expect(audits[0]?.details?.actor).toMatchObject({ id: "cli" });
   });
 
   it("throws for an unknown connection or a file that is not a JSON array, importing nothing", async () => {

@@ -10,6 +10,8 @@ import {
   type TUserPatch,
   type TUserWrite,
 } from "../store/users.ts";
+import { revokeUserRefreshTokensTx } from "../store/logins.ts";
+import { CLI_ACTOR, recordAdminChange, type TActor } from "../admin/audit.ts";
 import { formatPath } from "./import-tenant.ts";
 import { isArgon2Hash, isBcryptHash } from "../auth/passwords.ts";
 
@@ -210,6 +212,17 @@ function findFileDuplicates(candidates: TCandidate[]): Map<number, string> {
   return bad;
 }
 
+type TUserUpdate = { id: string; userId: string; patch: TUserPatch };
+
+/**
+ * Why an upsert ends the user's sessions, if it does: it sets a password (whoever knew the old one may hold a
+ * refresh token) or blocks the user — as when an admin does either (set-user-password.ts, admin/users.ts).
+ */
+function sessionEndingChange(patch: TUserPatch): "password_change" | "blocked" | null {
+  if (patch.passwordHash !== undefined) return "password_change";
+  return patch.blocked === true ? "blocked" : null;
+}
+
 function profileFields(u: TImportedUser) {
   return {
     emailVerified: u.email_verified,
@@ -234,7 +247,7 @@ function resolveAgainstStored(
   stored: TUserIdentity[],
   connectionId: string,
   isUpsert: boolean,
-): { insert: TUserWrite } | { update: { id: string; patch: TUserPatch } } | { problem: string } {
+): { insert: TUserWrite } | { update: TUserUpdate } | { problem: string } {
   const sameEmail = c.email
     ? stored.find((s) => s.connectionId === connectionId && s.email === c.email)
     : undefined;
@@ -256,6 +269,7 @@ function resolveAgainstStored(
     return {
       update: {
         id: target.id,
+        userId: target.userId,
         patch: { ...profileFields(c.user), ...(c.passwordHash ? { passwordHash: c.passwordHash } : {}) },
       },
     };
@@ -276,13 +290,15 @@ function resolveAgainstStored(
  * Import users in Auth0's bulk user import format (a JSON array) into one database connection. Each bad record
  * (schema, unsupported hash algorithm, duplicate within the file or with stored users) is reported by index with
  * its reason; the good records are written in one transaction, so a failure leaves nothing half-imported. Password
- * hashes are stored as given (bcrypt, Argon2) and upgraded to Argon2id on the user's next login.
+ * hashes are stored as given (bcrypt, Argon2) and upgraded to Argon2id on the user's next login. An upsert that
+ * sets an existing user's password or blocks them revokes their refresh tokens in that transaction, recorded
+ * (`sapi` "end user sessions", by `actor`, the CLI by default) for each user who had any.
  */
 export async function importUsers(
   deps: TDeps,
   connectionName: string,
   jsonText: string,
-  opts: { upsert?: boolean } = {},
+  opts: { upsert?: boolean; actor?: TActor } = {},
 ): Promise<TUserImportResult> {
   const connection = await findConnectionByName(deps.db, connectionName);
   if (!connection) throw new Error(`Unknown connection "${connectionName}".`);
@@ -313,7 +329,7 @@ export async function importUsers(
     userIds: unique.flatMap((c) => (c.userId ? [c.userId] : [])),
   });
   const inserts: TUserWrite[] = [];
-  const updates: { id: string; patch: TUserPatch }[] = [];
+  const updates: TUserUpdate[] = [];
   const totps: TImportedTotp[] = [];
   for (const c of unique) {
     const outcome = resolveAgainstStored(c, stored, connection.id, opts.upsert === true);
@@ -332,7 +348,20 @@ export async function importUsers(
 
   if (inserts.length > 0 || updates.length > 0) {
     try {
-      await applyUserImport(deps.db, inserts, updates, totps, deps.clock.now());
+      const now = deps.clock.now();
+      await applyUserImport(deps.db, inserts, updates, totps, now, async (tx) => {
+        for (const u of updates) {
+          const reason = sessionEndingChange(u.patch);
+          if (!reason) continue;
+          const revoked = await revokeUserRefreshTokensTx(tx, [u.id], now);
+          if (revoked === 0) continue;
+          await recordAdminChange(tx, now, opts.actor ?? CLI_ACTOR, {
+            action: "end user sessions",
+            target: u.userId,
+            after: { reason, revoked_refresh_tokens: revoked },
+          });
+        }
+      });
     } catch (err) {
       // Another writer may have added a clashing user since the check; the transaction rolled everything back.
       throw new Error(

@@ -1,23 +1,21 @@
 import { getDeps } from "@/server/config/deps";
 import { inspectUnblockLink } from "@/server/protection/redeem-unblock-link";
+import { INVALID_UNBLOCK_LINK } from "@/server/protection/unblock-page";
 
 export const dynamic = "force-dynamic";
 
 /**
  * GET /unblock/<token>: the link from the "account blocked" message. Opening it changes nothing (mail scanners
- * fetch links); the button submits a POST that lifts the block.
+ * fetch links); the button submits a POST that lifts the block and uses the link up.
  */
 export default async function UnblockPage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
-  const state = inspectUnblockLink(await getDeps(), token);
+  const state = await inspectUnblockLink(await getDeps(), token);
   if (!state.isValid) {
     return (
       <main>
-        <h1>This unblock link is not valid</h1>
-        <p>
-          It may have expired. Blocks also end when you change your password, or 30 days after the last
-          attempt.
-        </p>
+        <h1>{INVALID_UNBLOCK_LINK[0]}</h1>
+        <p>{INVALID_UNBLOCK_LINK[1]}</p>
       </main>
     );
   }
@@ -31,7 +29,7 @@ export default async function UnblockPage({ params }: { params: Promise<{ token:
         <input type="hidden" name="token" value={token} />
         <button type="submit">Unblock my account</button>
       </form>
-      <p>This link works until {state.expiresAt.toUTCString()}.</p>
+      <p>This link works once, until {state.expiresAt.toUTCString()}.</p>
     </main>
   );
 }

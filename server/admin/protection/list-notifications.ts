@@ -1,7 +1,12 @@
 import type { TDeps } from "../../config/deps.ts";
 import { listNotifications as listRows } from "../../store/protection.ts";
+import { redactUnblockLinks } from "../../protection/unblock-link.ts";
 
-/** The notification log / outbox, newest first: what was mailed, or what would have been without SMTP. */
+/**
+ * The notification log / outbox, newest first: what was mailed, or what would have been without SMTP. Readable by
+ * every admin role, so it never shows a working unblock link: new rows are stored without the token, and rows
+ * written before that are redacted here.
+ */
 export async function listNotifications(
   deps: TDeps,
   query: { take?: number; kind?: string } = {},
@@ -14,7 +19,7 @@ export async function listNotifications(
       kind: n.kind,
       to: n.recipient,
       subject: n.subject,
-      text: n.text,
+      text: redactUnblockLinks(n.text),
       transport: n.transport,
       status: n.status,
       ...(n.error ? { error: n.error } : {}),

@@ -12,6 +12,7 @@ export const INVALID_OTP = "Invalid otp_code.";
 export const mfaOtpGrant: TGrant = {
   grantTypes: [MFA_OTP],
   params: ["mfa_token", "otp"],
+  secretParams: ["mfa_token", "otp"],
   failureLogType: "feotpft",
   isFirstPartyOnly: true,
   async handle(ctx) {

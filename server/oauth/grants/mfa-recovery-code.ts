@@ -12,6 +12,7 @@ export const RECOVERY_REJECTED = "MFA Authorization rejected.";
 export const mfaRecoveryCodeGrant: TGrant = {
   grantTypes: [MFA_RECOVERY_CODE],
   params: ["mfa_token", "recovery_code"],
+  secretParams: ["mfa_token", "recovery_code"],
   failureLogType: "fercft",
   isFirstPartyOnly: true,
   async handle(ctx) {

@@ -68,6 +68,7 @@ function logBase(ctx: TGrantContext): TLogBase {
 export const passwordGrant: TGrant = {
   grantTypes: [PASSWORD, PASSWORD_REALM],
   params: ["username", "password", "realm", "audience", "scope"],
+  secretParams: ["password"],
   failureLogType: "fepft",
   isFirstPartyOnly: true,
   async handle(ctx) {

@@ -20,6 +20,7 @@ const INVALID = "Unknown or invalid refresh token.";
 export const refreshTokenGrant: TGrant = {
   grantTypes: [REFRESH_TOKEN],
   params: ["refresh_token", "scope"],
+  secretParams: ["refresh_token"],
   failureLogType: "fertft",
   isFirstPartyOnly: false,
   async handle(ctx) {

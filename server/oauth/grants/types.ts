@@ -6,6 +6,8 @@ export type TGrantContext = {
   grantType: string;
   /** Only the parameters the grant declares (house rule 4). */
   params: Record<string, string>;
+  /** The grant's `secretParams`: with SECRET_PARAMS, what never leaves the grant (rules do not see them). */
+  secretParams: readonly string[];
   client: TClientRecord;
   isSecretAuthenticated: boolean;
   /** End-user IP (forwarded when trusted) and the caller's socket IP. */
@@ -33,6 +35,11 @@ export type TGrant = {
   grantTypes: readonly string[];
   /** Body parameters this grant reads besides client authentication. Others are stripped. */
   params: readonly string[];
+  /**
+   * Which of `params` are credentials (besides the shared SECRET_PARAMS of secret-params.ts): the grant reads them,
+   * nothing else does — rules get the request body without them.
+   */
+  secretParams: readonly string[];
   /** Log type for failures that are not credential failures. */
   failureLogType: TLogType;
   /** Only first-party clients may use it (password grants). */
