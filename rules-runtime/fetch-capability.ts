@@ -1,3 +1,14 @@
+import http from "node:http";
+import https from "node:https";
+import type { LookupFunction } from "node:net";
+import ipaddr from "ipaddr.js";
+import {
+  literalNetworks,
+  lookupAll,
+  resolveFetchTarget,
+  type TFetchTarget,
+  type TLookupAll,
+} from "./fetch-target.ts";
 import type { TRulesLimits } from "./types.ts";
 
 /** A rule's fetch request after argument checks. */
@@ -72,23 +83,89 @@ export function readFetchRequest(
   return { url: parsed, method, headers: h, body: method === "GET" || method === "HEAD" ? null : body };
 }
 
-/** `host`, `host:port` or `*.domain` entries; a bare host allows any port of it. */
+/**
+ * `host`, `host:port` or `*.domain` entries; a bare host allows any port of it. A URL with an IP address is also
+ * allowed by an IP or CIDR entry holding it (`10.0.0.0/8`).
+ */
 export function isHostAllowed(url: URL, allowed: readonly string[]): boolean {
   const hostname = url.hostname.toLowerCase();
   const host = url.host.toLowerCase();
-  return allowed.some((entry) => {
+  const isNamed = allowed.some((entry) => {
     const e = entry.trim().toLowerCase();
     if (!e) return false;
     if (e.startsWith("*.")) return hostname.endsWith(e.slice(1)) && hostname.length > e.length - 1;
-    return e.includes(":") && !e.startsWith("[") ? host === e : hostname === e || host === e;
+    return e.includes(":") && !e.startsWith("[") && !ipaddr.isValid(e)
+      ? host === e
+      : hostname === e || host === e;
+  });
+  if (isNamed) return true;
+  const ip = hostname.startsWith("[") ? hostname.slice(1, -1) : hostname;
+  if (!ipaddr.isValid(ip)) return false;
+  const a = ipaddr.parse(ip);
+  return literalNetworks(allowed).some(([net, bits]) => net.kind() === a.kind() && a.match(net, bits));
+}
+
+type TSent = { status: number; statusText: string; headers: Record<string, string>; body: string };
+
+/** One HTTP request to the checked address (the URL's host stays the Host header and the TLS server name). */
+function send(
+  req: TFetchRequest,
+  target: TFetchTarget,
+  signal: AbortSignal,
+  maxBytes: number,
+): Promise<TSent | { tooLarge: true }> {
+  const pinned: LookupFunction = (_host, options, callback) => {
+    if (options.all) callback(null, [{ address: target.address, family: target.family }]);
+    else callback(null, target.address, target.family);
+  };
+  const request = req.url.protocol === "https:" ? https.request : http.request;
+  return new Promise((resolve, reject) => {
+    const r = request(
+      req.url,
+      { method: req.method, headers: req.headers, signal, lookup: pinned },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on("data", (chunk: Buffer) => {
+          size += chunk.byteLength;
+          if (size > maxBytes) {
+            res.destroy();
+            resolve({ tooLarge: true });
+            return;
+          }
+          chunks.push(chunk);
+        });
+        res.on("error", reject);
+        res.on("end", () => {
+          const headers: Record<string, string> = {};
+          for (const [k, v] of Object.entries(res.headers)) {
+            if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(", ") : v;
+          }
+          resolve({
+            status: res.statusCode ?? 0,
+            statusText: res.statusMessage ?? "",
+            headers,
+            body: Buffer.concat(chunks).toString("utf8"),
+          });
+        });
+      },
+    );
+    r.on("error", reject);
+    r.end(req.body ?? undefined);
   });
 }
 
 /**
- * Perform one request for a rule: only to allowlisted hosts, redirects not followed (a redirect could leave the
- * allowlist), bounded in time by the smaller of the fetch timeout and the pipeline deadline, and in size.
+ * Perform one request for a rule: only to allowlisted hosts, only to public addresses unless the allowlist names
+ * the IP or CIDR (the name is resolved once and the connection goes to the address checked), redirects not
+ * followed (a redirect could leave the allowlist), bounded in time by the smaller of the fetch timeout and the
+ * pipeline deadline, and in size.
  */
-export async function fetchWithLimits(req: TFetchRequest, budget: TFetchBudget): Promise<TFetchReply> {
+export async function fetchWithLimits(
+  req: TFetchRequest,
+  budget: TFetchBudget,
+  resolve: TLookupAll = lookupAll,
+): Promise<TFetchReply> {
   if (budget.allowedHosts.length === 0)
     return refuse("fetch is disabled: an administrator must allow the host first");
   if (!isHostAllowed(req.url, budget.allowedHosts))
@@ -100,39 +177,13 @@ export async function fetchWithLimits(req: TFetchRequest, budget: TFetchBudget):
   budget.controllers.add(controller);
   const timer = setTimeout(() => controller.abort(), timeout);
   try {
-    const res = await fetch(req.url, {
-      method: req.method,
-      headers: req.headers,
-      body: req.body,
-      redirect: "manual",
-      signal: controller.signal,
-    });
-    const max = budget.limits.fetchMaxResponseBytes;
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    if (res.body) {
-      const reader = res.body.getReader();
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        size += value.byteLength;
-        if (size > max) {
-          controller.abort();
-          return refuse(`fetch: the response is larger than ${max} bytes`);
-        }
-        chunks.push(value);
-      }
-    }
-    const headers: Record<string, string> = {};
-    res.headers.forEach((v, k) => (headers[k] = v));
-    return {
-      ok: true,
-      status: res.status,
-      statusText: res.statusText,
-      url: req.url.toString(),
-      headers,
-      body: Buffer.concat(chunks).toString("utf8"),
-    };
+    const target = await resolveFetchTarget(req.url, budget.allowedHosts, resolve);
+    if ("error" in target) return refuse(target.error);
+    if (controller.signal.aborted) throw new Error("aborted");
+    const sent = await send(req, target, controller.signal, budget.limits.fetchMaxResponseBytes);
+    if ("tooLarge" in sent)
+      return refuse(`fetch: the response is larger than ${budget.limits.fetchMaxResponseBytes} bytes`);
+    return { ok: true, url: req.url.toString(), ...sent };
   } catch {
     return refuse(
       controller.signal.aborted ? `fetch: no response within ${timeout} ms` : "fetch: the request failed",

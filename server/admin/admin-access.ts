@@ -6,7 +6,10 @@ import type { TAdmin } from "./session.ts";
  * Refuse (403) an admin whose role does not allow `action`. Use cases call it too, not only the route guard, so
  * no caller (another route, a server action, a script) can skip the role check.
  */
-export function assertAdminAllowed(admin: Pick<TAdmin, "role" | "mustEnrollTotp">, action: TAction): void {
+export function assertAdminAllowed(
+  admin: Pick<TAdmin, "role"> & Partial<Pick<TAdmin, "mustEnrollTotp">>,
+  action: TAction,
+): void {
   if (admin.mustEnrollTotp && action !== "account:self") throw AdminError.forbidden();
   if (!canPerform(admin.role, action)) throw AdminError.forbidden();
 }

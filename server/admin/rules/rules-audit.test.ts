@@ -164,7 +164,7 @@ describe.each(testDatabaseKinds())("rules changes are audited (%s)", (kind) => {
       (await createRule(deps, editor, claimRule("set-green", "green"))).rule,
     ];
     // The later rule overwrites the claim the earlier one set.
-    expect((await tryRules(deps, {})).access_token_claims).toEqual({ [`${NS}team`]: "green" });
+    expect((await tryRules(deps, editor, {})).access_token_claims).toEqual({ [`${NS}team`]: "green" });
 
     const reordered = await reorderRules(deps, editor, { ids: [second!.id, first!.id] });
     expect(reordered.map((r) => [r.name, r.order])).toEqual([
@@ -172,7 +172,7 @@ describe.each(testDatabaseKinds())("rules changes are audited (%s)", (kind) => {
       ["set-blue", 2],
     ]);
     expect((await listRules(deps)).map((r) => r.name)).toEqual(["set-green", "set-blue"]);
-    expect((await tryRules(deps, {})).access_token_claims).toEqual({ [`${NS}team`]: "blue" });
+    expect((await tryRules(deps, editor, {})).access_token_claims).toEqual({ [`${NS}team`]: "blue" });
 
     const rec = (await changes()).at(-1)!;
     expect(rec.details).toMatchObject({
@@ -221,7 +221,7 @@ describe.each(testDatabaseKinds())("rules changes are audited (%s)", (kind) => {
     const { rule: back } = await rollbackRule(deps, owner, rule.id, { version: 1 });
     expect(back).toMatchObject({ version: 3, script: rule.script });
     expect((await diffRuleVersion(deps, rule.id, 1)).hunks).toEqual([]);
-    expect((await tryRules(deps, {})).access_token_claims).toEqual({ [`${NS}team`]: "blue" });
+    expect((await tryRules(deps, editor, {})).access_token_claims).toEqual({ [`${NS}team`]: "blue" });
     const versions = await listRuleVersions(deps, rule.id);
     expect(versions.map((v) => [v.version, v.created_by, v.is_current])).toEqual([
       [3, owner.email, true],
@@ -289,8 +289,29 @@ describe.each(testDatabaseKinds())("rules changes are audited (%s)", (kind) => {
     expect(JSON.stringify(await deps.db.logEvent.findMany())).not.toContain(secret);
   });
 
-  it("records fetch allowlist changes", async () => {
-    await setRulesNetwork(deps, editor, { allowed_hosts: ["API.example.com"] });
+  it("Try runs a rules editor's script with placeholder setting values, so no encoding can print the real ones", async () => {
+    await setRuleSetting(deps, { ...editor, role: "admin" }, "API_KEY", { value: "sk-live-0123456789" });
+    const script = `function (user, context, callback) {
+  context.accessToken['${NS}reversed'] = configuration.API_KEY.split('').reverse().join('');
+  callback(null, user, context);
+}`;
+    const asEditor = await tryRules(deps, editor, { script });
+    expect(asEditor.access_token_claims).toEqual({ [`${NS}reversed`]: "]YEK_IPA fo eulav[" });
+    expect(JSON.stringify(asEditor)).not.toContain("9876543210");
+    // Admins who may change configuration try rules as logins run them.
+    const asAdmin = await tryRules(deps, { ...editor, role: "admin" }, { script });
+    expect(asAdmin.access_token_claims).toEqual({ [`${NS}reversed`]: "9876543210-evil-ks" });
+  });
+
+  it("records fetch allowlist changes, which only configuration admins may make", async () => {
+    // What the server may connect to is configuration: a rules editor could otherwise point rules at internal hosts.
+    await expect(setRulesNetwork(deps, editor, { allowed_hosts: ["169.254.169.254"] })).rejects.toMatchObject(
+      {
+        status: 403,
+      },
+    );
+    expect(await changes()).toEqual([]);
+    await setRulesNetwork(deps, { ...editor, role: "admin" }, { allowed_hosts: ["API.example.com"] });
     expect((await only()).details).toMatchObject({
       action: "update rules network",
       before: { allowed_hosts: [] },

@@ -1,6 +1,8 @@
+import ipaddr from "ipaddr.js";
 import { z } from "zod";
 import type { TDeps } from "../../config/deps.ts";
 import { getRulesAllowedHosts, setRulesAllowedHosts } from "../../store/rules.ts";
+import { assertAdminAllowed } from "../admin-access.ts";
 import { parseRulesInput } from "./parse-rules-input.ts";
 import type { TRulesActor } from "./rule-json.ts";
 import { recordRulesChange } from "./record-rules-change.ts";
@@ -8,7 +10,17 @@ import { recordRulesChange } from "./record-rules-change.ts";
 const HOST_RE = /^(\*\.)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$|^\[[0-9a-f:.]+\](:\d{1,5})?$/i;
 
 export const ZRulesNetwork = z.object({
-  allowed_hosts: z.array(z.string().regex(HOST_RE, "must be host, host:port or *.domain")).max(100),
+  allowed_hosts: z
+    .array(
+      z
+        .string()
+        .max(300)
+        .refine(
+          (h) => HOST_RE.test(h) || ipaddr.isValidCIDR(h),
+          "must be host, host:port, *.domain, an IP address or a CIDR range",
+        ),
+    )
+    .max(100),
 });
 
 /** Hosts rules may reach with `fetch` (empty: fetch is off). */
@@ -16,8 +28,12 @@ export async function getRulesNetwork(deps: TDeps) {
   return { allowed_hosts: await getRulesAllowedHosts(deps.db) };
 }
 
-/** Replace the rules' fetch allowlist, audited in the same transaction. */
+/**
+ * Replace the rules' fetch allowlist, audited in the same transaction. It decides what the server itself may
+ * connect to, so it is configuration (`config:write`), not something a rules editor may change.
+ */
 export async function setRulesNetwork(deps: TDeps, admin: TRulesActor, body: unknown) {
+  assertAdminAllowed(admin, "config:write");
   const { allowed_hosts } = parseRulesInput(ZRulesNetwork, body);
   const hosts = [...new Set(allowed_hosts.map((h) => h.toLowerCase()))];
   await deps.db.$transaction(async (tx) => {

@@ -7,6 +7,8 @@ import { readCustomClaims, readScopeOverride } from "../../rules/claims.ts";
 import { ruleFailureError, type TRulesFailureKind } from "../../rules/outcomes.ts";
 import { redactSettings } from "../../rules/run-login-rules.ts";
 import { AdminError } from "../admin-error.ts";
+import { canPerform } from "../roles.ts";
+import type { TRulesActor } from "./rule-json.ts";
 import { parseRulesInput } from "./parse-rules-input.ts";
 import { ZRuleScript } from "./check-rule.ts";
 
@@ -79,13 +81,20 @@ export function sampleRuleInput(deps: TDeps): { user: TJsonObject; context: TJso
   };
 }
 
+/** The rule settings a Try run sees when the admin may not read their values: each key with a placeholder. */
+export function placeholderSettings(configuration: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.keys(configuration).map((k) => [k, `[value of ${k}]`]));
+}
+
 /**
  * Run one rule (saved or not) or the whole enabled pipeline against a sample user and context without logging in:
  * nothing is persisted. Returns the resulting user and context, the token claims and scopes a login would get,
  * console output, duration, and the error a client would see if the login would fail. Rule settings are available
- * to the rules but their values are redacted from the output.
+ * to the rules but their values are redacted from the output. Redaction cannot stop a script from encoding a value
+ * before printing it, so only admins who may change configuration try rules with the real values; everyone else's
+ * runs see `[value of KEY]` placeholders.
  */
-export async function tryRules(deps: TDeps, body: unknown) {
+export async function tryRules(deps: TDeps, admin: TRulesActor, body: unknown) {
   const input = parseRulesInput(ZTryRules, body);
   let rules: TRuleSource[];
   if (input.script !== undefined) rules = [{ name: input.name ?? "try", script: input.script }];
@@ -103,7 +112,9 @@ export async function tryRules(deps: TDeps, body: unknown) {
     rules,
     user: { ...sample.user, ...(input.user as TJsonObject | undefined) },
     context: { ...sample.context, ...(input.context as TJsonObject | undefined) },
-    configuration: snapshot.configuration,
+    configuration: canPerform(admin.role, "config:write")
+      ? snapshot.configuration
+      : placeholderSettings(snapshot.configuration),
     auth0Domain: new URL(deps.env.issuer).host,
     fetchAllowedHosts: await getRulesAllowedHosts(deps.db),
     clockOffsetMs: deps.clock.now().getTime() - Date.now(),

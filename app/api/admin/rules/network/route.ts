@@ -5,6 +5,6 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 export const GET = withRulesAdmin("rules:read", async (_req, deps) => getRulesNetwork(deps));
-export const PUT = withRulesAdmin("rules:write", async (req, deps, _params, admin) =>
+export const PUT = withRulesAdmin("config:write", async (req, deps, _params, admin) =>
   setRulesNetwork(deps, admin, await readJsonBody(req)),
 );
