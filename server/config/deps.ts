@@ -14,7 +14,9 @@ import { createUnblockLinks, type TUnblockLinks } from "../protection/unblock-li
 import { createNotifier, type TNotifier } from "../notifications/notifier.ts";
 import { createRulesService, type TRulesService } from "../rules/rules-service.ts";
 import { createMetrics, type TMetrics } from "../ops/metrics.ts";
-import { getProcessLogger, type TLogger } from "../ops/logger.ts";
+import { errorMessage, getProcessLogger, type TLogger } from "../ops/logger.ts";
+import { listPasswordHashKinds } from "../store/users.ts";
+import { listAdminPasswordHashes } from "../store/admin-users.ts";
 
 /** Everything the domain needs, built once (house rule: one composition root). */
 export type TDeps = {
@@ -82,6 +84,11 @@ export async function createDeps(
     }),
     metrics,
   );
+  // In the background: the failure floor must cover the costliest kind of stored hash (bcrypt imports, older
+  // Argon2 parameters) before an attacker's first guess at such an account, not after.
+  const learning = learnStoredHashKinds(hasher, sql, db).catch((err: unknown) =>
+    log.warn({ err: errorMessage(err) }, "could not read the stored password hash kinds"),
+  );
   const keys = createKeyStore(db, box, clock);
   const config = createConfigCache(db, sql);
   const protection = {
@@ -105,6 +112,7 @@ export async function createDeps(
     log,
     metrics,
     close: async () => {
+      await learning;
       rules.dispose();
       await notifier.flush();
       await sql.close();
@@ -113,12 +121,19 @@ export async function createDeps(
   };
 }
 
+async function learnStoredHashKinds(hasher: TPasswordHasher, sql: TRawSql, db: TDb): Promise<void> {
+  const kinds = [...(await listPasswordHashKinds(sql, sql.kind)), ...(await listAdminPasswordHashes(db))];
+  await hasher.learnStoredHashKinds(kinds);
+}
+
 /** The hasher with each computation timed into `portcullis_password_hash_duration_seconds`. */
 function timePasswordHasher(inner: TPasswordHasher, metrics: TMetrics): TPasswordHasher {
   const since = (started: number) => (performance.now() - started) / 1000;
   return {
     params: inner.params,
     needsRehash: (stored) => inner.needsRehash(stored),
+    learnStoredHashKinds: (kinds) => inner.learnStoredHashKinds(kinds),
+    failureFloorMs: () => inner.failureFloorMs(),
     async hash(password) {
       const started = performance.now();
       try {

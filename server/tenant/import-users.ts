@@ -343,6 +343,10 @@ export async function importUsers(
       );
     }
   }
+  // The failure floor must cover imported kinds (bcrypt at cost 12, say) before anyone guesses at such an account.
+  await deps.hasher.learnStoredHashKinds(
+    [...inserts, ...updates.map((u) => u.patch)].flatMap((u) => (u.passwordHash ? [u.passwordHash] : [])),
+  );
   errors.sort((a, b) => a.index - b.index);
   return { imported: inserts.length + updates.length, errors };
 }
