@@ -326,7 +326,7 @@ export async function importUsers(
     if (c.totpSecret) {
       // Sealed like every TOTP secret at rest; the enrolment is active at once, as it was on Auth0.
       const userRef = "insert" in outcome ? { userId: outcome.insert.userId } : { id: outcome.update.id };
-      totps.push({ ...userRef, secretEnc: deps.box.seal(c.totpSecret) });
+      totps.push({ ...userRef, secretEnc: deps.box.seal("user-totp-seed", c.totpSecret) });
     }
   }
 
