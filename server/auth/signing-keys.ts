@@ -79,7 +79,10 @@ export function createKeyStore(db: TDb, box: TSecretBox, clock: TClock): TKeySto
         kid,
         alg: "RS256",
         publicJwk: JSON.stringify(jwk),
-        privateKeyEnc: box.seal("signing-key", privateKey.export({ format: "pem", type: "pkcs8" }).toString()),
+        privateKeyEnc: box.seal(
+          "signing-key",
+          privateKey.export({ format: "pem", type: "pkcs8" }).toString(),
+        ),
       },
       clock.now(),
     );

@@ -460,7 +460,8 @@ function planApis(deps: TDeps, file: TTenantFile, existing: TExisting, problems:
     const alg = a.signing_alg ?? current?.signingAlg ?? "RS256";
     let generatedSecret: string | undefined;
     let signingSecretEnc: string | undefined;
-    if (a.signing_secret !== undefined) signingSecretEnc = deps.box.seal("api-signing-secret", a.signing_secret);
+    if (a.signing_secret !== undefined)
+      signingSecretEnc = deps.box.seal("api-signing-secret", a.signing_secret);
     else if (alg === "HS256" && !current?.signingSecretEnc) {
       // An HS256 API cannot have tokens issued without a shared secret.
       generatedSecret = randomBytes(48).toString("base64url");

@@ -104,7 +104,10 @@ const DATABASE = "Username-Password-Authentication";
 export async function seedFixture(deps: TDeps): Promise<TFixture> {
   const { db } = deps;
   const secrets: string[] = [];
-  const sealed = (secret: string) => ({ hash: sha256Hex(secret), sealed: deps.box.seal("client-secret", secret) });
+  const sealed = (secret: string) => ({
+    hash: sha256Hex(secret),
+    sealed: deps.box.seal("client-secret", secret),
+  });
 
   async function secretClient(w: TClientWrite): Promise<TSecretClient> {
     const secret = newSecret();

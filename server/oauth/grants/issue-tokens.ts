@@ -38,7 +38,9 @@ export async function issueTokens(input: TIssueInput): Promise<TIssued> {
   const issuer = deps.env.issuer;
   const lifetime = api?.tokenLifetime ?? DEFAULT_ACCESS_TOKEN_LIFETIME;
   const apiSecret =
-    api?.signingAlg === "HS256" && api.signingSecretEnc ? deps.box.open("api-signing-secret", api.signingSecretEnc) : undefined;
+    api?.signingAlg === "HS256" && api.signingSecretEnc
+      ? deps.box.open("api-signing-secret", api.signingSecretEnc)
+      : undefined;
   // Both RS256 signatures run on the thread pool at the same time (see jws.ts).
   const accessToken = signAccessToken(deps.keys, {
     issuer,
