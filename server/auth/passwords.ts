@@ -96,7 +96,8 @@ const MAX_CALIBRATED_ARGON2_KIB = 1 << 20;
  */
 const SAMPLES_PER_KIND = 32;
 const FLOOR_QUANTILE = 0.9;
-const FLOOR_MARGIN = 1.2;
+const FLOOR_MARGIN = 1.5;
+const CALIBRATION_SAMPLES = 3;
 
 /**
  * A counting semaphore. Hashes beyond the number of cores only thrash caches (each Argon2 pass walks its whole
@@ -291,8 +292,10 @@ export function createPasswordHasher(
         );
         if (!h) continue;
         costs.setDummy(kind, h);
-        // A wrong password, as a failed login would: the time is learnt by timedVerify.
-        await timedVerify(kind, h, "portcullis-calibration-wrong");
+        // Wrong passwords, as failed logins would: the times are learnt by timedVerify. Three, so one lucky or
+        // unlucky sample does not set the floor until real logins have refined it.
+        for (let i = 0; i < CALIBRATION_SAMPLES; i++)
+          await timedVerify(kind, h, "portcullis-calibration-wrong");
       }
     },
     failureFloorMs: () => costs.floor(),
