@@ -9,6 +9,9 @@ import { listPasswordHashKinds } from "../store/users.ts";
 import { testDatabaseKinds } from "../testing/test-deps.ts";
 import { MFA_GRANT_TYPES } from "../mfa/require-mfa.ts";
 import { updateTenant } from "../store/tenant.ts";
+import { createDeps } from "../config/deps.ts";
+import { randomBytes } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 
 // Issue 13 item 5: an unknown user must take as long as a wrong password, whatever kind of hash the known user
 // has. These tests time many attempts and compare medians; they do not assert absolute times. The machine is
@@ -128,6 +131,26 @@ describe.each(testDatabaseKinds())("stored hash kinds, read at start (%s)", (kin
       "$argon2id$v=19$m=12288,t=3,p=1$",
     ]);
   });
+
+  it("a server started on that database covers the costliest kind before anyone's first guess", async () => {
+    const slow = await bcryptHash("pw", 12);
+    await t.deps.db.user.update({
+      where: { userId: t.fx.users.bcrypt.userId },
+      data: { passwordHash: slow },
+    });
+    const fresh = await createDeps(t.deps.env, { clock: t.deps.clock, masterKey: randomBytes(32) });
+    try {
+      // The floor of a process that knows only Argon2id at current parameters (≈ 25× cheaper than bcrypt 12).
+      const probe = createPasswordHasher(CURRENT, 1);
+      await probe.learnStoredHashKinds([]);
+      const currentOnly = probe.failureFloorMs();
+      const deadline = Date.now() + 30_000;
+      while (fresh.hasher.failureFloorMs() < 4 * currentOnly && Date.now() < deadline) await sleep(50);
+      expect(fresh.hasher.failureFloorMs()).toBeGreaterThanOrEqual(4 * currentOnly);
+    } finally {
+      await fresh.close();
+    }
+  }, 60_000);
 });
 
 describe("token endpoint: an unknown user answers like a wrong password for argon2 and bcrypt users", () => {
