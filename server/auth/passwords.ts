@@ -185,6 +185,8 @@ function createCostTable() {
 export function createPasswordHasher(
   params: TArgon2Params,
   concurrency = availableParallelism(),
+  /** Each computation's time (slot wait and work, never the failure floor's wait), for the metrics. */
+  observe: (operation: "verify" | "hash" | "dummy", seconds: number) => void = () => {},
 ): TPasswordHasher {
   const withSlot = createSemaphore(Math.max(1, concurrency));
   const options = {
@@ -254,9 +256,18 @@ export function createPasswordHasher(
 
   const hasher: TPasswordHasher = {
     params,
-    hash: (password) => withSlot(() => argon2Hash(password, options)),
+    async hash(password) {
+      const t0 = performance.now();
+      try {
+        return await withSlot(() => argon2Hash(password, options));
+      } finally {
+        observe("hash", (performance.now() - t0) / 1000);
+      }
+    },
     async verify(stored, password) {
+      const t0 = performance.now();
       const r = await timedVerify(hashKindOf(stored), stored, password);
+      observe("verify", (performance.now() - t0) / 1000);
       if (!r.ok) await padFailure(r.started);
       return r.ok;
     },
@@ -279,7 +290,9 @@ export function createPasswordHasher(
         if (kind) costs.setDummy(kind, h);
         target = { kind: kind ?? currentKind, hash: h };
       }
+      const t0 = performance.now();
       const r = await timedVerify(target.kind, target.hash, password);
+      observe("dummy", (performance.now() - t0) / 1000);
       await padFailure(r.started);
     },
     async learnStoredHashKinds(hashesOrPrefixes) {

@@ -76,13 +76,15 @@ export async function createDeps(
   const sql = await openRawSql(env, log);
   const masterKey = overrides.masterKey ?? loadMasterKey(env);
   const box = createSecretBox(masterKey);
-  const hasher = timePasswordHasher(
-    createPasswordHasher({
+  // Each computation is timed into `portcullis_password_hash_duration_seconds`.
+  const hasher = createPasswordHasher(
+    {
       memoryKiB: env.ARGON2_MEMORY_KIB,
       iterations: env.ARGON2_ITERATIONS,
       parallelism: env.ARGON2_PARALLELISM,
-    }),
-    metrics,
+    },
+    undefined,
+    (operation, seconds) => metrics.passwordHash(operation, seconds),
   );
   // In the background: the failure floor must cover the costliest kind of stored hash (bcrypt imports, older
   // Argon2 parameters) before an attacker's first guess at such an account, not after.
@@ -124,41 +126,6 @@ export async function createDeps(
 async function learnStoredHashKinds(hasher: TPasswordHasher, sql: TRawSql, db: TDb): Promise<void> {
   const kinds = [...(await listPasswordHashKinds(sql, sql.kind)), ...(await listAdminPasswordHashes(db))];
   await hasher.learnStoredHashKinds(kinds);
-}
-
-/** The hasher with each computation timed into `portcullis_password_hash_duration_seconds`. */
-function timePasswordHasher(inner: TPasswordHasher, metrics: TMetrics): TPasswordHasher {
-  const since = (started: number) => (performance.now() - started) / 1000;
-  return {
-    params: inner.params,
-    needsRehash: (stored) => inner.needsRehash(stored),
-    learnStoredHashKinds: (kinds) => inner.learnStoredHashKinds(kinds),
-    failureFloorMs: () => inner.failureFloorMs(),
-    async hash(password) {
-      const started = performance.now();
-      try {
-        return await inner.hash(password);
-      } finally {
-        metrics.passwordHash("hash", since(started));
-      }
-    },
-    async verify(stored, password) {
-      const started = performance.now();
-      try {
-        return await inner.verify(stored, password);
-      } finally {
-        metrics.passwordHash("verify", since(started));
-      }
-    },
-    async verifyDummy(password) {
-      const started = performance.now();
-      try {
-        return await inner.verifyDummy(password);
-      } finally {
-        metrics.passwordHash("dummy", since(started));
-      }
-    },
-  };
 }
 
 const GLOBAL_KEY = Symbol.for("portcullis.deps");
