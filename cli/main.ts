@@ -9,6 +9,7 @@ import { createDeps, loadMasterKey, setDeps, type TDeps } from "../server/config
 import { hkdfSync } from "node:crypto";
 import { createAdminAccount, ensureFirstAdmin } from "../server/admin/accounts.ts";
 import { applyMigrations } from "../server/store/migrate.ts";
+import { resealSecrets } from "../server/ops/reseal-secrets.ts";
 import { importTenant } from "../server/tenant/import-tenant.ts";
 import { exportTenantBundle } from "../server/tenant/export-tenant.ts";
 import { importUsers } from "../server/tenant/import-users.ts";
@@ -57,7 +58,10 @@ function fail(message: string): never {
 async function openDeps(env: TEnv, masterKey?: Buffer): Promise<TDeps> {
   if (env.databaseKind === "sqlite") mkdirSync(dirname(env.DATABASE_URL.slice(5)), { recursive: true });
   await applyMigrations(env.DATABASE_URL, ROOT);
-  return createDeps(env, { masterKey });
+  const deps = await createDeps(env, { masterKey });
+  // Secrets sealed before per-purpose keys (v1) are rewritten once; later starts find nothing to do.
+  await resealSecrets(deps);
+  return deps;
 }
 
 function newestMtime(dir: string): number {

@@ -97,7 +97,7 @@ export async function verifyAdminSignIn(
   if (!isRole(admin.role)) return { ok: false, reason: "invalid" };
   if (admin.totpEnabledAt && admin.totpSecretEnc) {
     if (!otp) return { ok: false, reason: "otp_required" };
-    const step = await checkTotp(deps, deps.box.open(admin.totpSecretEnc), otp, now);
+    const step = await checkTotp(deps, deps.box.open("admin-totp-seed", admin.totpSecretEnc), otp, now);
     if (step === null || !(await claimAdminTotpStep(deps.db, admin.id, step)))
       return { ok: false, reason: "otp_invalid" };
   }
@@ -122,7 +122,7 @@ export async function startAdminTotpEnrollment(
   const admin = await findAdminById(deps.db, adminId);
   if (!admin) throw new Error("No such admin.");
   const secret = generateSecret();
-  await setAdminTotpSecret(deps.db, admin.id, deps.box.seal(secret), null);
+  await setAdminTotpSecret(deps.db, admin.id, deps.box.seal("admin-totp-seed", secret), null);
   const otpauthUri = generateURI({ issuer: "Portcullis", label: admin.email, secret });
   return { secret, otpauthUri };
 }
@@ -136,7 +136,7 @@ export async function confirmAdminTotpEnrollment(
   const admin = await findAdminById(deps.db, adminId);
   if (!admin?.totpSecretEnc || admin.totpEnabledAt) return false;
   const now = deps.clock.now();
-  const step = await checkTotp(deps, deps.box.open(admin.totpSecretEnc), code, now);
+  const step = await checkTotp(deps, deps.box.open("admin-totp-seed", admin.totpSecretEnc), code, now);
   if (step === null || !(await claimAdminTotpStep(deps.db, admin.id, step))) return false;
   await enableAdminTotp(deps.db, admin.id, now);
   return true;

@@ -102,7 +102,7 @@ export async function createApplication(
           isTokenEndpointIpHeaderTrusted: a.is_token_endpoint_ip_header_trusted,
           clientId,
           clientSecretHash: secret?.hash ?? null,
-          clientSecretEnc: secret ? deps.box.seal(secret.secret) : null,
+          clientSecretEnc: secret ? deps.box.seal("client-secret", secret.secret) : null,
         },
         connections.filter((c) => a.connections.includes(c.name)).map((c) => c.id),
       );
@@ -134,7 +134,7 @@ export async function rotateClientSecret(
   const secret = newClientSecret();
   const now = deps.clock.now();
   await deps.db.$transaction(async (tx) => {
-    await setClientSecretTx(tx, clientId, secret.hash, deps.box.seal(secret.secret));
+    await setClientSecretTx(tx, clientId, secret.hash, deps.box.seal("client-secret", secret.secret));
     await recordAdminChange(tx, now, admin, { action: "rotate client secret", target: clientId });
   });
   deps.config.clear();

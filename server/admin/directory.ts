@@ -148,7 +148,7 @@ export async function createApi(
         scopes: [...new Set(input.scopes)].map((value) => ({ value })),
         tokenLifetime: input.token_lifetime,
         signingAlg: input.signing_alg,
-        signingSecretEnc: secret ? deps.box.seal(secret) : null,
+        signingSecretEnc: secret ? deps.box.seal("api-signing-secret", secret) : null,
         allowOfflineAccess: input.allow_offline_access,
       });
       await recordAdminChange(tx, now, admin, {

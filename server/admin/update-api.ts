@@ -83,7 +83,7 @@ export async function updateApi(
         tokenLifetime: after.token_lifetime,
         signingAlg: after.signing_alg,
         allowOfflineAccess: after.allow_offline_access,
-        ...(secret ? { signingSecretEnc: deps.box.seal(secret) } : {}),
+        ...(secret ? { signingSecretEnc: deps.box.seal("api-signing-secret", secret) } : {}),
         ...(after.signing_alg === "RS256" ? { signingSecretEnc: null } : {}),
       });
       await recordAdminChange(tx, now, admin, {

@@ -102,7 +102,7 @@ export async function updateApplication(
         connections.filter((c) => after.connections.includes(c.name)).map((c) => c.id),
         secret === undefined || secret === null
           ? secret
-          : { hash: secret.hash, sealed: deps.box.seal(secret.secret) },
+          : { hash: secret.hash, sealed: deps.box.seal("client-secret", secret.secret) },
       );
       await recordAdminChange(tx, now, admin, {
         action: "update application",

@@ -47,7 +47,7 @@ export function createKeyStore(db: TDb, box: TSecretBox, clock: TClock): TKeySto
         b.createdAt.getTime() - a.createdAt.getTime(),
     );
     return rows.map((r) => {
-      const privateKey = createPrivateKey(box.open(r.privateKeyEnc));
+      const privateKey = createPrivateKey(box.open("signing-key", r.privateKeyEnc));
       return {
         kid: r.kid,
         alg: "RS256" as const,
@@ -79,7 +79,10 @@ export function createKeyStore(db: TDb, box: TSecretBox, clock: TClock): TKeySto
         kid,
         alg: "RS256",
         publicJwk: JSON.stringify(jwk),
-        privateKeyEnc: box.seal(privateKey.export({ format: "pem", type: "pkcs8" }).toString()),
+        privateKeyEnc: box.seal(
+          "signing-key",
+          privateKey.export({ format: "pem", type: "pkcs8" }).toString(),
+        ),
       },
       clock.now(),
     );

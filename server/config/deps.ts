@@ -14,7 +14,9 @@ import { createUnblockLinks, type TUnblockLinks } from "../protection/unblock-li
 import { createNotifier, type TNotifier } from "../notifications/notifier.ts";
 import { createRulesService, type TRulesService } from "../rules/rules-service.ts";
 import { createMetrics, type TMetrics } from "../ops/metrics.ts";
-import { getProcessLogger, type TLogger } from "../ops/logger.ts";
+import { errorMessage, getProcessLogger, type TLogger } from "../ops/logger.ts";
+import { listPasswordHashKinds } from "../store/users.ts";
+import { listAdminPasswordHashes } from "../store/admin-users.ts";
 
 /** Everything the domain needs, built once (house rule: one composition root). */
 export type TDeps = {
@@ -74,13 +76,20 @@ export async function createDeps(
   const sql = await openRawSql(env, log);
   const masterKey = overrides.masterKey ?? loadMasterKey(env);
   const box = createSecretBox(masterKey);
-  const hasher = timePasswordHasher(
-    createPasswordHasher({
+  // Each computation is timed into `portcullis_password_hash_duration_seconds`.
+  const hasher = createPasswordHasher(
+    {
       memoryKiB: env.ARGON2_MEMORY_KIB,
       iterations: env.ARGON2_ITERATIONS,
       parallelism: env.ARGON2_PARALLELISM,
-    }),
-    metrics,
+    },
+    undefined,
+    (operation, seconds) => metrics.passwordHash(operation, seconds),
+  );
+  // In the background: the failure floor must cover the costliest kind of stored hash (bcrypt imports, older
+  // Argon2 parameters) before an attacker's first guess at such an account, not after.
+  const learning = learnStoredHashKinds(hasher, sql, db).catch((err: unknown) =>
+    log.warn({ err: errorMessage(err) }, "could not read the stored password hash kinds"),
   );
   const keys = createKeyStore(db, box, clock);
   const config = createConfigCache(db, sql);
@@ -105,6 +114,7 @@ export async function createDeps(
     log,
     metrics,
     close: async () => {
+      await learning;
       rules.dispose();
       await notifier.flush();
       await sql.close();
@@ -113,37 +123,9 @@ export async function createDeps(
   };
 }
 
-/** The hasher with each computation timed into `portcullis_password_hash_duration_seconds`. */
-function timePasswordHasher(inner: TPasswordHasher, metrics: TMetrics): TPasswordHasher {
-  const since = (started: number) => (performance.now() - started) / 1000;
-  return {
-    params: inner.params,
-    needsRehash: (stored) => inner.needsRehash(stored),
-    async hash(password) {
-      const started = performance.now();
-      try {
-        return await inner.hash(password);
-      } finally {
-        metrics.passwordHash("hash", since(started));
-      }
-    },
-    async verify(stored, password) {
-      const started = performance.now();
-      try {
-        return await inner.verify(stored, password);
-      } finally {
-        metrics.passwordHash("verify", since(started));
-      }
-    },
-    async verifyDummy(password) {
-      const started = performance.now();
-      try {
-        return await inner.verifyDummy(password);
-      } finally {
-        metrics.passwordHash("dummy", since(started));
-      }
-    },
-  };
+async function learnStoredHashKinds(hasher: TPasswordHasher, sql: TRawSql, db: TDb): Promise<void> {
+  const kinds = [...(await listPasswordHashKinds(sql, sql.kind)), ...(await listAdminPasswordHashes(db))];
+  await hasher.learnStoredHashKinds(kinds);
 }
 
 const GLOBAL_KEY = Symbol.for("portcullis.deps");

@@ -26,7 +26,7 @@ import {
 } from "../store/mfa.ts";
 import type { TLogType } from "../audit/events.ts";
 import type { TSqlRunner } from "../store/raw-sql.ts";
-import { readMfaToken } from "./mfa-token.ts";
+import { isSealedMfaTokenShape, readMfaToken } from "./mfa-token.ts";
 import { newTotpSecret } from "./verify-totp.ts";
 import { newRecoveryCode } from "./recovery-codes.ts";
 
@@ -74,8 +74,8 @@ async function readCaller(req: Request, deps: TDeps): Promise<TCaller> {
   const token = header && /^bearer /i.test(header) ? header.slice(7).trim() : "";
   if (!token) throw new InvalidToken("Missing bearer token.");
   const now = deps.clock.now();
-  // Sealed mfa_tokens look like v1.<iv>.<tag>.<ct>; access tokens are JWTs.
-  if (token.startsWith("v1.")) {
+  // Sealed mfa_tokens look like v2.<iv>.<tag>.<ct>; access tokens are JWTs.
+  if (isSealedMfaTokenShape(token)) {
     const claims = readMfaToken(deps, token, null, now);
     const user = await findUserByIdRaw(deps.sql, claims.userId);
     if (!user || user.blocked) throw new InvalidToken("Invalid token.");
@@ -193,7 +193,7 @@ export async function handleAssociate(req: Request, deps: TDeps): Promise<Respon
         publicId: `totp|${devId()}`,
         userId: user.id,
         type: "otp",
-        secretEnc: deps.box.seal(secret),
+        secretEnc: deps.box.seal("user-totp-seed", secret),
         codeHash: null,
         active: false,
         createdAt: now,

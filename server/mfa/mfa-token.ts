@@ -24,9 +24,10 @@ export type TMfaTokenClaims = {
 const TYP = "mfa_token";
 
 /**
- * Seal a new `mfa_token` with the master key (AES-256-GCM). Sealed rather than stored: the password hot path
- * writes no row for it, every server process sharing the master key can read it, it is opaque to the client (no
- * scopes or ids leak), and GCM's tag makes it unforgeable. It cannot be revoked, which its 10 minutes make
+ * Seal a new `mfa_token` (AES-256-GCM under the master key's `mfa-token` subkey, so no other sealed value opens
+ * as one). Sealed rather than stored: the password hot path writes no row for it, every server process sharing
+ * the master key can read it, it is opaque to the client (no scopes or ids leak), and GCM's tag makes it
+ * unforgeable. It cannot be revoked, which its 10 minutes make
  * acceptable: it only allows the MFA API and the MFA grants for this one user, client, audience and scope.
  */
 export function createMfaToken(deps: TDeps, claims: Omit<TMfaTokenClaims, "expiresAt">, now: Date): string {
@@ -36,7 +37,12 @@ export function createMfaToken(deps: TDeps, claims: Omit<TMfaTokenClaims, "expir
     ...claims,
     expiresAt: now.getTime() + MFA_TOKEN_LIFETIME_MS,
   };
-  return deps.box.seal(JSON.stringify(payload));
+  return deps.box.seal("mfa-token", JSON.stringify(payload));
+}
+
+/** Whether a bearer token has the shape of a sealed `mfa_token` (`v<n>.…`) rather than a JWT. */
+export function isSealedMfaTokenShape(token: string): boolean {
+  return /^v\d+\./.test(token);
 }
 
 /**
@@ -51,7 +57,7 @@ export function readMfaToken(
 ): TMfaTokenClaims {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(deps.box.open(token));
+    parsed = JSON.parse(deps.box.open("mfa-token", token));
   } catch {
     throw new InvalidGrant(MALFORMED_MFA_TOKEN);
   }

@@ -46,7 +46,7 @@ export function createRulesService(
       getRulesAllowedHosts(db),
     ]);
     const configuration: Record<string, string> = {};
-    for (const s of settings) configuration[s.key] = box.open(s.valueEnc);
+    for (const s of settings) configuration[s.key] = box.open("rule-setting", s.valueEnc);
     return { rules: rules.map((r) => ({ name: r.name, script: r.script })), configuration, allowedHosts };
   }
   return {

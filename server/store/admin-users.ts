@@ -131,3 +131,9 @@ export async function setAdminTotpSecret(
 export async function enableAdminTotp(db: TDb, id: string, at: Date): Promise<void> {
   await db.adminUser.update({ where: { id }, data: { totpEnabledAt: at } });
 }
+
+/** Every admin's stored password hash (a handful of rows), so the hasher knows their kinds. */
+export async function listAdminPasswordHashes(db: TDb): Promise<string[]> {
+  const rows = await db.adminUser.findMany({ select: { passwordHash: true } });
+  return rows.map((r) => r.passwordHash);
+}

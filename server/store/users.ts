@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type { TSqlRunner } from "./raw-sql.ts";
 import type { TDb, TTx } from "./db.ts";
 import { parseJsonColumn } from "./json.ts";
 import { deleteUserAuthenticators, insertImportedTotp } from "./mfa.ts";
@@ -281,4 +282,22 @@ export async function updateUserProfileTx(
 /** Insert one user inside a transaction. */
 export async function insertUserTx(tx: TTx, w: TUserWrite): Promise<void> {
   await tx.user.create({ data: userData(w) });
+}
+
+// The algorithm-and-cost prefix of each stored password hash (`$2b$12$`, `$argon2id$v=19$m=…,t=…,p=…$`), without
+// salt or digest. A full scan: run once at start, in the background.
+const HASH_KIND_SQL = {
+  sqlite: `SELECT DISTINCT CASE WHEN "passwordHash" LIKE '$2%' THEN substr("passwordHash", 1, 7)
+    ELSE substr("passwordHash", 1, instr("passwordHash", ',p=') + 2
+      + instr(substr("passwordHash", instr("passwordHash", ',p=') + 3), '$')) END AS "kind"
+    FROM "User" WHERE "passwordHash" LIKE '$2%' OR "passwordHash" LIKE '$argon2%,p=%'`,
+  postgres: `SELECT DISTINCT substring("passwordHash" from
+    '^\\$2[aby]\\$[0-9]{2}\\$|^\\$argon2[a-z]+\\$v=[0-9]+\\$m=[0-9]+,t=[0-9]+,p=[0-9]+\\$') AS "kind"
+    FROM "User" WHERE "passwordHash" IS NOT NULL`,
+} as const;
+
+/** The distinct kinds (algorithm and cost prefixes) of the users' stored password hashes. */
+export async function listPasswordHashKinds(sql: TSqlRunner, kind: "sqlite" | "postgres"): Promise<string[]> {
+  const rows = await sql.all<{ kind: string | null }>(HASH_KIND_SQL[kind]);
+  return rows.flatMap((r) => (r.kind ? [r.kind] : []));
 }

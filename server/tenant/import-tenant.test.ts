@@ -95,7 +95,7 @@ describe.each(testDatabaseKinds())("importTenant (%s)", (kind) => {
     });
     // The secret is stored only as a digest and a sealed copy.
     expect(webRow?.clientSecretHash).not.toContain(web?.client_secret);
-    expect(deps.box.open(webRow?.clientSecretEnc ?? "")).toBe(web?.client_secret);
+    expect(deps.box.open("client-secret", webRow?.clientSecretEnc ?? "")).toBe(web?.client_secret);
     expect(await getTenant(deps.db)).toMatchObject({
       friendlyName: "Acme",
       defaultDirectory: "Staff",

@@ -426,7 +426,7 @@ function planClients(
     const secret =
       secretText === undefined
         ? undefined
-        : { hash: sha256Hex(secretText), sealed: deps.box.seal(secretText) };
+        : { hash: sha256Hex(secretText), sealed: deps.box.seal("client-secret", secretText) };
     const isIdGenerated = !current && c.client_id === undefined;
     const generated =
       isIdGenerated || generatedSecret
@@ -460,11 +460,12 @@ function planApis(deps: TDeps, file: TTenantFile, existing: TExisting, problems:
     const alg = a.signing_alg ?? current?.signingAlg ?? "RS256";
     let generatedSecret: string | undefined;
     let signingSecretEnc: string | undefined;
-    if (a.signing_secret !== undefined) signingSecretEnc = deps.box.seal(a.signing_secret);
+    if (a.signing_secret !== undefined)
+      signingSecretEnc = deps.box.seal("api-signing-secret", a.signing_secret);
     else if (alg === "HS256" && !current?.signingSecretEnc) {
       // An HS256 API cannot have tokens issued without a shared secret.
       generatedSecret = randomBytes(48).toString("base64url");
-      signingSecretEnc = deps.box.seal(generatedSecret);
+      signingSecretEnc = deps.box.seal("api-signing-secret", generatedSecret);
     }
     const write: TResourceServerWrite = {
       identifier: a.identifier,

@@ -342,7 +342,7 @@ export async function importUsers(
     if (c.totpSecret) {
       // Sealed like every TOTP secret at rest; the enrolment is active at once, as it was on Auth0.
       const userRef = "insert" in outcome ? { userId: outcome.insert.userId } : { id: outcome.update.id };
-      totps.push({ ...userRef, secretEnc: deps.box.seal(c.totpSecret) });
+      totps.push({ ...userRef, secretEnc: deps.box.seal("user-totp-seed", c.totpSecret) });
     }
   }
 
@@ -372,6 +372,10 @@ export async function importUsers(
       );
     }
   }
+  // The failure floor must cover imported kinds (bcrypt at cost 12, say) before anyone guesses at such an account.
+  await deps.hasher.learnStoredHashKinds(
+    [...inserts, ...updates.map((u) => u.patch)].flatMap((u) => (u.passwordHash ? [u.passwordHash] : [])),
+  );
   errors.sort((a, b) => a.index - b.index);
   return { imported: inserts.length + updates.length, errors };
 }

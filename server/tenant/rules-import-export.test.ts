@@ -68,7 +68,7 @@ describe.each(testDatabaseKinds())("tenant files with rules (%s)", (kind) => {
       ["add-claim", 2, true, ADD_CLAIM],
     ]);
     const setting = await deps.db.ruleSetting.findUniqueOrThrow({ where: { key: "PLAN" } });
-    expect(deps.box.open(setting.valueEnc)).toBe("enterprise-plan-secret");
+    expect(deps.box.open("rule-setting", setting.valueEnc)).toBe("enterprise-plan-secret");
 
     // Importing again with a changed script updates in place and keeps the old version.
     const changed = ADD_CLAIM.replace("PLAN", "PLAN + '!'");

@@ -104,7 +104,10 @@ const DATABASE = "Username-Password-Authentication";
 export async function seedFixture(deps: TDeps): Promise<TFixture> {
   const { db } = deps;
   const secrets: string[] = [];
-  const sealed = (secret: string) => ({ hash: sha256Hex(secret), sealed: deps.box.seal(secret) });
+  const sealed = (secret: string) => ({
+    hash: sha256Hex(secret),
+    sealed: deps.box.seal("client-secret", secret),
+  });
 
   async function secretClient(w: TClientWrite): Promise<TSecretClient> {
     const secret = newSecret();
@@ -219,7 +222,7 @@ export async function seedFixture(deps: TDeps): Promise<TFixture> {
     scopes: [{ value: "legacy:read" }],
     tokenLifetime: legacy.tokenLifetime,
     signingAlg: "HS256",
-    signingSecretEnc: deps.box.seal(legacySecret),
+    signingSecretEnc: deps.box.seal("api-signing-secret", legacySecret),
     allowOfflineAccess: true,
   });
 

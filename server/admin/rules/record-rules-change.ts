@@ -25,7 +25,7 @@ export async function recordRulesChange(
   change: { action: string; target: string; before?: unknown; after?: unknown },
 ): Promise<void> {
   const configuration = Object.fromEntries(
-    (await listRuleSettingsSealed(tx)).map((s) => [s.key, deps.box.open(s.valueEnc)]),
+    (await listRuleSettingsSealed(tx)).map((s) => [s.key, deps.box.open("rule-setting", s.valueEnc)]),
   );
   await recordAdminChange(tx, deps.clock.now(), admin, {
     ...change,

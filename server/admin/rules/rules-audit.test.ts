@@ -250,7 +250,7 @@ describe.each(testDatabaseKinds())("rules changes are audited (%s)", (kind) => {
     await setRuleSetting(deps, owner, "API_KEY", { value: second });
     expect(await listRuleSettings(deps)).toEqual([{ key: "API_KEY", updated_at: expect.any(String) }]);
     const [sealed] = await listRuleSettingsSealed(deps.db);
-    expect(deps.box.open(sealed!.valueEnc)).toBe(second);
+    expect(deps.box.open("rule-setting", sealed!.valueEnc)).toBe(second);
     await deleteRuleSetting(deps, editor, "API_KEY");
     await expect(deleteRuleSetting(deps, editor, "API_KEY")).rejects.toMatchObject({ status: 404 });
     await expect(setRuleSetting(deps, editor, "bad key!", { value: "x" })).rejects.toMatchObject({

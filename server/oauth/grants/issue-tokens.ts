@@ -38,7 +38,9 @@ export async function issueTokens(input: TIssueInput): Promise<TIssued> {
   const issuer = deps.env.issuer;
   const lifetime = api?.tokenLifetime ?? DEFAULT_ACCESS_TOKEN_LIFETIME;
   const apiSecret =
-    api?.signingAlg === "HS256" && api.signingSecretEnc ? deps.box.open(api.signingSecretEnc) : undefined;
+    api?.signingAlg === "HS256" && api.signingSecretEnc
+      ? deps.box.open("api-signing-secret", api.signingSecretEnc)
+      : undefined;
   // Both RS256 signatures run on the thread pool at the same time (see jws.ts).
   const accessToken = signAccessToken(deps.keys, {
     issuer,
@@ -57,7 +59,7 @@ export async function issueTokens(input: TIssueInput): Promise<TIssued> {
     // Public clients have no secret to sign with, so they always get RS256 (contract §1.5).
     const hs =
       client.idTokenAlg === "HS256" && client.clientSecretEnc
-        ? deps.box.open(client.clientSecretEnc)
+        ? deps.box.open("client-secret", client.clientSecretEnc)
         : undefined;
     idToken = signIdToken(deps.keys, {
       issuer,

@@ -30,7 +30,11 @@ export const mfaOtpGrant: TGrant = {
         return { ...otpAuth, secretEnc: otpAuth.secretEnc };
       },
       async check(otp, otpAuth) {
-        const step = await verifyTotpStep(ctx.deps.box.open(otpAuth.secretEnc), otp, ctx.now);
+        const step = await verifyTotpStep(
+          ctx.deps.box.open("user-totp-seed", otpAuth.secretEnc),
+          otp,
+          ctx.now,
+        );
         // Claiming the step is what stops a replay: a code already used (or an older one) is refused.
         return (
           step !== null && (await ctx.deps.sql.transaction((q) => claimTotpStepRaw(q, otpAuth.id, step)))

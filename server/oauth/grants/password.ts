@@ -116,14 +116,16 @@ export const passwordGrant: TGrant = {
 
     const user = await findLoginUser(deps.sql, connection.id, username);
     if (!user || !user.passwordHash) {
-      // Same work and same answer as a wrong password: nobody learns which accounts exist.
+      // Same answer, and no sooner than a wrong password for any kind of stored hash (the hasher's failure
+      // floor): nobody learns which accounts exist.
       await deps.hasher.verifyDummy(password);
       ctx.audit.failureType = "fu";
       await guard.onFailure(null);
       throw new InvalidGrant(WRONG_CREDENTIALS);
     }
     ctx.audit.user_id = user.userId;
-    if (!(await deps.hasher.verify(user.passwordHash, password))) {
+    const passwordHash = user.passwordHash;
+    if (!(await deps.hasher.verify(passwordHash, password))) {
       ctx.audit.failureType = "fp";
       await guard.onFailure(user);
       throw new InvalidGrant(WRONG_CREDENTIALS);
@@ -141,9 +143,6 @@ export const passwordGrant: TGrant = {
       throw new PasswordLeaked();
     }
 
-    const upgraded = deps.hasher.needsRehash(user.passwordHash)
-      ? await deps.hasher.hash(password)
-      : undefined;
     // The password was right: a refusal from here on (rules, MFA) is not a guess, so the brute-force count resets.
     const resetCountersAndThrow = async (err: unknown): Promise<never> => {
       await deps.sql.writeAll((w) => guard.onSuccess(w));
@@ -181,6 +180,10 @@ export const passwordGrant: TGrant = {
       refresh: { scope },
       claims: { idToken: ruled.idTokenClaims, accessToken: ruled.accessTokenClaims },
     });
+    // Re-hashed only now, once tokens are issued: an earlier refusal (rules, mfa_required) must not take a hash
+    // longer for imported users than for others, which would tell someone holding only the password which kind
+    // of account it is. (A refused login does not upgrade the hash; the next completed one does.)
+    const upgraded = deps.hasher.needsRehash(passwordHash) ? await deps.hasher.hash(password) : undefined;
     // The login's writes, all or none. Without metadata patches (which read the row first) they are one batch:
     // one round trip on PostgreSQL.
     const writeLogin = async (q: TSqlWriter) => {
