@@ -36,12 +36,12 @@ describe("capabilities used past the bootstrap", () => {
     ["sleep called past its budget", "for (var i = 1; i < 1e6; i++) G.__pc_sleep(i, 1);"],
     ["an oversized fetch request", "G.__pc_fetch(1, new Array(4 << 20).join('x'));"],
     ["fetch called past its budget", "for (var i = 1; i < 1e5; i++) G.__pc_fetch(i, '{}');"],
-    ["rules entered out of order", "G.__pc_enter(5);"],
+    ["a malformed sleep request", "G.__pc_sleep(-1, 'soon');"],
     ["a result that is not a string", "G.__pc_done({ status: 'ok' });"],
   ];
   for (const [what, body] of cases) {
     it(`${what} ends the run at once as abuse, and the isolate is replaced`, async () => {
-      const runner = runnerWith(`G.__pc_enter(0); ${body} for (;;) {}`);
+      const runner = runnerWith(`${body} for (;;) {}`);
       const started = performance.now();
       const res = await runner.run(input());
       expect(res.ok).toBe(false);
@@ -55,7 +55,7 @@ describe("capabilities used past the bootstrap", () => {
 
   it("calls after the result was handed back are dropped", async () => {
     const runner = runnerWith(
-      'G.__pc_enter(0); G.__pc_done(\'{"status":"ok","user":{},"context":{}}\'); G.__pc_enter(7); G.__pc_done(42);',
+      'G.__pc_done(\'{"status":"ok","user":{},"context":{}}\'); G.__pc_sleep(-7, 1); G.__pc_done(42);',
     );
     const res = await runner.run(input());
     expect(res.ok).toBe(true);

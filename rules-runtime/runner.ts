@@ -32,7 +32,6 @@ type TSlot = {
 
 /** What the sandbox's capability functions call into, for the one run that uses the context. */
 type TRunHooks = {
-  enter(i: unknown): void;
   sleep(id: unknown, ms: unknown): void;
   fetch(id: unknown, request: unknown): void;
   done(text: unknown): void;
@@ -48,7 +47,30 @@ type TRunHooks = {
  * drains them, and isolated-vm drains a queue in one go, so no kill could land before the process ran out of
  * memory. Synchronous, a call past a limit is the last one: the hook disposes the isolate while it waits.
  */
-type TPrepared = { context: ivm.Context; bind(hooks: TRunHooks): void };
+type TPrepared = { context: ivm.Context; progress: TProgress; bind(hooks: TRunHooks): void };
+
+/**
+ * Which rule the sandbox is running and since when, in memory shared with the isolate: the bootstrap writes it as
+ * each rule starts and the host reads it when a rule's time limit may be up. A capability call per rule would cost
+ * a round trip through the event loop for every rule of every login.
+ */
+type TProgress = {
+  /** Index of the rule running now (-1: none yet), written last with Atomics.store. */
+  index: Int32Array;
+  /** Slot 0: when the running rule started (epoch ms); slot 1 + k: when rule k started, for the first rules. */
+  at: Float64Array;
+};
+const TRACKED_RULES = 255;
+
+function createProgress(): { buffer: SharedArrayBuffer; progress: TProgress } {
+  const buffer = new SharedArrayBuffer(8 + 8 * (TRACKED_RULES + 1));
+  const progress = {
+    index: new Int32Array(buffer, 0, 1),
+    at: new Float64Array(buffer, 8, TRACKED_RULES + 1),
+  };
+  progress.index[0] = -1;
+  return { buffer, progress };
+}
 
 type TKill = { kind: "timeout" | "memory" | "abuse"; message: string };
 
@@ -199,9 +221,10 @@ export function createRulesRunner(
           { sync: true },
         ),
       );
+    const { buffer, progress } = createProgress();
     try {
       await Promise.all([
-        hook("__pc_enter", (h, i) => h.enter(i)),
+        jail.set("__pc_progress", new ivm.ExternalCopy(buffer).copyInto({ release: true })),
         hook("__pc_sleep", (h, id, ms) => h.sleep(id, ms)),
         hook("__pc_fetch", (h, id, request) => h.fetch(id, request)),
         hook("__pc_done", (h, text) => h.done(text)),
@@ -212,6 +235,7 @@ export function createRulesRunner(
     }
     return {
       context,
+      progress,
       bind(h) {
         if (hooks) throw new Error("a rules context serves one run only");
         hooks = h;
@@ -254,7 +278,11 @@ export function createRulesRunner(
     const slot = getSlot(input.isolateKey);
     const runId = ++runSeq;
     const names = input.rules.map((r) => r.name);
-    const entered: number[] = [];
+    /** The run's shared progress, once its context is taken. */
+    let progress: TProgress | null = null;
+    /** How many rules have started. */
+    const enteredCount = () =>
+      progress ? Math.max(0, Math.min(Atomics.load(progress.index, 0) + 1, names.length)) : 0;
     const base = { console: [], consoleTruncated: false, warnings: [], setBy: {} };
     const emptyMetadata = { app: null, user: null };
     const failed = (failure: TRuleFailure, trace: TRuleTrace[]): TRunResult => ({
@@ -268,12 +296,18 @@ export function createRulesRunner(
       durationMs: now() - started,
     });
     /** Trace of a run the host had to stop: the rules that finished, then the one that was running. */
-    const hostTrace = (outcome: TRuleTrace["outcome"]): TRuleTrace[] =>
-      entered.map((at, i) => ({
-        name: names[i] ?? "?",
-        durationMs: (entered[i + 1] ?? now()) - at,
-        outcome: i === entered.length - 1 ? outcome : "ok",
-      }));
+    const hostTrace = (outcome: TRuleTrace["outcome"]): TRuleTrace[] => {
+      const n = enteredCount();
+      const startOf = (i: number) => (progress && i < TRACKED_RULES ? (progress.at[1 + i] ?? NaN) : NaN);
+      return Array.from({ length: n }, (_, i) => {
+        const ms = (i === n - 1 ? Date.now() : startOf(i + 1)) - startOf(i);
+        return {
+          name: names[i] ?? "?",
+          durationMs: Number.isFinite(ms) ? Math.max(0, ms) : 0,
+          outcome: i === n - 1 ? outcome : "ok",
+        };
+      });
+    };
 
     // The limits run from the start: waiting for a busy isolate (compiling, preparing the context) counts too.
     let onKill: (k: TKill) => void = () => undefined;
@@ -302,7 +336,7 @@ export function createRulesRunner(
       retire(slot);
       return {
         result: failed(
-          { kind: kill.kind, rule: names[entered.length - 1] ?? null, message: kill.message },
+          { kind: kill.kind, rule: names[enteredCount() - 1] ?? null, message: kill.message },
           hostTrace(kill.kind),
         ),
       };
@@ -349,6 +383,7 @@ export function createRulesRunner(
       }
       const prepared = preparedOrKill.prepared;
       context = prepared.context;
+      progress = prepared.progress;
       prepareSpare(slot);
       const payload = {
         names,
@@ -389,21 +424,6 @@ export function createRulesRunner(
       // The bootstrap calls each capability with checked arguments and within its budget; anything else means a
       // rule got hold of the raw function, and the run ends at once. Calls after the run ended are dropped.
       prepared.bind({
-        enter(i) {
-          if (isFinished || isStopped) return;
-          if (typeof i !== "number" || i !== entered.length || i >= names.length)
-            return abuse("enter capability was called out of order");
-          entered.push(now());
-          clearTimeout(ruleTimer);
-          ruleTimer = setTimeout(
-            () =>
-              onKill({
-                kind: "timeout",
-                message: `rule "${names[i]}" did not finish within ${limits.ruleTimeoutMs} ms`,
-              }),
-            limits.ruleTimeoutMs,
-          );
-        },
         sleep(id, ms) {
           if (isFinished || isStopped) return;
           if (!isCallId(id) || typeof ms !== "number" || !Number.isFinite(ms))
@@ -442,6 +462,19 @@ export function createRulesRunner(
       if ("kill" in setOrKill) return killedResult(setOrKill.kill);
       // The run's own rejection matters only when it is a limit or a dead isolate; anything else is a rule's
       // unhandled promise rejection, which Auth0's Node sandbox also ignored.
+      // The rule time limit: when it may be up, look at which rule is running and since when.
+      const watched = prepared.progress;
+      const checkRuleTime = () => {
+        const i = Atomics.load(watched.index, 0);
+        const elapsed = i >= 0 && i < names.length ? Date.now() - (watched.at[0] ?? 0) : 0;
+        if (elapsed >= limits.ruleTimeoutMs)
+          onKill({
+            kind: "timeout",
+            message: `rule "${names[i]}" did not finish within ${limits.ruleTimeoutMs} ms`,
+          });
+        else ruleTimer = setTimeout(checkRuleTime, limits.ruleTimeoutMs - elapsed);
+      };
+      ruleTimer = setTimeout(checkRuleTime, limits.ruleTimeoutMs);
       const script = compiled.script;
       const running = script.run(ctx, { timeout: limits.pipelineTimeoutMs });
       track(running);
@@ -464,7 +497,7 @@ export function createRulesRunner(
             result: failed(
               {
                 kind: "memory",
-                rule: names[entered.length - 1] ?? null,
+                rule: names[enteredCount() - 1] ?? null,
                 message: `the isolate ran out of memory (limit ${limits.memoryLimitMb} MB)`,
               },
               hostTrace("memory"),
@@ -479,7 +512,7 @@ export function createRulesRunner(
             result: failed(
               {
                 kind: "timeout",
-                rule: names[entered.length - 1] ?? null,
+                rule: names[enteredCount() - 1] ?? null,
                 message: `the rules did not finish within ${limits.pipelineTimeoutMs} ms`,
               },
               hostTrace("timeout"),
@@ -490,7 +523,7 @@ export function createRulesRunner(
         return { result: failed({ kind: "crashed", rule: null, message }, hostTrace("error")) };
       }
       retireIfStillBusy(slot, runId, inflight);
-      return { result: readResult(outcome.value, slot, started, names, entered.length) };
+      return { result: readResult(outcome.value, slot, started, names, enteredCount()) };
     } catch (err) {
       if (slot.isolate.isDisposed && slot.killedBy !== runId) return { retry: true };
       retire(slot);

@@ -2,9 +2,9 @@ import { SANDBOX_MODULES } from "./modules.generated.ts";
 
 /**
  * JavaScript that runs inside the isolate, in a fresh context per login. It is plain ES2020 in a string because it
- * never runs in the host. The host sets five globals before running it: `__pc_in` (the run input as JSON) and four
- * capability functions (`__pc_enter`, `__pc_sleep`, `__pc_fetch`, `__pc_done`) that take and return strings or
- * numbers only. The bootstrap captures and deletes them before any rule code is evaluated, installs the Auth0 rule
+ * never runs in the host. The host sets five globals before running it: `__pc_in` (the run input as JSON),
+ * `__pc_progress` (memory shared with the host, where the bootstrap notes which rule runs since when) and three
+ * capability functions (`__pc_sleep`, `__pc_fetch`, `__pc_done`) that take and return strings or numbers only. The bootstrap captures and deletes them before any rule code is evaluated, installs the Auth0 rule
  * globals, runs the rules and hands the result to `__pc_done` as one JSON string.
  *
  * Rule code shares this context's built-ins and may replace any of them (Function.prototype.apply, Promise's then,
@@ -20,8 +20,11 @@ const BOOTSTRAP = String.raw`(function () {
   "use strict";
   var G = globalThis;
   var input = JSON.parse(G.__pc_in);
-  var hostEnter = G.__pc_enter, hostSleep = G.__pc_sleep, hostFetch = G.__pc_fetch, hostDone = G.__pc_done;
-  delete G.__pc_in; delete G.__pc_enter; delete G.__pc_sleep; delete G.__pc_fetch; delete G.__pc_done;
+  var hostSleep = G.__pc_sleep, hostFetch = G.__pc_fetch, hostDone = G.__pc_done;
+  // Shared with the host: the index of the rule running now, when it started, and when each rule started.
+  var progressIndex = new Int32Array(G.__pc_progress, 0, 1), progressAt = new Float64Array(G.__pc_progress, 8);
+  var atomicsStore = Atomics.store, trackedRules = progressAt.length - 1;
+  delete G.__pc_in; delete G.__pc_progress; delete G.__pc_sleep; delete G.__pc_fetch; delete G.__pc_done;
   // Blocking or unmetered primitives a rule never needs: Atomics.wait could park the isolate thread beyond reach
   // of the time limit, and large wasm memories are not counted the way heap objects are.
   delete G.Atomics; delete G.SharedArrayBuffer; delete G.WebAssembly;
@@ -372,7 +375,10 @@ const BOOTSTRAP = String.raw`(function () {
     function step(i, user, context) {
       if (i >= rules.length) { current = -1; finish("ok", null, user, context); return; }
       current = i;
-      hostEnter(i);
+      var startedAt = realNow();
+      progressAt[0] = startedAt;
+      if (i < trackedRules) progressAt[i + 1] = startedAt;
+      atomicsStore(progressIndex, 0, i);
       var before = { __proto__: null, redirect: snapshot(context, "redirect"), multifactor: snapshot(context, "multifactor") };
       var t0 = realNow();
       runRule(i, user, context, function (r) {
