@@ -50,31 +50,47 @@ type TRunHooks = {
 type TPrepared = { context: ivm.Context; progress: TProgress; bind(hooks: TRunHooks): void };
 
 /**
- * Which rule the sandbox is running and since when, in memory shared with the isolate: the bootstrap writes it as
- * each rule starts and the host reads it when a rule's time limit may be up. A capability call per rule would cost
- * a round trip through the event loop for every rule of every login.
+ * Memory shared with the isolate, one block per context. The bootstrap writes which rule runs since when as each
+ * rule starts, and the run's result when it is done; the host reads them when a rule's time limit may be up and
+ * whenever an execution in the isolate ends. A capability call for each would be a round trip through the event
+ * loop for every rule of every login, during which the isolate (shared by a tenant's logins) waits.
  */
 type TProgress = {
-  /** Index of the rule running now (-1: none yet), written last with Atomics.store. */
-  index: Int32Array;
-  /** Slot 0: when the running rule started (epoch ms); slot 1 + k: when rule k started, for the first rules. */
+  /** [0]: index of the rule running now (-1: none yet); [1]: length of the result (-1: none yet). Atomics. */
+  state: Int32Array;
+  /** [0]: when the running rule started (epoch ms); [1 + k]: when rule k started, for the first rules. */
   at: Float64Array;
+  /** The result's UTF-16 code units, when it fits; a larger one comes through the done capability. */
+  result: Uint16Array;
 };
 const TRACKED_RULES = 255;
+const RESULT_CHARS = 32 * 1024;
 
 function createProgress(): { buffer: SharedArrayBuffer; progress: TProgress } {
-  const buffer = new SharedArrayBuffer(8 + 8 * (TRACKED_RULES + 1));
+  const atBytes = 8 * (TRACKED_RULES + 1);
+  const buffer = new SharedArrayBuffer(8 + atBytes + 2 * RESULT_CHARS);
   const progress = {
-    index: new Int32Array(buffer, 0, 1),
+    state: new Int32Array(buffer, 0, 2),
     at: new Float64Array(buffer, 8, TRACKED_RULES + 1),
+    result: new Uint16Array(buffer, 8 + atBytes, RESULT_CHARS),
   };
-  progress.index[0] = -1;
+  progress.state[0] = -1;
+  progress.state[1] = -1;
   return { buffer, progress };
+}
+
+/** The result the bootstrap left in shared memory, or null while there is none. */
+function readSharedResult(p: TProgress): string | null {
+  const length = Atomics.load(p.state, 1);
+  if (length < 0) return null;
+  const units = p.result.subarray(0, Math.min(length, p.result.length));
+  return Buffer.from(units.buffer, units.byteOffset, units.byteLength).toString("utf16le");
 }
 
 type TKill = { kind: "timeout" | "memory" | "abuse"; message: string };
 
 const MAX_SCRIPTS_PER_ISOLATE = 8;
+const RESULT_POLL_MS = 25;
 const MEMORY_RE = /memory limit/i;
 
 function now(): number {
@@ -282,7 +298,7 @@ export function createRulesRunner(
     let progress: TProgress | null = null;
     /** How many rules have started. */
     const enteredCount = () =>
-      progress ? Math.max(0, Math.min(Atomics.load(progress.index, 0) + 1, names.length)) : 0;
+      progress ? Math.max(0, Math.min(Atomics.load(progress.state, 0) + 1, names.length)) : 0;
     const base = { console: [], consoleTruncated: false, warnings: [], setBy: {} };
     const emptyMetadata = { app: null, user: null };
     const failed = (failure: TRuleFailure, trace: TRuleTrace[]): TRunResult => ({
@@ -356,14 +372,19 @@ export function createRulesRunner(
     let isFinished = false;
     /** This run's executions in the isolate that have not ended yet. */
     const inflight = new Set<Promise<void>>();
+    let checkResult = () => undefined as void;
     const track = (p: Promise<unknown>) => {
       const q: Promise<void> = p.then(
         () => undefined,
         () => undefined,
       );
       inflight.add(q);
-      void q.then(() => inflight.delete(q));
+      void q.then(() => {
+        inflight.delete(q);
+        checkResult();
+      });
     };
+    let resultPoll: ReturnType<typeof setInterval> | undefined;
     const settleRef: { current: Promise<ivm.Reference<(id: number, text: string) => void>> | null } = {
       current: null,
     };
@@ -404,6 +425,7 @@ export function createRulesRunner(
           maxOutputBytes: limits.maxOutputBytes,
           fetchMaxRequests: limits.fetchMaxRequests,
           fetchMaxRequestBytes: limits.fetchMaxRequestBytes,
+          trackedRules: TRACKED_RULES,
         },
       };
       const ctx = context;
@@ -421,6 +443,13 @@ export function createRulesRunner(
         typeof id === "number" && Number.isInteger(id) && id > 0;
       let onDone: (text: string) => void = () => undefined;
       const done = new Promise<string>((resolve) => (onDone = resolve));
+      // The result normally arrives in shared memory: looked at whenever an execution in the isolate ends, and
+      // every RESULT_POLL_MS in case work a rule left running keeps the execution from ending.
+      checkResult = () => {
+        const text = readSharedResult(prepared.progress);
+        if (text !== null) onDone(text);
+      };
+      resultPoll = setInterval(checkResult, RESULT_POLL_MS);
       // The bootstrap calls each capability with checked arguments and within its budget; anything else means a
       // rule got hold of the raw function, and the run ends at once. Calls after the run ended are dropped.
       prepared.bind({
@@ -465,7 +494,7 @@ export function createRulesRunner(
       // The rule time limit: when it may be up, look at which rule is running and since when.
       const watched = prepared.progress;
       const checkRuleTime = () => {
-        const i = Atomics.load(watched.index, 0);
+        const i = Atomics.load(watched.state, 0);
         const elapsed = i >= 0 && i < names.length ? Date.now() - (watched.at[0] ?? 0) : 0;
         if (elapsed >= limits.ruleTimeoutMs)
           onKill({
@@ -530,6 +559,7 @@ export function createRulesRunner(
       return { result: failed({ kind: "crashed", rule: null, message: messageOf(err) }, []) };
     } finally {
       isFinished = true;
+      clearInterval(resultPoll);
       clearTimeout(pipelineTimer);
       clearTimeout(ruleTimer);
       for (const t of timers) clearTimeout(t);

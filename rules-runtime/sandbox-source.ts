@@ -21,9 +21,13 @@ const BOOTSTRAP = String.raw`(function () {
   var G = globalThis;
   var input = JSON.parse(G.__pc_in);
   var hostSleep = G.__pc_sleep, hostFetch = G.__pc_fetch, hostDone = G.__pc_done;
-  // Shared with the host: the index of the rule running now, when it started, and when each rule started.
-  var progressIndex = new Int32Array(G.__pc_progress, 0, 1), progressAt = new Float64Array(G.__pc_progress, 8);
-  var atomicsStore = Atomics.store, trackedRules = progressAt.length - 1;
+  // Shared with the host: the index of the rule running now and the result's length, when the running rule and
+  // each rule started, and the result itself when it fits (the layout is createProgress's in runner.ts).
+  var shared = G.__pc_progress;
+  var progressState = new Int32Array(shared, 0, 2), progressAt = new Float64Array(shared, 8, input.limits.trackedRules + 1);
+  var resultUnits = new Uint16Array(shared, 8 + progressAt.byteLength);
+  var atomicsStore = Atomics.store, trackedRules = input.limits.trackedRules, resultCapacity = resultUnits.length;
+  var charCodeAt = String.prototype.charCodeAt;
   delete G.__pc_in; delete G.__pc_progress; delete G.__pc_sleep; delete G.__pc_fetch; delete G.__pc_done;
   // Blocking or unmetered primitives a rule never needs: Atomics.wait could park the isolate thread beyond reach
   // of the time limit, and large wasm memories are not counted the way heap objects are.
@@ -369,7 +373,10 @@ const BOOTSTRAP = String.raw`(function () {
         text = '{"status":"error","trace":[],"console":[],"warnings":[],"metadata":{"app":null,"user":null},"setBy":{},"globalCache":"{}",' +
           '"error":{"kind":"invalid_output","rule":' + stringify(ruleName() === undefined ? null : ruleName()) + ',"message":' + stringify(reason) + '}}';
       }
-      hostDone(text);
+      if (text.length <= resultCapacity) {
+        for (var k = 0; k < text.length; k++) resultUnits[k] = apply(charCodeAt, text, [k]);
+        atomicsStore(progressState, 1, text.length);
+      } else hostDone(text);
     }
 
     function step(i, user, context) {
@@ -378,7 +385,7 @@ const BOOTSTRAP = String.raw`(function () {
       var startedAt = realNow();
       progressAt[0] = startedAt;
       if (i < trackedRules) progressAt[i + 1] = startedAt;
-      atomicsStore(progressIndex, 0, i);
+      atomicsStore(progressState, 0, i);
       var before = { __proto__: null, redirect: snapshot(context, "redirect"), multifactor: snapshot(context, "multifactor") };
       var t0 = realNow();
       runRule(i, user, context, function (r) {
