@@ -35,8 +35,11 @@ export const TOKEN_MAX_BODY_BYTES = 64 * 1024;
 /** The description of the 413 refusal of a body over its limit, on every OAuth-shaped endpoint. */
 export const BODY_TOO_LARGE = "Request body too large.";
 
-/** NUL, or half of a surrogate pair alone (JSON can escape one: `"\\ud800"`). */
-function isUnstorable(s: string): boolean {
+/**
+ * Whether `s` holds NUL or half of a surrogate pair alone (JSON can escape one: `"\\ud800"`): PostgreSQL text
+ * cannot hold the first and Prisma's query engine cannot read the second, so no stored value has either.
+ */
+export function isUnstorable(s: string): boolean {
   return s.includes("\u0000") || /\p{Cs}/u.test(s);
 }
 
