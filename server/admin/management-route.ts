@@ -1,5 +1,5 @@
 import { AdminError, toAdminErrorResponse, type TAdminApi } from "./admin-error.ts";
-import { readAdminBodyText } from "./read-admin-body.ts";
+import { parseAdminJson, readAdminBodyText } from "./read-admin-body.ts";
 import { isUnstorable } from "../oauth/request.ts";
 
 /**
@@ -25,7 +25,7 @@ export async function readJsonObject(req: Request): Promise<Record<string, unkno
   const text = await readAdminBodyText(req);
   let body: unknown;
   try {
-    body = JSON.parse(text);
+    body = parseAdminJson(text);
   } catch {
     throw AdminError.invalid("The request body must be JSON.");
   }

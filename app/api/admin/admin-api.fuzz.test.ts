@@ -258,6 +258,12 @@ describe.each(testDatabaseKinds())("admin API under fuzzing (%s)", (kind) => {
     const edit = fc.oneof(
       fc.record({ op: fc.constant("replace" as const), key: fc.nat(), value: junkJson() }),
       fc.record({ op: fc.constant("drop" as const), key: fc.nat() }),
+      // What the stores cannot hold, spliced into an otherwise valid value: NUL (PostgreSQL), lone surrogates (Prisma).
+      fc.record({
+        op: fc.constant("poison" as const),
+        key: fc.nat(),
+        with: fc.constantFrom("\u0000", "\ud800", "\udfff"),
+      }),
       fc.record({
         op: fc.constant("add" as const),
         name: fc.oneof(
@@ -272,10 +278,30 @@ describe.each(testDatabaseKinds())("admin API under fuzzing (%s)", (kind) => {
       for (const e of edits) {
         const k = keys.length > 0 && e.op !== "add" ? keys[e.key % keys.length]! : null;
         if (e.op === "replace" && k)
-          Object.defineProperty(b, k, { value: e.value, enumerable: true, writable: true });
+          Object.defineProperty(b, k, {
+            value: e.value,
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
         else if (e.op === "drop" && k) delete b[k];
-        else if (e.op === "add")
-          Object.defineProperty(b, e.name, { value: e.value, enumerable: true, writable: true });
+        else if (e.op === "poison" && k) {
+          const v = b[k];
+          const poisoned =
+            typeof v === "string" ? `${v}${e.with}` : Array.isArray(v) ? [...v, e.with] : e.with;
+          Object.defineProperty(b, k, {
+            value: poisoned,
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
+        } else if (e.op === "add")
+          Object.defineProperty(b, e.name, {
+            value: e.value,
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
       }
       return JSON.stringify(b);
     });
@@ -308,6 +334,48 @@ describe.each(testDatabaseKinds())("admin API under fuzzing (%s)", (kind) => {
       // Next.js has decoded the segment already; decoding `%` again threw a URIError (500).
       ["POST /users/{id}/block", "%", '{"blocked":true}'],
     ];
+    // NUL and lone surrogates in a JSON body are refused as a malformed body (400), not saved into a 500.
+    for (const [name, text] of [
+      ["POST /apis", '{"name":"API \\udfff","identifier":"https://nul.test"}'],
+      [
+        "POST /applications",
+        '{"name":"App \\u0000","app_type":"spa","is_first_party":true,"token_endpoint_auth_method":"none","grant_types":[]}',
+      ],
+      ["PATCH /users/{id}", '{"name":"A\\u0000"}'],
+      [
+        "POST /rules",
+        '{"name":"r-nul","script":"function (user, context, callback) { callback(null, user, context); } // \\u0000"}',
+      ],
+      ["PATCH /attack-protection/{policy}", '{"allowlist":["10.0.0.1\\u0000"]}'],
+    ] as const) {
+      const route = byName(name);
+      const param = route.param?.valid()[0] ?? "";
+      const before = await snapshot(deps);
+      const answer = await call(
+        route,
+        new Request(`https://portcullis.test${route.path(param)}`, {
+          method: route.method,
+          headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+          body: text,
+        }),
+        route.param ? { [route.param.name]: param } : {},
+        `${name} ${text}`,
+      );
+      expect({ name, status: answer.status }).toEqual({ name, status: 400 });
+      expect(await snapshot(deps)).toEqual(before);
+    }
+    // The same for an identifier in the query: refused as invalid (400), not a 500.
+    const query = byName("DELETE /user-blocks?identifier=");
+    const q = await call(
+      query,
+      new Request(`https://portcullis.test${query.path("a\u0000b")}`, {
+        method: "DELETE",
+        headers: { authorization: `Bearer ${TOKEN}` },
+      }),
+      {},
+      "DELETE /user-blocks?identifier=a%00b",
+    );
+    expect(q.status).toBe(400);
     for (const [name, param, text] of cases) {
       const route = byName(name);
       const before = await snapshot(deps);
