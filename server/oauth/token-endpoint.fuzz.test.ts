@@ -241,6 +241,13 @@ describe.each(testDatabaseKinds())("POST /oauth/token under fuzzing (%s)", (kind
       throw new Error(`${what}: issued a token without valid credentials (${r.answer.text.slice(0, 200)})`);
     }
     if (r.answer.status === 200 && !hasToken) throw new Error(`${what}: 200 without access_token`);
+    if (r.answer.status !== 200 && body) {
+      // Exactly the RFC 6749 §5.2 fields (an mfa_required refusal adds its mfa_token, contract §4.1).
+      const expected =
+        body.error === "mfa_required" ? "error,error_description,mfa_token" : "error,error_description";
+      if (Object.keys(body).sort().join() !== expected)
+        throw new Error(`${what}: refusal body ${r.answer.text}`);
+    }
   }
 
   beforeAll(async () => {
