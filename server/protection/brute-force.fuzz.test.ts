@@ -1,19 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { testDatabaseKinds } from "../testing/test-deps.ts";
-import { useSeededDeps } from "../testing/use-deps.ts";
-import { buildTokenRequest, passwordParams } from "../testing/fixtures.ts";
+import { randomBytes } from "node:crypto";
+import { createTestDeps, testDatabaseKinds, type TTestDeps } from "../testing/test-deps.ts";
+import { buildTokenRequest, passwordParams, seedFixture, type TFixture } from "../testing/fixtures.ts";
 import { fuzzRuns, noteOutcome, printOutcomes } from "../testing/fuzz.ts";
 import { handleTokenRequest, FORWARDED_FOR_HEADER } from "../oauth/token-endpoint.ts";
 import { writeStoredPolicy } from "../store/protection.ts";
 import { DEFAULT_BRUTE_FORCE, type TBruteForceProtection } from "./policies.ts";
-import type { TDeps } from "../config/deps.ts";
+import { createDeps, type TDeps } from "../config/deps.ts";
 import type { TPasswordHasher } from "../auth/passwords.ts";
 
 // Counter drift: after any sequence of login attempts (wrong and right passwords, known and unknown users, several
 // spellings of one identifier, IPv4, IPv4-mapped and IPv6 addresses of one /64, trusted forwarded IPs and untrusted
-// ones, bursts of concurrent guesses, clock jumps past the block lifetime), the brute-force counters in the database
-// and the audit records equal what a small model of the policy predicts, exactly. Time moves with deps.clock.
+// ones, bursts of concurrent guesses split between two server processes sharing the database, clock jumps past the
+// block lifetime), the brute-force counters in the database and the audit records equal what a small model of the
+// policy predicts, exactly. Time moves with deps.clock.
 
 const BLOCK_LIFETIME_MS = 30 * 24 * 3600 * 1000;
 const PROXY_IP = "192.0.2.200";
@@ -41,8 +42,10 @@ type TStep =
       via: "socket" | "forwarded" | "untrusted";
       ip: number;
       badForwarded: number | null;
-      /** Concurrent copies (a burst of the same guess). */
+      /** Concurrent copies (a burst of the same guess), alternating between the two processes. */
       copies: number;
+      /** Which process takes the first copy. */
+      process: number;
       advanceMs: number;
     }
   | { kind: "wait"; ms: number };
@@ -120,13 +123,19 @@ async function lookupHasher(deps: TDeps, passwords: Map<string, string>): Promis
 }
 
 describe.each(testDatabaseKinds())("brute-force counters under random attempt sequences (%s)", (kind) => {
-  const t = useSeededDeps(kind);
-  let deps: TDeps;
+  const t = {} as { deps: TTestDeps; fx: TFixture };
+  /** Two server processes over one database: their own connections and config caches, one clock and master key. */
+  let processes: TDeps[];
+  let second: TDeps | undefined;
   let identifiers: string[];
   let users: { email: string; username: string | null; password: string; blocked: boolean }[];
   let connectionId: string;
 
   beforeAll(async () => {
+    const masterKey = randomBytes(32);
+    t.deps = await createTestDeps(kind, { PORTCULLIS_MASTER_KEY: masterKey.toString("base64") });
+    t.fx = await seedFixture(t.deps);
+    second = await createDeps(t.deps.env, { clock: t.deps.clock, masterKey, log: t.deps.log });
     const { fx } = t;
     const { alice, bcrypt, blocked } = fx.users;
     users = [alice, bcrypt, blocked].map((u) => ({
@@ -135,10 +144,11 @@ describe.each(testDatabaseKinds())("brute-force counters under random attempt se
       password: u.password,
       blocked: u === blocked,
     }));
-    deps = {
-      ...t.deps,
-      hasher: await lookupHasher(t.deps, new Map(users.map((u) => [u.email, u.password]))),
-    };
+    const passwords = new Map(users.map((u) => [u.email, u.password]));
+    processes = [
+      { ...t.deps, hasher: await lookupHasher(t.deps, passwords) },
+      { ...second, hasher: await lookupHasher(second, passwords) },
+    ];
     connectionId = fx.connections.database.id;
     identifiers = [
       alice.email,
@@ -153,7 +163,11 @@ describe.each(testDatabaseKinds())("brute-force counters under random attempt se
       "GHOST@example.com ",
     ];
   });
-  afterAll(printOutcomes);
+  afterAll(async () => {
+    printOutcomes();
+    await second?.close();
+    await t.deps?.cleanup();
+  });
 
   const step = (): fc.Arbitrary<TStep> =>
     fc.oneof(
@@ -166,6 +180,7 @@ describe.each(testDatabaseKinds())("brute-force counters under random attempt se
           via: fc.constantFrom("socket" as const, "forwarded" as const, "untrusted" as const),
           ip: fc.nat({ max: IPS.length - 1 }),
           badForwarded: fc.option(fc.nat({ max: BAD_FORWARDED.length - 1 }), { freq: 6, nil: null }),
+          process: fc.nat({ max: 1 }),
           copies: fc.oneof(
             { weight: 5, arbitrary: fc.constant(1) },
             { weight: 1, arbitrary: fc.integer({ min: 2, max: 5 }) },
@@ -198,13 +213,14 @@ describe.each(testDatabaseKinds())("brute-force counters under random attempt se
             max_attempts: p.max_attempts,
             shields: p.isBlocking ? ["block", "user_notification"] : ["user_notification"],
           };
+          const deps = processes[0]!;
           await deps.sql.transaction(async (q) => {
             await q.run(`DELETE FROM "LoginFailure"`, []);
             await q.run(`DELETE FROM "IpThrottle"`, []);
             await q.run(`DELETE FROM "LogEvent"`, []);
           });
           await writeStoredPolicy(deps.sql, "bruteForceProtection", policy, deps.clock.now());
-          deps.config.clear();
+          for (const p of processes) p.config.clear();
           const model = new Model(policy, users);
           const statuses: number[] = [];
           const { web, spa } = t.fx.clients;
@@ -242,7 +258,9 @@ describe.each(testDatabaseKinds())("brute-force counters under random attempt se
             // only wrong guesses come in bursts.
             const copies = s.isRightPassword ? 1 : s.copies;
             const answers = await Promise.all(
-              Array.from({ length: copies }, () => handleTokenRequest(make(), deps)),
+              Array.from({ length: copies }, (_, j) =>
+                handleTokenRequest(make(), processes[(s.process + j) % processes.length]!),
+              ),
             );
             for (const a of answers) {
               statuses.push(a.status);
