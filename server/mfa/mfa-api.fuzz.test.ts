@@ -230,6 +230,16 @@ describe.each(testDatabaseKinds())("MFA API, /userinfo and MFA grants under fuzz
     }
   }
 
+  /** The rows a call of the MFA API may write: authenticators and audit records. */
+  async function mfaState() {
+    const rows = async (read: () => Promise<unknown[]>) =>
+      (await read()).map((r) => JSON.stringify(r)).sort();
+    return {
+      authenticators: await rows(() => t.deps.db.mfaAuthenticator.findMany()),
+      logs: await t.deps.db.logEvent.count(),
+    };
+  }
+
   /** Whether a 2xx is possible: the request carries a credential that opens this endpoint. */
   function mayAnswer(target: TTarget, req: Request, body: string): boolean {
     const header = req.headers.get("authorization");
@@ -331,13 +341,14 @@ describe.each(testDatabaseKinds())("MFA API, /userinfo and MFA grants under fuzz
         async (target, auth, ct, b, id) => {
           const req = toRequest(target, { authorization: auth, contentType: ct, body: b });
           const allowed = mayAnswer(target, req, b);
+          const before = await mfaState();
           const answer = await readAnswer(await call(target, req, id));
-          check(
-            target,
-            answer,
-            allowed,
-            `${target} ${JSON.stringify({ auth, ct, b: b.slice(0, 300), id }).slice(0, 1200)}`,
-          );
+          const what = `${target} ${JSON.stringify({ auth, ct, b: b.slice(0, 300), id }).slice(0, 1200)}`;
+          check(target, answer, allowed, what);
+          // A refusal leaves the authenticators and the audit log as they were.
+          if (answer.status >= 400 && JSON.stringify(await mfaState()) !== JSON.stringify(before)) {
+            throw new Error(`${what}: refused with ${answer.status} but changed authenticators or the log`);
+          }
         },
       ),
       fuzzRuns(300),
