@@ -386,6 +386,7 @@ describe.each(testDatabaseKinds())("MFA API, /userinfo and MFA grants under fuzz
           if (t.deps.clock.now().getTime() - grantMfaTokenAt > 8 * 60_000) {
             grantMfaToken = str((await login(enrolled)).body.mfa_token);
             grantMfaTokenAt = t.deps.clock.now().getTime();
+            valid.mfaTokens.push(grantMfaToken);
           }
           const mfaToken = pickToken(grantMfaToken);
           const code =
@@ -417,7 +418,16 @@ describe.each(testDatabaseKinds())("MFA API, /userinfo and MFA grants under fuzz
               : grantType === MFA_OTP && codes.includes(code.trim());
           const allowed =
             isUnique && isSameSealed(mfaToken, grantMfaToken) && secret === web.secret && isRightCode;
+          const throttleBefore = JSON.stringify(await t.deps.db.mfaThrottle.findMany());
           const answer = await readAnswer(await handleTokenRequest(req, t.deps));
+          // Without the live mfa_token and the client's secret nobody may spend the user's wrong-code attempts
+          // (that would lock the user's second factor out).
+          const isHolder = valid.mfaTokens.some((m) => isSameSealed(mfaToken, m)) && secret === web.secret;
+          if (!isHolder && JSON.stringify(await t.deps.db.mfaThrottle.findMany()) !== throttleBefore) {
+            throw new Error(
+              `grant ${JSON.stringify(params).slice(0, 600)}: spent a wrong-code attempt without the mfa_token`,
+            );
+          }
           noteOutcome(
             `grant ${grantType.split("/").at(-1)} ${answer.status} ${(answer.body as { error?: string }).error ?? ""}`,
           );
