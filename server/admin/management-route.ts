@@ -1,5 +1,6 @@
 import { AdminError, toAdminErrorResponse, type TAdminApi } from "./admin-error.ts";
-import { readAdminBodyText } from "./read-admin-body.ts";
+import { parseAdminJson, readAdminBodyText } from "./read-admin-body.ts";
+import { isUnstorable } from "../oauth/request.ts";
 
 /**
  * Run one admin use case and shape its answer: a value becomes 200 JSON, `undefined` becomes 204, a Response passes
@@ -24,7 +25,7 @@ export async function readJsonObject(req: Request): Promise<Record<string, unkno
   const text = await readAdminBodyText(req);
   let body: unknown;
   try {
-    body = JSON.parse(text);
+    body = parseAdminJson(text);
   } catch {
     throw AdminError.invalid("The request body must be JSON.");
   }
@@ -36,13 +37,15 @@ export async function readJsonObject(req: Request): Promise<Record<string, unkno
 /**
  * The last path segment of a request URL, decoded (dynamic route segments). A segment that is not valid
  * percent-encoding (an IPv6 zone id typed as is: `fe80::1%eth0`) is returned undecoded, so the use case refuses it
- * with its own 400 instead of the decoder failing with a 500.
+ * with its own 400 instead of the decoder failing with a 500; so is one that decodes to a NUL, which would fail the
+ * store (PostgreSQL) instead of naming nothing.
  */
 export function lastPathSegment(req: Request): string {
   const parts = new URL(req.url).pathname.split("/").filter(Boolean);
   const segment = parts.at(-1) ?? "";
   try {
-    return decodeURIComponent(segment);
+    const decoded = decodeURIComponent(segment);
+    return isUnstorable(decoded) ? segment : decoded;
   } catch {
     return segment;
   }

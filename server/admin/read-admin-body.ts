@@ -1,5 +1,6 @@
 import { readRequestText } from "../http/read-body.ts";
 import { AdminError } from "./admin-error.ts";
+import { isUnstorable } from "../oauth/request.ts";
 
 /**
  * The largest admin API body read: room for a rule script at its 100 KiB limit with every character escaped in
@@ -18,13 +19,27 @@ export async function readAdminBodyText(req: Request, maxBytes = ADMIN_MAX_BODY_
 }
 
 /**
+ * JSON.parse for admin API bodies, which also refuses (throws, as for malformed JSON) any name or string holding
+ * NUL or a lone surrogate (`"\\u0000"`, `"\\ud800"` are valid JSON): PostgreSQL text cannot hold the first and
+ * Prisma's query engine cannot read the second, so saving either would fail with a 500 instead of a 400.
+ */
+export function parseAdminJson(text: string): unknown {
+  return JSON.parse(text, (key, value: unknown) => {
+    if (isUnstorable(key) || (typeof value === "string" && isUnstorable(value))) {
+      throw new SyntaxError("NUL or a lone surrogate in a JSON string");
+    }
+    return value;
+  }) as unknown;
+}
+
+/**
  * A dashboard form's JSON body, or null when it is missing or malformed: the use case then refuses it with its
  * own message. Only a body over the cap is refused here.
  */
 export async function readAdminJson(req: Request): Promise<unknown> {
   const text = await readAdminBodyText(req);
   try {
-    return JSON.parse(text) as unknown;
+    return parseAdminJson(text);
   } catch {
     return null;
   }

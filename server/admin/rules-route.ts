@@ -3,7 +3,7 @@ import { AdminError, toAdminErrorResponse } from "./admin-error.ts";
 import { withAdmin } from "./session.ts";
 import type { TAction } from "./roles.ts";
 import type { TRulesActor } from "./rules/rule-json.ts";
-import { readAdminBodyText } from "./read-admin-body.ts";
+import { parseAdminJson, readAdminBodyText } from "./read-admin-body.ts";
 
 function json(status: number, body: unknown): Response {
   return new Response(status === 204 ? null : JSON.stringify(body), {
@@ -17,7 +17,7 @@ export async function readJsonBody(req: Request): Promise<unknown> {
   const text = await readAdminBodyText(req);
   if (!text) return {};
   try {
-    return JSON.parse(text) as unknown;
+    return parseAdminJson(text);
   } catch {
     throw AdminError.invalid("The request body is not valid JSON.");
   }

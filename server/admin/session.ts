@@ -5,6 +5,7 @@ import { getDeps, type TDeps } from "../config/deps.ts";
 import { findAdminById } from "../store/admin-users.ts";
 import { canPerform, isRole, type TAction, type TRole } from "./roles.ts";
 import { AdminError, toAdminErrorResponse } from "./admin-error.ts";
+import { isUnstorable } from "../oauth/request.ts";
 
 export type TAdmin = {
   id: string;
@@ -75,16 +76,18 @@ export function withAdmin(
       Object.entries(raw).map(([k, v]) => [k, Array.isArray(v) ? v.join("/") : v]),
     );
     const deps = await getDeps();
+    // A path segment with NUL or a lone surrogate names nothing, and looking it up would fail the store (PostgreSQL
+    // refuses NUL in text): answered as not found, once the caller is known to be allowed.
+    const isNameless = Object.values(params).some((v) => typeof v === "string" && isUnstorable(v));
+    const run = (admin: TAdmin) => {
+      if (isNameless) throw AdminError.notFound("Not found.");
+      return handler(req, deps, admin, params);
+    };
     try {
       const auth = req.headers.get("authorization");
       if (auth && /^bearer /i.test(auth)) {
         if (!isAdminAuthorized(auth, deps.env.PORTCULLIS_ADMIN_API_TOKEN)) throw AdminError.unauthenticated();
-        return await handler(
-          req,
-          deps,
-          { id: "api-token", email: "api-token", role: "owner", totpEnabled: false },
-          params,
-        );
+        return await run({ id: "api-token", email: "api-token", role: "owner", totpEnabled: false });
       }
       if (req.method !== "GET" && req.method !== "HEAD" && !sameOrigin(req, deps.env.PUBLIC_URL)) {
         return Response.json(
@@ -95,7 +98,7 @@ export function withAdmin(
       // No session cookie: answer 401 at once (and without touching next-auth outside a request scope).
       if (!/(^|;\s*)(__Secure-)?next-auth\.session-token(\.\d+)?=/.test(req.headers.get("cookie") ?? ""))
         throw AdminError.unauthenticated();
-      return await handler(req, deps, await requireAdmin(action), params);
+      return await run(await requireAdmin(action));
     } catch (err) {
       if (err instanceof AdminError) return toAdminErrorResponse(err, "dashboard");
       throw err;

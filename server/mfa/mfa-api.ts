@@ -11,7 +11,7 @@ import {
   UnsupportedChallengeType,
   serializeOAuthError,
 } from "../oauth/errors.ts";
-import { jsonResponse, readBodyText, readRequestMeta } from "../oauth/request.ts";
+import { isUnstorable, jsonResponse, readBodyText, readRequestMeta } from "../oauth/request.ts";
 import { authenticateClient } from "../oauth/client-auth.ts";
 import { verifyAccessToken } from "../auth/tokens.ts";
 import { sha256Hex } from "../crypto/digest.ts";
@@ -266,11 +266,14 @@ export async function handleDeleteAuthenticator(req: Request, deps: TDeps, id: s
       );
     }
     requireScope(caller, "remove:authenticators");
-    const isDeleted = await deps.sql.transaction(async (q) => {
-      const deleted = await deleteAuthenticatorRaw(q, caller.user.id, id);
-      if (deleted) await logApi(q, req, deps, caller, "gd_unenroll", "Device unenrolled");
-      return deleted;
-    });
+    // No authenticator has an id the store cannot hold (NUL, a lone surrogate), and asking for one would fail it.
+    const isDeleted =
+      !isUnstorable(id) &&
+      (await deps.sql.transaction(async (q) => {
+        const deleted = await deleteAuthenticatorRaw(q, caller.user.id, id);
+        if (deleted) await logApi(q, req, deps, caller, "gd_unenroll", "Device unenrolled");
+        return deleted;
+      }));
     if (!isDeleted) {
       return jsonResponse(404, { error: "not_found", error_description: "Authenticator not found." });
     }

@@ -1,5 +1,5 @@
 import { AccessDenied, InvalidRequest } from "./errors.ts";
-import type { THeaderReader } from "./request.ts";
+import { isUnstorable, type THeaderReader } from "./request.ts";
 import { matchesDigest } from "../crypto/digest.ts";
 import type { TClientRecord } from "../store/clients.ts";
 import type { TConfigCache } from "../config/config-cache.ts";
@@ -66,6 +66,8 @@ export async function authenticateClient(
   }
   const clientId = basic?.id ?? params.client_id;
   if (!clientId) throw new InvalidRequest("Missing required parameter: client_id");
+  // No client has such an id, and looking one up would fail the store (a Basic header or an MFA API body can carry it).
+  if (isUnstorable(clientId)) throw new AccessDenied(UNAUTHORIZED, 401);
 
   const client = await config.client(clientId);
   const presented = basic?.secret ?? params.client_secret;

@@ -36,20 +36,41 @@ export const TOKEN_MAX_BODY_BYTES = 64 * 1024;
 export const BODY_TOO_LARGE = "Request body too large.";
 
 /**
+ * Whether `s` holds NUL or half of a surrogate pair alone (JSON can escape one: `"\\ud800"`): PostgreSQL text
+ * cannot hold the first and Prisma's query engine cannot read the second, so no stored value has either.
+ */
+export function isUnstorable(s: string): boolean {
+  return s.includes("\u0000") || /\p{Cs}/u.test(s);
+}
+
+/**
+ * A parameter name or value with a NUL character or a lone surrogate is refused: PostgreSQL text cannot hold a NUL
+ * and Prisma's query engine cannot read a lone surrogate, so either would fail the store (a 500 or 503) instead of
+ * being answered; no real client sends them.
+ */
+function checkStorable(k: string, v: string): void {
+  if (isUnstorable(k) || isUnstorable(v)) {
+    throw new InvalidRequest("Parameters must be well-formed Unicode without NUL characters.");
+  }
+}
+
+/**
  * Parse a token request body: application/x-www-form-urlencoded (any charset parameter) or application/json.
  * Values must be strings (scalars in JSON are stringified, as Auth0's SDKs send them); a repeated form parameter
- * is refused, as RFC 6749 §3.2 requires.
+ * is refused, as RFC 6749 §3.2 requires, and so is a NUL character or a lone surrogate anywhere.
  */
 export async function parseParams(req: TTokenRequest): Promise<Record<string, string>> {
   const mediaType = (req.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
   const text = await req.readBody();
   if (mediaType === "application/x-www-form-urlencoded") {
-    const out: Record<string, string> = {};
+    // A Map, so that a `__proto__` parameter is a parameter like any other (counted when repeated).
+    const out = new Map<string, string>();
     for (const [k, v] of new URLSearchParams(text)) {
-      if (Object.hasOwn(out, k)) throw new InvalidRequest(`Parameter '${k}' must not be repeated.`);
-      out[k] = v;
+      if (out.has(k)) throw new InvalidRequest(`Parameter '${k}' must not be repeated.`);
+      checkStorable(k, v);
+      out.set(k, v);
     }
-    return out;
+    return Object.fromEntries(out);
   }
   if (mediaType === "application/json") {
     let parsed: unknown;
@@ -61,14 +82,17 @@ export async function parseParams(req: TTokenRequest): Promise<Record<string, st
     if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) {
       throw new InvalidRequest("The request body must be a JSON object.");
     }
-    const out: Record<string, string> = {};
+    const out = new Map<string, string>();
     for (const [k, v] of Object.entries(parsed)) {
       if (v === null || v === undefined) continue;
-      if (typeof v === "string") out[k] = v;
-      else if (typeof v === "number" || typeof v === "boolean") out[k] = String(v);
+      let value: string;
+      if (typeof v === "string") value = v;
+      else if (typeof v === "number" || typeof v === "boolean") value = String(v);
       else throw new InvalidRequest(`Parameter '${k}' must be a string.`);
+      checkStorable(k, value);
+      out.set(k, value);
     }
-    return out;
+    return Object.fromEntries(out);
   }
   throw new InvalidRequest("Content-Type must be application/x-www-form-urlencoded or application/json.");
 }

@@ -4,6 +4,7 @@ import { findUserByUserId } from "../../store/users.ts";
 import type { TUserRecord } from "../../store/users.ts";
 import { AdminError } from "../admin-error.ts";
 import { normalizeIdentifier } from "../../protection/brute-force.ts";
+import { isUnstorable } from "../../oauth/request.ts";
 
 /** Which counters a user-blocks request is about: an identifier (all connections) or one user's identifiers. */
 export type TBlockTarget = { identifier: string } | { userId: string };
@@ -21,6 +22,11 @@ export async function resolveBlockTarget(deps: TDeps, target: TBlockTarget): Pro
     const identifier = normalizeIdentifier(target.identifier);
     if (!identifier)
       throw AdminError.invalid("Query parameter identifier is required.", { code: "invalid_query_string" });
+    // No counter is kept under such a name (logins refuse it), and PostgreSQL would fail on its NUL.
+    if (isUnstorable(identifier))
+      throw AdminError.invalid("Query parameter identifier is not valid text.", {
+        code: "invalid_query_string",
+      });
     return { identifiers: [identifier], user: null };
   }
   const user = await findUserByUserId(deps.db, target.userId);
