@@ -495,7 +495,9 @@ export function createRulesRunner(
       const watched = prepared.progress;
       const checkRuleTime = () => {
         const i = Atomics.load(watched.state, 0);
-        const elapsed = i >= 0 && i < names.length ? Date.now() - (watched.at[0] ?? 0) : 0;
+        const since = Date.now() - (watched.at[0] ?? NaN);
+        // Only the bootstrap writes there; an unreadable or future time just waits a whole period again.
+        const elapsed = i >= 0 && i < names.length && since >= 0 ? since : 0;
         if (elapsed >= limits.ruleTimeoutMs)
           onKill({
             kind: "timeout",

@@ -59,6 +59,9 @@ describe("secret box", () => {
     for (const i of [1, 2, 3]) expect(() => box.open("user-totp-seed", flip(sealed, i))).toThrow();
     expect(() => box.open("user-totp-seed", sealed.replace(/^v2/, "v3"))).toThrow();
     expect(() => box.open("user-totp-seed", sealed + ".x")).toThrow();
+    // Other spellings of the same bytes: base64url decoding would skip stray characters and spare bits.
+    for (const respelled of [sealed + " ", sealed + "=", sealed + "~", sealed.replace(".", ".%")])
+      expect(() => box.open("user-totp-seed", respelled), respelled).toThrow();
     expect(() => createSecretBox(randomBytes(32)).open("user-totp-seed", sealed)).toThrow();
     const v1 = sealV1(key, "secret");
     for (const i of [1, 2, 3]) expect(() => box.open("user-totp-seed", flip(v1, i))).toThrow();

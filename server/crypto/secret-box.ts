@@ -48,6 +48,10 @@ const HKDF_SALT = Buffer.from("portcullis secret box v2", "utf8");
 
 const label = (purpose: TSealPurpose) => `portcullis/${purpose}`;
 
+function isCanonicalBase64url(part: string): boolean {
+  return /^[A-Za-z0-9_-]*$/.test(part) && Buffer.from(part, "base64url").toString("base64url") === part;
+}
+
 function decrypt(key: Buffer, iv: string, tag: string, ct: string, aad?: Buffer): string {
   const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url"));
   if (aad) decipher.setAAD(aad);
@@ -87,6 +91,9 @@ export function createSecretBox(masterKey: Buffer): TSecretBox {
     open(purpose, sealed) {
       const [version, iv, tag, ct, extra] = sealed.split(".");
       if (!iv || !tag || ct === undefined || extra !== undefined) throw new Error("Malformed sealed value.");
+      // Node's base64url decoder skips characters outside the alphabet and ignores spare bits, so `token + "x"`
+      // would open like the token itself: only the one spelling seal() writes is accepted.
+      if (![iv, tag, ct].every(isCanonicalBase64url)) throw new Error("Malformed sealed value.");
       if (version === V2) return decrypt(subkey(purpose), iv, tag, ct, Buffer.from(label(purpose), "utf8"));
       if (version === V1 && OPENS_V1[purpose]) return decrypt(masterKey, iv, tag, ct);
       throw new Error("Malformed sealed value.");
