@@ -53,7 +53,7 @@ export type TLogEvent = {
 };
 
 const SECRET_KEYS =
-  /^(password|client_secret|secret|refresh_token|access_token|id_token|otp|recovery_code|mfa_token|authorization|client_assertion|new_password)$/i;
+  /^(password|client_secret|secret|refresh_token|access_token|id_token|otp|recovery_code|mfa_token|binding_code|oob_code|authorization|client_assertion|new_password)$/i;
 
 /** Deep-copies `value` replacing anything under a secret-looking key with "[redacted]" (house rule 11). */
 export function scrubSecrets(value: unknown, depth = 0): unknown {

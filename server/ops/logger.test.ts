@@ -9,7 +9,12 @@ describe("logger", () => {
       { write: (s: string) => lines.push(s) },
     );
     log.info(
-      { user: "erin", password: "hunter2", nested: { client_secret: "s3cret", refresh_token: "rt" } },
+      {
+        user: "erin",
+        password: "hunter2",
+        nested: { client_secret: "s3cret", refresh_token: "rt" },
+        mfa: { binding_code: "123456", oob_code: "oob-secret" },
+      },
       "hi",
     );
     log.debug("not at info level");
@@ -24,6 +29,8 @@ describe("logger", () => {
       password: "[redacted]",
     });
     expect(rec.nested).toEqual({ client_secret: "[redacted]", refresh_token: "[redacted]" });
+    // Every grant's secret parameters (server/oauth/grants/secret-params.ts), the out-of-band ones included.
+    expect(rec.mfa).toEqual({ binding_code: "[redacted]", oob_code: "[redacted]" });
     expect(new Date(String(rec.time)).toISOString()).toBe(rec.time);
     expect(lines[0]).not.toMatch(/hunter2|s3cret/);
   });

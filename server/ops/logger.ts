@@ -21,6 +21,8 @@ const REDACTED_KEYS = [
   "mfa_token",
   "otp",
   "recovery_code",
+  "binding_code",
+  "oob_code",
   "token",
 ];
 const REDACT_PATHS = REDACTED_KEYS.flatMap((k) => [k, `*.${k}`]);
