@@ -35,7 +35,8 @@ test("before hydration the dashboard's action buttons are disabled; once interac
   await signIn(page, ACCOUNTS.owner, "/admin/attack-protection");
   const release = await holdScripts(page);
   await page.goto("/admin/attack-protection", { waitUntil: "commit" });
-  await expect(page.getByRole("heading", { name: "Attack protection" })).toBeVisible();
+  // The section streams in after the page's database reads; on a loaded CI machine that took over 5 s once.
+  await expect(page.getByRole("heading", { name: "Attack protection" })).toBeVisible({ timeout: 20_000 });
   const save = page.getByRole("button", { name: /^Save / }).first();
   await expect(save).toBeVisible();
   await expect(save).toBeDisabled();
