@@ -69,6 +69,7 @@ export default tseslint.config(
         process: "readonly",
         console: "readonly",
         URL: "readonly",
+        URLSearchParams: "readonly",
         fetch: "readonly",
         setTimeout: "readonly",
         clearTimeout: "readonly",

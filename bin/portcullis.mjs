@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Entry point of `npx portcullis` and `npm start`: runs cli/main.ts through tsx with the flags isolated-vm needs
-// on Node 20 (--no-node-snapshot), forwarding signals so the server can shut down gracefully.
+// (--no-node-snapshot), forwarding signals so the server can shut down gracefully. On a Node.js older than
+// `engines.node` it stops at once with one line (require-node.mjs, imported first).
+import "./require-node.mjs";
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 

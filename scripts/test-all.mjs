@@ -1,28 +1,36 @@
 #!/usr/bin/env node
 // `npm test`: every tier in order — static checks, unit + integration (SQLite, and PostgreSQL when
-// TEST_POSTGRES_URL is set), production build, browser tests — then one line "N passed, N failed".
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+// TEST_POSTGRES_URL is set), production build, browser tests, and the smoke tier on a second Node.js when
+// PORTCULLIS_SMOKE_NODE names one — then one line "N passed, N failed".
+import "../bin/require-node.mjs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 let passed = 0;
 let failed = 0;
 const failures = [];
 
-function run(label, cmd, args, env = {}) {
+function run(label, cmd, args, env = {}, cwd = undefined) {
   console.log(`\n▶ ${label}`);
-  const r = spawnSync(cmd, args, {
-    stdio: "inherit",
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...env },
-  });
+  const merged = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...env };
+  for (const [k, v] of Object.entries(merged)) if (v === undefined) delete merged[k]; // `{ X: undefined }` unsets X
+  const r = spawnSync(cmd, args, { stdio: "inherit", cwd, env: merged });
   return r.status === 0;
 }
 
-function check(label, cmd, args, env) {
-  if (run(label, cmd, args, env)) passed++;
+function check(label, cmd, args, env, cwd) {
+  if (run(label, cmd, args, env, cwd)) passed++;
   else {
     failed++;
     failures.push(label);
   }
+}
+
+function fail(label) {
+  failed++;
+  failures.push(label);
 }
 
 function readJson(file) {
@@ -50,24 +58,50 @@ if (!process.env.TEST_POSTGRES_URL) {
     "\n⚠ PostgreSQL integration tier SKIPPED: TEST_POSTGRES_URL is not set (CI sets it; see README).",
   );
 }
-rmSync("test-results/vitest.json", { force: true });
-const vitestOk = run("unit + integration tests (vitest)", "npx", [
-  "vitest",
-  "run",
-  "--reporter=default",
-  "--reporter=json",
-  "--outputFile.json=test-results/vitest.json",
-]);
-const v = readJson("test-results/vitest.json");
-if (v) {
-  passed += v.numPassedTests;
-  failed += v.numFailedTests;
-  if (v.numFailedTests > 0 || !vitestOk) failures.push("vitest");
-  if (!vitestOk && v.numFailedTests === 0) failed++; // suite-level failure (e.g. a file that does not load)
-} else {
-  failed++;
-  failures.push("vitest (no report)");
+/** Copies the project's files (tracked and new, as git sees them; not node_modules, builds or data) to `dest`. */
+function copyProject(dest) {
+  const files = existsSync(".git")
+    ? execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], {
+        encoding: "utf8",
+      })
+        .split("\0")
+        .filter((f) => f && existsSync(f))
+    : null;
+  if (files) for (const f of files) cpSync(f, join(dest, f), { preserveTimestamps: true });
+  else {
+    const skip = new Set([
+      "node_modules",
+      ".next",
+      "generated",
+      "data",
+      "test-results",
+      "playwright-report",
+      ".git",
+    ]);
+    cpSync(".", dest, { recursive: true, filter: (src) => !skip.has(src.split("/")[0]) });
+  }
 }
+
+/** Runs vitest in `cwd` and adds its test counts (not one pass/fail for the whole run) to the summary. */
+function vitest(label, env = {}, cwd = ".") {
+  const report = join(cwd, "test-results", "vitest.json");
+  rmSync(report, { force: true });
+  const ok = run(
+    label,
+    "npx",
+    ["vitest", "run", "--reporter=default", "--reporter=json", "--outputFile.json=test-results/vitest.json"],
+    env,
+    cwd,
+  );
+  const v = readJson(report);
+  if (v) {
+    passed += v.numPassedTests;
+    failed += v.numFailedTests;
+    if (v.numFailedTests > 0 || !ok) failures.push(label);
+    if (!ok && v.numFailedTests === 0) failed++; // suite-level failure (e.g. a file that does not load)
+  } else fail(`${label} (no report)`);
+}
+vitest("unit + integration tests (vitest)");
 
 // Tier 3: production build, then browser tests against the started server.
 const built = run("build (next build)", "npx", ["next", "build"]);
@@ -76,7 +110,16 @@ else {
   failed++;
   failures.push("next build");
 }
-if (built) {
+// Debian's chromium (playwright.config.ts); `npx playwright install` cannot download browsers here. Without it,
+// one line saying what to install instead of one launch error per test, and the tier counts as one failure.
+const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+if (built && !existsSync(chromium)) {
+  console.log(
+    `\n✖ browser tests NOT RUN: no chromium at ${chromium}. Install Debian's chromium ` +
+      "(apt-get install chromium; .ci/run does) or point CHROMIUM_PATH at a Chromium binary.",
+  );
+  fail("playwright (chromium not installed)");
+} else if (built) {
   rmSync("test-results/playwright.json", { force: true });
   rmSync("data/e2e", { recursive: true, force: true });
   const e2eOk = run("browser tests (playwright, chromium)", "npx", ["playwright", "test"], {
@@ -88,9 +131,57 @@ if (built) {
     failed += p.stats.unexpected + (p.stats.flaky ?? 0);
     if (!e2eOk) failures.push("playwright");
     if (!e2eOk && p.stats.unexpected === 0) failed++;
-  } else {
-    failed++;
-    failures.push("playwright (no report)");
+  } else fail("playwright (no report)");
+}
+
+// Tier 4: smoke tier on a second Node.js (.ci/run: Node 22 next to the Node 24 running everything above). Native
+// modules are per Node ABI, so it gets its own copy of the project and its own `npm ci`, leaving this tree alone:
+// the unit and integration tests (SQLite), then `npm start` and one password grant (scripts/smoke-start.mjs).
+const smokeNode = process.env.PORTCULLIS_SMOKE_NODE; // a directory with bin/node (and include/node for node-gyp)
+if (!smokeNode) {
+  console.log(
+    "\n⚠ Second-Node smoke tier SKIPPED: PORTCULLIS_SMOKE_NODE is not set (.ci/run sets it to Node 22).",
+  );
+} else {
+  const nodeBin = join(smokeNode, "bin", "node");
+  const version = existsSync(nodeBin)
+    ? execFileSync(nodeBin, ["--version"], { encoding: "utf8" }).trim()
+    : "";
+  if (!version) fail(`Node smoke tier (no node at ${nodeBin})`);
+  else {
+    const copy = mkdtempSync(join(tmpdir(), "portcullis-smoke-"));
+    copyProject(copy);
+    // What `npm test` put in the environment about this tree and its Node (npm_package_*, npm_node_execpath, NODE,
+    // …) must not leak into the copy's npm; the user's own npm_config_* settings may.
+    const npmRunVars = Object.keys(process.env).filter(
+      (k) =>
+        /^(npm_lifecycle_|npm_package_)/.test(k) ||
+        [
+          "npm_command",
+          "npm_execpath",
+          "npm_node_execpath",
+          "npm_config_local_prefix",
+          "npm_config_user_agent",
+        ]
+          .concat(["npm_config_node_gyp", "NODE", "INIT_CWD"])
+          .includes(k),
+    );
+    const env = {
+      ...Object.fromEntries(npmRunVars.map((k) => [k, undefined])),
+      PATH: `${join(smokeNode, "bin")}:${process.env.PATH}`,
+      // node-gyp compiles against these headers if a native module has no prebuilt binary (nothing downloads).
+      npm_config_nodedir: existsSync(join(smokeNode, "include", "node", "common.gypi"))
+        ? smokeNode
+        : process.env.npm_config_nodedir,
+      TEST_POSTGRES_URL: undefined, // SQLite only: the PostgreSQL code is the same JavaScript on every Node
+    };
+    const tag = `Node ${version} smoke`;
+    check(`${tag}: npm ci in its own copy (${copy})`, "npm", ["ci", "--no-audit", "--no-fund"], env, copy);
+    if (!failures.at(-1)?.startsWith(tag)) {
+      vitest(`${tag}: unit + integration tests (vitest, SQLite)`, env, copy);
+      check(`${tag}: npm start + one password grant`, "node", ["scripts/smoke-start.mjs"], env, copy);
+    }
+    rmSync(copy, { recursive: true, force: true });
   }
 }
 
