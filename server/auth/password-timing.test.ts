@@ -89,11 +89,17 @@ describe("password failure timing (unknown user vs wrong password)", () => {
       // to the hasher at start (the same call), so there is no warm-up.
       const hasher = createPasswordHasher(CURRENT, 1);
       await hasher.learnStoredHashKinds([stored]);
-      const m = await interleavedMedians(
-        k.rounds,
-        () => hasher.verifyDummy(WRONG),
-        () => hasher.verify(stored, WRONG),
-      );
+      const measure = (rounds: number) =>
+        interleavedMedians(
+          rounds,
+          () => hasher.verifyDummy(WRONG),
+          () => hasher.verify(stored, WRONG),
+        );
+      let m = await measure(k.rounds);
+      // A burst of load from another process can push one kind past 10 % (seen once, 10.4 % for a 12 ms hash,
+      // in CI with two suites on two cores): measure that kind once more, twice as long. A real difference, like
+      // the 7 ms against 54 ms this test was written for, fails both times.
+      if (spread(m) >= 0.1) m = await measure(2 * k.rounds);
       results.push({ kind: k.name, unknownMs: m.a, wrongMs: m.b, spread: spread(m) });
     }
     const off = results.filter((r) => r.spread >= 0.1);
@@ -180,11 +186,15 @@ describe("token endpoint: an unknown user answers like a wrong password for argo
     // What createDeps does at start; the fixture's users were inserted after these deps were built.
     await t.deps.hasher.learnStoredHashKinds(await listPasswordHashKinds(t.deps.sql, t.deps.sql.kind));
     for (const user of [t.fx.users.alice, t.fx.users.bcrypt]) {
-      const m = await interleavedMedians(
-        21,
-        () => attempt("nobody-here@example.com"),
-        () => attempt(user.email),
-      );
+      const measure = (rounds: number) =>
+        interleavedMedians(
+          rounds,
+          () => attempt("nobody-here@example.com"),
+          () => attempt(user.email),
+        );
+      let m = await measure(21);
+      // As above: one longer second look when a burst of load from elsewhere pushed it past 10 %.
+      if (spread(m) >= 0.1) m = await measure(42);
       expect(
         spread(m),
         `${user.email}: unknown ${m.a.toFixed(1)} ms, wrong ${m.b.toFixed(1)} ms`,
