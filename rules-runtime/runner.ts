@@ -1,6 +1,15 @@
 import { createHash } from "node:crypto";
 import ivm from "isolated-vm";
 import { pipelineSource, ruleExpression } from "./sandbox-source.ts";
+import { isNestedDeeper } from "./json-depth.ts";
+import {
+  MAX_POOLED_SHARED,
+  SHARED_BYTES,
+  TRACKED_RULES,
+  openProgress,
+  readSharedResult,
+  type TProgress,
+} from "./shared-progress.ts";
 import { readFetchRequest, fetchWithLimits, type TFetchBudget } from "./fetch-capability.ts";
 import {
   DEFAULT_RULES_LIMITS,
@@ -55,50 +64,6 @@ type TRunHooks = {
  */
 type TPrepared = { context: ivm.Context; progress: TProgress; bind(hooks: TRunHooks): void };
 
-/**
- * Memory shared with the isolate, one block per context. The bootstrap writes which rule runs since when as each
- * rule starts, and the run's result when it is done; the host reads them when a rule's time limit may be up and
- * whenever an execution in the isolate ends. A capability call for each would be a round trip through the event
- * loop for every rule of every login, during which the isolate (shared by a tenant's logins) waits.
- */
-type TProgress = {
-  buffer: SharedArrayBuffer;
-  /** [0]: index of the rule running now (-1: none yet); [1]: length of the result (-1: none yet). Atomics. */
-  state: Int32Array;
-  /** [0]: when the running rule started (epoch ms); [1 + k]: when rule k started, for the first rules. */
-  at: Float64Array;
-  /** The result's UTF-16 code units, when it fits; a larger one comes through the done capability. */
-  result: Uint16Array;
-};
-const TRACKED_RULES = 255;
-const RESULT_CHARS = 32 * 1024;
-
-const SHARED_BYTES = 8 + 8 * (TRACKED_RULES + 1) + 2 * RESULT_CHARS;
-/** Shared blocks kept per isolate for the next contexts (a block is only reused once its run has fully ended). */
-const MAX_POOLED_SHARED = 8;
-
-/** Views over a shared block (new, or reused from a finished run of the same isolate), reset to "nothing yet". */
-function openProgress(buffer: SharedArrayBuffer): TProgress {
-  const atBytes = 8 * (TRACKED_RULES + 1);
-  const progress = {
-    buffer,
-    state: new Int32Array(buffer, 0, 2),
-    at: new Float64Array(buffer, 8, TRACKED_RULES + 1),
-    result: new Uint16Array(buffer, 8 + atBytes, RESULT_CHARS),
-  };
-  Atomics.store(progress.state, 0, -1);
-  Atomics.store(progress.state, 1, -1);
-  return progress;
-}
-
-/** The result the bootstrap left in shared memory, or null while there is none. */
-function readSharedResult(p: TProgress): string | null {
-  const length = Atomics.load(p.state, 1);
-  if (length < 0) return null;
-  const units = p.result.subarray(0, Math.min(length, p.result.length));
-  return Buffer.from(units.buffer, units.byteOffset, units.byteLength).toString("utf16le");
-}
-
 type TKill = { kind: "timeout" | "memory" | "abuse"; message: string };
 
 const MAX_SCRIPTS_PER_ISOLATE = 8;
@@ -107,28 +72,6 @@ const MEMORY_RE = /memory limit/i;
 
 function now(): number {
   return performance.now();
-}
-
-/**
- * Whether JSON text nests arrays and objects deeper than `max`, read in one pass without parsing: the server walks
- * and re-serializes what rules hand back, and V8's JSON.stringify is quadratic in depth (thousands of levels would
- * block the event loop for a noticeable time).
- */
-export function isNestedDeeper(text: string, max: number): boolean {
-  let depth = 0;
-  let isInString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (isInString) {
-      if (c === 0x5c)
-        i++; // backslash: skip the escaped character
-      else if (c === 0x22) isInString = false;
-    } else if (c === 0x22) isInString = true;
-    else if (c === 0x7b || c === 0x5b) {
-      if (++depth > max) return true;
-    } else if (c === 0x7d || c === 0x5d) depth--;
-  }
-  return false;
 }
 
 function messageOf(err: unknown): string {
