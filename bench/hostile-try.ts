@@ -6,14 +6,15 @@
 // growth under 300 MB, the process never exits. Exits 1 when a target is missed.
 //
 //   node --import tsx bench/hostile-try.ts [--seconds 30] [--logins 4]
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { hash as argon2Hash } from "@node-rs/argon2";
 import { TYPICAL } from "./typical-rules.ts";
+import { percentile, readProc, serverPid, waitReady } from "./bench-support.ts";
 
 const { values } = parseArgs({
   options: {
@@ -58,38 +59,8 @@ const HOSTILE: Record<string, string> = {
   "deep nesting": `var d = {}; for (var i = 0; i < 200000; i++) d = { d: d }; user.deep = d; callback(null, user, context);`,
 };
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-function readProc(path: string): string {
-  try {
-    return readFileSync(path, "utf8");
-  } catch {
-    return "";
-  }
-}
-/** The server process: the wrapper (bin/portcullis.mjs) spawns it. */
-function serverPid(wrapperPid: number): number {
-  const child = readProc(`/proc/${wrapperPid}/task/${wrapperPid}/children`).split(" ").filter(Boolean)[0];
-  return child ? Number(child) : wrapperPid;
-}
 function rssMb(pid: number): number {
   return Number(/VmRSS:\s+(\d+) kB/.exec(readProc(`/proc/${pid}/status`))?.[1] ?? 0) / 1024;
-}
-
-async function waitReady(child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 240_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`${BASE}/.well-known/openid-configuration`)).ok) return;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error("server did not become ready");
 }
 
 async function main(): Promise<void> {
@@ -158,7 +129,7 @@ ${TYPICAL.map((_, i) => `  - { name: typical-${i + 1}, script: ./rules/typical-$
   let exited: number | null = null;
   server.once("exit", (code) => (exited = code ?? -1));
   try {
-    await waitReady(server);
+    await waitReady(server, BASE);
     const login = async (i: number): Promise<boolean> => {
       const r = await fetch(`${BASE}/oauth/token`, {
         method: "POST",

@@ -9,8 +9,8 @@
 //
 // PostgreSQL: set BENCH_POSTGRES_URL (or TEST_POSTGRES_URL) to an admin URL; a database is created and dropped.
 // BENCH_SERVER_STDOUT=1 passes the server's stdout through (e.g. with PORTCULLIS_NODE_ARGS=--trace-gc).
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir, cpus } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
@@ -19,6 +19,7 @@ import { createScratchPostgres } from "../server/testing/scratch-postgres.ts";
 import { LoadConnection } from "./http-load.ts";
 import { hash as argon2Hash, verify as argon2Verify } from "@node-rs/argon2";
 import { TYPICAL } from "./typical-rules.ts";
+import { childPids, percentile, readProc, serverPid, waitReady } from "./bench-support.ts";
 
 const { values } = parseArgs({
   options: {
@@ -62,26 +63,6 @@ async function post(
   return { status: r.status, body: JSON.parse(r.body) as Record<string, unknown> };
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-async function waitReady(child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 240_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    try {
-      const r = await fetch(`${BASE}/.well-known/openid-configuration`);
-      if (r.ok) return;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error("server did not become ready");
-}
-
 /** Run `worker` from CONCURRENCY loops for SECONDS; returns per-call latencies (ms) and failures. */
 async function drive(
   worker: (i: number) => Promise<boolean>,
@@ -103,25 +84,10 @@ async function drive(
   return { lat: lat.sort((a, b) => a - b), failures, elapsed: (performance.now() - start) / 1000 };
 }
 
-/** A /proc file's text, or "" once the process or thread is gone. */
-function readProc(path: string): string {
-  try {
-    return readFileSync(path, "utf8");
-  } catch {
-    return "";
-  }
-}
 /** utime + stime (clock ticks) from a /proc `stat` line: the 12th and 13th fields after the command name. */
 function statTicks(stat: string): number {
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
-}
-function childPids(pid: number): number[] {
-  return readProc(`/proc/${pid}/task/${pid}/children`).split(" ").filter(Boolean).map(Number);
-}
-/** The server process: the wrapper (bin/portcullis.mjs) spawns it. */
-function serverPid(wrapperPid: number): number {
-  return childPids(wrapperPid)[0] ?? wrapperPid;
 }
 /** CPU time (ms, user + system) used so far by `pid` and its descendants, from /proc. */
 function treeCpuMs(pid: number): number {
@@ -263,7 +229,7 @@ ${TYPICAL.map((_, i) => `  - { name: typical-${i + 1}, script: ./rules/typical-$
     stdio: ["ignore", process.env.BENCH_SERVER_STDOUT ? "inherit" : "ignore", "inherit"],
   });
   try {
-    await waitReady(server);
+    await waitReady(server, BASE);
     const form = (i: number) =>
       new URLSearchParams({
         grant_type: "password",
