@@ -8,6 +8,7 @@ import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { createRulesRunner, type TJsonObject, type TRuleSource } from "../rules-runtime/index.ts";
 import { TYPICAL } from "./typical-rules.ts";
+import { percentile } from "./bench-support.ts";
 
 if (
   !process.execArgv.includes("--no-node-snapshot") &&
@@ -73,10 +74,6 @@ function rulesOf(n: number): TRuleSource[] {
     name: `rule-${i + 1}`,
     script: TYPICAL[i % TYPICAL.length]!,
   }));
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
 const runner = createRulesRunner({});
