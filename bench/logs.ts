@@ -11,7 +11,7 @@ import { parseArgs } from "node:util";
 import { createScratchPostgres } from "../server/testing/scratch-postgres.ts";
 import Database from "better-sqlite3";
 import pg from "pg";
-import { parseEnv } from "../server/config/env.ts";
+import { parseEnv } from "../server/platform/env.ts";
 import { createDeps } from "../server/config/deps.ts";
 import { applyMigrations } from "../server/store/migrate.ts";
 import { newLogId } from "../server/store/logs.ts";

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync, statSync, readdirSy
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { spawnSync } from "node:child_process";
-import { parseEnv, type TEnv } from "../server/config/env.ts";
+import { parseEnv, type TEnv } from "../server/platform/env.ts";
 import { createDeps, loadMasterKey, setDeps, type TDeps } from "../server/config/deps.ts";
 import { hkdfSync } from "node:crypto";
 import { createAdminAccount, ensureFirstAdmin } from "../server/admin/accounts.ts";
@@ -18,7 +18,7 @@ import { convertBreachCorpus } from "../server/protection/breached-passwords.ts"
 import { listBlocks } from "../server/admin/protection/list-blocks.ts";
 import { unblockUser } from "../server/admin/protection/unblock-user.ts";
 import { unblockIp } from "../server/admin/protection/unblock-ip.ts";
-import { getProcessLogger, type TLogger } from "../server/ops/logger.ts";
+import { getProcessLogger, type TLogger } from "../server/platform/logger.ts";
 import { pruneAuditLogs } from "../server/ops/prune-audit-logs.ts";
 import { CLI_ACTOR } from "../server/admin/audit.ts";
 

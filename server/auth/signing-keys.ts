@@ -9,7 +9,7 @@ import type { JWK } from "jose";
 import type { TDb } from "../store/db.ts";
 import { insertCurrentKey, listPublishedKeys } from "../store/signing-keys.ts";
 import type { TSecretBox } from "../crypto/secret-box.ts";
-import type { TClock } from "../config/clock.ts";
+import type { TClock } from "../platform/clock.ts";
 
 export type TSigningKey = { kid: string; alg: "RS256"; privateKey: KeyObject; publicKey: KeyObject };
 

@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { parseEnv, type TEnv } from "./env.ts";
-import { systemClock, type TClock } from "./clock.ts";
+import { parseEnv, type TEnv } from "../platform/env.ts";
+import { systemClock, type TClock } from "../platform/clock.ts";
 import { openDb, type TDb } from "../store/db.ts";
 import { openRawSql, type TRawSql } from "../store/raw-sql.ts";
 import { createPasswordHasher, type TPasswordHasher } from "../auth/passwords.ts";
@@ -14,7 +14,7 @@ import { createUnblockLinks, type TUnblockLinks } from "../protection/unblock-li
 import { createNotifier, type TNotifier } from "../notifications/notifier.ts";
 import { createRulesService, type TRulesService } from "../rules/rules-service.ts";
 import { createMetrics, type TMetrics } from "../ops/metrics.ts";
-import { errorMessage, getProcessLogger, type TLogger } from "../ops/logger.ts";
+import { errorMessage, getProcessLogger, type TLogger } from "../platform/logger.ts";
 import { listPasswordHashKinds } from "../store/users.ts";
 import { listAdminPasswordHashes } from "../store/admin-users.ts";
 

@@ -1,6 +1,6 @@
 import type { Server, ServerResponse } from "node:http";
-import type { TLogger } from "../ops/logger.ts";
-import { errorMessage } from "../ops/logger.ts";
+import type { TLogger } from "../platform/logger.ts";
+import { errorMessage } from "../platform/logger.ts";
 
 export type TShutdownOptions = {
   log: TLogger;

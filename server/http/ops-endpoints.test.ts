@@ -3,7 +3,7 @@ import type { Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDeps, testDatabaseKinds, type TTestDeps } from "../testing/test-deps.ts";
 import { passwordParams, seedFixture, type TFixture } from "../testing/fixtures.ts";
-import { createLogger } from "../ops/logger.ts";
+import { createLogger } from "../platform/logger.ts";
 import { isMetricsAuthorized } from "../ops/answer-metrics.ts";
 import { createHttpServer, loggablePath } from "./serve.ts";
 

@@ -17,7 +17,7 @@ import { listShippedMigrations } from "../store/migrate.ts";
 import { answerLiveness, answerReadiness } from "../ops/check-health.ts";
 import { answerMetrics } from "../ops/answer-metrics.ts";
 import type { TOpsAnswer } from "../ops/answer.ts";
-import { errorMessage } from "../ops/logger.ts";
+import { errorMessage } from "../platform/logger.ts";
 
 const TOKEN_PATHS = new Set(["/oauth/token", "/api/oauth/token"]);
 const HEALTH_PATHS = new Set(["/healthz", "/readyz"]);

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { errorMessage, getProcessLogger } from "../ops/logger.ts";
+import { errorMessage, getProcessLogger } from "../platform/logger.ts";
 import type { TDeps } from "../config/deps.ts";
 import type { TUserRecord } from "../store/users.ts";
 import {

@@ -1,7 +1,7 @@
-import type { TEnv } from "../config/env.ts";
-import type { TClock } from "../config/clock.ts";
+import type { TEnv } from "../platform/env.ts";
+import type { TClock } from "../platform/clock.ts";
 import type { TRawSql } from "../store/raw-sql.ts";
-import { getProcessLogger, type TLogger } from "../ops/logger.ts";
+import { getProcessLogger, type TLogger } from "../platform/logger.ts";
 import { claimNotification, insertNotification, updateNotificationStatus } from "../store/protection.ts";
 
 export type TNotificationKind =

@@ -1,4 +1,4 @@
-import type { TEnv } from "../config/env.ts";
+import type { TEnv } from "../platform/env.ts";
 import { GRANTS } from "./grants/index.ts";
 import { OIDC_SCOPES } from "../auth/scopes.ts";
 import { jsonResponse } from "./request.ts";

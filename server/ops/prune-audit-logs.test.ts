@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestDeps, testDatabaseKinds, type TTestDeps } from "../testing/test-deps.ts";
 import { insertLogRaw } from "../store/logins.ts";
 import { listLogs } from "../store/logs.ts";
-import { createLogger } from "./logger.ts";
+import { createLogger } from "../platform/logger.ts";
 import { pruneAuditLogs } from "./prune-audit-logs.ts";
 import { startRetentionJob } from "./retention-job.ts";
 import { createMetrics } from "./metrics.ts";

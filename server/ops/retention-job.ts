@@ -1,5 +1,5 @@
 import type { TDeps } from "../config/deps.ts";
-import { errorMessage } from "./logger.ts";
+import { errorMessage } from "../platform/logger.ts";
 import { pruneAuditLogs } from "./prune-audit-logs.ts";
 
 export const RETENTION_INTERVAL_MS = 3600 * 1000;

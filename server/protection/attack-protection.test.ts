@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { createTestDeps, testDatabaseKinds, type TTestDeps } from "../testing/test-deps.ts";
-import { createLogger } from "../ops/logger.ts";
+import { createLogger } from "../platform/logger.ts";
 import {
   buildTokenRequest,
   callToken,

@@ -28,7 +28,7 @@ import {
 } from "./ip-throttle.ts";
 import { UNBLOCK_LINK_TTL_MS } from "./unblock-link.ts";
 import type { TAttackProtectionPolicies } from "./policies.ts";
-import { errorMessage } from "../ops/logger.ts";
+import { errorMessage } from "../platform/logger.ts";
 
 // Attack protection around one password check, composed from the brute-force, IP-throttle and breached-password
 // modules in the order performance.md recommends: IP throttle → identifier lockout → (user lookup → hash, done

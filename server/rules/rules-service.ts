@@ -1,5 +1,5 @@
 import { createRulesRunner, type TRuleSource, type TRulesRunner } from "../../rules-runtime/index.ts";
-import type { TEnv } from "../config/env.ts";
+import type { TEnv } from "../platform/env.ts";
 import type { TSecretBox } from "../crypto/secret-box.ts";
 import type { TDb } from "../store/db.ts";
 import { getRulesAllowedHosts, listEnabledRules, listRuleSettingsSealed } from "../store/rules.ts";

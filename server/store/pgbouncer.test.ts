@@ -10,7 +10,7 @@ import {
   type TFixture,
   type TTokenResult,
 } from "../testing/fixtures.ts";
-import { createLogger } from "../ops/logger.ts";
+import { createLogger } from "../platform/logger.ts";
 import { updateAttackProtection } from "../admin/protection/update-attack-protection.ts";
 import { openRawSql, type TRawSql } from "./raw-sql.ts";
 import { applyMigrations, listShippedMigrations } from "./migrate.ts";

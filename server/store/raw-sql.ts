@@ -1,12 +1,23 @@
-import type { TEnv } from "../config/env.ts";
-import { errorMessage, getProcessLogger, type TLogger } from "../ops/logger.ts";
+import { randomBytes } from "node:crypto";
+import type { TEnv } from "../platform/env.ts";
+import { errorMessage, getProcessLogger, type TLogger } from "../platform/logger.ts";
 
 /** A value bound to a SQL parameter. Dates are bound as UTC text in the format Prisma stores. */
 export type TSqlValue = string | number | boolean | null | Date;
 
+/**
+ * What every store query takes as its first argument: the store itself or a transaction of it. Store modules read
+ * `kind` where the dialects differ; code outside `server/store/` never needs it.
+ */
 export interface TSqlRunner {
+  readonly kind: "sqlite" | "postgres";
   all<T>(sql: string, params?: TSqlValue[]): Promise<T[]>;
   run(sql: string, params?: TSqlValue[]): Promise<number>;
+  /**
+   * Run `fn` atomically: on the store, in a new transaction; inside a transaction, as part of it (the outermost
+   * one commits or rolls back everything). Keep it to SQL: no unrelated awaits inside.
+   */
+  transaction<T>(fn: (q: TSqlRunner) => Promise<T>): Promise<T>;
 }
 
 /** Where a write that needs no answer goes: a runner, or a batch that `TRawSql.writeAll` applies at once. */
@@ -21,7 +32,6 @@ export interface TSqlWriter {
  * Booleans come back as 0/1 from SQLite and true/false from PostgreSQL: read them with `Boolean()`.
  */
 export interface TRawSql extends TSqlRunner {
-  readonly kind: "sqlite" | "postgres";
   /**
    * One write whose commit does not wait for the disk: a crash may lose the last few such writes, never corrupt
    * anything. For the audit records of refused attempts, so a flood of them is not bound by fsync. SQLite in WAL
@@ -30,8 +40,6 @@ export interface TRawSql extends TSqlRunner {
    * not take that connection setting, in a transaction with `SET LOCAL synchronous_commit = off`.
    */
   runRelaxed(sql: string, params?: TSqlValue[]): Promise<number>;
-  /** Run `fn` in one transaction. Keep it to SQL: no unrelated awaits inside. */
-  transaction<T>(fn: (q: TSqlRunner) => Promise<T>): Promise<T>;
   /**
    * Writes that need no answer, applied all or none. `build` hands each write to the writer; they are applied
    * when it returns. SQLite runs them in one transaction; PostgreSQL sends them as ONE statement (each write a
@@ -91,6 +99,8 @@ async function openSqlite(file: string): Promise<TRawSql> {
   // statement after it must run in one synchronous stretch, or a transaction could open in between.
   let open: Promise<void> | null = null;
   const inTx: TSqlRunner = {
+    kind: "sqlite",
+    transaction: (fn) => fn(inTx),
     async all<T>(sql: string, params: TSqlValue[] = []) {
       return prepare(sql).all(...bind(params)) as T[];
     },
@@ -200,7 +210,8 @@ async function openPostgres(url: string, opts: { isPrepared: boolean; log?: TLog
   };
   // UTC text, so the server's time zone never shifts a timestamp without time zone.
   const bind = (params: TSqlValue[]) => params.map((p) => (p instanceof Date ? p.toISOString() : p));
-  const runnerFor = (c: { query: import("pg").Pool["query"] }): TSqlRunner => ({
+  const runnerFor = (c: { query: import("pg").Pool["query"] }): Omit<TSqlRunner, "transaction"> => ({
+    kind: "postgres",
     async all<T>(sql: string, params: TSqlValue[] = []) {
       return (await c.query({ ...statement(sql), values: bind(params) })).rows as T[];
     },
@@ -227,7 +238,6 @@ async function openPostgres(url: string, opts: { isPrepared: boolean; log?: TLog
       },
     ));
   const raw: TRawSql = {
-    kind: "postgres",
     ...runnerFor(pool),
     async runRelaxed(sql: string, params: TSqlValue[] = []) {
       if ((await relaxedModeOnce()) === "session") return relaxedRunner.run(sql, params);
@@ -240,7 +250,11 @@ async function openPostgres(url: string, opts: { isPrepared: boolean; log?: TLog
       const client = await pool.connect();
       try {
         await client.query("BEGIN");
-        const result = await fn(runnerFor(client as unknown as { query: import("pg").Pool["query"] }));
+        const q: TSqlRunner = {
+          ...runnerFor(client as unknown as { query: import("pg").Pool["query"] }),
+          transaction: (inner) => inner(q),
+        };
+        const result = await fn(q);
         await client.query("COMMIT");
         return result;
       } catch (err) {
@@ -276,4 +290,21 @@ async function openPostgres(url: string, opts: { isPrepared: boolean; log?: TLog
     },
   };
   return raw;
+}
+
+/**
+ * A new primary key for tables whose Prisma model says `@default(cuid())`: 25 lowercase characters starting with
+ * "c", like a cuid, from 120 random bits (Prisma fills the default itself only when it writes the row).
+ */
+export function newRowId(): string {
+  const bytes = randomBytes(15);
+  let n = 0n;
+  for (const b of bytes) n = (n << 8n) | BigInt(b);
+  return "c" + n.toString(36).padStart(24, "0").slice(-24);
+}
+
+/** Whether `err` is a unique-constraint violation from either driver (SQLite or PostgreSQL). */
+export function isUniqueViolation(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY" || code === "23505";
 }

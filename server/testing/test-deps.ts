@@ -2,12 +2,12 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseEnv } from "../config/env.ts";
+import { parseEnv } from "../platform/env.ts";
 import { createDeps, type TDeps } from "../config/deps.ts";
-import { createManualClock } from "../config/clock.ts";
+import { createManualClock } from "../platform/clock.ts";
 import { applyMigrations } from "../store/migrate.ts";
 import { createScratchPostgres } from "./scratch-postgres.ts";
-import { createLogger, type TLogger } from "../ops/logger.ts";
+import { createLogger, type TLogger } from "../platform/logger.ts";
 
 export type TDbKind = "sqlite" | "postgres";
 

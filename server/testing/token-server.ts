@@ -4,7 +4,7 @@
 // Configuration from the environment; it listens on a free loopback port.
 import type { AddressInfo } from "node:net";
 import { createDeps, setDeps } from "../config/deps.ts";
-import { parseEnv } from "../config/env.ts";
+import { parseEnv } from "../platform/env.ts";
 import { createHttpServer } from "../http/serve.ts";
 import { installGracefulShutdown } from "../http/graceful-shutdown.ts";
 import { startRetentionJob } from "../ops/retention-job.ts";

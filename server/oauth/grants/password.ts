@@ -20,7 +20,7 @@ import { resolveScopes } from "../../auth/scopes.ts";
 import { issueTokens } from "./issue-tokens.ts";
 import { enforceMfa } from "../../mfa/require-mfa.ts";
 import type { TGrant, TGrantContext } from "./types.ts";
-import { errorMessage } from "../../ops/logger.ts";
+import { errorMessage } from "../../platform/logger.ts";
 import type { TSqlWriter } from "../../store/raw-sql.ts";
 
 export const PASSWORD = "password";

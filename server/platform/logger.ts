@@ -1,5 +1,5 @@
 import { pino, type DestinationStream, type Logger } from "pino";
-import type { TEnv } from "../config/env.ts";
+import type { TEnv } from "./env.ts";
 
 /** The structured logger (pino): one JSON object per line on stdout. */
 export type TLogger = Logger;

@@ -12,7 +12,7 @@ const ZEnv = z.object({
   PUBLIC_URL: z.string().url().optional(),
   /** 32-byte key, base64 or hex, that seals secrets at rest. Without it a key file under ./data is used. */
   PORTCULLIS_MASTER_KEY: z.string().optional(),
-  PORTCULLIS_MASTER_KEY_FILE: z.string().default("./data/master.key"),
+  PORTCULLIS_MASTER_KEY_FILE: z.string().default("../config/data/master.key"),
   ARGON2_MEMORY_KIB: z.coerce.number().int().min(7168).default(12288),
   ARGON2_ITERATIONS: z.coerce.number().int().min(1).default(3),
   ARGON2_PARALLELISM: z.coerce.number().int().min(1).max(16).default(1),
