@@ -1,4 +1,5 @@
 import { PrismaClient } from "../../generated/sqlite/client.ts";
+import { setPrismaKind } from "./prisma-bridge.ts";
 
 /** The Prisma client type. Both generated clients share model APIs; the SQLite one is the declared type. */
 export type TDb = PrismaClient;
@@ -10,6 +11,7 @@ export type TTx = Omit<TDb, "$connect" | "$disconnect" | "$on" | "$transaction" 
  * pg adapter. The PostgreSQL client is imported only when used.
  */
 export async function openDb(url: string): Promise<TDb> {
+  setPrismaKind(url.startsWith("file:") ? "sqlite" : "postgres");
   if (url.startsWith("file:")) {
     const { PrismaBetterSQLite3 } = await import("@prisma/adapter-better-sqlite3");
     const db = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url, timeout: 10_000 }) });

@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
+import { sqlOf } from "./prisma-bridge.ts";
+import { insertLogRaw } from "./logins.ts";
 import type { TDb, TTx } from "./db.ts";
 import type { TLogEvent } from "../audit/events.ts";
 import { parseJsonColumn } from "./json.ts";
-import { scrubSecrets } from "../audit/events.ts";
 
 /** Sortable log id: millisecond time then randomness, like Auth0's numeric-prefixed log_id. */
 export function newLogId(at: Date): string {
@@ -111,21 +112,5 @@ function toLogRecord(r: TLogRow): TLogRecord {
 
 /** Insert one audit record through Prisma, inside the caller's transaction (admin changes). */
 export async function insertLogTx(tx: TTx, event: TLogEvent, at: Date): Promise<string> {
-  const id = newLogId(at);
-  await tx.logEvent.create({
-    data: {
-      id,
-      date: at,
-      type: event.type,
-      description: event.description ?? null,
-      clientId: event.client_id ?? null,
-      clientName: event.client_name ?? null,
-      connection: event.connection ?? null,
-      userId: event.user_id ?? null,
-      userName: event.user_name ?? null,
-      ip: event.ip ?? null,
-      details: JSON.stringify(scrubSecrets(event.details ?? {})),
-    },
-  });
-  return id;
+  return insertLogRaw(sqlOf(tx), event, at);
 }

@@ -52,7 +52,7 @@ export interface TRawSql extends TSqlRunner {
 }
 
 /** Prisma's SQLite DateTime text format. */
-function sqliteDate(d: Date): string {
+export function sqliteDate(d: Date): string {
   return d.toISOString().replace("Z", "+00:00");
 }
 
