@@ -1,7 +1,7 @@
 import { BOOTSTRAP } from "./bootstrap.generated.ts";
 import { SANDBOX_MODULES } from "./modules.generated.ts";
 
-// BOOTSTRAP is rules-runtime/sandbox/bootstrap.js (the JavaScript that runs first in every rules context, with its
+// BOOTSTRAP is rules-runtime/sandbox/environment.js and pipeline.js (the JavaScript that runs first in every rules context, with its
 // hardening explained there), copied verbatim by scripts/build-rules-bootstrap.mjs.
 
 /** Strip what Auth0's editor tolerated after the function (a trailing semicolon, whitespace). */

@@ -49,7 +49,7 @@ check("schema: prisma/postgres/schema.prisma generated from the SQLite schema", 
   "--check",
 ]);
 check("schema: migrations reproduce the schemas", "node", ["--import", "tsx", "scripts/check-migrations.ts"]);
-check("rules bootstrap: rules-runtime/bootstrap.generated.ts built from sandbox/bootstrap.js", "node", [
+check("rules bootstrap: rules-runtime/bootstrap.generated.ts built from sandbox/environment.js and pipeline.js", "node", [
   "scripts/build-rules-bootstrap.mjs",
   "--check",
 ]);

@@ -1,4 +1,4 @@
-// The rules isolate's own globals, for type-checking bootstrap.js only (rules-runtime/sandbox/tsconfig.json; the
+// The rules isolate's own globals, for type-checking environment.js and pipeline.js only (rules-runtime/sandbox/tsconfig.json; the
 // project's tsconfig excludes this folder, so none of this leaks into host code). The isolate has the ECMAScript
 // built-ins and nothing else: no DOM, no Node.js.
 
@@ -21,7 +21,6 @@ declare var WebAssembly: unknown;
 // Installed by the bootstrap for rules (Auth0's rule environment). Their shape is the bootstrap's to define and
 // their arguments come from rule code, so the bootstrap checks them itself; here they are only names.
 declare var console: unknown;
-declare var UnauthorizedError: unknown;
 declare var setTimeout: unknown;
 declare var setInterval: unknown;
 declare var setImmediate: unknown;
