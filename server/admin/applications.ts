@@ -5,6 +5,7 @@ import { sha256Hex } from "../crypto/digest.ts";
 import { createClientTx, deleteClientTx, findClientByClientId, setClientSecretTx } from "../store/clients.ts";
 import { listConnections } from "../store/connections.ts";
 import { randomAlphanumeric } from "../crypto/random-id.ts";
+import { sqlOf } from "../store/prisma-bridge.ts";
 import { recordAdminChange } from "./audit.ts";
 import { AdminError } from "./admin-error.ts";
 import type { TAdmin } from "./session.ts";
@@ -106,7 +107,7 @@ export async function createApplication(
         },
         connections.filter((c) => a.connections.includes(c.name)).map((c) => c.id),
       );
-      await recordAdminChange(tx, now, admin, {
+      await recordAdminChange(sqlOf(tx), now, admin, {
         action: "create application",
         target: clientId,
         after: { ...a, client_id: clientId },
@@ -135,7 +136,7 @@ export async function rotateClientSecret(
   const now = deps.clock.now();
   await deps.db.$transaction(async (tx) => {
     await setClientSecretTx(tx, clientId, secret.hash, deps.box.seal("client-secret", secret.secret));
-    await recordAdminChange(tx, now, admin, { action: "rotate client secret", target: clientId });
+    await recordAdminChange(sqlOf(tx), now, admin, { action: "rotate client secret", target: clientId });
   });
   deps.config.clear();
   return { client_secret: secret.secret };
@@ -149,7 +150,11 @@ export async function deleteApplication(deps: TDeps, admin: TAdmin, clientId: st
   const { clientSecretHash: _h, clientSecretEnc: _e, ...before } = client;
   await deps.db.$transaction(async (tx) => {
     await deleteClientTx(tx, clientId);
-    await recordAdminChange(tx, now, admin, { action: "delete application", target: clientId, before });
+    await recordAdminChange(sqlOf(tx), now, admin, {
+      action: "delete application",
+      target: clientId,
+      before,
+    });
   });
   deps.config.clear();
 }

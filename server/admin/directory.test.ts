@@ -20,14 +20,18 @@ describe.each(testDatabaseKinds())("admin: connections and APIs (%s)", (kind) =>
     });
     expect(created.id).toMatch(/^con_/);
     const conn = await t.deps.db.connection.findUniqueOrThrow({ where: { name: "Contractors" } });
-    await insertUsers(t.deps.db, [
-      {
-        userId: "auth0|contractor1",
-        connectionId: conn.id,
-        email: "c1@contract.example",
-        passwordHash: await t.deps.hasher.hash("contractor-pass-1"),
-      },
-    ]);
+    await insertUsers(
+      t.deps.sql,
+      [
+        {
+          userId: "auth0|contractor1",
+          connectionId: conn.id,
+          email: "c1@contract.example",
+          passwordHash: await t.deps.hasher.hash("contractor-pass-1"),
+        },
+      ],
+      t.deps.clock.now(),
+    );
     const ok = await callToken(t.deps, {
       params: passwordParams(t.fx.clients.web, {
         email: "c1@contract.example",

@@ -6,6 +6,7 @@ import { createConnectionTx, listConnections } from "../store/connections.ts";
 import { createResourceServerTx, listResourceServers } from "../store/resource-servers.ts";
 import { getTenant, updateTenantTx } from "../store/tenant.ts";
 import { randomAlphanumeric } from "../crypto/random-id.ts";
+import { sqlOf } from "../store/prisma-bridge.ts";
 import { recordAdminChange } from "./audit.ts";
 import { AdminError } from "./admin-error.ts";
 import type { TAdmin } from "./session.ts";
@@ -68,7 +69,11 @@ export async function createConnection(
         clients.filter((c) => input.enabled_clients.includes(c.name)).map((c) => c.id),
       );
       if (input.is_default_directory) await updateTenantTx(tx, { defaultDirectory: input.name });
-      await recordAdminChange(tx, now, admin, { action: "create connection", target: id, after: input });
+      await recordAdminChange(sqlOf(tx), now, admin, {
+        action: "create connection",
+        target: id,
+        after: input,
+      });
     });
   } catch (err) {
     if ((err as { code?: string }).code === "P2002")
@@ -87,7 +92,7 @@ export async function setDefaultDirectory(deps: TDeps, admin: TAdmin, name: stri
   const now = deps.clock.now();
   await deps.db.$transaction(async (tx) => {
     await updateTenantTx(tx, { defaultDirectory: name });
-    await recordAdminChange(tx, now, admin, {
+    await recordAdminChange(sqlOf(tx), now, admin, {
       action: "set default directory",
       target: "tenant",
       before: { default_directory: before },
@@ -151,7 +156,7 @@ export async function createApi(
         signingSecretEnc: secret ? deps.box.seal("api-signing-secret", secret) : null,
         allowOfflineAccess: input.allow_offline_access,
       });
-      await recordAdminChange(tx, now, admin, {
+      await recordAdminChange(sqlOf(tx), now, admin, {
         action: "create api",
         target: input.identifier,
         after: input,

@@ -35,7 +35,7 @@ describe.each(testDatabaseKinds())("admin: MFA policy and user MFA reset (%s)", 
     await saveMfaSettings(deps, owner, { policy: "always", otp: true, recoveryCode: true });
     const res = await login();
     expect(res.body.error).toBe("mfa_required");
-    const audit = (await listLogs(deps.db, { take: 50 })).find(
+    const audit = (await listLogs(deps.sql, { take: 50 })).find(
       (l) => l.description === "update mfa settings tenant",
     );
     expect(audit?.details).toMatchObject({ before: { policy: "never" }, after: { policy: "always" } });
@@ -53,7 +53,7 @@ describe.each(testDatabaseKinds())("admin: MFA policy and user MFA reset (%s)", 
         deps,
       );
     expect((await enrol()).status).toBe(200);
-    await deps.db.mfaAuthenticator.updateMany({ data: { active: true } });
+    await deps.sql.run(`UPDATE "MfaAuthenticator" SET "active" = ?`, [true]);
     expect((await enrol()).status).toBe(403);
     expect((await getUserAuthenticators(deps, fx.users.alice.userId)).map((a) => a.type)).toEqual([
       "otp",
@@ -61,7 +61,7 @@ describe.each(testDatabaseKinds())("admin: MFA policy and user MFA reset (%s)", 
     ]);
     expect(await resetUserMfa(deps, security, fx.users.alice.userId)).toBe(2);
     expect(await getUserAuthenticators(deps, fx.users.alice.userId)).toEqual([]);
-    const audit = (await listLogs(deps.db, { take: 50 })).find(
+    const audit = (await listLogs(deps.sql, { take: 50 })).find(
       (l) => l.description === `reset mfa ${fx.users.alice.userId}`,
     );
     expect(audit?.details).toMatchObject({ actor: { email: security.email }, after: { authenticators: 0 } });

@@ -2,7 +2,8 @@ import type { TDeps } from "../config/deps.ts";
 import type { TMfaPolicy } from "../store/tenant.ts";
 import { getTenant, updateTenant } from "../store/tenant.ts";
 import { findUserByUserId } from "../store/users.ts";
-import { deleteUserAuthenticators, listUserAuthenticators } from "../store/mfa.ts";
+import { deleteUserAuthenticators, listUserAuthenticators } from "../store/mfa-authenticators.ts";
+import { sqlOf } from "../store/prisma-bridge.ts";
 import { recordAdminChange } from "./audit.ts";
 import { AdminError } from "./admin-error.ts";
 import type { TAdmin } from "./session.ts";
@@ -38,7 +39,7 @@ export async function saveMfaSettings(deps: TDeps, admin: TAdmin, input: unknown
       mfaOtpEnabled: after.otp,
       mfaRecoveryCodeEnabled: after.recoveryCode,
     });
-    await recordAdminChange(tx, now, admin, {
+    await recordAdminChange(sqlOf(tx), now, admin, {
       action: "update mfa settings",
       target: "tenant",
       before,
@@ -51,9 +52,9 @@ export async function saveMfaSettings(deps: TDeps, admin: TAdmin, input: unknown
 
 /** A user's authenticators for the user screen (no secrets). */
 export async function getUserAuthenticators(deps: TDeps, userId: string) {
-  const user = await findUserByUserId(deps.db, userId);
+  const user = await findUserByUserId(deps.sql, userId);
   if (!user) return [];
-  const rows = await listUserAuthenticators(deps.db, user.id);
+  const rows = await listUserAuthenticators(deps.sql, user.id);
   return rows.map((a) => ({
     id: a.publicId,
     type: a.type,
@@ -65,12 +66,12 @@ export async function getUserAuthenticators(deps: TDeps, userId: string) {
 
 /** Remove all of a user's authenticators (lost phone): the next MFA login asks for enrolment. Audited. */
 export async function resetUserMfa(deps: TDeps, admin: TAdmin, userId: string): Promise<number> {
-  const user = await findUserByUserId(deps.db, userId);
+  const user = await findUserByUserId(deps.sql, userId);
   if (!user) throw AdminError.notFound("No such user.");
   const now = deps.clock.now();
-  return deps.db.$transaction(async (tx) => {
-    const removed = await deleteUserAuthenticators(tx, user.id);
-    await recordAdminChange(tx, now, admin, {
+  return deps.sql.transaction(async (q) => {
+    const removed = await deleteUserAuthenticators(q, user.id);
+    await recordAdminChange(q, now, admin, {
       action: "reset mfa",
       target: userId,
       before: { authenticators: removed },

@@ -1,6 +1,6 @@
 import type { TDeps } from "../config/deps.ts";
 import { findUserByUserId } from "../store/users.ts";
-import { revokeUserRefreshTokens } from "../store/logins.ts";
+import { revokeUserRefreshTokens } from "../store/refresh-tokens.ts";
 import {
   deleteLoginFailuresForIdentifiers,
   deleteNotificationClaims,
@@ -9,7 +9,7 @@ import {
 import { normalizeIdentifier } from "../protection/brute-force.ts";
 import { bruteForceNotificationKey } from "../protection/login-guard.ts";
 import { AdminError } from "./admin-error.ts";
-import { recordAdminChangeRaw, type TActor } from "./audit.ts";
+import { recordAdminChange, type TActor } from "./audit.ts";
 import { findPasswordProblem } from "./find-password-problem.ts";
 import { logReleasedBlocks } from "./protection/release-blocks.ts";
 import { assertAdminAllowed } from "./admin-access.ts";
@@ -31,7 +31,7 @@ export async function setUserPassword(
   if (typeof password !== "string") {
     throw AdminError.invalid("password must be a string.", { code: "invalid_body" });
   }
-  const user = await findUserByUserId(deps.db, userId);
+  const user = await findUserByUserId(deps.sql, userId);
   if (!user) throw AdminError.notFound("The user does not exist.", { code: "inexistent_user" });
   const problem = await findPasswordProblem(deps, password);
   if (problem) throw AdminError.invalid(problem.message, { code: problem.code });
@@ -44,7 +44,7 @@ export async function setUserPassword(
     const rows = await deleteLoginFailuresForIdentifiers(q, [...new Set(identifiers)], user.connectionId);
     await deleteNotificationClaims(q, [bruteForceNotificationKey(user.userId), `breached|${user.userId}`]);
     const n = await logReleasedBlocks(q, rows, "password_change", now, { user_id: user.userId });
-    await recordAdminChangeRaw(q, now, admin, {
+    await recordAdminChange(q, now, admin, {
       action: "set user password",
       target: user.userId,
       before: { last_password_reset: user.lastPasswordReset?.toISOString() ?? null },

@@ -6,6 +6,7 @@ import {
   updateResourceServerTx,
   type TResourceServerRecord,
 } from "../store/resource-servers.ts";
+import { sqlOf } from "../store/prisma-bridge.ts";
 import { recordAdminChange } from "./audit.ts";
 import { parseAdminInput } from "./parse-admin-input.ts";
 import { AdminError } from "./admin-error.ts";
@@ -86,7 +87,7 @@ export async function updateApi(
         ...(secret ? { signingSecretEnc: deps.box.seal("api-signing-secret", secret) } : {}),
         ...(after.signing_alg === "RS256" ? { signingSecretEnc: null } : {}),
       });
-      await recordAdminChange(tx, now, admin, {
+      await recordAdminChange(sqlOf(tx), now, admin, {
         action: "update api",
         target: api.identifier,
         before,

@@ -3,6 +3,7 @@ import type { TDeps } from "../config/deps.ts";
 import { findClientByClientId, updateClientTx, type TClientRecord } from "../store/clients.ts";
 import { listConnections } from "../store/connections.ts";
 import { KNOWN_GRANTS, applyApplicationRules, newClientSecret } from "./applications.ts";
+import { sqlOf } from "../store/prisma-bridge.ts";
 import { recordAdminChange } from "./audit.ts";
 import { parseAdminInput } from "./parse-admin-input.ts";
 import { AdminError } from "./admin-error.ts";
@@ -104,7 +105,7 @@ export async function updateApplication(
           ? secret
           : { hash: secret.hash, sealed: deps.box.seal("client-secret", secret.secret) },
       );
-      await recordAdminChange(tx, now, admin, {
+      await recordAdminChange(sqlOf(tx), now, admin, {
         action: "update application",
         target: clientId,
         before,

@@ -3,6 +3,7 @@ import type { TDeps } from "../config/deps.ts";
 import { listClients } from "../store/clients.ts";
 import { findConnectionByConnectionId, listConnections, updateConnectionTx } from "../store/connections.ts";
 import { getTenant, updateTenantTx } from "../store/tenant.ts";
+import { sqlOf } from "../store/prisma-bridge.ts";
 import { recordAdminChange } from "./audit.ts";
 import { ZConnectionInput } from "./directory.ts";
 import { parseAdminInput } from "./parse-admin-input.ts";
@@ -68,7 +69,7 @@ export async function updateConnection(
       );
       if (after.is_default_directory) await updateTenantTx(tx, { defaultDirectory: after.name });
       else if (before.is_default_directory) await updateTenantTx(tx, { defaultDirectory: null });
-      await recordAdminChange(tx, now, admin, {
+      await recordAdminChange(sqlOf(tx), now, admin, {
         action: "update connection",
         target: connectionId,
         before,

@@ -5,7 +5,7 @@ import { createPasswordHasher } from "./passwords.ts";
 import { useSeededDeps } from "../testing/use-deps.ts";
 import { buildTokenRequest, createFixtureUser, passwordParams } from "../testing/fixtures.ts";
 import { handleTokenRequest } from "../oauth/token-endpoint.ts";
-import { listPasswordHashKinds } from "../store/users.ts";
+import { listPasswordHashKinds, updateUserProfile } from "../store/users.ts";
 import { testDatabaseKinds } from "../testing/test-deps.ts";
 import { MFA_GRANT_TYPES } from "../mfa/require-mfa.ts";
 import { updateTenant } from "../store/tenant.ts";
@@ -131,7 +131,7 @@ describe.each(testDatabaseKinds())("stored hash kinds, read at start (%s)", (kin
       password: "second-bcrypt",
       isBcrypt: true,
     });
-    const kinds = await listPasswordHashKinds(t.deps.sql, t.deps.sql.kind);
+    const kinds = await listPasswordHashKinds(t.deps.sql);
     expect(kinds.sort()).toEqual([
       expect.stringMatching(/^\$2[aby]\$10\$$/),
       "$argon2id$v=19$m=12288,t=3,p=1$",
@@ -140,10 +140,7 @@ describe.each(testDatabaseKinds())("stored hash kinds, read at start (%s)", (kin
 
   it("a server started on that database covers the costliest kind before anyone's first guess", async () => {
     const slow = await bcryptHash("pw", 12);
-    await t.deps.db.user.update({
-      where: { userId: t.fx.users.bcrypt.userId },
-      data: { passwordHash: slow },
-    });
+    await updateUserProfile(t.deps.sql, t.fx.users.bcrypt.id, { passwordHash: slow }, t.deps.clock.now());
     const fresh = await createDeps(t.deps.env, { clock: t.deps.clock, masterKey: randomBytes(32) });
     try {
       // Covered means a floor of the order of a bcrypt-12 verify (≈ 25× an Argon2id one at current parameters).
@@ -184,7 +181,7 @@ describe("token endpoint: an unknown user answers like a wrong password for argo
 
   it("medians within 10 %", async () => {
     // What createDeps does at start; the fixture's users were inserted after these deps were built.
-    await t.deps.hasher.learnStoredHashKinds(await listPasswordHashKinds(t.deps.sql, t.deps.sql.kind));
+    await t.deps.hasher.learnStoredHashKinds(await listPasswordHashKinds(t.deps.sql));
     for (const user of [t.fx.users.alice, t.fx.users.bcrypt]) {
       const measure = (rounds: number) =>
         interleavedMedians(

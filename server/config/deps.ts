@@ -22,7 +22,7 @@ import { listAdminPasswordHashes } from "../store/admin-users.ts";
 export type TDeps = {
   env: TEnv;
   db: TDb;
-  /** Plain SQL for the login hot path (store/logins.ts). */
+  /** Plain SQL for the login hot path (server/store/*). */
   sql: TRawSql;
   clock: TClock;
   hasher: TPasswordHasher;
@@ -88,10 +88,10 @@ export async function createDeps(
   );
   // In the background: the failure floor must cover the costliest kind of stored hash (bcrypt imports, older
   // Argon2 parameters) before an attacker's first guess at such an account, not after.
-  const learning = learnStoredHashKinds(hasher, sql, db).catch((err: unknown) =>
+  const learning = learnStoredHashKinds(hasher, sql).catch((err: unknown) =>
     log.warn({ err: errorMessage(err) }, "could not read the stored password hash kinds"),
   );
-  const keys = createKeyStore(db, box, clock);
+  const keys = createKeyStore(sql, box, clock);
   const config = createConfigCache(db, sql);
   const protection = {
     breached: createBreachedPasswords({ corpusFile: env.BREACHED_PASSWORDS_FILE }),
@@ -123,8 +123,8 @@ export async function createDeps(
   };
 }
 
-async function learnStoredHashKinds(hasher: TPasswordHasher, sql: TRawSql, db: TDb): Promise<void> {
-  const kinds = [...(await listPasswordHashKinds(sql, sql.kind)), ...(await listAdminPasswordHashes(db))];
+async function learnStoredHashKinds(hasher: TPasswordHasher, sql: TRawSql): Promise<void> {
+  const kinds = [...(await listPasswordHashKinds(sql)), ...(await listAdminPasswordHashes(sql))];
   await hasher.learnStoredHashKinds(kinds);
 }
 

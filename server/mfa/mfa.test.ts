@@ -423,7 +423,7 @@ describe.each(testDatabaseKinds())("MFA for the password grant over HTTP (%s)", 
     expect(assoc.status).toBe(403);
     deps.clock.advance(30_000);
     expect(keep(await otpGrant(mfaToken, await totp(secret))).status).toBe(200);
-    const stored = JSON.stringify(await deps.db.mfaAuthenticator.findMany());
+    const stored = JSON.stringify(await deps.sql.all(`SELECT * FROM "MfaAuthenticator"`));
     expect(stored).not.toContain(secret);
   });
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestDeps, testDatabaseKinds, type TTestDeps } from "../testing/test-deps.ts";
-import { insertLogRaw } from "../store/logins.ts";
+import { insertLog } from "../store/logs.ts";
 import { listLogs } from "../store/logs.ts";
 import { createLogger } from "../platform/logger.ts";
 import { pruneAuditLogs } from "./prune-audit-logs.ts";
@@ -29,14 +29,14 @@ describe.each(testDatabaseKinds())("audit retention (%s)", (kind) => {
   /** Records `daysAgo` days before NOW (one per entry), described by their age. */
   async function seed(...daysAgo: number[]): Promise<void> {
     for (const d of daysAgo) {
-      await insertLogRaw(
+      await insertLog(
         deps.sql,
         { type: "sepft", description: `age ${d}`, user_name: `user-${d}` },
         new Date(NOW.getTime() - d * DAY),
       );
     }
   }
-  const remaining = async () => (await listLogs(deps.db, { take: 1000 })).map((l) => l.description).sort();
+  const remaining = async () => (await listLogs(deps.sql, { take: 1000 })).map((l) => l.description).sort();
 
   beforeEach(async () => {
     await deps.sql.run('DELETE FROM "LogEvent"');
@@ -126,7 +126,7 @@ describe("portcullis logs prune", () => {
     try {
       const now = Date.now();
       for (const d of [90, 40, 1]) {
-        await insertLogRaw(deps.sql, { type: "sepft", description: `age ${d}` }, new Date(now - d * DAY));
+        await insertLog(deps.sql, { type: "sepft", description: `age ${d}` }, new Date(now - d * DAY));
       }
       const cli = (...args: string[]) =>
         spawnSync(
@@ -151,7 +151,7 @@ describe("portcullis logs prune", () => {
         .map((l) => JSON.parse(l) as Record<string, unknown>)
         .find((l) => l.event === "audit_prune");
       expect(line).toMatchObject({ deleted: 2, batches: 3, retention_days: 30 });
-      expect((await listLogs(deps.db, { take: 10 })).map((l) => l.description)).toEqual(["age 1"]);
+      expect((await listLogs(deps.sql, { take: 10 })).map((l) => l.description)).toEqual(["age 1"]);
     } finally {
       await deps.cleanup();
     }

@@ -1,5 +1,5 @@
 import type { TDeps } from "../config/deps.ts";
-import { deleteLogsBefore } from "../store/log-retention.ts";
+import { deleteLogsBefore } from "../store/logs.ts";
 import { logIdFloor } from "../store/logs.ts";
 
 const DAY_MS = 24 * 3600 * 1000;

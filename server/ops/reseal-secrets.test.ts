@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDeps, testDatabaseKinds, type TTestDeps } from "../testing/test-deps.ts";
-import { callToken, passwordParams, seedFixture, type TFixture } from "../testing/fixtures.ts";
+import { callToken, passwordParams, seedFixture, storedUser, type TFixture } from "../testing/fixtures.ts";
 import { sealV1 } from "../testing/legacy-seal.ts";
 import { openRawSql } from "../store/raw-sql.ts";
 import { insertAdmin, setAdminTotpSecret } from "../store/admin-users.ts";
-import { insertAuthenticatorRaw } from "../store/mfa.ts";
+import { insertAuthenticator } from "../store/mfa-authenticators.ts";
 import {
   SEALED_COLUMN_NAMES,
   listSealedValues,
@@ -54,10 +54,20 @@ describe.each(testDatabaseKinds())("re-seal of v1 secrets at start (%s)", (kind)
     fx = await seedFixture(deps);
     // One row in every sealed column: client secrets and the HS256 API come with the fixture.
     await deps.keys.current();
-    const admin = await insertAdmin(deps.db, { email: "ops@example.com", passwordHash: "x", role: "owner" });
-    await setAdminTotpSecret(deps.db, admin.id, deps.box.seal("admin-totp-seed", "ADMINSEEDADMINSEED"), null);
-    const user = await deps.db.user.findUniqueOrThrow({ where: { userId: fx.users.alice.userId } });
-    await insertAuthenticatorRaw(deps.sql, {
+    const admin = await insertAdmin(
+      deps.sql,
+      { email: "ops@example.com", passwordHash: "x", role: "owner" },
+      deps.clock.now(),
+    );
+    await setAdminTotpSecret(
+      deps.sql,
+      admin.id,
+      deps.box.seal("admin-totp-seed", "ADMINSEEDADMINSEED"),
+      null,
+      deps.clock.now(),
+    );
+    const user = await storedUser(deps, fx.users.alice.userId);
+    await insertAuthenticator(deps.sql, {
       id: "auth-1",
       publicId: "totp|dev_reseal1",
       userId: user.id,

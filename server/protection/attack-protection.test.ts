@@ -103,7 +103,7 @@ describe.each(testDatabaseKinds())("attack protection (%s)", (kind) => {
 
   /** ublkdu records about one identifier (the manual clock stands still, so order by date is not enough). */
   async function releasesOf(identifier: string) {
-    return (await listLogs(deps.db, { type: "ublkdu", take: 10_000 })).filter(
+    return (await listLogs(deps.sql, { type: "ublkdu", take: 10_000 })).filter(
       (l) => l.details?.identifier === identifier,
     );
   }
@@ -766,7 +766,7 @@ describe.each(testDatabaseKinds())("attack protection (%s)", (kind) => {
       } finally {
         verify.mockRestore();
       }
-      const limitWc = await listLogs(deps.db, { type: "limit_wc", take: 1000 });
+      const limitWc = await listLogs(deps.sql, { type: "limit_wc", take: 1000 });
       // Exactly one record started the block; the rest record refused attempts.
       expect(limitWc.filter((l) => l.ip === ip && l.details?.count === 10)).toHaveLength(1);
       expect((await outboxFor(user.email)).length).toBe(1);

@@ -110,7 +110,9 @@ class Model {
  */
 async function lookupHasher(deps: TDeps, passwords: Map<string, string>): Promise<TPasswordHasher> {
   const byHash = new Map<string, string>();
-  for (const u of await deps.db.user.findMany({ select: { email: true, passwordHash: true } })) {
+  for (const u of await deps.sql.all<{ email: string | null; passwordHash: string | null }>(
+    `SELECT "email","passwordHash" FROM "User"`,
+  )) {
     const pw = u.email ? passwords.get(u.email) : undefined;
     if (u.passwordHash && pw !== undefined) byHash.set(u.passwordHash, pw);
   }
@@ -278,7 +280,9 @@ describe.each(testDatabaseKinds())("brute-force counters under random attempt se
               { count: r.count, lastFailureAt: r.lastFailureAt.getTime(), isBlocked: r.blockedAt !== null },
             ]),
           );
-          const logs = await deps.db.logEvent.findMany({ select: { type: true, description: true } });
+          const logs = await deps.sql.all<{ type: string; description: string | null }>(
+            `SELECT "type","description" FROM "LogEvent"`,
+          );
           const actualLogs = new Map<string, number>();
           for (const l of logs) {
             const k =

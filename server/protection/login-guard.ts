@@ -1,6 +1,6 @@
 import type { TDeps } from "../config/deps.ts";
 import type { TLogEvent } from "../audit/events.ts";
-import { insertLogRaw } from "../store/logins.ts";
+import { insertLog } from "../store/logs.ts";
 import {
   findFailureAndIpBucket,
   loginFailureKey,
@@ -63,7 +63,7 @@ export type TAdmission =
   | { kind: "unavailable"; cause: unknown };
 
 async function writeLog(deps: TDeps, event: TLogEvent, at: Date): Promise<void> {
-  await runAlone(deps.sql, (q) => insertLogRaw(q, event, at));
+  await runAlone(deps.sql, (q) => insertLog(q, event, at));
 }
 
 /** Decide whether a password may be checked for this attempt, counting it where protection applies. */
@@ -132,7 +132,7 @@ export async function admitLogin(deps: TDeps, a: TLoginAttempt): Promise<TAdmiss
           if (bf.kind !== "admitted") return;
           try {
             await recordFailedAttempt(deps.sql, bruteForce, bf, a.now, (q) =>
-              insertLogRaw(
+              insertLog(
                 q,
                 {
                   ...a.logBase(),
@@ -301,7 +301,7 @@ export async function checkBreachedPassword(
   if (isBlocking) {
     await deps.sql.transaction(async (q) => {
       isNewlyFlagged = await markPasswordLeaked(q, user.id, now);
-      await insertLogRaw(
+      await insertLog(
         q,
         {
           ...logBase(),

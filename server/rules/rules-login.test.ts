@@ -17,7 +17,7 @@ import {
 import { setRuleSetting } from "../admin/rules/rule-settings.ts";
 import { setRulesNetwork } from "../admin/rules/rules-network.ts";
 import { updateRule } from "../admin/rules/update-rule.ts";
-import { findUserByUserId } from "../store/users.ts";
+import { findUserByUserId, updateUserProfile } from "../store/users.ts";
 import { REDIRECT_UNAVAILABLE, RULE_FAILED } from "./outcomes.ts";
 import { MFA_GRANT_MISSING } from "../mfa/require-mfa.ts";
 import {
@@ -121,7 +121,7 @@ describe.each(testDatabaseKinds())("rules on password and refresh logins (%s)", 
     const first = tokenClaims(await login()).id[`${NS}context`] as { stats: { loginsCount: number } };
     const second = tokenClaims(await login()).id[`${NS}context`] as { stats: { loginsCount: number } };
     expect(second.stats.loginsCount).toBe(first.stats.loginsCount + 1);
-    const row = await findUserByUserId(deps.db, user.userId);
+    const row = await findUserByUserId(deps.sql, user.userId);
     expect(row?.loginsCount).toBe(second.stats.loginsCount);
   });
 
@@ -272,10 +272,12 @@ describe.each(testDatabaseKinds())("rules on password and refresh logins (%s)", 
       connection: "employees",
       password: "metadata-pass-1",
     });
-    await deps.db.user.update({
-      where: { userId: subject.userId },
-      data: { appMetadata: JSON.stringify({ plan: "free", stale: true }), userMetadata: "{}" },
-    });
+    await updateUserProfile(
+      deps.sql,
+      subject.id,
+      { appMetadata: { plan: "free", stale: true }, userMetadata: {} },
+      deps.clock.now(),
+    );
     const [, denier] = await addRules(
       deps,
       {
@@ -299,15 +301,15 @@ describe.each(testDatabaseKinds())("rules on password and refresh logins (%s)", 
     );
     const res = await login({}, subject);
     expect(tokenClaims(res).id[`${NS}plan`]).toBe("pro");
-    let row = await findUserByUserId(deps.db, subject.userId);
+    let row = await findUserByUserId(deps.sql, subject.userId);
     expect(row?.appMetadata).toEqual({ plan: "pro", roles: ["admin"] });
     expect(row?.userMetadata).toEqual({ theme: "dark" });
 
-    await deps.db.user.update({ where: { userId: subject.userId }, data: { userMetadata: "{}" } });
+    await updateUserProfile(deps.sql, subject.id, { userMetadata: {} }, deps.clock.now());
     await updateRule(deps, TEST_RULES_ADMIN, denier!.id, { enabled: true });
     const denied = await login({}, subject);
     expect(denied.status).toBe(403);
-    row = await findUserByUserId(deps.db, subject.userId);
+    row = await findUserByUserId(deps.sql, subject.userId);
     expect(row?.userMetadata).toEqual({ theme: "dark" });
   });
 
@@ -324,7 +326,7 @@ describe.each(testDatabaseKinds())("rules on password and refresh logins (%s)", 
       error: "access_denied",
       error_description: "Rules may update only the metadata of the user who is logging in",
     });
-    expect((await findUserByUserId(deps.db, fx.users.alice.userId))?.appMetadata).toEqual({});
+    expect((await findUserByUserId(deps.sql, fx.users.alice.userId))?.appMetadata).toEqual({});
   });
 
   it("exposes rule settings as configuration, sealed at rest and never in the audit log", async () => {

@@ -13,7 +13,9 @@ export function setPrismaKind(kind: "sqlite" | "postgres"): void {
 
 /** A TSqlRunner over a Prisma client or interactive transaction (statements run in it). */
 export function sqlOf(tx: TTx): TSqlRunner {
-  const kind = prismaKind;
+  // The client knows its own dialect; the process-wide one is wrong when a process holds clients of both (tests).
+  const provider = (tx as { _activeProvider?: unknown })._activeProvider;
+  const kind = provider === "postgresql" ? "postgres" : provider === "sqlite" ? "sqlite" : prismaKind;
   const bind = (params: TSqlValue[]) =>
     params.map((p) =>
       kind === "sqlite" ? (p instanceof Date ? sqliteDate(p) : typeof p === "boolean" ? (p ? 1 : 0) : p) : p,

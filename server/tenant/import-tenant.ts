@@ -15,6 +15,7 @@ import { updateTenant, type TMfaPolicy } from "../store/tenant.ts";
 import { ZBreachedPasswordPatch, ZBruteForcePatch, ZSuspiciousIpPatch } from "../protection/policies.ts";
 import { updateAttackProtection } from "../admin/protection/update-attack-protection.ts";
 import { randomAlphanumeric } from "../crypto/random-id.ts";
+import { sqlOf } from "../store/prisma-bridge.ts";
 import { CLI_ACTOR, recordAdminChange, type TActor } from "../admin/audit.ts";
 import { createRule } from "../admin/rules/create-rule.ts";
 import { updateRule } from "../admin/rules/update-rule.ts";
@@ -687,7 +688,7 @@ export async function importTenant(
     // Rules, rule settings and attack-protection policies also have their own records with before/after.
     if (report.created.length > 0 || report.updated.length > 0) {
       await deps.db.$transaction((tx) =>
-        recordAdminChange(tx, deps.clock.now(), actor, {
+        recordAdminChange(sqlOf(tx), deps.clock.now(), actor, {
           action: "import tenant",
           target: "tenant",
           after: { created: report.created, updated: report.updated },

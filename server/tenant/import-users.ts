@@ -2,15 +2,14 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import type { TDeps } from "../config/deps.ts";
 import { findConnectionByName } from "../store/connections.ts";
+import type { TUserPatch, TUserWrite } from "../store/users.ts";
 import {
   applyUserImport,
   findImportConflicts,
   type TImportedTotp,
   type TUserIdentity,
-  type TUserPatch,
-  type TUserWrite,
-} from "../store/users.ts";
-import { revokeUserRefreshTokensTx } from "../store/logins.ts";
+} from "../store/user-import.ts";
+import { revokeUserRefreshTokens } from "../store/refresh-tokens.ts";
 import { CLI_ACTOR, recordAdminChange, type TActor } from "../admin/audit.ts";
 import { formatPath } from "./import-tenant.ts";
 import { isArgon2Hash, isBcryptHash } from "../auth/passwords.ts";
@@ -323,7 +322,7 @@ export async function importUsers(
   for (const [index, reason] of duplicates) errors.push({ index, reason });
   const unique = candidates.filter((c) => !duplicates.has(c.index));
 
-  const stored = await findImportConflicts(deps.db, connection.id, {
+  const stored = await findImportConflicts(deps.sql, connection.id, {
     emails: unique.flatMap((c) => (c.email ? [c.email] : [])),
     usernames: unique.flatMap((c) => (c.username ? [c.username] : [])),
     userIds: unique.flatMap((c) => (c.userId ? [c.userId] : [])),
@@ -349,13 +348,14 @@ export async function importUsers(
   if (inserts.length > 0 || updates.length > 0) {
     try {
       const now = deps.clock.now();
-      await applyUserImport(deps.db, inserts, updates, totps, now, async (tx) => {
+      await deps.sql.transaction(async (q) => {
+        await applyUserImport(q, inserts, updates, totps, now);
         for (const u of updates) {
           const reason = sessionEndingChange(u.patch);
           if (!reason) continue;
-          const revoked = await revokeUserRefreshTokensTx(tx, [u.id], now);
+          const revoked = await revokeUserRefreshTokens(q, [u.id], now);
           if (revoked === 0) continue;
-          await recordAdminChange(tx, now, opts.actor ?? CLI_ACTOR, {
+          await recordAdminChange(q, now, opts.actor ?? CLI_ACTOR, {
             action: "end user sessions",
             target: u.userId,
             after: { reason, revoked_refresh_tokens: revoked },

@@ -79,7 +79,7 @@ describe.each(testDatabaseKinds())("tenant files with rules (%s)", (kind) => {
     expect(updated).toMatchObject({ script: changed, version: 2 });
 
     // Every change is audited with the importing actor (the CLI), rule by rule, and the import as a whole.
-    const audits = await searchLogs(deps.db, { type: "sapi" }, { take: 50 });
+    const audits = await searchLogs(deps.sql, { type: "sapi" }, { take: 50 });
     const byAction = (action: string) =>
       audits.filter((r) => (r.details as { action?: string } | undefined)?.action === action);
     expect(

@@ -8,7 +8,7 @@ import { upsertConnectionByName } from "../store/connections.ts";
 import { listLogs, type TLogRecord } from "../store/logs.ts";
 import { upsertResourceServer } from "../store/resource-servers.ts";
 import { updateTenant } from "../store/tenant.ts";
-import { insertUsers } from "../store/users.ts";
+import { findUserByUserId, insertUsers, type TUserRecord } from "../store/users.ts";
 import { handleTokenRequest } from "../oauth/token-endpoint.ts";
 import { CLIENT_IP_HEADER } from "../oauth/request.ts";
 
@@ -292,21 +292,26 @@ export async function createFixtureUser(
   const email = u.email ?? `user-${randomBytes(5).toString("hex")}@example.com`;
   const userId = randomId("auth0|", 12);
   const passwordHash = u.isBcrypt ? await bcryptHash(u.password, 10) : await deps.hasher.hash(u.password);
-  await insertUsers(deps.db, [
-    {
-      userId,
-      connectionId: connection.id,
-      email,
-      emailVerified: u.profile?.emailVerified ?? false,
-      username: u.username ?? null,
-      name: u.profile?.name ?? null,
-      givenName: u.profile?.givenName ?? null,
-      familyName: u.profile?.familyName ?? null,
-      passwordHash,
-      blocked: u.blocked ?? false,
-    },
-  ]);
-  const row = await deps.db.user.findUniqueOrThrow({ where: { userId }, select: { id: true } });
+  await insertUsers(
+    deps.sql,
+    [
+      {
+        userId,
+        connectionId: connection.id,
+        email,
+        emailVerified: u.profile?.emailVerified ?? false,
+        username: u.username ?? null,
+        name: u.profile?.name ?? null,
+        givenName: u.profile?.givenName ?? null,
+        familyName: u.profile?.familyName ?? null,
+        passwordHash,
+        blocked: u.blocked ?? false,
+      },
+    ],
+    deps.clock.now(),
+  );
+  const row = await findUserByUserId(deps.sql, userId);
+  if (!row) throw new Error(`fixture user ${userId} was not stored`);
   fx.secrets.push(u.password);
   return {
     id: row.id,
@@ -378,7 +383,7 @@ export function buildTokenRequest(call: TTokenCall): Request {
 }
 
 async function allLogIds(deps: TDeps): Promise<Set<string>> {
-  return new Set((await listLogs(deps.db, { take: 1_000_000 })).map((l) => l.log_id));
+  return new Set((await listLogs(deps.sql, { take: 1_000_000 })).map((l) => l.log_id));
 }
 
 /** POST /oauth/token through handleTokenRequest and collect the audit records the request wrote. */
@@ -392,7 +397,7 @@ export async function callToken(deps: TDeps, call: TTokenCall): Promise<TTokenRe
   } catch {
     throw new Error(`Token endpoint answered ${res.status} with a non-JSON body: ${text}`);
   }
-  const logs = (await listLogs(deps.db, { take: 1_000_000 })).filter((l) => !before.has(l.log_id));
+  const logs = (await listLogs(deps.sql, { take: 1_000_000 })).filter((l) => !before.has(l.log_id));
   return { status: res.status, headers: res.headers, body, logs };
 }
 
@@ -527,5 +532,25 @@ export async function validateIdTokenLikeNodeAuth0(
 
 /** Every audit row as stored, serialized, to search for leaked secrets. */
 export async function serializedAuditRows(deps: TDeps): Promise<string> {
-  return JSON.stringify(await deps.db.logEvent.findMany());
+  return JSON.stringify(await deps.sql.all(`SELECT * FROM "LogEvent"`));
+}
+
+/** The stored row of a user by public user id; fails the test when there is none. */
+export async function storedUser(deps: TDeps, userId: string): Promise<TUserRecord> {
+  const user = await findUserByUserId(deps.sql, userId);
+  if (!user) throw new Error(`no stored user ${userId}`);
+  return user;
+}
+
+/** How many audit records have every given column value (all records when none is given). */
+export async function countLogRows(
+  deps: TDeps,
+  where: { userId?: string; type?: string; ip?: string } = {},
+): Promise<number> {
+  const entries = Object.entries(where).filter(([, v]) => v !== undefined);
+  const rows = await deps.sql.all<{ n: number | string }>(
+    `SELECT COUNT(*) AS n FROM "LogEvent"${entries.length > 0 ? ` WHERE ${entries.map(([k]) => `"${k}" = ?`).join(" AND ")}` : ""}`,
+    entries.map(([, v]) => v ?? null),
+  );
+  return Number(rows[0]?.n ?? 0);
 }

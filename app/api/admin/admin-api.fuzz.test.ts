@@ -62,10 +62,10 @@ async function snapshot(deps: TTestDeps): Promise<Record<string, string[]>> {
     client: () => db.client.findMany(),
     connection: () => db.connection.findMany(),
     connectionClient: () => db.connectionClient.findMany(),
-    user: () => db.user.findMany(),
+    user: () => deps.sql.all(`SELECT * FROM "User"`),
     resourceServer: () => db.resourceServer.findMany(),
-    refreshToken: () => db.refreshToken.findMany(),
-    logEvent: () => db.logEvent.findMany(),
+    refreshToken: () => deps.sql.all(`SELECT * FROM "RefreshToken"`),
+    logEvent: () => deps.sql.all(`SELECT * FROM "LogEvent"`),
     attackProtection: () => db.attackProtection.findMany(),
     loginFailure: () => db.loginFailure.findMany(),
     ipThrottle: () => db.ipThrottle.findMany(),
@@ -73,7 +73,7 @@ async function snapshot(deps: TTestDeps): Promise<Record<string, string[]>> {
     rule: () => db.rule.findMany(),
     ruleVersion: () => db.ruleVersion.findMany(),
     ruleSetting: () => db.ruleSetting.findMany(),
-    mfaAuthenticator: () => db.mfaAuthenticator.findMany(),
+    mfaAuthenticator: () => deps.sql.all(`SELECT * FROM "MfaAuthenticator"`),
   };
   const out: Record<string, string[]> = {};
   for (const [name, read] of Object.entries(tables)) {

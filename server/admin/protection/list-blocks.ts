@@ -1,6 +1,6 @@
 import type { TDeps } from "../../config/deps.ts";
 import { listIpBuckets, listLoginFailures } from "../../store/protection.ts";
-import { findLoginUser } from "../../store/logins.ts";
+import { findUserByIdentifier } from "../../store/users.ts";
 import { BLOCK_LIFETIME_MS } from "../../protection/brute-force.ts";
 import { ipBlockExpiresAt } from "../../protection/ip-throttle.ts";
 import { isCurrentIpKey } from "../../protection/ip-key.ts";
@@ -43,7 +43,7 @@ export async function listBlocks(deps: TDeps): Promise<{
   const users: TUserBlockRow[] = [];
   for (const r of rows) {
     if (!isCurrentIpKey(r.ip, bruteForce.ipv6_prefix_length)) continue;
-    const user = await findLoginUser(deps.sql, r.connectionId, r.identifier);
+    const user = await findUserByIdentifier(deps.sql, r.connectionId, r.identifier);
     users.push({
       identifier: r.identifier,
       ip: r.ip || null,

@@ -4,11 +4,11 @@ import {
   deleteLoginFailuresForIps,
   deleteNotificationClaims,
 } from "../../store/protection.ts";
-import { insertLogRaw } from "../../store/logins.ts";
+import { insertLog } from "../../store/logs.ts";
 import { ipThrottleNotificationKey } from "../../protection/login-guard.ts";
 import { logReleasedBlocks } from "./release-blocks.ts";
 import { parseIp } from "./get-ip-block.ts";
-import { recordAdminChangeRaw, type TActor } from "../audit.ts";
+import { recordAdminChange, type TActor } from "../audit.ts";
 import { assertAdminAllowed } from "../admin-access.ts";
 
 /**
@@ -29,7 +29,7 @@ export async function unblockIp(deps: TDeps, admin: TActor, ipText: string): Pro
       b.blockedAt ? [{ ip: b.ip, since: b.blockedAt.toISOString() }] : [],
     );
     for (const bucket of throttled) {
-      await insertLogRaw(
+      await insertLog(
         q,
         {
           type: "ublkdu",
@@ -43,7 +43,7 @@ export async function unblockIp(deps: TDeps, admin: TActor, ipText: string): Pro
     const rows = await deleteLoginFailuresForIps(q, keys);
     await logReleasedBlocks(q, rows, "admin_ip", now, { ip });
     await deleteNotificationClaims(q, keys.map(ipThrottleNotificationKey));
-    await recordAdminChangeRaw(q, now, admin, {
+    await recordAdminChange(q, now, admin, {
       action: "unblock ip",
       target: ip,
       before: {

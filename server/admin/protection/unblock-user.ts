@@ -3,7 +3,7 @@ import { deleteLoginFailuresForIdentifiers, deleteNotificationClaims } from "../
 import { bruteForceNotificationKey } from "../../protection/login-guard.ts";
 import { logReleasedBlocks } from "./release-blocks.ts";
 import { resolveBlockTarget, type TBlockTarget } from "./find-block-rows.ts";
-import { recordAdminChangeRaw, type TActor } from "../audit.ts";
+import { recordAdminChange, type TActor } from "../audit.ts";
 import { assertAdminAllowed } from "../admin-access.ts";
 
 /**
@@ -33,7 +33,7 @@ export async function unblockUser(
     const blocks = rows
       .filter((r) => r.blockedAt)
       .map((r) => ({ identifier: r.identifier, ip: r.ip || null, count: r.count }));
-    await recordAdminChangeRaw(q, now, admin, {
+    await recordAdminChange(q, now, admin, {
       action: "unblock user",
       target: resolved.user?.userId ?? resolved.identifiers.join(", "),
       before: { blocks },

@@ -10,7 +10,7 @@ import {
   resolvePolicies,
 } from "../../protection/policies.ts";
 import { AdminError } from "../admin-error.ts";
-import { recordAdminChangeRaw, type TActor } from "../audit.ts";
+import { recordAdminChange, type TActor } from "../audit.ts";
 import { assertAdminAllowed } from "../admin-access.ts";
 import { logReleasedBlocks } from "./release-blocks.ts";
 import { POLICY_COLUMNS, type TPolicyName } from "./policy-names.ts";
@@ -59,7 +59,7 @@ export async function updateAttackProtection(
       await writeStoredPolicy(q, POLICY_COLUMNS[name], next, now);
       [before, after] = [current.breachedPassword, next];
     }
-    await recordAdminChangeRaw(q, now, admin, {
+    await recordAdminChange(q, now, admin, {
       action: "update attack protection",
       target: name,
       before,

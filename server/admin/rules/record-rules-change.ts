@@ -2,6 +2,7 @@ import type { TDeps } from "../../config/deps.ts";
 import type { TTx } from "../../store/db.ts";
 import { listRuleSettingsSealed } from "../../store/rules.ts";
 import { redactSettings } from "../../rules/run-login-rules.ts";
+import { sqlOf } from "../../store/prisma-bridge.ts";
 import { recordAdminChange } from "../audit.ts";
 import type { TRulesActor } from "./rule-json.ts";
 
@@ -27,7 +28,7 @@ export async function recordRulesChange(
   const configuration = Object.fromEntries(
     (await listRuleSettingsSealed(tx)).map((s) => [s.key, deps.box.open("rule-setting", s.valueEnc)]),
   );
-  await recordAdminChange(tx, deps.clock.now(), admin, {
+  await recordAdminChange(sqlOf(tx), deps.clock.now(), admin, {
     ...change,
     before: redactDeep(change.before ?? null, configuration),
     after: redactDeep(change.after ?? null, configuration),

@@ -14,7 +14,8 @@ import {
   WRONG_CREDENTIALS,
 } from "../errors.ts";
 import { admitLogin, checkBreachedPassword, type TLogBase } from "../../protection/login-guard.ts";
-import { applyMetadataPatchRaw, findLoginUser, insertLogRaw, recordLoginRaw } from "../../store/logins.ts";
+import { applyMetadataPatch, findUserByIdentifier, recordLogin } from "../../store/users.ts";
+import { insertLog } from "../../store/logs.ts";
 import { runLoginRules } from "../../rules/run-login-rules.ts";
 import { resolveScopes } from "../../auth/scopes.ts";
 import { issueTokens } from "./issue-tokens.ts";
@@ -114,7 +115,7 @@ export const passwordGrant: TGrant = {
     }
     const guard = admission.login;
 
-    const user = await findLoginUser(deps.sql, connection.id, username);
+    const user = await findUserByIdentifier(deps.sql, connection.id, username);
     if (!user || !user.passwordHash) {
       // Same answer, and no sooner than a wrong password for any kind of stored hash (the hasher's failure
       // floor): nobody learns which accounts exist.
@@ -188,9 +189,9 @@ export const passwordGrant: TGrant = {
     // one round trip on PostgreSQL.
     const writeLogin = async (q: TSqlWriter) => {
       await guard.onSuccess(q);
-      await recordLoginRaw(q, user.id, now, ctx.ip, upgraded);
+      await recordLogin(q, user.id, now, ctx.ip, upgraded);
       if (breached.kind === "flagged" && breached.isNewlyFlagged) {
-        await insertLogRaw(
+        await insertLog(
           q,
           {
             ...logBase(ctx),
@@ -203,7 +204,7 @@ export const passwordGrant: TGrant = {
         );
       }
       await issued.persist(q);
-      await insertLogRaw(
+      await insertLog(
         q,
         {
           ...ctx.audit,
@@ -227,7 +228,7 @@ export const passwordGrant: TGrant = {
     if (ruled.metadata.app || ruled.metadata.user) {
       await deps.sql.transaction(async (q) => {
         await writeLogin(q);
-        await applyMetadataPatchRaw(q, deps.sql.kind, user.id, ruled.metadata, now);
+        await applyMetadataPatch(q, user.id, ruled.metadata, now);
       });
     } else {
       await deps.sql.writeAll(writeLogin);

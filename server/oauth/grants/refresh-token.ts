@@ -1,14 +1,13 @@
 import { InvalidGrant, InvalidRequest, InvalidScope } from "../errors.ts";
 import { runLoginRules } from "../../rules/run-login-rules.ts";
+import { applyMetadataPatch, findUserById } from "../../store/users.ts";
+import { insertLog } from "../../store/logs.ts";
 import {
-  applyMetadataPatchRaw,
   claimRefreshToken,
   findRefreshToken,
-  findUserByIdRaw,
-  insertLogRaw,
   revokeRefreshFamily,
   touchRefreshToken,
-} from "../../store/logins.ts";
+} from "../../store/refresh-tokens.ts";
 import { sha256Hex } from "../../crypto/digest.ts";
 import { issueTokens } from "./issue-tokens.ts";
 import type { TGrant } from "./types.ts";
@@ -46,7 +45,7 @@ export const refreshTokenGrant: TGrant = {
       }
     }
 
-    const user = await findUserByIdRaw(deps.sql, token.userId);
+    const user = await findUserById(deps.sql, token.userId);
     if (!user) throw new InvalidGrant(INVALID);
     ctx.audit.user_id = user.userId;
     ctx.audit.user_name = user.email ?? user.username ?? undefined;
@@ -107,9 +106,9 @@ export const refreshTokenGrant: TGrant = {
           new Date(Math.min(token.expiresAt.getTime(), now.getTime() + client.refreshIdleLifetime * 1000)),
         );
       }
-      await applyMetadataPatchRaw(q, deps.sql.kind, user.id, ruled.metadata, now);
+      await applyMetadataPatch(q, user.id, ruled.metadata, now);
       await issued.persist(q);
-      await insertLogRaw(
+      await insertLog(
         q,
         {
           type: "sertft",
