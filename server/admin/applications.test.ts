@@ -6,6 +6,7 @@ import { createApplication, deleteApplication, rotateClientSecret } from "./appl
 import { setUserBlocked } from "./users.ts";
 import { listLogs } from "../store/logs.ts";
 import type { TAdmin } from "./session.ts";
+import { countClients } from "../store/clients.ts";
 
 const admin: TAdmin = { id: "adm_1", email: "owner@example.com", role: "owner", totpEnabled: false };
 
@@ -47,7 +48,7 @@ describe.each(testDatabaseKinds())("admin: applications and user blocks (%s)", (
   });
 
   it("refuses invalid applications with a clear message and creates nothing", async () => {
-    const before = await t.deps.db.client.count();
+    const before = await countClients(t.deps.sql);
     await expect(
       createApplication(t.deps, admin, {
         name: "Partner",
@@ -77,7 +78,7 @@ describe.each(testDatabaseKinds())("admin: applications and user blocks (%s)", (
         grant_types: [],
       }),
     ).rejects.toThrow(/already exists/);
-    expect(await t.deps.db.client.count()).toBe(before);
+    expect(await countClients(t.deps.sql)).toBe(before);
   });
 
   it("rotating a secret makes the old one fail and the new one work", async () => {

@@ -2,12 +2,13 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import type { TDeps } from "../config/deps.ts";
 import { sha256Hex } from "../crypto/digest.ts";
-import { createClientTx, deleteClientTx, findClientByClientId, setClientSecretTx } from "../store/clients.ts";
+import { createClient, deleteClient, findClientByClientId, setClientSecret } from "../store/clients.ts";
 import { listConnections } from "../store/connections.ts";
 import { randomAlphanumeric } from "../crypto/random-id.ts";
-import { recordAdminChange } from "./audit.ts";
+import { recordAdminChangeRaw } from "./audit.ts";
 import { AdminError } from "./admin-error.ts";
 import type { TAdmin } from "./session.ts";
+import { isUniqueViolation } from "../store/raw-sql.ts";
 
 const PASSWORD_REALM = "http://auth0.com/oauth/grant-type/password-realm";
 const MFA_GRANTS = [
@@ -83,15 +84,15 @@ export async function createApplication(
   body: unknown,
 ): Promise<{ client_id: string; client_secret?: string }> {
   const a = parseInput(body);
-  const connections = await listConnections(deps.db);
+  const connections = await listConnections(deps.sql);
   const unknown = a.connections.filter((n) => !connections.some((c) => c.name === n));
   if (unknown.length > 0) throw AdminError.invalid(`Unknown connection: ${unknown.join(", ")}`);
   const clientId = randomAlphanumeric(32);
   const secret = a.token_endpoint_auth_method === "none" ? null : newClientSecret();
   const now = deps.clock.now();
   try {
-    await deps.db.$transaction(async (tx) => {
-      await createClientTx(
+    await deps.sql.transaction(async (tx) => {
+      await createClient(
         tx,
         {
           name: a.name,
@@ -106,15 +107,14 @@ export async function createApplication(
         },
         connections.filter((c) => a.connections.includes(c.name)).map((c) => c.id),
       );
-      await recordAdminChange(tx, now, admin, {
+      await recordAdminChangeRaw(tx, now, admin, {
         action: "create application",
         target: clientId,
         after: { ...a, client_id: clientId },
       });
     });
   } catch (err) {
-    if ((err as { code?: string }).code === "P2002")
-      throw AdminError.conflict(`An application named "${a.name}" already exists.`);
+    if (isUniqueViolation(err)) throw AdminError.conflict(`An application named "${a.name}" already exists.`);
     throw err;
   }
   deps.config.clear();
@@ -127,15 +127,15 @@ export async function rotateClientSecret(
   admin: TAdmin,
   clientId: string,
 ): Promise<{ client_secret: string }> {
-  const client = await findClientByClientId(deps.db, clientId);
+  const client = await findClientByClientId(deps.sql, clientId);
   if (!client) throw AdminError.notFound("No such application.");
   if (client.tokenEndpointAuthMethod === "none")
     throw AdminError.invalid("Public applications have no secret.");
   const secret = newClientSecret();
   const now = deps.clock.now();
-  await deps.db.$transaction(async (tx) => {
-    await setClientSecretTx(tx, clientId, secret.hash, deps.box.seal("client-secret", secret.secret));
-    await recordAdminChange(tx, now, admin, { action: "rotate client secret", target: clientId });
+  await deps.sql.transaction(async (tx) => {
+    await setClientSecret(tx, clientId, secret.hash, deps.box.seal("client-secret", secret.secret));
+    await recordAdminChangeRaw(tx, now, admin, { action: "rotate client secret", target: clientId });
   });
   deps.config.clear();
   return { client_secret: secret.secret };
@@ -143,13 +143,13 @@ export async function rotateClientSecret(
 
 /** Delete an application and everything issued to it (refresh tokens). */
 export async function deleteApplication(deps: TDeps, admin: TAdmin, clientId: string): Promise<void> {
-  const client = await findClientByClientId(deps.db, clientId);
+  const client = await findClientByClientId(deps.sql, clientId);
   if (!client) throw AdminError.notFound("No such application.");
   const now = deps.clock.now();
   const { clientSecretHash: _h, clientSecretEnc: _e, ...before } = client;
-  await deps.db.$transaction(async (tx) => {
-    await deleteClientTx(tx, clientId);
-    await recordAdminChange(tx, now, admin, { action: "delete application", target: clientId, before });
+  await deps.sql.transaction(async (tx) => {
+    await deleteClient(tx, clientId);
+    await recordAdminChangeRaw(tx, now, admin, { action: "delete application", target: clientId, before });
   });
   deps.config.clear();
 }

@@ -24,7 +24,7 @@ export const ZNewUser = ZUserProfile.partial().extend({
 export async function createUser(deps: TDeps, admin: TAdmin, body: unknown): Promise<{ user_id: string }> {
   assertAdminAllowed(admin, "users:write");
   const input = parseAdminInput(ZNewUser, body);
-  const connection = await findConnectionByName(deps.db, input.connection);
+  const connection = await findConnectionByName(deps.sql, input.connection);
   if (!connection) {
     throw AdminError.invalid("No such connection.", { fields: { connection: "No such connection." } });
   }

@@ -2,11 +2,12 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import type { TDeps } from "../config/deps.ts";
 import { listClients } from "../store/clients.ts";
-import { createConnectionTx, listConnections } from "../store/connections.ts";
-import { createResourceServerTx, listResourceServers } from "../store/resource-servers.ts";
-import { getTenant, updateTenantTx } from "../store/tenant.ts";
+import { createConnection as insertConnection, listConnections } from "../store/connections.ts";
+import { createResourceServer, listResourceServers } from "../store/resource-servers.ts";
+import { getTenant, updateTenant } from "../store/tenant.ts";
+import { isUniqueViolation } from "../store/raw-sql.ts";
 import { randomAlphanumeric } from "../crypto/random-id.ts";
-import { recordAdminChange } from "./audit.ts";
+import { recordAdminChangeRaw } from "./audit.ts";
 import { AdminError } from "./admin-error.ts";
 import type { TAdmin } from "./session.ts";
 
@@ -22,9 +23,9 @@ function parse<T>(schema: z.ZodType<T>, body: unknown): T {
 /** Connections screen: every connection, its enabled applications, and which one is the default directory. */
 export async function getConnectionsView(deps: TDeps) {
   const [connections, tenant, clients] = await Promise.all([
-    listConnections(deps.db),
-    getTenant(deps.db),
-    listClients(deps.db),
+    listConnections(deps.sql),
+    getTenant(deps.sql),
+    listClients(deps.sql),
   ]);
   return {
     defaultDirectory: tenant.defaultDirectory,
@@ -55,23 +56,23 @@ export async function createConnection(
   body: unknown,
 ): Promise<{ id: string; name: string }> {
   const input = parse(ZConnectionInput, body);
-  const clients = await listClients(deps.db);
+  const clients = await listClients(deps.sql);
   const unknown = input.enabled_clients.filter((n) => !clients.some((c) => c.name === n));
   if (unknown.length) throw AdminError.invalid(`Unknown application: ${unknown.join(", ")}`);
   const id = `con_${randomAlphanumeric(16)}`;
   const now = deps.clock.now();
   try {
-    await deps.db.$transaction(async (tx) => {
-      await createConnectionTx(
+    await deps.sql.transaction(async (tx) => {
+      await insertConnection(
         tx,
         { name: input.name, connectionId: id },
         clients.filter((c) => input.enabled_clients.includes(c.name)).map((c) => c.id),
       );
-      if (input.is_default_directory) await updateTenantTx(tx, { defaultDirectory: input.name });
-      await recordAdminChange(tx, now, admin, { action: "create connection", target: id, after: input });
+      if (input.is_default_directory) await updateTenant(tx, { defaultDirectory: input.name });
+      await recordAdminChangeRaw(tx, now, admin, { action: "create connection", target: id, after: input });
     });
   } catch (err) {
-    if ((err as { code?: string }).code === "P2002")
+    if (isUniqueViolation(err))
       throw AdminError.conflict(`A connection named "${input.name}" already exists.`);
     throw err;
   }
@@ -81,13 +82,13 @@ export async function createConnection(
 
 /** Make an existing connection the default directory used by grant_type=password. */
 export async function setDefaultDirectory(deps: TDeps, admin: TAdmin, name: string): Promise<void> {
-  const connections = await listConnections(deps.db);
+  const connections = await listConnections(deps.sql);
   if (!connections.some((c) => c.name === name)) throw AdminError.notFound("No such connection.");
-  const before = (await getTenant(deps.db)).defaultDirectory;
+  const before = (await getTenant(deps.sql)).defaultDirectory;
   const now = deps.clock.now();
-  await deps.db.$transaction(async (tx) => {
-    await updateTenantTx(tx, { defaultDirectory: name });
-    await recordAdminChange(tx, now, admin, {
+  await deps.sql.transaction(async (tx) => {
+    await updateTenant(tx, { defaultDirectory: name });
+    await recordAdminChangeRaw(tx, now, admin, {
       action: "set default directory",
       target: "tenant",
       before: { default_directory: before },
@@ -99,7 +100,7 @@ export async function setDefaultDirectory(deps: TDeps, admin: TAdmin, name: stri
 
 /** APIs screen: every API with its settings (signing secrets never leave the server). */
 export async function getApisView(deps: TDeps) {
-  const [apis, tenant] = await Promise.all([listResourceServers(deps.db), getTenant(deps.db)]);
+  const [apis, tenant] = await Promise.all([listResourceServers(deps.sql), getTenant(deps.sql)]);
   return {
     defaultAudience: tenant.defaultAudience,
     apis: apis.map((a) => ({
@@ -141,8 +142,8 @@ export async function createApi(
   const secret = input.signing_alg === "HS256" ? randomBytes(48).toString("base64url") : undefined;
   const now = deps.clock.now();
   try {
-    await deps.db.$transaction(async (tx) => {
-      await createResourceServerTx(tx, {
+    await deps.sql.transaction(async (tx) => {
+      await createResourceServer(tx, {
         identifier: input.identifier,
         name: input.name,
         scopes: [...new Set(input.scopes)].map((value) => ({ value })),
@@ -151,14 +152,14 @@ export async function createApi(
         signingSecretEnc: secret ? deps.box.seal("api-signing-secret", secret) : null,
         allowOfflineAccess: input.allow_offline_access,
       });
-      await recordAdminChange(tx, now, admin, {
+      await recordAdminChangeRaw(tx, now, admin, {
         action: "create api",
         target: input.identifier,
         after: input,
       });
     });
   } catch (err) {
-    if ((err as { code?: string }).code === "P2002")
+    if (isUniqueViolation(err))
       throw AdminError.conflict("An API with that name or identifier already exists.");
     throw err;
   }

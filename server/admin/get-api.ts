@@ -3,7 +3,7 @@ import { findResourceServerByIdOrIdentifier } from "../store/resource-servers.ts
 
 /** One API for its edit screen (the signing secret never leaves the server). */
 export async function getApi(deps: TDeps, idOrIdentifier: string) {
-  const a = await findResourceServerByIdOrIdentifier(deps.db, idOrIdentifier);
+  const a = await findResourceServerByIdOrIdentifier(deps.sql, idOrIdentifier);
   if (!a) return null;
   return {
     id: a.id,

@@ -6,8 +6,8 @@ import { editableApplication } from "./update-application.ts";
 /** One application for its edit screen: editable settings, whether it has a secret, every connection name. */
 export async function getApplication(deps: TDeps, clientId: string) {
   const [client, connections] = await Promise.all([
-    findClientByClientId(deps.db, clientId),
-    listConnections(deps.db),
+    findClientByClientId(deps.sql, clientId),
+    listConnections(deps.sql),
   ]);
   if (!client) return null;
   return {

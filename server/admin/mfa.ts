@@ -3,7 +3,7 @@ import type { TMfaPolicy } from "../store/tenant.ts";
 import { getTenant, updateTenant } from "../store/tenant.ts";
 import { findUserByUserId } from "../store/users.ts";
 import { deleteUserAuthenticators, listUserAuthenticators } from "../store/mfa.ts";
-import { recordAdminChange } from "./audit.ts";
+import { recordAdminChange, recordAdminChangeRaw } from "./audit.ts";
 import { AdminError } from "./admin-error.ts";
 import type { TAdmin } from "./session.ts";
 
@@ -11,7 +11,7 @@ export type TMfaSettings = { policy: TMfaPolicy; otp: boolean; recoveryCode: boo
 
 /** The MFA screen: tenant policy and enabled factors. */
 export async function getMfaSettings(deps: TDeps): Promise<TMfaSettings> {
-  const t = await getTenant(deps.db);
+  const t = await getTenant(deps.sql);
   return { policy: t.mfaPolicy, otp: t.mfaOtpEnabled, recoveryCode: t.mfaRecoveryCodeEnabled };
 }
 
@@ -26,19 +26,15 @@ export async function saveMfaSettings(deps: TDeps, admin: TAdmin, input: unknown
   }
   const after: TMfaSettings = { policy: i.policy, otp: i.otp, recoveryCode: i.recoveryCode };
   const now = deps.clock.now();
-  await deps.db.$transaction(async (tx) => {
-    const row = await tx.tenant.findUnique({ where: { id: "default" } });
-    const before = {
-      policy: row?.mfaPolicy ?? "never",
-      otp: row?.mfaOtpEnabled ?? true,
-      recoveryCode: row?.mfaRecoveryCodeEnabled ?? true,
-    };
+  await deps.sql.transaction(async (tx) => {
+    const t = await getTenant(tx);
+    const before = { policy: t.mfaPolicy, otp: t.mfaOtpEnabled, recoveryCode: t.mfaRecoveryCodeEnabled };
     await updateTenant(tx, {
       mfaPolicy: after.policy,
       mfaOtpEnabled: after.otp,
       mfaRecoveryCodeEnabled: after.recoveryCode,
     });
-    await recordAdminChange(tx, now, admin, {
+    await recordAdminChangeRaw(tx, now, admin, {
       action: "update mfa settings",
       target: "tenant",
       before,

@@ -43,7 +43,7 @@ describe.each(testDatabaseKinds())("admin: edit an API (%s)", (kind) => {
 
   it("switching to HS256 issues a signing secret once, which verifies the tokens; RS256 again drops it", async () => {
     const reports = t.fx.apis.reports.identifier;
-    const api = await findResourceServer(t.deps.db, reports);
+    const api = await findResourceServer(t.deps.sql, reports);
     // By internal id, as the dashboard sends it.
     const { signing_secret } = await updateApi(t.deps, owner, api!.id, { signing_alg: "HS256" });
     expect(signing_secret).toBeTruthy();
@@ -54,7 +54,7 @@ describe.each(testDatabaseKinds())("admin: edit an API (%s)", (kind) => {
     expect(await serializedAuditRows(t.deps)).not.toContain(signing_secret!);
     const again = await updateApi(t.deps, owner, reports, { signing_alg: "RS256" });
     expect(again.signing_secret).toBeUndefined();
-    expect((await findResourceServer(t.deps.db, reports))?.signingSecretEnc).toBeNull();
+    expect((await findResourceServer(t.deps.sql, reports))?.signingSecretEnc).toBeNull();
     expect(decodeProtectedHeader(String((await login(reports, "read:reports")).body.access_token)).alg).toBe(
       "RS256",
     );
@@ -62,7 +62,7 @@ describe.each(testDatabaseKinds())("admin: edit an API (%s)", (kind) => {
 
   it("refuses invalid edits (including a new identifier) with the field at fault; nothing changes", async () => {
     const reports = t.fx.apis.reports.identifier;
-    const before = await findResourceServer(t.deps.db, reports);
+    const before = await findResourceServer(t.deps.sql, reports);
     const audits = await countAdminChanges(t.deps);
     const refusals: [unknown, string, RegExp][] = [
       [{ identifier: "https://elsewhere.test" }, "identifier", /cannot be changed/],
@@ -81,21 +81,21 @@ describe.each(testDatabaseKinds())("admin: edit an API (%s)", (kind) => {
     await expect(updateApi(t.deps, owner, "https://missing.test", { name: "X" })).rejects.toMatchObject({
       status: 404,
     });
-    expect(await findResourceServer(t.deps.db, reports)).toEqual(before);
+    expect(await findResourceServer(t.deps.sql, reports)).toEqual(before);
     expect(await countAdminChanges(t.deps)).toBe(audits);
     // The identifier itself may be sent unchanged (the form shows it read-only).
     await updateApi(t.deps, owner, reports, { identifier: reports });
-    expect((await findResourceServer(t.deps.db, reports))?.identifier).toBe(reports);
+    expect((await findResourceServer(t.deps.sql, reports))?.identifier).toBe(reports);
   });
 
   it("roles without config:write are refused (403) and nothing changes", async () => {
     const reports = t.fx.apis.reports.identifier;
-    const before = await findResourceServer(t.deps.db, reports);
+    const before = await findResourceServer(t.deps.sql, reports);
     for (const role of ["viewer", "security", "rules-editor"] as const) {
       await expect(updateApi(t.deps, adminOf(role), reports, { token_lifetime: 60 })).rejects.toStrictEqual(
         AdminError.forbidden(),
       );
     }
-    expect(await findResourceServer(t.deps.db, reports)).toEqual(before);
+    expect(await findResourceServer(t.deps.sql, reports)).toEqual(before);
   });
 });

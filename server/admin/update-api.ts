@@ -3,10 +3,11 @@ import { z } from "zod";
 import type { TDeps } from "../config/deps.ts";
 import {
   findResourceServerByIdOrIdentifier,
-  updateResourceServerTx,
+  updateResourceServer,
   type TResourceServerRecord,
 } from "../store/resource-servers.ts";
-import { recordAdminChange } from "./audit.ts";
+import { recordAdminChangeRaw } from "./audit.ts";
+import { isUniqueViolation } from "../store/raw-sql.ts";
 import { parseAdminInput } from "./parse-admin-input.ts";
 import { AdminError } from "./admin-error.ts";
 import { assertAdminAllowed } from "./admin-access.ts";
@@ -60,7 +61,7 @@ export async function updateApi(
 ): Promise<{ identifier: string; signing_secret?: string }> {
   assertAdminAllowed(admin, "config:write");
   const patch = parseAdminInput(ZApiPatch, body);
-  const api = await findResourceServerByIdOrIdentifier(deps.db, idOrIdentifier);
+  const api = await findResourceServerByIdOrIdentifier(deps.sql, idOrIdentifier);
   if (!api) throw AdminError.notFound("No such API.");
   if (patch.identifier !== undefined && patch.identifier !== api.identifier) {
     const message = "The identifier cannot be changed after the API is created.";
@@ -76,8 +77,8 @@ export async function updateApi(
       : undefined;
   const now = deps.clock.now();
   try {
-    await deps.db.$transaction(async (tx) => {
-      await updateResourceServerTx(tx, api.id, {
+    await deps.sql.transaction(async (tx) => {
+      await updateResourceServer(tx, api.id, {
         name: after.name,
         scopes: after.scopes,
         tokenLifetime: after.token_lifetime,
@@ -86,7 +87,7 @@ export async function updateApi(
         ...(secret ? { signingSecretEnc: deps.box.seal("api-signing-secret", secret) } : {}),
         ...(after.signing_alg === "RS256" ? { signingSecretEnc: null } : {}),
       });
-      await recordAdminChange(tx, now, admin, {
+      await recordAdminChangeRaw(tx, now, admin, {
         action: "update api",
         target: api.identifier,
         before,
@@ -94,7 +95,7 @@ export async function updateApi(
       });
     });
   } catch (err) {
-    if ((err as { code?: string }).code === "P2002") {
+    if (isUniqueViolation(err)) {
       const message = `An API named "${after.name}" already exists.`;
       throw AdminError.conflict(message, { fields: { name: message } });
     }

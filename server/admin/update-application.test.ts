@@ -39,7 +39,7 @@ describe.each(testDatabaseKinds())("admin: edit an application (%s)", (kind) => 
     });
     expect((await aliceLogin()).status).toBe(200);
     // The Password toggle brings the realm grant with it, as in Auth0's dashboard.
-    expect((await findClientByClientId(t.deps.db, t.fx.clients.web.clientId))?.grantTypes).toEqual(
+    expect((await findClientByClientId(t.deps.sql, t.fx.clients.web.clientId))?.grantTypes).toEqual(
       expect.arrayContaining(["password", "http://auth0.com/oauth/grant-type/password-realm"]),
     );
     expect(await serializedAuditRows(t.deps)).not.toContain(t.fx.clients.web.secret);
@@ -69,7 +69,7 @@ describe.each(testDatabaseKinds())("admin: edit an application (%s)", (kind) => 
       token_endpoint_auth_method: "none",
     });
     expect(toPublic.client_secret).toBeUndefined();
-    expect((await findClientByClientId(t.deps.db, app.clientId))?.clientSecretHash).toBeNull();
+    expect((await findClientByClientId(t.deps.sql, app.clientId))?.clientSecretHash).toBeNull();
     t.deps.clock.advance(1000);
     const back = await updateApplication(t.deps, owner, app.clientId, {
       token_endpoint_auth_method: "client_secret_post",
@@ -88,7 +88,7 @@ describe.each(testDatabaseKinds())("admin: edit an application (%s)", (kind) => 
   });
 
   it("refuses invalid edits with the field at fault, and changes and records nothing", async () => {
-    const before = await findClientByClientId(t.deps.db, t.fx.clients.basic.clientId);
+    const before = await findClientByClientId(t.deps.sql, t.fx.clients.basic.clientId);
     const audits = await countAdminChanges(t.deps);
     const refusals: [unknown, string, RegExp][] = [
       [{ is_first_party: false }, "grant_types", /Third-party/],
@@ -116,20 +116,20 @@ describe.each(testDatabaseKinds())("admin: edit an application (%s)", (kind) => 
     await expect(updateApplication(t.deps, owner, "no-such-client", { name: "X" })).rejects.toMatchObject({
       status: 404,
     });
-    expect(await findClientByClientId(t.deps.db, t.fx.clients.basic.clientId)).toEqual(before);
+    expect(await findClientByClientId(t.deps.sql, t.fx.clients.basic.clientId)).toEqual(before);
     expect(await countAdminChanges(t.deps)).toBe(audits);
   });
 
   it("roles without config:write are refused (403) and nothing changes", async () => {
-    const before = await findClientByClientId(t.deps.db, t.fx.clients.basic.clientId);
+    const before = await findClientByClientId(t.deps.sql, t.fx.clients.basic.clientId);
     for (const role of ["viewer", "security", "rules-editor"] as const) {
       const err = await updateApplication(t.deps, adminOf(role), t.fx.clients.basic.clientId, {
         name: "Hijacked",
       }).catch((e: unknown) => e);
       expect(err).toStrictEqual(AdminError.forbidden());
     }
-    expect(await findClientByClientId(t.deps.db, t.fx.clients.basic.clientId)).toEqual(before);
+    expect(await findClientByClientId(t.deps.sql, t.fx.clients.basic.clientId)).toEqual(before);
     await updateApplication(t.deps, adminOf("admin"), t.fx.clients.basic.clientId, { name: "Acme Backend" });
-    expect((await findClientByClientId(t.deps.db, t.fx.clients.basic.clientId))?.name).toBe("Acme Backend");
+    expect((await findClientByClientId(t.deps.sql, t.fx.clients.basic.clientId))?.name).toBe("Acme Backend");
   });
 });

@@ -1,9 +1,10 @@
 import { z } from "zod";
 import type { TDeps } from "../config/deps.ts";
-import { findClientByClientId, updateClientTx, type TClientRecord } from "../store/clients.ts";
+import { findClientByClientId, updateClient, type TClientRecord } from "../store/clients.ts";
+import { isUniqueViolation } from "../store/raw-sql.ts";
 import { listConnections } from "../store/connections.ts";
 import { KNOWN_GRANTS, applyApplicationRules, newClientSecret } from "./applications.ts";
-import { recordAdminChange } from "./audit.ts";
+import { recordAdminChangeRaw } from "./audit.ts";
 import { parseAdminInput } from "./parse-admin-input.ts";
 import { AdminError } from "./admin-error.ts";
 import { assertAdminAllowed } from "./admin-access.ts";
@@ -61,9 +62,9 @@ export async function updateApplication(
 ): Promise<{ client_id: string; client_secret?: string }> {
   assertAdminAllowed(admin, "config:write");
   const patch = parseAdminInput(ZApplicationPatch, body);
-  const client = await findClientByClientId(deps.db, clientId);
+  const client = await findClientByClientId(deps.sql, clientId);
   if (!client) throw AdminError.notFound("No such application.");
-  const connections = await listConnections(deps.db);
+  const connections = await listConnections(deps.sql);
   const names = new Map(connections.map((c) => [c.id, c.name]));
   const before = editableApplication(client, names);
   const after = applyApplicationRules({ ...before, ...patch });
@@ -82,8 +83,8 @@ export async function updateApplication(
   const secret = isPublic ? null : wasPublic || !client.clientSecretHash ? newClientSecret() : undefined;
   const now = deps.clock.now();
   try {
-    await deps.db.$transaction(async (tx) => {
-      await updateClientTx(
+    await deps.sql.transaction(async (tx) => {
+      await updateClient(
         tx,
         clientId,
         {
@@ -104,7 +105,7 @@ export async function updateApplication(
           ? secret
           : { hash: secret.hash, sealed: deps.box.seal("client-secret", secret.secret) },
       );
-      await recordAdminChange(tx, now, admin, {
+      await recordAdminChangeRaw(tx, now, admin, {
         action: "update application",
         target: clientId,
         before,
@@ -116,7 +117,7 @@ export async function updateApplication(
       });
     });
   } catch (err) {
-    if ((err as { code?: string }).code === "P2002") {
+    if (isUniqueViolation(err)) {
       const message = `An application named "${after.name}" already exists.`;
       throw AdminError.conflict(message, { fields: { name: message } });
     }

@@ -1,9 +1,14 @@
 import { z } from "zod";
 import type { TDeps } from "../config/deps.ts";
 import { listClients } from "../store/clients.ts";
-import { findConnectionByConnectionId, listConnections, updateConnectionTx } from "../store/connections.ts";
-import { getTenant, updateTenantTx } from "../store/tenant.ts";
-import { recordAdminChange } from "./audit.ts";
+import {
+  findConnectionByConnectionId,
+  listConnections,
+  updateConnection as updateConnectionRow,
+} from "../store/connections.ts";
+import { getTenant, updateTenant } from "../store/tenant.ts";
+import { isUniqueViolation } from "../store/raw-sql.ts";
+import { recordAdminChangeRaw } from "./audit.ts";
 import { ZConnectionInput } from "./directory.ts";
 import { parseAdminInput } from "./parse-admin-input.ts";
 import { AdminError } from "./admin-error.ts";
@@ -32,12 +37,12 @@ export async function updateConnection(
 ): Promise<{ id: string; name: string }> {
   assertAdminAllowed(admin, "config:write");
   const patch = parseAdminInput(ZConnectionPatch, body);
-  const connection = await findConnectionByConnectionId(deps.db, connectionId);
+  const connection = await findConnectionByConnectionId(deps.sql, connectionId);
   if (!connection) throw AdminError.notFound("No such connection.");
   const [clients, tenant, connections] = await Promise.all([
-    listClients(deps.db),
-    getTenant(deps.db),
-    listConnections(deps.db),
+    listClients(deps.sql),
+    getTenant(deps.sql),
+    listConnections(deps.sql),
   ]);
   const current = connections.find((c) => c.id === connection.id);
   const before = {
@@ -57,8 +62,8 @@ export async function updateConnection(
   }
   const now = deps.clock.now();
   try {
-    await deps.db.$transaction(async (tx) => {
-      await updateConnectionTx(
+    await deps.sql.transaction(async (tx) => {
+      await updateConnectionRow(
         tx,
         connection.id,
         { name: after.name },
@@ -66,9 +71,9 @@ export async function updateConnection(
           ? clients.filter((c) => after.enabled_clients.includes(c.name)).map((c) => c.id)
           : undefined,
       );
-      if (after.is_default_directory) await updateTenantTx(tx, { defaultDirectory: after.name });
-      else if (before.is_default_directory) await updateTenantTx(tx, { defaultDirectory: null });
-      await recordAdminChange(tx, now, admin, {
+      if (after.is_default_directory) await updateTenant(tx, { defaultDirectory: after.name });
+      else if (before.is_default_directory) await updateTenant(tx, { defaultDirectory: null });
+      await recordAdminChangeRaw(tx, now, admin, {
         action: "update connection",
         target: connectionId,
         before,
@@ -76,7 +81,7 @@ export async function updateConnection(
       });
     });
   } catch (err) {
-    if ((err as { code?: string }).code === "P2002") {
+    if (isUniqueViolation(err)) {
       const message = `A connection named "${after.name}" already exists.`;
       throw AdminError.conflict(message, { fields: { name: message } });
     }

@@ -10,7 +10,7 @@ import type { TAdmin } from "./session.ts";
 
 /** Users screen: search by email, username or user id, optionally within one connection. */
 export async function findUsers(deps: TDeps, q: { text?: string; connection?: string }) {
-  const connection = q.connection ? await findConnectionByName(deps.db, q.connection) : null;
+  const connection = q.connection ? await findConnectionByName(deps.sql, q.connection) : null;
   if (q.connection && !connection) return [];
   const users = await searchUsers(deps.db, { text: q.text, connectionId: connection?.id, take: 50 });
   return users.map((u) => ({
@@ -27,7 +27,7 @@ export async function findUsers(deps: TDeps, q: { text?: string; connection?: st
 
 /** Users screen: the matching users and the connections a new user can be created in. */
 export async function getUsersScreen(deps: TDeps, q: { text?: string; connection?: string }) {
-  const [users, connections] = await Promise.all([findUsers(deps, q), listConnections(deps.db)]);
+  const [users, connections] = await Promise.all([findUsers(deps, q), listConnections(deps.sql)]);
   return { users, connections: connections.map((c) => c.name) };
 }
 
@@ -38,7 +38,7 @@ export async function getUserDetail(deps: TDeps, userId: string) {
   const { passwordHash: _hash, id: _id, ...profile } = user;
   const [logins, connection] = await Promise.all([
     searchLogs(deps.db, { user: userId }, { take: 20 }),
-    findConnectionById(deps.db, user.connectionId),
+    findConnectionById(deps.sql, user.connectionId),
   ]);
   return {
     profile,

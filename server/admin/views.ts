@@ -89,7 +89,7 @@ export async function getLogDetail(deps: TDeps, logId: string): Promise<TLogReco
 
 /** Applications with their enabled connections, secrets excluded. */
 export async function getApplications(deps: TDeps) {
-  const [clients, connections] = await Promise.all([listClients(deps.db), listConnections(deps.db)]);
+  const [clients, connections] = await Promise.all([listClients(deps.sql), listConnections(deps.sql)]);
   const apps = clients.map((c) => ({
     clientId: c.clientId,
     name: c.name,

@@ -12,6 +12,7 @@ import { updateTenant } from "../store/tenant.ts";
 import { createDeps } from "../config/deps.ts";
 import { randomBytes } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
+import { updateClient } from "../store/clients.ts";
 
 // Issue 13 item 5: an unknown user must take as long as a wrong password, whatever kind of hash the known user
 // has. These tests time many attempts and compare medians; they do not assert absolute times. The machine is
@@ -207,11 +208,10 @@ describe("re-hash of an imported hash", () => {
   const t = useSeededDeps("sqlite");
 
   it("a refusal after the right password (mfa_required) does not wait for it", async () => {
-    await t.deps.db.client.update({
-      where: { clientId: t.fx.clients.web.clientId },
-      data: { grantTypes: JSON.stringify(["password", "refresh_token", ...MFA_GRANT_TYPES]) },
+    await updateClient(t.deps.sql, t.fx.clients.web.clientId, {
+      grantTypes: ["password", "refresh_token", ...MFA_GRANT_TYPES],
     });
-    await updateTenant(t.deps.db, { mfaPolicy: "always" });
+    await updateTenant(t.deps.sql, { mfaPolicy: "always" });
     t.deps.config.clear();
     const hash = vi.spyOn(t.deps.hasher, "hash");
     try {

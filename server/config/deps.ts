@@ -92,13 +92,13 @@ export async function createDeps(
     log.warn({ err: errorMessage(err) }, "could not read the stored password hash kinds"),
   );
   const keys = createKeyStore(db, box, clock);
-  const config = createConfigCache(db, sql);
+  const config = createConfigCache(sql);
   const protection = {
     breached: createBreachedPasswords({ corpusFile: env.BREACHED_PASSWORDS_FILE }),
     unblockLinks: createUnblockLinks(masterKey),
   };
   const notifier = await createNotifier(env, sql, clock, log);
-  const rules = createRulesService(db, box, env);
+  const rules = createRulesService(sql, box, env);
   return {
     env,
     db,

@@ -29,6 +29,7 @@ import {
   handleListAuthenticators,
   mfaApiAudience,
 } from "./mfa-api.ts";
+import { updateClient } from "../store/clients.ts";
 
 // Property-based tests of the MFA API (/mfa/authenticators, /mfa/associate, /mfa/challenge), /userinfo and the MFA
 // grants: random and mutated Authorization headers and bodies never make them fail (5xx), every refusal is an
@@ -114,18 +115,17 @@ describe.each(testDatabaseKinds())("MFA API, /userinfo and MFA grants under fuzz
 
   beforeAll(async () => {
     const { deps, fx } = t;
-    await deps.db.client.update({
-      where: { clientId: fx.clients.web.clientId },
-      data: { grantTypes: JSON.stringify(["password", "refresh_token", ...MFA_GRANT_TYPES]) },
+    await updateClient(deps.sql, fx.clients.web.clientId, {
+      grantTypes: ["password", "refresh_token", ...MFA_GRANT_TYPES],
     });
-    await upsertResourceServer(deps.db, {
+    await upsertResourceServer(deps.sql, {
       identifier: mfaApiAudience(deps),
       name: "MFA API",
       scopes: ["read:authenticators", "remove:authenticators", "enroll"].map((value) => ({ value })),
       signingAlg: "RS256",
       allowOfflineAccess: false,
     });
-    await updateTenant(deps.db, { mfaPolicy: "always" });
+    await updateTenant(deps.sql, { mfaPolicy: "always" });
     deps.config.clear();
 
     // An enrolled user: associate with the first mfa_token, confirm with a code.

@@ -17,6 +17,7 @@ import { createMfaToken, readMfaToken } from "../mfa/mfa-token.ts";
 import { InvalidGrant } from "../oauth/errors.ts";
 import type { TSealPurpose } from "../crypto/secret-box.ts";
 import { resealSecrets } from "./reseal-secrets.ts";
+import { deleteRuleSetting, upsertRuleSetting } from "../store/rule-settings.ts";
 
 const PURPOSE: Record<TSealedColumn, TSealPurpose> = {
   clientSecret: "client-secret",
@@ -67,9 +68,7 @@ describe.each(testDatabaseKinds())("re-seal of v1 secrets at start (%s)", (kind)
       active: true,
       createdAt: new Date(),
     });
-    await deps.db.ruleSetting.create({
-      data: { key: "PLAN_KEY", valueEnc: deps.box.seal("rule-setting", "enterprise") },
-    });
+    await upsertRuleSetting(deps.sql, "PLAN_KEY", deps.box.seal("rule-setting", "enterprise"));
     await downgradeToV1();
   });
   afterAll(async () => {
@@ -87,7 +86,7 @@ describe.each(testDatabaseKinds())("re-seal of v1 secrets at start (%s)", (kind)
   it("several processes starting at once re-seal each value exactly once, transactionally", async () => {
     // A v1 value under another master key (a restored backup, say) must be left alone, not lost.
     const foreign = sealV1(randomBytes(32), "not ours");
-    await deps.db.ruleSetting.create({ data: { key: "FOREIGN", valueEnc: foreign } });
+    await upsertRuleSetting(deps.sql, "FOREIGN", foreign);
     const runners = await Promise.all(
       [1, 2, 3].map(async () => ({
         sql: await openRawSql({ DATABASE_URL: deps.env.DATABASE_URL }),
@@ -114,7 +113,7 @@ describe.each(testDatabaseKinds())("re-seal of v1 secrets at start (%s)", (kind)
       }
     }
     // Rules would fail to load with a setting that does not open (as before this change).
-    await deps.db.ruleSetting.delete({ where: { key: "FOREIGN" } });
+    expect(await deleteRuleSetting(deps.sql, "FOREIGN")).toBe(true);
   });
 
   it("is idempotent: a second start rewrites nothing", async () => {

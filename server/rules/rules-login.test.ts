@@ -28,6 +28,9 @@ import {
   rulesAudit,
   tokenClaims,
 } from "./testing.ts";
+import { updateClient } from "../store/clients.ts";
+import { findRuleByName, insertRule, setRuleOrders } from "../store/rules.ts";
+import { findRuleSettingSealed } from "../store/rule-settings.ts";
 
 const NS = "https://portcullis.test/";
 /** A rule that copies what it saw into the ID token, to check the objects rules get. */
@@ -45,10 +48,7 @@ describe.each(testDatabaseKinds())("rules on password and refresh logins (%s)", 
   beforeAll(async () => {
     deps = await createTestDeps(kind, RULES_TEST_ENV);
     fx = await seedFixture(deps);
-    await deps.db.client.update({
-      where: { id: fx.clients.web.id },
-      data: { clientMetadata: JSON.stringify({ tier: "gold" }) },
-    });
+    await updateClient(deps.sql, fx.clients.web.clientId, { clientMetadata: { tier: "gold" } });
     deps.config.clear();
     user = await createFixtureUser(deps, fx, {
       connection: "employees",
@@ -340,8 +340,9 @@ describe.each(testDatabaseKinds())("rules on password and refresh logins (%s)", 
     const res = await login();
     expect(res.status).toBe(403);
     expect(rulesAudit(res).error?.reason).toBe("leaking [redacted]");
-    const stored = await deps.db.ruleSetting.findUniqueOrThrow({ where: { key: "API_KEY" } });
-    expect(stored.valueEnc).not.toContain(secret);
+    const stored = await findRuleSettingSealed(deps.sql, "API_KEY");
+    expect(stored).not.toBeNull();
+    expect(stored).not.toContain(secret);
     expect(await serializedAuditRows(deps)).not.toContain(secret);
   });
 
@@ -383,7 +384,7 @@ describe.each(testDatabaseKinds())("rules on password and refresh logins (%s)", 
         script: `function (user, context, callback) { callback(new Error('disabled rule ran')); }`,
       },
     );
-    await deps.db.rule.update({ where: { name: "first" }, data: { order: 0 } });
+    await setRuleOrders(deps.sql, [{ id: (await findRuleByName(deps.sql, "first"))!.id, order: 0 }]);
     deps.rules.clear();
     const res = await login();
     expect(tokenClaims(res).id[`${NS}trail`]).toBe("first>second");
@@ -424,9 +425,19 @@ describe.each(testDatabaseKinds())("rules on password and refresh logins (%s)", 
 
   it("fails closed with a generic description on a syntax error; the audit record names the rule and the reason", async () => {
     await addRules(deps, { name: "fine", script: `function (u, c, cb) { cb(null, u, c); }` });
-    await deps.db.rule.create({
-      data: { id: "rul_broken", name: "broken", script: "function (u, c, cb) { if ( }", order: 99 },
-    });
+    // Stored directly: the admin API refuses a script that does not compile.
+    await insertRule(
+      deps.sql,
+      {
+        id: "rul_broken",
+        name: "broken",
+        script: "function (u, c, cb) { if ( }",
+        order: 99,
+        enabled: true,
+        stage: "login_success",
+      },
+      null,
+    );
     deps.rules.clear();
     const res = await login();
     expect({ status: res.status, body: res.body }).toEqual({

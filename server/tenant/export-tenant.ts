@@ -4,7 +4,8 @@ import { listClientDescriptions, listClients } from "../store/clients.ts";
 import { listConnections } from "../store/connections.ts";
 import { listResourceServers } from "../store/resource-servers.ts";
 import { getTenant } from "../store/tenant.ts";
-import { listRuleSettingKeys, listRules } from "../store/rules.ts";
+import { listRules } from "../store/rules.ts";
+import { listRuleSettingKeys } from "../store/rule-settings.ts";
 import type { TTenantFileOut } from "./import-tenant.ts";
 import { getAttackProtection } from "../admin/protection/get-attack-protection.ts";
 
@@ -49,13 +50,13 @@ export async function exportTenantBundle(
     suspiciousIp,
     breached,
   ] = await Promise.all([
-    getTenant(deps.db),
-    listClients(deps.db),
-    listClientDescriptions(deps.db),
-    listConnections(deps.db),
-    listResourceServers(deps.db),
-    listRules(deps.db),
-    listRuleSettingKeys(deps.db),
+    getTenant(deps.sql),
+    listClients(deps.sql),
+    listClientDescriptions(deps.sql),
+    listConnections(deps.sql),
+    listResourceServers(deps.sql),
+    listRules(deps.sql),
+    listRuleSettingKeys(deps.sql),
     getAttackProtection(deps, "brute-force-protection"),
     getAttackProtection(deps, "suspicious-ip-throttling"),
     getAttackProtection(deps, "breached-password-detection"),

@@ -84,7 +84,7 @@ describe.each(testDatabaseKinds())("importTenant (%s)", (kind) => {
     expect(mobile?.client_id).toMatch(/^[A-Za-z0-9]{32}$/);
     expect(mobile?.client_secret).toBeUndefined();
 
-    const clients = await listClients(deps.db);
+    const clients = await listClients(deps.sql);
     const webRow = clients.find((c) => c.name === "Acme Web");
     const mobileRow = clients.find((c) => c.name === "Acme Mobile");
     expect(webRow).toMatchObject({ isFirstParty: true, tokenEndpointAuthMethod: "client_secret_post" });
@@ -96,7 +96,7 @@ describe.each(testDatabaseKinds())("importTenant (%s)", (kind) => {
     // The secret is stored only as a digest and a sealed copy.
     expect(webRow?.clientSecretHash).not.toContain(web?.client_secret);
     expect(deps.box.open("client-secret", webRow?.clientSecretEnc ?? "")).toBe(web?.client_secret);
-    expect(await getTenant(deps.db)).toMatchObject({
+    expect(await getTenant(deps.sql)).toMatchObject({
       friendlyName: "Acme",
       defaultDirectory: "Staff",
       defaultAudience: "https://api.acme.test/",
@@ -126,9 +126,9 @@ describe.each(testDatabaseKinds())("importTenant (%s)", (kind) => {
       "tenant",
     ]);
     expect(second.generatedCredentials).toEqual([]);
-    expect(await listClients(deps.db)).toHaveLength(2);
-    expect(await listConnections(deps.db)).toHaveLength(1);
-    expect(await listResourceServers(deps.db)).toHaveLength(1);
+    expect(await listClients(deps.sql)).toHaveLength(2);
+    expect(await listConnections(deps.sql)).toHaveLength(1);
+    expect(await listResourceServers(deps.sql)).toHaveLength(1);
     expect(await exportTenant(deps)).toBe(before);
     const stillWorks = await login(deps, { client_id: web.client_id, client_secret: web.client_secret! });
     expect(stillWorks.status).toBe(200);
@@ -220,10 +220,10 @@ guardianFactors:
         "resourceServers[0].scopes[0].note",
       ].sort(),
     );
-    const [connection] = await listConnections(deps.db);
+    const [connection] = await listConnections(deps.sql);
     // Ignored options are not stored (they would look as if they were in force); the rest are.
     expect(connection?.options).toEqual({ requires_username: false });
-    expect(await listClients(deps.db)).toHaveLength(1);
+    expect(await listClients(deps.sql)).toHaveLength(1);
   });
 
   it("rejects an invalid file listing every problem with its path, and changes nothing", async () => {
@@ -295,13 +295,13 @@ clients:
     await expect(importTenant(deps, yaml)).rejects.toThrow(
       /clients\[0\]\.is_token_endpoint_ip_header_trusted/,
     );
-    expect(await listClients(deps.db)).toHaveLength(0);
+    expect(await listClients(deps.sql)).toHaveLength(0);
   });
 
   it("gives new clients Auth0's default grants, without the password grant", async () => {
     const deps = await fresh();
     await importTenant(deps, "clients:\n  - name: Plain SPA\n    app_type: spa\n  - name: Plain Web\n");
-    const clients = await listClients(deps.db);
+    const clients = await listClients(deps.sql);
     expect(clients.find((c) => c.name === "Plain SPA")?.grantTypes).toEqual([
       "implicit",
       "authorization_code",
@@ -337,7 +337,7 @@ resourceServers:
     expect(hs.generatedSigningSecrets).toHaveLength(1);
     const secret = hs.generatedSigningSecrets[0]!.signing_secret;
     expect(
-      (await listResourceServers(deps.db)).find((a) => a.signingAlg === "HS256")?.signingSecretEnc,
+      (await listResourceServers(deps.sql)).find((a) => a.signingAlg === "HS256")?.signingSecretEnc,
     ).not.toContain(secret);
     // Re-importing keeps the secret: nothing new to print.
     expect((await importTenant(deps, hsYaml)).generatedSigningSecrets).toEqual([]);

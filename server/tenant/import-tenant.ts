@@ -19,7 +19,8 @@ import { CLI_ACTOR, recordAdminChange, type TActor } from "../admin/audit.ts";
 import { createRule } from "../admin/rules/create-rule.ts";
 import { updateRule } from "../admin/rules/update-rule.ts";
 import { setRuleSetting } from "../admin/rules/rule-settings.ts";
-import { findRuleByName, listRuleSettingKeys } from "../store/rules.ts";
+import { findRuleByName } from "../store/rules.ts";
+import { listRuleSettingKeys } from "../store/rule-settings.ts";
 import { ZRuleName, ZRuleScript } from "../admin/rules/check-rule.ts";
 import { ZRuleSettingKey } from "../admin/rules/rule-settings.ts";
 
@@ -267,9 +268,9 @@ type TExisting = {
 
 async function loadExisting(deps: TDeps): Promise<TExisting> {
   const [clients, connections, apis] = await Promise.all([
-    listClients(deps.db),
-    listConnections(deps.db),
-    listResourceServers(deps.db),
+    listClients(deps.sql),
+    listConnections(deps.sql),
+    listResourceServers(deps.sql),
   ]);
   return {
     clientsByName: new Map(clients.map((c) => [c.name, c])),
@@ -622,19 +623,19 @@ export async function importTenant(
   try {
     // Clients first: connections refer to them.
     const clientIdsByRef = new Map<string, string>();
-    for (const c of await listClients(deps.db)) {
+    for (const c of await listClients(deps.sql)) {
       clientIdsByRef.set(c.name, c.id);
       clientIdsByRef.set(c.clientId, c.id);
     }
     for (const c of plan.clients) {
-      const row = await upsertClientByName(deps.db, c.write, { clientId: c.clientId }, c.secret);
+      const row = await upsertClientByName(deps.sql, c.write, { clientId: c.clientId }, c.secret);
       clientIdsByRef.set(c.write.name, row.id);
       clientIdsByRef.set(row.clientId, row.id);
       note(row.created, `client "${c.write.name}"`);
       if (c.generated) report.generatedCredentials.push(c.generated);
     }
     for (const a of plan.apis) {
-      const row = await upsertResourceServer(deps.db, a.write);
+      const row = await upsertResourceServer(deps.sql, a.write);
       note(row.created, `resourceServer "${a.write.identifier}"`);
       if (a.generatedSecret)
         report.generatedSigningSecrets.push({
@@ -650,7 +651,7 @@ export async function importTenant(
         return id;
       });
       const row = await upsertConnectionByName(
-        deps.db,
+        deps.sql,
         { name: d.name, strategy: d.strategy, options: d.options },
         { connectionId: `con_${randomAlphanumeric(16)}` },
         enabledIds,
@@ -658,7 +659,7 @@ export async function importTenant(
       note(row.created, `database "${d.name}"`);
     }
     if (plan.tenant) {
-      await updateTenant(deps.db, plan.tenant);
+      await updateTenant(deps.sql, plan.tenant);
       report.updated.push("tenant");
     }
     const ap = parsed.data.attackProtection;
@@ -676,7 +677,7 @@ export async function importTenant(
     }
     await applyRules(deps, actor, rulesPlan, report, note);
     if (plan.mfa) {
-      await updateTenant(deps.db, plan.mfa);
+      await updateTenant(deps.sql, plan.mfa);
       report.updated.push("guardian");
     }
   } finally {
@@ -768,7 +769,7 @@ async function applyRules(
   note: (isNew: boolean, label: string) => void,
 ): Promise<void> {
   for (const r of plan.rules) {
-    const current = await findRuleByName(deps.db, r.name);
+    const current = await findRuleByName(deps.sql, r.name);
     if (current) {
       await updateRule(deps, actor, current.id, { script: r.script, enabled: r.enabled, order: r.order });
       note(false, `rule "${r.name}"`);
@@ -777,7 +778,7 @@ async function applyRules(
       note(true, `rule "${r.name}"`);
     }
   }
-  const existingKeys = new Set((await listRuleSettingKeys(deps.db)).map((s) => s.key));
+  const existingKeys = new Set((await listRuleSettingKeys(deps.sql)).map((s) => s.key));
   for (const [i, c] of plan.configs.entries()) {
     if (c.value === undefined) {
       // Exports carry keys only; an existing setting keeps its value, a new one needs a value.

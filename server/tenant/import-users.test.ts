@@ -89,7 +89,7 @@ describe.each(testDatabaseKinds())("importUsers (%s)", (kind) => {
   }
 
   async function storedUser(deps: TTestDeps, connection: string, identifier: string) {
-    const conn = await findConnectionByName(deps.db, connection);
+    const conn = await findConnectionByName(deps.sql, connection);
     return conn ? findUserByIdentifier(deps.db, conn.id, identifier) : null;
   }
 
@@ -212,7 +212,7 @@ describe.each(testDatabaseKinds())("importUsers (%s)", (kind) => {
     expect(reason(8)).toContain('must not start with "auth0|"');
     expect(reason(9)).toContain("must be a JSON object");
 
-    const conn = await findConnectionByName(deps.db, "Username-Password-Authentication");
+    const conn = await findConnectionByName(deps.sql, "Username-Password-Authentication");
     const stored = await listUsersOfConnection(deps.db, conn!.id);
     expect(stored.map((u) => u.email).sort()).toEqual(["good1@example.com", "good2@example.com"]);
   });
@@ -245,7 +245,7 @@ describe.each(testDatabaseKinds())("importUsers (%s)", (kind) => {
       blocked: true,
       passwordHash: bcryptOf,
     });
-    const conn = await findConnectionByName(deps.db, "Username-Password-Authentication");
+    const conn = await findConnectionByName(deps.sql, "Username-Password-Authentication");
     expect(await listUsersOfConnection(deps.db, conn!.id)).toHaveLength(1);
   });
 
@@ -321,7 +321,7 @@ describe.each(testDatabaseKinds())("importUsers (%s)", (kind) => {
     await expect(
       importUsers(deps, "Username-Password-Authentication", '{"email":"a@example.com"}'),
     ).rejects.toThrow(/JSON array/);
-    const conn = await findConnectionByName(deps.db, "Username-Password-Authentication");
+    const conn = await findConnectionByName(deps.sql, "Username-Password-Authentication");
     expect(await listUsersOfConnection(deps.db, conn!.id)).toHaveLength(0);
   });
 });

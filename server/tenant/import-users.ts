@@ -300,7 +300,7 @@ export async function importUsers(
   jsonText: string,
   opts: { upsert?: boolean; actor?: TActor } = {},
 ): Promise<TUserImportResult> {
-  const connection = await findConnectionByName(deps.db, connectionName);
+  const connection = await findConnectionByName(deps.sql, connectionName);
   if (!connection) throw new Error(`Unknown connection "${connectionName}".`);
   let records: unknown;
   try {

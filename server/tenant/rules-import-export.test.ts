@@ -3,7 +3,9 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDeps, testDatabaseKinds, type TTestDeps } from "../testing/test-deps.ts";
-import { listRules } from "../store/rules.ts";
+import { findRuleByName, listRules } from "../store/rules.ts";
+import { findRuleSettingSealed } from "../store/rule-settings.ts";
+import { countClients } from "../store/clients.ts";
 import { RULES_TEST_ENV } from "../rules/testing.ts";
 import { importTenant } from "./import-tenant.ts";
 import { searchLogs } from "../store/logs.ts";
@@ -62,20 +64,20 @@ describe.each(testDatabaseKinds())("tenant files with rules (%s)", (kind) => {
     });
     const report = await importTenant(deps, YAML, { baseDir: dir });
     expect(report.created).toEqual(['rule "add-claim"', 'rule "Deny Everyone"', 'rulesConfig "PLAN"']);
-    const rules = await listRules(deps.db);
+    const rules = await listRules(deps.sql);
     expect(rules.map((r) => [r.name, r.order, r.enabled, r.script])).toEqual([
       ["Deny Everyone", 1, false, DENY],
       ["add-claim", 2, true, ADD_CLAIM],
     ]);
-    const setting = await deps.db.ruleSetting.findUniqueOrThrow({ where: { key: "PLAN" } });
-    expect(deps.box.open("rule-setting", setting.valueEnc)).toBe("enterprise-plan-secret");
+    const setting = await findRuleSettingSealed(deps.sql, "PLAN");
+    expect(deps.box.open("rule-setting", setting!)).toBe("enterprise-plan-secret");
 
     // Importing again with a changed script updates in place and keeps the old version.
     const changed = ADD_CLAIM.replace("PLAN", "PLAN + '!'");
     writeFileSync(join(dir, "rules/add-claim.js"), changed);
     const again = await importTenant(deps, YAML, { baseDir: dir });
     expect(again.updated).toContain('rule "add-claim"');
-    const updated = (await listRules(deps.db)).find((r) => r.name === "add-claim");
+    const updated = (await listRules(deps.sql)).find((r) => r.name === "add-claim");
     expect(updated).toMatchObject({ script: changed, version: 2 });
 
     // Every change is audited with the importing actor (the CLI), rule by rule, and the import as a whole.
@@ -110,8 +112,8 @@ describe.each(testDatabaseKinds())("tenant files with rules (%s)", (kind) => {
     const exported = writeTenant({ "tenant.yaml": bundle.yaml, ...bundle.files });
     const moved = await importTenant(copy, bundle.yaml, { baseDir: exported });
     expect(moved.unsupported).toContain('rulesConfigs[0].value (missing: set "PLAN" through the admin API)');
-    expect((await listRules(copy.db)).map((r) => [r.name, r.order, r.enabled, r.script])).toEqual(
-      (await listRules(deps.db)).map((r) => [r.name, r.order, r.enabled, r.script]),
+    expect((await listRules(copy.sql)).map((r) => [r.name, r.order, r.enabled, r.script])).toEqual(
+      (await listRules(deps.sql)).map((r) => [r.name, r.order, r.enabled, r.script]),
     );
   });
 
@@ -131,7 +133,7 @@ rules:
     await expect(importTenant(copy, yaml, { baseDir: dir })).rejects.toThrow(
       /rules\[1\]\.script: does not compile: Unexpected token[\s\S]*rules\[2\]\.script: cannot read \.\/rules\/missing\.js/,
     );
-    expect(await copy.db.client.count({ where: { name: "Should Not Appear" } })).toBe(0);
-    expect(await copy.db.rule.count({ where: { name: "ok" } })).toBe(0);
+    expect(await countClients(copy.sql, { name: "Should Not Appear" })).toBe(0);
+    expect(await findRuleByName(copy.sql, "ok")).toBeNull();
   });
 });

@@ -37,7 +37,7 @@ describe.each(testDatabaseKinds())("seedDemoTenant (%s)", (kind) => {
     expect(Object.keys(creds)).toEqual(["Demo Web App", "Demo Mobile App", "Partner App"]);
     expect(creds["Demo Web App"]?.client_secret).toBeTruthy();
     expect(creds["Demo Mobile App"]?.client_secret).toBeUndefined();
-    expect((await getTenant(deps.db)).seededAt).not.toBeNull();
+    expect((await getTenant(deps.sql)).seededAt).not.toBeNull();
 
     const web = creds["Demo Web App"]!;
     const mobile = creds["Demo Mobile App"]!;
@@ -83,7 +83,7 @@ describe.each(testDatabaseKinds())("seedDemoTenant (%s)", (kind) => {
       expect(body.refresh_token, label).toBeTruthy();
       expect(body.scope, label).toContain("read:items");
     }
-    const conn = await findConnectionByName(deps.db, "Username-Password-Authentication");
+    const conn = await findConnectionByName(deps.sql, "Username-Password-Authentication");
     expect((await findUserByIdentifier(deps.db, conn!.id, "alice@example.com"))?.passwordHash).toMatch(
       /^\$argon2id\$/,
     );
@@ -107,7 +107,7 @@ describe.each(testDatabaseKinds())("seedDemoTenant (%s)", (kind) => {
 
     // A second start does nothing.
     expect(await seedDemoTenant(deps, DEMO_DIR)).toBeNull();
-    expect(await listClients(deps.db)).toHaveLength(3);
+    expect(await listClients(deps.sql)).toHaveLength(3);
   });
 
   it("seeds exactly once when several servers start together", async () => {
@@ -118,16 +118,16 @@ describe.each(testDatabaseKinds())("seedDemoTenant (%s)", (kind) => {
       seedDemoTenant(deps, DEMO_DIR),
     ]);
     expect(results.filter((r) => r !== null)).toHaveLength(1);
-    expect(await listClients(deps.db)).toHaveLength(3);
-    expect(await listConnections(deps.db)).toHaveLength(3);
+    expect(await listClients(deps.sql)).toHaveLength(3);
+    expect(await listConnections(deps.sql)).toHaveLength(3);
   });
 
   it("leaves a database that was configured before the first start alone", async () => {
     const deps = await fresh();
     await importTenant(deps, "clients:\n  - name: Production App\n");
     expect(await seedDemoTenant(deps, DEMO_DIR)).toBeNull();
-    expect((await listClients(deps.db)).map((c) => c.name)).toEqual(["Production App"]);
-    expect(await listConnections(deps.db)).toHaveLength(0);
+    expect((await listClients(deps.sql)).map((c) => c.name)).toEqual(["Production App"]);
+    expect(await listConnections(deps.sql)).toHaveLength(0);
   });
 
   it("changes nothing and stays unseeded when a demo file is broken, so the next start retries", async () => {
@@ -138,8 +138,8 @@ describe.each(testDatabaseKinds())("seedDemoTenant (%s)", (kind) => {
       for (const f of ["users.json", "users-employees.json", "users-customers.json"])
         writeFileSync(join(broken, f), "[]");
       await expect(seedDemoTenant(deps, broken)).rejects.toThrow(/clients\[0\]\.app_type/);
-      expect((await getTenant(deps.db)).seededAt).toBeNull();
-      expect(await listClients(deps.db)).toHaveLength(0);
+      expect((await getTenant(deps.sql)).seededAt).toBeNull();
+      expect(await listClients(deps.sql)).toHaveLength(0);
       expect(await seedDemoTenant(deps, DEMO_DIR)).not.toBeNull();
     } finally {
       rmSync(broken, { recursive: true, force: true });

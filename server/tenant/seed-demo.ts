@@ -31,11 +31,11 @@ export type TDemoSeedReport = {
  * clients or connections (someone configured it before the first start; demo apps would be unwelcome there).
  */
 export async function seedDemoTenant(deps: TDeps, demoDir: string): Promise<TDemoSeedReport | null> {
-  if ((await getTenant(deps.db)).seededAt) return null;
+  if ((await getTenant(deps.sql)).seededAt) return null;
   const at = deps.clock.now();
   // Several servers may start together on one database; exactly one of them seeds.
-  if (!(await claimDemoSeed(deps.db, at))) return null;
-  const [clients, connections] = await Promise.all([listClients(deps.db), listConnections(deps.db)]);
+  if (!(await claimDemoSeed(deps.sql, at))) return null;
+  const [clients, connections] = await Promise.all([listClients(deps.sql), listConnections(deps.sql)]);
   if (clients.length > 0 || connections.length > 0) return null;
   try {
     // Read everything before the first write, so a missing file changes nothing.
@@ -56,7 +56,7 @@ export async function seedDemoTenant(deps: TDeps, demoDir: string): Promise<TDem
     return { tenantReport, users, demoPassword: DEMO_PASSWORD, sampleUser: DEMO_SAMPLE_USER };
   } catch (err) {
     // Let the next start try again rather than leave a tenant marked seeded with nothing in it.
-    await releaseDemoSeed(deps.db, at);
+    await releaseDemoSeed(deps.sql, at);
     throw err;
   }
 }

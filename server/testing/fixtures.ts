@@ -102,7 +102,7 @@ const DATABASE = "Username-Password-Authentication";
  * three APIs (RS256 with offline access, RS256 without, HS256).
  */
 export async function seedFixture(deps: TDeps): Promise<TFixture> {
-  const { db } = deps;
+  const { sql } = deps;
   const secrets: string[] = [];
   const sealed = (secret: string) => ({
     hash: sha256Hex(secret),
@@ -112,7 +112,7 @@ export async function seedFixture(deps: TDeps): Promise<TFixture> {
   async function secretClient(w: TClientWrite): Promise<TSecretClient> {
     const secret = newSecret();
     secrets.push(secret);
-    const { id, clientId } = await upsertClientByName(db, w, { clientId: newClientId() }, sealed(secret));
+    const { id, clientId } = await upsertClientByName(sql, w, { clientId: newClientId() }, sealed(secret));
     return { id, clientId, name: w.name, secret };
   }
 
@@ -131,7 +131,7 @@ export async function seedFixture(deps: TDeps): Promise<TFixture> {
     grantTypes: [...passwordGrants],
   });
   const spaRow = await upsertClientByName(
-    db,
+    sql,
     {
       name: "Acme Mobile",
       appType: "native",
@@ -174,21 +174,21 @@ export async function seedFixture(deps: TDeps): Promise<TFixture> {
   const allFirstParty = [web, basic, spa, hs256, nonRotating, noPassword, thirdParty].map((c) => c.id);
   async function connection(name: string, enabled: string[]): Promise<TFixtureConnection> {
     const connectionId = randomId("con_", 8);
-    const { id } = await upsertConnectionByName(db, { name, strategy: "auth0" }, { connectionId }, enabled);
+    const { id } = await upsertConnectionByName(sql, { name, strategy: "auth0" }, { connectionId }, enabled);
     return { id, connectionId, name };
   }
   const database = await connection(DATABASE, allFirstParty);
   const employees = await connection("Employees", [web.id, basic.id, spa.id, hs256.id, nonRotating.id]);
   const customers = await connection("Customers", [web.id, basic.id, spa.id]);
   const partners = await connection("Partners", [basic.id]);
-  await updateTenant(db, { friendlyName: "Acme", defaultDirectory: DATABASE, defaultAudience: null });
+  await updateTenant(sql, { friendlyName: "Acme", defaultDirectory: DATABASE, defaultAudience: null });
 
   const orders: TFixtureApi = {
     identifier: "https://api.acme.test/orders",
     scopes: ["read:orders", "write:orders", "delete:orders"],
     tokenLifetime: 7200,
   };
-  await upsertResourceServer(db, {
+  await upsertResourceServer(sql, {
     identifier: orders.identifier,
     name: "Orders API",
     scopes: orders.scopes.map((value) => ({ value, description: value })),
@@ -201,7 +201,7 @@ export async function seedFixture(deps: TDeps): Promise<TFixture> {
     scopes: ["read:reports"],
     tokenLifetime: 86400,
   };
-  await upsertResourceServer(db, {
+  await upsertResourceServer(sql, {
     identifier: reports.identifier,
     name: "Reports API",
     scopes: [{ value: "read:reports" }],
@@ -216,7 +216,7 @@ export async function seedFixture(deps: TDeps): Promise<TFixture> {
     tokenLifetime: 3600,
     secret: legacySecret,
   };
-  await upsertResourceServer(db, {
+  await upsertResourceServer(sql, {
     identifier: legacy.identifier,
     name: "Legacy API (HS256)",
     scopes: [{ value: "legacy:read" }],

@@ -37,5 +37,5 @@ export async function resolveBlockTarget(deps: TDeps, target: TBlockTarget): Pro
 
 /** Connection id → name, for showing counters. */
 export async function connectionNames(deps: TDeps): Promise<Map<string, string>> {
-  return new Map((await listConnections(deps.db)).map((c) => [c.id, c.name]));
+  return new Map((await listConnections(deps.sql)).map((c) => [c.id, c.name]));
 }

@@ -1,6 +1,7 @@
 import { structuredPatch } from "diff";
 import type { TDeps } from "../../config/deps.ts";
-import { findRule, findRuleVersion } from "../../store/rules.ts";
+import { findRule } from "../../store/rules.ts";
+import { findRuleVersion } from "../../store/rule-versions.ts";
 import { AdminError } from "../admin-error.ts";
 
 export type TDiffLine = {
@@ -38,9 +39,9 @@ export function diffScripts(older: string, newer: string): TDiffHunk[] {
  * (empty when the version is the same as the current one), and the names on both sides.
  */
 export async function diffRuleVersion(deps: TDeps, id: string, version: number) {
-  const rule = await findRule(deps.db, id);
+  const rule = await findRule(deps.sql, id);
   if (!rule) throw AdminError.notFound("Rule not found");
-  const older = await findRuleVersion(deps.db, id, version);
+  const older = await findRuleVersion(deps.sql, id, version);
   if (!older) throw AdminError.notFound(`Version ${version} of the rule not found`);
   const hunks = diffScripts(older.script, rule.script);
   const count = (kind: TDiffLine["kind"]) =>

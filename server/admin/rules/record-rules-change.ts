@@ -1,8 +1,8 @@
 import type { TDeps } from "../../config/deps.ts";
-import type { TTx } from "../../store/db.ts";
-import { listRuleSettingsSealed } from "../../store/rules.ts";
+import type { TSqlRunner } from "../../store/raw-sql.ts";
+import { listRuleSettingsSealed } from "../../store/rule-settings.ts";
 import { redactSettings } from "../../rules/run-login-rules.ts";
-import { recordAdminChange } from "../audit.ts";
+import { recordAdminChangeRaw } from "../audit.ts";
 import type { TRulesActor } from "./rule-json.ts";
 
 function redactDeep(value: unknown, configuration: Record<string, string>): unknown {
@@ -14,12 +14,12 @@ function redactDeep(value: unknown, configuration: Record<string, string>): unkn
 }
 
 /**
- * Record a rules change (`recordAdminChange`, in the caller's transaction). Rule scripts are kept in full, but a
+ * Record a rules change (`recordAdminChangeRaw`, in the caller's transaction). Rule scripts are kept in full, but a
  * rule setting's value written into a script (or anywhere else in before/after) is replaced by "[redacted]": the
  * values are secrets and the log must never hold one.
  */
 export async function recordRulesChange(
-  tx: TTx,
+  tx: TSqlRunner,
   deps: Pick<TDeps, "box" | "clock">,
   admin: TRulesActor,
   change: { action: string; target: string; before?: unknown; after?: unknown },
@@ -27,7 +27,7 @@ export async function recordRulesChange(
   const configuration = Object.fromEntries(
     (await listRuleSettingsSealed(tx)).map((s) => [s.key, deps.box.open("rule-setting", s.valueEnc)]),
   );
-  await recordAdminChange(tx, deps.clock.now(), admin, {
+  await recordAdminChangeRaw(tx, deps.clock.now(), admin, {
     ...change,
     before: redactDeep(change.before ?? null, configuration),
     after: redactDeep(change.after ?? null, configuration),

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestDeps, testDatabaseKinds, type TTestDeps } from "../../testing/test-deps.ts";
 import { listLogs, type TLogRecord } from "../../store/logs.ts";
-import { listRuleSettingsSealed } from "../../store/rules.ts";
+import { listRuleSettingsSealed } from "../../store/rule-settings.ts";
 import { RULES_TEST_ENV, resetRules } from "../../rules/testing.ts";
 import { AdminError } from "../admin-error.ts";
 import type { TRulesActor } from "./rule-json.ts";
@@ -249,7 +249,7 @@ describe.each(testDatabaseKinds())("rules changes are audited (%s)", (kind) => {
     await setRuleSetting(deps, editor, "API_KEY", { value: first });
     await setRuleSetting(deps, owner, "API_KEY", { value: second });
     expect(await listRuleSettings(deps)).toEqual([{ key: "API_KEY", updated_at: expect.any(String) }]);
-    const [sealed] = await listRuleSettingsSealed(deps.db);
+    const [sealed] = await listRuleSettingsSealed(deps.sql);
     expect(deps.box.open("rule-setting", sealed!.valueEnc)).toBe(second);
     await deleteRuleSetting(deps, editor, "API_KEY");
     await expect(deleteRuleSetting(deps, editor, "API_KEY")).rejects.toMatchObject({ status: 404 });

@@ -2,7 +2,8 @@ import { z } from "zod";
 import type { TJson, TJsonObject, TRuleSource } from "../../../rules-runtime/index.ts";
 import type { TDeps } from "../../config/deps.ts";
 import { serializeOAuthError } from "../../oauth/errors.ts";
-import { findRule, getRulesAllowedHosts, listEnabledRules } from "../../store/rules.ts";
+import { findRule, listEnabledRules } from "../../store/rules.ts";
+import { getRulesAllowedHosts } from "../../store/tenant.ts";
 import { readCustomClaims, readScopeOverride } from "../../rules/claims.ts";
 import { ruleFailureError, type TRulesFailureKind } from "../../rules/outcomes.ts";
 import { redactSettings } from "../../rules/run-login-rules.ts";
@@ -99,10 +100,10 @@ export async function tryRules(deps: TDeps, admin: TRulesActor, body: unknown) {
   let rules: TRuleSource[];
   if (input.script !== undefined) rules = [{ name: input.name ?? "try", script: input.script }];
   else if (input.rule_id !== undefined) {
-    const rule = await findRule(deps.db, input.rule_id);
+    const rule = await findRule(deps.sql, input.rule_id);
     if (!rule) throw AdminError.notFound("Rule not found");
     rules = [{ name: rule.name, script: rule.script }];
-  } else rules = (await listEnabledRules(deps.db)).map((r) => ({ name: r.name, script: r.script }));
+  } else rules = (await listEnabledRules(deps.sql)).map((r) => ({ name: r.name, script: r.script }));
 
   const snapshot = await deps.rules.snapshot();
   const sample = sampleRuleInput(deps);
@@ -116,7 +117,7 @@ export async function tryRules(deps: TDeps, admin: TRulesActor, body: unknown) {
       ? snapshot.configuration
       : placeholderSettings(snapshot.configuration),
     auth0Domain: new URL(deps.env.issuer).host,
-    fetchAllowedHosts: await getRulesAllowedHosts(deps.db),
+    fetchAllowedHosts: await getRulesAllowedHosts(deps.sql),
     clockOffsetMs: deps.clock.now().getTime() - Date.now(),
   });
   const redact = (s: string) => redactSettings(s, snapshot.configuration);
