@@ -13,6 +13,7 @@ import {
 } from "../testing/fixtures.ts";
 import { handleTokenRequest } from "../oauth/token-endpoint.ts";
 import { setDeps } from "../config/deps.ts";
+import { createConfigCache } from "../config/config-cache.ts";
 import { listLogs } from "../store/logs.ts";
 import { updateAttackProtection } from "../admin/protection/update-attack-protection.ts";
 import { getAttackProtection } from "../admin/protection/get-attack-protection.ts";
@@ -833,7 +834,14 @@ describe.each(testDatabaseKinds())("attack protection (%s)", (kind) => {
       );
       const broken = await createTestDeps(kind, {}, { log });
       const bfx = await seedFixture(broken);
+      // The configuration the request reads before its admission check (client, realm, tenant, policies) is cached,
+      // as on a server that has been answering (for the whole test, however slow the machine); only the admission
+      // check still needs the store.
+      broken.config = createConfigCache(broken.sql, 60_000);
       await broken.config.attackProtection();
+      await broken.config.client(bfx.clients.web.clientId);
+      await broken.config.tenant();
+      await broken.config.connection(bfx.connections.database.name);
       await broken.sql.close();
       const verify = vi.spyOn(broken.hasher, "verify");
       try {
