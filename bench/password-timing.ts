@@ -46,11 +46,11 @@ try {
   const users: { name: string; email: string }[] = [];
   for (const [name, make] of kinds) {
     const u = await createFixtureUser(deps, fx, { connection: "database", password: "right-password" });
-    await updateUserProfile(deps.sql, u.id, { passwordHash: await make("right-password") }, deps.clock.now());
+    await updateUserProfile(deps.db, u.id, { passwordHash: await make("right-password") }, deps.clock.now());
     users.push({ name, email: u.email });
   }
   // What createDeps does at start (these users were inserted after it ran).
-  await deps.hasher.learnStoredHashKinds(await listPasswordHashKinds(deps.sql));
+  await deps.hasher.learnStoredHashKinds(await listPasswordHashKinds(deps.db));
 
   let ip = 0;
   const attempt = async (email: string) => {

@@ -28,7 +28,7 @@ describe.each(testDatabaseKinds())("admin accounts (%s)", (kind) => {
     expect(await ensureFirstAdmin(deps)).toBeNull();
     const r = await verifyAdminSignIn(deps, "ADMIN@portcullis.local", first!.password!);
     expect(r).toMatchObject({ ok: true, admin: { role: "owner" } });
-    const stored = await findAdminByEmail(deps.sql, "admin@portcullis.local");
+    const stored = await findAdminByEmail(deps.db, "admin@portcullis.local");
     expect(stored?.passwordHash).toMatch(/^\$argon2id\$/);
   });
 
@@ -79,10 +79,10 @@ describe.each(testDatabaseKinds())("admin accounts (%s)", (kind) => {
 
   it("TOTP: enrolment needs a valid code; afterwards sign-in needs one and a code cannot be replayed", async () => {
     await createAdminAccount(deps, { email: "totp@y.z", role: "admin", password: "totp-user-password" });
-    const admin = (await findAdminByEmail(deps.sql, "totp@y.z"))!;
+    const admin = (await findAdminByEmail(deps.db, "totp@y.z"))!;
     const { secret, otpauthUri } = await startAdminTotpEnrollment(deps, admin.id);
     expect(otpauthUri).toMatch(/^otpauth:\/\/totp\/Portcullis:totp%40y\.z\?/);
-    expect((await findAdminByEmail(deps.sql, "totp@y.z"))!.totpSecretEnc).not.toContain(secret);
+    expect((await findAdminByEmail(deps.db, "totp@y.z"))!.totpSecretEnc).not.toContain(secret);
     // Pending enrolment does not yet require a code.
     expect((await verifyAdminSignIn(deps, "totp@y.z", "totp-user-password")).ok).toBe(true);
     expect(await confirmAdminTotpEnrollment(deps, admin.id, "000000")).toBe(false);
@@ -181,7 +181,7 @@ describe.each(testDatabaseKinds())("admin sign-in under concurrent guessing (%s)
 
   it("40 wrong TOTP codes in flight with the right password, then the right code: no sign-in", async () => {
     await createAdminAccount(deps, { email: "otp-race@y.z", role: "owner", password: "otp-race-password" });
-    const admin = (await findAdminByEmail(deps.sql, "otp-race@y.z"))!;
+    const admin = (await findAdminByEmail(deps.db, "otp-race@y.z"))!;
     const { secret } = await startAdminTotpEnrollment(deps, admin.id);
     const epoch = () => Math.floor(deps.clock.now().getTime() / 1000);
     expect(await confirmAdminTotpEnrollment(deps, admin.id, await generate({ secret, epoch: epoch() }))).toBe(

@@ -40,11 +40,11 @@ export async function createAdminAccount(
     throw new Error(`Unknown role '${input.role}' (owner, admin, rules-editor, security, viewer)`);
   if (input.password !== undefined && input.password.length < 12)
     throw new Error("Admin passwords need at least 12 characters.");
-  if (await findAdminByEmail(deps.sql, email))
+  if (await findAdminByEmail(deps.db, email))
     throw new Error(`An admin account for ${email} already exists.`);
   const password = input.password ?? generatePassword();
   const passwordHash = await deps.hasher.hash(password);
-  await insertAdmin(deps.sql, { email, role: input.role, passwordHash }, deps.clock.now());
+  await insertAdmin(deps.db, { email, role: input.role, passwordHash }, deps.clock.now());
   return { email, role: input.role, ...(input.password === undefined ? { password } : {}) };
 }
 
@@ -53,13 +53,13 @@ export async function createAdminAccount(
  * what to print once, or null when admins already exist.
  */
 export async function ensureFirstAdmin(deps: TDeps): Promise<{ email: string; password?: string } | null> {
-  if ((await countAdmins(deps.sql)) > 0) return null;
+  if ((await countAdmins(deps.db)) > 0) return null;
   const email = deps.env.ADMIN_EMAIL ?? "admin@portcullis.local";
   try {
     return await createAdminAccount(deps, { email, role: "owner", password: deps.env.ADMIN_PASSWORD });
   } catch (err) {
     // Another server process created it at the same moment.
-    if ((await countAdmins(deps.sql)) > 0) return null;
+    if ((await countAdmins(deps.db)) > 0) return null;
     throw err;
   }
 }
@@ -81,7 +81,7 @@ export async function verifyAdminSignIn(
   otp?: string,
 ): Promise<TSignInResult> {
   const now = deps.clock.now();
-  const admin = await runAlone(deps.sql, (q) =>
+  const admin = await runAlone(deps.db, (q) =>
     reserveAdminSignInAttempt(q, email.trim().toLowerCase(), {
       now,
       maxAttempts: ADMIN_LOCK_THRESHOLD,
@@ -99,10 +99,10 @@ export async function verifyAdminSignIn(
   if (admin.totpEnabledAt && admin.totpSecretEnc) {
     if (!otp) return { ok: false, reason: "otp_required" };
     const step = await checkTotp(deps, deps.box.open("admin-totp-seed", admin.totpSecretEnc), otp, now);
-    if (step === null || !(await claimAdminTotpStep(deps.sql, admin.id, step, now)))
+    if (step === null || !(await claimAdminTotpStep(deps.db, admin.id, step, now)))
       return { ok: false, reason: "otp_invalid" };
   }
-  await recordAdminSuccess(deps.sql, admin.id, now);
+  await recordAdminSuccess(deps.db, admin.id, now);
   return { ok: true, admin: { id: admin.id, email: admin.email, role: admin.role } };
 }
 
@@ -120,11 +120,11 @@ export async function startAdminTotpEnrollment(
   deps: TDeps,
   adminId: string,
 ): Promise<{ secret: string; otpauthUri: string }> {
-  const admin = await findAdminById(deps.sql, adminId);
+  const admin = await findAdminById(deps.db, adminId);
   if (!admin) throw new Error("No such admin.");
   const secret = generateSecret();
   await setAdminTotpSecret(
-    deps.sql,
+    deps.db,
     admin.id,
     deps.box.seal("admin-totp-seed", secret),
     null,
@@ -140,11 +140,11 @@ export async function confirmAdminTotpEnrollment(
   adminId: string,
   code: string,
 ): Promise<boolean> {
-  const admin = await findAdminById(deps.sql, adminId);
+  const admin = await findAdminById(deps.db, adminId);
   if (!admin?.totpSecretEnc || admin.totpEnabledAt) return false;
   const now = deps.clock.now();
   const step = await checkTotp(deps, deps.box.open("admin-totp-seed", admin.totpSecretEnc), code, now);
-  if (step === null || !(await claimAdminTotpStep(deps.sql, admin.id, step, now))) return false;
-  await enableAdminTotp(deps.sql, admin.id, now);
+  if (step === null || !(await claimAdminTotpStep(deps.db, admin.id, step, now))) return false;
+  await enableAdminTotp(deps.db, admin.id, now);
   return true;
 }

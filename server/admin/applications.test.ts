@@ -6,6 +6,7 @@ import { createApplication, deleteApplication, rotateClientSecret } from "./appl
 import { setUserBlocked } from "./users.ts";
 import { listLogs } from "../store/logs.ts";
 import type { TAdmin } from "./session.ts";
+import { countClients } from "../store/clients.ts";
 
 const admin: TAdmin = { id: "adm_1", email: "owner@example.com", role: "owner", totpEnabled: false };
 
@@ -37,7 +38,7 @@ describe.each(testDatabaseKinds())("admin: applications and user blocks (%s)", (
       },
     });
     expect(realm.status).toBe(200);
-    const [audit] = await listLogs(t.deps.sql, { type: "sapi", take: 1 });
+    const [audit] = await listLogs(t.deps.db, { type: "sapi", take: 1 });
     expect(audit?.details).toMatchObject({
       actor: { email: "owner@example.com" },
       action: "create application",
@@ -47,7 +48,7 @@ describe.each(testDatabaseKinds())("admin: applications and user blocks (%s)", (
   });
 
   it("refuses invalid applications with a clear message and creates nothing", async () => {
-    const before = await t.deps.db.client.count();
+    const before = await countClients(t.deps.db);
     await expect(
       createApplication(t.deps, admin, {
         name: "Partner",
@@ -77,7 +78,7 @@ describe.each(testDatabaseKinds())("admin: applications and user blocks (%s)", (
         grant_types: [],
       }),
     ).rejects.toThrow(/already exists/);
-    expect(await t.deps.db.client.count()).toBe(before);
+    expect(await countClients(t.deps.db)).toBe(before);
   });
 
   it("rotating a secret makes the old one fail and the new one work", async () => {
@@ -121,7 +122,7 @@ describe.each(testDatabaseKinds())("admin: applications and user blocks (%s)", (
       },
     });
     expect(refresh.status).toBe(401);
-    const tokens = await t.deps.sql.all<{ n: number | string }>(
+    const tokens = await t.deps.db.all<{ n: number | string }>(
       `SELECT COUNT(*) AS n FROM "RefreshToken" JOIN "Client" ON "Client"."id" = "RefreshToken"."clientId" WHERE "Client"."clientId" = ?`,
       [created.client_id],
     );
@@ -139,7 +140,7 @@ describe.each(testDatabaseKinds())("admin: applications and user blocks (%s)", (
     t.deps.clock.advance(1000);
     await setUserBlocked(t.deps, admin, t.fx.users.alice.userId, false);
     expect((await login(web.clientId, web.secret)).status).toBe(200);
-    const audits = await listLogs(t.deps.sql, { type: "sapi", take: 2 });
+    const audits = await listLogs(t.deps.db, { type: "sapi", take: 2 });
     expect(audits.map((a) => a.details?.action)).toEqual(["unblock user", "block user"]);
     await expect(setUserBlocked(t.deps, admin, "auth0|nobody", true)).rejects.toThrow(/No such user/);
   });

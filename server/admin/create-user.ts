@@ -39,7 +39,7 @@ export async function createUser(deps: TDeps, admin: TAdmin, body: unknown): Pro
   const { password: _p, connection: _c, ...profile } = input;
   const now = deps.clock.now();
   try {
-    await deps.sql.transaction(async (q) => {
+    await deps.db.transaction(async (q) => {
       await insertUser(
         q,
         {

@@ -15,7 +15,7 @@ const owner = adminOf("owner");
 describe.each(testDatabaseKinds())("admin: create and edit users, set passwords (%s)", (kind) => {
   const t = useSeededDeps(kind);
   const countUsers = async () =>
-    Number((await t.deps.sql.all<{ n: number | string }>(`SELECT COUNT(*) AS n FROM "User"`))[0]?.n);
+    Number((await t.deps.db.all<{ n: number | string }>(`SELECT COUNT(*) AS n FROM "User"`))[0]?.n);
   beforeAll(async () => {
     await updateAttackProtection(t.deps, owner, "breached-password-detection", {
       enabled: true,
@@ -38,7 +38,7 @@ describe.each(testDatabaseKinds())("admin: create and edit users, set passwords 
     expect(user_id).toMatch(/^auth0\|[0-9a-f]{24}$/);
     const ok = await loginAs("new.customer@example.com", password, "Customers");
     expect(ok.status).toBe(200);
-    const stored = await findUserByUserId(t.deps.sql, user_id);
+    const stored = await findUserByUserId(t.deps.db, user_id);
     expect(stored).toMatchObject({ email: "new.customer@example.com", userMetadata: { plan: "gold" } });
     const audit = await lastAdminChange(t.deps, "create user");
     expect(audit?.details).toMatchObject({
@@ -87,7 +87,7 @@ describe.each(testDatabaseKinds())("admin: create and edit users, set passwords 
       // Unchanged: sent by the form, left out of the audit.
       email_verified: true,
     });
-    const stored = await findUserByUserId(t.deps.sql, alice.userId);
+    const stored = await findUserByUserId(t.deps.db, alice.userId);
     expect(stored).toMatchObject({
       name: "Alice P. Liddell",
       emailVerified: true,
@@ -110,9 +110,9 @@ describe.each(testDatabaseKinds())("admin: create and edit users, set passwords 
 
   it("refuses bad edits (non-object metadata, duplicates, no login name) and changes nothing", async () => {
     const alice = t.fx.users.alice;
-    const before = await findUserByUserId(t.deps.sql, alice.userId);
+    const before = await findUserByUserId(t.deps.db, alice.userId);
     const audits = await countAdminChanges(t.deps);
-    const [other] = await t.deps.sql.all<{ email: string }>(
+    const [other] = await t.deps.db.all<{ email: string }>(
       `SELECT "email" FROM "User" WHERE "connectionId" = ? AND "userId" <> ? AND "email" IS NOT NULL LIMIT 1`,
       [t.fx.connections.database.id, alice.userId],
     );
@@ -136,7 +136,7 @@ describe.each(testDatabaseKinds())("admin: create and edit users, set passwords 
     await expect(updateUser(t.deps, owner, "auth0|nobody", { name: "X" })).rejects.toMatchObject({
       status: 404,
     });
-    expect(await findUserByUserId(t.deps.sql, alice.userId)).toEqual(before);
+    expect(await findUserByUserId(t.deps.db, alice.userId)).toEqual(before);
     expect(await countAdminChanges(t.deps)).toBe(audits);
   });
 
@@ -158,7 +158,7 @@ describe.each(testDatabaseKinds())("admin: create and edit users, set passwords 
       target: dana.userId,
       after: { released_blocks: 0 },
     });
-    const stored = await findUserByUserId(t.deps.sql, dana.userId);
+    const stored = await findUserByUserId(t.deps.db, dana.userId);
     const rows = await serializedAuditRows(t.deps);
     expect(rows).not.toContain(password);
     expect(rows).not.toContain(stored!.passwordHash!);
@@ -166,7 +166,7 @@ describe.each(testDatabaseKinds())("admin: create and edit users, set passwords 
 
   it("roles without users:write are refused (403) and nothing changes", async () => {
     const alice = t.fx.users.alice;
-    const before = await findUserByUserId(t.deps.sql, alice.userId);
+    const before = await findUserByUserId(t.deps.db, alice.userId);
     const users = await countUsers();
     for (const role of ["viewer", "security", "rules-editor"] as const) {
       const who = adminOf(role);
@@ -184,7 +184,7 @@ describe.each(testDatabaseKinds())("admin: create and edit users, set passwords 
         AdminError.forbidden(),
       );
     }
-    expect(await findUserByUserId(t.deps.sql, alice.userId)).toEqual(before);
+    expect(await findUserByUserId(t.deps.db, alice.userId)).toEqual(before);
     expect(await countUsers()).toBe(users);
   });
 });

@@ -25,7 +25,7 @@ describe.each(testDatabaseKinds())("log export stream (%s)", (kind) => {
   beforeAll(async () => {
     deps = await createTestDeps(kind);
     // More records than one export page (1,000), one per second, every fifth a wrong password.
-    await deps.sql.transaction(async (q) => {
+    await deps.db.transaction(async (q) => {
       for (let i = 0; i < RECORDS; i++) {
         await insertLog(
           q,

@@ -7,6 +7,7 @@ import { MFA_GRANT_TYPES } from "../mfa/require-mfa.ts";
 import { getMfaSettings, getUserAuthenticators, resetUserMfa, saveMfaSettings } from "./mfa.ts";
 import { AdminError } from "./admin-error.ts";
 import type { TAdmin } from "./session.ts";
+import { updateClient } from "../store/clients.ts";
 
 const security: TAdmin = { id: "adm_sec", email: "sec@example.com", role: "security", totpEnabled: false };
 const owner: TAdmin = { id: "adm_own", email: "owner@example.com", role: "owner", totpEnabled: false };
@@ -17,10 +18,7 @@ describe.each(testDatabaseKinds())("admin: MFA policy and user MFA reset (%s)", 
   beforeAll(async () => {
     deps = await createTestDeps(kind);
     fx = await seedFixture(deps);
-    await deps.db.client.update({
-      where: { clientId: fx.clients.web.clientId },
-      data: { grantTypes: JSON.stringify(["password", ...MFA_GRANT_TYPES]) },
-    });
+    await updateClient(deps.db, fx.clients.web.clientId, { grantTypes: ["password", ...MFA_GRANT_TYPES] });
   });
   afterAll(async () => deps.cleanup());
 
@@ -35,7 +33,7 @@ describe.each(testDatabaseKinds())("admin: MFA policy and user MFA reset (%s)", 
     await saveMfaSettings(deps, owner, { policy: "always", otp: true, recoveryCode: true });
     const res = await login();
     expect(res.body.error).toBe("mfa_required");
-    const audit = (await listLogs(deps.sql, { take: 50 })).find(
+    const audit = (await listLogs(deps.db, { take: 50 })).find(
       (l) => l.description === "update mfa settings tenant",
     );
     expect(audit?.details).toMatchObject({ before: { policy: "never" }, after: { policy: "always" } });
@@ -53,7 +51,7 @@ describe.each(testDatabaseKinds())("admin: MFA policy and user MFA reset (%s)", 
         deps,
       );
     expect((await enrol()).status).toBe(200);
-    await deps.sql.run(`UPDATE "MfaAuthenticator" SET "active" = ?`, [true]);
+    await deps.db.run(`UPDATE "MfaAuthenticator" SET "active" = ?`, [true]);
     expect((await enrol()).status).toBe(403);
     expect((await getUserAuthenticators(deps, fx.users.alice.userId)).map((a) => a.type)).toEqual([
       "otp",
@@ -61,7 +59,7 @@ describe.each(testDatabaseKinds())("admin: MFA policy and user MFA reset (%s)", 
     ]);
     expect(await resetUserMfa(deps, security, fx.users.alice.userId)).toBe(2);
     expect(await getUserAuthenticators(deps, fx.users.alice.userId)).toEqual([]);
-    const audit = (await listLogs(deps.sql, { take: 50 })).find(
+    const audit = (await listLogs(deps.db, { take: 50 })).find(
       (l) => l.description === `reset mfa ${fx.users.alice.userId}`,
     );
     expect(audit?.details).toMatchObject({ actor: { email: security.email }, after: { authenticators: 0 } });

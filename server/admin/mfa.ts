@@ -3,7 +3,6 @@ import type { TMfaPolicy } from "../store/tenant.ts";
 import { getTenant, updateTenant } from "../store/tenant.ts";
 import { findUserByUserId } from "../store/users.ts";
 import { deleteUserAuthenticators, listUserAuthenticators } from "../store/mfa-authenticators.ts";
-import { sqlOf } from "../store/prisma-bridge.ts";
 import { recordAdminChange } from "./audit.ts";
 import { AdminError } from "./admin-error.ts";
 import type { TAdmin } from "./session.ts";
@@ -27,19 +26,15 @@ export async function saveMfaSettings(deps: TDeps, admin: TAdmin, input: unknown
   }
   const after: TMfaSettings = { policy: i.policy, otp: i.otp, recoveryCode: i.recoveryCode };
   const now = deps.clock.now();
-  await deps.db.$transaction(async (tx) => {
-    const row = await tx.tenant.findUnique({ where: { id: "default" } });
-    const before = {
-      policy: row?.mfaPolicy ?? "never",
-      otp: row?.mfaOtpEnabled ?? true,
-      recoveryCode: row?.mfaRecoveryCodeEnabled ?? true,
-    };
+  await deps.db.transaction(async (tx) => {
+    const t = await getTenant(tx);
+    const before = { policy: t.mfaPolicy, otp: t.mfaOtpEnabled, recoveryCode: t.mfaRecoveryCodeEnabled };
     await updateTenant(tx, {
       mfaPolicy: after.policy,
       mfaOtpEnabled: after.otp,
       mfaRecoveryCodeEnabled: after.recoveryCode,
     });
-    await recordAdminChange(sqlOf(tx), now, admin, {
+    await recordAdminChange(tx, now, admin, {
       action: "update mfa settings",
       target: "tenant",
       before,
@@ -52,9 +47,9 @@ export async function saveMfaSettings(deps: TDeps, admin: TAdmin, input: unknown
 
 /** A user's authenticators for the user screen (no secrets). */
 export async function getUserAuthenticators(deps: TDeps, userId: string) {
-  const user = await findUserByUserId(deps.sql, userId);
+  const user = await findUserByUserId(deps.db, userId);
   if (!user) return [];
-  const rows = await listUserAuthenticators(deps.sql, user.id);
+  const rows = await listUserAuthenticators(deps.db, user.id);
   return rows.map((a) => ({
     id: a.publicId,
     type: a.type,
@@ -66,10 +61,10 @@ export async function getUserAuthenticators(deps: TDeps, userId: string) {
 
 /** Remove all of a user's authenticators (lost phone): the next MFA login asks for enrolment. Audited. */
 export async function resetUserMfa(deps: TDeps, admin: TAdmin, userId: string): Promise<number> {
-  const user = await findUserByUserId(deps.sql, userId);
+  const user = await findUserByUserId(deps.db, userId);
   if (!user) throw AdminError.notFound("No such user.");
   const now = deps.clock.now();
-  return deps.sql.transaction(async (q) => {
+  return deps.db.transaction(async (q) => {
     const removed = await deleteUserAuthenticators(q, user.id);
     await recordAdminChange(q, now, admin, {
       action: "reset mfa",

@@ -21,7 +21,7 @@ export async function getCurrentAdmin(): Promise<TAdmin | null> {
   const session = (await getServerSession(authOptions)) as { adminId?: string } | null;
   if (!session?.adminId) return null;
   const deps = await getDeps();
-  const admin = await findAdminById(deps.sql, session.adminId);
+  const admin = await findAdminById(deps.db, session.adminId);
   if (!admin || !isRole(admin.role)) return null;
   const totpEnabled = Boolean(admin.totpEnabledAt);
   return {

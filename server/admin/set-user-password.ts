@@ -31,14 +31,14 @@ export async function setUserPassword(
   if (typeof password !== "string") {
     throw AdminError.invalid("password must be a string.", { code: "invalid_body" });
   }
-  const user = await findUserByUserId(deps.sql, userId);
+  const user = await findUserByUserId(deps.db, userId);
   if (!user) throw AdminError.notFound("The user does not exist.", { code: "inexistent_user" });
   const problem = await findPasswordProblem(deps, password);
   if (problem) throw AdminError.invalid(problem.message, { code: problem.code });
   const hash = await deps.hasher.hash(password);
   const now = deps.clock.now();
   const identifiers = [user.email, user.username].filter((v): v is string => !!v).map(normalizeIdentifier);
-  const { released, revoked } = await deps.sql.transaction(async (q) => {
+  const { released, revoked } = await deps.db.transaction(async (q) => {
     await setPasswordHash(q, user.id, hash, now);
     const revoked = await revokeUserRefreshTokens(q, [user.id], now);
     const rows = await deleteLoginFailuresForIdentifiers(q, [...new Set(identifiers)], user.connectionId);

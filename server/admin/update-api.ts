@@ -3,11 +3,11 @@ import { z } from "zod";
 import type { TDeps } from "../config/deps.ts";
 import {
   findResourceServerByIdOrIdentifier,
-  updateResourceServerTx,
+  updateResourceServer,
   type TResourceServerRecord,
 } from "../store/resource-servers.ts";
-import { sqlOf } from "../store/prisma-bridge.ts";
 import { recordAdminChange } from "./audit.ts";
+import { isUniqueViolation } from "../store/raw-sql.ts";
 import { parseAdminInput } from "./parse-admin-input.ts";
 import { AdminError } from "./admin-error.ts";
 import { assertAdminAllowed } from "./admin-access.ts";
@@ -77,8 +77,8 @@ export async function updateApi(
       : undefined;
   const now = deps.clock.now();
   try {
-    await deps.db.$transaction(async (tx) => {
-      await updateResourceServerTx(tx, api.id, {
+    await deps.db.transaction(async (tx) => {
+      await updateResourceServer(tx, api.id, {
         name: after.name,
         scopes: after.scopes,
         tokenLifetime: after.token_lifetime,
@@ -87,7 +87,7 @@ export async function updateApi(
         ...(secret ? { signingSecretEnc: deps.box.seal("api-signing-secret", secret) } : {}),
         ...(after.signing_alg === "RS256" ? { signingSecretEnc: null } : {}),
       });
-      await recordAdminChange(sqlOf(tx), now, admin, {
+      await recordAdminChange(tx, now, admin, {
         action: "update api",
         target: api.identifier,
         before,
@@ -95,7 +95,7 @@ export async function updateApi(
       });
     });
   } catch (err) {
-    if ((err as { code?: string }).code === "P2002") {
+    if (isUniqueViolation(err)) {
       const message = `An API named "${after.name}" already exists.`;
       throw AdminError.conflict(message, { fields: { name: message } });
     }

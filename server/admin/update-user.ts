@@ -97,7 +97,7 @@ export async function updateUser(
 ): Promise<ReturnType<typeof editableProfile>> {
   assertAdminAllowed(admin, "users:write");
   const patch = parseAdminInput(ZUserPatch, body);
-  const user = await findUserByUserId(deps.sql, userId);
+  const user = await findUserByUserId(deps.db, userId);
   if (!user) throw AdminError.notFound("No such user.");
   const before = editableProfile(user);
   const after = { ...before, ...patch };
@@ -111,7 +111,7 @@ export async function updateUser(
   const pick = (o: typeof before) => Object.fromEntries(changed.map((k) => [k, o[k]]));
   const now = deps.clock.now();
   try {
-    await deps.sql.transaction(async (q) => {
+    await deps.db.transaction(async (q) => {
       await updateUserProfile(
         q,
         user.id,

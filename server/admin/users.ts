@@ -12,7 +12,7 @@ import type { TAdmin } from "./session.ts";
 export async function findUsers(deps: TDeps, q: { text?: string; connection?: string }) {
   const connection = q.connection ? await findConnectionByName(deps.db, q.connection) : null;
   if (q.connection && !connection) return [];
-  const users = await searchUsers(deps.sql, { text: q.text, connectionId: connection?.id, take: 50 });
+  const users = await searchUsers(deps.db, { text: q.text, connectionId: connection?.id, take: 50 });
   return users.map((u) => ({
     user_id: u.userId,
     email: u.email,
@@ -33,11 +33,11 @@ export async function getUsersScreen(deps: TDeps, q: { text?: string; connection
 
 /** One user's profile (no password hash) and recent logins. */
 export async function getUserDetail(deps: TDeps, userId: string) {
-  const user = await findUserByUserId(deps.sql, userId);
+  const user = await findUserByUserId(deps.db, userId);
   if (!user) return null;
   const { passwordHash: _hash, id: _id, ...profile } = user;
   const [logins, connection] = await Promise.all([
-    searchLogs(deps.sql, { user: userId }, { take: 20 }),
+    searchLogs(deps.db, { user: userId }, { take: 20 }),
     findConnectionById(deps.db, user.connectionId),
   ]);
   return {
@@ -60,7 +60,7 @@ export async function setUserBlocked(
   blocked: boolean,
 ): Promise<void> {
   const now = deps.clock.now();
-  await deps.sql.transaction(async (q) => {
+  await deps.db.transaction(async (q) => {
     const before = await setUserBlockedRow(q, userId, blocked, now);
     if (before === null) throw AdminError.notFound("No such user.");
     const revoked = blocked ? await revokeUserRefreshTokens(q, [before.id], now) : 0;

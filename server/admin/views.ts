@@ -30,10 +30,10 @@ export async function getOverview(deps: TDeps) {
   const now = deps.clock.now().getTime();
   const since = new Date(now - 23 * 60 * 60 * 1000 - (now % 3_600_000));
   const [perHour, topIps, topUsers, recent] = await Promise.all([
-    countLogsPerHour(deps.sql, since),
-    topLogValues(deps.sql, "ip", FAILING, since),
-    topLogValues(deps.sql, "userName", FAILING, since),
-    searchLogs(deps.sql, {}, { take: 10 }),
+    countLogsPerHour(deps.db, since),
+    topLogValues(deps.db, "ip", FAILING, since),
+    topLogValues(deps.db, "userName", FAILING, since),
+    searchLogs(deps.db, {}, { take: 10 }),
   ]);
   const hours = Array.from({ length: 24 }, (_, i) => ({
     hour: since.getTime() + i * 3_600_000,
@@ -82,7 +82,7 @@ export function parseLogQuery(q: Record<string, string | undefined>): {
 /** One page of the Logs screen. */
 export async function getLogsPage(deps: TDeps, q: Record<string, string | undefined>) {
   const { filter, before } = parseLogQuery(q);
-  const rows = await searchLogs(deps.sql, filter, { take: LOG_PAGE_SIZE + 1, before });
+  const rows = await searchLogs(deps.db, filter, { take: LOG_PAGE_SIZE + 1, before });
   const hasMore = rows.length > LOG_PAGE_SIZE;
   const page = rows.slice(0, LOG_PAGE_SIZE);
   return { rows: page, nextBefore: hasMore ? page[page.length - 1]?.log_id : undefined, types: LOG_TYPES };
@@ -90,7 +90,7 @@ export async function getLogsPage(deps: TDeps, q: Record<string, string | undefi
 
 /** One audit record for the detail view. */
 export async function getLogDetail(deps: TDeps, logId: string): Promise<TLogRecord | null> {
-  return findLog(deps.sql, logId);
+  return findLog(deps.db, logId);
 }
 
 /** Applications with their enabled connections, secrets excluded. */
@@ -168,7 +168,7 @@ export function exportLogsStream(
         return;
       }
       const take = Math.min(EXPORT_PAGE, max - sent);
-      const rows = take > 0 ? await searchLogs(deps.sql, filter, { take, before }) : [];
+      const rows = take > 0 ? await searchLogs(deps.db, filter, { take, before }) : [];
       if (rows.length > 0) controller.enqueue(encoder.encode(formatLogLines(rows, format)));
       sent += rows.length;
       before = rows[rows.length - 1]?.log_id;

@@ -27,7 +27,7 @@ describe.each(testDatabaseKinds())("signing keys (%s)", (kind) => {
     expect(jwks.keys).toHaveLength(1);
     expect(jwks.keys[0]).toMatchObject({ kty: "RSA", alg: "RS256", use: "sig" });
     expect(jwks.keys[0]).not.toHaveProperty("d");
-    const rows = await deps.sql.all<{ privateKeyEnc: string }>(`SELECT "privateKeyEnc" FROM "SigningKey"`);
+    const rows = await deps.db.all<{ privateKeyEnc: string }>(`SELECT "privateKeyEnc" FROM "SigningKey"`);
     expect(rows).toHaveLength(1);
     expect(rows[0]!.privateKeyEnc).not.toContain("PRIVATE KEY");
   });

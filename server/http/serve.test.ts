@@ -52,7 +52,7 @@ describe("HTTP server", () => {
         error_description: "Unsupported grant type: urn:nope",
       });
     }
-    const logs = await listLogs(server.deps.sql, { take: 2 });
+    const logs = await listLogs(server.deps.db, { take: 2 });
     expect(logs.map((l) => l.client_ip)).toEqual(["127.0.0.1", "127.0.0.1"]);
   });
 

@@ -34,7 +34,7 @@ export async function openMfaLogin(ctx: TGrantContext): Promise<TMfaLogin> {
   ctx.audit.connection = claims.connection;
   ctx.audit.audience = claims.audience ?? undefined;
   ctx.audit.scope = claims.scope.join(" ");
-  const user = await findUserById(ctx.deps.sql, claims.userId);
+  const user = await findUserById(ctx.deps.db, claims.userId);
   if (!user) throw new InvalidGrant("Malformed mfa_token");
   ctx.audit.user_id = user.userId;
   ctx.audit.user_name = user.email ?? user.username ?? undefined;
@@ -67,7 +67,7 @@ export async function logMfaEvent(
     details,
   };
   if (q) await insertLog(q, event, ctx.now);
-  else await ctx.deps.sql.transaction((t) => insertLog(t, event, ctx.now));
+  else await ctx.deps.db.transaction((t) => insertLog(t, event, ctx.now));
 }
 
 /**
@@ -80,7 +80,7 @@ export async function checkCodeWithBucket(
   limitLogType: TLogType,
   check: () => Promise<boolean>,
 ): Promise<boolean> {
-  const { sql } = ctx.deps;
+  const { db: sql } = ctx.deps;
   // Single statements still go through transaction(): on SQLite it retries a busy database instead of failing.
   const hasSlot = await sql.transaction((q) =>
     takeMfaAttempt(q, user.id, ctx.now.getTime(), MFA_BUCKET_REFILL_MS, MFA_BUCKET_CAPACITY),
@@ -133,7 +133,7 @@ export async function completeMfaLogin(
     refresh: { scope: claims.scope },
     claims: { idToken: ruled.idTokenClaims, accessToken: ruled.accessTokenClaims },
   });
-  await deps.sql.transaction(async (q) => {
+  await deps.db.transaction(async (q) => {
     await inTransaction(q);
     await recordLogin(q, user.id, now, ctx.ip);
     await applyMetadataPatch(q, user.id, ruled.metadata, now);

@@ -36,6 +36,7 @@ import {
   handleListAuthenticators,
   mfaApiAudience,
 } from "./mfa-api.ts";
+import { updateClient } from "../store/clients.ts";
 
 // Property-based tests of the MFA API (/mfa/authenticators, /mfa/associate, /mfa/challenge), /userinfo and the MFA
 // grants: random and mutated Authorization headers and bodies never make them fail (5xx), every refusal is an
@@ -121,9 +122,8 @@ describe.each(testDatabaseKinds())("MFA API, /userinfo and MFA grants under fuzz
 
   beforeAll(async () => {
     const { deps, fx } = t;
-    await deps.db.client.update({
-      where: { clientId: fx.clients.web.clientId },
-      data: { grantTypes: JSON.stringify(["password", "refresh_token", ...MFA_GRANT_TYPES]) },
+    await updateClient(deps.db, fx.clients.web.clientId, {
+      grantTypes: ["password", "refresh_token", ...MFA_GRANT_TYPES],
     });
     await upsertResourceServer(deps.db, {
       identifier: mfaApiAudience(deps),
@@ -232,7 +232,7 @@ describe.each(testDatabaseKinds())("MFA API, /userinfo and MFA grants under fuzz
     const rows = async (read: () => Promise<unknown[]>) =>
       (await read()).map((r) => JSON.stringify(r)).sort();
     return {
-      authenticators: await rows(() => t.deps.sql.all(`SELECT * FROM "MfaAuthenticator"`)),
+      authenticators: await rows(() => t.deps.db.all(`SELECT * FROM "MfaAuthenticator"`)),
       logs: await countLogRows(t.deps),
     };
   }
@@ -416,7 +416,7 @@ describe.each(testDatabaseKinds())("MFA API, /userinfo and MFA grants under fuzz
           const allowed =
             isUnique && isSameSealed(mfaToken, grantMfaToken) && secret === web.secret && isRightCode;
           const throttleBefore = JSON.stringify(
-            await t.deps.sql.all(`SELECT * FROM "MfaThrottle" ORDER BY "userId"`),
+            await t.deps.db.all(`SELECT * FROM "MfaThrottle" ORDER BY "userId"`),
           );
           const answer = await readAnswer(await handleTokenRequest(req, t.deps));
           // Without the live mfa_token and the client's secret nobody may spend the user's wrong-code attempts
@@ -424,7 +424,7 @@ describe.each(testDatabaseKinds())("MFA API, /userinfo and MFA grants under fuzz
           const isHolder = valid.mfaTokens.some((m) => isSameSealed(mfaToken, m)) && secret === web.secret;
           if (
             !isHolder &&
-            JSON.stringify(await t.deps.sql.all(`SELECT * FROM "MfaThrottle" ORDER BY "userId"`)) !==
+            JSON.stringify(await t.deps.db.all(`SELECT * FROM "MfaThrottle" ORDER BY "userId"`)) !==
               throttleBefore
           ) {
             throw new Error(

@@ -77,7 +77,7 @@ async function readCaller(req: Request, deps: TDeps): Promise<TCaller> {
   // Sealed mfa_tokens look like v2.<iv>.<tag>.<ct>; access tokens are JWTs.
   if (isSealedMfaTokenShape(token)) {
     const claims = readMfaToken(deps, token, null, now);
-    const user = await findUserById(deps.sql, claims.userId);
+    const user = await findUserById(deps.db, claims.userId);
     if (!user || user.blocked) throw new InvalidToken("Invalid token.");
     return { user, clientId: claims.clientId, via: "mfa_token", scopes: [] };
   }
@@ -91,7 +91,7 @@ async function readCaller(req: Request, deps: TDeps): Promise<TCaller> {
   } catch {
     throw new InvalidToken("Invalid token.");
   }
-  const user = typeof payload.sub === "string" ? await findUserByUserId(deps.sql, payload.sub) : null;
+  const user = typeof payload.sub === "string" ? await findUserByUserId(deps.db, payload.sub) : null;
   if (!user || user.blocked) throw new InvalidToken("Invalid token.");
   const scopes = typeof payload.scope === "string" ? payload.scope.split(" ") : [];
   const azp = typeof payload.azp === "string" ? payload.azp : null;
@@ -148,7 +148,7 @@ export async function handleListAuthenticators(req: Request, deps: TDeps): Promi
   return answer(async () => {
     const caller = await readCaller(req, deps);
     requireScope(caller, "read:authenticators");
-    const list = await listAuthenticators(deps.sql, caller.user.id);
+    const list = await listAuthenticators(deps.db, caller.user.id);
     return jsonResponse(
       200,
       list.map((a) => ({ id: a.publicId, authenticator_type: a.type, active: a.active })),
@@ -177,7 +177,7 @@ export async function handleAssociate(req: Request, deps: TDeps): Promise<Respon
       throw new AccessDenied("client_id does not match the token.");
     }
     const user = caller.user;
-    const isEnrolled = await hasActiveAuthenticator(deps.sql, user.id);
+    const isEnrolled = await hasActiveAuthenticator(deps.db, user.id);
     if (isEnrolled && caller.via === "mfa_token") throw new AccessDenied("User is already enrolled.");
     const { secret, barcodeUri } = newTotpSecret(
       tenant.friendlyName,
@@ -186,7 +186,7 @@ export async function handleAssociate(req: Request, deps: TDeps): Promise<Respon
     const now = deps.clock.now();
     const devId = () => `dev_${randomBytes(12).toString("base64url")}`;
     const recoveryCode = !isEnrolled && tenant.mfaRecoveryCodeEnabled ? newRecoveryCode() : null;
-    await deps.sql.transaction(async (q) => {
+    await deps.db.transaction(async (q) => {
       await deleteInactiveAuthenticators(q, user.id);
       await insertAuthenticator(q, {
         id: randomUUID(),
@@ -235,7 +235,7 @@ export async function handleChallenge(req: Request, deps: TDeps): Promise<Respon
     if (!mfaToken) throw new InvalidRequest("Missing required parameter: mfa_token");
     const claims = readMfaToken(deps, mfaToken, client.clientId, deps.clock.now());
     const types = stringList(body.challenge_type ?? "otp oob", "challenge_type");
-    const all = await listAuthenticators(deps.sql, claims.userId);
+    const all = await listAuthenticators(deps.db, claims.userId);
     const active = all.filter((a) => a.active && a.type === "otp");
     if (
       typeof params.authenticator_id === "string" &&
@@ -269,7 +269,7 @@ export async function handleDeleteAuthenticator(req: Request, deps: TDeps, id: s
     // No authenticator has an id the store cannot hold (NUL, a lone surrogate), and asking for one would fail it.
     const isDeleted =
       !isUnstorable(id) &&
-      (await deps.sql.transaction(async (q) => {
+      (await deps.db.transaction(async (q) => {
         const deleted = await deleteAuthenticator(q, caller.user.id, id);
         if (deleted) await logApi(q, req, deps, caller, "gd_unenroll", "Device unenrolled");
         return deleted;

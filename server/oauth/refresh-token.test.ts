@@ -237,7 +237,7 @@ describe.each(testDatabaseKinds())("POST /oauth/token, refresh_token grant (%s)"
       password: "soon-to-be-blocked",
     });
     const token = (await login(web, user)).refresh_token;
-    await setUserBlocked(t.deps.sql, user.userId, true, t.deps.clock.now());
+    await setUserBlocked(t.deps.db, user.userId, true, t.deps.clock.now());
     const res = await refresh(web, token);
     expectStatus(res, 403, INVALID, "user is blocked");
     expect(res.logs[0]).toMatchObject({
@@ -385,7 +385,7 @@ describe.each(testDatabaseKinds())("POST /oauth/token, refresh_token grant (%s)"
 
   describe("storage and audit hygiene", () => {
     it("refresh tokens are stored only as hashes, and no secret reaches the audit log", async () => {
-      const stored = JSON.stringify(await t.deps.sql.all(`SELECT * FROM "RefreshToken"`));
+      const stored = JSON.stringify(await t.deps.db.all(`SELECT * FROM "RefreshToken"`));
       const audit = await serializedAuditRows(t.deps);
       const refreshTokens = issuedSecrets.filter((s) => /^[A-Za-z0-9_-]{43}$/.test(s));
       expect(refreshTokens.length).toBeGreaterThan(10);

@@ -440,7 +440,7 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
 
     it("a user without a password hash answers like an unknown user, after a dummy hash", async () => {
       await insertUsers(
-        t.deps.sql,
+        t.deps.db,
         [
           {
             userId: "auth0|nopassword0001",

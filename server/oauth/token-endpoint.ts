@@ -120,7 +120,7 @@ async function writeFailureLog(
   const isRefusal = type === "limit_mu" || type === "limit_wc";
   try {
     await (isRefusal ? insertLogRelaxed : insertLog)(
-      deps.sql,
+      deps.db,
       {
         ...audit,
         type,

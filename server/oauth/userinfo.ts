@@ -55,7 +55,7 @@ export async function handleUserinfo(req: Request, deps: TDeps): Promise<Respons
   } catch {
     return unauthorized("Invalid or expired access token");
   }
-  const user = typeof payload.sub === "string" ? await findUserByUserId(deps.sql, payload.sub) : null;
+  const user = typeof payload.sub === "string" ? await findUserByUserId(deps.db, payload.sub) : null;
   if (!user || user.blocked) return unauthorized("Invalid or expired access token");
   const scope = typeof payload.scope === "string" ? payload.scope.split(" ") : [];
   return jsonResponse(200, { sub: user.userId, ...userClaims(user, scope) });

@@ -30,16 +30,16 @@ describe.each(testDatabaseKinds())("audit retention (%s)", (kind) => {
   async function seed(...daysAgo: number[]): Promise<void> {
     for (const d of daysAgo) {
       await insertLog(
-        deps.sql,
+        deps.db,
         { type: "sepft", description: `age ${d}`, user_name: `user-${d}` },
         new Date(NOW.getTime() - d * DAY),
       );
     }
   }
-  const remaining = async () => (await listLogs(deps.sql, { take: 1000 })).map((l) => l.description).sort();
+  const remaining = async () => (await listLogs(deps.db, { take: 1000 })).map((l) => l.description).sort();
 
   beforeEach(async () => {
-    await deps.sql.run('DELETE FROM "LogEvent"');
+    await deps.db.run('DELETE FROM "LogEvent"');
     deps.clock.set(NOW);
     lines.length = 0;
   });
@@ -87,7 +87,7 @@ describe.each(testDatabaseKinds())("audit retention (%s)", (kind) => {
     await seed(...Array.from({ length: 40 }, (_, i) => 31 + i), 1, 2);
     // Its own connections to the same database, as a second server process has.
     const peer = {
-      sql: await openRawSql(deps.env),
+      db: await openRawSql(deps.env),
       clock: deps.clock,
       log: deps.log,
       metrics: createMetrics(),
@@ -100,7 +100,7 @@ describe.each(testDatabaseKinds())("audit retention (%s)", (kind) => {
       expect(a.deleted + b.deleted).toBe(40);
       for (const n of [...a.batches, ...b.batches]) expect(n).toBeLessThanOrEqual(5);
     } finally {
-      await peer.sql.close();
+      await peer.db.close();
     }
     expect(await remaining()).toEqual(["age 1", "age 2"]);
   });
@@ -126,7 +126,7 @@ describe("portcullis logs prune", () => {
     try {
       const now = Date.now();
       for (const d of [90, 40, 1]) {
-        await insertLog(deps.sql, { type: "sepft", description: `age ${d}` }, new Date(now - d * DAY));
+        await insertLog(deps.db, { type: "sepft", description: `age ${d}` }, new Date(now - d * DAY));
       }
       const cli = (...args: string[]) =>
         spawnSync(
@@ -151,7 +151,7 @@ describe("portcullis logs prune", () => {
         .map((l) => JSON.parse(l) as Record<string, unknown>)
         .find((l) => l.event === "audit_prune");
       expect(line).toMatchObject({ deleted: 2, batches: 3, retention_days: 30 });
-      expect((await listLogs(deps.sql, { take: 10 })).map((l) => l.description)).toEqual(["age 1"]);
+      expect((await listLogs(deps.db, { take: 10 })).map((l) => l.description)).toEqual(["age 1"]);
     } finally {
       await deps.cleanup();
     }

@@ -63,7 +63,7 @@ export type TAdmission =
   | { kind: "unavailable"; cause: unknown };
 
 async function writeLog(deps: TDeps, event: TLogEvent, at: Date): Promise<void> {
-  await runAlone(deps.sql, (q) => insertLog(q, event, at));
+  await runAlone(deps.db, (q) => insertLog(q, event, at));
 }
 
 /** Decide whether a password may be checked for this attempt, counting it where protection applies. */
@@ -82,11 +82,11 @@ export async function admitLogin(deps: TDeps, a: TLoginAttempt): Promise<TAdmiss
     const failureKey = blockCheckKey(bruteForce, a);
     const isIpRead = isIpCounted(suspiciousIp, a.ip);
     const bucket = ipBucketKey(suspiciousIp, a.ip);
-    const read = await findFailureAndIpBucket(deps.sql, failureKey, isIpRead ? bucket : null);
+    const read = await findFailureAndIpBucket(deps.db, failureKey, isIpRead ? bucket : null);
     if (failureKey !== null && isBlockingRow(bruteForce, read.failure, a.now))
       return { kind: "identifier_blocked" };
     let ip: TIpPeek = isIpRead
-      ? await decideIpPeek(deps.sql, suspiciousIp, bucket, read.ipBucket, a.now)
+      ? await decideIpPeek(deps.db, suspiciousIp, bucket, read.ipBucket, a.now)
       : { kind: "exempt" };
     const isIpBlocking = suspiciousIp.shields.includes("block");
     if (ip.kind === "over_limit" && ip.isRefused) {
@@ -97,16 +97,16 @@ export async function admitLogin(deps: TDeps, a: TLoginAttempt): Promise<TAdmiss
     // each statement is atomic on its own). An identifier refused here gives the IP's attempt back at once: the
     // attempt costs no password check, so it does not count against the IP either.
     const peeked = ip.kind;
-    const taken = await runAlone(deps.sql, async (q) => {
+    const taken = await runAlone(deps.db, async (q) => {
       const isIpTaken =
-        peeked === "open" && (await takeIpAttempt(q, deps.sql.kind, suspiciousIp, bucket, a.now));
+        peeked === "open" && (await takeIpAttempt(q, deps.db.kind, suspiciousIp, bucket, a.now));
       if (peeked === "open" && !isIpTaken && isIpBlocking) return { isIpTaken, bf: null };
       const bf = await takeLoginAttempt(q, bruteForce, a, a.now);
       if (bf.kind === "blocked" && isIpTaken) await refundIp(q, suspiciousIp, bucket);
       return { isIpTaken, bf };
     });
     if (peeked === "open" && !taken.isIpTaken)
-      ip = await refuseIpAttempt(deps.sql, suspiciousIp, bucket, a.now);
+      ip = await refuseIpAttempt(deps.db, suspiciousIp, bucket, a.now);
     if (ip.kind === "over_limit" && ip.isNewBlock)
       await onIpBlocked(deps, policies, a, bucket, !ip.isRefused);
     const bf = taken.bf;
@@ -131,7 +131,7 @@ export async function admitLogin(deps: TDeps, a: TLoginAttempt): Promise<TAdmiss
         async onFailure(user) {
           if (bf.kind !== "admitted") return;
           try {
-            await recordFailedAttempt(deps.sql, bruteForce, bf, a.now, (q) =>
+            await recordFailedAttempt(deps.db, bruteForce, bf, a.now, (q) =>
               insertLog(
                 q,
                 {
@@ -299,7 +299,7 @@ export async function checkBreachedPassword(
   const isBlocking = policy.shields.includes("block");
   let isNewlyFlagged = false;
   if (isBlocking) {
-    await deps.sql.transaction(async (q) => {
+    await deps.db.transaction(async (q) => {
       isNewlyFlagged = await markPasswordLeaked(q, user.id, now);
       await insertLog(
         q,
@@ -314,7 +314,7 @@ export async function checkBreachedPassword(
       );
     });
   } else {
-    isNewlyFlagged = await runAlone(deps.sql, (q) => markPasswordLeaked(q, user.id, now));
+    isNewlyFlagged = await runAlone(deps.db, (q) => markPasswordLeaked(q, user.id, now));
   }
   await notifyBreached(deps, policy, user, logBase().ip, now);
   return isBlocking ? { kind: "blocked" } : { kind: "flagged", isNewlyFlagged };

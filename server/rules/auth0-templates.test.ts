@@ -306,7 +306,7 @@ describe("Auth0 rule templates run unchanged", () => {
   it("set roles to a user: roles saved in app_metadata and added to the ID token", async () => {
     await use("setRolesToUser");
     expect(tokenClaims(await login(rita)).id["https://example.com/roles"]).toEqual(["admin"]);
-    expect((await findUserByUserId(deps.sql, rita.userId))?.appMetadata).toMatchObject({ roles: ["admin"] });
+    expect((await findUserByUserId(deps.db, rita.userId))?.appMetadata).toMatchObject({ roles: ["admin"] });
   });
 
   it("add roles from context.authorization to both tokens", async () => {

@@ -167,7 +167,7 @@ describe("hostile rules never take the server down or leak into other logins", (
       "The callback argument must be a function",
       "settle ignored",
     ]);
-    expect((await findUserByUserId(h.deps.sql, h.mallory.userId))?.userMetadata).toEqual({});
+    expect((await findUserByUserId(h.deps.db, h.mallory.userId))?.userMetadata).toEqual({});
     await expectAliceServed();
   });
 

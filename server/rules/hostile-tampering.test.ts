@@ -67,7 +67,7 @@ describe("rules tampering with the sandbox's built-ins", () => {
       });`);
     const res = await login(h.mallory);
     expect(res.status).toBe(200);
-    expect((await findUserByUserId(h.deps.sql, h.mallory.userId))?.userMetadata).toEqual({ theme: "dark" });
+    expect((await findUserByUserId(h.deps.db, h.mallory.userId))?.userMetadata).toEqual({ theme: "dark" });
     await expectAliceServed();
   });
 
@@ -152,7 +152,7 @@ describe("rules tampering with the sandbox's built-ins", () => {
     );
     const res = await login(h.mallory);
     expect(res.status).toBe(200);
-    expect((await findUserByUserId(h.deps.sql, h.mallory.userId))?.appMetadata).toMatchObject({
+    expect((await findUserByUserId(h.deps.db, h.mallory.userId))?.appMetadata).toMatchObject({
       plan: "gold",
     });
     await expectAliceServed();
@@ -224,7 +224,7 @@ describe("rules tampering with the sandbox's built-ins", () => {
       error_description: "Metadata larger than 65536 bytes",
     });
     // Auth0 stores each update as it is made; the first was within the limit, the second never is.
-    const stored = (await findUserByUserId(h.deps.sql, h.mallory.userId))?.userMetadata as Record<
+    const stored = (await findUserByUserId(h.deps.db, h.mallory.userId))?.userMetadata as Record<
       string,
       unknown
     >;

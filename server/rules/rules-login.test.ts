@@ -28,6 +28,9 @@ import {
   rulesAudit,
   tokenClaims,
 } from "./testing.ts";
+import { updateClient } from "../store/clients.ts";
+import { findRuleByName, insertRule, setRuleOrders } from "../store/rules.ts";
+import { findRuleSettingSealed } from "../store/rule-settings.ts";
 
 const NS = "https://portcullis.test/";
 /** A rule that copies what it saw into the ID token, to check the objects rules get. */
@@ -45,10 +48,7 @@ describe.each(testDatabaseKinds())("rules on password and refresh logins (%s)", 
   beforeAll(async () => {
     deps = await createTestDeps(kind, RULES_TEST_ENV);
     fx = await seedFixture(deps);
-    await deps.db.client.update({
-      where: { id: fx.clients.web.id },
-      data: { clientMetadata: JSON.stringify({ tier: "gold" }) },
-    });
+    await updateClient(deps.db, fx.clients.web.clientId, { clientMetadata: { tier: "gold" } });
     deps.config.clear();
     user = await createFixtureUser(deps, fx, {
       connection: "employees",
@@ -121,7 +121,7 @@ describe.each(testDatabaseKinds())("rules on password and refresh logins (%s)", 
     const first = tokenClaims(await login()).id[`${NS}context`] as { stats: { loginsCount: number } };
     const second = tokenClaims(await login()).id[`${NS}context`] as { stats: { loginsCount: number } };
     expect(second.stats.loginsCount).toBe(first.stats.loginsCount + 1);
-    const row = await findUserByUserId(deps.sql, user.userId);
+    const row = await findUserByUserId(deps.db, user.userId);
     expect(row?.loginsCount).toBe(second.stats.loginsCount);
   });
 
@@ -273,7 +273,7 @@ describe.each(testDatabaseKinds())("rules on password and refresh logins (%s)", 
       password: "metadata-pass-1",
     });
     await updateUserProfile(
-      deps.sql,
+      deps.db,
       subject.id,
       { appMetadata: { plan: "free", stale: true }, userMetadata: {} },
       deps.clock.now(),
@@ -301,15 +301,15 @@ describe.each(testDatabaseKinds())("rules on password and refresh logins (%s)", 
     );
     const res = await login({}, subject);
     expect(tokenClaims(res).id[`${NS}plan`]).toBe("pro");
-    let row = await findUserByUserId(deps.sql, subject.userId);
+    let row = await findUserByUserId(deps.db, subject.userId);
     expect(row?.appMetadata).toEqual({ plan: "pro", roles: ["admin"] });
     expect(row?.userMetadata).toEqual({ theme: "dark" });
 
-    await updateUserProfile(deps.sql, subject.id, { userMetadata: {} }, deps.clock.now());
+    await updateUserProfile(deps.db, subject.id, { userMetadata: {} }, deps.clock.now());
     await updateRule(deps, TEST_RULES_ADMIN, denier!.id, { enabled: true });
     const denied = await login({}, subject);
     expect(denied.status).toBe(403);
-    row = await findUserByUserId(deps.sql, subject.userId);
+    row = await findUserByUserId(deps.db, subject.userId);
     expect(row?.userMetadata).toEqual({ theme: "dark" });
   });
 
@@ -326,7 +326,7 @@ describe.each(testDatabaseKinds())("rules on password and refresh logins (%s)", 
       error: "access_denied",
       error_description: "Rules may update only the metadata of the user who is logging in",
     });
-    expect((await findUserByUserId(deps.sql, fx.users.alice.userId))?.appMetadata).toEqual({});
+    expect((await findUserByUserId(deps.db, fx.users.alice.userId))?.appMetadata).toEqual({});
   });
 
   it("exposes rule settings as configuration, sealed at rest and never in the audit log", async () => {
@@ -342,8 +342,9 @@ describe.each(testDatabaseKinds())("rules on password and refresh logins (%s)", 
     const res = await login();
     expect(res.status).toBe(403);
     expect(rulesAudit(res).error?.reason).toBe("leaking [redacted]");
-    const stored = await deps.db.ruleSetting.findUniqueOrThrow({ where: { key: "API_KEY" } });
-    expect(stored.valueEnc).not.toContain(secret);
+    const stored = await findRuleSettingSealed(deps.db, "API_KEY");
+    expect(stored).not.toBeNull();
+    expect(stored).not.toContain(secret);
     expect(await serializedAuditRows(deps)).not.toContain(secret);
   });
 
@@ -385,7 +386,7 @@ describe.each(testDatabaseKinds())("rules on password and refresh logins (%s)", 
         script: `function (user, context, callback) { callback(new Error('disabled rule ran')); }`,
       },
     );
-    await deps.db.rule.update({ where: { name: "first" }, data: { order: 0 } });
+    await setRuleOrders(deps.db, [{ id: (await findRuleByName(deps.db, "first"))!.id, order: 0 }]);
     deps.rules.clear();
     const res = await login();
     expect(tokenClaims(res).id[`${NS}trail`]).toBe("first>second");
@@ -426,9 +427,19 @@ describe.each(testDatabaseKinds())("rules on password and refresh logins (%s)", 
 
   it("fails closed with a generic description on a syntax error; the audit record names the rule and the reason", async () => {
     await addRules(deps, { name: "fine", script: `function (u, c, cb) { cb(null, u, c); }` });
-    await deps.db.rule.create({
-      data: { id: "rul_broken", name: "broken", script: "function (u, c, cb) { if ( }", order: 99 },
-    });
+    // Stored directly: the admin API refuses a script that does not compile.
+    await insertRule(
+      deps.db,
+      {
+        id: "rul_broken",
+        name: "broken",
+        script: "function (u, c, cb) { if ( }",
+        order: 99,
+        enabled: true,
+        stage: "login_success",
+      },
+      null,
+    );
     deps.rules.clear();
     const res = await login();
     expect({ status: res.status, body: res.body }).toEqual({

@@ -113,7 +113,7 @@ export async function runLoginRules(input: TLoginRulesInput): Promise<TLoginRule
     audit.error = { rule: failure.rule, kind, reason: message };
     // Metadata a rule saved before the login was refused stays saved, as with Auth0's management API calls.
     if (isPersisting && (metadata.app || metadata.user)) {
-      await deps.sql.transaction((q) => applyMetadataPatch(q, user.id, metadata, deps.clock.now()));
+      await deps.db.transaction((q) => applyMetadataPatch(q, user.id, metadata, deps.clock.now()));
     }
     throw ruleFailureError(kind, { ...failure, message });
   };

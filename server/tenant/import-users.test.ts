@@ -90,7 +90,7 @@ describe.each(testDatabaseKinds())("importUsers (%s)", (kind) => {
 
   async function storedUser(deps: TTestDeps, connection: string, identifier: string) {
     const conn = await findConnectionByName(deps.db, connection);
-    return conn ? findUserByIdentifier(deps.sql, conn.id, identifier) : null;
+    return conn ? findUserByIdentifier(deps.db, conn.id, identifier) : null;
   }
 
   it("logs in users imported with bcrypt and Argon2 hashes, and upgrades the bcrypt hash to Argon2id", async () => {
@@ -213,7 +213,7 @@ describe.each(testDatabaseKinds())("importUsers (%s)", (kind) => {
     expect(reason(9)).toContain("must be a JSON object");
 
     const conn = await findConnectionByName(deps.db, "Username-Password-Authentication");
-    const stored = await listUsersOfConnection(deps.sql, conn!.id);
+    const stored = await listUsersOfConnection(deps.db, conn!.id);
     expect(stored.map((u) => u.email).sort()).toEqual(["good1@example.com", "good2@example.com"]);
   });
 
@@ -246,7 +246,7 @@ describe.each(testDatabaseKinds())("importUsers (%s)", (kind) => {
       passwordHash: bcryptOf,
     });
     const conn = await findConnectionByName(deps.db, "Username-Password-Authentication");
-    expect(await listUsersOfConnection(deps.sql, conn!.id)).toHaveLength(1);
+    expect(await listUsersOfConnection(deps.db, conn!.id)).toHaveLength(1);
   });
 
   it("an upsert that sets a password or blocks a user revokes the user's refresh tokens (audited)", async () => {
@@ -297,7 +297,7 @@ describe.each(testDatabaseKinds())("importUsers (%s)", (kind) => {
     expect(await refresh(refreshTokens[1]!)).toEqual({ status: 403, body: refused });
     expect((await refresh(refreshTokens[2]!)).status).toBe(200);
 
-    const audits = (await listLogs(deps.sql, { type: "sapi", take: 100 })).filter(
+    const audits = (await listLogs(deps.db, { type: "sapi", take: 100 })).filter(
       (l) => l.details?.action === "end user sessions",
     );
     const ids = await Promise.all(emails.slice(0, 2).map((e) => storedUser(deps, connection, e)));
@@ -322,6 +322,6 @@ describe.each(testDatabaseKinds())("importUsers (%s)", (kind) => {
       importUsers(deps, "Username-Password-Authentication", '{"email":"a@example.com"}'),
     ).rejects.toThrow(/JSON array/);
     const conn = await findConnectionByName(deps.db, "Username-Password-Authentication");
-    expect(await listUsersOfConnection(deps.sql, conn!.id)).toHaveLength(0);
+    expect(await listUsersOfConnection(deps.db, conn!.id)).toHaveLength(0);
   });
 });

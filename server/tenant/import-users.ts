@@ -322,7 +322,7 @@ export async function importUsers(
   for (const [index, reason] of duplicates) errors.push({ index, reason });
   const unique = candidates.filter((c) => !duplicates.has(c.index));
 
-  const stored = await findImportConflicts(deps.sql, connection.id, {
+  const stored = await findImportConflicts(deps.db, connection.id, {
     emails: unique.flatMap((c) => (c.email ? [c.email] : [])),
     usernames: unique.flatMap((c) => (c.username ? [c.username] : [])),
     userIds: unique.flatMap((c) => (c.userId ? [c.userId] : [])),
@@ -348,7 +348,7 @@ export async function importUsers(
   if (inserts.length > 0 || updates.length > 0) {
     try {
       const now = deps.clock.now();
-      await deps.sql.transaction(async (q) => {
+      await deps.db.transaction(async (q) => {
         await applyUserImport(q, inserts, updates, totps, now);
         for (const u of updates) {
           const reason = sessionEndingChange(u.patch);

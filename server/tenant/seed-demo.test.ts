@@ -84,7 +84,7 @@ describe.each(testDatabaseKinds())("seedDemoTenant (%s)", (kind) => {
       expect(body.scope, label).toContain("read:items");
     }
     const conn = await findConnectionByName(deps.db, "Username-Password-Authentication");
-    expect((await findUserByIdentifier(deps.sql, conn!.id, "alice@example.com"))?.passwordHash).toMatch(
+    expect((await findUserByIdentifier(deps.db, conn!.id, "alice@example.com"))?.passwordHash).toMatch(
       /^\$argon2id\$/,
     );
 

@@ -10,12 +10,12 @@ export function adminOf(role: TRole): TAdmin {
 
 /** The newest admin-change (`sapi`) record of `action`, if any. */
 export async function lastAdminChange(deps: TDeps, action: string): Promise<TLogRecord | undefined> {
-  return (await listLogs(deps.sql, { type: "sapi", take: 1000 })).find((l) => l.details?.action === action);
+  return (await listLogs(deps.db, { type: "sapi", take: 1000 })).find((l) => l.details?.action === action);
 }
 
 /** How many admin-change records exist (to prove a refused change recorded nothing). */
 export async function countAdminChanges(deps: TDeps): Promise<number> {
-  const rows = await deps.sql.all<{ n: number | string }>(
+  const rows = await deps.db.all<{ n: number | string }>(
     `SELECT COUNT(*) AS n FROM "LogEvent" WHERE "type" = ?`,
     ["sapi"],
   );

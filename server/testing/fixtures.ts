@@ -102,7 +102,7 @@ const DATABASE = "Username-Password-Authentication";
  * three APIs (RS256 with offline access, RS256 without, HS256).
  */
 export async function seedFixture(deps: TDeps): Promise<TFixture> {
-  const { db } = deps;
+  const { db: sql } = deps;
   const secrets: string[] = [];
   const sealed = (secret: string) => ({
     hash: sha256Hex(secret),
@@ -112,7 +112,7 @@ export async function seedFixture(deps: TDeps): Promise<TFixture> {
   async function secretClient(w: TClientWrite): Promise<TSecretClient> {
     const secret = newSecret();
     secrets.push(secret);
-    const { id, clientId } = await upsertClientByName(db, w, { clientId: newClientId() }, sealed(secret));
+    const { id, clientId } = await upsertClientByName(sql, w, { clientId: newClientId() }, sealed(secret));
     return { id, clientId, name: w.name, secret };
   }
 
@@ -131,7 +131,7 @@ export async function seedFixture(deps: TDeps): Promise<TFixture> {
     grantTypes: [...passwordGrants],
   });
   const spaRow = await upsertClientByName(
-    db,
+    sql,
     {
       name: "Acme Mobile",
       appType: "native",
@@ -174,21 +174,21 @@ export async function seedFixture(deps: TDeps): Promise<TFixture> {
   const allFirstParty = [web, basic, spa, hs256, nonRotating, noPassword, thirdParty].map((c) => c.id);
   async function connection(name: string, enabled: string[]): Promise<TFixtureConnection> {
     const connectionId = randomId("con_", 8);
-    const { id } = await upsertConnectionByName(db, { name, strategy: "auth0" }, { connectionId }, enabled);
+    const { id } = await upsertConnectionByName(sql, { name, strategy: "auth0" }, { connectionId }, enabled);
     return { id, connectionId, name };
   }
   const database = await connection(DATABASE, allFirstParty);
   const employees = await connection("Employees", [web.id, basic.id, spa.id, hs256.id, nonRotating.id]);
   const customers = await connection("Customers", [web.id, basic.id, spa.id]);
   const partners = await connection("Partners", [basic.id]);
-  await updateTenant(db, { friendlyName: "Acme", defaultDirectory: DATABASE, defaultAudience: null });
+  await updateTenant(sql, { friendlyName: "Acme", defaultDirectory: DATABASE, defaultAudience: null });
 
   const orders: TFixtureApi = {
     identifier: "https://api.acme.test/orders",
     scopes: ["read:orders", "write:orders", "delete:orders"],
     tokenLifetime: 7200,
   };
-  await upsertResourceServer(db, {
+  await upsertResourceServer(sql, {
     identifier: orders.identifier,
     name: "Orders API",
     scopes: orders.scopes.map((value) => ({ value, description: value })),
@@ -201,7 +201,7 @@ export async function seedFixture(deps: TDeps): Promise<TFixture> {
     scopes: ["read:reports"],
     tokenLifetime: 86400,
   };
-  await upsertResourceServer(db, {
+  await upsertResourceServer(sql, {
     identifier: reports.identifier,
     name: "Reports API",
     scopes: [{ value: "read:reports" }],
@@ -216,7 +216,7 @@ export async function seedFixture(deps: TDeps): Promise<TFixture> {
     tokenLifetime: 3600,
     secret: legacySecret,
   };
-  await upsertResourceServer(db, {
+  await upsertResourceServer(sql, {
     identifier: legacy.identifier,
     name: "Legacy API (HS256)",
     scopes: [{ value: "legacy:read" }],
@@ -293,7 +293,7 @@ export async function createFixtureUser(
   const userId = randomId("auth0|", 12);
   const passwordHash = u.isBcrypt ? await bcryptHash(u.password, 10) : await deps.hasher.hash(u.password);
   await insertUsers(
-    deps.sql,
+    deps.db,
     [
       {
         userId,
@@ -310,7 +310,7 @@ export async function createFixtureUser(
     ],
     deps.clock.now(),
   );
-  const row = await findUserByUserId(deps.sql, userId);
+  const row = await findUserByUserId(deps.db, userId);
   if (!row) throw new Error(`fixture user ${userId} was not stored`);
   fx.secrets.push(u.password);
   return {
@@ -383,7 +383,7 @@ export function buildTokenRequest(call: TTokenCall): Request {
 }
 
 async function allLogIds(deps: TDeps): Promise<Set<string>> {
-  return new Set((await listLogs(deps.sql, { take: 1_000_000 })).map((l) => l.log_id));
+  return new Set((await listLogs(deps.db, { take: 1_000_000 })).map((l) => l.log_id));
 }
 
 /** POST /oauth/token through handleTokenRequest and collect the audit records the request wrote. */
@@ -397,7 +397,7 @@ export async function callToken(deps: TDeps, call: TTokenCall): Promise<TTokenRe
   } catch {
     throw new Error(`Token endpoint answered ${res.status} with a non-JSON body: ${text}`);
   }
-  const logs = (await listLogs(deps.sql, { take: 1_000_000 })).filter((l) => !before.has(l.log_id));
+  const logs = (await listLogs(deps.db, { take: 1_000_000 })).filter((l) => !before.has(l.log_id));
   return { status: res.status, headers: res.headers, body, logs };
 }
 
@@ -532,12 +532,12 @@ export async function validateIdTokenLikeNodeAuth0(
 
 /** Every audit row as stored, serialized, to search for leaked secrets. */
 export async function serializedAuditRows(deps: TDeps): Promise<string> {
-  return JSON.stringify(await deps.sql.all(`SELECT * FROM "LogEvent"`));
+  return JSON.stringify(await deps.db.all(`SELECT * FROM "LogEvent"`));
 }
 
 /** The stored row of a user by public user id; fails the test when there is none. */
 export async function storedUser(deps: TDeps, userId: string): Promise<TUserRecord> {
-  const user = await findUserByUserId(deps.sql, userId);
+  const user = await findUserByUserId(deps.db, userId);
   if (!user) throw new Error(`no stored user ${userId}`);
   return user;
 }
@@ -548,7 +548,7 @@ export async function countLogRows(
   where: { userId?: string; type?: string; ip?: string } = {},
 ): Promise<number> {
   const entries = Object.entries(where).filter(([, v]) => v !== undefined);
-  const rows = await deps.sql.all<{ n: number | string }>(
+  const rows = await deps.db.all<{ n: number | string }>(
     `SELECT COUNT(*) AS n FROM "LogEvent"${entries.length > 0 ? ` WHERE ${entries.map(([k]) => `"${k}" = ?`).join(" AND ")}` : ""}`,
     entries.map(([, v]) => v ?? null),
   );

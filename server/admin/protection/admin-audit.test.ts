@@ -47,7 +47,7 @@ describe.each(testDatabaseKinds())("attack protection: admin changes are audited
   }
 
   const releasesOf = async (identifier: string) =>
-    (await listLogs(deps.sql, { type: "ublkdu", take: 10_000 })).filter(
+    (await listLogs(deps.db, { type: "ublkdu", take: 10_000 })).filter(
       (l) => l.details?.identifier === identifier,
     );
 

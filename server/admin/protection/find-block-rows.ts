@@ -29,7 +29,7 @@ export async function resolveBlockTarget(deps: TDeps, target: TBlockTarget): Pro
       });
     return { identifiers: [identifier], user: null };
   }
-  const user = await findUserByUserId(deps.sql, target.userId);
+  const user = await findUserByUserId(deps.db, target.userId);
   if (!user) throw AdminError.notFound("The user does not exist.", { code: "inexistent_user" });
   const identifiers = [user.email, user.username].filter((v): v is string => !!v).map(normalizeIdentifier);
   return { identifiers: [...new Set(identifiers)], connectionId: user.connectionId, user };

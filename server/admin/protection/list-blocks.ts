@@ -35,7 +35,7 @@ export async function listBlocks(deps: TDeps): Promise<{
   const now = deps.clock.now();
   const names = await connectionNames(deps);
   const rows = bruteForce.enabled
-    ? await listLoginFailures(deps.sql, {
+    ? await listLoginFailures(deps.db, {
         minCount: bruteForce.max_attempts,
         since: new Date(now.getTime() - BLOCK_LIFETIME_MS),
       })
@@ -43,7 +43,7 @@ export async function listBlocks(deps: TDeps): Promise<{
   const users: TUserBlockRow[] = [];
   for (const r of rows) {
     if (!isCurrentIpKey(r.ip, bruteForce.ipv6_prefix_length)) continue;
-    const user = await findUserByIdentifier(deps.sql, r.connectionId, r.identifier);
+    const user = await findUserByIdentifier(deps.db, r.connectionId, r.identifier);
     users.push({
       identifier: r.identifier,
       ip: r.ip || null,
@@ -57,7 +57,7 @@ export async function listBlocks(deps: TDeps): Promise<{
   }
   const ips: TIpBlockRow[] = [];
   if (suspiciousIp.enabled) {
-    for (const b of await listIpBuckets(deps.sql, { afterMs: now.getTime() })) {
+    for (const b of await listIpBuckets(deps.db, { afterMs: now.getTime() })) {
       if (!isCurrentIpKey(b.ip, suspiciousIp.ipv6_prefix_length)) continue;
       const expires = ipBlockExpiresAt(b.tat, suspiciousIp);
       if (expires > now)

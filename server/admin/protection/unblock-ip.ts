@@ -24,7 +24,7 @@ export async function unblockIp(deps: TDeps, admin: TActor, ipText: string): Pro
   // Rows written before keys were canonical hold the address as it was sent (lower-cased).
   const keys = [...new Set([...networkKeys, ipText.trim().toLowerCase()])];
   const now = deps.clock.now();
-  await deps.sql.transaction(async (q) => {
+  await deps.db.transaction(async (q) => {
     const throttled = (await deleteIpBuckets(q, keys)).flatMap((b) =>
       b.blockedAt ? [{ ip: b.ip, since: b.blockedAt.toISOString() }] : [],
     );

@@ -20,7 +20,7 @@ export async function unblockUser(
   assertAdminAllowed(admin, "protection:unblock");
   const resolved = await resolveBlockTarget(deps, target);
   const now = deps.clock.now();
-  const released = await deps.sql.transaction(async (q) => {
+  const released = await deps.db.transaction(async (q) => {
     const rows = await deleteLoginFailuresForIdentifiers(q, resolved.identifiers, resolved.connectionId);
     if (resolved.user) await deleteNotificationClaims(q, [bruteForceNotificationKey(resolved.user.userId)]);
     const n = await logReleasedBlocks(

@@ -39,7 +39,7 @@ export async function updateAttackProtection(
 ): Promise<Record<string, unknown>> {
   assertAdminAllowed(admin, "config:write");
   const now = deps.clock.now();
-  await deps.sql.transaction(async (q) => {
+  await deps.db.transaction(async (q) => {
     const current = resolvePolicies(await readStoredPolicies(q));
     let before: object;
     let after: object;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestDeps, testDatabaseKinds, type TTestDeps } from "../../testing/test-deps.ts";
 import { listLogs, type TLogRecord } from "../../store/logs.ts";
 import { serializedAuditRows } from "../../testing/fixtures.ts";
-import { listRuleSettingsSealed } from "../../store/rules.ts";
+import { listRuleSettingsSealed } from "../../store/rule-settings.ts";
 import { RULES_TEST_ENV, resetRules } from "../../rules/testing.ts";
 import { AdminError } from "../admin-error.ts";
 import type { TRulesActor } from "./rule-json.ts";
@@ -63,11 +63,11 @@ describe.each(testDatabaseKinds())("rules changes are audited (%s)", (kind) => {
   });
   beforeEach(async () => {
     await resetRules(deps);
-    await deps.sql.run(`DELETE FROM "LogEvent"`);
+    await deps.db.run(`DELETE FROM "LogEvent"`);
   });
 
   /** Every admin change record, oldest first. */
-  const changes = async (): Promise<TLogRecord[]> => (await listLogs(deps.sql, { type: "sapi" })).reverse();
+  const changes = async (): Promise<TLogRecord[]> => (await listLogs(deps.db, { type: "sapi" })).reverse();
   const only = async () => {
     const all = await changes();
     expect(all).toHaveLength(1);
@@ -119,7 +119,7 @@ describe.each(testDatabaseKinds())("rules changes are audited (%s)", (kind) => {
 
   it("records nothing for a change that changes nothing, or for a refused one", async () => {
     const { rule } = await createRule(deps, editor, claimRule("team", "blue"));
-    await deps.sql.run(`DELETE FROM "LogEvent"`);
+    await deps.db.run(`DELETE FROM "LogEvent"`);
     await updateRule(deps, editor, rule.id, { script: rule.script, enabled: true });
     const bad = updateRule(deps, editor, rule.id, {
       script: "function (user, context, callback) {\n  var = 1;\n}",

@@ -36,7 +36,7 @@ export const mfaOtpGrant: TGrant = {
           ctx.now,
         );
         // Claiming the step is what stops a replay: a code already used (or an older one) is refused.
-        return step !== null && (await ctx.deps.sql.transaction((q) => claimTotpStep(q, otpAuth.id, step)));
+        return step !== null && (await ctx.deps.db.transaction((q) => claimTotpStep(q, otpAuth.id, step)));
       },
       rateLimitLogType: "gd_otp_rate_limit_exceed",
       failure: {

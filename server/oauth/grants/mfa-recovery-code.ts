@@ -28,7 +28,7 @@ export const mfaRecoveryCodeGrant: TGrant = {
         if (!rc?.codeHash || !matchesDigest(presented, rc.codeHash)) return false;
         // Swapping the hash only if it is still the presented one retires the code exactly once.
         const { id, codeHash } = rc;
-        return ctx.deps.sql.transaction((q) => rotateRecoveryCode(q, id, codeHash, sha256Hex(fresh)));
+        return ctx.deps.db.transaction((q) => rotateRecoveryCode(q, id, codeHash, sha256Hex(fresh)));
       },
       rateLimitLogType: "gd_recovery_rate_limit_exceed",
       failure: { logType: "gd_recovery_failed", message: RECOVERY_REJECTED },

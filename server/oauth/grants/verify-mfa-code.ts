@@ -41,7 +41,7 @@ export async function verifyMfaCode<A>(
   const login = await openMfaLogin(ctx);
   if (!factor.isEnabled(await ctx.deps.config.tenant())) throw new InvalidGrant(factor.disabledMessage);
   const code = factor.normalize(requiredParam(ctx.params, factor.param));
-  const authenticator = factor.pick(await listAuthenticators(ctx.deps.sql, login.user.id));
+  const authenticator = factor.pick(await listAuthenticators(ctx.deps.db, login.user.id));
   const isValid = await checkCodeWithBucket(ctx, login.user, factor.rateLimitLogType, () =>
     factor.check(code, authenticator),
   );

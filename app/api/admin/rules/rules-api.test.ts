@@ -127,7 +127,7 @@ describe.each(testDatabaseKinds())("admin API for rules (%s)", (kind) => {
 
     // Each change is an admin audit record; the API token acts as its own actor.
     const records = (
-      await deps.sql.all<{ details: string }>(`SELECT "details" FROM "LogEvent" WHERE "type" = ?`, ["sapi"])
+      await deps.db.all<{ details: string }>(`SELECT "details" FROM "LogEvent" WHERE "type" = ?`, ["sapi"])
     ).map((r) => JSON.parse(r.details) as { action: string; actor: unknown });
     expect(records.map((r) => r.action).sort()).toEqual([
       "create rule",
@@ -268,7 +268,7 @@ describe.each(testDatabaseKinds())("admin API for rules (%s)", (kind) => {
     });
     expect(tried.body.duration_ms).toBeGreaterThan(0);
     expect(tried.body.trace).toEqual([{ name: "try", outcome: "ok", duration_ms: expect.any(Number) }]);
-    const triedRows = await deps.sql.all(`SELECT "id" FROM "User" WHERE "appMetadata" LIKE ?`, ["%tried%"]);
+    const triedRows = await deps.db.all(`SELECT "id" FROM "User" WHERE "appMetadata" LIKE ?`, ["%tried%"]);
     expect(triedRows).toHaveLength(0);
 
     const denied = await call(tryRoute.POST, {
