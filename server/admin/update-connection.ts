@@ -4,7 +4,7 @@ import { listClients } from "../store/clients.ts";
 import { findConnectionByConnectionId, listConnections, updateConnectionTx } from "../store/connections.ts";
 import { getTenant, updateTenantTx } from "../store/tenant.ts";
 import { recordAdminChange } from "./audit.ts";
-import { ZConnectionInput } from "./directory.ts";
+import { CONNECTION_FIELDS } from "../auth/connection-settings.ts";
 import { parseAdminInput } from "./parse-admin-input.ts";
 import { AdminError } from "./admin-error.ts";
 import { assertAdminAllowed } from "./admin-access.ts";
@@ -13,8 +13,8 @@ import type { TAdmin } from "./session.ts";
 /** PATCH body of a connection: its name (the realm), the applications that may use it, default directory. */
 export const ZConnectionPatch = z
   .strictObject({
-    name: ZConnectionInput.shape.name,
-    enabled_clients: z.array(z.string()).max(100),
+    name: CONNECTION_FIELDS.name,
+    enabled_clients: CONNECTION_FIELDS.enabled_clients,
     is_default_directory: z.boolean(),
   })
   .partial();

@@ -5,7 +5,7 @@ import { listConnections } from "../store/connections.ts";
 import { listResourceServers } from "../store/resource-servers.ts";
 import { getTenant } from "../store/tenant.ts";
 import { listRuleSettingKeys, listRules } from "../store/rules.ts";
-import type { TTenantFileOut } from "./import-tenant.ts";
+import type { TTenantFileOut } from "./tenant-schema.ts";
 import { getAttackProtection } from "../admin/protection/get-attack-protection.ts";
 
 const HEADER = [
