@@ -17,9 +17,7 @@ describe("zod-issue formatting", () => {
     const problems = zodProblems(r.error);
     expect(problems.map((p) => p.path)).toEqual(["grants[1]", "n", ""]);
     expect(problems.at(-1)?.message).toBe('unknown fields "extra", "more"');
-    expect(formatZodIssues(r.error)).toMatch(
-      /^grants\[1\]: .+; n: .+; unknown fields "extra", "more"$/,
-    );
+    expect(formatZodIssues(r.error)).toMatch(/^grants\[1\]: .+; n: .+; unknown fields "extra", "more"$/);
     const nested = z.object({ a: z.strictObject({}) }).safeParse({ a: { x: 1 } });
     if (!nested.success) expect(formatZodIssues(nested.error)).toBe('a: unknown field "x"');
   });
