@@ -5,12 +5,14 @@ import { useRouter } from "next/navigation";
 import { adminFetch } from "./admin-fetch";
 import { APP_TYPES, AUTH_METHODS, Options } from "./application-options";
 import { Button } from "./button";
+import { CLIENT_CREDENTIALS, MFA_OTP, PASSWORD, REFRESH_TOKEN } from "@/server/oauth/grant-types";
 
+// The server brings the rest of a toggle's group (the realm grant, all MFA grants).
 const GRANTS = [
-  { value: "password", label: "Password (with realm)" },
-  { value: "refresh_token", label: "Refresh token" },
-  { value: "http://auth0.com/oauth/grant-type/mfa-otp", label: "MFA" },
-  { value: "client_credentials", label: "Client credentials" },
+  { value: PASSWORD, label: "Password (with realm)" },
+  { value: REFRESH_TOKEN, label: "Refresh token" },
+  { value: MFA_OTP, label: "MFA" },
+  { value: CLIENT_CREDENTIALS, label: "Client credentials" },
 ];
 
 /** "Create application": the new client id and, for confidential apps, the secret, shown once. */

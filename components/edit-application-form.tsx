@@ -6,32 +6,35 @@ import { APP_TYPES, AUTH_METHODS, Options } from "./application-options";
 import { FieldError, FormStatus } from "./form-bits";
 import { useAdminForm } from "./use-admin-form";
 import { Button } from "./button";
-
-const REALM = "http://auth0.com/oauth/grant-type/password-realm";
-const MFA = [
-  "http://auth0.com/oauth/grant-type/mfa-otp",
-  "http://auth0.com/oauth/grant-type/mfa-oob",
-  "http://auth0.com/oauth/grant-type/mfa-recovery-code",
-];
+import {
+  AUTHORIZATION_CODE,
+  CLIENT_CREDENTIALS,
+  IMPLICIT,
+  MFA_GRANT_GROUP,
+  MFA_OTP,
+  PASSWORD,
+  PASSWORD_GRANT_GROUP,
+  REFRESH_TOKEN,
+} from "@/server/oauth/grant-types";
 
 // One checkbox per grant family, as in Auth0's dashboard: Password brings the realm grant, MFA all three MFA grants.
-const GRANT_GROUPS = [
-  { key: "password", label: "Password (with realm)", values: ["password", REALM], send: "password" },
-  { key: "mfa", label: "MFA (OTP, recovery code)", values: MFA, send: MFA[0]! },
-  { key: "refresh_token", label: "Refresh token", values: ["refresh_token"], send: "refresh_token" },
+const GRANT_GROUPS: { key: string; label: string; values: readonly string[]; send: string }[] = [
+  { key: "password", label: "Password (with realm)", values: PASSWORD_GRANT_GROUP, send: PASSWORD },
+  { key: "mfa", label: "MFA (OTP, recovery code)", values: MFA_GRANT_GROUP, send: MFA_OTP },
+  { key: "refresh_token", label: "Refresh token", values: [REFRESH_TOKEN], send: REFRESH_TOKEN },
   {
     key: "client_credentials",
     label: "Client credentials",
-    values: ["client_credentials"],
-    send: "client_credentials",
+    values: [CLIENT_CREDENTIALS],
+    send: CLIENT_CREDENTIALS,
   },
   {
     key: "authorization_code",
     label: "Authorization code",
-    values: ["authorization_code"],
-    send: "authorization_code",
+    values: [AUTHORIZATION_CODE],
+    send: AUTHORIZATION_CODE,
   },
-  { key: "implicit", label: "Implicit", values: ["implicit"], send: "implicit" },
+  { key: "implicit", label: "Implicit", values: [IMPLICIT], send: IMPLICIT },
 ];
 
 export type TApplicationSettings = {
@@ -91,7 +94,7 @@ export function EditApplicationForm({
     if (result?.client_secret) setSecret(result.client_secret);
   }
 
-  const has = (values: string[]) => values.some((v) => settings.grant_types.includes(v));
+  const has = (values: readonly string[]) => values.some((v) => settings.grant_types.includes(v));
   return (
     <form
       onSubmit={(e) => void onSubmit(e)}

@@ -7,68 +7,44 @@ import { listConnections } from "../store/connections.ts";
 import { randomAlphanumeric } from "../crypto/random-id.ts";
 import { recordAdminChange } from "./audit.ts";
 import { AdminError } from "./admin-error.ts";
+import { parseAdminInput } from "./parse-admin-input.ts";
 import type { TAdmin } from "./session.ts";
 import { isUniqueViolation } from "../store/raw-sql.ts";
-
-const PASSWORD_REALM = "http://auth0.com/oauth/grant-type/password-realm";
-const MFA_GRANTS = [
-  "http://auth0.com/oauth/grant-type/mfa-oob",
-  "http://auth0.com/oauth/grant-type/mfa-otp",
-  "http://auth0.com/oauth/grant-type/mfa-recovery-code",
-];
-export const KNOWN_GRANTS = [
-  "password",
-  PASSWORD_REALM,
-  "refresh_token",
-  "authorization_code",
-  "client_credentials",
-  "implicit",
-  ...MFA_GRANTS,
-];
+import { withGrantGroups } from "../oauth/grant-types.ts";
+import {
+  CLIENT_FIELDS,
+  checkClientInvariants,
+  type TClientInvariantInput,
+} from "../oauth/client-settings.ts";
 
 /** What the dashboard's "Create application" form sends (Auth0 field names). */
 export const ZApplicationInput = z.object({
-  name: z.string().trim().min(1).max(128),
-  app_type: z.enum(["regular_web", "spa", "native", "non_interactive"]),
-  is_first_party: z.boolean(),
-  token_endpoint_auth_method: z.enum(["none", "client_secret_post", "client_secret_basic"]),
-  grant_types: z.array(z.enum(KNOWN_GRANTS as [string, ...string[]])).max(16),
-  is_token_endpoint_ip_header_trusted: z.boolean().default(false),
-  connections: z.array(z.string()).max(50).default([]),
+  name: CLIENT_FIELDS.name,
+  app_type: CLIENT_FIELDS.app_type,
+  is_first_party: CLIENT_FIELDS.is_first_party,
+  token_endpoint_auth_method: CLIENT_FIELDS.token_endpoint_auth_method,
+  grant_types: CLIENT_FIELDS.grant_types,
+  is_token_endpoint_ip_header_trusted: CLIENT_FIELDS.is_token_endpoint_ip_header_trusted.default(false),
+  connections: CLIENT_FIELDS.connections.default([]),
 });
 export type TApplicationInput = z.infer<typeof ZApplicationInput>;
 
-function parseInput(body: unknown): TApplicationInput {
-  const parsed = ZApplicationInput.safeParse(body);
-  if (!parsed.success) {
-    throw AdminError.invalid(
-      parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; "),
-    );
-  }
-  return applyApplicationRules(parsed.data);
+function parseInput(body: unknown) {
+  return applyApplicationRules(parseAdminInput(ZApplicationInput, body));
 }
 
 /**
- * The rules every application must satisfy, on creation and on every edit: grant implications (as in Auth0's
- * dashboard, the Password toggle brings the realm grant and the MFA toggle all three MFA grants), no password or
- * MFA grants for third parties, and no trusted IP header without a secret. Returns the normalized grants.
+ * The dashboard's checks of an application, on creation and on every edit: the client invariants every writer
+ * shares (checkClientInvariants; each broken one is reported on its field), then the dashboard's grant toggles
+ * (the Password toggle brings the realm grant, the MFA toggle all three MFA grants). Returns the expanded grants.
  */
-export function applyApplicationRules<T extends Omit<TApplicationInput, "name" | "app_type" | "connections">>(
-  a: T,
-): T {
-  const grants = new Set(a.grant_types);
-  if (grants.has("password")) grants.add(PASSWORD_REALM);
-  if (MFA_GRANTS.some((g) => grants.has(g))) for (const g of MFA_GRANTS) grants.add(g);
-  if (!a.is_first_party && ["password", PASSWORD_REALM, ...MFA_GRANTS].some((g) => grants.has(g))) {
-    const message = "Third-party applications may not use the password or MFA grants.";
-    throw AdminError.invalid(message, { fields: { grant_types: message } });
-  }
-  if (a.token_endpoint_auth_method === "none" && a.is_token_endpoint_ip_header_trusted) {
-    const message =
-      "Only applications that authenticate with a secret may trust the token endpoint IP header.";
-    throw AdminError.invalid(message, { fields: { is_token_endpoint_ip_header_trusted: message } });
-  }
-  return { ...a, grant_types: [...grants] };
+export function applyApplicationRules<T extends TClientInvariantInput>(a: T): T & { grant_types: string[] } {
+  const problems = checkClientInvariants(a);
+  if (problems.length > 0)
+    throw AdminError.invalid(problems.map((p) => p.message).join("; "), {
+      fields: Object.fromEntries(problems.map((p) => [p.field, p.message])),
+    });
+  return { ...a, grant_types: withGrantGroups(a.grant_types) };
 }
 
 /** A new client secret and its digest. */

@@ -9,16 +9,10 @@ import { isUniqueViolation } from "../store/raw-sql.ts";
 import { randomAlphanumeric } from "../crypto/random-id.ts";
 import { recordAdminChange } from "./audit.ts";
 import { AdminError } from "./admin-error.ts";
+import { parseAdminInput as parse } from "./parse-admin-input.ts";
 import type { TAdmin } from "./session.ts";
-
-function parse<T>(schema: z.ZodType<T>, body: unknown): T {
-  const r = schema.safeParse(body);
-  if (!r.success)
-    throw AdminError.invalid(
-      r.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; "),
-    );
-  return r.data;
-}
+import { CONNECTION_FIELDS } from "../auth/connection-settings.ts";
+import { API_FIELDS, MAX_API_SCOPES, ZScopeValue } from "../auth/api-settings.ts";
 
 /** Connections screen: every connection, its enabled applications, and which one is the default directory. */
 export async function getConnectionsView(deps: TDeps) {
@@ -39,13 +33,9 @@ export async function getConnectionsView(deps: TDeps) {
   };
 }
 
-// Auth0 connection names: letters, digits and single inner hyphens.
 export const ZConnectionInput = z.object({
-  name: z
-    .string()
-    .regex(/^[A-Za-z0-9](?:-?[A-Za-z0-9])*$/, "letters, digits and single inner hyphens")
-    .max(128),
-  enabled_clients: z.array(z.string()).max(100).default([]),
+  name: CONNECTION_FIELDS.name,
+  enabled_clients: CONNECTION_FIELDS.enabled_clients.default([]),
   is_default_directory: z.boolean().default(false),
 });
 
@@ -115,21 +105,14 @@ export async function getApisView(deps: TDeps) {
   };
 }
 
+/** What the dashboard's "Create API" form sends: scopes as bare values. */
 export const ZApiInput = z.object({
-  name: z.string().trim().min(1).max(128),
-  identifier: z.string().trim().min(1).max(600),
-  scopes: z
-    .array(
-      z
-        .string()
-        .regex(/^[^\s]+$/, "no spaces")
-        .max(280),
-    )
-    .max(100)
-    .default([]),
-  token_lifetime: z.number().int().min(60).max(2_592_000).default(86400),
-  signing_alg: z.enum(["RS256", "HS256"]).default("RS256"),
-  allow_offline_access: z.boolean().default(false),
+  name: API_FIELDS.name,
+  identifier: API_FIELDS.identifier,
+  scopes: z.array(ZScopeValue).max(MAX_API_SCOPES).default([]),
+  token_lifetime: API_FIELDS.token_lifetime.default(86400),
+  signing_alg: API_FIELDS.signing_alg.default("RS256"),
+  allow_offline_access: API_FIELDS.allow_offline_access.default(false),
 });
 
 /** Create an API (resource server). An HS256 API gets a signing secret, returned once. */

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { formatProblem, problemOf } from "../platform/zod-issues.ts";
 import { AdminError } from "./admin-error.ts";
 
 /**
@@ -13,11 +14,10 @@ export function parseAdminInput<T extends z.ZodType>(schema: T, body: unknown): 
   const fields: Record<string, string> = {};
   const problems: string[] = [];
   for (const issue of r.error.issues) {
+    const problem = problemOf(issue);
     const field = issue.path.length > 0 ? String(issue.path[0]) : "";
-    const message =
-      issue.code === "unrecognized_keys" ? `unknown field(s): ${issue.keys.join(", ")}` : issue.message;
-    problems.push(`${issue.path.join(".") || "body"}: ${message}`);
-    if (field && !fields[field]) fields[field] = message;
+    problems.push(formatProblem(problem));
+    if (field && !fields[field]) fields[field] = problem.message;
   }
   throw AdminError.invalid(problems.join("; "), { fields });
 }

@@ -12,29 +12,22 @@ import { parseAdminInput } from "./parse-admin-input.ts";
 import { AdminError } from "./admin-error.ts";
 import { assertAdminAllowed } from "./admin-access.ts";
 import type { TAdmin } from "./session.ts";
-
-const ZScopeValue = z
-  .string()
-  .regex(/^[^\s]+$/, "scopes must not contain spaces")
-  .max(280);
+import { API_FIELDS, MAX_API_SCOPES, ZScope } from "../auth/api-settings.ts";
 
 /** PATCH body of an API. The identifier (the audience) is fixed at creation; sending a different one is refused. */
 export const ZApiPatch = z
   .strictObject({
-    name: z.string().trim().min(1, "must not be empty").max(128),
+    name: API_FIELDS.name,
     identifier: z.string(),
     scopes: z
       .array(
         // A bare string is shorthand for a scope without a description.
-        z.preprocess(
-          (v) => (typeof v === "string" ? { value: v } : v),
-          z.strictObject({ value: ZScopeValue, description: z.string().max(500).optional() }),
-        ),
+        z.preprocess((v) => (typeof v === "string" ? { value: v } : v), ZScope.strict()),
       )
-      .max(100),
-    token_lifetime: z.number().int().min(60).max(2_592_000),
-    signing_alg: z.enum(["RS256", "HS256"]),
-    allow_offline_access: z.boolean(),
+      .max(MAX_API_SCOPES),
+    token_lifetime: API_FIELDS.token_lifetime,
+    signing_alg: API_FIELDS.signing_alg,
+    allow_offline_access: API_FIELDS.allow_offline_access,
   })
   .partial();
 

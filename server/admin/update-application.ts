@@ -3,31 +3,30 @@ import type { TDeps } from "../config/deps.ts";
 import { findClientByClientId, updateClient, type TClientRecord } from "../store/clients.ts";
 import { isUniqueViolation } from "../store/raw-sql.ts";
 import { listConnections } from "../store/connections.ts";
-import { KNOWN_GRANTS, applyApplicationRules, newClientSecret } from "./applications.ts";
+import { applyApplicationRules, newClientSecret } from "./applications.ts";
+import { CLIENT_FIELDS } from "../oauth/client-settings.ts";
 import { recordAdminChange } from "./audit.ts";
 import { parseAdminInput } from "./parse-admin-input.ts";
 import { AdminError } from "./admin-error.ts";
 import { assertAdminAllowed } from "./admin-access.ts";
 import type { TAdmin } from "./session.ts";
 
-const ZLifetime = (max: number) => z.number().int().min(60).max(max);
-
 /** PATCH body of an application (Auth0 field names, token lifetimes flattened); every field optional. */
 export const ZApplicationPatch = z
   .strictObject({
-    name: z.string().trim().min(1, "must not be empty").max(128),
-    app_type: z.enum(["regular_web", "spa", "native", "non_interactive"]),
-    is_first_party: z.boolean(),
-    token_endpoint_auth_method: z.enum(["none", "client_secret_post", "client_secret_basic"]),
-    grant_types: z.array(z.enum(KNOWN_GRANTS as [string, ...string[]])).max(16),
-    is_token_endpoint_ip_header_trusted: z.boolean(),
+    name: CLIENT_FIELDS.name,
+    app_type: CLIENT_FIELDS.app_type,
+    is_first_party: CLIENT_FIELDS.is_first_party,
+    token_endpoint_auth_method: CLIENT_FIELDS.token_endpoint_auth_method,
+    grant_types: CLIENT_FIELDS.grant_types,
+    is_token_endpoint_ip_header_trusted: CLIENT_FIELDS.is_token_endpoint_ip_header_trusted,
     /** Connection names enabled for the application. */
-    connections: z.array(z.string()).max(100),
-    id_token_lifetime: ZLifetime(2_592_000),
-    refresh_token_lifetime: ZLifetime(31_557_600),
-    refresh_idle_lifetime: ZLifetime(31_557_600),
-    refresh_rotation_type: z.enum(["rotating", "non-rotating"]),
-    refresh_leeway: z.number().int().min(0).max(300),
+    connections: CLIENT_FIELDS.connections,
+    id_token_lifetime: CLIENT_FIELDS.id_token_lifetime,
+    refresh_token_lifetime: CLIENT_FIELDS.refresh_token_lifetime,
+    refresh_idle_lifetime: CLIENT_FIELDS.refresh_idle_lifetime,
+    refresh_rotation_type: CLIENT_FIELDS.refresh_rotation_type,
+    refresh_leeway: CLIENT_FIELDS.refresh_leeway,
   })
   .partial();
 
@@ -72,10 +71,6 @@ export async function updateApplication(
   if (unknown.length > 0) {
     const message = `Unknown connection: ${unknown.join(", ")}`;
     throw AdminError.invalid(message, { fields: { connections: message } });
-  }
-  if (after.refresh_idle_lifetime > after.refresh_token_lifetime) {
-    const message = "The idle lifetime cannot exceed the refresh token lifetime.";
-    throw AdminError.invalid(message, { fields: { refresh_idle_lifetime: message } });
   }
   const wasPublic = client.tokenEndpointAuthMethod === "none";
   const isPublic = after.token_endpoint_auth_method === "none";

@@ -9,7 +9,7 @@ import {
 import { getTenant, updateTenant } from "../store/tenant.ts";
 import { isUniqueViolation } from "../store/raw-sql.ts";
 import { recordAdminChange } from "./audit.ts";
-import { ZConnectionInput } from "./directory.ts";
+import { CONNECTION_FIELDS } from "../auth/connection-settings.ts";
 import { parseAdminInput } from "./parse-admin-input.ts";
 import { AdminError } from "./admin-error.ts";
 import { assertAdminAllowed } from "./admin-access.ts";
@@ -18,8 +18,8 @@ import type { TAdmin } from "./session.ts";
 /** PATCH body of a connection: its name (the realm), the applications that may use it, default directory. */
 export const ZConnectionPatch = z
   .strictObject({
-    name: ZConnectionInput.shape.name,
-    enabled_clients: z.array(z.string()).max(100),
+    name: CONNECTION_FIELDS.name,
+    enabled_clients: CONNECTION_FIELDS.enabled_clients,
     is_default_directory: z.boolean(),
   })
   .partial();

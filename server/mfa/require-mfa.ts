@@ -3,13 +3,12 @@ import type { TTenantRecord } from "../store/tenant.ts";
 import type { TUserRecord } from "../store/users.ts";
 import type { TGrantContext } from "../oauth/grants/types.ts";
 import { MfaRequired, UnauthorizedClient } from "../oauth/errors.ts";
+import { MFA_GRANT_GROUP, MFA_OTP } from "../oauth/grant-types.ts";
 import { createMfaToken } from "./mfa-token.ts";
 
-export const MFA_OTP = "http://auth0.com/oauth/grant-type/mfa-otp";
-export const MFA_OOB = "http://auth0.com/oauth/grant-type/mfa-oob";
-export const MFA_RECOVERY_CODE = "http://auth0.com/oauth/grant-type/mfa-recovery-code";
-/** The dashboard's MFA toggle: Auth0 enables these three together (contract §2). */
-export const MFA_GRANT_TYPES = [MFA_OTP, MFA_OOB, MFA_RECOVERY_CODE] as const;
+export { MFA_OTP, MFA_OOB, MFA_RECOVERY_CODE } from "../oauth/grant-types.ts";
+/** The MFA grant group (the registry's), under the name MFA code and tests use. */
+export const MFA_GRANT_TYPES = MFA_GRANT_GROUP;
 
 export const MFA_GRANT_MISSING =
   "Multifactor authentication is required for this login, but the client does not have the MFA grant types enabled.";

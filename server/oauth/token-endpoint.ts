@@ -9,6 +9,7 @@ import {
   serializeOAuthError,
 } from "./errors.ts";
 import { GRANTS } from "./grants/index.ts";
+import { isFirstPartyOnlyGrant } from "./grant-types.ts";
 import type { TGrantContext } from "./grants/types.ts";
 import {
   jsonAnswer,
@@ -69,7 +70,10 @@ export async function answerTokenRequest(req: TTokenRequest, deps: TDeps): Promi
     Object.assign(ctx, { client, isSecretAuthenticated });
     ctx.audit.client_id = client.clientId;
     ctx.audit.client_name = client.name;
-    if (!client.grantTypes.includes(grantType) || (grant.isFirstPartyOnly && !client.isFirstParty)) {
+    if (
+      !client.grantTypes.includes(grantType) ||
+      (isFirstPartyOnlyGrant(grantType) && !client.isFirstParty)
+    ) {
       throw new UnauthorizedClient(`Grant type '${grantType}' not allowed for the client.`);
     }
     ctx.ip = resolveEndUserIp({

@@ -1,16 +1,11 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { SERVED_GRANT_TYPES } from "../oauth/grant-types.ts";
 
 /**
  * Grant types used as label values. Anything else a client sends is counted as "other", so a client cannot grow
  * the number of series (metrics.test.ts checks this list against the registered grants).
  */
-export const GRANT_TYPE_LABELS: ReadonlySet<string> = new Set([
-  "password",
-  "http://auth0.com/oauth/grant-type/password-realm",
-  "refresh_token",
-  "http://auth0.com/oauth/grant-type/mfa-otp",
-  "http://auth0.com/oauth/grant-type/mfa-recovery-code",
-]);
+export const GRANT_TYPE_LABELS: ReadonlySet<string> = new Set(SERVED_GRANT_TYPES);
 
 export type TBlockKind = "brute_force" | "ip_throttle";
 export type TMfaFactor = "otp" | "recovery_code";

@@ -1,10 +1,11 @@
 import { OAuthError } from "../oauth/errors.ts";
 import type { TGrantContext } from "../oauth/grants/types.ts";
+import { MFA_OTP, MFA_RECOVERY_CODE } from "../oauth/grant-types.ts";
 import type { TMetrics } from "./metrics.ts";
 
 const MFA_FACTORS: Record<string, "otp" | "recovery_code"> = {
-  "http://auth0.com/oauth/grant-type/mfa-otp": "otp",
-  "http://auth0.com/oauth/grant-type/mfa-recovery-code": "recovery_code",
+  [MFA_OTP]: "otp",
+  [MFA_RECOVERY_CODE]: "recovery_code",
 };
 
 /** What a token request's audit facts say it ended in. Bounded: log types and error classes are fixed sets. */

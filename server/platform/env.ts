@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { isIpOrCidr } from "../protection/ip-match.ts";
+import { formatProblem, zodProblems } from "./zod-issues.ts";
 
 const ZEnv = z.object({
   DATABASE_URL: z
@@ -92,7 +93,7 @@ export type TEnv = Readonly<
 export function parseEnv(source: Record<string, string | undefined> = process.env): TEnv {
   const parsed = ZEnv.safeParse(source);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    const lines = zodProblems(parsed.error).map((p) => `  ${formatProblem(p)}`);
     throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
   }
   const e = parsed.data;

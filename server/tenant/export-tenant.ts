@@ -6,7 +6,7 @@ import { listResourceServers } from "../store/resource-servers.ts";
 import { getTenant } from "../store/tenant.ts";
 import { listRules } from "../store/rules.ts";
 import { listRuleSettingKeys } from "../store/rule-settings.ts";
-import type { TTenantFileOut } from "./import-tenant.ts";
+import type { TTenantFileOut } from "./tenant-schema.ts";
 import { getAttackProtection } from "../admin/protection/get-attack-protection.ts";
 
 const HEADER = [

@@ -272,7 +272,7 @@ databases:
     );
     expect(err2?.message).toContain('clients[2].name: "Acme Web" appears more than once');
     expect(err2?.message).toContain(
-      "clients[1].grant_types: a third-party client (is_first_party: false) cannot use password",
+      "clients[1].grant_types: Third-party applications (is_first_party: false) cannot use password",
     );
     expect(err2?.message).toContain('databases[0].enabled_clients[1]: no client named "Ghost App"');
     expect(err2?.message).toContain('tenant.default_directory: no database connection named "Nowhere"');

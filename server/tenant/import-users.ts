@@ -11,7 +11,7 @@ import {
 } from "../store/user-import.ts";
 import { revokeUserRefreshTokens } from "../store/refresh-tokens.ts";
 import { CLI_ACTOR, recordAdminChange, type TActor } from "../admin/audit.ts";
-import { formatPath } from "./import-tenant.ts";
+import { formatProblem, zodProblems } from "../platform/zod-issues.ts";
 import { isArgon2Hash, isBcryptHash } from "../auth/passwords.ts";
 
 // The formats the password hasher verifies (server/auth/passwords.ts); a hash it cannot read would lock the user out.
@@ -81,9 +81,7 @@ function importedTotp(u: TImportedUser): { secret?: string; problem?: string } {
     if (kind !== "totp")
       return { problem: `mfa_factors: "${kind}" factors are not supported; only totp can be imported` };
     return {
-      problem: parsed.error.issues
-        .map((i) => `mfa_factors[0].${formatPath(i.path)}: ${i.message}`)
-        .join("; "),
+      problem: zodProblems(parsed.error, ["mfa_factors", 0]).map(formatProblem).join("; "),
     };
   }
   return { secret: parsed.data.totp.secret };
@@ -104,14 +102,6 @@ type TCandidate = {
   totpSecret: string | undefined;
   user: TImportedUser;
 };
-
-function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === "unrecognized_keys") {
-    const where = issue.path.length > 0 ? ` in ${formatPath(issue.path)}` : "";
-    return `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}${where}`;
-  }
-  return issue.path.length > 0 ? `${formatPath(issue.path)}: ${issue.message}` : issue.message;
-}
 
 /** The stored hash for a record, or the reason it cannot be imported. */
 function importedHash(u: TImportedUser): { hash?: string; problem?: string } {
@@ -157,7 +147,7 @@ function checkRecord(index: number, record: unknown): TCandidate | string[] {
     return ["must be a JSON object"];
   const reasons: string[] = [];
   const parsed = ZImportedUser.safeParse(record);
-  if (!parsed.success) return [...reasons, ...parsed.error.issues.map(describeIssue)];
+  if (!parsed.success) return [...reasons, ...zodProblems(parsed.error).map(formatProblem)];
   const u = parsed.data;
   if (u.email === undefined && u.username === undefined) reasons.push("email or username is required");
   if (u.user_id?.startsWith(USER_ID_PREFIX)) {

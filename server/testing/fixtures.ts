@@ -12,8 +12,10 @@ import { findUserByUserId, insertUsers, type TUserRecord } from "../store/users.
 import { handleTokenRequest } from "../oauth/token-endpoint.ts";
 import { CLIENT_IP_HEADER } from "../oauth/request.ts";
 
-export const PASSWORD_GRANT = "password";
-export const REALM_GRANT = "http://auth0.com/oauth/grant-type/password-realm";
+import { PASSWORD, PASSWORD_REALM } from "../oauth/grant-types.ts";
+
+export const PASSWORD_GRANT = PASSWORD;
+export const REALM_GRANT = PASSWORD_REALM;
 
 export type TFixtureClient = { id: string; clientId: string; name: string };
 export type TSecretClient = TFixtureClient & { secret: string };

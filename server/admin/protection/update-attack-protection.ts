@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { TDeps } from "../../config/deps.ts";
-import { formatPath } from "../../tenant/import-tenant.ts";
+import { formatZodIssues } from "../../platform/zod-issues.ts";
 import { readStoredPolicies, releaseBlocksBelow, writeStoredPolicy } from "../../store/protection.ts";
 import {
   ZBreachedPasswordPatch,
@@ -19,8 +19,9 @@ import { getAttackProtection } from "./get-attack-protection.ts";
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   const r = schema.safeParse(body);
   if (!r.success) {
-    const details = r.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`).join("; ");
-    throw AdminError.invalid(`Payload validation error: ${details}`, { code: "invalid_body" });
+    throw AdminError.invalid(`Payload validation error: ${formatZodIssues(r.error)}`, {
+      code: "invalid_body",
+    });
   }
   return r.data;
 }

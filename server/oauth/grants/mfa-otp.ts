@@ -1,7 +1,7 @@
 import { InvalidGrant } from "../errors.ts";
 import { activateAuthenticators, claimTotpStep } from "../../store/mfa-authenticators.ts";
 import { verifyTotpStep } from "../../mfa/verify-totp.ts";
-import { MFA_OTP } from "../../mfa/require-mfa.ts";
+import { MFA_OTP } from "../grant-types.ts";
 import { completeMfaLogin, logMfaEvent } from "../../mfa/complete-mfa-login.ts";
 import { verifyMfaCode } from "./verify-mfa-code.ts";
 import type { TGrant } from "./types.ts";
@@ -14,7 +14,6 @@ export const mfaOtpGrant: TGrant = {
   params: ["mfa_token", "otp"],
   secretParams: ["mfa_token", "otp"],
   failureLogType: "feotpft",
-  isFirstPartyOnly: true,
   async handle(ctx) {
     const { login, authenticator: otpAuth } = await verifyMfaCode(ctx, {
       isEnabled: (tenant) => tenant.mfaOtpEnabled,

@@ -1,6 +1,6 @@
 import { rotateRecoveryCode } from "../../store/mfa-authenticators.ts";
 import { matchesDigest, sha256Hex } from "../../crypto/digest.ts";
-import { MFA_RECOVERY_CODE } from "../../mfa/require-mfa.ts";
+import { MFA_RECOVERY_CODE } from "../grant-types.ts";
 import { newRecoveryCode, normalizeRecoveryCode } from "../../mfa/recovery-codes.ts";
 import { completeMfaLogin, logMfaEvent } from "../../mfa/complete-mfa-login.ts";
 import { verifyMfaCode } from "./verify-mfa-code.ts";
@@ -14,7 +14,6 @@ export const mfaRecoveryCodeGrant: TGrant = {
   params: ["mfa_token", "recovery_code"],
   secretParams: ["mfa_token", "recovery_code"],
   failureLogType: "fercft",
-  isFirstPartyOnly: true,
   async handle(ctx) {
     const fresh = newRecoveryCode();
     const { login } = await verifyMfaCode(ctx, {

@@ -23,9 +23,7 @@ import { enforceMfa } from "../../mfa/require-mfa.ts";
 import type { TGrant, TGrantContext } from "./types.ts";
 import { errorMessage } from "../../platform/logger.ts";
 import type { TSqlWriter } from "../../store/raw-sql.ts";
-
-export const PASSWORD = "password";
-export const PASSWORD_REALM = "http://auth0.com/oauth/grant-type/password-realm";
+import { PASSWORD, PASSWORD_REALM, REFRESH_TOKEN } from "../grant-types.ts";
 
 function required(params: Record<string, string>, name: string): string {
   const v = params[name];
@@ -71,7 +69,6 @@ export const passwordGrant: TGrant = {
   params: ["username", "password", "realm", "audience", "scope"],
   secretParams: ["password"],
   failureLogType: "fepft",
-  isFirstPartyOnly: true,
   async handle(ctx) {
     const { params, deps, client, now } = ctx;
     const username = required(params, "username");
@@ -86,7 +83,7 @@ export const passwordGrant: TGrant = {
     const scope = resolveScopes({
       requested: params.scope,
       api,
-      clientHasRefreshGrant: client.grantTypes.includes("refresh_token"),
+      clientHasRefreshGrant: client.grantTypes.includes(REFRESH_TOKEN),
     });
     ctx.audit.scope = scope.join(" ");
 

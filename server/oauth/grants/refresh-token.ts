@@ -11,8 +11,8 @@ import {
 import { sha256Hex } from "../../crypto/digest.ts";
 import { issueTokens } from "./issue-tokens.ts";
 import type { TGrant } from "./types.ts";
+import { REFRESH_TOKEN } from "../grant-types.ts";
 
-export const REFRESH_TOKEN = "refresh_token";
 const INVALID = "Unknown or invalid refresh token.";
 
 /** The refresh_token grant with rotation and reuse detection (reuse revokes the whole family). */
@@ -21,7 +21,6 @@ export const refreshTokenGrant: TGrant = {
   params: ["refresh_token", "scope"],
   secretParams: ["refresh_token"],
   failureLogType: "fertft",
-  isFirstPartyOnly: false,
   async handle(ctx) {
     const { params, deps, client, now } = ctx;
     const presented = params.refresh_token;

@@ -32,6 +32,7 @@ export type TTokenResponse = {
 
 /** A grant module: fixed shape, registered by name (node-oidc-provider style). */
 export type TGrant = {
+  /** The grant types it handles; whether third parties may use them is the registry's (grant-types.ts). */
   grantTypes: readonly string[];
   /** Body parameters this grant reads besides client authentication. Others are stripped. */
   params: readonly string[];
@@ -42,7 +43,5 @@ export type TGrant = {
   secretParams: readonly string[];
   /** Log type for failures that are not credential failures. */
   failureLogType: TLogType;
-  /** Only first-party clients may use it (password grants). */
-  isFirstPartyOnly: boolean;
   handle(ctx: TGrantContext): Promise<TTokenResponse>;
 };
