@@ -51,6 +51,25 @@ export interface TRawSql extends TSqlRunner {
   close(): Promise<void>;
 }
 
+/**
+ * The store as seen from inside one of its transactions: every statement (relaxed writes and batches included) runs
+ * in `tx`, so code written against the store — a use case given `{ ...deps, db: storeWithin(tx) }` — commits or
+ * rolls back with the caller's transaction. It cannot be closed.
+ */
+export function storeWithin(tx: TSqlRunner): TRawSql {
+  return {
+    kind: tx.kind,
+    all: (sql, params) => tx.all(sql, params),
+    run: (sql, params) => tx.run(sql, params),
+    transaction: (fn) => tx.transaction(fn),
+    runRelaxed: (sql, params) => tx.run(sql, params),
+    async writeAll(build) {
+      await build(tx);
+    },
+    close: () => Promise.reject(new Error("A transaction's store view cannot be closed.")),
+  };
+}
+
 /** Prisma's SQLite DateTime text format. */
 export function sqliteDate(d: Date): string {
   return d.toISOString().replace("Z", "+00:00");

@@ -1,4 +1,5 @@
 import type { TDeps } from "../config/deps.ts";
+import { storeWithin } from "../store/raw-sql.ts";
 import { listClients, upsertClientByName } from "../store/clients.ts";
 import { upsertConnectionByName } from "../store/connections.ts";
 import { upsertResourceServer } from "../store/resource-servers.ts";
@@ -22,10 +23,29 @@ export type TTenantImportReport = {
 };
 
 /**
- * Write a checked plan: clients, APIs, databases, tenant settings, attack protection, rules and MFA settings, in
- * that order, then one audit record of the import as a whole (also after a partial failure).
+ * Write a checked plan in one transaction: clients, APIs, databases, tenant settings, attack protection, rules and
+ * MFA settings, in that order, then one audit record of the import as a whole. A failure at any step leaves the
+ * database as it was (each use case called here joins the transaction through `storeWithin`).
  */
 export async function applyImport(
+  deps: TDeps,
+  actor: TActor,
+  plan: TImportPlan,
+  rulesPlan: TRulesPlan,
+  attackProtection: TTenantFile["attackProtection"],
+): Promise<TTenantImportReport> {
+  try {
+    return await deps.db.transaction((tx) =>
+      applyImportIn({ ...deps, db: storeWithin(tx) }, actor, plan, rulesPlan, attackProtection),
+    );
+  } finally {
+    // This process must see the new configuration (or forget anything cached while the transaction ran).
+    deps.config.clear();
+    deps.rules.clear();
+  }
+}
+
+async function applyImportIn(
   deps: TDeps,
   actor: TActor,
   plan: TImportPlan,
@@ -40,81 +60,73 @@ export async function applyImport(
     generatedSigningSecrets: [],
   };
   const note = (isNew: boolean, label: string) => (isNew ? report.created : report.updated).push(label);
-  try {
-    // Clients first: connections refer to them.
-    const clientIdsByRef = new Map<string, string>();
-    for (const c of await listClients(deps.db)) {
-      clientIdsByRef.set(c.name, c.id);
-      clientIdsByRef.set(c.clientId, c.id);
-    }
-    for (const c of plan.clients) {
-      const row = await upsertClientByName(deps.db, c.write, { clientId: c.clientId }, c.secret);
-      clientIdsByRef.set(c.write.name, row.id);
-      clientIdsByRef.set(row.clientId, row.id);
-      note(row.created, `client "${c.write.name}"`);
-      if (c.generated) report.generatedCredentials.push(c.generated);
-    }
-    for (const a of plan.apis) {
-      const row = await upsertResourceServer(deps.db, a.write);
-      note(row.created, `resourceServer "${a.write.identifier}"`);
-      if (a.generatedSecret)
-        report.generatedSigningSecrets.push({
-          identifier: a.write.identifier,
-          signing_secret: a.generatedSecret,
-        });
-    }
-    for (const d of plan.databases) {
-      const enabledIds = d.enabledClients?.map((ref) => {
-        const id = clientIdsByRef.get(ref);
-        // Checked during planning; reaching this means the clients changed underneath the import.
-        if (!id) throw new Error(`Client "${ref}" disappeared during the import of database "${d.name}".`);
-        return id;
+  // Clients first: connections refer to them.
+  const clientIdsByRef = new Map<string, string>();
+  for (const c of await listClients(deps.db)) {
+    clientIdsByRef.set(c.name, c.id);
+    clientIdsByRef.set(c.clientId, c.id);
+  }
+  for (const c of plan.clients) {
+    const row = await upsertClientByName(deps.db, c.write, { clientId: c.clientId }, c.secret);
+    clientIdsByRef.set(c.write.name, row.id);
+    clientIdsByRef.set(row.clientId, row.id);
+    note(row.created, `client "${c.write.name}"`);
+    if (c.generated) report.generatedCredentials.push(c.generated);
+  }
+  for (const a of plan.apis) {
+    const row = await upsertResourceServer(deps.db, a.write);
+    note(row.created, `resourceServer "${a.write.identifier}"`);
+    if (a.generatedSecret)
+      report.generatedSigningSecrets.push({
+        identifier: a.write.identifier,
+        signing_secret: a.generatedSecret,
       });
-      const row = await upsertConnectionByName(
-        deps.db,
-        { name: d.name, strategy: d.strategy, options: d.options },
-        { connectionId: `con_${randomAlphanumeric(16)}` },
-        enabledIds,
-      );
-      note(row.created, `database "${d.name}"`);
-    }
-    if (plan.tenant) {
-      await updateTenant(deps.db, plan.tenant);
-      report.updated.push("tenant");
-    }
-    const ap = attackProtection;
-    if (ap?.bruteForceProtection) {
-      await updateAttackProtection(deps, actor, "brute-force-protection", ap.bruteForceProtection);
-      report.updated.push("attackProtection.bruteForceProtection");
-    }
-    if (ap?.suspiciousIpThrottling) {
-      await updateAttackProtection(deps, actor, "suspicious-ip-throttling", ap.suspiciousIpThrottling);
-      report.updated.push("attackProtection.suspiciousIpThrottling");
-    }
-    if (ap?.breachedPasswordDetection) {
-      await updateAttackProtection(deps, actor, "breached-password-detection", ap.breachedPasswordDetection);
-      report.updated.push("attackProtection.breachedPasswordDetection");
-    }
-    await applyRules(deps, actor, rulesPlan, report, note);
-    if (plan.mfa) {
-      await updateTenant(deps.db, plan.mfa);
-      report.updated.push("guardian");
-    }
-  } finally {
-    // This process must see the new configuration at once, even after a partial failure.
-    deps.config.clear();
-    deps.rules.clear();
-    // One record of the import as a whole, even a partial one: who imported, what was created and updated.
-    // Rules, rule settings and attack-protection policies also have their own records with before/after.
-    if (report.created.length > 0 || report.updated.length > 0) {
-      await deps.db.transaction((tx) =>
-        recordAdminChange(tx, deps.clock.now(), actor, {
-          action: "import tenant",
-          target: "tenant",
-          after: { created: report.created, updated: report.updated },
-        }),
-      );
-    }
+  }
+  for (const d of plan.databases) {
+    const enabledIds = d.enabledClients?.map((ref) => {
+      const id = clientIdsByRef.get(ref);
+      // Checked during planning; reaching this means the clients changed underneath the import.
+      if (!id) throw new Error(`Client "${ref}" disappeared during the import of database "${d.name}".`);
+      return id;
+    });
+    const row = await upsertConnectionByName(
+      deps.db,
+      { name: d.name, strategy: d.strategy, options: d.options },
+      { connectionId: `con_${randomAlphanumeric(16)}` },
+      enabledIds,
+    );
+    note(row.created, `database "${d.name}"`);
+  }
+  if (plan.tenant) {
+    await updateTenant(deps.db, plan.tenant);
+    report.updated.push("tenant");
+  }
+  const ap = attackProtection;
+  if (ap?.bruteForceProtection) {
+    await updateAttackProtection(deps, actor, "brute-force-protection", ap.bruteForceProtection);
+    report.updated.push("attackProtection.bruteForceProtection");
+  }
+  if (ap?.suspiciousIpThrottling) {
+    await updateAttackProtection(deps, actor, "suspicious-ip-throttling", ap.suspiciousIpThrottling);
+    report.updated.push("attackProtection.suspiciousIpThrottling");
+  }
+  if (ap?.breachedPasswordDetection) {
+    await updateAttackProtection(deps, actor, "breached-password-detection", ap.breachedPasswordDetection);
+    report.updated.push("attackProtection.breachedPasswordDetection");
+  }
+  await applyRules(deps, actor, rulesPlan, report, note);
+  if (plan.mfa) {
+    await updateTenant(deps.db, plan.mfa);
+    report.updated.push("guardian");
+  }
+  // One record of the import as a whole: who imported, what was created and updated. Rules, rule settings and
+  // attack-protection policies also have their own records with before/after.
+  if (report.created.length > 0 || report.updated.length > 0) {
+    await recordAdminChange(deps.db, deps.clock.now(), actor, {
+      action: "import tenant",
+      target: "tenant",
+      after: { created: report.created, updated: report.updated },
+    });
   }
   return report;
 }
