@@ -11,7 +11,7 @@ import { bruteForceNotificationKey } from "../protection/login-guard.ts";
 import { AdminError } from "./admin-error.ts";
 import { recordAdminChangeRaw, type TActor } from "./audit.ts";
 import { findPasswordProblem } from "./find-password-problem.ts";
-import { logReleasedBlocks } from "./protection/release-blocks.ts";
+import { logReleasedBlocks } from "../protection/release-blocks.ts";
 import { assertAdminAllowed } from "./admin-access.ts";
 
 /**

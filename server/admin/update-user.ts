@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { TDeps } from "../config/deps.ts";
 import { findUserByUserId, updateUserProfileTx, type TUserRecord } from "../store/users.ts";
-import { RESERVED_APP_METADATA } from "../tenant/import-users.ts";
+import { RESERVED_APP_METADATA } from "../auth/reserved-app-metadata.ts";
 import { recordAdminChange } from "./audit.ts";
 import { parseAdminInput } from "./parse-admin-input.ts";
 import { AdminError } from "./admin-error.ts";

@@ -1,6 +1,6 @@
 import type { TDeps } from "../config/deps.ts";
 import { deleteLogsBefore } from "../store/log-retention.ts";
-import { logIdFloor } from "../store/logs.ts";
+import { logIdFloor } from "../store/log-ids.ts";
 
 const DAY_MS = 24 * 3600 * 1000;
 

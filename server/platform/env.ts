@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isIpOrCidr } from "../protection/ip-match.ts";
+import { isIpOrCidr } from "./ip-match.ts";
 
 const ZEnv = z.object({
   DATABASE_URL: z

@@ -9,8 +9,8 @@ import {
   type TLoginFailureRow,
 } from "../store/protection.ts";
 import type { TBruteForceProtection } from "./policies.ts";
-import type { TIpList } from "./ip-match.ts";
-import { ipCountingKey } from "./ip-key.ts";
+import type { TIpList } from "../platform/ip-match.ts";
+import { ipCountingKey } from "../platform/ip-key.ts";
 
 /** A block ends by itself this long after the last failed attempt (Auth0: 30 days). */
 export const BLOCK_LIFETIME_MS = 30 * 24 * 3600 * 1000;

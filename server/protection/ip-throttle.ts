@@ -7,8 +7,8 @@ import {
   type TIpThrottleRow,
 } from "../store/protection.ts";
 import type { TSuspiciousIpThrottling } from "./policies.ts";
-import type { TIpList } from "./ip-match.ts";
-import { ipCountingKey } from "./ip-key.ts";
+import type { TIpList } from "../platform/ip-match.ts";
+import { ipCountingKey } from "../platform/ip-key.ts";
 
 export type TIpThrottlePolicy = TSuspiciousIpThrottling & { allowed: TIpList };
 

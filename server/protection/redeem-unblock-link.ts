@@ -7,7 +7,7 @@ import {
   isUnblockLinkUsed,
 } from "../store/protection.ts";
 import { sha256Hex } from "../crypto/digest.ts";
-import { logReleasedBlocks } from "../admin/protection/release-blocks.ts";
+import { logReleasedBlocks } from "./release-blocks.ts";
 import { bruteForceNotificationKey } from "./login-guard.ts";
 
 export type TUnblockLinkState = { isValid: true; expiresAt: Date } | { isValid: false };

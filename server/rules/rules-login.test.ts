@@ -27,7 +27,7 @@ import {
   resetRules,
   rulesAudit,
   tokenClaims,
-} from "./testing.ts";
+} from "../testing/rules.ts";
 
 const NS = "https://portcullis.test/";
 /** A rule that copies what it saw into the ID token, to check the objects rules get. */

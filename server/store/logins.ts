@@ -1,6 +1,6 @@
 import type { TLogEvent } from "../audit/events.ts";
 import { scrubSecrets } from "../audit/events.ts";
-import { newLogId } from "./logs.ts";
+import { newLogId } from "./log-ids.ts";
 import { readDate, type TRawSql, type TSqlRunner, type TSqlWriter } from "./raw-sql.ts";
 import type { TUserRecord } from "./users.ts";
 import type { TTx } from "./db.ts";

@@ -1,14 +1,9 @@
-import { randomBytes } from "node:crypto";
 import { sqlOf } from "./prisma-bridge.ts";
 import { insertLogRaw } from "./logins.ts";
 import type { TDb, TTx } from "./db.ts";
 import type { TLogEvent } from "../audit/events.ts";
 import { parseJsonColumn } from "./json.ts";
-
-/** Sortable log id: millisecond time then randomness, like Auth0's numeric-prefixed log_id. */
-export function newLogId(at: Date): string {
-  return `90${at.getTime().toString().padStart(15, "0")}${randomBytes(8).toString("hex")}`;
-}
+import { logIdFloor } from "./log-ids.ts";
 
 export type TLogRecord = TLogEvent & { log_id: string; date: string };
 
@@ -74,11 +69,6 @@ export async function searchLogs(
   };
   const rows = await db.logEvent.findMany({ where, orderBy: { id: "desc" }, take: opts.take });
   return rows.map(toLogRecord);
-}
-
-/** The smallest log id a record made at `at` can have. */
-export function logIdFloor(at: Date): string {
-  return `90${at.getTime().toString().padStart(15, "0")}`;
 }
 
 /** One audit record by log_id. */

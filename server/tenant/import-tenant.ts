@@ -15,6 +15,7 @@ import { updateTenant, type TMfaPolicy } from "../store/tenant.ts";
 import { ZBreachedPasswordPatch, ZBruteForcePatch, ZSuspiciousIpPatch } from "../protection/policies.ts";
 import { updateAttackProtection } from "../admin/protection/update-attack-protection.ts";
 import { randomAlphanumeric } from "../crypto/random-id.ts";
+import { formatPath } from "../platform/format-issue-path.ts";
 import { CLI_ACTOR, recordAdminChange, type TActor } from "../admin/audit.ts";
 import { createRule } from "../admin/rules/create-rule.ts";
 import { updateRule } from "../admin/rules/update-rule.ts";
@@ -189,13 +190,6 @@ export type TTenantImportReport = {
 };
 
 // ─── Helpers shared with the user import ─────────────────────────────────────────────────────────────────────
-
-/** `["clients", 2, "name"]` → `clients[2].name`. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  let out = "";
-  for (const p of path) out += typeof p === "number" ? `[${p}]` : out ? `.${String(p)}` : String(p);
-  return out || "(root)";
-}
 
 /** `length` characters drawn uniformly from [A-Za-z0-9]; bytes ≥ 248 are dropped so no character is favoured. */
 

@@ -4,7 +4,7 @@ import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDeps, testDatabaseKinds, type TTestDeps } from "../testing/test-deps.ts";
 import { listRules } from "../store/rules.ts";
-import { RULES_TEST_ENV } from "../rules/testing.ts";
+import { RULES_TEST_ENV } from "../testing/rules.ts";
 import { importTenant } from "./import-tenant.ts";
 import { searchLogs } from "../store/logs.ts";
 import { exportTenantBundle } from "./export-tenant.ts";

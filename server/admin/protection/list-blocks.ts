@@ -3,7 +3,7 @@ import { listIpBuckets, listLoginFailures } from "../../store/protection.ts";
 import { findLoginUser } from "../../store/logins.ts";
 import { BLOCK_LIFETIME_MS } from "../../protection/brute-force.ts";
 import { ipBlockExpiresAt } from "../../protection/ip-throttle.ts";
-import { isCurrentIpKey } from "../../protection/ip-key.ts";
+import { isCurrentIpKey } from "../../platform/ip-key.ts";
 import { connectionNames } from "./find-block-rows.ts";
 
 export type TUserBlockRow = {

@@ -6,7 +6,7 @@ import {
 } from "../../store/protection.ts";
 import { insertLogRaw } from "../../store/logins.ts";
 import { ipThrottleNotificationKey } from "../../protection/login-guard.ts";
-import { logReleasedBlocks } from "./release-blocks.ts";
+import { logReleasedBlocks } from "../../protection/release-blocks.ts";
 import { parseIp } from "./get-ip-block.ts";
 import { recordAdminChangeRaw, type TActor } from "../audit.ts";
 import { assertAdminAllowed } from "../admin-access.ts";

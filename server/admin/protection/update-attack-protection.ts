@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { TDeps } from "../../config/deps.ts";
-import { formatPath } from "../../tenant/import-tenant.ts";
+import { formatPath } from "../../platform/format-issue-path.ts";
 import { readStoredPolicies, releaseBlocksBelow, writeStoredPolicy } from "../../store/protection.ts";
 import {
   ZBreachedPasswordPatch,
@@ -12,7 +12,7 @@ import {
 import { AdminError } from "../admin-error.ts";
 import { recordAdminChangeRaw, type TActor } from "../audit.ts";
 import { assertAdminAllowed } from "../admin-access.ts";
-import { logReleasedBlocks } from "./release-blocks.ts";
+import { logReleasedBlocks } from "../../protection/release-blocks.ts";
 import { POLICY_COLUMNS, type TPolicyName } from "./policy-names.ts";
 import { getAttackProtection } from "./get-attack-protection.ts";
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestDeps, testDatabaseKinds, type TTestDeps } from "../../testing/test-deps.ts";
 import { listLogs, type TLogRecord } from "../../store/logs.ts";
 import { listRuleSettingsSealed } from "../../store/rules.ts";
-import { RULES_TEST_ENV, resetRules } from "../../rules/testing.ts";
+import { RULES_TEST_ENV, resetRules } from "../../testing/rules.ts";
 import { AdminError } from "../admin-error.ts";
 import type { TRulesActor } from "./rule-json.ts";
 import { createRule as createRuleNow } from "./create-rule.ts";

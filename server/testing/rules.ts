@@ -1,7 +1,7 @@
 import { decodeJwt, type JWTPayload } from "jose";
 import type { TDeps } from "../config/deps.ts";
 import { createRule } from "../admin/rules/create-rule.ts";
-import type { TTokenResult } from "../testing/fixtures.ts";
+import type { TTokenResult } from "./fixtures.ts";
 
 /** Short limits so hostile-rule tests stay fast; production defaults are in env.ts. */
 export const RULES_TEST_ENV = {

@@ -1,6 +1,6 @@
-import { OAuthError } from "../oauth/errors.ts";
-import type { TGrantContext } from "../oauth/grants/types.ts";
-import type { TMetrics } from "./metrics.ts";
+import { OAuthError } from "./errors.ts";
+import type { TGrantContext } from "./grants/types.ts";
+import type { TMetrics } from "../platform/metrics.ts";
 
 const MFA_FACTORS: Record<string, "otp" | "recovery_code"> = {
   "http://auth0.com/oauth/grant-type/mfa-otp": "otp",
