@@ -1,11 +1,9 @@
 import type { TDeps } from "../config/deps.ts";
 import { findUserByUserId } from "../store/users.ts";
 import { revokeUserRefreshTokens } from "../store/logins.ts";
-import {
-  deleteLoginFailuresForIdentifiers,
-  deleteNotificationClaims,
-  setPasswordHash,
-} from "../store/protection.ts";
+import { deleteLoginFailuresForIdentifiers } from "../store/login-failures.ts";
+import { deleteNotificationClaims } from "../store/notification-claims.ts";
+import { setPasswordHash } from "../store/protection-users.ts";
 import { normalizeIdentifier } from "../protection/brute-force.ts";
 import { bruteForceNotificationKey } from "../protection/login-guard.ts";
 import { AdminError } from "./admin-error.ts";

@@ -7,7 +7,7 @@ import {
 } from "../platform/ip-key.ts";
 
 // Attack-protection policies in the shape of Auth0's Management API and deploy CLI (contract §5), with Auth0's
-// defaults. Stored as JSON (store/protection.ts), read per login through the ≤ 1 s config cache.
+// defaults. Stored as JSON (store/attack-protection.ts), read per login through the ≤ 1 s config cache.
 
 const ZAllowlist = z
   .array(

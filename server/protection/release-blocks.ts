@@ -1,6 +1,6 @@
 import type { TLogEvent } from "../audit/events.ts";
 import { insertLogRaw } from "../store/logins.ts";
-import type { TLoginFailureRow } from "../store/protection.ts";
+import type { TLoginFailureRow } from "../store/login-failures.ts";
 import type { TSqlRunner } from "../store/raw-sql.ts";
 
 export type TReleaseReason = "admin" | "admin_ip" | "password_change" | "unblock_link" | "threshold_raised";

@@ -8,10 +8,9 @@ import {
   clearLoginFailures,
   findFailureAndIpBucket,
   loginFailureKey,
-  refundIpAttempt,
-  reserveIpAttempt,
   reserveLoginAttempt,
-} from "./protection.ts";
+} from "./login-failures.ts";
+import { refundIpAttempt, reserveIpAttempt } from "./ip-throttles.ts";
 
 describe.each(testDatabaseKinds())("raw SQL hot path (%s)", (kind) => {
   let deps: TTestDeps;
@@ -85,7 +84,7 @@ describe.each(testDatabaseKinds())("raw SQL hot path (%s)", (kind) => {
         isBlocking: true,
       },
     );
-    await reserveIpAttempt(deps.sql, deps.sql.kind, "10.7.7.7", { now: at, rateMs: 1000, maxAttempts: 5 });
+    await reserveIpAttempt(deps.sql, "10.7.7.7", { now: at, rateMs: 1000, maxAttempts: 5 });
     const state = async () => ({
       user: (await findLoginUser(deps.sql, connectionId, "ann"))!.loginsCount,
       failure: (await findFailureAndIpBucket(deps.sql, key, "10.7.7.7")).failure?.count ?? 0,
@@ -175,7 +174,7 @@ describe.each(testDatabaseKinds())("raw SQL hot path (%s)", (kind) => {
       maxAttempts: 10,
       isBlocking: true,
     });
-    await reserveIpAttempt(deps.sql, deps.sql.kind, "10.9.9.9", { now: at, rateMs: 1000, maxAttempts: 5 });
+    await reserveIpAttempt(deps.sql, "10.9.9.9", { now: at, rateMs: 1000, maxAttempts: 5 });
     const both = await findFailureAndIpBucket(deps.sql, loginFailureKey(key), "10.9.9.9");
     expect(both.failure).toMatchObject({ identifier: "ann@example.com", count: 1, blockedAt: null });
     expect(both.failure?.lastFailureAt.toISOString()).toBe(at.toISOString());

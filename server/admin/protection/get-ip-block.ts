@@ -1,5 +1,5 @@
 import type { TDeps } from "../../config/deps.ts";
-import { listIpBuckets } from "../../store/protection.ts";
+import { listIpBuckets } from "../../store/ip-throttles.ts";
 import { ipBlockExpiresAt, ipBucketKey } from "../../protection/ip-throttle.ts";
 import { parseIpTarget } from "../../platform/ip-key.ts";
 import { AdminError } from "../admin-error.ts";

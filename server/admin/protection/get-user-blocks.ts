@@ -1,5 +1,5 @@
 import type { TDeps } from "../../config/deps.ts";
-import { listLoginFailures } from "../../store/protection.ts";
+import { listLoginFailures } from "../../store/login-failures.ts";
 import { BLOCK_LIFETIME_MS } from "../../protection/brute-force.ts";
 import { isCurrentIpKey } from "../../platform/ip-key.ts";
 import { connectionNames, resolveBlockTarget, type TBlockTarget } from "./find-block-rows.ts";

@@ -1,5 +1,6 @@
 import type { TDeps } from "../../config/deps.ts";
-import { listIpBuckets, listLoginFailures } from "../../store/protection.ts";
+import { listIpBuckets } from "../../store/ip-throttles.ts";
+import { listLoginFailures } from "../../store/login-failures.ts";
 import { findLoginUser } from "../../store/logins.ts";
 import { BLOCK_LIFETIME_MS } from "../../protection/brute-force.ts";
 import { ipBlockExpiresAt } from "../../protection/ip-throttle.ts";

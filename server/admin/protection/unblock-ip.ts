@@ -1,9 +1,7 @@
 import type { TDeps } from "../../config/deps.ts";
-import {
-  deleteIpBuckets,
-  deleteLoginFailuresForIps,
-  deleteNotificationClaims,
-} from "../../store/protection.ts";
+import { deleteIpBuckets } from "../../store/ip-throttles.ts";
+import { deleteLoginFailuresForIps } from "../../store/login-failures.ts";
+import { deleteNotificationClaims } from "../../store/notification-claims.ts";
 import { insertLogRaw } from "../../store/logins.ts";
 import { ipThrottleNotificationKey } from "../../protection/login-guard.ts";
 import { logReleasedBlocks } from "../../protection/release-blocks.ts";

@@ -1,5 +1,6 @@
 import type { TDeps } from "../../config/deps.ts";
-import { deleteLoginFailuresForIdentifiers, deleteNotificationClaims } from "../../store/protection.ts";
+import { deleteLoginFailuresForIdentifiers } from "../../store/login-failures.ts";
+import { deleteNotificationClaims } from "../../store/notification-claims.ts";
 import { bruteForceNotificationKey } from "../../protection/login-guard.ts";
 import { logReleasedBlocks } from "../../protection/release-blocks.ts";
 import { resolveBlockTarget, type TBlockTarget } from "./find-block-rows.ts";

@@ -1,7 +1,8 @@
 import type { z } from "zod";
 import type { TDeps } from "../../config/deps.ts";
 import { formatPath } from "../../platform/format-issue-path.ts";
-import { readStoredPolicies, releaseBlocksBelow, writeStoredPolicy } from "../../store/protection.ts";
+import { readStoredPolicies, writeStoredPolicy } from "../../store/attack-protection.ts";
+import { releaseBlocksBelow } from "../../store/login-failures.ts";
 import {
   ZBreachedPasswordPatch,
   ZBruteForcePatch,
