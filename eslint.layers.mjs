@@ -1,6 +1,6 @@
 // The layers of the house, enforced by eslint-plugin-boundaries (eslint.config.mjs). An import may only point
-// down this list (to the left in docs/architecture.md's `platform ← store ← domain ← admin / tenant ← app, cli`);
-// import-x/no-cycle forbids cycles between modules on top. Tests (`*.test.ts`) and server/testing/ may import
+// down this list (to the left in `platform ← store ← domain ← admin / tenant ← app, cli`, the architecture's
+// layer line); import-x/no-cycle forbids cycles between modules on top. Tests (`*.test.ts`) and server/testing/ may import
 // anything and are not checked. eslint.layers.test.ts proves the rule fails on a violation.
 //
 //  entry          app/ (never the store), cli/, bench/ (also the test fixtures), scripts/, e2e/: start things,

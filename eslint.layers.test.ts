@@ -64,6 +64,13 @@ describe("layer rule", () => {
         'import { handleTokenRequest } from "../oauth/token-endpoint.ts";\nexport const handle = handleTokenRequest;\n',
       ),
     ).toEqual([expect.stringMatching(/^boundaries\/dependencies: .*"mfa".*"oauth"/)]);
+    // …and that vocabulary stays below MFA (mfa-token.ts imports errors.ts, so this is a cycle as well).
+    expect(
+      await lintAs(
+        "server/oauth/errors.ts",
+        'import { readMfaToken } from "../mfa/mfa-token.ts";\nexport const read = readMfaToken;\n',
+      ),
+    ).toContainEqual(expect.stringMatching(/^boundaries\/dependencies: .*"mfa"/));
   });
 
   it("lets any layer name the TDeps type but only entry points import the composition root", async () => {
