@@ -14,7 +14,7 @@ import pg from "pg";
 import { parseEnv } from "../server/platform/env.ts";
 import { createDeps } from "../server/config/deps.ts";
 import { applyMigrations } from "../server/store/migrate.ts";
-import { newLogId } from "../server/store/log-ids.ts";
+import { newLogId } from "../server/store/logs.ts";
 import { getLogsPage } from "../server/admin/views.ts";
 
 const { values } = parseArgs({

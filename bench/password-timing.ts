@@ -18,7 +18,7 @@ import {
   seedFixture,
 } from "../server/testing/fixtures.ts";
 import { handleTokenRequest } from "../server/oauth/token-endpoint.ts";
-import { listPasswordHashKinds } from "../server/store/users.ts";
+import { listPasswordHashKinds, updateUserProfile } from "../server/store/users.ts";
 
 const { values } = parseArgs({
   options: {
@@ -46,14 +46,11 @@ try {
   const users: { name: string; email: string }[] = [];
   for (const [name, make] of kinds) {
     const u = await createFixtureUser(deps, fx, { connection: "database", password: "right-password" });
-    await deps.db.user.update({
-      where: { userId: u.userId },
-      data: { passwordHash: await make("right-password") },
-    });
+    await updateUserProfile(deps.db, u.id, { passwordHash: await make("right-password") }, deps.clock.now());
     users.push({ name, email: u.email });
   }
   // What createDeps does at start (these users were inserted after it ran).
-  await deps.hasher.learnStoredHashKinds(await listPasswordHashKinds(deps.sql, deps.sql.kind));
+  await deps.hasher.learnStoredHashKinds(await listPasswordHashKinds(deps.db));
 
   let ip = 0;
   const attempt = async (email: string) => {

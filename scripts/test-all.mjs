@@ -49,7 +49,16 @@ check("schema: prisma/postgres/schema.prisma generated from the SQLite schema", 
   "--check",
 ]);
 check("schema: migrations reproduce the schemas", "node", ["--import", "tsx", "scripts/check-migrations.ts"]);
+check("rules bootstrap: rules-runtime/bootstrap.generated.ts built from sandbox/environment.js and pipeline.js", "node", [
+  "scripts/build-rules-bootstrap.mjs",
+  "--check",
+]);
 check("typecheck (tsc --noEmit)", "npx", ["tsc", "--noEmit"]);
+check("typecheck: rules sandbox bootstrap (tsc -p rules-runtime/sandbox)", "npx", [
+  "tsc",
+  "-p",
+  "rules-runtime/sandbox",
+]);
 check("lint (eslint)", "npx", ["eslint", "."]);
 
 // Tier 2: unit and integration tests.

@@ -42,7 +42,8 @@ export async function createAdminAccount(
   if (await findAdminByEmail(deps.db, email))
     throw new Error(`An admin account for ${email} already exists.`);
   const password = input.password ?? generatePassword();
-  await insertAdmin(deps.db, { email, role: input.role, passwordHash: await deps.hasher.hash(password) });
+  const passwordHash = await deps.hasher.hash(password);
+  await insertAdmin(deps.db, { email, role: input.role, passwordHash }, deps.clock.now());
   return { email, role: input.role, ...(input.password === undefined ? { password } : {}) };
 }
 
@@ -79,7 +80,7 @@ export async function verifyAdminSignIn(
   otp?: string,
 ): Promise<TSignInResult> {
   const now = deps.clock.now();
-  const admin = await reserveAdminSignInAttempt(deps.sql, email.trim().toLowerCase(), {
+  const admin = await reserveAdminSignInAttempt(deps.db, email.trim().toLowerCase(), {
     now,
     maxAttempts: ADMIN_LOCK_THRESHOLD,
     lockMs: ADMIN_LOCK_MS,
@@ -95,7 +96,7 @@ export async function verifyAdminSignIn(
   if (admin.totpEnabledAt && admin.totpSecretEnc) {
     if (!otp) return { ok: false, reason: "otp_required" };
     const step = await checkTotp(deps, deps.box.open("admin-totp-seed", admin.totpSecretEnc), otp, now);
-    if (step === null || !(await claimAdminTotpStep(deps.db, admin.id, step)))
+    if (step === null || !(await claimAdminTotpStep(deps.db, admin.id, step, now)))
       return { ok: false, reason: "otp_invalid" };
   }
   await recordAdminSuccess(deps.db, admin.id, now);
@@ -119,7 +120,13 @@ export async function startAdminTotpEnrollment(
   const admin = await findAdminById(deps.db, adminId);
   if (!admin) throw new Error("No such admin.");
   const secret = generateSecret();
-  await setAdminTotpSecret(deps.db, admin.id, deps.box.seal("admin-totp-seed", secret), null);
+  await setAdminTotpSecret(
+    deps.db,
+    admin.id,
+    deps.box.seal("admin-totp-seed", secret),
+    null,
+    deps.clock.now(),
+  );
   const otpauthUri = generateURI({ issuer: "Portcullis", label: admin.email, secret });
   return { secret, otpauthUri };
 }
@@ -134,7 +141,7 @@ export async function confirmAdminTotpEnrollment(
   if (!admin?.totpSecretEnc || admin.totpEnabledAt) return false;
   const now = deps.clock.now();
   const step = await checkTotp(deps, deps.box.open("admin-totp-seed", admin.totpSecretEnc), code, now);
-  if (step === null || !(await claimAdminTotpStep(deps.db, admin.id, step))) return false;
+  if (step === null || !(await claimAdminTotpStep(deps.db, admin.id, step, now))) return false;
   await enableAdminTotp(deps.db, admin.id, now);
   return true;
 }

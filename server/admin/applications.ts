@@ -2,12 +2,13 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import type { TDeps } from "../config/deps.ts";
 import { sha256Hex } from "../crypto/digest.ts";
-import { createClientTx, deleteClientTx, findClientByClientId, setClientSecretTx } from "../store/clients.ts";
+import { createClient, deleteClient, findClientByClientId, setClientSecret } from "../store/clients.ts";
 import { listConnections } from "../store/connections.ts";
 import { randomAlphanumeric } from "../crypto/random-id.ts";
 import { recordAdminChange } from "./audit.ts";
 import { AdminError } from "./admin-error.ts";
 import type { TAdmin } from "./session.ts";
+import { isUniqueViolation } from "../store/raw-sql.ts";
 
 const PASSWORD_REALM = "http://auth0.com/oauth/grant-type/password-realm";
 const MFA_GRANTS = [
@@ -90,8 +91,8 @@ export async function createApplication(
   const secret = a.token_endpoint_auth_method === "none" ? null : newClientSecret();
   const now = deps.clock.now();
   try {
-    await deps.db.$transaction(async (tx) => {
-      await createClientTx(
+    await deps.db.transaction(async (tx) => {
+      await createClient(
         tx,
         {
           name: a.name,
@@ -113,8 +114,7 @@ export async function createApplication(
       });
     });
   } catch (err) {
-    if ((err as { code?: string }).code === "P2002")
-      throw AdminError.conflict(`An application named "${a.name}" already exists.`);
+    if (isUniqueViolation(err)) throw AdminError.conflict(`An application named "${a.name}" already exists.`);
     throw err;
   }
   deps.config.clear();
@@ -133,8 +133,8 @@ export async function rotateClientSecret(
     throw AdminError.invalid("Public applications have no secret.");
   const secret = newClientSecret();
   const now = deps.clock.now();
-  await deps.db.$transaction(async (tx) => {
-    await setClientSecretTx(tx, clientId, secret.hash, deps.box.seal("client-secret", secret.secret));
+  await deps.db.transaction(async (tx) => {
+    await setClientSecret(tx, clientId, secret.hash, deps.box.seal("client-secret", secret.secret));
     await recordAdminChange(tx, now, admin, { action: "rotate client secret", target: clientId });
   });
   deps.config.clear();
@@ -147,8 +147,8 @@ export async function deleteApplication(deps: TDeps, admin: TAdmin, clientId: st
   if (!client) throw AdminError.notFound("No such application.");
   const now = deps.clock.now();
   const { clientSecretHash: _h, clientSecretEnc: _e, ...before } = client;
-  await deps.db.$transaction(async (tx) => {
-    await deleteClientTx(tx, clientId);
+  await deps.db.transaction(async (tx) => {
+    await deleteClient(tx, clientId);
     await recordAdminChange(tx, now, admin, { action: "delete application", target: clientId, before });
   });
   deps.config.clear();

@@ -1,8 +1,6 @@
 import type { TLogEvent } from "../audit/events.ts";
-import type { TTx } from "../store/db.ts";
-import { insertLogRaw } from "../store/logins.ts";
-import { insertLogTx } from "../store/logs.ts";
-import type { TSqlRunner } from "../store/raw-sql.ts";
+import { insertLog } from "../store/logs.ts";
+import type { TSqlRunner, TSqlWriter } from "../store/raw-sql.ts";
 import type { TAdmin } from "./session.ts";
 
 export type TActor = Pick<TAdmin, "id" | "email" | "role">;
@@ -32,20 +30,10 @@ function adminChangeEvent(admin: TActor, change: TAdminChange): TLogEvent {
  * before and after. Secrets in before/after are redacted by the log writer; callers also leave them out.
  */
 export async function recordAdminChange(
-  tx: TTx,
+  q: TSqlRunner | TSqlWriter,
   at: Date,
   admin: TActor,
   change: TAdminChange,
 ): Promise<void> {
-  await insertLogTx(tx, adminChangeEvent(admin, change), at);
-}
-
-/** The same record for changes made through the raw SQL runner (attack protection, passwords). */
-export async function recordAdminChangeRaw(
-  q: TSqlRunner,
-  at: Date,
-  admin: TActor,
-  change: TAdminChange,
-): Promise<void> {
-  await insertLogRaw(q, adminChangeEvent(admin, change), at);
+  await insertLog(q, adminChangeEvent(admin, change), at);
 }

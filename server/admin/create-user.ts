@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import type { TDeps } from "../config/deps.ts";
 import { findConnectionByName } from "../store/connections.ts";
-import { insertUserTx } from "../store/users.ts";
+import { insertUser } from "../store/users.ts";
 import { recordAdminChange } from "./audit.ts";
 import { findPasswordProblem } from "./find-password-problem.ts";
 import { parseAdminInput } from "./parse-admin-input.ts";
@@ -39,23 +39,27 @@ export async function createUser(deps: TDeps, admin: TAdmin, body: unknown): Pro
   const { password: _p, connection: _c, ...profile } = input;
   const now = deps.clock.now();
   try {
-    await deps.db.$transaction(async (tx) => {
-      await insertUserTx(tx, {
-        userId,
-        connectionId: connection.id,
-        email: input.email ?? null,
-        emailVerified: input.email_verified ?? false,
-        username: input.username ?? null,
-        name: input.name ?? null,
-        nickname: input.nickname ?? null,
-        givenName: input.given_name ?? null,
-        familyName: input.family_name ?? null,
-        picture: input.picture ?? null,
-        passwordHash,
-        userMetadata: input.user_metadata ?? {},
-        appMetadata: input.app_metadata ?? {},
-      });
-      await recordAdminChange(tx, now, admin, {
+    await deps.db.transaction(async (q) => {
+      await insertUser(
+        q,
+        {
+          userId,
+          connectionId: connection.id,
+          email: input.email ?? null,
+          emailVerified: input.email_verified ?? false,
+          username: input.username ?? null,
+          name: input.name ?? null,
+          nickname: input.nickname ?? null,
+          givenName: input.given_name ?? null,
+          familyName: input.family_name ?? null,
+          picture: input.picture ?? null,
+          passwordHash,
+          userMetadata: input.user_metadata ?? {},
+          appMetadata: input.app_metadata ?? {},
+        },
+        now,
+      );
+      await recordAdminChange(q, now, admin, {
         action: "create user",
         target: userId,
         after: { ...profile, connection: connection.name, user_id: userId },

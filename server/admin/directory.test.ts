@@ -6,6 +6,7 @@ import { callToken, passwordParams } from "../testing/fixtures.ts";
 import { createApi, createConnection, getConnectionsView, setDefaultDirectory } from "./directory.ts";
 import { insertUsers } from "../store/users.ts";
 import type { TAdmin } from "./session.ts";
+import { findConnectionByName } from "../store/connections.ts";
 
 const admin: TAdmin = { id: "adm_1", email: "owner@example.com", role: "owner", totpEnabled: false };
 
@@ -19,15 +20,19 @@ describe.each(testDatabaseKinds())("admin: connections and APIs (%s)", (kind) =>
       is_default_directory: true,
     });
     expect(created.id).toMatch(/^con_/);
-    const conn = await t.deps.db.connection.findUniqueOrThrow({ where: { name: "Contractors" } });
-    await insertUsers(t.deps.db, [
-      {
-        userId: "auth0|contractor1",
-        connectionId: conn.id,
-        email: "c1@contract.example",
-        passwordHash: await t.deps.hasher.hash("contractor-pass-1"),
-      },
-    ]);
+    const conn = (await findConnectionByName(t.deps.db, "Contractors"))!;
+    await insertUsers(
+      t.deps.db,
+      [
+        {
+          userId: "auth0|contractor1",
+          connectionId: conn.id,
+          email: "c1@contract.example",
+          passwordHash: await t.deps.hasher.hash("contractor-pass-1"),
+        },
+      ],
+      t.deps.clock.now(),
+    );
     const ok = await callToken(t.deps, {
       params: passwordParams(t.fx.clients.web, {
         email: "c1@contract.example",

@@ -2,9 +2,10 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import type { TDeps } from "../config/deps.ts";
 import { listClients } from "../store/clients.ts";
-import { createConnectionTx, listConnections } from "../store/connections.ts";
-import { createResourceServerTx, listResourceServers } from "../store/resource-servers.ts";
-import { getTenant, updateTenantTx } from "../store/tenant.ts";
+import { createConnection as insertConnection, listConnections } from "../store/connections.ts";
+import { createResourceServer, listResourceServers } from "../store/resource-servers.ts";
+import { getTenant, updateTenant } from "../store/tenant.ts";
+import { isUniqueViolation } from "../store/raw-sql.ts";
 import { randomAlphanumeric } from "../crypto/random-id.ts";
 import { recordAdminChange } from "./audit.ts";
 import { AdminError } from "./admin-error.ts";
@@ -61,17 +62,17 @@ export async function createConnection(
   const id = `con_${randomAlphanumeric(16)}`;
   const now = deps.clock.now();
   try {
-    await deps.db.$transaction(async (tx) => {
-      await createConnectionTx(
+    await deps.db.transaction(async (tx) => {
+      await insertConnection(
         tx,
         { name: input.name, connectionId: id },
         clients.filter((c) => input.enabled_clients.includes(c.name)).map((c) => c.id),
       );
-      if (input.is_default_directory) await updateTenantTx(tx, { defaultDirectory: input.name });
+      if (input.is_default_directory) await updateTenant(tx, { defaultDirectory: input.name });
       await recordAdminChange(tx, now, admin, { action: "create connection", target: id, after: input });
     });
   } catch (err) {
-    if ((err as { code?: string }).code === "P2002")
+    if (isUniqueViolation(err))
       throw AdminError.conflict(`A connection named "${input.name}" already exists.`);
     throw err;
   }
@@ -85,8 +86,8 @@ export async function setDefaultDirectory(deps: TDeps, admin: TAdmin, name: stri
   if (!connections.some((c) => c.name === name)) throw AdminError.notFound("No such connection.");
   const before = (await getTenant(deps.db)).defaultDirectory;
   const now = deps.clock.now();
-  await deps.db.$transaction(async (tx) => {
-    await updateTenantTx(tx, { defaultDirectory: name });
+  await deps.db.transaction(async (tx) => {
+    await updateTenant(tx, { defaultDirectory: name });
     await recordAdminChange(tx, now, admin, {
       action: "set default directory",
       target: "tenant",
@@ -141,8 +142,8 @@ export async function createApi(
   const secret = input.signing_alg === "HS256" ? randomBytes(48).toString("base64url") : undefined;
   const now = deps.clock.now();
   try {
-    await deps.db.$transaction(async (tx) => {
-      await createResourceServerTx(tx, {
+    await deps.db.transaction(async (tx) => {
+      await createResourceServer(tx, {
         identifier: input.identifier,
         name: input.name,
         scopes: [...new Set(input.scopes)].map((value) => ({ value })),
@@ -158,7 +159,7 @@ export async function createApi(
       });
     });
   } catch (err) {
-    if ((err as { code?: string }).code === "P2002")
+    if (isUniqueViolation(err))
       throw AdminError.conflict("An API with that name or identifier already exists.");
     throw err;
   }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDeps, testDatabaseKinds, type TTestDeps } from "../testing/test-deps.ts";
-import { insertLogRaw } from "../store/logins.ts";
+import { insertLog } from "../store/logs.ts";
 import { exportLogsStream } from "./views.ts";
 
 const T0 = Date.parse("2026-06-01T00:00:00Z");
@@ -25,9 +25,9 @@ describe.each(testDatabaseKinds())("log export stream (%s)", (kind) => {
   beforeAll(async () => {
     deps = await createTestDeps(kind);
     // More records than one export page (1,000), one per second, every fifth a wrong password.
-    await deps.sql.transaction(async (q) => {
+    await deps.db.transaction(async (q) => {
       for (let i = 0; i < RECORDS; i++) {
-        await insertLogRaw(
+        await insertLog(
           q,
           {
             type: i % 5 === 0 ? "fp" : "sepft",

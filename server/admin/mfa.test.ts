@@ -7,6 +7,7 @@ import { MFA_GRANT_TYPES } from "../mfa/require-mfa.ts";
 import { getMfaSettings, getUserAuthenticators, resetUserMfa, saveMfaSettings } from "./mfa.ts";
 import { AdminError } from "./admin-error.ts";
 import type { TAdmin } from "./session.ts";
+import { updateClient } from "../store/clients.ts";
 
 const security: TAdmin = { id: "adm_sec", email: "sec@example.com", role: "security", totpEnabled: false };
 const owner: TAdmin = { id: "adm_own", email: "owner@example.com", role: "owner", totpEnabled: false };
@@ -17,10 +18,7 @@ describe.each(testDatabaseKinds())("admin: MFA policy and user MFA reset (%s)", 
   beforeAll(async () => {
     deps = await createTestDeps(kind);
     fx = await seedFixture(deps);
-    await deps.db.client.update({
-      where: { clientId: fx.clients.web.clientId },
-      data: { grantTypes: JSON.stringify(["password", ...MFA_GRANT_TYPES]) },
-    });
+    await updateClient(deps.db, fx.clients.web.clientId, { grantTypes: ["password", ...MFA_GRANT_TYPES] });
   });
   afterAll(async () => deps.cleanup());
 
@@ -53,7 +51,7 @@ describe.each(testDatabaseKinds())("admin: MFA policy and user MFA reset (%s)", 
         deps,
       );
     expect((await enrol()).status).toBe(200);
-    await deps.db.mfaAuthenticator.updateMany({ data: { active: true } });
+    await deps.db.run(`UPDATE "MfaAuthenticator" SET "active" = ?`, [true]);
     expect((await enrol()).status).toBe(403);
     expect((await getUserAuthenticators(deps, fx.users.alice.userId)).map((a) => a.type)).toEqual([
       "otp",

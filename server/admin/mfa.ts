@@ -2,7 +2,7 @@ import type { TDeps } from "../config/deps.ts";
 import type { TMfaPolicy } from "../store/tenant.ts";
 import { getTenant, updateTenant } from "../store/tenant.ts";
 import { findUserByUserId } from "../store/users.ts";
-import { deleteUserAuthenticators, listUserAuthenticators } from "../store/mfa.ts";
+import { deleteUserAuthenticators, listUserAuthenticators } from "../store/mfa-authenticators.ts";
 import { recordAdminChange } from "./audit.ts";
 import { AdminError } from "./admin-error.ts";
 import type { TAdmin } from "./session.ts";
@@ -26,13 +26,9 @@ export async function saveMfaSettings(deps: TDeps, admin: TAdmin, input: unknown
   }
   const after: TMfaSettings = { policy: i.policy, otp: i.otp, recoveryCode: i.recoveryCode };
   const now = deps.clock.now();
-  await deps.db.$transaction(async (tx) => {
-    const row = await tx.tenant.findUnique({ where: { id: "default" } });
-    const before = {
-      policy: row?.mfaPolicy ?? "never",
-      otp: row?.mfaOtpEnabled ?? true,
-      recoveryCode: row?.mfaRecoveryCodeEnabled ?? true,
-    };
+  await deps.db.transaction(async (tx) => {
+    const t = await getTenant(tx);
+    const before = { policy: t.mfaPolicy, otp: t.mfaOtpEnabled, recoveryCode: t.mfaRecoveryCodeEnabled };
     await updateTenant(tx, {
       mfaPolicy: after.policy,
       mfaOtpEnabled: after.otp,
@@ -68,9 +64,9 @@ export async function resetUserMfa(deps: TDeps, admin: TAdmin, userId: string): 
   const user = await findUserByUserId(deps.db, userId);
   if (!user) throw AdminError.notFound("No such user.");
   const now = deps.clock.now();
-  return deps.db.$transaction(async (tx) => {
-    const removed = await deleteUserAuthenticators(tx, user.id);
-    await recordAdminChange(tx, now, admin, {
+  return deps.db.transaction(async (q) => {
+    const removed = await deleteUserAuthenticators(q, user.id);
+    await recordAdminChange(q, now, admin, {
       action: "reset mfa",
       target: userId,
       before: { authenticators: removed },

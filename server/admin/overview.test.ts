@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDeps, testDatabaseKinds, type TTestDeps } from "../testing/test-deps.ts";
-import { insertLogRaw } from "../store/logins.ts";
+import { insertLog } from "../store/logs.ts";
 import { getOverview } from "./views.ts";
 
 describe.each(testDatabaseKinds())("dashboard overview (%s)", (kind) => {
@@ -10,13 +10,13 @@ describe.each(testDatabaseKinds())("dashboard overview (%s)", (kind) => {
     deps.clock.set(new Date("2026-06-02T12:30:00Z"));
     const at = (hoursAgo: number) => new Date(deps.clock.now().getTime() - hoursAgo * 3_600_000);
     for (let i = 0; i < 3; i++)
-      await insertLogRaw(deps.sql, { type: "sepft", user_name: "ok@example.com", ip: "10.0.0.9" }, at(0));
+      await insertLog(deps.db, { type: "sepft", user_name: "ok@example.com", ip: "10.0.0.9" }, at(0));
     for (let i = 0; i < 4; i++)
-      await insertLogRaw(deps.sql, { type: "fp", user_name: "victim@example.com", ip: "203.0.113.7" }, at(2));
-    await insertLogRaw(deps.sql, { type: "fu", user_name: "ghost@example.com", ip: "203.0.113.8" }, at(2));
-    await insertLogRaw(deps.sql, { type: "sapi", user_name: "owner@example.com" }, at(1));
+      await insertLog(deps.db, { type: "fp", user_name: "victim@example.com", ip: "203.0.113.7" }, at(2));
+    await insertLog(deps.db, { type: "fu", user_name: "ghost@example.com", ip: "203.0.113.8" }, at(2));
+    await insertLog(deps.db, { type: "sapi", user_name: "owner@example.com" }, at(1));
     // Older than 24 hours: not counted.
-    await insertLogRaw(deps.sql, { type: "fp", user_name: "old@example.com", ip: "198.51.100.1" }, at(30));
+    await insertLog(deps.db, { type: "fp", user_name: "old@example.com", ip: "198.51.100.1" }, at(30));
   });
   afterAll(async () => deps.cleanup());
 

@@ -1,13 +1,13 @@
 import type { TDeps } from "../config/deps.ts";
 import { findUserByUserId } from "../store/users.ts";
-import { revokeUserRefreshTokens } from "../store/logins.ts";
+import { revokeUserRefreshTokens } from "../store/refresh-tokens.ts";
 import { deleteLoginFailuresForIdentifiers } from "../store/login-failures.ts";
 import { deleteNotificationClaims } from "../store/notification-claims.ts";
 import { setPasswordHash } from "../store/protection-users.ts";
 import { normalizeIdentifier } from "../protection/brute-force.ts";
 import { bruteForceNotificationKey } from "../protection/login-guard.ts";
 import { AdminError } from "./admin-error.ts";
-import { recordAdminChangeRaw, type TActor } from "./audit.ts";
+import { recordAdminChange, type TActor } from "./audit.ts";
 import { findPasswordProblem } from "./find-password-problem.ts";
 import { logReleasedBlocks } from "../protection/release-blocks.ts";
 import { assertAdminAllowed } from "./admin-access.ts";
@@ -36,13 +36,13 @@ export async function setUserPassword(
   const hash = await deps.hasher.hash(password);
   const now = deps.clock.now();
   const identifiers = [user.email, user.username].filter((v): v is string => !!v).map(normalizeIdentifier);
-  const { released, revoked } = await deps.sql.transaction(async (q) => {
+  const { released, revoked } = await deps.db.transaction(async (q) => {
     await setPasswordHash(q, user.id, hash, now);
     const revoked = await revokeUserRefreshTokens(q, [user.id], now);
     const rows = await deleteLoginFailuresForIdentifiers(q, [...new Set(identifiers)], user.connectionId);
     await deleteNotificationClaims(q, [bruteForceNotificationKey(user.userId), `breached|${user.userId}`]);
     const n = await logReleasedBlocks(q, rows, "password_change", now, { user_id: user.userId });
-    await recordAdminChangeRaw(q, now, admin, {
+    await recordAdminChange(q, now, admin, {
       action: "set user password",
       target: user.userId,
       before: { last_password_reset: user.lastPasswordReset?.toISOString() ?? null },

@@ -3,10 +3,11 @@ import { z } from "zod";
 import type { TDeps } from "../config/deps.ts";
 import {
   findResourceServerByIdOrIdentifier,
-  updateResourceServerTx,
+  updateResourceServer,
   type TResourceServerRecord,
 } from "../store/resource-servers.ts";
 import { recordAdminChange } from "./audit.ts";
+import { isUniqueViolation } from "../store/raw-sql.ts";
 import { parseAdminInput } from "./parse-admin-input.ts";
 import { AdminError } from "./admin-error.ts";
 import { assertAdminAllowed } from "./admin-access.ts";
@@ -76,8 +77,8 @@ export async function updateApi(
       : undefined;
   const now = deps.clock.now();
   try {
-    await deps.db.$transaction(async (tx) => {
-      await updateResourceServerTx(tx, api.id, {
+    await deps.db.transaction(async (tx) => {
+      await updateResourceServer(tx, api.id, {
         name: after.name,
         scopes: after.scopes,
         tokenLifetime: after.token_lifetime,
@@ -94,7 +95,7 @@ export async function updateApi(
       });
     });
   } catch (err) {
-    if ((err as { code?: string }).code === "P2002") {
+    if (isUniqueViolation(err)) {
       const message = `An API named "${after.name}" already exists.`;
       throw AdminError.conflict(message, { fields: { name: message } });
     }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { TDeps } from "../config/deps.ts";
-import { findClientByClientId, updateClientTx, type TClientRecord } from "../store/clients.ts";
+import { findClientByClientId, updateClient, type TClientRecord } from "../store/clients.ts";
+import { isUniqueViolation } from "../store/raw-sql.ts";
 import { listConnections } from "../store/connections.ts";
 import { KNOWN_GRANTS, applyApplicationRules, newClientSecret } from "./applications.ts";
 import { recordAdminChange } from "./audit.ts";
@@ -82,8 +83,8 @@ export async function updateApplication(
   const secret = isPublic ? null : wasPublic || !client.clientSecretHash ? newClientSecret() : undefined;
   const now = deps.clock.now();
   try {
-    await deps.db.$transaction(async (tx) => {
-      await updateClientTx(
+    await deps.db.transaction(async (tx) => {
+      await updateClient(
         tx,
         clientId,
         {
@@ -116,7 +117,7 @@ export async function updateApplication(
       });
     });
   } catch (err) {
-    if ((err as { code?: string }).code === "P2002") {
+    if (isUniqueViolation(err)) {
       const message = `An application named "${after.name}" already exists.`;
       throw AdminError.conflict(message, { fields: { name: message } });
     }

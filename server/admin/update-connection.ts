@@ -1,8 +1,13 @@
 import { z } from "zod";
 import type { TDeps } from "../config/deps.ts";
 import { listClients } from "../store/clients.ts";
-import { findConnectionByConnectionId, listConnections, updateConnectionTx } from "../store/connections.ts";
-import { getTenant, updateTenantTx } from "../store/tenant.ts";
+import {
+  findConnectionByConnectionId,
+  listConnections,
+  updateConnection as updateConnectionRow,
+} from "../store/connections.ts";
+import { getTenant, updateTenant } from "../store/tenant.ts";
+import { isUniqueViolation } from "../store/raw-sql.ts";
 import { recordAdminChange } from "./audit.ts";
 import { ZConnectionInput } from "./directory.ts";
 import { parseAdminInput } from "./parse-admin-input.ts";
@@ -57,8 +62,8 @@ export async function updateConnection(
   }
   const now = deps.clock.now();
   try {
-    await deps.db.$transaction(async (tx) => {
-      await updateConnectionTx(
+    await deps.db.transaction(async (tx) => {
+      await updateConnectionRow(
         tx,
         connection.id,
         { name: after.name },
@@ -66,8 +71,8 @@ export async function updateConnection(
           ? clients.filter((c) => after.enabled_clients.includes(c.name)).map((c) => c.id)
           : undefined,
       );
-      if (after.is_default_directory) await updateTenantTx(tx, { defaultDirectory: after.name });
-      else if (before.is_default_directory) await updateTenantTx(tx, { defaultDirectory: null });
+      if (after.is_default_directory) await updateTenant(tx, { defaultDirectory: after.name });
+      else if (before.is_default_directory) await updateTenant(tx, { defaultDirectory: null });
       await recordAdminChange(tx, now, admin, {
         action: "update connection",
         target: connectionId,
@@ -76,7 +81,7 @@ export async function updateConnection(
       });
     });
   } catch (err) {
-    if ((err as { code?: string }).code === "P2002") {
+    if (isUniqueViolation(err)) {
       const message = `A connection named "${after.name}" already exists.`;
       throw AdminError.conflict(message, { fields: { name: message } });
     }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { TDeps } from "../config/deps.ts";
-import { findUserByUserId, updateUserProfileTx, type TUserRecord } from "../store/users.ts";
+import { findUserByUserId, updateUserProfile, type TUserRecord } from "../store/users.ts";
+import { isUniqueViolation } from "../store/raw-sql.ts";
 import { RESERVED_APP_METADATA } from "../auth/reserved-app-metadata.ts";
 import { recordAdminChange } from "./audit.ts";
 import { parseAdminInput } from "./parse-admin-input.ts";
@@ -71,9 +72,12 @@ export function editableProfile(u: TUserRecord) {
 
 /** A unique-constraint violation turned into a field message; anything else is rethrown. */
 export function userConflict(err: unknown): never {
-  if ((err as { code?: string }).code === "P2002") {
-    const target = JSON.stringify((err as { meta?: unknown }).meta ?? "");
-    const field = target.includes("username") ? "username" : "email";
+  if (isUniqueViolation(err)) {
+    // SQLite names the columns in the message, PostgreSQL in the constraint name and the detail.
+    const e = err as { message?: unknown; constraint?: unknown; detail?: unknown };
+    const field = [e.message, e.constraint, e.detail].map(String).join(" ").includes("username")
+      ? "username"
+      : "email";
     const message = `A user with that ${field} already exists in this connection.`;
     throw AdminError.conflict(message, { fields: { [field]: message } });
   }
@@ -107,20 +111,25 @@ export async function updateUser(
   const pick = (o: typeof before) => Object.fromEntries(changed.map((k) => [k, o[k]]));
   const now = deps.clock.now();
   try {
-    await deps.db.$transaction(async (tx) => {
-      await updateUserProfileTx(tx, user.id, {
-        email: after.email,
-        emailVerified: after.email_verified,
-        username: after.username,
-        name: after.name,
-        nickname: after.nickname,
-        givenName: after.given_name,
-        familyName: after.family_name,
-        picture: after.picture,
-        userMetadata: after.user_metadata,
-        appMetadata: after.app_metadata,
-      });
-      await recordAdminChange(tx, now, admin, {
+    await deps.db.transaction(async (q) => {
+      await updateUserProfile(
+        q,
+        user.id,
+        {
+          email: after.email,
+          emailVerified: after.email_verified,
+          username: after.username,
+          name: after.name,
+          nickname: after.nickname,
+          givenName: after.given_name,
+          familyName: after.family_name,
+          picture: after.picture,
+          userMetadata: after.user_metadata,
+          appMetadata: after.app_metadata,
+        },
+        now,
+      );
+      await recordAdminChange(q, now, admin, {
         action: "update user",
         target: user.userId,
         before: pick(before),

@@ -1,8 +1,8 @@
 import type { TDeps } from "../config/deps.ts";
 import { findConnectionById, findConnectionByName, listConnections } from "../store/connections.ts";
 import { searchLogs } from "../store/logs.ts";
-import { findUserByUserId, searchUsers, setUserBlockedTx } from "../store/users.ts";
-import { revokeUserRefreshTokensTx } from "../store/logins.ts";
+import { findUserByUserId, searchUsers, setUserBlocked as setUserBlockedRow } from "../store/users.ts";
+import { revokeUserRefreshTokens } from "../store/refresh-tokens.ts";
 import { recordAdminChange } from "./audit.ts";
 import { editableProfile } from "./update-user.ts";
 import { AdminError } from "./admin-error.ts";
@@ -60,11 +60,11 @@ export async function setUserBlocked(
   blocked: boolean,
 ): Promise<void> {
   const now = deps.clock.now();
-  await deps.db.$transaction(async (tx) => {
-    const before = await setUserBlockedTx(tx, userId, blocked);
+  await deps.db.transaction(async (q) => {
+    const before = await setUserBlockedRow(q, userId, blocked, now);
     if (before === null) throw AdminError.notFound("No such user.");
-    const revoked = blocked ? await revokeUserRefreshTokensTx(tx, [before.id], now) : 0;
-    await recordAdminChange(tx, now, admin, {
+    const revoked = blocked ? await revokeUserRefreshTokens(q, [before.id], now) : 0;
+    await recordAdminChange(q, now, admin, {
       action: blocked ? "block user" : "unblock user",
       target: userId,
       before: { blocked: before.blocked },

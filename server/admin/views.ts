@@ -1,9 +1,15 @@
 import type { TDeps } from "../config/deps.ts";
-import { findLog, searchLogs, type TLogFilter, type TLogRecord } from "../store/logs.ts";
+import {
+  countLogsPerHour,
+  findLog,
+  searchLogs,
+  topLogValues,
+  type TLogFilter,
+  type TLogRecord,
+} from "../store/logs.ts";
 import { listClients } from "../store/clients.ts";
 import { listConnections } from "../store/connections.ts";
 import { LOG_TYPES } from "../audit/events.ts";
-import { countLogsPerHour, topLogValues } from "../store/log-stats.ts";
 
 const SUCCESS = new Set(["s", "sepft", "sertft"]);
 const BLOCKED = new Set(["limit_wc", "limit_mu", "pwd_leak"]);
@@ -24,9 +30,9 @@ export async function getOverview(deps: TDeps) {
   const now = deps.clock.now().getTime();
   const since = new Date(now - 23 * 60 * 60 * 1000 - (now % 3_600_000));
   const [perHour, topIps, topUsers, recent] = await Promise.all([
-    countLogsPerHour(deps.sql, since),
-    topLogValues(deps.sql, "ip", FAILING, since),
-    topLogValues(deps.sql, "userName", FAILING, since),
+    countLogsPerHour(deps.db, since),
+    topLogValues(deps.db, "ip", FAILING, since),
+    topLogValues(deps.db, "userName", FAILING, since),
     searchLogs(deps.db, {}, { take: 10 }),
   ]);
   const hours = Array.from({ length: 24 }, (_, i) => ({

@@ -27,8 +27,9 @@ describe.each(testDatabaseKinds())("signing keys (%s)", (kind) => {
     expect(jwks.keys).toHaveLength(1);
     expect(jwks.keys[0]).toMatchObject({ kty: "RSA", alg: "RS256", use: "sig" });
     expect(jwks.keys[0]).not.toHaveProperty("d");
-    const row = await deps.db.signingKey.findFirstOrThrow();
-    expect(row.privateKeyEnc).not.toContain("PRIVATE KEY");
+    const rows = await deps.db.all<{ privateKeyEnc: string }>(`SELECT "privateKeyEnc" FROM "SigningKey"`);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.privateKeyEnc).not.toContain("PRIVATE KEY");
   });
 
   it("after rotation, new tokens use the new kid and old tokens still verify", async () => {

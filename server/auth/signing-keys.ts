@@ -6,7 +6,7 @@ import {
   type KeyObject,
 } from "node:crypto";
 import type { JWK } from "jose";
-import type { TDb } from "../store/db.ts";
+import type { TSqlRunner } from "../store/raw-sql.ts";
 import { insertCurrentKey, listPublishedKeys } from "../store/signing-keys.ts";
 import type { TSecretBox } from "../crypto/secret-box.ts";
 import type { TClock } from "../platform/clock.ts";
@@ -30,15 +30,15 @@ export interface TKeyStore {
 const CACHE_MS = 30_000;
 
 /** Signing keys kept in the database, private halves sealed with the master key, cached in memory. */
-export function createKeyStore(db: TDb, box: TSecretBox, clock: TClock): TKeyStore {
+export function createKeyStore(q: TSqlRunner, box: TSecretBox, clock: TClock): TKeyStore {
   let cache: { at: number; keys: (TSigningKey & { jwk: JWK })[] } | undefined;
   let loading: Promise<(TSigningKey & { jwk: JWK })[]> | undefined;
 
   async function load(): Promise<(TSigningKey & { jwk: JWK })[]> {
-    let rows = await listPublishedKeys(db);
+    let rows = await listPublishedKeys(q);
     if (!rows.some((r) => r.status === "current")) {
       await generate();
-      rows = await listPublishedKeys(db);
+      rows = await listPublishedKeys(q);
     }
     // Newest current first, so two processes that raced to create a first key agree on the newest.
     rows.sort(
@@ -74,7 +74,7 @@ export function createKeyStore(db: TDb, box: TSecretBox, clock: TClock): TKeySto
     const kid = randomBytes(16).toString("base64url");
     const jwk = { ...publicKey.export({ format: "jwk" }), kid, alg: "RS256", use: "sig" };
     await insertCurrentKey(
-      db,
+      q,
       {
         kid,
         alg: "RS256",

@@ -3,7 +3,6 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { parseEnv, type TEnv } from "../platform/env.ts";
 import { systemClock, type TClock } from "../platform/clock.ts";
-import { openDb, type TDb } from "../store/db.ts";
 import { openRawSql, type TRawSql } from "../store/raw-sql.ts";
 import { createPasswordHasher, type TPasswordHasher } from "../auth/passwords.ts";
 import { createSecretBox, type TSecretBox } from "../crypto/secret-box.ts";
@@ -21,9 +20,11 @@ import { listAdminPasswordHashes } from "../store/admin-users.ts";
 /** Everything the domain needs, built once (house rule: one composition root). */
 export type TDeps = {
   env: TEnv;
-  db: TDb;
-  /** Plain SQL for the login hot path (store/logins.ts). */
-  sql: TRawSql;
+  /**
+   * The database: plain SQL through one runner per dialect (server/store/raw-sql.ts). Store modules take it (or a
+   * transaction of it, `deps.db.transaction(tx => …)`) as their first argument; nothing else touches SQL.
+   */
+  db: TRawSql;
   clock: TClock;
   hasher: TPasswordHasher;
   box: TSecretBox;
@@ -72,8 +73,7 @@ export async function createDeps(
   const clock = overrides.clock ?? systemClock;
   const log = overrides.log ?? getProcessLogger(env);
   const metrics = createMetrics();
-  const db = overrides.db ?? (await openDb(env.DATABASE_URL));
-  const sql = await openRawSql(env, log);
+    const db = overrides.db ?? (await openRawSql(env, log));
   const masterKey = overrides.masterKey ?? loadMasterKey(env);
   const box = createSecretBox(masterKey);
   // Each computation is timed into `portcullis_password_hash_duration_seconds`.
@@ -88,21 +88,20 @@ export async function createDeps(
   );
   // In the background: the failure floor must cover the costliest kind of stored hash (bcrypt imports, older
   // Argon2 parameters) before an attacker's first guess at such an account, not after.
-  const learning = learnStoredHashKinds(hasher, sql, db).catch((err: unknown) =>
+  const learning = learnStoredHashKinds(hasher, db).catch((err: unknown) =>
     log.warn({ err: errorMessage(err) }, "could not read the stored password hash kinds"),
   );
   const keys = createKeyStore(db, box, clock);
-  const config = createConfigCache(db, sql);
+  const config = createConfigCache(db);
   const protection = {
     breached: createBreachedPasswords({ corpusFile: env.BREACHED_PASSWORDS_FILE }),
     unblockLinks: createUnblockLinks(masterKey),
   };
-  const notifier = await createNotifier(env, sql, clock, log);
+  const notifier = await createNotifier(env, db, clock, log);
   const rules = createRulesService(db, box, env);
   return {
     env,
     db,
-    sql,
     clock,
     hasher,
     box,
@@ -117,14 +116,13 @@ export async function createDeps(
       await learning;
       rules.dispose();
       await notifier.flush();
-      await sql.close();
-      await db.$disconnect();
+      await db.close();
     },
   };
 }
 
-async function learnStoredHashKinds(hasher: TPasswordHasher, sql: TRawSql, db: TDb): Promise<void> {
-  const kinds = [...(await listPasswordHashKinds(sql, sql.kind)), ...(await listAdminPasswordHashes(db))];
+async function learnStoredHashKinds(hasher: TPasswordHasher, sql: TRawSql): Promise<void> {
+  const kinds = [...(await listPasswordHashKinds(sql)), ...(await listAdminPasswordHashes(sql))];
   await hasher.learnStoredHashKinds(kinds);
 }
 

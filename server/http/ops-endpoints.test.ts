@@ -68,10 +68,10 @@ describe.each(testDatabaseKinds())("operations endpoints (%s)", (kind) => {
   });
 
   it("GET /readyz answers 503 while a migration is pending or the database has one this build does not ship", async () => {
-    const [last] = await deps.sql.all<{ name: string; checksum: string; applied_at: unknown }>(
+    const [last] = await deps.db.all<{ name: string; checksum: string; applied_at: unknown }>(
       'SELECT name, checksum, applied_at FROM "_portcullis_migrations" ORDER BY name DESC LIMIT 1',
     );
-    await deps.sql.run('DELETE FROM "_portcullis_migrations" WHERE name = ?', [last!.name]);
+    await deps.db.run('DELETE FROM "_portcullis_migrations" WHERE name = ?', [last!.name]);
     try {
       const res = await fetch(`${http.base}/readyz`);
       expect(res.status).toBe(503);
@@ -83,12 +83,12 @@ describe.each(testDatabaseKinds())("operations endpoints (%s)", (kind) => {
         edited: [],
       });
     } finally {
-      await deps.sql.run(
+      await deps.db.run(
         'INSERT INTO "_portcullis_migrations" (name, checksum, applied_at) VALUES (?, ?, ?)',
         [last!.name, last!.checksum, new Date()],
       );
     }
-    await deps.sql.run('INSERT INTO "_portcullis_migrations" (name, checksum, applied_at) VALUES (?, ?, ?)', [
+    await deps.db.run('INSERT INTO "_portcullis_migrations" (name, checksum, applied_at) VALUES (?, ?, ?)', [
       "99990101000000_from_a_newer_build",
       "x",
       new Date(),
@@ -98,7 +98,7 @@ describe.each(testDatabaseKinds())("operations endpoints (%s)", (kind) => {
       expect(res.status).toBe(503);
       expect(await res.json()).toMatchObject({ unknown: ["99990101000000_from_a_newer_build"] });
     } finally {
-      await deps.sql.run('DELETE FROM "_portcullis_migrations" WHERE name = ?', [
+      await deps.db.run('DELETE FROM "_portcullis_migrations" WHERE name = ?', [
         "99990101000000_from_a_newer_build",
       ]);
     }
@@ -139,7 +139,7 @@ describe.each(testDatabaseKinds())("operations endpoints without configuration o
     try {
       const metrics = await fetch(`${http.base}/metrics`, { headers: { authorization: "Bearer anything" } });
       expect(metrics.status).toBe(404);
-      await deps.sql.close();
+      await deps.db.close();
       expect((await fetch(`${http.base}/healthz`)).status).toBe(200);
       const res = await fetch(`${http.base}/readyz`);
       expect(res.status).toBe(503);

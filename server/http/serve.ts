@@ -156,7 +156,7 @@ function answerOps(
   onError: (err: unknown) => void,
 ): Promise<TOpsAnswer> {
   if (path === "/healthz") return Promise.resolve(answerLiveness());
-  if (path === "/readyz") return answerReadiness({ sql: deps.sql, shipped, isShuttingDown }, onError);
+  if (path === "/readyz") return answerReadiness({ sql: deps.db, shipped, isShuttingDown }, onError);
   return answerMetrics(deps.metrics, deps.env.METRICS_TOKEN, req.headers.authorization);
 }
 

@@ -4,9 +4,10 @@ import type { TUserRecord } from "../store/users.ts";
 import type { TSqlRunner } from "../store/raw-sql.ts";
 import type { TResourceServerRecord } from "../store/resource-servers.ts";
 import { AccessDenied, InvalidGrant, InvalidRequest, TooManyAttempts } from "../oauth/errors.ts";
-import { applyMetadataPatchRaw, findUserByIdRaw, insertLogRaw, recordLoginRaw } from "../store/logins.ts";
+import { applyMetadataPatch, findUserById, recordLogin } from "../store/users.ts";
+import { insertLog } from "../store/logs.ts";
 import { runLoginRules } from "../rules/run-login-rules.ts";
-import { returnMfaAttemptRaw, takeMfaAttemptRaw } from "../store/mfa.ts";
+import { returnMfaAttempt, takeMfaAttempt } from "../store/mfa-throttles.ts";
 import { issueTokens } from "../oauth/grants/issue-tokens.ts";
 import { readMfaToken, type TMfaTokenClaims } from "./mfa-token.ts";
 
@@ -33,7 +34,7 @@ export async function openMfaLogin(ctx: TGrantContext): Promise<TMfaLogin> {
   ctx.audit.connection = claims.connection;
   ctx.audit.audience = claims.audience ?? undefined;
   ctx.audit.scope = claims.scope.join(" ");
-  const user = await findUserByIdRaw(ctx.deps.sql, claims.userId);
+  const user = await findUserById(ctx.deps.db, claims.userId);
   if (!user) throw new InvalidGrant("Malformed mfa_token");
   ctx.audit.user_id = user.userId;
   ctx.audit.user_name = user.email ?? user.username ?? undefined;
@@ -65,8 +66,8 @@ export async function logMfaEvent(
     hostname: ctx.hostname,
     details,
   };
-  if (q) await insertLogRaw(q, event, ctx.now);
-  else await ctx.deps.sql.transaction((t) => insertLogRaw(t, event, ctx.now));
+  if (q) await insertLog(q, event, ctx.now);
+  else await ctx.deps.db.transaction((t) => insertLog(t, event, ctx.now));
 }
 
 /**
@@ -79,17 +80,17 @@ export async function checkCodeWithBucket(
   limitLogType: TLogType,
   check: () => Promise<boolean>,
 ): Promise<boolean> {
-  const { sql } = ctx.deps;
+  const { db: sql } = ctx.deps;
   // Single statements still go through transaction(): on SQLite it retries a busy database instead of failing.
   const hasSlot = await sql.transaction((q) =>
-    takeMfaAttemptRaw(q, user.id, ctx.now.getTime(), MFA_BUCKET_REFILL_MS, MFA_BUCKET_CAPACITY),
+    takeMfaAttempt(q, user.id, ctx.now.getTime(), MFA_BUCKET_REFILL_MS, MFA_BUCKET_CAPACITY),
   );
   if (!hasSlot) {
     await logMfaEvent(ctx, limitLogType, TOO_MANY_ATTEMPTS);
     throw new TooManyAttempts(TOO_MANY_ATTEMPTS);
   }
   const isValid = await check();
-  if (isValid) await sql.transaction((q) => returnMfaAttemptRaw(q, user.id, MFA_BUCKET_REFILL_MS));
+  if (isValid) await sql.transaction((q) => returnMfaAttempt(q, user.id, MFA_BUCKET_REFILL_MS));
   return isValid;
 }
 
@@ -132,12 +133,12 @@ export async function completeMfaLogin(
     refresh: { scope: claims.scope },
     claims: { idToken: ruled.idTokenClaims, accessToken: ruled.accessTokenClaims },
   });
-  await deps.sql.transaction(async (q) => {
+  await deps.db.transaction(async (q) => {
     await inTransaction(q);
-    await recordLoginRaw(q, user.id, now, ctx.ip);
-    await applyMetadataPatchRaw(q, deps.sql.kind, user.id, ruled.metadata, now);
+    await recordLogin(q, user.id, now, ctx.ip);
+    await applyMetadataPatch(q, user.id, ruled.metadata, now);
     await issued.persist(q);
-    await insertLogRaw(
+    await insertLog(
       q,
       {
         ...ctx.audit,

@@ -3,7 +3,14 @@ import fc from "fast-check";
 import { generate } from "otplib";
 import { testDatabaseKinds } from "../testing/test-deps.ts";
 import { useSeededDeps } from "../testing/use-deps.ts";
-import { callToken, createFixtureUser, passwordParams, str, type TFixtureUser } from "../testing/fixtures.ts";
+import {
+  callToken,
+  countLogRows,
+  createFixtureUser,
+  passwordParams,
+  str,
+  type TFixtureUser,
+} from "../testing/fixtures.ts";
 import {
   assertOAuthAnswer,
   fuzzRuns,
@@ -29,6 +36,7 @@ import {
   handleListAuthenticators,
   mfaApiAudience,
 } from "./mfa-api.ts";
+import { updateClient } from "../store/clients.ts";
 
 // Property-based tests of the MFA API (/mfa/authenticators, /mfa/associate, /mfa/challenge), /userinfo and the MFA
 // grants: random and mutated Authorization headers and bodies never make them fail (5xx), every refusal is an
@@ -114,9 +122,8 @@ describe.each(testDatabaseKinds())("MFA API, /userinfo and MFA grants under fuzz
 
   beforeAll(async () => {
     const { deps, fx } = t;
-    await deps.db.client.update({
-      where: { clientId: fx.clients.web.clientId },
-      data: { grantTypes: JSON.stringify(["password", "refresh_token", ...MFA_GRANT_TYPES]) },
+    await updateClient(deps.db, fx.clients.web.clientId, {
+      grantTypes: ["password", "refresh_token", ...MFA_GRANT_TYPES],
     });
     await upsertResourceServer(deps.db, {
       identifier: mfaApiAudience(deps),
@@ -225,8 +232,8 @@ describe.each(testDatabaseKinds())("MFA API, /userinfo and MFA grants under fuzz
     const rows = async (read: () => Promise<unknown[]>) =>
       (await read()).map((r) => JSON.stringify(r)).sort();
     return {
-      authenticators: await rows(() => t.deps.db.mfaAuthenticator.findMany()),
-      logs: await t.deps.db.logEvent.count(),
+      authenticators: await rows(() => t.deps.db.all(`SELECT * FROM "MfaAuthenticator"`)),
+      logs: await countLogRows(t.deps),
     };
   }
 
@@ -408,12 +415,18 @@ describe.each(testDatabaseKinds())("MFA API, /userinfo and MFA grants under fuzz
               : grantType === MFA_OTP && codes.includes(code.trim());
           const allowed =
             isUnique && isSameSealed(mfaToken, grantMfaToken) && secret === web.secret && isRightCode;
-          const throttleBefore = JSON.stringify(await t.deps.db.mfaThrottle.findMany());
+          const throttleBefore = JSON.stringify(
+            await t.deps.db.all(`SELECT * FROM "MfaThrottle" ORDER BY "userId"`),
+          );
           const answer = await readAnswer(await handleTokenRequest(req, t.deps));
           // Without the live mfa_token and the client's secret nobody may spend the user's wrong-code attempts
           // (that would lock the user's second factor out).
           const isHolder = valid.mfaTokens.some((m) => isSameSealed(mfaToken, m)) && secret === web.secret;
-          if (!isHolder && JSON.stringify(await t.deps.db.mfaThrottle.findMany()) !== throttleBefore) {
+          if (
+            !isHolder &&
+            JSON.stringify(await t.deps.db.all(`SELECT * FROM "MfaThrottle" ORDER BY "userId"`)) !==
+              throttleBefore
+          ) {
             throw new Error(
               `grant ${JSON.stringify(params).slice(0, 600)}: spent a wrong-code attempt without the mfa_token`,
             );

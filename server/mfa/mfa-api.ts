@@ -15,15 +15,15 @@ import { isUnstorable, jsonResponse, readBodyText, readRequestMeta } from "../oa
 import { authenticateClient } from "../oauth/client-auth.ts";
 import { verifyAccessToken } from "../auth/tokens.ts";
 import { sha256Hex } from "../crypto/digest.ts";
-import { findUserByIdRaw, insertLogRaw } from "../store/logins.ts";
-import { findUserByUserId } from "../store/users.ts";
+import { insertLog } from "../store/logs.ts";
+import { findUserById, findUserByUserId } from "../store/users.ts";
 import {
-  deleteAuthenticatorRaw,
-  deleteInactiveAuthenticatorsRaw,
-  hasActiveAuthenticatorRaw,
-  insertAuthenticatorRaw,
-  listAuthenticatorsRaw,
-} from "../store/mfa.ts";
+  deleteAuthenticator,
+  deleteInactiveAuthenticators,
+  hasActiveAuthenticator,
+  insertAuthenticator,
+  listAuthenticators,
+} from "../store/mfa-authenticators.ts";
 import type { TLogType } from "../audit/events.ts";
 import type { TSqlRunner } from "../store/raw-sql.ts";
 import { isSealedMfaTokenShape, readMfaToken } from "./mfa-token.ts";
@@ -77,7 +77,7 @@ async function readCaller(req: Request, deps: TDeps): Promise<TCaller> {
   // Sealed mfa_tokens look like v2.<iv>.<tag>.<ct>; access tokens are JWTs.
   if (isSealedMfaTokenShape(token)) {
     const claims = readMfaToken(deps, token, null, now);
-    const user = await findUserByIdRaw(deps.sql, claims.userId);
+    const user = await findUserById(deps.db, claims.userId);
     if (!user || user.blocked) throw new InvalidToken("Invalid token.");
     return { user, clientId: claims.clientId, via: "mfa_token", scopes: [] };
   }
@@ -114,7 +114,7 @@ async function logApi(
   description: string,
 ) {
   const meta = readRequestMeta(req);
-  await insertLogRaw(
+  await insertLog(
     q,
     {
       type,
@@ -148,7 +148,7 @@ export async function handleListAuthenticators(req: Request, deps: TDeps): Promi
   return answer(async () => {
     const caller = await readCaller(req, deps);
     requireScope(caller, "read:authenticators");
-    const list = await listAuthenticatorsRaw(deps.sql, caller.user.id);
+    const list = await listAuthenticators(deps.db, caller.user.id);
     return jsonResponse(
       200,
       list.map((a) => ({ id: a.publicId, authenticator_type: a.type, active: a.active })),
@@ -177,7 +177,7 @@ export async function handleAssociate(req: Request, deps: TDeps): Promise<Respon
       throw new AccessDenied("client_id does not match the token.");
     }
     const user = caller.user;
-    const isEnrolled = await hasActiveAuthenticatorRaw(deps.sql, user.id);
+    const isEnrolled = await hasActiveAuthenticator(deps.db, user.id);
     if (isEnrolled && caller.via === "mfa_token") throw new AccessDenied("User is already enrolled.");
     const { secret, barcodeUri } = newTotpSecret(
       tenant.friendlyName,
@@ -186,9 +186,9 @@ export async function handleAssociate(req: Request, deps: TDeps): Promise<Respon
     const now = deps.clock.now();
     const devId = () => `dev_${randomBytes(12).toString("base64url")}`;
     const recoveryCode = !isEnrolled && tenant.mfaRecoveryCodeEnabled ? newRecoveryCode() : null;
-    await deps.sql.transaction(async (q) => {
-      await deleteInactiveAuthenticatorsRaw(q, user.id);
-      await insertAuthenticatorRaw(q, {
+    await deps.db.transaction(async (q) => {
+      await deleteInactiveAuthenticators(q, user.id);
+      await insertAuthenticator(q, {
         id: randomUUID(),
         publicId: `totp|${devId()}`,
         userId: user.id,
@@ -199,7 +199,7 @@ export async function handleAssociate(req: Request, deps: TDeps): Promise<Respon
         createdAt: now,
       });
       if (recoveryCode) {
-        await insertAuthenticatorRaw(q, {
+        await insertAuthenticator(q, {
           id: randomUUID(),
           publicId: `recovery-code|${devId()}`,
           userId: user.id,
@@ -235,7 +235,7 @@ export async function handleChallenge(req: Request, deps: TDeps): Promise<Respon
     if (!mfaToken) throw new InvalidRequest("Missing required parameter: mfa_token");
     const claims = readMfaToken(deps, mfaToken, client.clientId, deps.clock.now());
     const types = stringList(body.challenge_type ?? "otp oob", "challenge_type");
-    const all = await listAuthenticatorsRaw(deps.sql, claims.userId);
+    const all = await listAuthenticators(deps.db, claims.userId);
     const active = all.filter((a) => a.active && a.type === "otp");
     if (
       typeof params.authenticator_id === "string" &&
@@ -269,8 +269,8 @@ export async function handleDeleteAuthenticator(req: Request, deps: TDeps, id: s
     // No authenticator has an id the store cannot hold (NUL, a lone surrogate), and asking for one would fail it.
     const isDeleted =
       !isUnstorable(id) &&
-      (await deps.sql.transaction(async (q) => {
-        const deleted = await deleteAuthenticatorRaw(q, caller.user.id, id);
+      (await deps.db.transaction(async (q) => {
+        const deleted = await deleteAuthenticator(q, caller.user.id, id);
         if (deleted) await logApi(q, req, deps, caller, "gd_unenroll", "Device unenrolled");
         return deleted;
       }));

@@ -16,6 +16,7 @@ import { TEST_RULES_ADMIN } from "../testing/rules.ts";
 import { handleAssociate } from "./mfa-api.ts";
 import { MFA_GRANT_MISSING, MFA_GRANT_TYPES, MFA_OTP, MFA_RECOVERY_CODE } from "./require-mfa.ts";
 import { MFA_ON_REFRESH } from "../rules/outcomes.ts";
+import { updateClient } from "../store/clients.ts";
 
 // Auth0's "require MFA once per session" template, plus a claim that shows what the rule saw.
 const REQUIRE_MFA_ONCE = `function (user, context, callback) {
@@ -35,9 +36,8 @@ describe.each(testDatabaseKinds())("rule-triggered MFA (%s)", (kind) => {
     deps = await createTestDeps(kind);
     fx = await seedFixture(deps);
     // The tenant policy stays "never": only the rule asks for MFA.
-    await deps.db.client.update({
-      where: { clientId: fx.clients.web.clientId },
-      data: { grantTypes: JSON.stringify(["password", "refresh_token", ...MFA_GRANT_TYPES]) },
+    await updateClient(deps.db, fx.clients.web.clientId, {
+      grantTypes: ["password", "refresh_token", ...MFA_GRANT_TYPES],
     });
     await createRule(deps, TEST_RULES_ADMIN, { name: "require-mfa-once", script: REQUIRE_MFA_ONCE });
     deps.config.clear();
@@ -139,9 +139,8 @@ describe.each(testDatabaseKinds())("secret grant parameters never reach rules (%
   beforeAll(async () => {
     deps = await createTestDeps(kind);
     fx = await seedFixture(deps);
-    await deps.db.client.update({
-      where: { clientId: fx.clients.web.clientId },
-      data: { grantTypes: JSON.stringify(["password", "refresh_token", ...MFA_GRANT_TYPES]) },
+    await updateClient(deps.db, fx.clients.web.clientId, {
+      grantTypes: ["password", "refresh_token", ...MFA_GRANT_TYPES],
     });
     const script = PRINT_BODY.replace("${WEB}", fx.clients.web.clientId);
     await createRule(deps, TEST_RULES_ADMIN, { name: "print-body", script });

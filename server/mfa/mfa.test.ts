@@ -25,6 +25,7 @@ import {
   handleListAuthenticators,
   mfaApiAudience,
 } from "./mfa-api.ts";
+import { updateClient } from "../store/clients.ts";
 
 const MFA_REQUIRED = "Multifactor authentication required";
 
@@ -119,9 +120,8 @@ describe.each(testDatabaseKinds())("MFA for the password grant over HTTP (%s)", 
     deps = await createTestDeps(kind);
     fx = await seedFixture(deps);
     web = fx.clients.web;
-    await deps.db.client.update({
-      where: { clientId: web.clientId },
-      data: { grantTypes: JSON.stringify(["password", "refresh_token", ...MFA_GRANT_TYPES]) },
+    await updateClient(deps.db, web.clientId, {
+      grantTypes: ["password", "refresh_token", ...MFA_GRANT_TYPES],
     });
     await upsertResourceServer(deps.db, {
       identifier: mfaApiAudience(deps),
@@ -340,10 +340,7 @@ describe.each(testDatabaseKinds())("MFA for the password grant over HTTP (%s)", 
     const { secret } = await enroll(user);
     const t = await mfaTokenFor(user);
     const other = fx.clients.nonRotating;
-    await deps.db.client.update({
-      where: { clientId: other.clientId },
-      data: { grantTypes: JSON.stringify(["password", ...MFA_GRANT_TYPES]) },
-    });
+    await updateClient(deps.db, other.clientId, { grantTypes: ["password", ...MFA_GRANT_TYPES] });
     deps.config.clear();
     const cross = await otpGrant(t, await totp(secret), other);
     expect(cross.body).toEqual({ error: "invalid_grant", error_description: "Malformed mfa_token" });
@@ -423,7 +420,7 @@ describe.each(testDatabaseKinds())("MFA for the password grant over HTTP (%s)", 
     expect(assoc.status).toBe(403);
     deps.clock.advance(30_000);
     expect(keep(await otpGrant(mfaToken, await totp(secret))).status).toBe(200);
-    const stored = JSON.stringify(await deps.db.mfaAuthenticator.findMany());
+    const stored = JSON.stringify(await deps.db.all(`SELECT * FROM "MfaAuthenticator"`));
     expect(stored).not.toContain(secret);
   });
 

@@ -74,7 +74,7 @@ describe("notifier", () => {
     expect(smtp.messages).toHaveLength(1);
     expect(smtp.messages[0]).toContain("Hello Ann");
     expect(smtp.messages[0]).toMatch(/To: ann@example.com/i);
-    const [row] = await listNotifications(deps.sql);
+    const [row] = await listNotifications(deps.db);
     expect(row).toMatchObject({ transport: "smtp", status: "sent", recipient: "ann@example.com" });
     deps.clock.advance(3_600_001);
     expect(await deps.notifier.notify(msg, "k1", 3_600_000)).toBe(true);
@@ -89,7 +89,7 @@ describe("notifier", () => {
     await deps.notifier.notify({ kind: "ip_throttle_block", to: null, subject: "IP", text: "x" }, "k2", 1000);
     await deps.notifier.flush();
     expect(smtp.messages).toHaveLength(sent);
-    const [row] = await listNotifications(deps.sql);
+    const [row] = await listNotifications(deps.db);
     expect(row).toMatchObject({ status: "no_recipient", subject: "IP" });
   });
 
@@ -101,7 +101,7 @@ describe("notifier", () => {
     expect(await deps.notifier.notify({ ...msg, secrets: [secret] }, "k3", 1000)).toBe(true);
     await deps.notifier.flush();
     expect(smtp.messages.at(-1)).toContain(secret);
-    const [row] = await listNotifications(deps.sql);
+    const [row] = await listNotifications(deps.db);
     expect(row).toMatchObject({ recipient: "bob@example.com", status: "sent" });
     expect(row?.text).toBe("Unblock your account:\nhttps://portcullis.test/unblock/[redacted]\n");
   });

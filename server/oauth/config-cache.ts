@@ -1,4 +1,3 @@
-import type { TDb } from "../store/db.ts";
 import { findClientByClientId, type TClientRecord } from "../store/clients.ts";
 import { findConnectionById, findConnectionByName, type TConnectionRecord } from "../store/connections.ts";
 import { findResourceServer, type TResourceServerRecord } from "../store/resource-servers.ts";
@@ -27,8 +26,8 @@ export interface TConfigCache {
 
 export const CONFIG_TTL_MS = 1000;
 
-/** Build the short-lived configuration cache over `db` (and `sql` for the attack-protection policies). */
-export function createConfigCache(db: TDb, sql: TSqlRunner, ttlMs = CONFIG_TTL_MS): TConfigCache {
+/** Build the short-lived configuration cache over the store `sql`. */
+export function createConfigCache(sql: TSqlRunner, ttlMs = CONFIG_TTL_MS): TConfigCache {
   const entries = new Map<string, { at: number; value: Promise<unknown> }>();
   function cached<T>(key: string, load: () => Promise<T>): Promise<T> {
     const now = Date.now();
@@ -42,11 +41,11 @@ export function createConfigCache(db: TDb, sql: TSqlRunner, ttlMs = CONFIG_TTL_M
     return value;
   }
   return {
-    tenant: () => cached("t", () => getTenant(db)),
-    client: (id) => cached(`c:${id}`, () => findClientByClientId(db, id)),
-    connection: (name) => cached(`n:${name}`, () => findConnectionByName(db, name)),
-    connectionById: (id) => cached(`i:${id}`, () => findConnectionById(db, id)),
-    resourceServer: (identifier) => cached(`r:${identifier}`, () => findResourceServer(db, identifier)),
+    tenant: () => cached("t", () => getTenant(sql)),
+    client: (id) => cached(`c:${id}`, () => findClientByClientId(sql, id)),
+    connection: (name) => cached(`n:${name}`, () => findConnectionByName(sql, name)),
+    connectionById: (id) => cached(`i:${id}`, () => findConnectionById(sql, id)),
+    resourceServer: (identifier) => cached(`r:${identifier}`, () => findResourceServer(sql, identifier)),
     attackProtection: () => cached("ap", async () => resolvePolicies(await readStoredPolicies(sql))),
     clear: () => entries.clear(),
   };

@@ -8,10 +8,12 @@ import {
   PASSWORD_GRANT,
   REALM_GRANT,
   callTokenNotingSecrets,
+  countLogRows,
   createFixtureUser,
   passwordParams,
   realmParams,
   serializedAuditRows,
+  storedUser,
   str,
   validateIdTokenLikeNodeAuth0,
   verifyRs256AccessToken,
@@ -437,13 +439,17 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
     });
 
     it("a user without a password hash answers like an unknown user, after a dummy hash", async () => {
-      await insertUsers(t.deps.db, [
-        {
-          userId: "auth0|nopassword0001",
-          connectionId: t.fx.connections.database.id,
-          email: "sso-only@example.com",
-        },
-      ]);
+      await insertUsers(
+        t.deps.db,
+        [
+          {
+            userId: "auth0|nopassword0001",
+            connectionId: t.fx.connections.database.id,
+            email: "sso-only@example.com",
+          },
+        ],
+        t.deps.clock.now(),
+      );
       const dummy = vi.spyOn(t.deps.hasher, "verifyDummy");
       try {
         const res = await post({
@@ -484,17 +490,17 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
         user_id: blocked.userId,
         description: "user is blocked",
       });
-      const row = await t.deps.db.user.findUniqueOrThrow({ where: { userId: blocked.userId } });
+      const row = await storedUser(t.deps, blocked.userId);
       expect(row.loginsCount).toBe(0);
     });
 
     it("a bcrypt-imported user logs in and the stored hash becomes Argon2id", async () => {
       const { bcrypt } = t.fx.users;
-      const before = await t.deps.db.user.findUniqueOrThrow({ where: { userId: bcrypt.userId } });
+      const before = await storedUser(t.deps, bcrypt.userId);
       expect(before.passwordHash).toMatch(/^\$2[aby]\$10\$/);
       const res = await post({ params: passwordParams(t.fx.clients.web, bcrypt) });
       expectSuccess(res);
-      const after = await t.deps.db.user.findUniqueOrThrow({ where: { userId: bcrypt.userId } });
+      const after = await storedUser(t.deps, bcrypt.userId);
       expect(after.passwordHash).toMatch(/^\$argon2id\$/);
       expect(await t.deps.hasher.verify(str(after.passwordHash), bcrypt.password)).toBe(true);
       // The new hash works for the next login and still refuses a wrong password.
@@ -916,7 +922,7 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
         connection: "database",
         password: "count-me-in-42",
       });
-      const read = () => t.deps.db.user.findUniqueOrThrow({ where: { userId: user.userId } });
+      const read = () => storedUser(t.deps, user.userId);
       expect((await read()).loginsCount).toBe(0);
 
       t.deps.clock.advance(1000);
@@ -956,8 +962,8 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
       );
       // Requests overlap, so each one's "new audit rows" include its neighbours'; check the total instead.
       expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
-      expect(await t.deps.db.logEvent.count({ where: { userId: user.userId, type: "sepft" } })).toBe(5);
-      const row = await t.deps.db.user.findUniqueOrThrow({ where: { userId: user.userId } });
+      expect(await countLogRows(t.deps, { userId: user.userId, type: "sepft" })).toBe(5);
+      const row = await storedUser(t.deps, user.userId);
       expect(row.loginsCount).toBe(5);
     });
   });
@@ -977,7 +983,7 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
       });
       expectSuccess(res);
       expect(res.logs[0]).toMatchObject({ ip: "203.0.113.7", client_ip: socketIp });
-      const row = await t.deps.db.user.findUniqueOrThrow({ where: { userId: user.userId } });
+      const row = await storedUser(t.deps, user.userId);
       expect(row.lastIp).toBe("203.0.113.7");
     });
 
@@ -1029,7 +1035,7 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
       });
       expectSuccess(res);
       expect(res.logs[0]).toMatchObject({ ip: socketIp, client_ip: socketIp });
-      const row = await t.deps.db.user.findUniqueOrThrow({ where: { userId: user.userId } });
+      const row = await storedUser(t.deps, user.userId);
       expect(row.lastIp).toBe(socketIp);
     });
 

@@ -1,5 +1,5 @@
 import type { TDeps } from "../config/deps.ts";
-import { insertLogRaw, insertLogRelaxed } from "../store/logins.ts";
+import { insertLog, insertLogRelaxed } from "../store/logs.ts";
 import { authenticateClient, readClaimedClientId } from "./client-auth.ts";
 import {
   InvalidRequest,
@@ -119,8 +119,8 @@ async function writeFailureLog(
   // Refusals by attack protection can arrive as a flood; their records need not wait for the disk.
   const isRefusal = type === "limit_mu" || type === "limit_wc";
   try {
-    await (isRefusal ? insertLogRelaxed : insertLogRaw)(
-      deps.sql,
+    await (isRefusal ? insertLogRelaxed : insertLog)(
+      deps.db,
       {
         ...audit,
         type,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestDeps, testDatabaseKinds, type TTestDeps } from "../testing/test-deps.ts";
-import { insertLogRaw } from "../store/logins.ts";
+import { insertLog } from "../store/logs.ts";
 import { listLogs } from "../store/logs.ts";
 import { createLogger } from "../platform/logger.ts";
 import { pruneAuditLogs } from "./prune-audit-logs.ts";
@@ -29,8 +29,8 @@ describe.each(testDatabaseKinds())("audit retention (%s)", (kind) => {
   /** Records `daysAgo` days before NOW (one per entry), described by their age. */
   async function seed(...daysAgo: number[]): Promise<void> {
     for (const d of daysAgo) {
-      await insertLogRaw(
-        deps.sql,
+      await insertLog(
+        deps.db,
         { type: "sepft", description: `age ${d}`, user_name: `user-${d}` },
         new Date(NOW.getTime() - d * DAY),
       );
@@ -39,7 +39,7 @@ describe.each(testDatabaseKinds())("audit retention (%s)", (kind) => {
   const remaining = async () => (await listLogs(deps.db, { take: 1000 })).map((l) => l.description).sort();
 
   beforeEach(async () => {
-    await deps.sql.run('DELETE FROM "LogEvent"');
+    await deps.db.run('DELETE FROM "LogEvent"');
     deps.clock.set(NOW);
     lines.length = 0;
   });
@@ -87,7 +87,7 @@ describe.each(testDatabaseKinds())("audit retention (%s)", (kind) => {
     await seed(...Array.from({ length: 40 }, (_, i) => 31 + i), 1, 2);
     // Its own connections to the same database, as a second server process has.
     const peer = {
-      sql: await openRawSql(deps.env),
+      db: await openRawSql(deps.env),
       clock: deps.clock,
       log: deps.log,
       metrics: createMetrics(),
@@ -100,7 +100,7 @@ describe.each(testDatabaseKinds())("audit retention (%s)", (kind) => {
       expect(a.deleted + b.deleted).toBe(40);
       for (const n of [...a.batches, ...b.batches]) expect(n).toBeLessThanOrEqual(5);
     } finally {
-      await peer.sql.close();
+      await peer.db.close();
     }
     expect(await remaining()).toEqual(["age 1", "age 2"]);
   });
@@ -126,7 +126,7 @@ describe("portcullis logs prune", () => {
     try {
       const now = Date.now();
       for (const d of [90, 40, 1]) {
-        await insertLogRaw(deps.sql, { type: "sepft", description: `age ${d}` }, new Date(now - d * DAY));
+        await insertLog(deps.db, { type: "sepft", description: `age ${d}` }, new Date(now - d * DAY));
       }
       const cli = (...args: string[]) =>
         spawnSync(

@@ -1,6 +1,6 @@
 import type { TDeps } from "../config/deps.ts";
-import { deleteLogsBefore } from "../store/log-retention.ts";
-import { logIdFloor } from "../store/log-ids.ts";
+import { deleteLogsBefore } from "../store/logs.ts";
+import { logIdFloor } from "../store/logs.ts";
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -22,7 +22,7 @@ export type TPruneResult = { cutoff: Date; deleted: number; batches: number[] };
  * line in the JSON log.
  */
 export async function pruneAuditLogs(
-  deps: Pick<TDeps, "sql" | "clock" | "log" | "metrics">,
+  deps: Pick<TDeps, "db" | "clock" | "log" | "metrics">,
   opts: TPruneOptions,
 ): Promise<TPruneResult> {
   const batchSize = opts.batchSize ?? 500;
@@ -32,7 +32,7 @@ export async function pruneAuditLogs(
   const batches: number[] = [];
   let deleted = 0;
   for (;;) {
-    const n = await deleteLogsBefore(deps.sql, beforeId, batchSize);
+    const n = await deleteLogsBefore(deps.db, beforeId, batchSize);
     batches.push(n);
     deleted += n;
     if (n > 0) deps.metrics.auditPruned(n);

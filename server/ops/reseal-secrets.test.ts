@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDeps, testDatabaseKinds, type TTestDeps } from "../testing/test-deps.ts";
-import { callToken, passwordParams, seedFixture, type TFixture } from "../testing/fixtures.ts";
+import { callToken, passwordParams, seedFixture, storedUser, type TFixture } from "../testing/fixtures.ts";
 import { sealV1 } from "../testing/legacy-seal.ts";
 import { openRawSql } from "../store/raw-sql.ts";
 import { insertAdmin, setAdminTotpSecret } from "../store/admin-users.ts";
-import { insertAuthenticatorRaw } from "../store/mfa.ts";
+import { insertAuthenticator } from "../store/mfa-authenticators.ts";
 import {
   SEALED_COLUMN_NAMES,
   listSealedValues,
@@ -17,6 +17,7 @@ import { createMfaToken, readMfaToken } from "../mfa/mfa-token.ts";
 import { InvalidGrant } from "../oauth/errors.ts";
 import type { TSealPurpose } from "../crypto/secret-box.ts";
 import { resealSecrets } from "./reseal-secrets.ts";
+import { deleteRuleSetting, upsertRuleSetting } from "../store/rule-settings.ts";
 
 const PURPOSE: Record<TSealedColumn, TSealPurpose> = {
   clientSecret: "client-secret",
@@ -35,7 +36,7 @@ describe.each(testDatabaseKinds())("re-seal of v1 secrets at start (%s)", (kind)
   const plain = new Map<string, string>();
   let v1Count = 0;
 
-  const all = async (c: TSealedColumn, prefix: string) => listSealedValues(deps.sql, c, prefix, "", 10_000);
+  const all = async (c: TSealedColumn, prefix: string) => listSealedValues(deps.db, c, prefix, "", 10_000);
 
   /** A database as an older build left it: every sealed value in the v1 format. */
   async function downgradeToV1(): Promise<void> {
@@ -43,7 +44,7 @@ describe.each(testDatabaseKinds())("re-seal of v1 secrets at start (%s)", (kind)
       for (const row of await all(c, "v2.")) {
         const text = deps.box.open(PURPOSE[c], row.value);
         plain.set(`${c}:${row.key}`, text);
-        expect(await replaceSealedValue(deps.sql, c, row.key, row.value, sealV1(masterKey, text))).toBe(true);
+        expect(await replaceSealedValue(deps.db, c, row.key, row.value, sealV1(masterKey, text))).toBe(true);
         v1Count++;
       }
     }
@@ -54,10 +55,20 @@ describe.each(testDatabaseKinds())("re-seal of v1 secrets at start (%s)", (kind)
     fx = await seedFixture(deps);
     // One row in every sealed column: client secrets and the HS256 API come with the fixture.
     await deps.keys.current();
-    const admin = await insertAdmin(deps.db, { email: "ops@example.com", passwordHash: "x", role: "owner" });
-    await setAdminTotpSecret(deps.db, admin.id, deps.box.seal("admin-totp-seed", "ADMINSEEDADMINSEED"), null);
-    const user = await deps.db.user.findUniqueOrThrow({ where: { userId: fx.users.alice.userId } });
-    await insertAuthenticatorRaw(deps.sql, {
+    const admin = await insertAdmin(
+      deps.db,
+      { email: "ops@example.com", passwordHash: "x", role: "owner" },
+      deps.clock.now(),
+    );
+    await setAdminTotpSecret(
+      deps.db,
+      admin.id,
+      deps.box.seal("admin-totp-seed", "ADMINSEEDADMINSEED"),
+      null,
+      deps.clock.now(),
+    );
+    const user = await storedUser(deps, fx.users.alice.userId);
+    await insertAuthenticator(deps.db, {
       id: "auth-1",
       publicId: "totp|dev_reseal1",
       userId: user.id,
@@ -67,9 +78,7 @@ describe.each(testDatabaseKinds())("re-seal of v1 secrets at start (%s)", (kind)
       active: true,
       createdAt: new Date(),
     });
-    await deps.db.ruleSetting.create({
-      data: { key: "PLAN_KEY", valueEnc: deps.box.seal("rule-setting", "enterprise") },
-    });
+    await upsertRuleSetting(deps.db, "PLAN_KEY", deps.box.seal("rule-setting", "enterprise"));
     await downgradeToV1();
   });
   afterAll(async () => {
@@ -87,10 +96,10 @@ describe.each(testDatabaseKinds())("re-seal of v1 secrets at start (%s)", (kind)
   it("several processes starting at once re-seal each value exactly once, transactionally", async () => {
     // A v1 value under another master key (a restored backup, say) must be left alone, not lost.
     const foreign = sealV1(randomBytes(32), "not ours");
-    await deps.db.ruleSetting.create({ data: { key: "FOREIGN", valueEnc: foreign } });
+    await upsertRuleSetting(deps.db, "FOREIGN", foreign);
     const runners = await Promise.all(
       [1, 2, 3].map(async () => ({
-        sql: await openRawSql({ DATABASE_URL: deps.env.DATABASE_URL }),
+        db: await openRawSql({ DATABASE_URL: deps.env.DATABASE_URL }),
         box: deps.box,
         log: deps.log,
       })),
@@ -101,7 +110,7 @@ describe.each(testDatabaseKinds())("re-seal of v1 secrets at start (%s)", (kind)
       expect(total).toBe(v1Count);
       expect(results.map((r) => r.unreadable)).toEqual([1, 1, 1]);
     } finally {
-      for (const r of runners) await r.sql.close();
+      for (const r of runners) await r.db.close();
     }
     for (const c of SEALED_COLUMN_NAMES) {
       const left = await all(c, "v1.");
@@ -114,7 +123,7 @@ describe.each(testDatabaseKinds())("re-seal of v1 secrets at start (%s)", (kind)
       }
     }
     // Rules would fail to load with a setting that does not open (as before this change).
-    await deps.db.ruleSetting.delete({ where: { key: "FOREIGN" } });
+    expect(await deleteRuleSetting(deps.db, "FOREIGN")).toBe(true);
   });
 
   it("is idempotent: a second start rewrites nothing", async () => {

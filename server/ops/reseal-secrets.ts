@@ -34,14 +34,14 @@ export type TResealResult = {
  * once on one PostgreSQL database queue on an advisory lock and find nothing left to do. A value that does not
  * open is never rewritten.
  */
-export async function resealSecrets(deps: Pick<TDeps, "sql" | "box" | "log">): Promise<TResealResult> {
+export async function resealSecrets(deps: Pick<TDeps, "db" | "box" | "log">): Promise<TResealResult> {
   const result: TResealResult = { resealed: {}, unreadable: 0 };
   for (const c of SEALED_COLUMN_NAMES) {
     const purpose = PURPOSE_OF[c];
     let after = "";
     for (;;) {
-      const batch = await deps.sql.transaction(async (q) => {
-        await lockSealedValues(q, deps.sql.kind);
+      const batch = await deps.db.transaction(async (q) => {
+        await lockSealedValues(q, deps.db.kind);
         const rows = await listSealedValues(q, c, "v1.", after, BATCH);
         let resealed = 0;
         for (const row of rows) {

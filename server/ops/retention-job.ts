@@ -12,7 +12,7 @@ export type TRetentionJob = { stop(): Promise<void> };
  * which stops after its current batch.
  */
 export function startRetentionJob(
-  deps: Pick<TDeps, "sql" | "clock" | "log" | "metrics" | "env">,
+  deps: Pick<TDeps, "db" | "clock" | "log" | "metrics" | "env">,
   intervalMs = RETENTION_INTERVAL_MS,
 ): TRetentionJob {
   const days = deps.env.AUDIT_RETENTION_DAYS;

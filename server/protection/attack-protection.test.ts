@@ -13,6 +13,7 @@ import {
 } from "../testing/fixtures.ts";
 import { handleTokenRequest } from "../oauth/token-endpoint.ts";
 import { setDeps } from "../config/deps.ts";
+import { createConfigCache } from "../oauth/config-cache.ts";
 import { listLogs } from "../store/logs.ts";
 import { updateAttackProtection } from "../admin/protection/update-attack-protection.ts";
 import { getAttackProtection } from "../admin/protection/get-attack-protection.ts";
@@ -71,7 +72,7 @@ describe.each(testDatabaseKinds())("attack protection (%s)", (kind) => {
   });
   beforeEach(async () => {
     // Every test starts from Auth0's defaults.
-    await deps.sql.run(`DELETE FROM "AttackProtection"`);
+    await deps.db.run(`DELETE FROM "AttackProtection"`);
     deps.config.clear();
   });
 
@@ -708,7 +709,7 @@ describe.each(testDatabaseKinds())("attack protection (%s)", (kind) => {
         userId: legacy.userId,
         expiresAt: new Date(deps.clock.now().getTime() + DAY_MS),
       });
-      await deps.sql.run(
+      await deps.db.run(
         `INSERT INTO "Notification" ("id","createdAt","kind","recipient","subject","text","transport","status") VALUES (?,?,?,?,?,?,?,?)`,
         [
           "ntf_legacy_row",
@@ -727,7 +728,7 @@ describe.each(testDatabaseKinds())("attack protection (%s)", (kind) => {
       );
       const api = JSON.stringify(await res.json());
       const dashboard = JSON.stringify(await getProtectionView(deps));
-      const stored = JSON.stringify(await deps.sql.all(`SELECT "text" FROM "Notification"`));
+      const stored = JSON.stringify(await deps.db.all(`SELECT "text" FROM "Notification"`));
       for (const listing of [api, dashboard]) {
         expect(listing).toContain("/unblock/[redacted]");
         expect(listing).not.toContain(token);
@@ -833,8 +834,15 @@ describe.each(testDatabaseKinds())("attack protection (%s)", (kind) => {
       );
       const broken = await createTestDeps(kind, {}, { log });
       const bfx = await seedFixture(broken);
+      // The configuration the request reads before its admission check (client, realm, tenant, policies) is cached,
+      // as on a server that has been answering (for the whole test, however slow the machine); only the admission
+      // check still needs the store.
+      broken.config = createConfigCache(broken.db, 60_000);
       await broken.config.attackProtection();
-      await broken.sql.close();
+      await broken.config.client(bfx.clients.web.clientId);
+      await broken.config.tenant();
+      await broken.config.connection(bfx.connections.database.name);
+      await broken.db.close();
       const verify = vi.spyOn(broken.hasher, "verify");
       try {
         const res = await handleTokenRequest(

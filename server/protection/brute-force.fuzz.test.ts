@@ -6,6 +6,7 @@ import { buildTokenRequest, passwordParams, seedFixture, type TFixture } from ".
 import { fuzzRuns, noteOutcome, printOutcomes } from "../testing/fuzz.ts";
 import { handleTokenRequest, FORWARDED_FOR_HEADER } from "../oauth/token-endpoint.ts";
 import { writeStoredPolicy } from "../store/attack-protection.ts";
+import { readDate } from "../store/raw-sql.ts";
 import { DEFAULT_BRUTE_FORCE, type TBruteForceProtection } from "./policies.ts";
 import { createDeps, type TDeps } from "../config/deps.ts";
 import type { TPasswordHasher } from "../auth/passwords.ts";
@@ -110,7 +111,9 @@ class Model {
  */
 async function lookupHasher(deps: TDeps, passwords: Map<string, string>): Promise<TPasswordHasher> {
   const byHash = new Map<string, string>();
-  for (const u of await deps.db.user.findMany({ select: { email: true, passwordHash: true } })) {
+  for (const u of await deps.db.all<{ email: string | null; passwordHash: string | null }>(
+    `SELECT "email","passwordHash" FROM "User"`,
+  )) {
     const pw = u.email ? passwords.get(u.email) : undefined;
     if (u.passwordHash && pw !== undefined) byHash.set(u.passwordHash, pw);
   }
@@ -214,12 +217,12 @@ describe.each(testDatabaseKinds())("brute-force counters under random attempt se
             shields: p.isBlocking ? ["block", "user_notification"] : ["user_notification"],
           };
           const deps = processes[0]!;
-          await deps.sql.transaction(async (q) => {
+          await deps.db.transaction(async (q) => {
             await q.run(`DELETE FROM "LoginFailure"`, []);
             await q.run(`DELETE FROM "IpThrottle"`, []);
             await q.run(`DELETE FROM "LogEvent"`, []);
           });
-          await writeStoredPolicy(deps.sql, "bruteForceProtection", policy, deps.clock.now());
+          await writeStoredPolicy(deps.db, "bruteForceProtection", policy, deps.clock.now());
           for (const p of processes) p.config.clear();
           const model = new Model(policy, users);
           const statuses: number[] = [];
@@ -271,14 +274,21 @@ describe.each(testDatabaseKinds())("brute-force counters under random attempt se
               model.attempt(identifier, ipKey, password, t.deps.clock.now().getTime());
           }
 
-          const rows = await deps.db.loginFailure.findMany({ where: { connectionId } });
+          const rows = (
+            await deps.db.all<{ identifier: string; ip: string; count: number; lastFailureAt: string | Date; blockedAt: unknown }>(
+              `SELECT "identifier","ip","count","lastFailureAt","blockedAt" FROM "LoginFailure" WHERE "connectionId" = ?`,
+              [connectionId],
+            )
+          ).map((r) => ({ ...r, count: Number(r.count), lastFailureAt: readDate(r.lastFailureAt) }));
           const actualRows = Object.fromEntries(
             rows.map((r) => [
               `${r.identifier}|${r.ip}`,
               { count: r.count, lastFailureAt: r.lastFailureAt.getTime(), isBlocked: r.blockedAt !== null },
             ]),
           );
-          const logs = await deps.db.logEvent.findMany({ select: { type: true, description: true } });
+          const logs = await deps.db.all<{ type: string; description: string | null }>(
+            `SELECT "type","description" FROM "LogEvent"`,
+          );
           const actualLogs = new Map<string, number>();
           for (const l of logs) {
             const k =

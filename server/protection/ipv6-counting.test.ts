@@ -29,7 +29,7 @@ describe.each(testDatabaseKinds())("IPv6 clients are counted per network (%s)", 
 
   beforeEach(async () => {
     // Every test starts from the defaults: /64, 10 attempts per identifier, 100 per IP bucket.
-    await seeded.deps.sql.run(`DELETE FROM "AttackProtection"`);
+    await seeded.deps.db.run(`DELETE FROM "AttackProtection"`);
     seeded.deps.config.clear();
   });
 
@@ -89,7 +89,7 @@ describe.each(testDatabaseKinds())("IPv6 clients are counted per network (%s)", 
     );
     // The admin is told about the network, once.
     const mails = (
-      await seeded.deps.sql.all<{ subject: string }>(
+      await seeded.deps.db.all<{ subject: string }>(
         `SELECT "subject" FROM "Notification" WHERE "kind" = 'ip_throttle_block'`,
       )
     ).filter((m) => m.subject.includes("2001:db8:200:2::/64"));

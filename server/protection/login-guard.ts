@@ -1,6 +1,6 @@
 import type { TDeps } from "../config/deps.ts";
 import type { TLogEvent } from "../audit/events.ts";
-import { insertLogRaw } from "../store/logins.ts";
+import { insertLog } from "../store/logs.ts";
 import { findFailureAndIpBucket, loginFailureKey } from "../store/login-failures.ts";
 import { markPasswordLeaked } from "../store/protection-users.ts";
 import type { TSqlWriter } from "../store/raw-sql.ts";
@@ -59,7 +59,7 @@ export type TAdmission =
   | { kind: "unavailable"; cause: unknown };
 
 async function writeLog(deps: TDeps, event: TLogEvent, at: Date): Promise<void> {
-  await insertLogRaw(deps.sql, event, at);
+  await insertLog(deps.db, event, at);
 }
 
 /** Decide whether a password may be checked for this attempt, counting it where protection applies. */
@@ -78,11 +78,11 @@ export async function admitLogin(deps: TDeps, a: TLoginAttempt): Promise<TAdmiss
     const failureKey = blockCheckKey(bruteForce, a);
     const isIpRead = isIpCounted(suspiciousIp, a.ip);
     const bucket = ipBucketKey(suspiciousIp, a.ip);
-    const read = await findFailureAndIpBucket(deps.sql, failureKey, isIpRead ? bucket : null);
+    const read = await findFailureAndIpBucket(deps.db, failureKey, isIpRead ? bucket : null);
     if (failureKey !== null && isBlockingRow(bruteForce, read.failure, a.now))
       return { kind: "identifier_blocked" };
     let ip: TIpPeek = isIpRead
-      ? await decideIpPeek(deps.sql, suspiciousIp, bucket, read.ipBucket, a.now)
+      ? await decideIpPeek(deps.db, suspiciousIp, bucket, read.ipBucket, a.now)
       : { kind: "exempt" };
     const isIpBlocking = suspiciousIp.shields.includes("block");
     if (ip.kind === "over_limit" && ip.isRefused) {
@@ -94,14 +94,14 @@ export async function admitLogin(deps: TDeps, a: TLoginAttempt): Promise<TAdmiss
     // attempt back at once: the attempt costs no password check, so it does not count against the IP either.
     const peeked = ip.kind;
     const taken = await (async () => {
-      const isIpTaken = peeked === "open" && (await takeIpAttempt(deps.sql, suspiciousIp, bucket, a.now));
+      const isIpTaken = peeked === "open" && (await takeIpAttempt(deps.db, suspiciousIp, bucket, a.now));
       if (peeked === "open" && !isIpTaken && isIpBlocking) return { isIpTaken, bf: null };
-      const bf = await takeLoginAttempt(deps.sql, bruteForce, a, a.now);
-      if (bf.kind === "blocked" && isIpTaken) await refundIp(deps.sql, suspiciousIp, bucket);
+      const bf = await takeLoginAttempt(deps.db, bruteForce, a, a.now);
+      if (bf.kind === "blocked" && isIpTaken) await refundIp(deps.db, suspiciousIp, bucket);
       return { isIpTaken, bf };
     })();
     if (peeked === "open" && !taken.isIpTaken)
-      ip = await refuseIpAttempt(deps.sql, suspiciousIp, bucket, a.now);
+      ip = await refuseIpAttempt(deps.db, suspiciousIp, bucket, a.now);
     if (ip.kind === "over_limit" && ip.isNewBlock)
       await onIpBlocked(deps, policies, a, bucket, !ip.isRefused);
     const bf = taken.bf;
@@ -126,8 +126,8 @@ export async function admitLogin(deps: TDeps, a: TLoginAttempt): Promise<TAdmiss
         async onFailure(user) {
           if (bf.kind !== "admitted") return;
           try {
-            await recordFailedAttempt(deps.sql, bruteForce, bf, a.now, (q) =>
-              insertLogRaw(
+            await recordFailedAttempt(deps.db, bruteForce, bf, a.now, (q) =>
+              insertLog(
                 q,
                 {
                   ...a.logBase(),
@@ -294,9 +294,9 @@ export async function checkBreachedPassword(
   const isBlocking = policy.shields.includes("block");
   let isNewlyFlagged = false;
   if (isBlocking) {
-    await deps.sql.transaction(async (q) => {
+    await deps.db.transaction(async (q) => {
       isNewlyFlagged = await markPasswordLeaked(q, user.id, now);
-      await insertLogRaw(
+      await insertLog(
         q,
         {
           ...logBase(),
@@ -309,7 +309,7 @@ export async function checkBreachedPassword(
       );
     });
   } else {
-    isNewlyFlagged = await markPasswordLeaked(deps.sql, user.id, now);
+    isNewlyFlagged = await markPasswordLeaked(deps.db, user.id, now);
   }
   await notifyBreached(deps, policy, user, logBase().ip, now);
   return isBlocking ? { kind: "blocked" } : { kind: "flagged", isNewlyFlagged };

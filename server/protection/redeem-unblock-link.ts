@@ -18,7 +18,7 @@ export type TUnblockLinkState = { isValid: true; expiresAt: Date } | { isValid: 
  */
 export async function inspectUnblockLink(deps: TDeps, token: string): Promise<TUnblockLinkState> {
   const claim = deps.protection.unblockLinks.verify(token, deps.clock.now());
-  if (!claim || (await isUnblockLinkUsed(deps.sql, sha256Hex(token)))) return { isValid: false };
+  if (!claim || (await isUnblockLinkUsed(deps.db, sha256Hex(token)))) return { isValid: false };
   return { isValid: true, expiresAt: claim.expiresAt };
 }
 
@@ -35,7 +35,7 @@ export async function redeemUnblockLink(
   const now = deps.clock.now();
   const claim = deps.protection.unblockLinks.verify(token, now);
   if (!claim) return "invalid";
-  const released = await deps.sql.transaction(async (q) => {
+  const released = await deps.db.transaction(async (q) => {
     if (!(await consumeUnblockLink(q, sha256Hex(token), now, claim.expiresAt))) return null;
     await deleteExpiredUnblockLinkUses(q, now);
     const rows = await deleteLoginFailures(q, [claim.key]);

@@ -1,5 +1,5 @@
 import type { TLogEvent } from "../audit/events.ts";
-import { insertLogRaw } from "../store/logins.ts";
+import { insertLog } from "../store/logs.ts";
 import type { TLoginFailureRow } from "../store/login-failures.ts";
 import type { TSqlRunner } from "../store/raw-sql.ts";
 
@@ -28,7 +28,7 @@ export async function logReleasedBlocks(
   for (const row of rows) {
     if (!row.blockedAt) continue;
     released++;
-    await insertLogRaw(
+    await insertLog(
       q,
       {
         ...extra,

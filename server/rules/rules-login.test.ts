@@ -17,7 +17,7 @@ import {
 import { setRuleSetting } from "../admin/rules/rule-settings.ts";
 import { setRulesNetwork } from "../admin/rules/rules-network.ts";
 import { updateRule } from "../admin/rules/update-rule.ts";
-import { findUserByUserId } from "../store/users.ts";
+import { findUserByUserId, updateUserProfile } from "../store/users.ts";
 import { REDIRECT_UNAVAILABLE, RULE_FAILED } from "./outcomes.ts";
 import { MFA_GRANT_MISSING } from "../mfa/require-mfa.ts";
 import {
@@ -28,6 +28,9 @@ import {
   rulesAudit,
   tokenClaims,
 } from "../testing/rules.ts";
+import { updateClient } from "../store/clients.ts";
+import { findRuleByName, insertRule, setRuleOrders } from "../store/rules.ts";
+import { findRuleSettingSealed } from "../store/rule-settings.ts";
 
 const NS = "https://portcullis.test/";
 /** A rule that copies what it saw into the ID token, to check the objects rules get. */
@@ -45,10 +48,7 @@ describe.each(testDatabaseKinds())("rules on password and refresh logins (%s)", 
   beforeAll(async () => {
     deps = await createTestDeps(kind, RULES_TEST_ENV);
     fx = await seedFixture(deps);
-    await deps.db.client.update({
-      where: { id: fx.clients.web.id },
-      data: { clientMetadata: JSON.stringify({ tier: "gold" }) },
-    });
+    await updateClient(deps.db, fx.clients.web.clientId, { clientMetadata: { tier: "gold" } });
     deps.config.clear();
     user = await createFixtureUser(deps, fx, {
       connection: "employees",
@@ -272,10 +272,12 @@ describe.each(testDatabaseKinds())("rules on password and refresh logins (%s)", 
       connection: "employees",
       password: "metadata-pass-1",
     });
-    await deps.db.user.update({
-      where: { userId: subject.userId },
-      data: { appMetadata: JSON.stringify({ plan: "free", stale: true }), userMetadata: "{}" },
-    });
+    await updateUserProfile(
+      deps.db,
+      subject.id,
+      { appMetadata: { plan: "free", stale: true }, userMetadata: {} },
+      deps.clock.now(),
+    );
     const [, denier] = await addRules(
       deps,
       {
@@ -303,7 +305,7 @@ describe.each(testDatabaseKinds())("rules on password and refresh logins (%s)", 
     expect(row?.appMetadata).toEqual({ plan: "pro", roles: ["admin"] });
     expect(row?.userMetadata).toEqual({ theme: "dark" });
 
-    await deps.db.user.update({ where: { userId: subject.userId }, data: { userMetadata: "{}" } });
+    await updateUserProfile(deps.db, subject.id, { userMetadata: {} }, deps.clock.now());
     await updateRule(deps, TEST_RULES_ADMIN, denier!.id, { enabled: true });
     const denied = await login({}, subject);
     expect(denied.status).toBe(403);
@@ -340,8 +342,9 @@ describe.each(testDatabaseKinds())("rules on password and refresh logins (%s)", 
     const res = await login();
     expect(res.status).toBe(403);
     expect(rulesAudit(res).error?.reason).toBe("leaking [redacted]");
-    const stored = await deps.db.ruleSetting.findUniqueOrThrow({ where: { key: "API_KEY" } });
-    expect(stored.valueEnc).not.toContain(secret);
+    const stored = await findRuleSettingSealed(deps.db, "API_KEY");
+    expect(stored).not.toBeNull();
+    expect(stored).not.toContain(secret);
     expect(await serializedAuditRows(deps)).not.toContain(secret);
   });
 
@@ -383,7 +386,7 @@ describe.each(testDatabaseKinds())("rules on password and refresh logins (%s)", 
         script: `function (user, context, callback) { callback(new Error('disabled rule ran')); }`,
       },
     );
-    await deps.db.rule.update({ where: { name: "first" }, data: { order: 0 } });
+    await setRuleOrders(deps.db, [{ id: (await findRuleByName(deps.db, "first"))!.id, order: 0 }]);
     deps.rules.clear();
     const res = await login();
     expect(tokenClaims(res).id[`${NS}trail`]).toBe("first>second");
@@ -424,9 +427,19 @@ describe.each(testDatabaseKinds())("rules on password and refresh logins (%s)", 
 
   it("fails closed with a generic description on a syntax error; the audit record names the rule and the reason", async () => {
     await addRules(deps, { name: "fine", script: `function (u, c, cb) { cb(null, u, c); }` });
-    await deps.db.rule.create({
-      data: { id: "rul_broken", name: "broken", script: "function (u, c, cb) { if ( }", order: 99 },
-    });
+    // Stored directly: the admin API refuses a script that does not compile.
+    await insertRule(
+      deps.db,
+      {
+        id: "rul_broken",
+        name: "broken",
+        script: "function (u, c, cb) { if ( }",
+        order: 99,
+        enabled: true,
+        stage: "login_success",
+      },
+      null,
+    );
     deps.rules.clear();
     const res = await login();
     expect({ status: res.status, body: res.body }).toEqual({

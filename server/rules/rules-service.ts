@@ -1,8 +1,10 @@
 import { createRulesRunner, type TRuleSource, type TRulesRunner } from "../../rules-runtime/index.ts";
 import type { TEnv } from "../platform/env.ts";
 import type { TSecretBox } from "../crypto/secret-box.ts";
-import type { TDb } from "../store/db.ts";
-import { getRulesAllowedHosts, listEnabledRules, listRuleSettingsSealed } from "../store/rules.ts";
+import type { TSqlRunner } from "../store/raw-sql.ts";
+import { listEnabledRules } from "../store/rules.ts";
+import { listRuleSettingsSealed } from "../store/rule-settings.ts";
+import { getRulesAllowedHosts } from "../store/tenant.ts";
 
 /** What a login needs to run rules: enabled rules in order, decrypted settings, the fetch allowlist. */
 export type TRulesSnapshot = {
@@ -28,7 +30,7 @@ export const RULES_TTL_MS = 1000;
 
 /** Build the rules service for one process. */
 export function createRulesService(
-  db: TDb,
+  sql: TSqlRunner,
   box: TSecretBox,
   env: Pick<TEnv, "RULES_RULE_TIMEOUT_MS" | "RULES_PIPELINE_TIMEOUT_MS" | "RULES_MEMORY_LIMIT_MB">,
   ttlMs = RULES_TTL_MS,
@@ -41,9 +43,9 @@ export function createRulesService(
   let cached: { at: number; value: Promise<TRulesSnapshot> } | null = null;
   async function load(): Promise<TRulesSnapshot> {
     const [rules, settings, allowedHosts] = await Promise.all([
-      listEnabledRules(db),
-      listRuleSettingsSealed(db),
-      getRulesAllowedHosts(db),
+      listEnabledRules(sql),
+      listRuleSettingsSealed(sql),
+      getRulesAllowedHosts(sql),
     ]);
     const configuration: Record<string, string> = {};
     for (const s of settings) configuration[s.key] = box.open("rule-setting", s.valueEnc);

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { TJson, TJsonObject, TRuleFailure, TRunResult } from "../../rules-runtime/index.ts";
 import type { TGrantContext } from "../oauth/grants/types.ts";
 import type { TUserRecord } from "../store/users.ts";
-import { applyMetadataPatchRaw } from "../store/logins.ts";
+import { applyMetadataPatch } from "../store/users.ts";
 import { buildRuleContext, buildRuleUser } from "./rule-input.ts";
 import { MAX_CUSTOM_CLAIMS_BYTES, readCustomClaims, readScopeOverride, type TClaims } from "./claims.ts";
 import { ruleFailureError, type TRulesFailureKind } from "./outcomes.ts";
@@ -14,7 +14,7 @@ export type TLoginRulesResult = {
   scope: string[];
   idTokenClaims: TClaims;
   accessTokenClaims: TClaims;
-  /** Apply inside the login's transaction (applyMetadataPatchRaw). */
+  /** Apply inside the login's transaction (applyMetadataPatch). */
   metadata: TMetadataPatches;
   /** `context.multifactor` a rule set on a password login that has not passed MFA yet (enforceMfa decides). */
   multifactor: { provider?: string } | null;
@@ -113,9 +113,7 @@ export async function runLoginRules(input: TLoginRulesInput): Promise<TLoginRule
     audit.error = { rule: failure.rule, kind, reason: message };
     // Metadata a rule saved before the login was refused stays saved, as with Auth0's management API calls.
     if (isPersisting && (metadata.app || metadata.user)) {
-      await deps.sql.transaction((q) =>
-        applyMetadataPatchRaw(q, deps.sql.kind, user.id, metadata, deps.clock.now()),
-      );
+      await deps.db.transaction((q) => applyMetadataPatch(q, user.id, metadata, deps.clock.now()));
     }
     throw ruleFailureError(kind, { ...failure, message });
   };

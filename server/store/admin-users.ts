@@ -1,5 +1,20 @@
-import type { TDb } from "./db.ts";
-import { readDate, type TSqlRunner } from "./raw-sql.ts";
+import { newRowId, readDate, type TSqlRunner } from "./raw-sql.ts";
+
+/** Every column of the `AdminUser` table, in schema order. */
+export const ADMIN_USER_COLUMNS = [
+  "id",
+  "email",
+  "passwordHash",
+  "role",
+  "totpSecretEnc",
+  "totpEnabledAt",
+  "totpLastStep",
+  "failedAttempts",
+  "lockedUntil",
+  "lastLoginAt",
+  "createdAt",
+  "updatedAt",
+] as const;
 
 export type TAdminUserRecord = {
   id: string;
@@ -14,31 +29,6 @@ export type TAdminUserRecord = {
   lastLoginAt: Date | null;
   createdAt: Date;
 };
-
-/** Find an admin account by e-mail (lower-cased). */
-export async function findAdminByEmail(db: TDb, email: string): Promise<TAdminUserRecord | null> {
-  return db.adminUser.findUnique({ where: { email: email.toLowerCase() } });
-}
-
-/** Find an admin account by id. */
-export async function findAdminById(db: TDb, id: string): Promise<TAdminUserRecord | null> {
-  return db.adminUser.findUnique({ where: { id } });
-}
-
-/** Number of admin accounts. */
-export async function countAdmins(db: TDb): Promise<number> {
-  return db.adminUser.count();
-}
-
-/** Create an admin account; fails if the e-mail is taken. */
-export async function insertAdmin(
-  db: TDb,
-  data: { email: string; passwordHash: string; role: string },
-): Promise<TAdminUserRecord> {
-  return db.adminUser.create({ data: { ...data, email: data.email.toLowerCase() } });
-}
-
-const ADMIN_COLUMNS = `"id","email","passwordHash","role","totpSecretEnc","totpEnabledAt","totpLastStep","failedAttempts","lockedUntil","lastLoginAt","createdAt"`;
 
 function readOptionalDate(v: unknown): Date | null {
   return v === null || v === undefined ? null : readDate(v);
@@ -58,6 +48,44 @@ function toAdminRecord(r: Record<string, unknown>): TAdminUserRecord {
     lastLoginAt: readOptionalDate(r.lastLoginAt),
     createdAt: readDate(r.createdAt),
   };
+}
+
+const SELECT = ADMIN_USER_COLUMNS.map((c) => `"${c}"`).join(",");
+
+/** Find an admin account by e-mail (lower-cased). */
+export async function findAdminByEmail(q: TSqlRunner, email: string): Promise<TAdminUserRecord | null> {
+  const rows = await q.all<Record<string, unknown>>(`SELECT ${SELECT} FROM "AdminUser" WHERE "email" = ?`, [
+    email.toLowerCase(),
+  ]);
+  return rows[0] ? toAdminRecord(rows[0]) : null;
+}
+
+/** Find an admin account by id. */
+export async function findAdminById(q: TSqlRunner, id: string): Promise<TAdminUserRecord | null> {
+  const rows = await q.all<Record<string, unknown>>(`SELECT ${SELECT} FROM "AdminUser" WHERE "id" = ?`, [id]);
+  return rows[0] ? toAdminRecord(rows[0]) : null;
+}
+
+/** Number of admin accounts. */
+export async function countAdmins(q: TSqlRunner): Promise<number> {
+  const rows = await q.all<{ n: number | string }>(`SELECT COUNT(*) AS n FROM "AdminUser"`);
+  return Number(rows[0]?.n ?? 0);
+}
+
+/** Create an admin account; fails with a unique violation (`isUniqueViolation`) if the e-mail is taken. */
+export async function insertAdmin(
+  q: TSqlRunner,
+  data: { email: string; passwordHash: string; role: string },
+  at: Date,
+): Promise<TAdminUserRecord> {
+  // A write through `all`: in a transaction, so the SQLite runner queues and retries it like any other write.
+  const rows = await q.transaction((tx) =>
+    tx.all<Record<string, unknown>>(
+      `INSERT INTO "AdminUser" ("id","email","passwordHash","role","createdAt","updatedAt") VALUES (?,?,?,?,?,?) RETURNING ${SELECT}`,
+      [newRowId(), data.email.toLowerCase(), data.passwordHash, data.role, at, at],
+    ),
+  );
+  return toAdminRecord(rows[0]!);
 }
 
 /**
@@ -81,59 +109,67 @@ export async function reserveAdminSignInAttempt(
        "lockedUntil" = CASE
          WHEN (CASE WHEN ${expired} THEN 1 ELSE "failedAttempts" + 1 END) >= ? THEN ?
          WHEN ${expired} THEN NULL
-         ELSE "lockedUntil" END
+         ELSE "lockedUntil" END,
+       "updatedAt" = ?
      WHERE "email" = ? AND (${expired} OR ("lockedUntil" IS NULL AND "failedAttempts" < ?))
-     RETURNING ${ADMIN_COLUMNS}`,
-    [now, now, maxAttempts, lockEnd, now, email, now, maxAttempts],
+     RETURNING ${SELECT}`,
+    [now, now, maxAttempts, lockEnd, now, now, email, now, maxAttempts],
   );
   return rows[0] ? toAdminRecord(rows[0]) : null;
 }
 
 /** A successful sign-in: clear failures and locks, remember the time and the TOTP step used. */
-export async function recordAdminSuccess(db: TDb, id: string, at: Date, totpStep?: number): Promise<void> {
-  await db.adminUser.update({
-    where: { id },
-    data: {
-      failedAttempts: 0,
-      lockedUntil: null,
-      lastLoginAt: at,
-      ...(totpStep !== undefined ? { totpLastStep: totpStep } : {}),
-    },
-  });
+export async function recordAdminSuccess(
+  q: TSqlRunner,
+  id: string,
+  at: Date,
+  totpStep?: number,
+): Promise<void> {
+  await q.run(
+    `UPDATE "AdminUser" SET "failedAttempts" = 0, "lockedUntil" = NULL, "lastLoginAt" = ?, "updatedAt" = ?${totpStep !== undefined ? `, "totpLastStep" = ?` : ""} WHERE "id" = ?`,
+    totpStep !== undefined ? [at, at, totpStep, id] : [at, at, id],
+  );
 }
 
 /**
  * Accept a TOTP step only if it is newer than the last one used, atomically, so a code cannot be replayed even by
  * two concurrent sign-ins.
  */
-export async function claimAdminTotpStep(db: TDb, id: string, step: number): Promise<boolean> {
-  const { count } = await db.adminUser.updateMany({
-    where: { id, OR: [{ totpLastStep: null }, { totpLastStep: { lt: step } }] },
-    data: { totpLastStep: step },
-  });
-  return count === 1;
+export async function claimAdminTotpStep(
+  q: TSqlRunner,
+  id: string,
+  step: number,
+  at: Date,
+): Promise<boolean> {
+  return (
+    (await q.run(
+      `UPDATE "AdminUser" SET "totpLastStep" = ?, "updatedAt" = ? WHERE "id" = ? AND ("totpLastStep" IS NULL OR "totpLastStep" < ?)`,
+      [step, at, id, step],
+    )) === 1
+  );
 }
 
 /** Store a pending (not yet enabled) TOTP secret, sealed. */
 export async function setAdminTotpSecret(
-  db: TDb,
+  q: TSqlRunner,
   id: string,
   sealed: string | null,
   enabledAt: Date | null,
+  at: Date,
 ): Promise<void> {
-  await db.adminUser.update({
-    where: { id },
-    data: { totpSecretEnc: sealed, totpEnabledAt: enabledAt, totpLastStep: null },
-  });
+  await q.run(
+    `UPDATE "AdminUser" SET "totpSecretEnc" = ?, "totpEnabledAt" = ?, "totpLastStep" = NULL, "updatedAt" = ? WHERE "id" = ?`,
+    [sealed, enabledAt, at, id],
+  );
 }
 
 /** Mark TOTP as enabled. */
-export async function enableAdminTotp(db: TDb, id: string, at: Date): Promise<void> {
-  await db.adminUser.update({ where: { id }, data: { totpEnabledAt: at } });
+export async function enableAdminTotp(q: TSqlRunner, id: string, at: Date): Promise<void> {
+  await q.run(`UPDATE "AdminUser" SET "totpEnabledAt" = ?, "updatedAt" = ? WHERE "id" = ?`, [at, at, id]);
 }
 
 /** Every admin's stored password hash (a handful of rows), so the hasher knows their kinds. */
-export async function listAdminPasswordHashes(db: TDb): Promise<string[]> {
-  const rows = await db.adminUser.findMany({ select: { passwordHash: true } });
-  return rows.map((r) => r.passwordHash);
+export async function listAdminPasswordHashes(q: TSqlRunner): Promise<string[]> {
+  const rows = await q.all<{ passwordHash: string }>(`SELECT "passwordHash" FROM "AdminUser"`);
+  return rows.map((r) => String(r.passwordHash));
 }

@@ -1,5 +1,31 @@
-import type { TDb, TTx } from "./db.ts";
 import { parseJsonColumn } from "./json.ts";
+import { newRowId, type TSqlRunner } from "./raw-sql.ts";
+import { setClientConnections } from "./connection-clients.ts";
+import { columnList, insertRow, readOptionalText, updateRow, type TRowValues } from "./write-row.ts";
+
+/** Every column of the Client table, in schema order. */
+export const CLIENT_COLUMNS = [
+  "id",
+  "clientId",
+  "name",
+  "description",
+  "appType",
+  "isFirstParty",
+  "tokenEndpointAuthMethod",
+  "clientSecretHash",
+  "clientSecretEnc",
+  "grantTypes",
+  "idTokenAlg",
+  "idTokenLifetime",
+  "isTokenEndpointIpHeaderTrusted",
+  "clientMetadata",
+  "refreshRotationType",
+  "refreshLeeway",
+  "refreshTokenLifetime",
+  "refreshIdleLifetime",
+  "createdAt",
+  "updatedAt",
+] as const;
 
 export type TClientRecord = {
   id: string;
@@ -23,39 +49,57 @@ export type TClientRecord = {
   connectionIds: string[];
 };
 
-/** Load a client by its public client_id, with its enabled connections. */
-export async function findClientByClientId(db: TDb, clientId: string): Promise<TClientRecord | null> {
-  const row = await db.client.findUnique({ where: { clientId }, include: CLIENT_INCLUDE });
-  return row ? toClientRecord(row) : null;
+type TClientRow = Record<(typeof CLIENT_COLUMNS)[number], unknown>;
+
+// A client with its links in one query: one row per enabled connection (or one row with a null link).
+const SELECT_WITH_LINKS = `SELECT ${columnList(CLIENT_COLUMNS, "c")}, cc."connectionId" AS "linkedConnectionId" FROM "Client" c LEFT JOIN "ConnectionClient" cc ON cc."clientId" = c."id"`;
+
+function toClientRecord(row: TClientRow, connectionIds: string[]): TClientRecord {
+  return {
+    id: String(row.id),
+    clientId: String(row.clientId),
+    name: String(row.name),
+    appType: String(row.appType),
+    isFirstParty: Boolean(row.isFirstParty),
+    tokenEndpointAuthMethod: String(row.tokenEndpointAuthMethod) as TClientRecord["tokenEndpointAuthMethod"],
+    clientSecretHash: readOptionalText(row.clientSecretHash),
+    clientSecretEnc: readOptionalText(row.clientSecretEnc),
+    grantTypes: parseJsonColumn<string[]>(readOptionalText(row.grantTypes), []),
+    idTokenAlg: row.idTokenAlg === "HS256" ? "HS256" : "RS256",
+    idTokenLifetime: Number(row.idTokenLifetime),
+    isTokenEndpointIpHeaderTrusted: Boolean(row.isTokenEndpointIpHeaderTrusted),
+    clientMetadata: parseJsonColumn<Record<string, string>>(readOptionalText(row.clientMetadata), {}),
+    refreshRotationType: row.refreshRotationType === "non-rotating" ? "non-rotating" : "rotating",
+    refreshLeeway: Number(row.refreshLeeway),
+    refreshTokenLifetime: Number(row.refreshTokenLifetime),
+    refreshIdleLifetime: Number(row.refreshIdleLifetime),
+    connectionIds,
+  };
 }
 
-const CLIENT_INCLUDE = { connections: { select: { connectionId: true } } } as const;
+/** Fold client rows joined with their links (ordered by client) into records, keeping the rows' order. */
+function groupClientRows(rows: (TClientRow & { linkedConnectionId: unknown })[]): TClientRecord[] {
+  const byId = new Map<string, { row: TClientRow; links: string[] }>();
+  for (const r of rows) {
+    const id = String(r.id);
+    let entry = byId.get(id);
+    if (!entry) {
+      entry = { row: r, links: [] };
+      byId.set(id, entry);
+    }
+    if (r.linkedConnectionId !== null && r.linkedConnectionId !== undefined)
+      entry.links.push(String(r.linkedConnectionId));
+  }
+  return [...byId.values()].map((e) => toClientRecord(e.row, e.links));
+}
 
-type TClientRow = NonNullable<Awaited<ReturnType<TDb["client"]["findFirst"]>>> & {
-  connections: { connectionId: string }[];
-};
-
-function toClientRecord(row: TClientRow): TClientRecord {
-  return {
-    id: row.id,
-    clientId: row.clientId,
-    name: row.name,
-    appType: row.appType,
-    isFirstParty: row.isFirstParty,
-    tokenEndpointAuthMethod: row.tokenEndpointAuthMethod as TClientRecord["tokenEndpointAuthMethod"],
-    clientSecretHash: row.clientSecretHash,
-    clientSecretEnc: row.clientSecretEnc,
-    grantTypes: parseJsonColumn<string[]>(row.grantTypes, []),
-    idTokenAlg: row.idTokenAlg === "HS256" ? "HS256" : "RS256",
-    idTokenLifetime: row.idTokenLifetime,
-    isTokenEndpointIpHeaderTrusted: row.isTokenEndpointIpHeaderTrusted,
-    clientMetadata: parseJsonColumn<Record<string, string>>(row.clientMetadata, {}),
-    refreshRotationType: row.refreshRotationType === "non-rotating" ? "non-rotating" : "rotating",
-    refreshLeeway: row.refreshLeeway,
-    refreshTokenLifetime: row.refreshTokenLifetime,
-    refreshIdleLifetime: row.refreshIdleLifetime,
-    connectionIds: row.connections.map((c) => c.connectionId),
-  };
+/** Load a client by its public client_id, with its enabled connections. */
+export async function findClientByClientId(q: TSqlRunner, clientId: string): Promise<TClientRecord | null> {
+  const rows = await q.all<TClientRow & { linkedConnectionId: unknown }>(
+    `${SELECT_WITH_LINKS} WHERE c."clientId" = ? ORDER BY cc."connectionId"`,
+    [clientId],
+  );
+  return groupClientRows(rows)[0] ?? null;
 }
 
 export type TClientWrite = {
@@ -75,7 +119,7 @@ export type TClientWrite = {
   refreshIdleLifetime?: number;
 };
 
-function clientData(w: TClientWrite) {
+function clientValues(w: Partial<TClientWrite>): TRowValues {
   return {
     name: w.name,
     description: w.description,
@@ -94,105 +138,140 @@ function clientData(w: TClientWrite) {
   };
 }
 
+function secretValues(secret: { hash: string; sealed: string } | null | undefined): TRowValues {
+  return secret === undefined
+    ? {}
+    : { clientSecretHash: secret?.hash ?? null, clientSecretEnc: secret?.sealed ?? null };
+}
+
 /** Create or update a client matched by name. The secret (digest + sealed copy) is set only when given. */
 export async function upsertClientByName(
-  db: TDb,
+  q: TSqlRunner,
   w: TClientWrite,
   create: { clientId: string },
   secret?: { hash: string; sealed: string } | null,
 ): Promise<{ id: string; clientId: string; created: boolean }> {
-  const existing = await db.client.findUnique({
-    where: { name: w.name },
-    select: { id: true, clientId: true },
+  return q.transaction(async (tx) => {
+    const [existing] = await tx.all<{ id: string; clientId: string }>(
+      `SELECT "id","clientId" FROM "Client" WHERE "name" = ?`,
+      [w.name],
+    );
+    const now = new Date();
+    if (existing) {
+      await updateRow(
+        tx,
+        "Client",
+        { column: "id", value: existing.id },
+        { ...clientValues(w), ...secretValues(secret), updatedAt: now },
+      );
+      return { id: String(existing.id), clientId: String(existing.clientId), created: false };
+    }
+    const id = newRowId();
+    await insertRow(tx, "Client", {
+      id,
+      ...clientValues(w),
+      ...secretValues(secret),
+      clientId: create.clientId,
+      createdAt: now,
+      updatedAt: now,
+    });
+    return { id, clientId: create.clientId, created: true };
   });
-  const secretData =
-    secret === undefined
-      ? {}
-      : { clientSecretHash: secret?.hash ?? null, clientSecretEnc: secret?.sealed ?? null };
-  if (existing) {
-    await db.client.update({ where: { id: existing.id }, data: { ...clientData(w), ...secretData } });
-    return { ...existing, created: false };
-  }
-  const row = await db.client.create({
-    data: { ...clientData(w), ...secretData, clientId: create.clientId },
-  });
-  return { id: row.id, clientId: row.clientId, created: true };
 }
 
-/** Every client, for export and listings. */
-export async function listClients(db: TDb): Promise<TClientRecord[]> {
-  const rows = await db.client.findMany({ orderBy: { name: "asc" }, include: CLIENT_INCLUDE });
-  return rows.map(toClientRecord);
+/** Every client (by name), for export and listings. */
+export async function listClients(q: TSqlRunner): Promise<TClientRecord[]> {
+  const rows = await q.all<TClientRow & { linkedConnectionId: unknown }>(
+    `${SELECT_WITH_LINKS} ORDER BY c."name", cc."connectionId"`,
+  );
+  return groupClientRows(rows);
 }
 
 /** Client descriptions keyed by client_id (for export; the description is not part of the token-path record). */
-export async function listClientDescriptions(db: TDb): Promise<Map<string, string>> {
-  const rows = await db.client.findMany({ select: { clientId: true, description: true } });
-  return new Map(rows.map((r) => [r.clientId, r.description]));
+export async function listClientDescriptions(q: TSqlRunner): Promise<Map<string, string>> {
+  const rows = await q.all<{ clientId: string; description: string }>(
+    `SELECT "clientId","description" FROM "Client"`,
+  );
+  return new Map(rows.map((r) => [String(r.clientId), String(r.description)]));
 }
 
-/** Create a client inside a transaction; connections by internal id. */
-export async function createClientTx(
-  tx: TTx,
+/** How many clients there are. */
+export async function countClients(q: TSqlRunner, where: { name?: string } = {}): Promise<number> {
+  const rows = await q.all<{ n: unknown }>(
+    where.name === undefined
+      ? `SELECT COUNT(*) AS "n" FROM "Client"`
+      : `SELECT COUNT(*) AS "n" FROM "Client" WHERE "name" = ?`,
+    where.name === undefined ? [] : [where.name],
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
+/** Create a client enabled for the given connections (internal ids), atomically; its internal id. */
+export async function createClient(
+  q: TSqlRunner,
   w: TClientWrite & { clientId: string; clientSecretHash: string | null; clientSecretEnc: string | null },
   connectionIds: string[],
 ): Promise<string> {
-  const row = await tx.client.create({
-    data: {
-      ...clientData(w),
+  return q.transaction(async (tx) => {
+    const id = newRowId();
+    const now = new Date();
+    await insertRow(tx, "Client", {
+      id,
+      ...clientValues(w),
       clientId: w.clientId,
       clientSecretHash: w.clientSecretHash,
       clientSecretEnc: w.clientSecretEnc,
-    },
-  });
-  if (connectionIds.length > 0)
-    await tx.connectionClient.createMany({
-      data: connectionIds.map((connectionId) => ({ connectionId, clientId: row.id })),
+      createdAt: now,
+      updatedAt: now,
     });
-  return row.id;
+    if (connectionIds.length > 0) await setClientConnections(tx, id, connectionIds);
+    return id;
+  });
 }
 
 /** Replace a client's secret (digest and sealed copy). */
-export async function setClientSecretTx(
-  tx: TTx,
+export async function setClientSecret(
+  q: TSqlRunner,
   clientId: string,
   hash: string,
   sealed: string,
 ): Promise<void> {
-  await tx.client.update({ where: { clientId }, data: { clientSecretHash: hash, clientSecretEnc: sealed } });
+  const n = await updateRow(
+    q,
+    "Client",
+    { column: "clientId", value: clientId },
+    { clientSecretHash: hash, clientSecretEnc: sealed, updatedAt: new Date() },
+  );
+  if (n !== 1) throw new Error(`No client ${clientId} to update`);
 }
 
-/** Delete a client; its refresh tokens and connection links go with it. */
-export async function deleteClientTx(tx: TTx, clientId: string): Promise<void> {
-  await tx.client.delete({ where: { clientId } });
+/** Delete a client; its refresh tokens and connection links go with it (foreign keys cascade). */
+export async function deleteClient(q: TSqlRunner, clientId: string): Promise<void> {
+  const n = await q.run(`DELETE FROM "Client" WHERE "clientId" = ?`, [clientId]);
+  if (n !== 1) throw new Error(`No client ${clientId} to delete`);
 }
 
 /**
- * Update a client inside a transaction. `connectionIds` (internal ids), when given, replaces its enabled
- * connections; `secret`, when given, replaces (or with null removes) its secret.
+ * Update a client. `connectionIds` (internal ids), when given, replaces its enabled connections; `secret`, when
+ * given, replaces (or with null removes) its secret. All or nothing.
  */
-export async function updateClientTx(
-  tx: TTx,
+export async function updateClient(
+  q: TSqlRunner,
   clientId: string,
   w: Partial<TClientWrite>,
   connectionIds?: string[],
   secret?: { hash: string; sealed: string } | null,
 ): Promise<void> {
-  const row = await tx.client.update({
-    where: { clientId },
-    data: {
-      ...clientData({ ...w, name: w.name as string }),
-      ...(secret === undefined
-        ? {}
-        : { clientSecretHash: secret?.hash ?? null, clientSecretEnc: secret?.sealed ?? null }),
-    },
-    select: { id: true },
+  await q.transaction(async (tx) => {
+    const [row] = await tx.all<{ id: string }>(`SELECT "id" FROM "Client" WHERE "clientId" = ?`, [clientId]);
+    if (!row) throw new Error(`No client ${clientId} to update`);
+    const id = String(row.id);
+    await updateRow(
+      tx,
+      "Client",
+      { column: "id", value: id },
+      { ...clientValues(w), ...secretValues(secret), updatedAt: new Date() },
+    );
+    if (connectionIds) await setClientConnections(tx, id, connectionIds);
   });
-  if (connectionIds) {
-    await tx.connectionClient.deleteMany({ where: { clientId: row.id } });
-    if (connectionIds.length > 0)
-      await tx.connectionClient.createMany({
-        data: connectionIds.map((connectionId) => ({ connectionId, clientId: row.id })),
-      });
-  }
 }

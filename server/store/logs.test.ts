@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDeps, testDatabaseKinds, type TTestDeps } from "../testing/test-deps.ts";
-import { insertLogRaw } from "./logins.ts";
-import { searchLogs } from "./logs.ts";
+import { insertLog, searchLogs } from "./logs.ts";
 
 const T0 = Date.parse("2026-06-01T00:00:00Z");
 const HOUR = 3_600_000;
@@ -12,8 +11,8 @@ describe.each(testDatabaseKinds())("audit log search (%s)", (kind) => {
     deps = await createTestDeps(kind);
     // 48 records, one per hour: alternating types, three users, two IPs.
     for (let i = 0; i < 48; i++) {
-      await insertLogRaw(
-        deps.sql,
+      await insertLog(
+        deps.db,
         {
           type: i % 2 ? "fp" : "sepft",
           user_id: `auth0|u${i % 3}`,

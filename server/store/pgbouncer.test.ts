@@ -170,11 +170,11 @@ describe.skipIf(!ADMIN_URL || !PGBOUNCER)("behind PgBouncer in transaction pooli
             row!.id,
           ])
         )[0]!.description;
-      await deps!.sql.runRelaxed(stamp, [row!.id]);
+      await deps!.db.runRelaxed(stamp, [row!.id]);
       expect(await setting()).toBe("off");
       // SET LOCAL ended with its transaction: the next client of that server connection commits synchronously.
       for (let i = 0; i < 3; i++) {
-        await deps!.sql.run(stamp, [row!.id]);
+        await deps!.db.run(stamp, [row!.id]);
         expect(await setting()).toBe("on");
       }
     });

@@ -1,5 +1,20 @@
-import type { TDb, TTx } from "./db.ts";
 import { parseJsonColumn } from "./json.ts";
+import { newRowId, type TSqlRunner } from "./raw-sql.ts";
+import { columnList, insertRow, readOptionalText, updateRow, type TRowValues } from "./write-row.ts";
+
+/** Every column of the ResourceServer table, in schema order. */
+export const RESOURCE_SERVER_COLUMNS = [
+  "id",
+  "identifier",
+  "name",
+  "scopes",
+  "tokenLifetime",
+  "signingAlg",
+  "signingSecretEnc",
+  "allowOfflineAccess",
+  "createdAt",
+  "updatedAt",
+] as const;
 
 export type TResourceServerRecord = {
   id: string;
@@ -12,15 +27,40 @@ export type TResourceServerRecord = {
   allowOfflineAccess: boolean;
 };
 
-/** Load an API by its identifier (the audience). */
-export async function findResourceServer(db: TDb, identifier: string): Promise<TResourceServerRecord | null> {
-  const row = await db.resourceServer.findUnique({ where: { identifier } });
-  if (!row) return null;
+type TResourceServerRow = Record<(typeof RESOURCE_SERVER_COLUMNS)[number], unknown>;
+
+const SELECT = `SELECT ${columnList(RESOURCE_SERVER_COLUMNS)} FROM "ResourceServer"`;
+
+function toResourceServerRecord(row: TResourceServerRow): TResourceServerRecord {
   return {
-    ...row,
-    scopes: parseJsonColumn<{ value: string; description?: string }[]>(row.scopes, []),
+    id: String(row.id),
+    identifier: String(row.identifier),
+    name: String(row.name),
+    scopes: parseJsonColumn<{ value: string; description?: string }[]>(readOptionalText(row.scopes), []),
+    tokenLifetime: Number(row.tokenLifetime),
     signingAlg: row.signingAlg === "HS256" ? "HS256" : "RS256",
+    signingSecretEnc: readOptionalText(row.signingSecretEnc),
+    allowOfflineAccess: Boolean(row.allowOfflineAccess),
   };
+}
+
+/** Load an API by its identifier (the audience). */
+export async function findResourceServer(
+  q: TSqlRunner,
+  identifier: string,
+): Promise<TResourceServerRecord | null> {
+  const [row] = await q.all<TResourceServerRow>(`${SELECT} WHERE "identifier" = ?`, [identifier]);
+  return row ? toResourceServerRecord(row) : null;
+}
+
+/** Find an API by its internal id or, failing that, its identifier (as Auth0's /resource-servers/{id} does). */
+export async function findResourceServerByIdOrIdentifier(
+  q: TSqlRunner,
+  idOrIdentifier: string,
+): Promise<TResourceServerRecord | null> {
+  const [byId] = await q.all<TResourceServerRow>(`${SELECT} WHERE "id" = ?`, [idOrIdentifier]);
+  if (byId) return toResourceServerRecord(byId);
+  return findResourceServer(q, idOrIdentifier);
 }
 
 export type TResourceServerWrite = {
@@ -33,12 +73,8 @@ export type TResourceServerWrite = {
   allowOfflineAccess?: boolean;
 };
 
-/** Create or update an API matched by identifier. */
-export async function upsertResourceServer(
-  db: TDb,
-  w: TResourceServerWrite,
-): Promise<{ id: string; created: boolean }> {
-  const data = {
+function resourceServerValues(w: Omit<Partial<TResourceServerWrite>, "identifier">): TRowValues {
+  return {
     name: w.name,
     scopes: w.scopes ? JSON.stringify(w.scopes) : undefined,
     tokenLifetime: w.tokenLifetime,
@@ -46,67 +82,71 @@ export async function upsertResourceServer(
     signingSecretEnc: w.signingSecretEnc,
     allowOfflineAccess: w.allowOfflineAccess,
   };
-  const existing = await db.resourceServer.findUnique({
-    where: { identifier: w.identifier },
-    select: { id: true },
+}
+
+/** Create or update an API matched by identifier. */
+export async function upsertResourceServer(
+  q: TSqlRunner,
+  w: TResourceServerWrite,
+): Promise<{ id: string; created: boolean }> {
+  return q.transaction(async (tx) => {
+    const [existing] = await tx.all<{ id: string }>(
+      `SELECT "id" FROM "ResourceServer" WHERE "identifier" = ?`,
+      [w.identifier],
+    );
+    const now = new Date();
+    if (existing) {
+      const id = String(existing.id);
+      await updateRow(
+        tx,
+        "ResourceServer",
+        { column: "id", value: id },
+        { ...resourceServerValues(w), updatedAt: now },
+      );
+      return { id, created: false };
+    }
+    const id = newRowId();
+    await insertRow(tx, "ResourceServer", {
+      id,
+      ...resourceServerValues(w),
+      identifier: w.identifier,
+      createdAt: now,
+      updatedAt: now,
+    });
+    return { id, created: true };
   });
-  if (existing) {
-    await db.resourceServer.update({ where: { id: existing.id }, data });
-    return { id: existing.id, created: false };
-  }
-  const row = await db.resourceServer.create({ data: { ...data, identifier: w.identifier } });
-  return { id: row.id, created: true };
 }
 
-/** Every API. */
-export async function listResourceServers(db: TDb): Promise<TResourceServerRecord[]> {
-  const rows = await db.resourceServer.findMany({ orderBy: { name: "asc" } });
-  return rows.map((row) => ({
-    ...row,
-    scopes: parseJsonColumn<{ value: string; description?: string }[]>(row.scopes, []),
-    signingAlg: row.signingAlg === "HS256" ? ("HS256" as const) : ("RS256" as const),
-  }));
+/** Every API, by name. */
+export async function listResourceServers(q: TSqlRunner): Promise<TResourceServerRecord[]> {
+  const rows = await q.all<TResourceServerRow>(`${SELECT} ORDER BY "name"`);
+  return rows.map(toResourceServerRecord);
 }
 
-/** Create an API inside a transaction. */
-export async function createResourceServerTx(
-  tx: TTx,
-  w: TResourceServerWrite & { name: string },
-): Promise<void> {
-  await tx.resourceServer.create({ data: { ...w, scopes: JSON.stringify(w.scopes ?? []) } });
+/** Create an API. */
+export async function createResourceServer(q: TSqlRunner, w: TResourceServerWrite): Promise<void> {
+  const now = new Date();
+  await insertRow(q, "ResourceServer", {
+    id: newRowId(),
+    ...resourceServerValues(w),
+    scopes: JSON.stringify(w.scopes ?? []),
+    identifier: w.identifier,
+    createdAt: now,
+    updatedAt: now,
+  });
 }
 
-/** Find an API by its internal id or, failing that, its identifier (as Auth0's /resource-servers/{id} does). */
-export async function findResourceServerByIdOrIdentifier(
-  db: TDb,
-  idOrIdentifier: string,
-): Promise<TResourceServerRecord | null> {
-  const row =
-    (await db.resourceServer.findUnique({ where: { id: idOrIdentifier } })) ??
-    (await db.resourceServer.findUnique({ where: { identifier: idOrIdentifier } }));
-  if (!row) return null;
-  return {
-    ...row,
-    scopes: parseJsonColumn<{ value: string; description?: string }[]>(row.scopes, []),
-    signingAlg: row.signingAlg === "HS256" ? "HS256" : "RS256",
-  };
-}
-
-/** Update an API's settings (never its identifier) inside a transaction. */
-export async function updateResourceServerTx(
-  tx: TTx,
+/** Update an API's settings (never its identifier). */
+export async function updateResourceServer(
+  q: TSqlRunner,
   id: string,
   w: Omit<Partial<TResourceServerWrite>, "identifier">,
 ): Promise<void> {
-  await tx.resourceServer.update({
-    where: { id },
-    data: {
-      name: w.name,
-      scopes: w.scopes ? JSON.stringify(w.scopes) : undefined,
-      tokenLifetime: w.tokenLifetime,
-      signingAlg: w.signingAlg,
-      signingSecretEnc: w.signingSecretEnc,
-      allowOfflineAccess: w.allowOfflineAccess,
-    },
-  });
+  const n = await updateRow(
+    q,
+    "ResourceServer",
+    { column: "id", value: id },
+    { ...resourceServerValues(w), updatedAt: new Date() },
+  );
+  if (n !== 1) throw new Error(`No API ${id} to update`);
 }

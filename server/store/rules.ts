@@ -1,5 +1,19 @@
-import type { TDb, TTx } from "./db.ts";
-import { parseJsonColumn } from "./json.ts";
+import { readDate, type TSqlRunner } from "./raw-sql.ts";
+import { insertRuleVersion } from "./rule-versions.ts";
+import { columnList, insertRow, updateRow } from "./write-row.ts";
+
+/** Every column of the Rule table, in schema order. */
+export const RULE_COLUMNS = [
+  "id",
+  "name",
+  "script",
+  "order",
+  "enabled",
+  "stage",
+  "version",
+  "createdAt",
+  "updatedAt",
+] as const;
 
 export type TRuleRecord = {
   id: string;
@@ -13,151 +27,134 @@ export type TRuleRecord = {
   updatedAt: Date;
 };
 
-export type TRuleVersionRecord = {
-  version: number;
-  name: string;
-  script: string;
-  createdAt: Date;
-  /** Email of the admin who saved it; null for tenant imports and versions saved before authors were kept. */
-  createdBy: string | null;
-};
+type TRuleRow = Record<(typeof RULE_COLUMNS)[number], unknown>;
 
-const versionFields = { version: true, name: true, script: true, createdAt: true, createdBy: true } as const;
+const SELECT = `SELECT ${columnList(RULE_COLUMNS)} FROM "Rule"`;
+// Execution order: order, then name.
+const BY_ORDER = `ORDER BY "order", "name"`;
 
-const byOrder = [{ order: "asc" as const }, { name: "asc" as const }];
+function toRuleRecord(r: TRuleRow): TRuleRecord {
+  return {
+    id: String(r.id),
+    name: String(r.name),
+    script: String(r.script),
+    order: Number(r.order),
+    enabled: Boolean(r.enabled),
+    stage: String(r.stage),
+    version: Number(r.version),
+    createdAt: readDate(r.createdAt),
+    updatedAt: readDate(r.updatedAt),
+  };
+}
 
 /** Every rule in execution order (order, then name). */
-export async function listRules(db: TTx): Promise<TRuleRecord[]> {
-  return db.rule.findMany({ orderBy: byOrder });
+export async function listRules(q: TSqlRunner): Promise<TRuleRecord[]> {
+  return (await q.all<TRuleRow>(`${SELECT} ${BY_ORDER}`)).map(toRuleRecord);
 }
 
 /** Enabled rules in execution order: what a login runs. */
-export async function listEnabledRules(db: TDb): Promise<TRuleRecord[]> {
-  return db.rule.findMany({ where: { enabled: true }, orderBy: byOrder });
+export async function listEnabledRules(q: TSqlRunner): Promise<TRuleRecord[]> {
+  return (await q.all<TRuleRow>(`${SELECT} WHERE "enabled" = ? ${BY_ORDER}`, [true])).map(toRuleRecord);
 }
 
-export async function findRule(db: TTx, id: string): Promise<TRuleRecord | null> {
-  return db.rule.findUnique({ where: { id } });
+/** One rule by id. */
+export async function findRule(q: TSqlRunner, id: string): Promise<TRuleRecord | null> {
+  const [row] = await q.all<TRuleRow>(`${SELECT} WHERE "id" = ?`, [id]);
+  return row ? toRuleRecord(row) : null;
 }
 
-export async function findRuleByName(db: TTx, name: string): Promise<TRuleRecord | null> {
-  return db.rule.findUnique({ where: { name } });
+/** One rule by its (unique) name. */
+export async function findRuleByName(q: TSqlRunner, name: string): Promise<TRuleRecord | null> {
+  const [row] = await q.all<TRuleRow>(`${SELECT} WHERE "name" = ?`, [name]);
+  return row ? toRuleRecord(row) : null;
 }
 
 /** The order after the last rule (new rules without an order run last). */
-export async function nextRuleOrder(db: TTx): Promise<number> {
-  const last = await db.rule.findFirst({ orderBy: { order: "desc" }, select: { order: true } });
-  return (last?.order ?? 0) + 1;
+export async function nextRuleOrder(q: TSqlRunner): Promise<number> {
+  const [row] = await q.all<{ last: unknown }>(`SELECT MAX("order") AS "last" FROM "Rule"`);
+  return Number(row?.last ?? 0) + 1;
 }
 
-type TNewRule = { id: string; name: string; script: string; order: number; enabled: boolean; stage: string };
+export type TNewRule = {
+  id: string;
+  name: string;
+  script: string;
+  order: number;
+  enabled: boolean;
+  stage: string;
+};
 
-/** Insert a rule and its first version in one transaction. */
-export async function insertRule(db: TDb, r: TNewRule): Promise<TRuleRecord> {
-  return db.$transaction(async (tx) => insertRuleTx(tx, r, null));
-}
-
-/** Insert a rule and its first version (saved by `createdBy`) inside the caller's transaction. */
-export async function insertRuleTx(tx: TTx, r: TNewRule, createdBy: string | null): Promise<TRuleRecord> {
-  const row = await tx.rule.create({ data: { ...r, version: 1 } });
-  await tx.ruleVersion.create({
-    data: { ruleId: r.id, version: 1, name: r.name, script: r.script, createdBy },
+/** Insert a rule and its first version (saved by `createdBy`; null for none), atomically. */
+export async function insertRule(q: TSqlRunner, r: TNewRule, createdBy: string | null): Promise<TRuleRecord> {
+  return q.transaction(async (tx) => {
+    const now = new Date();
+    const row: TRuleRecord = { ...r, version: 1, createdAt: now, updatedAt: now };
+    await insertRow(tx, "Rule", row);
+    await insertRuleVersion(tx, {
+      ruleId: r.id,
+      version: 1,
+      name: r.name,
+      script: r.script,
+      createdBy,
+      at: now,
+    });
+    return row;
   });
-  return row;
 }
+
+export type TRulePatch = { name?: string; script?: string; order?: number; enabled?: boolean };
 
 /**
- * Change a rule. A new name or script becomes a new version (the previous ones stay for rollback); order and enabled
- * change in place. Returns null when the rule does not exist.
+ * Change a rule. A new name or script becomes a new version saved by `createdBy` (the previous ones stay for
+ * rollback); order and enabled change in place. Returns null when the rule does not exist.
  */
-export async function updateRule(db: TDb, id: string, patch: TRulePatch): Promise<TRuleRecord | null> {
-  return db.$transaction(async (tx) => updateRuleTx(tx, id, patch, null));
-}
-
-type TRulePatch = { name?: string; script?: string; order?: number; enabled?: boolean };
-
-/** `updateRule` inside the caller's transaction; a new version records `createdBy` as its author. */
-export async function updateRuleTx(
-  tx: TTx,
+export async function updateRule(
+  q: TSqlRunner,
   id: string,
   patch: TRulePatch,
   createdBy: string | null,
 ): Promise<TRuleRecord | null> {
-  const current = await tx.rule.findUnique({ where: { id } });
-  if (!current) return null;
-  const name = patch.name ?? current.name;
-  const script = patch.script ?? current.script;
-  const isNewVersion = name !== current.name || script !== current.script;
-  const version = isNewVersion ? current.version + 1 : current.version;
-  if (isNewVersion) await tx.ruleVersion.create({ data: { ruleId: id, version, name, script, createdBy } });
-  return tx.rule.update({
-    where: { id },
-    data: { name, script, version, order: patch.order, enabled: patch.enabled },
+  return q.transaction(async (tx) => {
+    const current = await findRule(tx, id);
+    if (!current) return null;
+    const name = patch.name ?? current.name;
+    const script = patch.script ?? current.script;
+    const isNewVersion = name !== current.name || script !== current.script;
+    const version = isNewVersion ? current.version + 1 : current.version;
+    const now = new Date();
+    if (isNewVersion) await insertRuleVersion(tx, { ruleId: id, version, name, script, createdBy, at: now });
+    await updateRow(
+      tx,
+      "Rule",
+      { column: "id", value: id },
+      { name, script, version, order: patch.order, enabled: patch.enabled, updatedAt: now },
+    );
+    return findRule(tx, id);
   });
 }
 
-/** Set the order of several rules inside the caller's transaction (all or none). */
-export async function setRuleOrdersTx(tx: TTx, orders: { id: string; order: number }[]): Promise<void> {
-  for (const o of orders) await tx.rule.update({ where: { id: o.id }, data: { order: o.order } });
-}
-
-/** Delete a rule and its versions; false when it did not exist. */
-export async function deleteRule(db: TTx, id: string): Promise<boolean> {
-  const { count } = await db.rule.deleteMany({ where: { id } });
-  return count === 1;
-}
-
-/** Versions of a rule, newest first. */
-export async function listRuleVersions(db: TTx, ruleId: string): Promise<TRuleVersionRecord[]> {
-  return db.ruleVersion.findMany({ where: { ruleId }, orderBy: { version: "desc" }, select: versionFields });
-}
-
-export async function findRuleVersion(
-  db: TTx,
-  ruleId: string,
-  version: number,
-): Promise<TRuleVersionRecord | null> {
-  return db.ruleVersion.findUnique({
-    where: { ruleId_version: { ruleId, version } },
-    select: versionFields,
+/** Set the order of several rules, all or none. */
+export async function setRuleOrders(q: TSqlRunner, orders: { id: string; order: number }[]): Promise<void> {
+  await q.transaction(async (tx) => {
+    const now = new Date();
+    for (const o of orders) {
+      const n = await updateRow(
+        tx,
+        "Rule",
+        { column: "id", value: o.id },
+        { order: o.order, updatedAt: now },
+      );
+      if (n !== 1) throw new Error(`No rule ${o.id} to reorder`);
+    }
   });
 }
 
-/** Rule setting keys (values are never read back out through the admin API). */
-export async function listRuleSettingKeys(db: TTx): Promise<{ key: string; updatedAt: Date }[]> {
-  return db.ruleSetting.findMany({ orderBy: { key: "asc" }, select: { key: true, updatedAt: true } });
+/** Delete a rule and its versions (the foreign key cascades); false when it did not exist. */
+export async function deleteRule(q: TSqlRunner, id: string): Promise<boolean> {
+  return (await q.run(`DELETE FROM "Rule" WHERE "id" = ?`, [id])) === 1;
 }
 
-/** Every rule setting with its sealed value (for the rules runtime). */
-export async function listRuleSettingsSealed(db: TTx): Promise<{ key: string; valueEnc: string }[]> {
-  return db.ruleSetting.findMany({ select: { key: true, valueEnc: true } });
-}
-
-/** Whether a rule setting exists (its value is not read). */
-export async function hasRuleSetting(db: TTx, key: string): Promise<boolean> {
-  return (await db.ruleSetting.findUnique({ where: { key }, select: { key: true } })) !== null;
-}
-
-export async function upsertRuleSetting(db: TTx, key: string, valueEnc: string): Promise<void> {
-  await db.ruleSetting.upsert({ where: { key }, create: { key, valueEnc }, update: { valueEnc } });
-}
-
-export async function deleteRuleSetting(db: TTx, key: string): Promise<boolean> {
-  const { count } = await db.ruleSetting.deleteMany({ where: { key } });
-  return count === 1;
-}
-
-/** Hosts rules may fetch from. */
-export async function getRulesAllowedHosts(db: TTx): Promise<string[]> {
-  const row = await db.tenant.findUnique({ where: { id: "default" }, select: { rulesAllowedHosts: true } });
-  return parseJsonColumn<string[]>(row?.rulesAllowedHosts, []);
-}
-
-export async function setRulesAllowedHosts(db: TTx, hosts: string[]): Promise<void> {
-  const rulesAllowedHosts = JSON.stringify(hosts);
-  await db.tenant.upsert({
-    where: { id: "default" },
-    create: { id: "default", rulesAllowedHosts },
-    update: { rulesAllowedHosts },
-  });
+/** Delete every rule and version (tests reset between cases). */
+export async function deleteAllRules(q: TSqlRunner): Promise<void> {
+  await q.run(`DELETE FROM "Rule"`);
 }

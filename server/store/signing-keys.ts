@@ -1,4 +1,16 @@
-import type { TDb } from "./db.ts";
+import { newRowId, readDate, type TSqlRunner } from "./raw-sql.ts";
+
+/** Every column of the `SigningKey` table, in schema order. */
+export const SIGNING_KEY_COLUMNS = [
+  "id",
+  "kid",
+  "alg",
+  "publicJwk",
+  "privateKeyEnc",
+  "status",
+  "createdAt",
+  "rotatedAt",
+] as const;
 
 export type TSigningKeyRecord = {
   kid: string;
@@ -9,32 +21,50 @@ export type TSigningKeyRecord = {
   createdAt: Date;
 };
 
+function toSigningKey(r: Record<string, unknown>): TSigningKeyRecord {
+  return {
+    kid: String(r.kid),
+    alg: String(r.alg),
+    publicJwk: String(r.publicJwk),
+    privateKeyEnc: String(r.privateKeyEnc),
+    status: String(r.status),
+    createdAt: readDate(r.createdAt),
+  };
+}
+
 /** Keys still published in the JWKS (current and previous), newest first. */
-export async function listPublishedKeys(db: TDb): Promise<TSigningKeyRecord[]> {
-  return db.signingKey.findMany({
-    where: { status: { in: ["current", "previous"] } },
-    orderBy: { createdAt: "desc" },
-    select: { kid: true, alg: true, publicJwk: true, privateKeyEnc: true, status: true, createdAt: true },
-  });
+export async function listPublishedKeys(q: TSqlRunner): Promise<TSigningKeyRecord[]> {
+  const rows = await q.all<Record<string, unknown>>(
+    `SELECT "kid","alg","publicJwk","privateKeyEnc","status","createdAt" FROM "SigningKey" WHERE "status" IN (?, ?) ORDER BY "createdAt" DESC`,
+    ["current", "previous"],
+  );
+  return rows.map(toSigningKey);
 }
 
 /** Make `key` the current signing key; the former current key stays published as `previous`. */
 export async function insertCurrentKey(
-  db: TDb,
+  q: TSqlRunner,
   key: Omit<TSigningKeyRecord, "status" | "createdAt">,
   at: Date,
 ): Promise<void> {
-  await db.$transaction([
-    db.signingKey.updateMany({ where: { status: "current" }, data: { status: "previous", rotatedAt: at } }),
-    db.signingKey.create({ data: { ...key, status: "current", createdAt: at } }),
-  ]);
+  await q.transaction(async (tx) => {
+    await tx.run(`UPDATE "SigningKey" SET "status" = ?, "rotatedAt" = ? WHERE "status" = ?`, [
+      "previous",
+      at,
+      "current",
+    ]);
+    await tx.run(
+      `INSERT INTO "SigningKey" ("id","kid","alg","publicJwk","privateKeyEnc","status","createdAt") VALUES (?,?,?,?,?,?,?)`,
+      [newRowId(), key.kid, key.alg, key.publicJwk, key.privateKeyEnc, "current", at],
+    );
+  });
 }
 
 /** Stop publishing keys that were rotated out (after their tokens have expired). */
-export async function revokePreviousKeys(db: TDb, at: Date): Promise<number> {
-  const { count } = await db.signingKey.updateMany({
-    where: { status: "previous" },
-    data: { status: "revoked", rotatedAt: at },
-  });
-  return count;
+export async function revokePreviousKeys(q: TSqlRunner, at: Date): Promise<number> {
+  return q.run(`UPDATE "SigningKey" SET "status" = ?, "rotatedAt" = ? WHERE "status" = ?`, [
+    "revoked",
+    at,
+    "previous",
+  ]);
 }

@@ -1,4 +1,22 @@
-import type { TDb, TTx } from "./db.ts";
+import { parseJsonColumn } from "./json.ts";
+import { isUniqueViolation, type TSqlRunner } from "./raw-sql.ts";
+import { columnList, readOptionalDate, readOptionalText, upsertRow } from "./write-row.ts";
+
+/** Every column of the Tenant table (one row, id "default"), in schema order. */
+export const TENANT_COLUMNS = [
+  "id",
+  "friendlyName",
+  "defaultDirectory",
+  "defaultAudience",
+  "publicUrl",
+  "seededAt",
+  "rulesAllowedHosts",
+  "mfaPolicy",
+  "mfaOtpEnabled",
+  "mfaRecoveryCodeEnabled",
+  "createdAt",
+  "updatedAt",
+] as const;
 
 export type TTenantRecord = {
   friendlyName: string;
@@ -13,23 +31,27 @@ export type TTenantRecord = {
 /** Tenant MFA policy: Auth0's "Require Multi-factor Auth" never / always (rules may still ask under "never"). */
 export type TMfaPolicy = "never" | "always";
 
+type TTenantRow = Record<(typeof TENANT_COLUMNS)[number], unknown>;
+
 /** The tenant settings row; an absent row reads as an unconfigured tenant. */
-export async function getTenant(db: TDb): Promise<TTenantRecord> {
-  const row = await db.tenant.findUnique({ where: { id: "default" } });
+export async function getTenant(q: TSqlRunner): Promise<TTenantRecord> {
+  const [row] = await q.all<TTenantRow>(
+    `SELECT ${columnList(TENANT_COLUMNS)} FROM "Tenant" WHERE "id" = 'default'`,
+  );
   return {
-    friendlyName: row?.friendlyName ?? "Portcullis",
-    defaultDirectory: row?.defaultDirectory ?? null,
-    defaultAudience: row?.defaultAudience ?? null,
-    seededAt: row?.seededAt ?? null,
+    friendlyName: row ? String(row.friendlyName) : "Portcullis",
+    defaultDirectory: readOptionalText(row?.defaultDirectory),
+    defaultAudience: readOptionalText(row?.defaultAudience),
+    seededAt: readOptionalDate(row?.seededAt),
     mfaPolicy: row?.mfaPolicy === "always" ? "always" : "never",
-    mfaOtpEnabled: row?.mfaOtpEnabled ?? true,
-    mfaRecoveryCodeEnabled: row?.mfaRecoveryCodeEnabled ?? true,
+    mfaOtpEnabled: row ? Boolean(row.mfaOtpEnabled) : true,
+    mfaRecoveryCodeEnabled: row ? Boolean(row.mfaRecoveryCodeEnabled) : true,
   };
 }
 
 /** Update tenant settings (creating the row on first use). `undefined` leaves a field unchanged. */
 export async function updateTenant(
-  db: TDb | TTx,
+  q: TSqlRunner,
   w: {
     friendlyName?: string;
     defaultDirectory?: string | null;
@@ -41,37 +63,68 @@ export async function updateTenant(
     mfaRecoveryCodeEnabled?: boolean;
   },
 ): Promise<void> {
-  await db.tenant.upsert({ where: { id: "default" }, create: { id: "default", ...w }, update: w });
+  const now = new Date();
+  await upsertRow(
+    q,
+    "Tenant",
+    ["id"],
+    { id: "default", ...w, createdAt: now, updatedAt: now },
+    { ...w, updatedAt: now },
+  );
 }
 
 /**
  * Claim the one-time demo seed by setting `seededAt` where it is still empty. One UPDATE decides, so exactly one
  * of several server processes starting together on one database wins.
  */
-export async function claimDemoSeed(db: TDb, at: Date): Promise<boolean> {
-  const row = await db.tenant.findUnique({ where: { id: "default" }, select: { id: true } });
-  if (!row) {
+export async function claimDemoSeed(q: TSqlRunner, at: Date): Promise<boolean> {
+  const rows = await q.all<{ id: string }>(`SELECT "id" FROM "Tenant" WHERE "id" = 'default'`);
+  if (rows.length === 0) {
     // Concurrent first starts race to create the row; losing that race is harmless.
-    await db.tenant.create({ data: { id: "default" } }).catch((err: unknown) => {
-      if ((err as { code?: unknown }).code !== "P2002") throw err;
-    });
+    const now = new Date();
+    await q
+      .run(`INSERT INTO "Tenant" ("id","createdAt","updatedAt") VALUES ('default',?,?)`, [now, now])
+      .catch((err: unknown) => {
+        if (!isUniqueViolation(err)) throw err;
+      });
   }
-  const { count } = await db.tenant.updateMany({
-    where: { id: "default", seededAt: null },
-    data: { seededAt: at },
-  });
-  return count === 1;
+  const n = await q.run(
+    `UPDATE "Tenant" SET "seededAt" = ?, "updatedAt" = ? WHERE "id" = 'default' AND "seededAt" IS NULL`,
+    [at, new Date()],
+  );
+  return n === 1;
 }
 
 /** Give back a demo-seed claim made at `at` (the seed failed), so the next start tries again. */
-export async function releaseDemoSeed(db: TDb, at: Date): Promise<void> {
-  await db.tenant.updateMany({ where: { id: "default", seededAt: at }, data: { seededAt: null } });
+export async function releaseDemoSeed(q: TSqlRunner, at: Date): Promise<void> {
+  await q.run(
+    `UPDATE "Tenant" SET "seededAt" = NULL, "updatedAt" = ? WHERE "id" = 'default' AND "seededAt" = ?`,
+    [new Date(), at],
+  );
 }
 
-/** Update tenant settings inside a transaction. */
-export async function updateTenantTx(
-  tx: TTx,
-  w: { defaultDirectory?: string | null; defaultAudience?: string | null },
-): Promise<void> {
-  await tx.tenant.upsert({ where: { id: "default" }, create: { id: "default", ...w }, update: w });
+/** Hosts rules may fetch from. */
+export async function getRulesAllowedHosts(q: TSqlRunner): Promise<string[]> {
+  const [row] = await q.all<{ rulesAllowedHosts: string }>(
+    `SELECT "rulesAllowedHosts" FROM "Tenant" WHERE "id" = 'default'`,
+  );
+  return parseJsonColumn<string[]>(readOptionalText(row?.rulesAllowedHosts), []);
+}
+
+/** Replace the hosts rules may fetch from (creating the tenant row on first use). */
+export async function setRulesAllowedHosts(q: TSqlRunner, hosts: string[]): Promise<void> {
+  const rulesAllowedHosts = JSON.stringify(hosts);
+  const now = new Date();
+  await upsertRow(
+    q,
+    "Tenant",
+    ["id"],
+    { id: "default", rulesAllowedHosts, createdAt: now, updatedAt: now },
+    { rulesAllowedHosts, updatedAt: now },
+  );
+}
+
+/** Turn rules' fetch off again where a tenant row exists (tests, between cases); never creates the row. */
+export async function clearRulesAllowedHosts(q: TSqlRunner): Promise<void> {
+  await q.run(`UPDATE "Tenant" SET "rulesAllowedHosts" = '[]', "updatedAt" = ?`, [new Date()]);
 }

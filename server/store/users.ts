@@ -1,8 +1,35 @@
-import { randomBytes } from "node:crypto";
-import type { TSqlRunner } from "./raw-sql.ts";
-import type { TDb, TTx } from "./db.ts";
+import { newRowId, readDate, type TSqlRunner, type TSqlValue, type TSqlWriter } from "./raw-sql.ts";
 import { parseJsonColumn } from "./json.ts";
-import { deleteUserAuthenticators, insertImportedTotp } from "./mfa.ts";
+
+/** Every column of the `User` table, in schema order. */
+export const USER_COLUMNS = [
+  "id",
+  "userId",
+  "connectionId",
+  "email",
+  "emailVerified",
+  "username",
+  "name",
+  "nickname",
+  "givenName",
+  "familyName",
+  "picture",
+  "phoneNumber",
+  "phoneVerified",
+  "passwordHash",
+  "blocked",
+  "appMetadata",
+  "userMetadata",
+  "loginsCount",
+  "lastLogin",
+  "lastIp",
+  "lastPasswordReset",
+  "passwordLeakedAt",
+  "createdAt",
+  "updatedAt",
+] as const;
+
+const SELECT = USER_COLUMNS.map((c) => `"User"."${c}"`).join(",");
 
 export type TUserRecord = {
   id: string;
@@ -32,37 +59,106 @@ export type TUserRecord = {
   updatedAt: Date;
 };
 
-type TUserRow = Omit<TUserRecord, "appMetadata" | "userMetadata"> & {
-  appMetadata: string;
-  userMetadata: string;
-};
+type TRow = Record<string, unknown>;
 
-function toRecord(row: TUserRow): TUserRecord {
+const optText = (v: unknown) => (v === null || v === undefined ? null : String(v));
+const optDate = (v: unknown) => (v === null || v === undefined ? null : readDate(v));
+
+function toUser(r: TRow): TUserRecord {
   return {
-    ...row,
-    appMetadata: parseJsonColumn<Record<string, unknown>>(row.appMetadata, {}),
-    userMetadata: parseJsonColumn<Record<string, unknown>>(row.userMetadata, {}),
+    id: String(r.id),
+    userId: String(r.userId),
+    connectionId: String(r.connectionId),
+    email: optText(r.email),
+    emailVerified: Boolean(r.emailVerified),
+    username: optText(r.username),
+    name: optText(r.name),
+    nickname: optText(r.nickname),
+    givenName: optText(r.givenName),
+    familyName: optText(r.familyName),
+    picture: optText(r.picture),
+    phoneNumber: optText(r.phoneNumber),
+    phoneVerified: Boolean(r.phoneVerified),
+    passwordHash: optText(r.passwordHash),
+    blocked: Boolean(r.blocked),
+    appMetadata: parseJsonColumn<Record<string, unknown>>(optText(r.appMetadata), {}),
+    userMetadata: parseJsonColumn<Record<string, unknown>>(optText(r.userMetadata), {}),
+    loginsCount: Number(r.loginsCount),
+    lastLogin: optDate(r.lastLogin),
+    lastIp: optText(r.lastIp),
+    lastPasswordReset: optDate(r.lastPasswordReset),
+    passwordLeakedAt: optDate(r.passwordLeakedAt),
+    createdAt: readDate(r.createdAt),
+    updatedAt: readDate(r.updatedAt),
   };
 }
 
-/** Find a user of one connection by email (case-insensitive) or username, in one query. */
+/** Find a user of one connection by email (case-insensitive) or username, in one indexed query. */
 export async function findUserByIdentifier(
-  db: TDb,
+  q: TSqlRunner,
   connectionId: string,
   identifier: string,
 ): Promise<TUserRecord | null> {
   const lower = identifier.toLowerCase();
-  const rows = await db.user.findMany({
-    where: { connectionId, OR: [{ email: lower }, { username: identifier }] },
-    take: 2,
-  });
+  const rows = await q.all<TRow>(
+    `SELECT ${SELECT} FROM "User" WHERE "connectionId" = ? AND ("email" = ? OR "username" = ?) LIMIT 2`,
+    [connectionId, lower, identifier],
+  );
   // An email match wins over a username that happens to look like someone else's email.
   const row = rows.find((r) => r.email === lower) ?? rows[0];
-  return row ? toRecord(row) : null;
+  return row ? toUser(row) : null;
 }
 
-/** A TOTP enrolment to import for a user given by internal id (update) or public user id (insert). */
-export type TImportedTotp = ({ id: string } | { userId: string }) & { secretEnc: string };
+/** Find a user by internal id. */
+export async function findUserById(q: TSqlRunner, id: string): Promise<TUserRecord | null> {
+  const rows = await q.all<TRow>(`SELECT ${SELECT} FROM "User" WHERE "id" = ?`, [id]);
+  return rows[0] ? toUser(rows[0]) : null;
+}
+
+/** Find a user by Auth0-style user id (the token `sub`). */
+export async function findUserByUserId(q: TSqlRunner, userId: string): Promise<TUserRecord | null> {
+  const rows = await q.all<TRow>(`SELECT ${SELECT} FROM "User" WHERE "userId" = ?`, [userId]);
+  return rows[0] ? toUser(rows[0]) : null;
+}
+
+/** Users of one connection (for export), oldest first. */
+export async function listUsersOfConnection(q: TSqlRunner, connectionId: string): Promise<TUserRecord[]> {
+  const rows = await q.all<TRow>(
+    `SELECT ${SELECT} FROM "User" WHERE "connectionId" = ? ORDER BY "createdAt"`,
+    [connectionId],
+  );
+  return rows.map(toUser);
+}
+
+/**
+ * Users whose email or username contains `text` (or whose user id is `text`), optionally in one connection,
+ * newest first. `contains` is LIKE as Prisma wrote it: `%` and `_` in `text` are wildcards, and SQLite compares
+ * ASCII letters case-insensitively where PostgreSQL does not.
+ */
+export async function searchUsers(
+  q: TSqlRunner,
+  opts: { text?: string; connectionId?: string; take: number },
+): Promise<(TUserRecord & { connectionName: string })[]> {
+  const text = opts.text?.trim();
+  const where: string[] = [];
+  const params: TSqlValue[] = [];
+  if (opts.connectionId) {
+    where.push(`"User"."connectionId" = ?`);
+    params.push(opts.connectionId);
+  }
+  if (text) {
+    where.push(`("User"."email" LIKE ? OR "User"."username" LIKE ? OR "User"."userId" = ?)`);
+    params.push(`%${text.toLowerCase()}%`, `%${text}%`, text);
+  }
+  const rows = await q.all<TRow>(
+    `SELECT ${SELECT}, "Connection"."name" AS "connectionName" FROM "User"
+     JOIN "Connection" ON "Connection"."id" = "User"."connectionId"
+     ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""}
+     ORDER BY "User"."createdAt" DESC LIMIT ?`,
+    [...params, opts.take],
+  );
+  return rows.map((r) => ({ ...toUser(r), connectionName: String(r.connectionName) }));
+}
 
 export type TUserWrite = {
   userId: string;
@@ -83,205 +179,190 @@ export type TUserWrite = {
   userMetadata?: Record<string, unknown>;
 };
 
-function userData(w: TUserWrite) {
-  return {
-    ...w,
-    email: w.email ? w.email.toLowerCase() : w.email,
-    appMetadata: w.appMetadata ? JSON.stringify(w.appMetadata) : undefined,
-    userMetadata: w.userMetadata ? JSON.stringify(w.userMetadata) : undefined,
-  };
-}
-
-/** Insert users in one transaction: all or none. */
-export async function insertUsers(db: TDb, users: TUserWrite[]): Promise<void> {
-  await db.$transaction(async (tx) => {
-    for (const u of users) await tx.user.create({ data: userData(u) });
-  });
-}
-
-/** Users of a connection whose email or username is among `keys` (to find import conflicts). */
-export async function findExistingIdentities(
-  db: TDb,
-  connectionId: string,
-  emails: string[],
-  usernames: string[],
-): Promise<{ email: string | null; username: string | null }[]> {
-  return db.user.findMany({
-    where: {
-      connectionId,
-      OR: [{ email: { in: emails.map((e) => e.toLowerCase()) } }, { username: { in: usernames } }],
-    },
-    select: { email: true, username: true },
-  });
-}
-
-/** Users of one connection (for export), oldest first. */
-export async function listUsersOfConnection(db: TDb, connectionId: string): Promise<TUserRecord[]> {
-  const rows = await db.user.findMany({ where: { connectionId }, orderBy: { createdAt: "asc" } });
-  return rows.map(toRecord);
-}
-
-/** Set or clear the admin block flag. */
-export async function setUserBlocked(db: TDb, userId: string, blocked: boolean): Promise<void> {
-  await db.user.update({ where: { userId }, data: { blocked } });
-}
-
-/** Find a user by Auth0-style user id (the token `sub`). */
-export async function findUserByUserId(db: TDb, userId: string): Promise<TUserRecord | null> {
-  const row = await db.user.findUnique({ where: { userId } });
-  return row ? toRecord(row) : null;
-}
-
-export type TUserIdentity = {
-  id: string;
-  userId: string;
-  connectionId: string;
-  email: string | null;
-  username: string | null;
-};
-
-// Keeps every IN list well under SQLite's and PostgreSQL's bound-parameter limits.
-const IN_CHUNK = 500;
-
-function chunked<T>(items: T[]): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += IN_CHUNK) out.push(items.slice(i, i + IN_CHUNK));
-  return out;
-}
-
-/**
- * Users an import could collide with: the same email (lower-cased) or username in the connection, or the same
- * user_id anywhere (user ids are unique across connections).
- */
-export async function findImportConflicts(
-  db: TDb,
-  connectionId: string,
-  keys: { emails: string[]; usernames: string[]; userIds: string[] },
-): Promise<TUserIdentity[]> {
-  const select = { id: true, userId: true, connectionId: true, email: true, username: true } as const;
-  const found = new Map<string, TUserIdentity>();
-  const add = (rows: TUserIdentity[]) => rows.forEach((r) => found.set(r.id, r));
-  for (const part of chunked(keys.emails.map((e) => e.toLowerCase()))) {
-    add(await db.user.findMany({ where: { connectionId, email: { in: part } }, select }));
-  }
-  for (const part of chunked(keys.usernames)) {
-    add(await db.user.findMany({ where: { connectionId, username: { in: part } }, select }));
-  }
-  for (const part of chunked(keys.userIds)) {
-    add(await db.user.findMany({ where: { userId: { in: part } }, select }));
-  }
-  return [...found.values()];
-}
-
 export type TUserPatch = Omit<Partial<TUserWrite>, "userId" | "connectionId">;
 
-/**
- * Insert new users and update matched ones (bulk import with upsert) in one transaction: all or none. Inserts go
- * in batches so large files stay within the transaction timeout. `afterWrites` adds the caller's own writes (the
- * sessions a changed password ends, their audit records) to the same transaction.
- */
-export async function applyUserImport(
-  db: TDb,
-  inserts: TUserWrite[],
-  updates: { id: string; patch: TUserPatch }[],
-  totps: TImportedTotp[] = [],
-  at: Date = new Date(),
-  afterWrites?: (tx: TTx) => Promise<void>,
-): Promise<void> {
-  await db.$transaction(
-    async (tx) => {
-      for (const part of chunked(inserts)) await tx.user.createMany({ data: part.map(userData) });
-      for (const u of updates) {
-        const { appMetadata, userMetadata, email, ...rest } = u.patch;
-        await tx.user.update({
-          where: { id: u.id },
-          data: {
-            ...rest,
-            ...(email !== undefined ? { email: email ? email.toLowerCase() : email } : {}),
-            ...(appMetadata ? { appMetadata: JSON.stringify(appMetadata) } : {}),
-            ...(userMetadata ? { userMetadata: JSON.stringify(userMetadata) } : {}),
-          },
-        });
-      }
-      for (const t of totps) {
-        const row = await tx.user.findUniqueOrThrow({
-          where: "id" in t ? { id: t.id } : { userId: t.userId },
-          select: { id: true },
-        });
-        // An imported enrolment replaces whatever the user had.
-        await deleteUserAuthenticators(tx, row.id);
-        await insertImportedTotp(tx, {
-          publicId: `totp|dev_${randomBytes(12).toString("base64url")}`,
-          userId: row.id,
-          secretEnc: t.secretEnc,
-          at,
-        });
-      }
-      await afterWrites?.(tx);
-    },
-    { maxWait: 10_000, timeout: 120_000 },
-  );
+// The columns an insert writes; the others keep their schema defaults (no logins yet, never leaked).
+const INSERT_COLUMNS = USER_COLUMNS.filter(
+  (c) => !["loginsCount", "lastLogin", "lastIp", "lastPasswordReset", "passwordLeakedAt"].includes(c),
+);
+const INSERT_ROW = `(${INSERT_COLUMNS.map(() => "?").join(",")})`;
+const INSERT_SQL = `INSERT INTO "User" (${INSERT_COLUMNS.map((c) => `"${c}"`).join(",")}) VALUES `;
+
+function insertValues(w: TUserWrite, at: Date): TSqlValue[] {
+  return [
+    newRowId(),
+    w.userId,
+    w.connectionId,
+    w.email ? w.email.toLowerCase() : (w.email ?? null),
+    w.emailVerified ?? false,
+    w.username ?? null,
+    w.name ?? null,
+    w.nickname ?? null,
+    w.givenName ?? null,
+    w.familyName ?? null,
+    w.picture ?? null,
+    w.phoneNumber ?? null,
+    w.phoneVerified ?? false,
+    w.passwordHash ?? null,
+    w.blocked ?? false,
+    w.appMetadata ? JSON.stringify(w.appMetadata) : "{}",
+    w.userMetadata ? JSON.stringify(w.userMetadata) : "{}",
+    at,
+    at,
+  ];
 }
 
-/** Users whose email or username contains `text`, optionally in one connection, newest first. */
-export async function searchUsers(
-  db: TDb,
-  opts: { text?: string; connectionId?: string; take: number },
-): Promise<(TUserRecord & { connectionName: string })[]> {
-  const text = opts.text?.trim();
-  const rows = await db.user.findMany({
-    where: {
-      ...(opts.connectionId ? { connectionId: opts.connectionId } : {}),
-      ...(text
-        ? {
-            OR: [
-              { email: { contains: text.toLowerCase() } },
-              { username: { contains: text } },
-              { userId: text },
-            ],
-          }
-        : {}),
-    },
-    include: { connection: { select: { name: true } } },
-    orderBy: { createdAt: "desc" },
-    take: opts.take,
+/** Insert one user; fails with a unique violation (`isUniqueViolation`) when the user id, email or username is taken. */
+export async function insertUser(q: TSqlRunner, w: TUserWrite, at: Date): Promise<void> {
+  await q.run(INSERT_SQL + INSERT_ROW, insertValues(w, at));
+}
+
+// Rows per multi-row INSERT: 19 parameters each stays far below both databases' bound-parameter limits. Full
+// batches share one statement text; the rest go one by one, so a bulk import prepares two statements, not one per size.
+const INSERT_BATCH = 100;
+
+/** Insert users in one transaction: all or none. */
+export async function insertUsers(q: TSqlRunner, users: TUserWrite[], at: Date): Promise<void> {
+  await q.transaction(async (tx) => {
+    let i = 0;
+    const batchSql = INSERT_SQL + Array.from({ length: INSERT_BATCH }, () => INSERT_ROW).join(",");
+    for (; i + INSERT_BATCH <= users.length; i += INSERT_BATCH) {
+      await tx.run(
+        batchSql,
+        users.slice(i, i + INSERT_BATCH).flatMap((u) => insertValues(u, at)),
+      );
+    }
+    for (; i < users.length; i++) await insertUser(tx, users[i]!, at);
   });
-  return rows.map(({ connection, ...r }) => ({ ...toRecord(r), connectionName: connection.name }));
 }
 
-/** Set the admin block flag inside a transaction; returns the user's internal id and previous value, or null if no such user. */
-export async function setUserBlockedTx(
-  tx: TTx,
+// The columns a patch may set, by patch key (a fixed list: patch keys never reach the SQL text otherwise).
+const PATCH_COLUMNS = {
+  email: "email",
+  emailVerified: "emailVerified",
+  username: "username",
+  name: "name",
+  nickname: "nickname",
+  givenName: "givenName",
+  familyName: "familyName",
+  picture: "picture",
+  phoneNumber: "phoneNumber",
+  phoneVerified: "phoneVerified",
+  passwordHash: "passwordHash",
+  blocked: "blocked",
+  appMetadata: "appMetadata",
+  userMetadata: "userMetadata",
+} as const satisfies Record<keyof TUserPatch, (typeof USER_COLUMNS)[number]>;
+
+/**
+ * Change the given fields of one user (a field left undefined keeps its value; metadata documents are replaced
+ * whole). Fails with a unique violation when the new email or username is taken in the connection.
+ */
+export async function updateUserProfile(
+  q: TSqlRunner,
+  id: string,
+  patch: TUserPatch,
+  at: Date,
+): Promise<void> {
+  const sets: string[] = [];
+  const params: TSqlValue[] = [];
+  for (const key of Object.keys(PATCH_COLUMNS) as (keyof TUserPatch)[]) {
+    const v = patch[key];
+    if (v === undefined) continue;
+    if (key === "appMetadata" || key === "userMetadata") {
+      // An empty (absent) document keeps the stored one, as before.
+      if (!v) continue;
+      params.push(JSON.stringify(v));
+    } else if (key === "email") {
+      params.push(typeof v === "string" && v ? v.toLowerCase() : (v as string | null));
+    } else {
+      params.push(v as TSqlValue);
+    }
+    sets.push(`"${PATCH_COLUMNS[key]}" = ?`);
+  }
+  await q.run(`UPDATE "User" SET ${[...sets, `"updatedAt" = ?`].join(", ")} WHERE "id" = ?`, [
+    ...params,
+    at,
+    id,
+  ]);
+}
+
+/**
+ * Set the admin block flag; returns the user's internal id and previous value, or null if there is no such user.
+ */
+export async function setUserBlocked(
+  q: TSqlRunner,
   userId: string,
   blocked: boolean,
+  at: Date,
 ): Promise<{ id: string; blocked: boolean } | null> {
-  const before = await tx.user.findUnique({ where: { userId }, select: { id: true, blocked: true } });
-  if (!before) return null;
-  await tx.user.update({ where: { userId }, data: { blocked } });
-  return before;
-}
-
-/** Replace a user's profile fields and metadata inside a transaction (the password is set elsewhere). */
-export async function updateUserProfileTx(
-  tx: TTx,
-  id: string,
-  w: Omit<TUserPatch, "passwordHash" | "blocked">,
-): Promise<void> {
-  const { appMetadata, userMetadata, email, ...rest } = w;
-  await tx.user.update({
-    where: { id },
-    data: {
-      ...rest,
-      ...(email !== undefined ? { email: email ? email.toLowerCase() : email } : {}),
-      ...(appMetadata ? { appMetadata: JSON.stringify(appMetadata) } : {}),
-      ...(userMetadata ? { userMetadata: JSON.stringify(userMetadata) } : {}),
-    },
+  return q.transaction(async (tx) => {
+    const rows = await tx.all<TRow>(`SELECT "id","blocked" FROM "User" WHERE "userId" = ?`, [userId]);
+    const before = rows[0];
+    if (!before) return null;
+    await tx.run(`UPDATE "User" SET "blocked" = ?, "updatedAt" = ? WHERE "id" = ?`, [
+      blocked,
+      at,
+      before.id as string,
+    ]);
+    return { id: String(before.id), blocked: Boolean(before.blocked) };
   });
 }
 
-/** Insert one user inside a transaction. */
-export async function insertUserTx(tx: TTx, w: TUserWrite): Promise<void> {
-  await tx.user.create({ data: userData(w) });
+/** Record a successful login (count, time, IP, upgraded hash). */
+export async function recordLogin(
+  q: TSqlWriter,
+  id: string,
+  at: Date,
+  ip: string | undefined,
+  upgradedHash?: string,
+): Promise<void> {
+  if (upgradedHash) {
+    await q.run(
+      `UPDATE "User" SET "loginsCount" = "loginsCount" + 1, "lastLogin" = ?, "lastIp" = ?, "passwordHash" = ?, "updatedAt" = ? WHERE "id" = ?`,
+      [at, ip ?? null, upgradedHash, at, id],
+    );
+  } else {
+    await q.run(
+      `UPDATE "User" SET "loginsCount" = "loginsCount" + 1, "lastLogin" = ?, "lastIp" = ?, "updatedAt" = ? WHERE "id" = ?`,
+      [at, ip ?? null, at, id],
+    );
+  }
+}
+
+/**
+ * Apply rule metadata patches (Auth0 PATCH semantics: top-level keys merge, `null` deletes a key) to one user. Call
+ * inside a transaction: on PostgreSQL the row is locked first, so concurrent logins of the same user never lose a
+ * write; on SQLite the transaction already holds the write lock.
+ */
+export async function applyMetadataPatch(
+  q: TSqlRunner,
+  id: string,
+  patch: { app: Record<string, unknown> | null; user: Record<string, unknown> | null },
+  at: Date,
+): Promise<void> {
+  if (!patch.app && !patch.user) return;
+  const rows = await q.all<{ appMetadata: string; userMetadata: string }>(
+    `SELECT "appMetadata","userMetadata" FROM "User" WHERE "id" = ?${q.kind === "postgres" ? " FOR UPDATE" : ""}`,
+    [id],
+  );
+  const row = rows[0];
+  if (!row) return;
+  const merge = (text: string, p: Record<string, unknown> | null) => {
+    const current = parseJsonColumn<Record<string, unknown>>(text, {});
+    if (!p) return text;
+    for (const [k, v] of Object.entries(p)) {
+      if (v === null) delete current[k];
+      else current[k] = v;
+    }
+    return JSON.stringify(current);
+  };
+  await q.run(`UPDATE "User" SET "appMetadata" = ?, "userMetadata" = ?, "updatedAt" = ? WHERE "id" = ?`, [
+    merge(row.appMetadata, patch.app),
+    merge(row.userMetadata, patch.user),
+    at,
+    id,
+  ]);
 }
 
 // The algorithm-and-cost prefix of each stored password hash (`$2b$12$`, `$argon2id$v=19$m=…,t=…,p=…$`), without
@@ -297,7 +378,7 @@ const HASH_KIND_SQL = {
 } as const;
 
 /** The distinct kinds (algorithm and cost prefixes) of the users' stored password hashes. */
-export async function listPasswordHashKinds(sql: TSqlRunner, kind: "sqlite" | "postgres"): Promise<string[]> {
-  const rows = await sql.all<{ kind: string | null }>(HASH_KIND_SQL[kind]);
+export async function listPasswordHashKinds(q: TSqlRunner): Promise<string[]> {
+  const rows = await q.all<{ kind: string | null }>(HASH_KIND_SQL[q.kind]);
   return rows.flatMap((r) => (r.kind ? [r.kind] : []));
 }

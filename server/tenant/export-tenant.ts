@@ -4,7 +4,8 @@ import { listClientDescriptions, listClients } from "../store/clients.ts";
 import { listConnections } from "../store/connections.ts";
 import { listResourceServers } from "../store/resource-servers.ts";
 import { getTenant } from "../store/tenant.ts";
-import { listRuleSettingKeys, listRules } from "../store/rules.ts";
+import { listRules } from "../store/rules.ts";
+import { listRuleSettingKeys } from "../store/rule-settings.ts";
 import type { TTenantFileOut } from "./import-tenant.ts";
 import { getAttackProtection } from "../admin/protection/get-attack-protection.ts";
 

@@ -20,7 +20,8 @@ import { CLI_ACTOR, recordAdminChange, type TActor } from "../admin/audit.ts";
 import { createRule } from "../admin/rules/create-rule.ts";
 import { updateRule } from "../admin/rules/update-rule.ts";
 import { setRuleSetting } from "../admin/rules/rule-settings.ts";
-import { findRuleByName, listRuleSettingKeys } from "../store/rules.ts";
+import { findRuleByName } from "../store/rules.ts";
+import { listRuleSettingKeys } from "../store/rule-settings.ts";
 import { ZRuleName, ZRuleScript } from "../admin/rules/check-rule.ts";
 import { ZRuleSettingKey } from "../admin/rules/rule-settings.ts";
 
@@ -680,7 +681,7 @@ export async function importTenant(
     // One record of the import as a whole, even a partial one: who imported, what was created and updated.
     // Rules, rule settings and attack-protection policies also have their own records with before/after.
     if (report.created.length > 0 || report.updated.length > 0) {
-      await deps.db.$transaction((tx) =>
+      await deps.db.transaction((tx) =>
         recordAdminChange(tx, deps.clock.now(), actor, {
           action: "import tenant",
           target: "tenant",

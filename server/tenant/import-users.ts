@@ -2,15 +2,14 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import type { TDeps } from "../config/deps.ts";
 import { findConnectionByName } from "../store/connections.ts";
+import type { TUserPatch, TUserWrite } from "../store/users.ts";
 import {
   applyUserImport,
   findImportConflicts,
   type TImportedTotp,
   type TUserIdentity,
-  type TUserPatch,
-  type TUserWrite,
-} from "../store/users.ts";
-import { revokeUserRefreshTokensTx } from "../store/logins.ts";
+} from "../store/user-import.ts";
+import { revokeUserRefreshTokens } from "../store/refresh-tokens.ts";
 import { CLI_ACTOR, recordAdminChange, type TActor } from "../admin/audit.ts";
 import { formatPath } from "../platform/format-issue-path.ts";
 import { isArgon2Hash, isBcryptHash } from "../auth/passwords.ts";
@@ -335,13 +334,14 @@ export async function importUsers(
   if (inserts.length > 0 || updates.length > 0) {
     try {
       const now = deps.clock.now();
-      await applyUserImport(deps.db, inserts, updates, totps, now, async (tx) => {
+      await deps.db.transaction(async (q) => {
+        await applyUserImport(q, inserts, updates, totps, now);
         for (const u of updates) {
           const reason = sessionEndingChange(u.patch);
           if (!reason) continue;
-          const revoked = await revokeUserRefreshTokensTx(tx, [u.id], now);
+          const revoked = await revokeUserRefreshTokens(q, [u.id], now);
           if (revoked === 0) continue;
-          await recordAdminChange(tx, now, opts.actor ?? CLI_ACTOR, {
+          await recordAdminChange(q, now, opts.actor ?? CLI_ACTOR, {
             action: "end user sessions",
             target: u.userId,
             after: { reason, revoked_refresh_tokens: revoked },

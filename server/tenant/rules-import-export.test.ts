@@ -3,7 +3,9 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDeps, testDatabaseKinds, type TTestDeps } from "../testing/test-deps.ts";
-import { listRules } from "../store/rules.ts";
+import { findRuleByName, listRules } from "../store/rules.ts";
+import { findRuleSettingSealed } from "../store/rule-settings.ts";
+import { countClients } from "../store/clients.ts";
 import { RULES_TEST_ENV } from "../testing/rules.ts";
 import { importTenant } from "./import-tenant.ts";
 import { searchLogs } from "../store/logs.ts";
@@ -67,8 +69,8 @@ describe.each(testDatabaseKinds())("tenant files with rules (%s)", (kind) => {
       ["Deny Everyone", 1, false, DENY],
       ["add-claim", 2, true, ADD_CLAIM],
     ]);
-    const setting = await deps.db.ruleSetting.findUniqueOrThrow({ where: { key: "PLAN" } });
-    expect(deps.box.open("rule-setting", setting.valueEnc)).toBe("enterprise-plan-secret");
+    const setting = await findRuleSettingSealed(deps.db, "PLAN");
+    expect(deps.box.open("rule-setting", setting!)).toBe("enterprise-plan-secret");
 
     // Importing again with a changed script updates in place and keeps the old version.
     const changed = ADD_CLAIM.replace("PLAN", "PLAN + '!'");
@@ -131,7 +133,7 @@ rules:
     await expect(importTenant(copy, yaml, { baseDir: dir })).rejects.toThrow(
       /rules\[1\]\.script: does not compile: Unexpected token[\s\S]*rules\[2\]\.script: cannot read \.\/rules\/missing\.js/,
     );
-    expect(await copy.db.client.count({ where: { name: "Should Not Appear" } })).toBe(0);
-    expect(await copy.db.rule.count({ where: { name: "ok" } })).toBe(0);
+    expect(await countClients(copy.db, { name: "Should Not Appear" })).toBe(0);
+    expect(await findRuleByName(copy.db, "ok")).toBeNull();
   });
 });

@@ -15,5 +15,9 @@ export async function lastAdminChange(deps: TDeps, action: string): Promise<TLog
 
 /** How many admin-change records exist (to prove a refused change recorded nothing). */
 export async function countAdminChanges(deps: TDeps): Promise<number> {
-  return deps.db.logEvent.count({ where: { type: "sapi" } });
+  const rows = await deps.db.all<{ n: number | string }>(
+    `SELECT COUNT(*) AS n FROM "LogEvent" WHERE "type" = ?`,
+    ["sapi"],
+  );
+  return Number(rows[0]?.n ?? 0);
 }

@@ -8,7 +8,7 @@ import { upsertConnectionByName } from "../store/connections.ts";
 import { listLogs, type TLogRecord } from "../store/logs.ts";
 import { upsertResourceServer } from "../store/resource-servers.ts";
 import { updateTenant } from "../store/tenant.ts";
-import { insertUsers } from "../store/users.ts";
+import { findUserByUserId, insertUsers, type TUserRecord } from "../store/users.ts";
 import { handleTokenRequest } from "../oauth/token-endpoint.ts";
 import { CLIENT_IP_HEADER } from "../oauth/request.ts";
 
@@ -102,7 +102,7 @@ const DATABASE = "Username-Password-Authentication";
  * three APIs (RS256 with offline access, RS256 without, HS256).
  */
 export async function seedFixture(deps: TDeps): Promise<TFixture> {
-  const { db } = deps;
+  const { db: sql } = deps;
   const secrets: string[] = [];
   const sealed = (secret: string) => ({
     hash: sha256Hex(secret),
@@ -112,7 +112,7 @@ export async function seedFixture(deps: TDeps): Promise<TFixture> {
   async function secretClient(w: TClientWrite): Promise<TSecretClient> {
     const secret = newSecret();
     secrets.push(secret);
-    const { id, clientId } = await upsertClientByName(db, w, { clientId: newClientId() }, sealed(secret));
+    const { id, clientId } = await upsertClientByName(sql, w, { clientId: newClientId() }, sealed(secret));
     return { id, clientId, name: w.name, secret };
   }
 
@@ -131,7 +131,7 @@ export async function seedFixture(deps: TDeps): Promise<TFixture> {
     grantTypes: [...passwordGrants],
   });
   const spaRow = await upsertClientByName(
-    db,
+    sql,
     {
       name: "Acme Mobile",
       appType: "native",
@@ -174,21 +174,21 @@ export async function seedFixture(deps: TDeps): Promise<TFixture> {
   const allFirstParty = [web, basic, spa, hs256, nonRotating, noPassword, thirdParty].map((c) => c.id);
   async function connection(name: string, enabled: string[]): Promise<TFixtureConnection> {
     const connectionId = randomId("con_", 8);
-    const { id } = await upsertConnectionByName(db, { name, strategy: "auth0" }, { connectionId }, enabled);
+    const { id } = await upsertConnectionByName(sql, { name, strategy: "auth0" }, { connectionId }, enabled);
     return { id, connectionId, name };
   }
   const database = await connection(DATABASE, allFirstParty);
   const employees = await connection("Employees", [web.id, basic.id, spa.id, hs256.id, nonRotating.id]);
   const customers = await connection("Customers", [web.id, basic.id, spa.id]);
   const partners = await connection("Partners", [basic.id]);
-  await updateTenant(db, { friendlyName: "Acme", defaultDirectory: DATABASE, defaultAudience: null });
+  await updateTenant(sql, { friendlyName: "Acme", defaultDirectory: DATABASE, defaultAudience: null });
 
   const orders: TFixtureApi = {
     identifier: "https://api.acme.test/orders",
     scopes: ["read:orders", "write:orders", "delete:orders"],
     tokenLifetime: 7200,
   };
-  await upsertResourceServer(db, {
+  await upsertResourceServer(sql, {
     identifier: orders.identifier,
     name: "Orders API",
     scopes: orders.scopes.map((value) => ({ value, description: value })),
@@ -201,7 +201,7 @@ export async function seedFixture(deps: TDeps): Promise<TFixture> {
     scopes: ["read:reports"],
     tokenLifetime: 86400,
   };
-  await upsertResourceServer(db, {
+  await upsertResourceServer(sql, {
     identifier: reports.identifier,
     name: "Reports API",
     scopes: [{ value: "read:reports" }],
@@ -216,7 +216,7 @@ export async function seedFixture(deps: TDeps): Promise<TFixture> {
     tokenLifetime: 3600,
     secret: legacySecret,
   };
-  await upsertResourceServer(db, {
+  await upsertResourceServer(sql, {
     identifier: legacy.identifier,
     name: "Legacy API (HS256)",
     scopes: [{ value: "legacy:read" }],
@@ -292,21 +292,26 @@ export async function createFixtureUser(
   const email = u.email ?? `user-${randomBytes(5).toString("hex")}@example.com`;
   const userId = randomId("auth0|", 12);
   const passwordHash = u.isBcrypt ? await bcryptHash(u.password, 10) : await deps.hasher.hash(u.password);
-  await insertUsers(deps.db, [
-    {
-      userId,
-      connectionId: connection.id,
-      email,
-      emailVerified: u.profile?.emailVerified ?? false,
-      username: u.username ?? null,
-      name: u.profile?.name ?? null,
-      givenName: u.profile?.givenName ?? null,
-      familyName: u.profile?.familyName ?? null,
-      passwordHash,
-      blocked: u.blocked ?? false,
-    },
-  ]);
-  const row = await deps.db.user.findUniqueOrThrow({ where: { userId }, select: { id: true } });
+  await insertUsers(
+    deps.db,
+    [
+      {
+        userId,
+        connectionId: connection.id,
+        email,
+        emailVerified: u.profile?.emailVerified ?? false,
+        username: u.username ?? null,
+        name: u.profile?.name ?? null,
+        givenName: u.profile?.givenName ?? null,
+        familyName: u.profile?.familyName ?? null,
+        passwordHash,
+        blocked: u.blocked ?? false,
+      },
+    ],
+    deps.clock.now(),
+  );
+  const row = await findUserByUserId(deps.db, userId);
+  if (!row) throw new Error(`fixture user ${userId} was not stored`);
   fx.secrets.push(u.password);
   return {
     id: row.id,
@@ -527,5 +532,25 @@ export async function validateIdTokenLikeNodeAuth0(
 
 /** Every audit row as stored, serialized, to search for leaked secrets. */
 export async function serializedAuditRows(deps: TDeps): Promise<string> {
-  return JSON.stringify(await deps.db.logEvent.findMany());
+  return JSON.stringify(await deps.db.all(`SELECT * FROM "LogEvent"`));
+}
+
+/** The stored row of a user by public user id; fails the test when there is none. */
+export async function storedUser(deps: TDeps, userId: string): Promise<TUserRecord> {
+  const user = await findUserByUserId(deps.db, userId);
+  if (!user) throw new Error(`no stored user ${userId}`);
+  return user;
+}
+
+/** How many audit records have every given column value (all records when none is given). */
+export async function countLogRows(
+  deps: TDeps,
+  where: { userId?: string; type?: string; ip?: string } = {},
+): Promise<number> {
+  const entries = Object.entries(where).filter(([, v]) => v !== undefined);
+  const rows = await deps.db.all<{ n: number | string }>(
+    `SELECT COUNT(*) AS n FROM "LogEvent"${entries.length > 0 ? ` WHERE ${entries.map(([k]) => `"${k}" = ?`).join(" AND ")}` : ""}`,
+    entries.map(([, v]) => v ?? null),
+  );
+  return Number(rows[0]?.n ?? 0);
 }

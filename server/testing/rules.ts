@@ -2,6 +2,9 @@ import { decodeJwt, type JWTPayload } from "jose";
 import type { TDeps } from "../config/deps.ts";
 import { createRule } from "../admin/rules/create-rule.ts";
 import type { TTokenResult } from "./fixtures.ts";
+import { deleteAllRules } from "../store/rules.ts";
+import { deleteAllRuleSettings } from "../store/rule-settings.ts";
+import { clearRulesAllowedHosts } from "../store/tenant.ts";
 
 /** Short limits so hostile-rule tests stay fast; production defaults are in env.ts. */
 export const RULES_TEST_ENV = {
@@ -19,9 +22,9 @@ export const TEST_RULES_ADMIN = {
 
 /** Remove every rule, setting and fetch host (between tests). */
 export async function resetRules(deps: TDeps): Promise<void> {
-  await deps.db.rule.deleteMany();
-  await deps.db.ruleSetting.deleteMany();
-  await deps.db.tenant.updateMany({ data: { rulesAllowedHosts: "[]" } });
+  await deleteAllRules(deps.db);
+  await deleteAllRuleSettings(deps.db);
+  await clearRulesAllowedHosts(deps.db);
   deps.rules.clear();
 }
 

@@ -56,24 +56,23 @@ function segment(s: string): string {
 
 /** The database's whole content, as comparable text (row order does not matter). */
 async function snapshot(deps: TTestDeps): Promise<Record<string, string[]>> {
-  const db = deps.db;
   const tables = {
-    tenant: () => db.tenant.findMany(),
-    client: () => db.client.findMany(),
-    connection: () => db.connection.findMany(),
-    connectionClient: () => db.connectionClient.findMany(),
-    user: () => db.user.findMany(),
-    resourceServer: () => db.resourceServer.findMany(),
-    refreshToken: () => db.refreshToken.findMany(),
-    logEvent: () => db.logEvent.findMany(),
-    attackProtection: () => db.attackProtection.findMany(),
-    loginFailure: () => db.loginFailure.findMany(),
-    ipThrottle: () => db.ipThrottle.findMany(),
-    notification: () => db.notification.findMany(),
-    rule: () => db.rule.findMany(),
-    ruleVersion: () => db.ruleVersion.findMany(),
-    ruleSetting: () => db.ruleSetting.findMany(),
-    mfaAuthenticator: () => db.mfaAuthenticator.findMany(),
+    tenant: () => deps.db.all(`SELECT * FROM "Tenant"`),
+    client: () => deps.db.all(`SELECT * FROM "Client"`),
+    connection: () => deps.db.all(`SELECT * FROM "Connection"`),
+    connectionClient: () => deps.db.all(`SELECT * FROM "ConnectionClient"`),
+    user: () => deps.db.all(`SELECT * FROM "User"`),
+    resourceServer: () => deps.db.all(`SELECT * FROM "ResourceServer"`),
+    refreshToken: () => deps.db.all(`SELECT * FROM "RefreshToken"`),
+    logEvent: () => deps.db.all(`SELECT * FROM "LogEvent"`),
+    attackProtection: () => deps.db.all(`SELECT * FROM "AttackProtection"`),
+    loginFailure: () => deps.db.all(`SELECT * FROM "LoginFailure"`),
+    ipThrottle: () => deps.db.all(`SELECT * FROM "IpThrottle"`),
+    notification: () => deps.db.all(`SELECT * FROM "Notification"`),
+    rule: () => deps.db.all(`SELECT * FROM "Rule"`),
+    ruleVersion: () => deps.db.all(`SELECT * FROM "RuleVersion"`),
+    ruleSetting: () => deps.db.all(`SELECT * FROM "RuleSetting"`),
+    mfaAuthenticator: () => deps.db.all(`SELECT * FROM "MfaAuthenticator"`),
   };
   const out: Record<string, string[]> = {};
   for (const [name, read] of Object.entries(tables)) {

@@ -5,7 +5,7 @@ import type { TPolicyName } from "./policy-names.ts";
 
 /** The policy in force (stored values over Auth0's defaults), in the Management API shape. */
 export async function getAttackProtection(deps: TDeps, name: TPolicyName): Promise<Record<string, unknown>> {
-  const p = resolvePolicies(await readStoredPolicies(deps.sql));
+  const p = resolvePolicies(await readStoredPolicies(deps.db));
   if (name === "brute-force-protection") {
     const { allowed: _a, ...policy } = p.bruteForce;
     return policy;

@@ -34,7 +34,7 @@ export async function getIpBlock(
   const now = deps.clock.now();
   // A network given as `2001:db8::/64` is asked about by its first address.
   const key = ipBucketKey(policy, ip.split("/")[0]!);
-  const [row] = await listIpBuckets(deps.sql, { afterMs: now.getTime(), ips: [key] });
+  const [row] = await listIpBuckets(deps.db, { afterMs: now.getTime(), ips: [key] });
   const expires = row ? ipBlockExpiresAt(row.tat, policy) : null;
   if (!row || !expires || expires <= now || !policy.enabled || !policy.shields.includes("block")) {
     throw AdminError.notFound("The IP address is not blocked.", { code: "inexistent_ip_block" });

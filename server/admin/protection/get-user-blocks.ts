@@ -17,7 +17,7 @@ export async function getUserBlocks(
   const policy = (await deps.config.attackProtection()).bruteForce;
   if (!policy.enabled || !policy.shields.includes("block")) return { blocked_for: [] };
   const now = deps.clock.now();
-  const rows = await listLoginFailures(deps.sql, {
+  const rows = await listLoginFailures(deps.db, {
     minCount: policy.max_attempts,
     since: new Date(now.getTime() - BLOCK_LIFETIME_MS),
     identifiers: resolved.identifiers,

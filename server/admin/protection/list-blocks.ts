@@ -1,7 +1,7 @@
 import type { TDeps } from "../../config/deps.ts";
 import { listIpBuckets } from "../../store/ip-throttles.ts";
 import { listLoginFailures } from "../../store/login-failures.ts";
-import { findLoginUser } from "../../store/logins.ts";
+import { findUserByIdentifier } from "../../store/users.ts";
 import { BLOCK_LIFETIME_MS } from "../../protection/brute-force.ts";
 import { ipBlockExpiresAt } from "../../protection/ip-throttle.ts";
 import { isCurrentIpKey } from "../../platform/ip-key.ts";
@@ -36,7 +36,7 @@ export async function listBlocks(deps: TDeps): Promise<{
   const now = deps.clock.now();
   const names = await connectionNames(deps);
   const rows = bruteForce.enabled
-    ? await listLoginFailures(deps.sql, {
+    ? await listLoginFailures(deps.db, {
         minCount: bruteForce.max_attempts,
         since: new Date(now.getTime() - BLOCK_LIFETIME_MS),
       })
@@ -44,7 +44,7 @@ export async function listBlocks(deps: TDeps): Promise<{
   const users: TUserBlockRow[] = [];
   for (const r of rows) {
     if (!isCurrentIpKey(r.ip, bruteForce.ipv6_prefix_length)) continue;
-    const user = await findLoginUser(deps.sql, r.connectionId, r.identifier);
+    const user = await findUserByIdentifier(deps.db, r.connectionId, r.identifier);
     users.push({
       identifier: r.identifier,
       ip: r.ip || null,
@@ -58,7 +58,7 @@ export async function listBlocks(deps: TDeps): Promise<{
   }
   const ips: TIpBlockRow[] = [];
   if (suspiciousIp.enabled) {
-    for (const b of await listIpBuckets(deps.sql, { afterMs: now.getTime() })) {
+    for (const b of await listIpBuckets(deps.db, { afterMs: now.getTime() })) {
       if (!isCurrentIpKey(b.ip, suspiciousIp.ipv6_prefix_length)) continue;
       const expires = ipBlockExpiresAt(b.tat, suspiciousIp);
       if (expires > now)

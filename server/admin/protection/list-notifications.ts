@@ -11,7 +11,7 @@ export async function listNotifications(
   deps: TDeps,
   query: { take?: number; kind?: string } = {},
 ): Promise<{ notifications: Record<string, unknown>[] }> {
-  const rows = await listRows(deps.sql, query);
+  const rows = await listRows(deps.db, query);
   return {
     notifications: rows.map((n) => ({
       id: n.id,

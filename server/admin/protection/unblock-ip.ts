@@ -2,11 +2,11 @@ import type { TDeps } from "../../config/deps.ts";
 import { deleteIpBuckets } from "../../store/ip-throttles.ts";
 import { deleteLoginFailuresForIps } from "../../store/login-failures.ts";
 import { deleteNotificationClaims } from "../../store/notification-claims.ts";
-import { insertLogRaw } from "../../store/logins.ts";
+import { insertLog } from "../../store/logs.ts";
 import { ipThrottleNotificationKey } from "../../protection/login-guard.ts";
 import { logReleasedBlocks } from "../../protection/release-blocks.ts";
 import { parseIp } from "./get-ip-block.ts";
-import { recordAdminChangeRaw, type TActor } from "../audit.ts";
+import { recordAdminChange, type TActor } from "../audit.ts";
 import { assertAdminAllowed } from "../admin-access.ts";
 
 /**
@@ -22,12 +22,12 @@ export async function unblockIp(deps: TDeps, admin: TActor, ipText: string): Pro
   // Rows written before keys were canonical hold the address as it was sent (lower-cased).
   const keys = [...new Set([...networkKeys, ipText.trim().toLowerCase()])];
   const now = deps.clock.now();
-  await deps.sql.transaction(async (q) => {
+  await deps.db.transaction(async (q) => {
     const throttled = (await deleteIpBuckets(q, keys)).flatMap((b) =>
       b.blockedAt ? [{ ip: b.ip, since: b.blockedAt.toISOString() }] : [],
     );
     for (const bucket of throttled) {
-      await insertLogRaw(
+      await insertLog(
         q,
         {
           type: "ublkdu",
@@ -41,7 +41,7 @@ export async function unblockIp(deps: TDeps, admin: TActor, ipText: string): Pro
     const rows = await deleteLoginFailuresForIps(q, keys);
     await logReleasedBlocks(q, rows, "admin_ip", now, { ip });
     await deleteNotificationClaims(q, keys.map(ipThrottleNotificationKey));
-    await recordAdminChangeRaw(q, now, admin, {
+    await recordAdminChange(q, now, admin, {
       action: "unblock ip",
       target: ip,
       before: {

@@ -4,7 +4,7 @@ import { deleteNotificationClaims } from "../../store/notification-claims.ts";
 import { bruteForceNotificationKey } from "../../protection/login-guard.ts";
 import { logReleasedBlocks } from "../../protection/release-blocks.ts";
 import { resolveBlockTarget, type TBlockTarget } from "./find-block-rows.ts";
-import { recordAdminChangeRaw, type TActor } from "../audit.ts";
+import { recordAdminChange, type TActor } from "../audit.ts";
 import { assertAdminAllowed } from "../admin-access.ts";
 
 /**
@@ -21,7 +21,7 @@ export async function unblockUser(
   assertAdminAllowed(admin, "protection:unblock");
   const resolved = await resolveBlockTarget(deps, target);
   const now = deps.clock.now();
-  const released = await deps.sql.transaction(async (q) => {
+  const released = await deps.db.transaction(async (q) => {
     const rows = await deleteLoginFailuresForIdentifiers(q, resolved.identifiers, resolved.connectionId);
     if (resolved.user) await deleteNotificationClaims(q, [bruteForceNotificationKey(resolved.user.userId)]);
     const n = await logReleasedBlocks(
@@ -34,7 +34,7 @@ export async function unblockUser(
     const blocks = rows
       .filter((r) => r.blockedAt)
       .map((r) => ({ identifier: r.identifier, ip: r.ip || null, count: r.count }));
-    await recordAdminChangeRaw(q, now, admin, {
+    await recordAdminChange(q, now, admin, {
       action: "unblock user",
       target: resolved.user?.userId ?? resolved.identifiers.join(", "),
       before: { blocks },

@@ -11,7 +11,7 @@ import {
   resolvePolicies,
 } from "../../protection/policies.ts";
 import { AdminError } from "../admin-error.ts";
-import { recordAdminChangeRaw, type TActor } from "../audit.ts";
+import { recordAdminChange, type TActor } from "../audit.ts";
 import { assertAdminAllowed } from "../admin-access.ts";
 import { logReleasedBlocks } from "../../protection/release-blocks.ts";
 import { POLICY_COLUMNS, type TPolicyName } from "./policy-names.ts";
@@ -40,7 +40,7 @@ export async function updateAttackProtection(
 ): Promise<Record<string, unknown>> {
   assertAdminAllowed(admin, "config:write");
   const now = deps.clock.now();
-  await deps.sql.transaction(async (q) => {
+  await deps.db.transaction(async (q) => {
     const current = resolvePolicies(await readStoredPolicies(q));
     let before: object;
     let after: object;
@@ -60,7 +60,7 @@ export async function updateAttackProtection(
       await writeStoredPolicy(q, POLICY_COLUMNS[name], next, now);
       [before, after] = [current.breachedPassword, next];
     }
-    await recordAdminChangeRaw(q, now, admin, {
+    await recordAdminChange(q, now, admin, {
       action: "update attack protection",
       target: name,
       before,

@@ -1,11 +1,12 @@
 import { z } from "zod";
 import type { TDeps } from "../../config/deps.ts";
 import { randomAlphanumeric } from "../../crypto/random-id.ts";
-import { findRuleByName, insertRuleTx, nextRuleOrder } from "../../store/rules.ts";
+import { findRuleByName, insertRule, nextRuleOrder } from "../../store/rules.ts";
+import { isUniqueViolation } from "../../store/raw-sql.ts";
 import { AdminError } from "../admin-error.ts";
 import { parseRulesInput } from "./parse-rules-input.ts";
 import { ZRuleName, ZRuleScript, assertRuleCompiles, ruleWarnings } from "./check-rule.ts";
-import { isUniqueViolation, toRuleAudit, toRuleJson, type TRulesActor } from "./rule-json.ts";
+import { toRuleAudit, toRuleJson, type TRulesActor } from "./rule-json.ts";
 import { recordRulesChange } from "./record-rules-change.ts";
 
 export const ZCreateRule = z.object({
@@ -31,9 +32,9 @@ export async function createRule(deps: TDeps, admin: TRulesActor, body: unknown)
   const input = parseRulesInput(ZCreateRule, body);
   await assertRuleCompiles(deps, input.script);
   try {
-    const rule = await deps.db.$transaction(async (tx) => {
+    const rule = await deps.db.transaction(async (tx) => {
       if (await findRuleByName(tx, input.name)) throw nameTaken(input.name);
-      const row = await insertRuleTx(
+      const row = await insertRule(
         tx,
         {
           id: newRuleId(),

@@ -9,7 +9,7 @@ import { recordRulesChange } from "./record-rules-change.ts";
  * recreated from the log.
  */
 export async function deleteRule(deps: TDeps, admin: TRulesActor, id: string): Promise<void> {
-  await deps.db.$transaction(async (tx) => {
+  await deps.db.transaction(async (tx) => {
     const before = await findRule(tx, id);
     if (!before || !(await deleteRuleRow(tx, id))) throw AdminError.notFound("Rule not found");
     await recordRulesChange(tx, deps, admin, {

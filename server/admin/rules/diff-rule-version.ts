@@ -1,6 +1,7 @@
 import { structuredPatch } from "diff";
 import type { TDeps } from "../../config/deps.ts";
-import { findRule, findRuleVersion } from "../../store/rules.ts";
+import { findRule } from "../../store/rules.ts";
+import { findRuleVersion } from "../../store/rule-versions.ts";
 import { AdminError } from "../admin-error.ts";
 
 export type TDiffLine = {

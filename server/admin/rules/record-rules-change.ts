@@ -1,6 +1,6 @@
 import type { TDeps } from "../../config/deps.ts";
-import type { TTx } from "../../store/db.ts";
-import { listRuleSettingsSealed } from "../../store/rules.ts";
+import type { TSqlRunner } from "../../store/raw-sql.ts";
+import { listRuleSettingsSealed } from "../../store/rule-settings.ts";
 import { redactSettings } from "../../rules/run-login-rules.ts";
 import { recordAdminChange } from "../audit.ts";
 import type { TRulesActor } from "./rule-json.ts";
@@ -19,7 +19,7 @@ function redactDeep(value: unknown, configuration: Record<string, string>): unkn
  * values are secrets and the log must never hold one.
  */
 export async function recordRulesChange(
-  tx: TTx,
+  tx: TSqlRunner,
   deps: Pick<TDeps, "box" | "clock">,
   admin: TRulesActor,
   change: { action: string; target: string; before?: unknown; after?: unknown },

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { TDeps } from "../../config/deps.ts";
-import { listRules, setRuleOrdersTx } from "../../store/rules.ts";
+import { listRules, setRuleOrders } from "../../store/rules.ts";
 import { AdminError } from "../admin-error.ts";
 import { parseRulesInput } from "./parse-rules-input.ts";
 import { toRuleJson, type TRulesActor } from "./rule-json.ts";
@@ -15,13 +15,13 @@ export const ZReorderRules = z.object({ ids: z.array(z.string().min(1)).min(1) }
 export async function reorderRules(deps: TDeps, admin: TRulesActor, body: unknown) {
   const { ids } = parseRulesInput(ZReorderRules, body);
   if (new Set(ids).size !== ids.length) throw AdminError.invalid("ids must not repeat");
-  const rules = await deps.db.$transaction(async (tx) => {
+  const rules = await deps.db.transaction(async (tx) => {
     const current = await listRules(tx);
     const known = new Set(current.map((r) => r.id));
     const unknown = ids.filter((id) => !known.has(id));
     if (unknown.length > 0) throw AdminError.notFound(`Unknown rule ids: ${unknown.join(", ")}`);
     const rest = current.filter((r) => !ids.includes(r.id)).map((r) => r.id);
-    await setRuleOrdersTx(
+    await setRuleOrders(
       tx,
       [...ids, ...rest].map((id, i) => ({ id, order: i + 1 })),
     );

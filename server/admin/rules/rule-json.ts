@@ -32,8 +32,3 @@ export function toRuleAudit(r: TRuleRecord) {
     version: r.version,
   };
 }
-
-/** Whether a Prisma error is a unique-constraint violation (a concurrent request took the same name). */
-export function isUniqueViolation(err: unknown): boolean {
-  return (err as { code?: string } | null)?.code === "P2002";
-}

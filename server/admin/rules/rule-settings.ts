@@ -5,7 +5,7 @@ import {
   hasRuleSetting,
   listRuleSettingKeys,
   upsertRuleSetting,
-} from "../../store/rules.ts";
+} from "../../store/rule-settings.ts";
 import { AdminError } from "../admin-error.ts";
 import { parseRulesInput } from "./parse-rules-input.ts";
 import type { TRulesActor } from "./rule-json.ts";
@@ -37,7 +37,7 @@ export async function listRuleSettings(deps: TDeps) {
 export async function setRuleSetting(deps: TDeps, admin: TRulesActor, key: string, body: unknown) {
   const k = parseRulesInput(ZRuleSettingKey, key);
   const { value } = parseRulesInput(ZRuleSettingValue, body);
-  await deps.db.$transaction(async (tx) => {
+  await deps.db.transaction(async (tx) => {
     const had = await hasRuleSetting(tx, k);
     await upsertRuleSetting(tx, k, deps.box.seal("rule-setting", value));
     await recordRulesChange(tx, deps, admin, {
@@ -53,7 +53,7 @@ export async function setRuleSetting(deps: TDeps, admin: TRulesActor, key: strin
 
 /** Remove a rule setting, audited (key only) in the same transaction. */
 export async function deleteRuleSetting(deps: TDeps, admin: TRulesActor, key: string): Promise<void> {
-  await deps.db.$transaction(async (tx) => {
+  await deps.db.transaction(async (tx) => {
     if (!(await deleteSettingRow(tx, key))) throw AdminError.notFound("Rule setting not found");
     await recordRulesChange(tx, deps, admin, {
       action: "delete rule setting",

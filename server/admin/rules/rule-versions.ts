@@ -1,16 +1,12 @@
 import { z } from "zod";
 import type { TDeps } from "../../config/deps.ts";
-import {
-  findRule,
-  findRuleByName,
-  findRuleVersion,
-  listRuleVersions as listVersionRows,
-  updateRuleTx,
-} from "../../store/rules.ts";
+import { findRule, findRuleByName, updateRule } from "../../store/rules.ts";
+import { findRuleVersion, listRuleVersions as listVersionRows } from "../../store/rule-versions.ts";
+import { isUniqueViolation } from "../../store/raw-sql.ts";
 import { AdminError } from "../admin-error.ts";
 import { parseRulesInput } from "./parse-rules-input.ts";
 import { ruleWarnings } from "./check-rule.ts";
-import { isUniqueViolation, toRuleJson, type TRulesActor } from "./rule-json.ts";
+import { toRuleJson, type TRulesActor } from "./rule-json.ts";
 import { recordRulesChange } from "./record-rules-change.ts";
 
 /** Every saved version of a rule, newest first, with who saved it (null: a tenant import or an older version). */
@@ -38,14 +34,14 @@ const nameTaken = (name: string) => AdminError.conflict(`Another rule is now nam
 export async function rollbackRule(deps: TDeps, admin: TRulesActor, id: string, body: unknown) {
   const { version } = parseRulesInput(ZRollbackRule, body);
   try {
-    const rule = await deps.db.$transaction(async (tx) => {
+    const rule = await deps.db.transaction(async (tx) => {
       const before = await findRule(tx, id);
       if (!before) throw AdminError.notFound("Rule not found");
       const target = await findRuleVersion(tx, id, version);
       if (!target) throw AdminError.notFound(`Version ${version} of the rule not found`);
       const holder = await findRuleByName(tx, target.name);
       if (holder && holder.id !== id) throw nameTaken(target.name);
-      const after = await updateRuleTx(tx, id, { name: target.name, script: target.script }, admin.email);
+      const after = await updateRule(tx, id, { name: target.name, script: target.script }, admin.email);
       if (!after) throw AdminError.notFound("Rule not found");
       // Rolling back to what is already current changes nothing and makes no version; nothing to audit.
       if (after.version !== before.version) {

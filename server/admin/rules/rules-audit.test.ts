@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestDeps, testDatabaseKinds, type TTestDeps } from "../../testing/test-deps.ts";
 import { listLogs, type TLogRecord } from "../../store/logs.ts";
-import { listRuleSettingsSealed } from "../../store/rules.ts";
+import { serializedAuditRows } from "../../testing/fixtures.ts";
+import { listRuleSettingsSealed } from "../../store/rule-settings.ts";
 import { RULES_TEST_ENV, resetRules } from "../../testing/rules.ts";
 import { AdminError } from "../admin-error.ts";
 import type { TRulesActor } from "./rule-json.ts";
@@ -62,7 +63,7 @@ describe.each(testDatabaseKinds())("rules changes are audited (%s)", (kind) => {
   });
   beforeEach(async () => {
     await resetRules(deps);
-    await deps.db.logEvent.deleteMany();
+    await deps.db.run(`DELETE FROM "LogEvent"`);
   });
 
   /** Every admin change record, oldest first. */
@@ -118,7 +119,7 @@ describe.each(testDatabaseKinds())("rules changes are audited (%s)", (kind) => {
 
   it("records nothing for a change that changes nothing, or for a refused one", async () => {
     const { rule } = await createRule(deps, editor, claimRule("team", "blue"));
-    await deps.db.logEvent.deleteMany();
+    await deps.db.run(`DELETE FROM "LogEvent"`);
     await updateRule(deps, editor, rule.id, { script: rule.script, enabled: true });
     const bad = updateRule(deps, editor, rule.id, {
       script: "function (user, context, callback) {\n  var = 1;\n}",
@@ -267,7 +268,7 @@ describe.each(testDatabaseKinds())("rules changes are audited (%s)", (kind) => {
     expect(all[1]!.details).toMatchObject({ before: { key: "API_KEY" }, after: { key: "API_KEY" } });
     expect(all[2]!.details).toMatchObject({ before: { key: "API_KEY", value: "[redacted]" }, after: null });
     // Not in any column of any log row, raw as stored.
-    const raw = JSON.stringify(await deps.db.logEvent.findMany());
+    const raw = await serializedAuditRows(deps);
     expect(raw).not.toContain(first);
     expect(raw).not.toContain(second);
     expect(raw).not.toContain("sk_live");
@@ -286,7 +287,7 @@ describe.each(testDatabaseKinds())("rules changes are audited (%s)", (kind) => {
     const scrubbed = script.replace(secret, "[redacted]");
     expect(created!.details).toMatchObject({ after: { script: scrubbed } });
     expect(deleted!.details).toMatchObject({ before: { script: scrubbed } });
-    expect(JSON.stringify(await deps.db.logEvent.findMany())).not.toContain(secret);
+    expect(await serializedAuditRows(deps)).not.toContain(secret);
   });
 
   it("Try runs a rules editor's script with placeholder setting values, so no encoding can print the real ones", async () => {

@@ -1,7 +1,7 @@
 import ipaddr from "ipaddr.js";
 import { z } from "zod";
 import type { TDeps } from "../../config/deps.ts";
-import { getRulesAllowedHosts, setRulesAllowedHosts } from "../../store/rules.ts";
+import { getRulesAllowedHosts, setRulesAllowedHosts } from "../../store/tenant.ts";
 import { assertAdminAllowed } from "../admin-access.ts";
 import { parseRulesInput } from "./parse-rules-input.ts";
 import type { TRulesActor } from "./rule-json.ts";
@@ -36,7 +36,7 @@ export async function setRulesNetwork(deps: TDeps, admin: TRulesActor, body: unk
   assertAdminAllowed(admin, "config:write");
   const { allowed_hosts } = parseRulesInput(ZRulesNetwork, body);
   const hosts = [...new Set(allowed_hosts.map((h) => h.toLowerCase()))];
-  await deps.db.$transaction(async (tx) => {
+  await deps.db.transaction(async (tx) => {
     const before = await getRulesAllowedHosts(tx);
     await setRulesAllowedHosts(tx, hosts);
     await recordRulesChange(tx, deps, admin, {

@@ -1,10 +1,16 @@
 import { z } from "zod";
 import type { TDeps } from "../../config/deps.ts";
-import { findRule, findRuleByName, updateRuleTx, type TRuleRecord } from "../../store/rules.ts";
+import {
+  findRule,
+  findRuleByName,
+  updateRule as updateRuleRow,
+  type TRuleRecord,
+} from "../../store/rules.ts";
+import { isUniqueViolation } from "../../store/raw-sql.ts";
 import { AdminError } from "../admin-error.ts";
 import { parseRulesInput } from "./parse-rules-input.ts";
 import { ZRuleName, ZRuleScript, assertRuleCompiles, ruleWarnings } from "./check-rule.ts";
-import { isUniqueViolation, toRuleAudit, toRuleJson, type TRulesActor } from "./rule-json.ts";
+import { toRuleAudit, toRuleJson, type TRulesActor } from "./rule-json.ts";
 import { recordRulesChange } from "./record-rules-change.ts";
 
 export const ZUpdateRule = z
@@ -47,14 +53,14 @@ export async function updateRule(deps: TDeps, admin: TRulesActor, id: string, bo
   const input = parseRulesInput(ZUpdateRule, body);
   if (input.script !== undefined) await assertRuleCompiles(deps, input.script);
   try {
-    const rule = await deps.db.$transaction(async (tx) => {
+    const rule = await deps.db.transaction(async (tx) => {
       const before = await findRule(tx, id);
       if (!before) throw AdminError.notFound("Rule not found");
       if (input.name !== undefined) {
         const holder = await findRuleByName(tx, input.name);
         if (holder && holder.id !== id) throw nameTaken(input.name);
       }
-      const after = await updateRuleTx(tx, id, input, admin.email);
+      const after = await updateRuleRow(tx, id, input, admin.email);
       if (!after) throw AdminError.notFound("Rule not found");
       const change = describeChange(before, after);
       if (change) await recordRulesChange(tx, deps, admin, { ...change, target: id });

@@ -3,7 +3,7 @@ import type { TDeps } from "../../config/deps.ts";
 import type { TClientRecord } from "../../store/clients.ts";
 import type { TUserRecord } from "../../store/users.ts";
 import type { TResourceServerRecord } from "../../store/resource-servers.ts";
-import { insertRefreshTokenRaw } from "../../store/logins.ts";
+import { insertRefreshToken } from "../../store/refresh-tokens.ts";
 import type { TSqlWriter } from "../../store/raw-sql.ts";
 import { accessTokenAudience } from "../../auth/scopes.ts";
 import { signAccessToken, signIdToken } from "../../auth/tokens.ts";
@@ -90,7 +90,7 @@ export async function issueTokens(input: TIssueInput): Promise<TIssued> {
     const idle = new Date(now.getTime() + client.refreshIdleLifetime * 1000);
     body.refresh_token = token;
     persist = (q) =>
-      insertRefreshTokenRaw(q, {
+      insertRefreshToken(q, {
         id: randomUUID(),
         tokenHash: sha256Hex(token),
         familyId,

@@ -1,5 +1,5 @@
 import { InvalidGrant } from "../errors.ts";
-import { activateAuthenticatorsRaw, claimTotpStepRaw } from "../../store/mfa.ts";
+import { activateAuthenticators, claimTotpStep } from "../../store/mfa-authenticators.ts";
 import { verifyTotpStep } from "../../mfa/verify-totp.ts";
 import { MFA_OTP } from "../../mfa/require-mfa.ts";
 import { completeMfaLogin, logMfaEvent } from "../../mfa/complete-mfa-login.ts";
@@ -36,9 +36,7 @@ export const mfaOtpGrant: TGrant = {
           ctx.now,
         );
         // Claiming the step is what stops a replay: a code already used (or an older one) is refused.
-        return (
-          step !== null && (await ctx.deps.sql.transaction((q) => claimTotpStepRaw(q, otpAuth.id, step)))
-        );
+        return step !== null && (await ctx.deps.db.transaction((q) => claimTotpStep(q, otpAuth.id, step)));
       },
       rateLimitLogType: "gd_otp_rate_limit_exceed",
       failure: {
@@ -49,7 +47,7 @@ export const mfaOtpGrant: TGrant = {
     });
     return completeMfaLogin(ctx, login, "seotpft", "mfa", async (q) => {
       if (!otpAuth.active) {
-        await activateAuthenticatorsRaw(q, login.user.id, ctx.now);
+        await activateAuthenticators(q, login.user.id, ctx.now);
         await logMfaEvent(ctx, "gd_enrollment_complete", "Guardian enrollment complete", q, {
           authenticator_id: otpAuth.publicId,
         });

@@ -1,4 +1,4 @@
-import { rotateRecoveryCodeRaw } from "../../store/mfa.ts";
+import { rotateRecoveryCode } from "../../store/mfa-authenticators.ts";
 import { matchesDigest, sha256Hex } from "../../crypto/digest.ts";
 import { MFA_RECOVERY_CODE } from "../../mfa/require-mfa.ts";
 import { newRecoveryCode, normalizeRecoveryCode } from "../../mfa/recovery-codes.ts";
@@ -28,7 +28,7 @@ export const mfaRecoveryCodeGrant: TGrant = {
         if (!rc?.codeHash || !matchesDigest(presented, rc.codeHash)) return false;
         // Swapping the hash only if it is still the presented one retires the code exactly once.
         const { id, codeHash } = rc;
-        return ctx.deps.sql.transaction((q) => rotateRecoveryCodeRaw(q, id, codeHash, sha256Hex(fresh)));
+        return ctx.deps.db.transaction((q) => rotateRecoveryCode(q, id, codeHash, sha256Hex(fresh)));
       },
       rateLimitLogType: "gd_recovery_rate_limit_exceed",
       failure: { logType: "gd_recovery_failed", message: RECOVERY_REJECTED },

@@ -14,7 +14,8 @@ import {
   WRONG_CREDENTIALS,
 } from "../errors.ts";
 import { admitLogin, checkBreachedPassword, type TLogBase } from "../../protection/login-guard.ts";
-import { applyMetadataPatchRaw, findLoginUser, insertLogRaw, recordLoginRaw } from "../../store/logins.ts";
+import { applyMetadataPatch, findUserByIdentifier, recordLogin } from "../../store/users.ts";
+import { insertLog } from "../../store/logs.ts";
 import { runLoginRules } from "../../rules/run-login-rules.ts";
 import { resolveScopes } from "../../auth/scopes.ts";
 import { issueTokens } from "./issue-tokens.ts";
@@ -114,7 +115,7 @@ export const passwordGrant: TGrant = {
     }
     const guard = admission.login;
 
-    const user = await findLoginUser(deps.sql, connection.id, username);
+    const user = await findUserByIdentifier(deps.db, connection.id, username);
     if (!user || !user.passwordHash) {
       // Same answer, and no sooner than a wrong password for any kind of stored hash (the hasher's failure
       // floor): nobody learns which accounts exist.
@@ -133,19 +134,19 @@ export const passwordGrant: TGrant = {
     // Checked only after the password so the blocked state is not revealed to someone guessing. The right
     // password ends the guessing, so the counters reset even when the login is refused for another reason.
     if (user.blocked) {
-      await deps.sql.writeAll((w) => guard.onSuccess(w));
+      await deps.db.writeAll((w) => guard.onSuccess(w));
       throw new Unauthorized("user is blocked");
     }
     const breached = await checkBreachedPassword(deps, user, password, now, () => logBase(ctx));
     if (breached.kind === "blocked") {
       ctx.audit.isLogged = true;
-      await deps.sql.writeAll((w) => guard.onSuccess(w));
+      await deps.db.writeAll((w) => guard.onSuccess(w));
       throw new PasswordLeaked();
     }
 
     // The password was right: a refusal from here on (rules, MFA) is not a guess, so the brute-force count resets.
     const resetCountersAndThrow = async (err: unknown): Promise<never> => {
-      await deps.sql.writeAll((w) => guard.onSuccess(w));
+      await deps.db.writeAll((w) => guard.onSuccess(w));
       throw err;
     };
     // Rules run after the credentials check and before signing (contract §3.1); they may deny, add claims and
@@ -188,9 +189,9 @@ export const passwordGrant: TGrant = {
     // one round trip on PostgreSQL.
     const writeLogin = async (q: TSqlWriter) => {
       await guard.onSuccess(q);
-      await recordLoginRaw(q, user.id, now, ctx.ip, upgraded);
+      await recordLogin(q, user.id, now, ctx.ip, upgraded);
       if (breached.kind === "flagged" && breached.isNewlyFlagged) {
-        await insertLogRaw(
+        await insertLog(
           q,
           {
             ...logBase(ctx),
@@ -203,7 +204,7 @@ export const passwordGrant: TGrant = {
         );
       }
       await issued.persist(q);
-      await insertLogRaw(
+      await insertLog(
         q,
         {
           ...ctx.audit,
@@ -225,12 +226,12 @@ export const passwordGrant: TGrant = {
       );
     };
     if (ruled.metadata.app || ruled.metadata.user) {
-      await deps.sql.transaction(async (q) => {
+      await deps.db.transaction(async (q) => {
         await writeLogin(q);
-        await applyMetadataPatchRaw(q, deps.sql.kind, user.id, ruled.metadata, now);
+        await applyMetadataPatch(q, user.id, ruled.metadata, now);
       });
     } else {
-      await deps.sql.writeAll(writeLogin);
+      await deps.db.writeAll(writeLogin);
     }
     return issued.body;
   },

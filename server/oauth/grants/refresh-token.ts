@@ -1,14 +1,13 @@
 import { InvalidGrant, InvalidRequest, InvalidScope } from "../errors.ts";
 import { runLoginRules } from "../../rules/run-login-rules.ts";
+import { applyMetadataPatch, findUserById } from "../../store/users.ts";
+import { insertLog } from "../../store/logs.ts";
 import {
-  applyMetadataPatchRaw,
   claimRefreshToken,
   findRefreshToken,
-  findUserByIdRaw,
-  insertLogRaw,
   revokeRefreshFamily,
   touchRefreshToken,
-} from "../../store/logins.ts";
+} from "../../store/refresh-tokens.ts";
 import { sha256Hex } from "../../crypto/digest.ts";
 import { issueTokens } from "./issue-tokens.ts";
 import type { TGrant } from "./types.ts";
@@ -27,7 +26,7 @@ export const refreshTokenGrant: TGrant = {
     const { params, deps, client, now } = ctx;
     const presented = params.refresh_token;
     if (!presented) throw new InvalidRequest("Missing required parameter: refresh_token");
-    const token = await findRefreshToken(deps.sql, sha256Hex(presented));
+    const token = await findRefreshToken(deps.db, sha256Hex(presented));
     if (!token || token.clientId !== client.id) throw new InvalidGrant(INVALID);
     ctx.audit.details = { family_id: token.familyId };
     if (token.revokedAt) throw new InvalidGrant(INVALID);
@@ -40,13 +39,13 @@ export const refreshTokenGrant: TGrant = {
         client.refreshLeeway > 0 && now.getTime() - token.rotatedAt.getTime() <= client.refreshLeeway * 1000;
       if (!withinLeeway) {
         // A rotated token came back: someone holds a copy. Kill the family so the thief's copy dies too.
-        const revoked = await revokeRefreshFamily(deps.sql, token.familyId, now);
+        const revoked = await revokeRefreshFamily(deps.db, token.familyId, now);
         ctx.audit.details = { family_id: token.familyId, reuse_detected: true, revoked };
         throw new InvalidGrant(INVALID);
       }
     }
 
-    const user = await findUserByIdRaw(deps.sql, token.userId);
+    const user = await findUserById(deps.db, token.userId);
     if (!user) throw new InvalidGrant(INVALID);
     ctx.audit.user_id = user.userId;
     ctx.audit.user_name = user.email ?? user.username ?? undefined;
@@ -93,7 +92,7 @@ export const refreshTokenGrant: TGrant = {
       claims: { idToken: ruled.idTokenClaims, accessToken: ruled.accessTokenClaims },
     });
     let isLostRace = false;
-    await deps.sql.transaction(async (q) => {
+    await deps.db.transaction(async (q) => {
       if (rotating && !token.rotatedAt) {
         // Exactly one concurrent exchange of this token wins; the loser is reuse unless a leeway is configured.
         if (!(await claimRefreshToken(q, token.id, now)) && client.refreshLeeway === 0) {
@@ -107,9 +106,9 @@ export const refreshTokenGrant: TGrant = {
           new Date(Math.min(token.expiresAt.getTime(), now.getTime() + client.refreshIdleLifetime * 1000)),
         );
       }
-      await applyMetadataPatchRaw(q, deps.sql.kind, user.id, ruled.metadata, now);
+      await applyMetadataPatch(q, user.id, ruled.metadata, now);
       await issued.persist(q);
-      await insertLogRaw(
+      await insertLog(
         q,
         {
           type: "sertft",
@@ -130,7 +129,7 @@ export const refreshTokenGrant: TGrant = {
       );
     });
     if (isLostRace) {
-      const revoked = await revokeRefreshFamily(deps.sql, token.familyId, now);
+      const revoked = await revokeRefreshFamily(deps.db, token.familyId, now);
       ctx.audit.details = { family_id: token.familyId, reuse_detected: true, revoked };
       throw new InvalidGrant(INVALID);
     }

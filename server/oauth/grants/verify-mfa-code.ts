@@ -1,7 +1,7 @@
 import { InvalidGrant } from "../errors.ts";
 import type { TLogType } from "../../audit/events.ts";
 import type { TTenantRecord } from "../../store/tenant.ts";
-import { listAuthenticatorsRaw, type TAuthenticatorRecord } from "../../store/mfa.ts";
+import { listAuthenticators, type TAuthenticatorRecord } from "../../store/mfa-authenticators.ts";
 import {
   checkCodeWithBucket,
   logMfaEvent,
@@ -41,7 +41,7 @@ export async function verifyMfaCode<A>(
   const login = await openMfaLogin(ctx);
   if (!factor.isEnabled(await ctx.deps.config.tenant())) throw new InvalidGrant(factor.disabledMessage);
   const code = factor.normalize(requiredParam(ctx.params, factor.param));
-  const authenticator = factor.pick(await listAuthenticatorsRaw(ctx.deps.sql, login.user.id));
+  const authenticator = factor.pick(await listAuthenticators(ctx.deps.db, login.user.id));
   const isValid = await checkCodeWithBucket(ctx, login.user, factor.rateLimitLogType, () =>
     factor.check(code, authenticator),
   );

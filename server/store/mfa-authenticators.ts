@@ -1,8 +1,19 @@
-import type { TDb, TTx } from "./db.ts";
-import { readDate, type TSqlRunner } from "./raw-sql.ts";
+import { newRowId, readDate, type TSqlRunner } from "./raw-sql.ts";
+import { deleteMfaThrottle } from "./mfa-throttles.ts";
 
-// MFA authenticators and the wrong-code bucket. Token-endpoint paths use plain SQL (see raw-sql.ts); the
-// dashboard reads and resets through Prisma.
+/** Every column of the `MfaAuthenticator` table, in schema order. */
+export const MFA_AUTHENTICATOR_COLUMNS = [
+  "id",
+  "publicId",
+  "userId",
+  "type",
+  "secretEnc",
+  "codeHash",
+  "active",
+  "lastStep",
+  "createdAt",
+  "confirmedAt",
+] as const;
 
 export type TAuthenticatorType = "otp" | "recovery-code";
 
@@ -19,7 +30,7 @@ export type TAuthenticatorRecord = {
   confirmedAt: Date | null;
 };
 
-const COLUMNS = `"id","publicId","userId","type","secretEnc","codeHash","active","lastStep","createdAt","confirmedAt"`;
+const COLUMNS = MFA_AUTHENTICATOR_COLUMNS.map((c) => `"${c}"`).join(",");
 
 function toRecord(r: Record<string, unknown>): TAuthenticatorRecord {
   return {
@@ -37,7 +48,7 @@ function toRecord(r: Record<string, unknown>): TAuthenticatorRecord {
 }
 
 /** All authenticators of a user (internal id), oldest first. */
-export async function listAuthenticatorsRaw(q: TSqlRunner, userId: string): Promise<TAuthenticatorRecord[]> {
+export async function listAuthenticators(q: TSqlRunner, userId: string): Promise<TAuthenticatorRecord[]> {
   const rows = await q.all<Record<string, unknown>>(
     `SELECT ${COLUMNS} FROM "MfaAuthenticator" WHERE "userId" = ? ORDER BY "createdAt", "type", "id"`,
     [userId],
@@ -46,7 +57,7 @@ export async function listAuthenticatorsRaw(q: TSqlRunner, userId: string): Prom
 }
 
 /** Whether the user has at least one active (verified) authenticator. */
-export async function hasActiveAuthenticatorRaw(q: TSqlRunner, userId: string): Promise<boolean> {
+export async function hasActiveAuthenticator(q: TSqlRunner, userId: string): Promise<boolean> {
   const rows = await q.all<Record<string, unknown>>(
     `SELECT "id" FROM "MfaAuthenticator" WHERE "userId" = ? AND "active" = ? LIMIT 1`,
     [userId, true],
@@ -55,12 +66,12 @@ export async function hasActiveAuthenticatorRaw(q: TSqlRunner, userId: string): 
 }
 
 /** Drop a user's unconfirmed enrolments (a new association replaces them). */
-export async function deleteInactiveAuthenticatorsRaw(q: TSqlRunner, userId: string): Promise<void> {
+export async function deleteInactiveAuthenticators(q: TSqlRunner, userId: string): Promise<void> {
   await q.run(`DELETE FROM "MfaAuthenticator" WHERE "userId" = ? AND "active" = ?`, [userId, false]);
 }
 
 /** Insert a new (inactive unless stated) authenticator. */
-export async function insertAuthenticatorRaw(
+export async function insertAuthenticator(
   q: TSqlRunner,
   a: Omit<TAuthenticatorRecord, "lastStep" | "confirmedAt">,
 ): Promise<void> {
@@ -74,7 +85,7 @@ export async function insertAuthenticatorRaw(
  * Accept TOTP time step `step` for an authenticator. One conditional UPDATE decides, so a code is accepted once
  * even when two requests race (across processes too).
  */
-export async function claimTotpStepRaw(q: TSqlRunner, id: string, step: number): Promise<boolean> {
+export async function claimTotpStep(q: TSqlRunner, id: string, step: number): Promise<boolean> {
   return (
     (await q.run(
       `UPDATE "MfaAuthenticator" SET "lastStep" = ? WHERE "id" = ? AND ("lastStep" IS NULL OR "lastStep" < ?)`,
@@ -84,7 +95,7 @@ export async function claimTotpStepRaw(q: TSqlRunner, id: string, step: number):
 }
 
 /** Activate every unconfirmed authenticator of a user (the OTP and its recovery code) at first verification. */
-export async function activateAuthenticatorsRaw(q: TSqlRunner, userId: string, at: Date): Promise<number> {
+export async function activateAuthenticators(q: TSqlRunner, userId: string, at: Date): Promise<number> {
   return q.run(
     `UPDATE "MfaAuthenticator" SET "active" = ?, "confirmedAt" = ? WHERE "userId" = ? AND "active" = ?`,
     [true, at, userId, false],
@@ -92,7 +103,7 @@ export async function activateAuthenticatorsRaw(q: TSqlRunner, userId: string, a
 }
 
 /** Swap a recovery code for a new one if it still holds `oldHash`; false when another request used it first. */
-export async function rotateRecoveryCodeRaw(
+export async function rotateRecoveryCode(
   q: TSqlRunner,
   id: string,
   oldHash: string,
@@ -108,11 +119,7 @@ export async function rotateRecoveryCodeRaw(
 }
 
 /** Delete one authenticator of a user by its public id; deleting the OTP also drops the recovery code. */
-export async function deleteAuthenticatorRaw(
-  q: TSqlRunner,
-  userId: string,
-  publicId: string,
-): Promise<boolean> {
+export async function deleteAuthenticator(q: TSqlRunner, userId: string, publicId: string): Promise<boolean> {
   const n = await q.run(`DELETE FROM "MfaAuthenticator" WHERE "userId" = ? AND "publicId" = ?`, [
     userId,
     publicId,
@@ -126,41 +133,6 @@ export async function deleteAuthenticatorRaw(
   return true;
 }
 
-/**
- * Take one slot from a user's wrong-code bucket (GCRA: `tatMs` is when the bucket is full again). One conditional
- * UPDATE decides, so the bucket holds exactly under concurrency and across processes. Returns false when empty.
- */
-export async function takeMfaAttemptRaw(
-  q: TSqlRunner,
-  userId: string,
-  nowMs: number,
-  intervalMs: number,
-  capacity: number,
-): Promise<boolean> {
-  await q.run(
-    `INSERT INTO "MfaThrottle" ("userId","tatMs") VALUES (?, 0) ON CONFLICT ("userId") DO NOTHING`,
-    [userId],
-  );
-  const next = `(CASE WHEN "tatMs" > ? THEN "tatMs" ELSE ? END) + ?`;
-  return (
-    (await q.run(`UPDATE "MfaThrottle" SET "tatMs" = ${next} WHERE "userId" = ? AND ${next} <= ?`, [
-      nowMs,
-      nowMs,
-      intervalMs,
-      userId,
-      nowMs,
-      nowMs,
-      intervalMs,
-      nowMs + capacity * intervalMs,
-    ])) === 1
-  );
-}
-
-/** Give a slot back after a correct code: only wrong codes drain the bucket. */
-export async function returnMfaAttemptRaw(q: TSqlRunner, userId: string, intervalMs: number): Promise<void> {
-  await q.run(`UPDATE "MfaThrottle" SET "tatMs" = "tatMs" - ? WHERE "userId" = ?`, [intervalMs, userId]);
-}
-
 export type TAuthenticatorView = {
   publicId: string;
   type: TAuthenticatorType;
@@ -170,36 +142,32 @@ export type TAuthenticatorView = {
 };
 
 /** A user's authenticators for the dashboard (no secrets). */
-export async function listUserAuthenticators(db: TDb | TTx, userId: string): Promise<TAuthenticatorView[]> {
-  const rows = await db.mfaAuthenticator.findMany({
-    where: { userId },
-    orderBy: [{ createdAt: "asc" }, { type: "asc" }, { id: "asc" }],
-    select: { publicId: true, type: true, active: true, createdAt: true, confirmedAt: true },
-  });
-  return rows.map((r) => ({ ...r, type: r.type === "recovery-code" ? "recovery-code" : "otp" }));
+export async function listUserAuthenticators(q: TSqlRunner, userId: string): Promise<TAuthenticatorView[]> {
+  return (await listAuthenticators(q, userId)).map((a) => ({
+    publicId: a.publicId,
+    type: a.type,
+    active: a.active,
+    createdAt: a.createdAt,
+    confirmedAt: a.confirmedAt,
+  }));
 }
 
-/** Remove every authenticator of a user (admin reset); returns how many there were. */
-export async function deleteUserAuthenticators(tx: TTx, userId: string): Promise<number> {
-  const { count } = await tx.mfaAuthenticator.deleteMany({ where: { userId } });
-  await tx.mfaThrottle.deleteMany({ where: { userId } });
-  return count;
+/** Remove every authenticator of a user and their wrong-code bucket (admin reset); returns how many there were. */
+export async function deleteUserAuthenticators(q: TSqlRunner, userId: string): Promise<number> {
+  return q.transaction(async (tx) => {
+    const n = await tx.run(`DELETE FROM "MfaAuthenticator" WHERE "userId" = ?`, [userId]);
+    await deleteMfaThrottle(tx, userId);
+    return n;
+  });
 }
 
 /** Insert an already-confirmed TOTP authenticator (users import with `mfa_factors`). */
 export async function insertImportedTotp(
-  tx: TTx,
+  q: TSqlRunner,
   a: { publicId: string; userId: string; secretEnc: string; at: Date },
 ): Promise<void> {
-  await tx.mfaAuthenticator.create({
-    data: {
-      publicId: a.publicId,
-      userId: a.userId,
-      type: "otp",
-      secretEnc: a.secretEnc,
-      active: true,
-      createdAt: a.at,
-      confirmedAt: a.at,
-    },
-  });
+  await q.run(
+    `INSERT INTO "MfaAuthenticator" ("id","publicId","userId","type","secretEnc","active","createdAt","confirmedAt") VALUES (?,?,?,?,?,?,?,?)`,
+    [newRowId(), a.publicId, a.userId, "otp", a.secretEnc, true, a.at, a.at],
+  );
 }

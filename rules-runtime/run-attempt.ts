@@ -1,0 +1,302 @@
+import type ivm from "isolated-vm";
+import { compilePipeline } from "./compile-pipeline.ts";
+import { createCapabilityHooks } from "./capability-hooks.ts";
+import type { TFetchBudget } from "./fetch-capability.ts";
+import type { TIsolatePool, TSlot } from "./isolate-pool.ts";
+import { messageOf } from "./message-of.ts";
+import { prepareSpare, takeContext } from "./run-context.ts";
+import { decodeRunResult, enteredCount, failedResult, hostTrace } from "./run-result.ts";
+import { MAX_POOLED_SHARED, TRACKED_RULES, readSharedResult, type TProgress } from "./shared-progress.ts";
+import type { TRuleFailure, TRuleTrace, TRulesLimits, TRunInput, TRunResult } from "./types.ts";
+
+/** A run's outcome, or word that it was caught in an isolate another run had to kill and should run again. */
+export type TAttempt = { result: TRunResult } | { retry: true };
+
+export type TAttemptDeps = {
+  limits: TRulesLimits;
+  pool: TIsolatePool;
+  /** The pipeline script for the rules' scripts (pipelineSource, or a test's replacement). */
+  sourceOf: (scripts: readonly string[]) => string;
+  /** A new run id: which run killed an isolate decides who is retried. */
+  nextRunId(): number;
+};
+
+type TKill = { kind: "timeout" | "memory" | "abuse"; message: string };
+
+const RESULT_POLL_MS = 25;
+const MEMORY_RE = /memory limit/i;
+
+function now(): number {
+  return performance.now();
+}
+
+/** The run input the bootstrap reads from `__pc_in`, as JSON. */
+function runPayload(input: TRunInput, names: string[], globalCache: string, limits: TRulesLimits): string {
+  return JSON.stringify({
+    names,
+    user: input.user,
+    context: input.context,
+    configuration: input.configuration,
+    auth0Domain: input.auth0Domain,
+    fetchEnabled: input.fetchAllowedHosts.length > 0,
+    clockOffsetMs: input.clockOffsetMs ?? 0,
+    globalCache,
+    limits: {
+      consoleBytes: limits.consoleBytes,
+      consoleLines: limits.consoleLines,
+      maxMetadataBytes: limits.maxMetadataBytes,
+      maxGlobalCacheBytes: limits.maxGlobalCacheBytes,
+      maxActiveTimers: limits.maxActiveTimers,
+      maxTimers: limits.maxTimers,
+      maxOutputBytes: limits.maxOutputBytes,
+      fetchMaxRequests: limits.fetchMaxRequests,
+      fetchMaxRequestBytes: limits.fetchMaxRequestBytes,
+      trackedRules: TRACKED_RULES,
+    },
+  });
+}
+
+/**
+ * Retire the isolate if this run's executions in it (the script, capability replies) are still going a short
+ * grace after the result came back: a rule left work running after its callback, and the next logins would wait
+ * for it.
+ */
+function retireIfStillBusy(
+  deps: TAttemptDeps,
+  slot: TSlot,
+  runId: number,
+  inflight: Set<Promise<void>>,
+): void {
+  if (inflight.size === 0) return;
+  const grace = setTimeout(() => {
+    if (inflight.size === 0 || slot.isRetired) return;
+    slot.killedBy = runId;
+    deps.pool.retire(slot);
+  }, deps.limits.postCallbackGraceMs);
+  void Promise.all(inflight).then(() => clearTimeout(grace));
+}
+
+/**
+ * Run the rules once in the key's warm isolate, in a fresh context: compile (cached), take the prepared context, hand
+ * it the input, run, and wait for the result, a limit (the pipeline and rule timers, the heap, a capability abused)
+ * or the isolate's death. Whatever happens becomes a value; the run's timers, fetches and context end in `finally`.
+ */
+export async function attemptRun(deps: TAttemptDeps, input: TRunInput): Promise<TAttempt> {
+  const { limits, pool } = deps;
+  const started = now();
+  const slot = pool.getSlot(input.isolateKey);
+  const runId = deps.nextRunId();
+  const names = input.rules.map((r) => r.name);
+  /** The run's shared progress, once its context is taken. */
+  let progress: TProgress | null = null;
+  const failed = (failure: TRuleFailure, trace: TRuleTrace[]): TRunResult =>
+    failedResult(failure, trace, now() - started);
+
+  // The limits run from the start: waiting for a busy isolate (compiling, preparing the context) counts too.
+  let onKill: (k: TKill) => void = () => undefined;
+  const killed = new Promise<TKill>((resolve) => (onKill = resolve));
+  const stopped = killed.then((kill) => ({ kill }));
+  let ruleTimer: ReturnType<typeof setTimeout> | undefined;
+  const pipelineTimer = setTimeout(
+    () => onKill({ kind: "timeout", message: `the rules took longer than ${limits.pipelineTimeoutMs} ms` }),
+    limits.pipelineTimeoutMs,
+  );
+  let isStopped = false;
+  /**
+   * Stop the run: the sandbox called a capability in a way the bootstrap never does. The isolate is disposed right
+   * here, not after a promise turn: a flood of queued calls can keep the event loop from reaching microtasks, and
+   * only the dispose stops the flood at its source. Calls already queued are dropped by isStopped.
+   */
+  const abuse = (what: string) => {
+    if (isStopped) return;
+    isStopped = true;
+    slot.killedBy = runId;
+    pool.retire(slot);
+    onKill({ kind: "abuse", message: `the sandbox's ${what}: a rule reached past the bootstrap` });
+  };
+  const killedResult = (kill: TKill): TAttempt => {
+    slot.killedBy = runId;
+    pool.retire(slot);
+    return {
+      result: failed(
+        {
+          kind: kill.kind,
+          rule: names[enteredCount(progress, names.length) - 1] ?? null,
+          message: kill.message,
+        },
+        hostTrace(progress, names, kill.kind),
+      ),
+    };
+  };
+
+  const timers = new Set<ReturnType<typeof setTimeout>>();
+  const budget: TFetchBudget = {
+    allowedHosts: input.fetchAllowedHosts,
+    deadline: Date.now() + limits.pipelineTimeoutMs,
+    used: 0,
+    limits,
+    controllers: new Set(),
+  };
+  let context: ivm.Context | undefined;
+  let isFinished = false;
+  /** This run's executions in the isolate that have not ended yet. */
+  const inflight = new Set<Promise<void>>();
+  let checkResult = () => undefined as void;
+  const track = (p: Promise<unknown>) => {
+    const q: Promise<void> = p.then(
+      () => undefined,
+      () => undefined,
+    );
+    inflight.add(q);
+    void q.then(() => {
+      inflight.delete(q);
+      checkResult();
+    });
+  };
+  let resultPoll: ReturnType<typeof setInterval> | undefined;
+  let capabilities: { release(): void } | undefined;
+  try {
+    const compiling = compilePipeline(slot, input, deps.sourceOf);
+    const compiledOrKill = await Promise.race([compiling.then((compiled) => ({ compiled })), stopped]);
+    if ("kill" in compiledOrKill) return killedResult(compiledOrKill.kill);
+    const compiled = compiledOrKill.compiled;
+    if ("error" in compiled) return { result: failed(compiled.error, []) };
+    slot.runs++;
+
+    const taking = takeContext(slot);
+    const preparedOrKill = await Promise.race([taking.then((prepared) => ({ prepared })), stopped]);
+    if ("kill" in preparedOrKill) {
+      void taking.then((p) => p.context.release()).catch(() => undefined);
+      return killedResult(preparedOrKill.kill);
+    }
+    const prepared = preparedOrKill.prepared;
+    context = prepared.context;
+    progress = prepared.progress;
+    prepareSpare(slot);
+    const payload = runPayload(input, names, slot.globalCache, limits);
+    const ctx = context;
+    let onDone: (text: string) => void = () => undefined;
+    const done = new Promise<string>((resolve) => (onDone = resolve));
+    // The result normally arrives in shared memory: looked at whenever an execution in the isolate ends, and
+    // every RESULT_POLL_MS in case work a rule left running keeps the execution from ending.
+    checkResult = () => {
+      const text = readSharedResult(prepared.progress);
+      if (text !== null) onDone(text);
+    };
+    resultPoll = setInterval(checkResult, RESULT_POLL_MS);
+    const host = createCapabilityHooks({
+      context: ctx,
+      limits,
+      budget,
+      timers,
+      isFinished: () => isFinished,
+      isStopped: () => isStopped,
+      abuse,
+      track,
+      done: (text) => onDone(text),
+    });
+    capabilities = host;
+    prepared.bind(host.hooks);
+    const setting = ctx.global.set("__pc_in", payload);
+    const setOrKill = await Promise.race([setting.then(() => ({ set: true })), stopped]);
+    if ("kill" in setOrKill) return killedResult(setOrKill.kill);
+    // The run's own rejection matters only when it is a limit or a dead isolate; anything else is a rule's
+    // unhandled promise rejection, which Auth0's Node sandbox also ignored.
+    // The rule time limit: when it may be up, look at which rule is running and since when.
+    const watched = prepared.progress;
+    const checkRuleTime = () => {
+      const i = Atomics.load(watched.state, 0);
+      const since = Date.now() - (watched.at[0] ?? NaN);
+      // Only the bootstrap writes there; an unreadable or future time just waits a whole period again.
+      const elapsed = i >= 0 && i < names.length && since >= 0 ? since : 0;
+      if (elapsed >= limits.ruleTimeoutMs)
+        onKill({
+          kind: "timeout",
+          message: `rule "${names[i]}" did not finish within ${limits.ruleTimeoutMs} ms`,
+        });
+      else ruleTimer = setTimeout(checkRuleTime, limits.ruleTimeoutMs - elapsed);
+    };
+    ruleTimer = setTimeout(checkRuleTime, limits.ruleTimeoutMs);
+    const script = compiled.script;
+    const running = script.run(ctx, { timeout: limits.pipelineTimeoutMs });
+    track(running);
+    const execution = new Promise<{ error: unknown }>((resolve) => {
+      running.then(
+        () => undefined,
+        (error: unknown) => {
+          if (/timed out|memory limit|disposed/i.test(messageOf(error))) resolve({ error });
+        },
+      );
+    });
+    const outcome = await Promise.race([done.then((value) => ({ value })), execution, stopped]);
+
+    if ("kill" in outcome) return killedResult(outcome.kill);
+    if ("error" in outcome) {
+      const message = messageOf(outcome.error);
+      const rule = names[enteredCount(progress, names.length) - 1] ?? null;
+      if (MEMORY_RE.test(message)) {
+        pool.retire(slot);
+        return {
+          result: failed(
+            {
+              kind: "memory",
+              rule,
+              message: `the isolate ran out of memory (limit ${limits.memoryLimitMb} MB)`,
+            },
+            hostTrace(progress, names, "memory"),
+          ),
+        };
+      }
+      // Caught in an isolate another run had to kill: not this run's fault, run it again on a fresh isolate.
+      if (slot.isolate.isDisposed && slot.killedBy !== runId) return { retry: true };
+      if (/timed out/i.test(message)) {
+        pool.retire(slot);
+        return {
+          result: failed(
+            {
+              kind: "timeout",
+              rule,
+              message: `the rules did not finish within ${limits.pipelineTimeoutMs} ms`,
+            },
+            hostTrace(progress, names, "timeout"),
+          ),
+        };
+      }
+      pool.retire(slot);
+      return {
+        result: failed({ kind: "crashed", rule: null, message }, hostTrace(progress, names, "error")),
+      };
+    }
+    retireIfStillBusy(deps, slot, runId, inflight);
+    const decoded = decodeRunResult(
+      outcome.value,
+      names,
+      enteredCount(progress, names.length),
+      now() - started,
+      limits,
+    );
+    if (decoded.globalCache !== undefined) slot.globalCache = decoded.globalCache;
+    return { result: decoded.result };
+  } catch (err) {
+    if (slot.isolate.isDisposed && slot.killedBy !== runId) return { retry: true };
+    pool.retire(slot);
+    return { result: failed({ kind: "crashed", rule: null, message: messageOf(err) }, []) };
+  } finally {
+    isFinished = true;
+    clearInterval(resultPoll);
+    // Nothing runs in this context any more (and its bootstrap writes nothing after the result): the next
+    // context of this isolate may take the block.
+    if (progress && inflight.size === 0 && !slot.isRetired && slot.sharedPool.length < MAX_POOLED_SHARED)
+      slot.sharedPool.push(progress.buffer);
+    clearTimeout(pipelineTimer);
+    clearTimeout(ruleTimer);
+    for (const t of timers) clearTimeout(t);
+    for (const c of budget.controllers) c.abort();
+    capabilities?.release();
+    try {
+      context?.release();
+    } catch {
+      // The isolate is gone; so is the context.
+    }
+  }
+}
