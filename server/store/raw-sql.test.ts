@@ -4,7 +4,12 @@ import { upsertConnectionByName } from "./connections.ts";
 import { findUserById, findUserByIdentifier, insertUsers, recordLogin } from "./users.ts";
 import { findLog, insertLog, insertLogRelaxed } from "./logs.ts";
 import { openRawSql, type TRawSql } from "./raw-sql.ts";
-import { clearLoginFailures, findFailureAndIpBucket, loginFailureKey, reserveLoginAttempt } from "./login-failures.ts";
+import {
+  clearLoginFailures,
+  findFailureAndIpBucket,
+  loginFailureKey,
+  reserveLoginAttempt,
+} from "./login-failures.ts";
 import { refundIpAttempt, reserveIpAttempt } from "./ip-throttles.ts";
 
 describe.each(testDatabaseKinds())("raw SQL hot path (%s)", (kind) => {
@@ -51,7 +56,9 @@ describe.each(testDatabaseKinds())("raw SQL hot path (%s)", (kind) => {
     } finally {
       await other.close();
     }
-    expect((await findUserById(deps.db, user!.id))?.lastPasswordReset?.toISOString()).toBe("2025-01-02T03:04:05.006Z");
+    expect((await findUserById(deps.db, user!.id))?.lastPasswordReset?.toISOString()).toBe(
+      "2025-01-02T03:04:05.006Z",
+    );
   });
 
   it("a raw write transaction waits for a Prisma transaction that holds the write lock, without deadlocking", async () => {
@@ -241,11 +248,45 @@ describe.each(testDatabaseKinds())("raw SQL hot path (%s)", (kind) => {
 });
 
 describe("raw SQL on one shared SQLite connection", () => {
+  it("a lone write that returns rows waits for another connection's write lock instead of failing", async () => {
+    const deps = await createTestDeps("sqlite");
+    const other = await openRawSql(deps.env);
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    try {
+      // Another connection (another server process, or a tool) holds the write lock in a transaction.
+      const otherTx = other.transaction(async (tx) => {
+        await tx.run(`INSERT INTO "IpThrottle" ("ip","tat","lastFailureAt") VALUES (?,?,?)`, [
+          "10.8.8.1",
+          0,
+          new Date(),
+        ]);
+        await held;
+      });
+      await new Promise((r) => setTimeout(r, 50));
+      // An INSERT … RETURNING on the store, outside any transaction (no runAlone around it).
+      const taken = reserveIpAttempt(deps.db, "10.8.8.2", { now: new Date(), rateMs: 1000, maxAttempts: 5 });
+      setTimeout(release, 100);
+      const [, isTaken] = await Promise.all([otherTx, taken]);
+      expect(isTaken).toBe(true);
+      const rows = await deps.db.all<{ ip: string }>(`SELECT "ip" FROM "IpThrottle" ORDER BY "ip"`);
+      expect(rows.map((r) => r.ip)).toEqual(["10.8.8.1", "10.8.8.2"]);
+    } finally {
+      release();
+      await other.close();
+      await deps.cleanup();
+    }
+  });
+
   it("a statement issued while another request's transaction is open waits for it instead of joining it", async () => {
     const deps = await createTestDeps("sqlite");
     try {
       const conn = (await upsertConnectionByName(deps.db, { name: "DB" }, { connectionId: "con_1" })).id;
-      await insertUsers(deps.db, [{ userId: "auth0|1", connectionId: conn, email: "a@example.com" }], new Date());
+      await insertUsers(
+        deps.db,
+        [{ userId: "auth0|1", connectionId: conn, email: "a@example.com" }],
+        new Date(),
+      );
       const user = (await findUserByIdentifier(deps.db, conn, "a@example.com"))!;
       let outside: Promise<void> | undefined;
       await expect(
