@@ -1,7 +1,7 @@
 import type { TSqlRunner } from "./raw-sql.ts";
 
-// The two User-table writes of attack protection (breached passwords, password changes). They join the users
-// table module (users.ts) once it is converted off Prisma.
+// The two User-table writes of attack protection (breached passwords, password changes), kept apart while the
+// User table module (users.ts) was being rewritten; they belong there.
 
 /** Flag the user's current password as breached. True when it was not flagged before. */
 export async function markPasswordLeaked(q: TSqlRunner, id: string, at: Date): Promise<boolean> {
