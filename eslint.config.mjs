@@ -1,5 +1,9 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
+import boundaries from "eslint-plugin-boundaries";
+import { importX } from "eslint-plugin-import-x";
+import { createTypeScriptImportResolver } from "eslint-import-resolver-typescript";
+import { LAYER_ELEMENTS, LAYER_POLICIES } from "./eslint.layers.mjs";
 
 export default tseslint.config(
   {
@@ -25,6 +29,25 @@ export default tseslint.config(
     },
   },
   {
+    // No Prisma Client runs: server/store/ queries every table in plain SQL; Prisma keeps only the schema and the
+    // migrations (its CLI, configured in prisma.config.ts).
+    files: ["**/*.ts", "**/*.tsx", "**/*.mts"],
+    ignores: ["prisma.config.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["@prisma/*", "**/generated/**", "@/generated/**"],
+              message: "No Prisma Client: query through server/store/ (plain SQL).",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // House rule 1: app/ parses, calls one server/ function and shapes the response; it never touches the database.
     files: ["app/**/*.ts", "app/**/*.tsx"],
     rules: {
@@ -34,7 +57,7 @@ export default tseslint.config(
           patterns: [
             {
               group: ["@prisma/*", "**/generated/**", "@/generated/**"],
-              message: "app/ must not import Prisma.",
+              message: "No Prisma Client: query through server/store/ (plain SQL).",
             },
             {
               group: ["**/server/store", "**/server/store/**", "@/server/store/**"],
@@ -60,6 +83,33 @@ export default tseslint.config(
           ],
         },
       ],
+    },
+  },
+  {
+    // The layers (eslint.layers.mjs holds the map and the reasons): an import may only point down the house.
+    // Tests and server/testing may import anything, so they are left out here, as are the tool configuration
+    // files at the root (next.config.ts, proxy.ts, …), which stand outside the house.
+    files: ["**/*.ts", "**/*.tsx", "**/*.mts"],
+    ignores: ["**/*.test.ts", "**/*.test.tsx", "server/testing/**", "*.ts", "*.mts"],
+    plugins: { boundaries, "import-x": importX },
+    settings: {
+      "boundaries/elements": LAYER_ELEMENTS,
+      "boundaries/include": ["**/*.ts", "**/*.tsx", "**/*.mts", "**/*.mjs"],
+      "import/resolver": { typescript: { alwaysTryTypes: true } },
+      // What import-x/typescript sets, without its rules: import-x must parse .ts files to follow their imports.
+      "import-x/extensions": importX.flatConfigs.typescript.settings["import-x/extensions"],
+      "import-x/parsers": importX.flatConfigs.typescript.settings["import-x/parsers"],
+      "import-x/resolver-next": [createTypeScriptImportResolver({ alwaysTryTypes: true })],
+    },
+    rules: {
+      "boundaries/dependencies": [
+        "error",
+        { default: "disallow", checkUnknownLocals: true, policies: LAYER_POLICIES },
+      ],
+      // A file no element claims would escape the layer rule; every source file belongs to a layer.
+      "boundaries/no-unknown-files": "error",
+      // Cycles between modules (type-only imports are erased at run time and do not count).
+      "import-x/no-cycle": ["error", { ignoreExternal: true }],
     },
   },
   {

@@ -13,7 +13,6 @@ import {
   reserveAdminSignInAttempt,
   setAdminTotpSecret,
 } from "../store/admin-users.ts";
-import { runAlone } from "../store/protection.ts";
 
 /**
  * Consecutive sign-in attempts that do not end in a sign-in (counted when they start, so attempts in flight count)
@@ -81,13 +80,11 @@ export async function verifyAdminSignIn(
   otp?: string,
 ): Promise<TSignInResult> {
   const now = deps.clock.now();
-  const admin = await runAlone(deps.db, (q) =>
-    reserveAdminSignInAttempt(q, email.trim().toLowerCase(), {
-      now,
-      maxAttempts: ADMIN_LOCK_THRESHOLD,
-      lockMs: ADMIN_LOCK_MS,
-    }),
-  );
+  const admin = await reserveAdminSignInAttempt(deps.db, email.trim().toLowerCase(), {
+    now,
+    maxAttempts: ADMIN_LOCK_THRESHOLD,
+    lockMs: ADMIN_LOCK_MS,
+  });
   if (!admin) {
     await deps.hasher.verifyDummy(password);
     return { ok: false, reason: "invalid" };

@@ -1,5 +1,5 @@
 import { NextRequest } from "next/server";
-import { readRequestBytes } from "../http/read-body.ts";
+import { readRequestBytes } from "../platform/read-body.ts";
 import { AdminError, toAdminErrorResponse } from "./admin-error.ts";
 
 /** A sign-in body is an e-mail, a password, a code, a CSRF token and a callback URL. */

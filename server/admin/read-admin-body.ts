@@ -1,4 +1,4 @@
-import { readRequestText } from "../http/read-body.ts";
+import { readRequestText } from "../platform/read-body.ts";
 import { AdminError } from "./admin-error.ts";
 import { isUnstorable } from "../oauth/request.ts";
 

@@ -1,17 +1,15 @@
 import type { TDeps } from "../config/deps.ts";
 import { findUserByUserId } from "../store/users.ts";
 import { revokeUserRefreshTokens } from "../store/refresh-tokens.ts";
-import {
-  deleteLoginFailuresForIdentifiers,
-  deleteNotificationClaims,
-  setPasswordHash,
-} from "../store/protection.ts";
+import { deleteLoginFailuresForIdentifiers } from "../store/login-failures.ts";
+import { deleteNotificationClaims } from "../store/notification-claims.ts";
+import { setPasswordHash } from "../store/protection-users.ts";
 import { normalizeIdentifier } from "../protection/brute-force.ts";
 import { bruteForceNotificationKey } from "../protection/login-guard.ts";
 import { AdminError } from "./admin-error.ts";
 import { recordAdminChange, type TActor } from "./audit.ts";
 import { findPasswordProblem } from "./find-password-problem.ts";
-import { logReleasedBlocks } from "./protection/release-blocks.ts";
+import { logReleasedBlocks } from "../protection/release-blocks.ts";
 import { assertAdminAllowed } from "./admin-access.ts";
 
 /**

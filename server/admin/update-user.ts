@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { TDeps } from "../config/deps.ts";
 import { findUserByUserId, updateUserProfile, type TUserRecord } from "../store/users.ts";
 import { isUniqueViolation } from "../store/raw-sql.ts";
-import { RESERVED_APP_METADATA } from "../tenant/import-users.ts";
+import { RESERVED_APP_METADATA } from "../auth/reserved-app-metadata.ts";
 import { recordAdminChange } from "./audit.ts";
 import { parseAdminInput } from "./parse-admin-input.ts";
 import { AdminError } from "./admin-error.ts";

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRemoteJWKSet, jwtVerify } from "jose";
 import { createTestDeps, type TTestDeps } from "../testing/test-deps.ts";
 import { createFixtureUser, passwordParams, seedFixture, type TFixture } from "../testing/fixtures.ts";
-import { addRules } from "../rules/testing.ts";
+import { addRules } from "../testing/rules.ts";
 
 const ADMIN_TOKEN = "multi-process-admin-token-0123456789abcdef";
 

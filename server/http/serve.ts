@@ -8,10 +8,10 @@ import {
   jsonAnswer,
   type TJsonAnswer,
 } from "../oauth/request.ts";
-import { collectCapped, isDeclaredOverCap } from "./read-body.ts";
-import { compileIpList } from "../protection/ip-match.ts";
+import { collectCapped, isDeclaredOverCap } from "../platform/read-body.ts";
+import { compileIpList } from "../platform/ip-match.ts";
 import { resolveProxiedClientIp } from "../protection/forwarded-ip.ts";
-import { canonicalIp } from "../protection/ip-key.ts";
+import { canonicalIp } from "../platform/ip-key.ts";
 import { randomUUID } from "node:crypto";
 import { listShippedMigrations } from "../store/migrate.ts";
 import { answerLiveness, answerReadiness } from "../ops/check-health.ts";

@@ -12,7 +12,7 @@ import {
   type TTokenResult,
 } from "../testing/fixtures.ts";
 import { createRule } from "../admin/rules/create-rule.ts";
-import { TEST_RULES_ADMIN } from "../rules/testing.ts";
+import { TEST_RULES_ADMIN } from "../testing/rules.ts";
 import { handleAssociate } from "./mfa-api.ts";
 import { MFA_GRANT_MISSING, MFA_GRANT_TYPES, MFA_OTP, MFA_RECOVERY_CODE } from "./require-mfa.ts";
 import { MFA_ON_REFRESH } from "../rules/outcomes.ts";

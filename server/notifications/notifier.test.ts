@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:net";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDeps, type TTestDeps } from "../testing/test-deps.ts";
-import { listNotifications } from "../store/protection.ts";
+import { listNotifications } from "../store/notifications.ts";
 
 /** A minimal loopback SMTP server that accepts every message and remembers its DATA. */
 function startSmtp(): Promise<{ server: Server; port: number; messages: string[] }> {

@@ -2,7 +2,8 @@ import type { TEnv } from "../platform/env.ts";
 import type { TClock } from "../platform/clock.ts";
 import type { TRawSql } from "../store/raw-sql.ts";
 import { getProcessLogger, type TLogger } from "../platform/logger.ts";
-import { claimNotification, insertNotification, updateNotificationStatus } from "../store/protection.ts";
+import { claimNotification } from "../store/notification-claims.ts";
+import { insertNotification, updateNotificationStatus } from "../store/notifications.ts";
 
 export type TNotificationKind =
   "brute_force_block" | "ip_throttle_block" | "breached_password_user" | "breached_password_admin";

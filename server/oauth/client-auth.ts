@@ -2,7 +2,7 @@ import { AccessDenied, InvalidRequest } from "./errors.ts";
 import { isUnstorable, type THeaderReader } from "./request.ts";
 import { matchesDigest } from "../crypto/digest.ts";
 import type { TClientRecord } from "../store/clients.ts";
-import type { TConfigCache } from "../config/config-cache.ts";
+import type { TConfigCache } from "./config-cache.ts";
 
 export type TAuthenticatedClient = {
   client: TClientRecord;

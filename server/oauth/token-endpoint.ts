@@ -22,7 +22,7 @@ import {
 } from "./request.ts";
 import { FORWARDED_FOR_HEADER, resolveEndUserIp } from "../protection/forwarded-ip.ts";
 import { errorMessage } from "../platform/logger.ts";
-import { recordTokenOutcome } from "../ops/record-token-outcome.ts";
+import { recordTokenOutcome } from "./record-token-outcome.ts";
 
 const CLIENT_AUTH_PARAMS = ["grant_type", "client_id", "client_secret"];
 

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import type { TMetrics } from "./metrics.ts";
+import type { TMetrics } from "../platform/metrics.ts";
 import { jsonOpsAnswer, type TOpsAnswer } from "./answer.ts";
 
 const digest = (s: string) => createHash("sha256").update(s).digest();

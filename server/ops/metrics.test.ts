@@ -4,11 +4,11 @@ import type { MetricObjectWithValues, MetricValue } from "prom-client";
 import { createTestDeps, testDatabaseKinds, type TTestDeps } from "../testing/test-deps.ts";
 import { callToken, passwordParams, seedFixture, type TFixture } from "../testing/fixtures.ts";
 import { updateAttackProtection } from "../admin/protection/update-attack-protection.ts";
-import { addRules, resetRules } from "../rules/testing.ts";
+import { addRules, resetRules } from "../testing/rules.ts";
 import { GRANTS } from "../oauth/grants/index.ts";
 import { MfaRequired, InvalidGrant, TooManyAttempts } from "../oauth/errors.ts";
-import { createMetrics, GRANT_TYPE_LABELS, type TMetrics } from "./metrics.ts";
-import { classifyTokenOutcome, recordTokenOutcome } from "./record-token-outcome.ts";
+import { createMetrics, GRANT_TYPE_LABELS, type TMetrics } from "../platform/metrics.ts";
+import { classifyTokenOutcome, recordTokenOutcome } from "../oauth/record-token-outcome.ts";
 
 type TValues = MetricValue<string>[];
 

@@ -5,7 +5,7 @@ import { listLogs } from "../store/logs.ts";
 import { createLogger } from "../platform/logger.ts";
 import { pruneAuditLogs } from "./prune-audit-logs.ts";
 import { startRetentionJob } from "./retention-job.ts";
-import { createMetrics } from "./metrics.ts";
+import { createMetrics } from "../platform/metrics.ts";
 import { openRawSql } from "../store/raw-sql.ts";
 
 const DAY = 24 * 3600 * 1000;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isIpOrCidr } from "../protection/ip-match.ts";
+import { isIpOrCidr } from "./ip-match.ts";
 import { formatProblem, zodProblems } from "./zod-issues.ts";
 
 const ZEnv = z.object({

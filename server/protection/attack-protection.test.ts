@@ -13,7 +13,7 @@ import {
 } from "../testing/fixtures.ts";
 import { handleTokenRequest } from "../oauth/token-endpoint.ts";
 import { setDeps } from "../config/deps.ts";
-import { createConfigCache } from "../config/config-cache.ts";
+import { createConfigCache } from "../oauth/config-cache.ts";
 import { listLogs } from "../store/logs.ts";
 import { updateAttackProtection } from "../admin/protection/update-attack-protection.ts";
 import { getAttackProtection } from "../admin/protection/get-attack-protection.ts";

@@ -5,7 +5,7 @@ import { createTestDeps, testDatabaseKinds, type TTestDeps } from "../testing/te
 import { buildTokenRequest, passwordParams, seedFixture, type TFixture } from "../testing/fixtures.ts";
 import { fuzzRuns, noteOutcome, printOutcomes } from "../testing/fuzz.ts";
 import { handleTokenRequest, FORWARDED_FOR_HEADER } from "../oauth/token-endpoint.ts";
-import { writeStoredPolicy } from "../store/protection.ts";
+import { writeStoredPolicy } from "../store/attack-protection.ts";
 import { readDate } from "../store/raw-sql.ts";
 import { DEFAULT_BRUTE_FORCE, type TBruteForceProtection } from "./policies.ts";
 import { createDeps, type TDeps } from "../config/deps.ts";

@@ -4,13 +4,12 @@ import {
   loginFailureKey,
   markLoginBlocked,
   reserveLoginAttempt,
-  runAlone,
   type TLoginFailureKey,
   type TLoginFailureRow,
-} from "../store/protection.ts";
+} from "../store/login-failures.ts";
 import type { TBruteForceProtection } from "./policies.ts";
-import type { TIpList } from "./ip-match.ts";
-import { ipCountingKey } from "./ip-key.ts";
+import type { TIpList } from "../platform/ip-match.ts";
+import { ipCountingKey } from "../platform/ip-key.ts";
 
 /** A block ends by itself this long after the last failed attempt (Auth0: 30 days). */
 export const BLOCK_LIFETIME_MS = 30 * 24 * 3600 * 1000;
@@ -48,16 +47,6 @@ export function counterKey(
  * The count and the check are one statement, so concurrent attempts admit exactly `max_attempts` password
  * checks. Without the `block` shield (monitoring) every attempt is admitted and still counted.
  */
-export async function admitLoginAttempt(
-  sql: TRawSql,
-  policy: TBruteForcePolicy,
-  attempt: { connectionId: string; identifier: string; ip: string },
-  now: Date,
-): Promise<TBruteForceAdmission> {
-  return runAlone(sql, (q) => takeLoginAttempt(q, policy, attempt, now));
-}
-
-/** admitLoginAttempt on `q`, which may be a transaction shared with the IP's bucket. */
 export async function takeLoginAttempt(
   q: TSqlRunner,
   policy: TBruteForcePolicy,

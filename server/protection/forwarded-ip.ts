@@ -1,5 +1,5 @@
-import type { TIpList } from "./ip-match.ts";
-import { canonicalIp } from "./ip-key.ts";
+import type { TIpList } from "../platform/ip-match.ts";
+import { canonicalIp } from "../platform/ip-key.ts";
 
 /** Auth0's header for server-side callers forwarding the end user's IP (contract §5.4). */
 export const FORWARDED_FOR_HEADER = "auth0-forwarded-for";

@@ -3,12 +3,11 @@ import {
   markIpBlocked,
   refundIpAttempt,
   reserveIpAttempt,
-  runAlone,
   type TIpThrottleRow,
-} from "../store/protection.ts";
+} from "../store/ip-throttles.ts";
 import type { TSuspiciousIpThrottling } from "./policies.ts";
-import type { TIpList } from "./ip-match.ts";
-import { ipCountingKey } from "./ip-key.ts";
+import type { TIpList } from "../platform/ip-match.ts";
+import { ipCountingKey } from "../platform/ip-key.ts";
 
 export type TIpThrottlePolicy = TSuspiciousIpThrottling & { allowed: TIpList };
 
@@ -63,13 +62,12 @@ export async function decideIpPeek(
  */
 export async function takeIpAttempt(
   q: TSqlRunner,
-  dialect: TRawSql["kind"],
   policy: TIpThrottlePolicy,
   key: string,
   now: Date,
 ): Promise<boolean> {
   const stage = policy.stage["pre-login"];
-  return reserveIpAttempt(q, dialect, key, { now, rateMs: stage.rate, maxAttempts: stage.max_attempts });
+  return reserveIpAttempt(q, key, { now, rateMs: stage.rate, maxAttempts: stage.max_attempts });
 }
 
 /** The bucket just ran out for this attempt: record the block (true for exactly one caller per block). */
@@ -79,7 +77,7 @@ export async function refuseIpAttempt(
   key: string,
   now: Date,
 ): Promise<Extract<TIpAdmission, { kind: "over_limit" }>> {
-  const isNewBlock = await runAlone(sql, (q) => markIpBlocked(q, key, now));
+  const isNewBlock = await markIpBlocked(sql, key, now);
   return { kind: "over_limit", isRefused: policy.shields.includes("block"), isNewBlock };
 }
 

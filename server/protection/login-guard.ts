@@ -1,12 +1,8 @@
 import type { TDeps } from "../config/deps.ts";
 import type { TLogEvent } from "../audit/events.ts";
 import { insertLog } from "../store/logs.ts";
-import {
-  findFailureAndIpBucket,
-  loginFailureKey,
-  markPasswordLeaked,
-  runAlone,
-} from "../store/protection.ts";
+import { findFailureAndIpBucket, loginFailureKey } from "../store/login-failures.ts";
+import { markPasswordLeaked } from "../store/protection-users.ts";
 import type { TSqlWriter } from "../store/raw-sql.ts";
 import type { TUserRecord } from "../store/users.ts";
 import {
@@ -63,7 +59,7 @@ export type TAdmission =
   | { kind: "unavailable"; cause: unknown };
 
 async function writeLog(deps: TDeps, event: TLogEvent, at: Date): Promise<void> {
-  await runAlone(deps.db, (q) => insertLog(q, event, at));
+  await insertLog(deps.db, event, at);
 }
 
 /** Decide whether a password may be checked for this attempt, counting it where protection applies. */
@@ -93,18 +89,17 @@ export async function admitLogin(deps: TDeps, a: TLoginAttempt): Promise<TAdmiss
       if (ip.isNewBlock) await onIpBlocked(deps, policies, a, bucket, false);
       return { kind: "ip_throttled" };
     }
-    // The IP's attempt and the identifier's are taken in one transaction (one commit on SQLite; on PostgreSQL
-    // each statement is atomic on its own). An identifier refused here gives the IP's attempt back at once: the
-    // attempt costs no password check, so it does not count against the IP either.
+    // The IP's attempt, then the identifier's: each is one atomic statement of its own (no transaction around
+    // them, which would cost PostgreSQL two more round trips per login). An identifier refused here gives the IP's
+    // attempt back at once: the attempt costs no password check, so it does not count against the IP either.
     const peeked = ip.kind;
-    const taken = await runAlone(deps.db, async (q) => {
-      const isIpTaken =
-        peeked === "open" && (await takeIpAttempt(q, deps.db.kind, suspiciousIp, bucket, a.now));
+    const taken = await (async () => {
+      const isIpTaken = peeked === "open" && (await takeIpAttempt(deps.db, suspiciousIp, bucket, a.now));
       if (peeked === "open" && !isIpTaken && isIpBlocking) return { isIpTaken, bf: null };
-      const bf = await takeLoginAttempt(q, bruteForce, a, a.now);
-      if (bf.kind === "blocked" && isIpTaken) await refundIp(q, suspiciousIp, bucket);
+      const bf = await takeLoginAttempt(deps.db, bruteForce, a, a.now);
+      if (bf.kind === "blocked" && isIpTaken) await refundIp(deps.db, suspiciousIp, bucket);
       return { isIpTaken, bf };
-    });
+    })();
     if (peeked === "open" && !taken.isIpTaken)
       ip = await refuseIpAttempt(deps.db, suspiciousIp, bucket, a.now);
     if (ip.kind === "over_limit" && ip.isNewBlock)
@@ -314,7 +309,7 @@ export async function checkBreachedPassword(
       );
     });
   } else {
-    isNewlyFlagged = await runAlone(deps.db, (q) => markPasswordLeaked(q, user.id, now));
+    isNewlyFlagged = await markPasswordLeaked(deps.db, user.id, now);
   }
   await notifyBreached(deps, policy, user, logBase().ip, now);
   return isBlocking ? { kind: "blocked" } : { kind: "flagged", isNewlyFlagged };

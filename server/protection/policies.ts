@@ -1,9 +1,13 @@
 import { z } from "zod";
-import { compileIpList, isIpOrCidr, type TIpList } from "./ip-match.ts";
-import { DEFAULT_IPV6_PREFIX_LENGTH, MAX_IPV6_PREFIX_LENGTH, MIN_IPV6_PREFIX_LENGTH } from "./ip-key.ts";
+import { compileIpList, isIpOrCidr, type TIpList } from "../platform/ip-match.ts";
+import {
+  DEFAULT_IPV6_PREFIX_LENGTH,
+  MAX_IPV6_PREFIX_LENGTH,
+  MIN_IPV6_PREFIX_LENGTH,
+} from "../platform/ip-key.ts";
 
 // Attack-protection policies in the shape of Auth0's Management API and deploy CLI (contract §5), with Auth0's
-// defaults. Stored as JSON (store/protection.ts), read per login through the ≤ 1 s config cache.
+// defaults. Stored as JSON (store/attack-protection.ts), read per login through the ≤ 1 s config cache.
 
 const ZAllowlist = z
   .array(

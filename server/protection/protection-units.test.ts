@@ -8,7 +8,7 @@ import { createTestDeps, type TTestDeps } from "../testing/test-deps.ts";
 import { importTenant } from "../tenant/import-tenant.ts";
 import { exportTenant } from "../tenant/export-tenant.ts";
 import { getAttackProtection } from "../admin/protection/get-attack-protection.ts";
-import { compileIpList, isIpOrCidr } from "./ip-match.ts";
+import { compileIpList, isIpOrCidr } from "../platform/ip-match.ts";
 import { resolveEndUserIp, resolveProxiedClientIp } from "./forwarded-ip.ts";
 import { convertBreachCorpus, createBreachedPasswords } from "./breached-passwords.ts";
 import { resolvePolicies, DEFAULT_BRUTE_FORCE } from "./policies.ts";

@@ -1,4 +1,4 @@
-import { readRequestBytes } from "../http/read-body.ts";
+import { readRequestBytes } from "../platform/read-body.ts";
 
 /** The unblock form carries one signed token of a few hundred bytes. */
 const MAX_BODY_BYTES = 4 * 1024;

@@ -2,12 +2,12 @@ import type { TDeps } from "../config/deps.ts";
 import {
   consumeUnblockLink,
   deleteExpiredUnblockLinkUses,
-  deleteLoginFailures,
-  deleteNotificationClaims,
   isUnblockLinkUsed,
-} from "../store/protection.ts";
+} from "../store/unblock-link-uses.ts";
+import { deleteLoginFailures } from "../store/login-failures.ts";
+import { deleteNotificationClaims } from "../store/notification-claims.ts";
 import { sha256Hex } from "../crypto/digest.ts";
-import { logReleasedBlocks } from "../admin/protection/release-blocks.ts";
+import { logReleasedBlocks } from "./release-blocks.ts";
 import { bruteForceNotificationKey } from "./login-guard.ts";
 
 export type TUnblockLinkState = { isValid: true; expiresAt: Date } | { isValid: false };

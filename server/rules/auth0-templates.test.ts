@@ -11,7 +11,7 @@ import {
 import { setRuleSetting } from "../admin/rules/rule-settings.ts";
 import { findUserByUserId } from "../store/users.ts";
 import { MFA_GRANT_MISSING } from "../mfa/require-mfa.ts";
-import { RULES_TEST_ENV, TEST_RULES_ADMIN, addRules, resetRules, tokenClaims } from "./testing.ts";
+import { RULES_TEST_ENV, TEST_RULES_ADMIN, addRules, resetRules, tokenClaims } from "../testing/rules.ts";
 
 /**
  * Rules in the style of Auth0's published templates (auth0/rules), pasted unchanged: anonymous or named

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { findUserByUserId } from "../store/users.ts";
 import { RULE_FAILED } from "./outcomes.ts";
-import { addRules, resetRules, rulesAudit, tokenClaims } from "./testing.ts";
-import { NS, useHostileRules } from "./hostile-harness.ts";
+import { addRules, resetRules, rulesAudit, tokenClaims } from "../testing/rules.ts";
+import { NS, useHostileRules } from "../testing/hostile-harness.ts";
 
 /**
  * Hostile rules. Each case enables a rule that misbehaves only for Mallory, next to a well-behaved rule that adds a

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { findUserByUserId } from "../store/users.ts";
 import { RULE_FAILED } from "./outcomes.ts";
-import { addRules, rulesAudit, tokenClaims } from "./testing.ts";
-import { NS, useHostileRules } from "./hostile-harness.ts";
+import { addRules, rulesAudit, tokenClaims } from "../testing/rules.ts";
+import { NS, useHostileRules } from "../testing/hostile-harness.ts";
 
 /**
  * Hostile rules that tamper with the built-ins the sandbox's own bootstrap runs on, or hand it objects that fight

@@ -27,7 +27,7 @@ import {
   resetRules,
   rulesAudit,
   tokenClaims,
-} from "./testing.ts";
+} from "../testing/rules.ts";
 import { updateClient } from "../store/clients.ts";
 import { findRuleByName, insertRule, setRuleOrders } from "../store/rules.ts";
 import { findRuleSettingSealed } from "../store/rule-settings.ts";

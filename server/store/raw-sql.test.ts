@@ -8,10 +8,9 @@ import {
   clearLoginFailures,
   findFailureAndIpBucket,
   loginFailureKey,
-  refundIpAttempt,
-  reserveIpAttempt,
   reserveLoginAttempt,
-} from "./protection.ts";
+} from "./login-failures.ts";
+import { refundIpAttempt, reserveIpAttempt } from "./ip-throttles.ts";
 
 describe.each(testDatabaseKinds())("raw SQL hot path (%s)", (kind) => {
   let deps: TTestDeps;
@@ -57,7 +56,9 @@ describe.each(testDatabaseKinds())("raw SQL hot path (%s)", (kind) => {
     } finally {
       await other.close();
     }
-    expect((await findUserById(deps.db, user!.id))?.lastPasswordReset?.toISOString()).toBe("2025-01-02T03:04:05.006Z");
+    expect((await findUserById(deps.db, user!.id))?.lastPasswordReset?.toISOString()).toBe(
+      "2025-01-02T03:04:05.006Z",
+    );
   });
 
   it("a raw write transaction waits for a Prisma transaction that holds the write lock, without deadlocking", async () => {
@@ -110,7 +111,7 @@ describe.each(testDatabaseKinds())("raw SQL hot path (%s)", (kind) => {
         isBlocking: true,
       },
     );
-    await reserveIpAttempt(deps.db, deps.db.kind, "10.7.7.7", { now: at, rateMs: 1000, maxAttempts: 5 });
+    await reserveIpAttempt(deps.db, "10.7.7.7", { now: at, rateMs: 1000, maxAttempts: 5 });
     const state = async () => ({
       user: (await findUserByIdentifier(deps.db, connectionId, "ann"))!.loginsCount,
       failure: (await findFailureAndIpBucket(deps.db, key, "10.7.7.7")).failure?.count ?? 0,
@@ -206,7 +207,7 @@ describe.each(testDatabaseKinds())("raw SQL hot path (%s)", (kind) => {
       maxAttempts: 10,
       isBlocking: true,
     });
-    await reserveIpAttempt(deps.db, deps.db.kind, "10.9.9.9", { now: at, rateMs: 1000, maxAttempts: 5 });
+    await reserveIpAttempt(deps.db, "10.9.9.9", { now: at, rateMs: 1000, maxAttempts: 5 });
     const both = await findFailureAndIpBucket(deps.db, loginFailureKey(key), "10.9.9.9");
     expect(both.failure).toMatchObject({ identifier: "ann@example.com", count: 1, blockedAt: null });
     expect(both.failure?.lastFailureAt.toISOString()).toBe(at.toISOString());
@@ -247,11 +248,45 @@ describe.each(testDatabaseKinds())("raw SQL hot path (%s)", (kind) => {
 });
 
 describe("raw SQL on one shared SQLite connection", () => {
+  it("a lone write that returns rows waits for another connection's write lock instead of failing", async () => {
+    const deps = await createTestDeps("sqlite");
+    const other = await openRawSql(deps.env);
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    try {
+      // Another connection (another server process, or a tool) holds the write lock in a transaction.
+      const otherTx = other.transaction(async (tx) => {
+        await tx.run(`INSERT INTO "IpThrottle" ("ip","tat","lastFailureAt") VALUES (?,?,?)`, [
+          "10.8.8.1",
+          0,
+          new Date(),
+        ]);
+        await held;
+      });
+      await new Promise((r) => setTimeout(r, 50));
+      // An INSERT … RETURNING on the store, outside any transaction (no runAlone around it).
+      const taken = reserveIpAttempt(deps.db, "10.8.8.2", { now: new Date(), rateMs: 1000, maxAttempts: 5 });
+      setTimeout(release, 100);
+      const [, isTaken] = await Promise.all([otherTx, taken]);
+      expect(isTaken).toBe(true);
+      const rows = await deps.db.all<{ ip: string }>(`SELECT "ip" FROM "IpThrottle" ORDER BY "ip"`);
+      expect(rows.map((r) => r.ip)).toEqual(["10.8.8.1", "10.8.8.2"]);
+    } finally {
+      release();
+      await other.close();
+      await deps.cleanup();
+    }
+  });
+
   it("a statement issued while another request's transaction is open waits for it instead of joining it", async () => {
     const deps = await createTestDeps("sqlite");
     try {
       const conn = (await upsertConnectionByName(deps.db, { name: "DB" }, { connectionId: "con_1" })).id;
-      await insertUsers(deps.db, [{ userId: "auth0|1", connectionId: conn, email: "a@example.com" }], new Date());
+      await insertUsers(
+        deps.db,
+        [{ userId: "auth0|1", connectionId: conn, email: "a@example.com" }],
+        new Date(),
+      );
       const user = (await findUserByIdentifier(deps.db, conn, "a@example.com"))!;
       let outside: Promise<void> | undefined;
       await expect(

@@ -130,11 +130,14 @@ async function openSqlite(file: string): Promise<TRawSql> {
   const raw: TRawSql = {
     kind: "sqlite",
     async all<T>(sql: string, params: TSqlValue[] = []) {
+      // A write that returns rows (INSERT/UPDATE/DELETE … RETURNING) is a lone write like `run` below.
+      if (!prepare(sql).readonly) return raw.transaction((q) => q.all<T>(sql, params));
       while (open) await open;
       return prepare(sql).all(...bind(params)) as T[];
     },
     // A lone write is a one-statement transaction: it queues behind an open one and retries while another
-    // connection holds the lock, instead of failing at once with SQLITE_BUSY (busy_timeout is 0, see above).
+    // connection holds the lock, instead of failing at once with SQLITE_BUSY (busy_timeout is 0, see above). So a
+    // single statement on the store never needs a transaction around it to run alone, on either database.
     async run(sql: string, params: TSqlValue[] = []) {
       return raw.transaction((q) => q.run(sql, params));
     },

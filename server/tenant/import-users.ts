@@ -13,24 +13,10 @@ import { revokeUserRefreshTokens } from "../store/refresh-tokens.ts";
 import { CLI_ACTOR, recordAdminChange, type TActor } from "../admin/audit.ts";
 import { formatProblem, zodProblems } from "../platform/zod-issues.ts";
 import { isArgon2Hash, isBcryptHash } from "../auth/passwords.ts";
+import { RESERVED_APP_METADATA } from "../auth/reserved-app-metadata.ts";
 
 // The formats the password hasher verifies (server/auth/passwords.ts); a hash it cannot read would lock the user out.
 const SUPPORTED_ALGORITHMS = ["argon2", "bcrypt"];
-/** Keys Auth0 refuses in an imported user's app_metadata (they clash with its own profile fields). */
-export const RESERVED_APP_METADATA = [
-  "clientID",
-  "globalClientID",
-  "global_client_id",
-  "email_verified",
-  "user_id",
-  "identities",
-  "lastIP",
-  "lastLogin",
-  "metadata",
-  "created_at",
-  "loginsCount",
-  "_id",
-];
 const USER_ID_PREFIX = "auth0|";
 
 const ZMetadata = z.record(z.string(), z.unknown());

@@ -6,7 +6,7 @@ import { createTestDeps, testDatabaseKinds, type TTestDeps } from "../testing/te
 import { findRuleByName, listRules } from "../store/rules.ts";
 import { findRuleSettingSealed } from "../store/rule-settings.ts";
 import { countClients } from "../store/clients.ts";
-import { RULES_TEST_ENV } from "../rules/testing.ts";
+import { RULES_TEST_ENV } from "../testing/rules.ts";
 import { importTenant } from "./import-tenant.ts";
 import { searchLogs } from "../store/logs.ts";
 import { exportTenantBundle } from "./export-tenant.ts";

@@ -1,5 +1,5 @@
 import type { TDeps } from "../../config/deps.ts";
-import { readStoredPolicies } from "../../store/protection.ts";
+import { readStoredPolicies } from "../../store/attack-protection.ts";
 import { resolvePolicies } from "../../protection/policies.ts";
 import type { TPolicyName } from "./policy-names.ts";
 

@@ -1,7 +1,7 @@
 import type { TDeps } from "../../config/deps.ts";
-import { listIpBuckets } from "../../store/protection.ts";
+import { listIpBuckets } from "../../store/ip-throttles.ts";
 import { ipBlockExpiresAt, ipBucketKey } from "../../protection/ip-throttle.ts";
-import { parseIpTarget } from "../../protection/ip-key.ts";
+import { parseIpTarget } from "../../platform/ip-key.ts";
 import { AdminError } from "../admin-error.ts";
 
 const REFUSALS = {

@@ -1,7 +1,7 @@
 import type { TDeps } from "../../config/deps.ts";
-import { listLoginFailures } from "../../store/protection.ts";
+import { listLoginFailures } from "../../store/login-failures.ts";
 import { BLOCK_LIFETIME_MS } from "../../protection/brute-force.ts";
-import { isCurrentIpKey } from "../../protection/ip-key.ts";
+import { isCurrentIpKey } from "../../platform/ip-key.ts";
 import { connectionNames, resolveBlockTarget, type TBlockTarget } from "./find-block-rows.ts";
 
 /**

@@ -1,9 +1,10 @@
 import type { TDeps } from "../../config/deps.ts";
-import { listIpBuckets, listLoginFailures } from "../../store/protection.ts";
+import { listIpBuckets } from "../../store/ip-throttles.ts";
+import { listLoginFailures } from "../../store/login-failures.ts";
 import { findUserByIdentifier } from "../../store/users.ts";
 import { BLOCK_LIFETIME_MS } from "../../protection/brute-force.ts";
 import { ipBlockExpiresAt } from "../../protection/ip-throttle.ts";
-import { isCurrentIpKey } from "../../protection/ip-key.ts";
+import { isCurrentIpKey } from "../../platform/ip-key.ts";
 import { connectionNames } from "./find-block-rows.ts";
 
 export type TUserBlockRow = {

@@ -1,5 +1,5 @@
 import type { TDeps } from "../../config/deps.ts";
-import { listNotifications as listRows } from "../../store/protection.ts";
+import { listNotifications as listRows } from "../../store/notifications.ts";
 import { redactUnblockLinks } from "../../protection/unblock-link.ts";
 
 /**

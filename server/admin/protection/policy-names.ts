@@ -1,4 +1,4 @@
-import type { TPolicyColumn } from "../../store/protection.ts";
+import type { TPolicyColumn } from "../../store/attack-protection.ts";
 import { AdminError } from "../admin-error.ts";
 
 /** Management API path names of the three policies and their storage columns. */

@@ -1,12 +1,10 @@
 import type { TDeps } from "../../config/deps.ts";
-import {
-  deleteIpBuckets,
-  deleteLoginFailuresForIps,
-  deleteNotificationClaims,
-} from "../../store/protection.ts";
+import { deleteIpBuckets } from "../../store/ip-throttles.ts";
+import { deleteLoginFailuresForIps } from "../../store/login-failures.ts";
+import { deleteNotificationClaims } from "../../store/notification-claims.ts";
 import { insertLog } from "../../store/logs.ts";
 import { ipThrottleNotificationKey } from "../../protection/login-guard.ts";
-import { logReleasedBlocks } from "./release-blocks.ts";
+import { logReleasedBlocks } from "../../protection/release-blocks.ts";
 import { parseIp } from "./get-ip-block.ts";
 import { recordAdminChange, type TActor } from "../audit.ts";
 import { assertAdminAllowed } from "../admin-access.ts";

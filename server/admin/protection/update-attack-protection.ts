@@ -1,7 +1,8 @@
 import type { z } from "zod";
 import type { TDeps } from "../../config/deps.ts";
 import { formatZodIssues } from "../../platform/zod-issues.ts";
-import { readStoredPolicies, releaseBlocksBelow, writeStoredPolicy } from "../../store/protection.ts";
+import { readStoredPolicies, writeStoredPolicy } from "../../store/attack-protection.ts";
+import { releaseBlocksBelow } from "../../store/login-failures.ts";
 import {
   ZBreachedPasswordPatch,
   ZBruteForcePatch,
@@ -12,7 +13,7 @@ import {
 import { AdminError } from "../admin-error.ts";
 import { recordAdminChange, type TActor } from "../audit.ts";
 import { assertAdminAllowed } from "../admin-access.ts";
-import { logReleasedBlocks } from "./release-blocks.ts";
+import { logReleasedBlocks } from "../../protection/release-blocks.ts";
 import { POLICY_COLUMNS, type TPolicyName } from "./policy-names.ts";
 import { getAttackProtection } from "./get-attack-protection.ts";
 

@@ -3,7 +3,7 @@ import { createTestDeps, testDatabaseKinds, type TTestDeps } from "../../testing
 import { listLogs, type TLogRecord } from "../../store/logs.ts";
 import { serializedAuditRows } from "../../testing/fixtures.ts";
 import { listRuleSettingsSealed } from "../../store/rule-settings.ts";
-import { RULES_TEST_ENV, resetRules } from "../../rules/testing.ts";
+import { RULES_TEST_ENV, resetRules } from "../../testing/rules.ts";
 import { AdminError } from "../admin-error.ts";
 import type { TRulesActor } from "./rule-json.ts";
 import { createRule as createRuleNow } from "./create-rule.ts";

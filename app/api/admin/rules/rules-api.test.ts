@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setDeps } from "@/server/config/deps";
 import { createTestDeps, testDatabaseKinds, type TTestDeps } from "@/server/testing/test-deps";
 import { callToken, realmParams, seedFixture, type TFixture } from "@/server/testing/fixtures";
-import { RULES_TEST_ENV, resetRules, tokenClaims } from "@/server/rules/testing";
+import { RULES_TEST_ENV, resetRules, tokenClaims } from "@/server/testing/rules";
 import { REDIRECT_WITHOUT_PROTOCOL_WARNING } from "@/server/admin/rules/check-rule";
 import * as rulesRoute from "./route";
 import * as ruleRoute from "./[id]/route";

@@ -1,7 +1,7 @@
-import type { TLogEvent } from "../../audit/events.ts";
-import { insertLog } from "../../store/logs.ts";
-import type { TLoginFailureRow } from "../../store/protection.ts";
-import type { TSqlRunner } from "../../store/raw-sql.ts";
+import type { TLogEvent } from "../audit/events.ts";
+import { insertLog } from "../store/logs.ts";
+import type { TLoginFailureRow } from "../store/login-failures.ts";
+import type { TSqlRunner } from "../store/raw-sql.ts";
 
 export type TReleaseReason = "admin" | "admin_ip" | "password_change" | "unblock_link" | "threshold_raised";
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, expect } from "vitest";
-import { createTestDeps, type TTestDeps } from "../testing/test-deps.ts";
+import { createTestDeps, type TTestDeps } from "./test-deps.ts";
 import {
   callToken,
   createFixtureUser,
@@ -8,9 +8,9 @@ import {
   type TFixture,
   type TFixtureUser,
   type TTokenResult,
-} from "../testing/fixtures.ts";
-import { RULE_FAILED } from "./outcomes.ts";
-import { RULES_TEST_ENV, addRules, resetRules, rulesAudit, tokenClaims } from "./testing.ts";
+} from "./fixtures.ts";
+import { RULE_FAILED } from "../rules/outcomes.ts";
+import { RULES_TEST_ENV, addRules, resetRules, rulesAudit, tokenClaims } from "./rules.ts";
 
 /** Claim namespace of the hostile-rule tests. */
 export const NS = "https://portcullis.test/";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { canonicalIp, ipCountingKey, isCurrentIpKey, parseIp, parseIpTarget } from "./ip-key.ts";
 import { compileIpList, isIpOrCidr } from "./ip-match.ts";
-import { resolveEndUserIp, resolveProxiedClientIp } from "./forwarded-ip.ts";
+import { resolveEndUserIp, resolveProxiedClientIp } from "../protection/forwarded-ip.ts";
 
 describe("client address keys", () => {
   it("spellings of one IPv6 address are one canonical address and one key", () => {

@@ -1,7 +1,7 @@
-import { OAuthError } from "../oauth/errors.ts";
-import type { TGrantContext } from "../oauth/grants/types.ts";
-import { MFA_OTP, MFA_RECOVERY_CODE } from "../oauth/grant-types.ts";
-import type { TMetrics } from "./metrics.ts";
+import { OAuthError } from "./errors.ts";
+import type { TGrantContext } from "./grants/types.ts";
+import { MFA_OTP, MFA_RECOVERY_CODE } from "./grant-types.ts";
+import type { TMetrics } from "../platform/metrics.ts";
 
 const MFA_FACTORS: Record<string, "otp" | "recovery_code"> = {
   [MFA_OTP]: "otp",

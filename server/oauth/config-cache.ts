@@ -3,7 +3,7 @@ import { findConnectionById, findConnectionByName, type TConnectionRecord } from
 import { findResourceServer, type TResourceServerRecord } from "../store/resource-servers.ts";
 import { getTenant, type TTenantRecord } from "../store/tenant.ts";
 import type { TSqlRunner } from "../store/raw-sql.ts";
-import { readStoredPolicies } from "../store/protection.ts";
+import { readStoredPolicies } from "../store/attack-protection.ts";
 import { resolvePolicies, type TAttackProtectionPolicies } from "../protection/policies.ts";
 
 /**

@@ -1,0 +1,22 @@
+import type { TSqlRunner } from "./raw-sql.ts";
+
+// The two User-table writes of attack protection (breached passwords, password changes), kept apart while the
+// User table module (users.ts) was being rewritten; they belong there.
+
+/** Flag the user's current password as breached. True when it was not flagged before. */
+export async function markPasswordLeaked(q: TSqlRunner, id: string, at: Date): Promise<boolean> {
+  return (
+    (await q.run(`UPDATE "User" SET "passwordLeakedAt" = ? WHERE "id" = ? AND "passwordLeakedAt" IS NULL`, [
+      at,
+      id,
+    ])) === 1
+  );
+}
+
+/** Replace the user's password hash and clear the breached flag. */
+export async function setPasswordHash(q: TSqlRunner, id: string, hash: string, at: Date): Promise<void> {
+  await q.run(
+    `UPDATE "User" SET "passwordHash" = ?, "passwordLeakedAt" = NULL, "lastPasswordReset" = ?, "updatedAt" = ? WHERE "id" = ?`,
+    [hash, at, at, id],
+  );
+}
