@@ -34,12 +34,20 @@ describe.each(testDatabaseKinds())("admin accounts (%s)", (kind) => {
   });
 
   it("refuses unknown roles, bad e-mails, short passwords and duplicates", async () => {
-    await expect(createAdminAccount(deps, CLI_ACTOR, { email: "x@y.z", role: "root" })).rejects.toThrow(/Unknown role/);
-    await expect(createAdminAccount(deps, CLI_ACTOR, { email: "nope", role: "viewer" })).rejects.toThrow(/e-mail/);
+    await expect(createAdminAccount(deps, CLI_ACTOR, { email: "x@y.z", role: "root" })).rejects.toThrow(
+      /Unknown role/,
+    );
+    await expect(createAdminAccount(deps, CLI_ACTOR, { email: "nope", role: "viewer" })).rejects.toThrow(
+      /e-mail/,
+    );
     await expect(
       createAdminAccount(deps, CLI_ACTOR, { email: "x@y.z", role: "viewer", password: "short" }),
     ).rejects.toThrow(/12/);
-    await createAdminAccount(deps, CLI_ACTOR, { email: "dup@y.z", role: "viewer", password: "long-enough-pass" });
+    await createAdminAccount(deps, CLI_ACTOR, {
+      email: "dup@y.z",
+      role: "viewer",
+      password: "long-enough-pass",
+    });
     await expect(
       createAdminAccount(deps, CLI_ACTOR, { email: "DUP@y.z", role: "viewer", password: "long-enough-pass" }),
     ).rejects.toThrow(/exists/);
@@ -68,7 +76,11 @@ describe.each(testDatabaseKinds())("admin accounts (%s)", (kind) => {
   });
 
   it("locks after five consecutive failures, even for the right password, until the lock expires", async () => {
-    await createAdminAccount(deps, CLI_ACTOR, { email: "lock@y.z", role: "security", password: "the-right-password" });
+    await createAdminAccount(deps, CLI_ACTOR, {
+      email: "lock@y.z",
+      role: "security",
+      password: "the-right-password",
+    });
     for (let i = 0; i < 5; i++) await verifyAdminSignIn(deps, "lock@y.z", "wrong-password!");
     expect(await verifyAdminSignIn(deps, "lock@y.z", "the-right-password")).toEqual({
       ok: false,
@@ -79,7 +91,11 @@ describe.each(testDatabaseKinds())("admin accounts (%s)", (kind) => {
   });
 
   it("TOTP: enrolment needs a valid code; afterwards sign-in needs one and a code cannot be replayed", async () => {
-    await createAdminAccount(deps, CLI_ACTOR, { email: "totp@y.z", role: "admin", password: "totp-user-password" });
+    await createAdminAccount(deps, CLI_ACTOR, {
+      email: "totp@y.z",
+      role: "admin",
+      password: "totp-user-password",
+    });
     const { id, email } = (await findAdminByEmail(deps.db, "totp@y.z"))!;
     const admin = { id, email, role: "admin" } as const;
     const { secret, otpauthUri } = await startAdminTotpEnrollment(deps, admin);
@@ -156,7 +172,11 @@ describe.each(testDatabaseKinds())("admin sign-in under concurrent guessing (%s)
   });
 
   it("40 wrong passwords in flight and then the right one: no sign-in, exactly `limit` password checks", async () => {
-    await createAdminAccount(deps, CLI_ACTOR, { email: "race@y.z", role: "owner", password: "the-right-password" });
+    await createAdminAccount(deps, CLI_ACTOR, {
+      email: "race@y.z",
+      role: "owner",
+      password: "the-right-password",
+    });
     const hashes = holdHashes([deps, other]);
     try {
       const wrong = Array.from({ length: 40 }, (_, i) =>
@@ -182,7 +202,11 @@ describe.each(testDatabaseKinds())("admin sign-in under concurrent guessing (%s)
   });
 
   it("40 wrong TOTP codes in flight with the right password, then the right code: no sign-in", async () => {
-    await createAdminAccount(deps, CLI_ACTOR, { email: "otp-race@y.z", role: "owner", password: "otp-race-password" });
+    await createAdminAccount(deps, CLI_ACTOR, {
+      email: "otp-race@y.z",
+      role: "owner",
+      password: "otp-race-password",
+    });
     const { id, email } = (await findAdminByEmail(deps.db, "otp-race@y.z"))!;
     const admin = { id, email, role: "owner" } as const;
     const { secret } = await startAdminTotpEnrollment(deps, admin);

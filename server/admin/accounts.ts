@@ -148,11 +148,7 @@ export async function startAdminTotpEnrollment(
 }
 
 /** Finish the signed-in admin's own TOTP enrolment with a first valid code; from then on sign-in needs a code. */
-export async function confirmAdminTotpEnrollment(
-  deps: TDeps,
-  self: TActor,
-  code: string,
-): Promise<boolean> {
+export async function confirmAdminTotpEnrollment(deps: TDeps, self: TActor, code: string): Promise<boolean> {
   assertAdminAllowed(self, "account:self");
   const admin = await findAdminById(deps.db, self.id);
   if (!admin?.totpSecretEnc || admin.totpEnabledAt) return false;

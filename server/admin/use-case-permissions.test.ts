@@ -459,7 +459,7 @@ describe.each(testDatabaseKinds())(
         await createApplication(w.deps, owner, {
           name: "Doomed App",
           app_type: "regular_web",
-        is_first_party: true,
+          is_first_party: true,
           token_endpoint_auth_method: "client_secret_post",
           grant_types: ["password"],
         })

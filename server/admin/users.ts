@@ -29,11 +29,7 @@ export async function findUsers(deps: TDeps, admin: TActor, q: { text?: string; 
 }
 
 /** Users screen: the matching users and the connections a new user can be created in. */
-export async function getUsersScreen(
-  deps: TDeps,
-  admin: TActor,
-  q: { text?: string; connection?: string },
-) {
+export async function getUsersScreen(deps: TDeps, admin: TActor, q: { text?: string; connection?: string }) {
   assertAdminAllowed(admin, "users:read");
   const [users, connections] = await Promise.all([findUsers(deps, admin, q), listConnections(deps.db)]);
   return { users, connections: connections.map((c) => c.name) };

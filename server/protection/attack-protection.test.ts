@@ -499,9 +499,9 @@ describe.each(testDatabaseKinds())("attack protection (%s)", (kind) => {
       expect((await wrong(good, ip)).status).toBe(403);
       expect((await login(good, ip)).status).toBe(429);
       // The admin was told once.
-      const mails = (await listNotifications(deps, OWNER, { kind: "ip_throttle_block" })).notifications.filter((n) =>
-        String(n.subject).includes(ip),
-      );
+      const mails = (
+        await listNotifications(deps, OWNER, { kind: "ip_throttle_block" })
+      ).notifications.filter((n) => String(n.subject).includes(ip));
       expect(mails).toHaveLength(1);
       expect(mails[0]).toMatchObject({ to: "sec@acme.test", status: "outbox" });
     });

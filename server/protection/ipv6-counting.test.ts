@@ -193,7 +193,9 @@ describe.each(testDatabaseKinds())("IPv6 clients are counted per network (%s)", 
       ip: "2001:db8:500:1::abcd",
       counted_as: "2001:db8:500:1::/64",
     });
-    await expect(getIpBlock(seeded.deps, security, "2001:db8:500:2::1")).rejects.toMatchObject({ status: 404 });
+    await expect(getIpBlock(seeded.deps, security, "2001:db8:500:2::1")).rejects.toMatchObject({
+      status: 404,
+    });
 
     await unblockIp(seeded.deps, security, "2001:0DB8:0500:0001:0:0:0:abcd");
     const left = await listBlocks(seeded.deps, security);

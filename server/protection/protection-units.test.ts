@@ -223,6 +223,8 @@ describe("tenant YAML attackProtection", () => {
     await expect(attempt).rejects.toThrow(
       /attackProtection\.bruteForceProtection\.ipv6_prefix_length: must be 32 to 128/,
     );
-    expect(await getAttackProtection(deps, CLI_ACTOR, "brute-force-protection")).toMatchObject({ max_attempts: 5 });
+    expect(await getAttackProtection(deps, CLI_ACTOR, "brute-force-protection")).toMatchObject({
+      max_attempts: 5,
+    });
   });
 });

@@ -249,7 +249,9 @@ describe.each(testDatabaseKinds())("rules changes are audited (%s)", (kind) => {
     const second = "sk_live_second-secret-value-4567";
     await setRuleSetting(deps, editor, "API_KEY", { value: first });
     await setRuleSetting(deps, owner, "API_KEY", { value: second });
-    expect(await listRuleSettings(deps, editor)).toEqual([{ key: "API_KEY", updated_at: expect.any(String) }]);
+    expect(await listRuleSettings(deps, editor)).toEqual([
+      { key: "API_KEY", updated_at: expect.any(String) },
+    ]);
     const [sealed] = await listRuleSettingsSealed(deps.db);
     expect(deps.box.open("rule-setting", sealed!.valueEnc)).toBe(second);
     await deleteRuleSetting(deps, editor, "API_KEY");

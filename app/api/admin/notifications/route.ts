@@ -10,6 +10,9 @@ export const GET = withAdmin("config:read", (req, deps, admin) => {
   const q = new URL(req.url).searchParams;
   const take = Number(q.get("take") ?? "50");
   return respond(() =>
-    listNotifications(deps, admin, { take: Number.isFinite(take) ? take : 50, kind: q.get("kind") ?? undefined }),
+    listNotifications(deps, admin, {
+      take: Number.isFinite(take) ? take : 50,
+      kind: q.get("kind") ?? undefined,
+    }),
   );
 });
