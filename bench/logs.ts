@@ -16,6 +16,7 @@ import { createDeps } from "../server/config/deps.ts";
 import { applyMigrations } from "../server/store/migrate.ts";
 import { newLogId } from "../server/store/logs.ts";
 import { getLogsPage } from "../server/admin/views.ts";
+import { CLI_ACTOR } from "../server/admin/audit.ts";
 
 const { values } = parseArgs({
   options: { rows: { type: "string", default: "1000000" }, db: { type: "string", default: "sqlite" } },
@@ -107,7 +108,7 @@ async function main() {
     const fillSeconds = (performance.now() - fillStart) / 1000;
 
     const deps = await createDeps(parseEnv({ DATABASE_URL: url }), { masterKey: randomBytes(32) });
-    const deep = (await getLogsPage(deps, { type: "fp" })).rows;
+    const deep = (await getLogsPage(deps, CLI_ACTOR, { type: "fp" })).rows;
     const cases: [string, Record<string, string>][] = [
       ["newest, no filter", {}],
       ["type = fp", { type: "fp" }],
@@ -131,7 +132,7 @@ async function main() {
       let n = 0;
       for (let i = 0; i < 30; i++) {
         const t = performance.now();
-        n = (await getLogsPage(deps, q)).rows.length;
+        n = (await getLogsPage(deps, CLI_ACTOR, q)).rows.length;
         times.push(performance.now() - t);
       }
       times.sort((a, b) => a - b);

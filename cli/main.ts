@@ -273,7 +273,7 @@ async function main(): Promise<void> {
         fail("usage: portcullis admin create --email <e> --role <r> [--password <p>]");
       const deps = await openDeps(parseEnv());
       try {
-        const created = await createAdminAccount(deps, {
+        const created = await createAdminAccount(deps, CLI_ACTOR, {
           email: values.email ?? fail("admin create needs --email"),
           role: values.role ?? fail("admin create needs --role"),
           password: values.password,
@@ -325,7 +325,7 @@ async function main(): Promise<void> {
       if (rest[0] !== "list") fail("usage: portcullis blocks list");
       const deps = await openDeps(parseEnv());
       try {
-        console.log(JSON.stringify(await listBlocks(deps), null, 2));
+        console.log(JSON.stringify(await listBlocks(deps, CLI_ACTOR), null, 2));
       } finally {
         await deps.close();
       }

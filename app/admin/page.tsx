@@ -8,7 +8,7 @@ import { OutcomeChart } from "@/components/outcome-chart";
 export default async function OverviewPage() {
   const admin = await getPageAdmin("logs:read");
   if (!admin) return <Forbidden />;
-  const o = await getOverview(await getDeps());
+  const o = await getOverview(await getDeps(), admin);
   const card = { border: "1px solid #ddd", borderRadius: 8, padding: "1rem" };
   return (
     <section>

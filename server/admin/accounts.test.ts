@@ -13,6 +13,7 @@ import {
   verifyAdminSignIn,
 } from "./accounts.ts";
 import { findAdminByEmail } from "../store/admin-users.ts";
+import { CLI_ACTOR } from "./audit.ts";
 
 describe.each(testDatabaseKinds())("admin accounts (%s)", (kind) => {
   let deps: TTestDeps;
@@ -33,14 +34,22 @@ describe.each(testDatabaseKinds())("admin accounts (%s)", (kind) => {
   });
 
   it("refuses unknown roles, bad e-mails, short passwords and duplicates", async () => {
-    await expect(createAdminAccount(deps, { email: "x@y.z", role: "root" })).rejects.toThrow(/Unknown role/);
-    await expect(createAdminAccount(deps, { email: "nope", role: "viewer" })).rejects.toThrow(/e-mail/);
+    await expect(createAdminAccount(deps, CLI_ACTOR, { email: "x@y.z", role: "root" })).rejects.toThrow(
+      /Unknown role/,
+    );
+    await expect(createAdminAccount(deps, CLI_ACTOR, { email: "nope", role: "viewer" })).rejects.toThrow(
+      /e-mail/,
+    );
     await expect(
-      createAdminAccount(deps, { email: "x@y.z", role: "viewer", password: "short" }),
+      createAdminAccount(deps, CLI_ACTOR, { email: "x@y.z", role: "viewer", password: "short" }),
     ).rejects.toThrow(/12/);
-    await createAdminAccount(deps, { email: "dup@y.z", role: "viewer", password: "long-enough-pass" });
+    await createAdminAccount(deps, CLI_ACTOR, {
+      email: "dup@y.z",
+      role: "viewer",
+      password: "long-enough-pass",
+    });
     await expect(
-      createAdminAccount(deps, { email: "DUP@y.z", role: "viewer", password: "long-enough-pass" }),
+      createAdminAccount(deps, CLI_ACTOR, { email: "DUP@y.z", role: "viewer", password: "long-enough-pass" }),
     ).rejects.toThrow(/exists/);
   });
 
@@ -67,7 +76,11 @@ describe.each(testDatabaseKinds())("admin accounts (%s)", (kind) => {
   });
 
   it("locks after five consecutive failures, even for the right password, until the lock expires", async () => {
-    await createAdminAccount(deps, { email: "lock@y.z", role: "security", password: "the-right-password" });
+    await createAdminAccount(deps, CLI_ACTOR, {
+      email: "lock@y.z",
+      role: "security",
+      password: "the-right-password",
+    });
     for (let i = 0; i < 5; i++) await verifyAdminSignIn(deps, "lock@y.z", "wrong-password!");
     expect(await verifyAdminSignIn(deps, "lock@y.z", "the-right-password")).toEqual({
       ok: false,
@@ -78,16 +91,21 @@ describe.each(testDatabaseKinds())("admin accounts (%s)", (kind) => {
   });
 
   it("TOTP: enrolment needs a valid code; afterwards sign-in needs one and a code cannot be replayed", async () => {
-    await createAdminAccount(deps, { email: "totp@y.z", role: "admin", password: "totp-user-password" });
-    const admin = (await findAdminByEmail(deps.db, "totp@y.z"))!;
-    const { secret, otpauthUri } = await startAdminTotpEnrollment(deps, admin.id);
+    await createAdminAccount(deps, CLI_ACTOR, {
+      email: "totp@y.z",
+      role: "admin",
+      password: "totp-user-password",
+    });
+    const { id, email } = (await findAdminByEmail(deps.db, "totp@y.z"))!;
+    const admin = { id, email, role: "admin" } as const;
+    const { secret, otpauthUri } = await startAdminTotpEnrollment(deps, admin);
     expect(otpauthUri).toMatch(/^otpauth:\/\/totp\/Portcullis:totp%40y\.z\?/);
     expect((await findAdminByEmail(deps.db, "totp@y.z"))!.totpSecretEnc).not.toContain(secret);
     // Pending enrolment does not yet require a code.
     expect((await verifyAdminSignIn(deps, "totp@y.z", "totp-user-password")).ok).toBe(true);
-    expect(await confirmAdminTotpEnrollment(deps, admin.id, "000000")).toBe(false);
+    expect(await confirmAdminTotpEnrollment(deps, admin, "000000")).toBe(false);
     const epoch = () => Math.floor(deps.clock.now().getTime() / 1000);
-    expect(await confirmAdminTotpEnrollment(deps, admin.id, await generate({ secret, epoch: epoch() }))).toBe(
+    expect(await confirmAdminTotpEnrollment(deps, admin, await generate({ secret, epoch: epoch() }))).toBe(
       true,
     );
 
@@ -154,7 +172,11 @@ describe.each(testDatabaseKinds())("admin sign-in under concurrent guessing (%s)
   });
 
   it("40 wrong passwords in flight and then the right one: no sign-in, exactly `limit` password checks", async () => {
-    await createAdminAccount(deps, { email: "race@y.z", role: "owner", password: "the-right-password" });
+    await createAdminAccount(deps, CLI_ACTOR, {
+      email: "race@y.z",
+      role: "owner",
+      password: "the-right-password",
+    });
     const hashes = holdHashes([deps, other]);
     try {
       const wrong = Array.from({ length: 40 }, (_, i) =>
@@ -180,11 +202,16 @@ describe.each(testDatabaseKinds())("admin sign-in under concurrent guessing (%s)
   });
 
   it("40 wrong TOTP codes in flight with the right password, then the right code: no sign-in", async () => {
-    await createAdminAccount(deps, { email: "otp-race@y.z", role: "owner", password: "otp-race-password" });
-    const admin = (await findAdminByEmail(deps.db, "otp-race@y.z"))!;
-    const { secret } = await startAdminTotpEnrollment(deps, admin.id);
+    await createAdminAccount(deps, CLI_ACTOR, {
+      email: "otp-race@y.z",
+      role: "owner",
+      password: "otp-race-password",
+    });
+    const { id, email } = (await findAdminByEmail(deps.db, "otp-race@y.z"))!;
+    const admin = { id, email, role: "owner" } as const;
+    const { secret } = await startAdminTotpEnrollment(deps, admin);
     const epoch = () => Math.floor(deps.clock.now().getTime() / 1000);
-    expect(await confirmAdminTotpEnrollment(deps, admin.id, await generate({ secret, epoch: epoch() }))).toBe(
+    expect(await confirmAdminTotpEnrollment(deps, admin, await generate({ secret, epoch: epoch() }))).toBe(
       true,
     );
     deps.clock.advance(60_000);

@@ -13,6 +13,8 @@ import {
   reserveAdminSignInAttempt,
   setAdminTotpSecret,
 } from "../store/admin-users.ts";
+import { assertAdminAllowed } from "./admin-access.ts";
+import { CLI_ACTOR, type TActor } from "./audit.ts";
 
 /**
  * Consecutive sign-in attempts that do not end in a sign-in (counted when they start, so attempts in flight count)
@@ -28,11 +30,13 @@ function generatePassword(): string {
   return randomBytes(18).toString("base64url");
 }
 
-/** Create a dashboard account with an Argon2id password (generated and returned when not given). */
+/** Create a dashboard account with an Argon2id password (generated and returned when not given). Owners only. */
 export async function createAdminAccount(
   deps: TDeps,
+  actor: TActor,
   input: { email: string; role: string; password?: string },
 ): Promise<{ email: string; role: TRole; password?: string }> {
+  assertAdminAllowed(actor, "admins:manage");
   const email = input.email.trim().toLowerCase();
   if (!/^[^\s@]+@[^\s@]+$/.test(email)) throw new Error(`Not an e-mail address: ${input.email}`);
   if (!isRole(input.role))
@@ -49,13 +53,18 @@ export async function createAdminAccount(
 
 /**
  * The first owner account, on a database without admins: from ADMIN_EMAIL/ADMIN_PASSWORD, or generated. Returns
- * what to print once, or null when admins already exist.
+ * what to print once, or null when admins already exist. Run by the server at start, before anyone can sign in: it
+ * acts as the operator who started it (CLI_ACTOR).
  */
 export async function ensureFirstAdmin(deps: TDeps): Promise<{ email: string; password?: string } | null> {
   if ((await countAdmins(deps.db)) > 0) return null;
   const email = deps.env.ADMIN_EMAIL ?? "admin@portcullis.local";
   try {
-    return await createAdminAccount(deps, { email, role: "owner", password: deps.env.ADMIN_PASSWORD });
+    return await createAdminAccount(deps, CLI_ACTOR, {
+      email,
+      role: "owner",
+      password: deps.env.ADMIN_PASSWORD,
+    });
   } catch (err) {
     // Another server process created it at the same moment.
     if ((await countAdmins(deps.db)) > 0) return null;
@@ -112,12 +121,16 @@ async function checkTotp(_deps: TDeps, secret: string, code: string, now: Date):
   return Math.floor(epoch / TOTP_PERIOD_S) + result.delta;
 }
 
-/** Begin TOTP enrolment: a new sealed secret (not yet required) and its otpauth:// URI for a QR code. */
+/**
+ * Begin the signed-in admin's own TOTP enrolment: a new sealed secret (not yet required) and its otpauth:// URI for
+ * a QR code.
+ */
 export async function startAdminTotpEnrollment(
   deps: TDeps,
-  adminId: string,
+  self: TActor,
 ): Promise<{ secret: string; otpauthUri: string }> {
-  const admin = await findAdminById(deps.db, adminId);
+  assertAdminAllowed(self, "account:self");
+  const admin = await findAdminById(deps.db, self.id);
   if (!admin) throw new Error("No such admin.");
   const secret = generateSecret();
   await setAdminTotpSecret(
@@ -131,13 +144,10 @@ export async function startAdminTotpEnrollment(
   return { secret, otpauthUri };
 }
 
-/** Finish TOTP enrolment with a first valid code; from then on sign-in needs a code. */
-export async function confirmAdminTotpEnrollment(
-  deps: TDeps,
-  adminId: string,
-  code: string,
-): Promise<boolean> {
-  const admin = await findAdminById(deps.db, adminId);
+/** Finish the signed-in admin's own TOTP enrolment with a first valid code; from then on sign-in needs a code. */
+export async function confirmAdminTotpEnrollment(deps: TDeps, self: TActor, code: string): Promise<boolean> {
+  assertAdminAllowed(self, "account:self");
+  const admin = await findAdminById(deps.db, self.id);
   if (!admin?.totpSecretEnc || admin.totpEnabledAt) return false;
   const now = deps.clock.now();
   const step = await checkTotp(deps, deps.box.open("admin-totp-seed", admin.totpSecretEnc), code, now);

@@ -8,6 +8,7 @@ import { randomAlphanumeric } from "../crypto/random-id.ts";
 import { recordAdminChange } from "./audit.ts";
 import { AdminError } from "./admin-error.ts";
 import { parseAdminInput } from "./parse-admin-input.ts";
+import { assertAdminAllowed } from "./admin-access.ts";
 import type { TAdmin } from "./session.ts";
 import { isUniqueViolation } from "../store/raw-sql.ts";
 import { withGrantGroups } from "../oauth/grant-types.ts";
@@ -59,6 +60,7 @@ export async function createApplication(
   admin: TAdmin,
   body: unknown,
 ): Promise<{ client_id: string; client_secret?: string }> {
+  assertAdminAllowed(admin, "config:write");
   const a = parseInput(body);
   const connections = await listConnections(deps.db);
   const unknown = a.connections.filter((n) => !connections.some((c) => c.name === n));
@@ -103,6 +105,7 @@ export async function rotateClientSecret(
   admin: TAdmin,
   clientId: string,
 ): Promise<{ client_secret: string }> {
+  assertAdminAllowed(admin, "config:write");
   const client = await findClientByClientId(deps.db, clientId);
   if (!client) throw AdminError.notFound("No such application.");
   if (client.tokenEndpointAuthMethod === "none")
@@ -119,6 +122,7 @@ export async function rotateClientSecret(
 
 /** Delete an application and everything issued to it (refresh tokens). */
 export async function deleteApplication(deps: TDeps, admin: TAdmin, clientId: string): Promise<void> {
+  assertAdminAllowed(admin, "config:write");
   const client = await findClientByClientId(deps.db, clientId);
   if (!client) throw AdminError.notFound("No such application.");
   const now = deps.clock.now();

@@ -42,7 +42,7 @@ describe.each(testDatabaseKinds())("admin: connections and APIs (%s)", (kind) =>
     expect(ok.status).toBe(200);
     expect(ok.logs[0]?.connection).toBe("Contractors");
     await setDefaultDirectory(t.deps, admin, t.fx.connections.database.name);
-    expect((await getConnectionsView(t.deps)).defaultDirectory).toBe(t.fx.connections.database.name);
+    expect((await getConnectionsView(t.deps, admin)).defaultDirectory).toBe(t.fx.connections.database.name);
   });
 
   it("refuses bad names, unknown applications and duplicates", async () => {

@@ -10,12 +10,15 @@ import { randomAlphanumeric } from "../crypto/random-id.ts";
 import { recordAdminChange } from "./audit.ts";
 import { AdminError } from "./admin-error.ts";
 import { parseAdminInput as parse } from "./parse-admin-input.ts";
+import { assertAdminAllowed } from "./admin-access.ts";
+import type { TActor } from "./audit.ts";
 import type { TAdmin } from "./session.ts";
 import { CONNECTION_FIELDS } from "../auth/connection-settings.ts";
 import { API_FIELDS, MAX_API_SCOPES, ZScopeValue } from "../auth/api-settings.ts";
 
 /** Connections screen: every connection, its enabled applications, and which one is the default directory. */
-export async function getConnectionsView(deps: TDeps) {
+export async function getConnectionsView(deps: TDeps, admin: TActor) {
+  assertAdminAllowed(admin, "config:read");
   const [connections, tenant, clients] = await Promise.all([
     listConnections(deps.db),
     getTenant(deps.db),
@@ -45,6 +48,7 @@ export async function createConnection(
   admin: TAdmin,
   body: unknown,
 ): Promise<{ id: string; name: string }> {
+  assertAdminAllowed(admin, "config:write");
   const input = parse(ZConnectionInput, body);
   const clients = await listClients(deps.db);
   const unknown = input.enabled_clients.filter((n) => !clients.some((c) => c.name === n));
@@ -72,6 +76,7 @@ export async function createConnection(
 
 /** Make an existing connection the default directory used by grant_type=password. */
 export async function setDefaultDirectory(deps: TDeps, admin: TAdmin, name: string): Promise<void> {
+  assertAdminAllowed(admin, "config:write");
   const connections = await listConnections(deps.db);
   if (!connections.some((c) => c.name === name)) throw AdminError.notFound("No such connection.");
   const before = (await getTenant(deps.db)).defaultDirectory;
@@ -89,7 +94,8 @@ export async function setDefaultDirectory(deps: TDeps, admin: TAdmin, name: stri
 }
 
 /** APIs screen: every API with its settings (signing secrets never leave the server). */
-export async function getApisView(deps: TDeps) {
+export async function getApisView(deps: TDeps, admin: TActor) {
+  assertAdminAllowed(admin, "config:read");
   const [apis, tenant] = await Promise.all([listResourceServers(deps.db), getTenant(deps.db)]);
   return {
     defaultAudience: tenant.defaultAudience,
@@ -121,6 +127,7 @@ export async function createApi(
   admin: TAdmin,
   body: unknown,
 ): Promise<{ identifier: string; signing_secret?: string }> {
+  assertAdminAllowed(admin, "config:write");
   const input = parse(ZApiInput, body);
   const secret = input.signing_alg === "HS256" ? randomBytes(48).toString("base64url") : undefined;
   const now = deps.clock.now();

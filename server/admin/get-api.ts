@@ -1,8 +1,11 @@
 import type { TDeps } from "../config/deps.ts";
 import { findResourceServerByIdOrIdentifier } from "../store/resource-servers.ts";
+import { assertAdminAllowed } from "./admin-access.ts";
+import type { TActor } from "./audit.ts";
 
 /** One API for its edit screen (the signing secret never leaves the server). */
-export async function getApi(deps: TDeps, idOrIdentifier: string) {
+export async function getApi(deps: TDeps, admin: TActor, idOrIdentifier: string) {
+  assertAdminAllowed(admin, "config:read");
   const a = await findResourceServerByIdOrIdentifier(deps.db, idOrIdentifier);
   if (!a) return null;
   return {

@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDeps, testDatabaseKinds, type TTestDeps } from "../testing/test-deps.ts";
 import { insertLog } from "../store/logs.ts";
 import { exportLogsStream } from "./views.ts";
+import { adminOf } from "../testing/admin-actors.ts";
+
+const viewer = adminOf("viewer");
 
 const T0 = Date.parse("2026-06-01T00:00:00Z");
 const RECORDS = 2345;
@@ -42,7 +45,7 @@ describe.each(testDatabaseKinds())("log export stream (%s)", (kind) => {
   afterAll(async () => deps.cleanup());
 
   it("streams every record, newest first, page by page, without gaps or repeats", async () => {
-    const { text, chunks } = await readAll(exportLogsStream(deps, {}, "ndjson"));
+    const { text, chunks } = await readAll(exportLogsStream(deps, viewer, {}, "ndjson"));
     const lines = text.split("\n");
     expect(lines.pop()).toBe("");
     const rows = lines.map((l) => JSON.parse(l) as { log_id: string; date: string });
@@ -57,25 +60,25 @@ describe.each(testDatabaseKinds())("log export stream (%s)", (kind) => {
   });
 
   it("CSV has one header, applies the filter and the limit, and defuses formulas", async () => {
-    const all = (await readAll(exportLogsStream(deps, { type: "fp" }, "csv"))).text.split("\r\n");
+    const all = (await readAll(exportLogsStream(deps, viewer, { type: "fp" }, "csv"))).text.split("\r\n");
     expect(all.pop()).toBe("");
     expect(all[0]).toMatch(/^log_id,date,type,description/);
     expect(all.filter((l) => l.startsWith("log_id,"))).toHaveLength(1);
     expect(all).toHaveLength(1 + Math.ceil(RECORDS / 5));
     expect(all.slice(1).every((l) => l.includes('"fp"'))).toBe(true);
 
-    const limited = (await readAll(exportLogsStream(deps, {}, "csv", 1500))).text.split("\r\n");
+    const limited = (await readAll(exportLogsStream(deps, viewer, {}, "csv", 1500))).text.split("\r\n");
     expect(limited.pop()).toBe("");
     expect(limited).toHaveLength(1 + 1500);
 
-    const withFormula = (await readAll(exportLogsStream(deps, {}, "csv"))).text;
+    const withFormula = (await readAll(exportLogsStream(deps, viewer, {}, "csv"))).text;
     expect(withFormula).toContain(`"'=HYPERLINK(""http://evil"")"`);
     expect(withFormula).not.toContain(`,"=HYPERLINK`);
   });
 
   it("an export with nothing to send is just the CSV header (or empty NDJSON)", async () => {
     const q = { ip: "192.0.2.99" };
-    expect((await readAll(exportLogsStream(deps, q, "csv"))).text).toMatch(/^log_id,[^\n]*\r\n$/);
-    expect((await readAll(exportLogsStream(deps, q, "ndjson"))).text).toBe("");
+    expect((await readAll(exportLogsStream(deps, viewer, q, "csv"))).text).toMatch(/^log_id,[^\n]*\r\n$/);
+    expect((await readAll(exportLogsStream(deps, viewer, q, "ndjson"))).text).toBe("");
   });
 });

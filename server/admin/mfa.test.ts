@@ -25,7 +25,7 @@ describe.each(testDatabaseKinds())("admin: MFA policy and user MFA reset (%s)", 
   const login = () => callToken(deps, { params: passwordParams(fx.clients.web, fx.users.alice) });
 
   it("turning the policy to always makes the next login answer mfa_required; the change is audited", async () => {
-    expect(await getMfaSettings(deps)).toEqual({ policy: "never", otp: true, recoveryCode: true });
+    expect(await getMfaSettings(deps, security)).toEqual({ policy: "never", otp: true, recoveryCode: true });
     expect((await login()).status).toBe(200);
     await expect(
       saveMfaSettings(deps, owner, { policy: "sometimes", otp: true, recoveryCode: true }),
@@ -53,12 +53,12 @@ describe.each(testDatabaseKinds())("admin: MFA policy and user MFA reset (%s)", 
     expect((await enrol()).status).toBe(200);
     await deps.db.run(`UPDATE "MfaAuthenticator" SET "active" = ?`, [true]);
     expect((await enrol()).status).toBe(403);
-    expect((await getUserAuthenticators(deps, fx.users.alice.userId)).map((a) => a.type)).toEqual([
+    expect((await getUserAuthenticators(deps, security, fx.users.alice.userId)).map((a) => a.type)).toEqual([
       "otp",
       "recovery-code",
     ]);
     expect(await resetUserMfa(deps, security, fx.users.alice.userId)).toBe(2);
-    expect(await getUserAuthenticators(deps, fx.users.alice.userId)).toEqual([]);
+    expect(await getUserAuthenticators(deps, security, fx.users.alice.userId)).toEqual([]);
     const audit = (await listLogs(deps.db, { take: 50 })).find(
       (l) => l.description === `reset mfa ${fx.users.alice.userId}`,
     );

@@ -5,18 +5,22 @@ import { findUserByUserId } from "../store/users.ts";
 import { deleteUserAuthenticators, listUserAuthenticators } from "../store/mfa-authenticators.ts";
 import { recordAdminChange } from "./audit.ts";
 import { AdminError } from "./admin-error.ts";
+import { assertAdminAllowed } from "./admin-access.ts";
+import type { TActor } from "./audit.ts";
 import type { TAdmin } from "./session.ts";
 
 export type TMfaSettings = { policy: TMfaPolicy; otp: boolean; recoveryCode: boolean };
 
 /** The MFA screen: tenant policy and enabled factors. */
-export async function getMfaSettings(deps: TDeps): Promise<TMfaSettings> {
+export async function getMfaSettings(deps: TDeps, admin: TActor): Promise<TMfaSettings> {
+  assertAdminAllowed(admin, "config:read");
   const t = await getTenant(deps.db);
   return { policy: t.mfaPolicy, otp: t.mfaOtpEnabled, recoveryCode: t.mfaRecoveryCodeEnabled };
 }
 
 /** Change the MFA policy and factors, audited in the same transaction. */
 export async function saveMfaSettings(deps: TDeps, admin: TAdmin, input: unknown): Promise<TMfaSettings> {
+  assertAdminAllowed(admin, "config:write");
   const i = input as Partial<Record<keyof TMfaSettings, unknown>> | null;
   if (!i || (i.policy !== "never" && i.policy !== "always")) {
     throw AdminError.invalid("policy must be never or always.");
@@ -46,7 +50,8 @@ export async function saveMfaSettings(deps: TDeps, admin: TAdmin, input: unknown
 }
 
 /** A user's authenticators for the user screen (no secrets). */
-export async function getUserAuthenticators(deps: TDeps, userId: string) {
+export async function getUserAuthenticators(deps: TDeps, admin: TActor, userId: string) {
+  assertAdminAllowed(admin, "users:read");
   const user = await findUserByUserId(deps.db, userId);
   if (!user) return [];
   const rows = await listUserAuthenticators(deps.db, user.id);
@@ -61,6 +66,7 @@ export async function getUserAuthenticators(deps: TDeps, userId: string) {
 
 /** Remove all of a user's authenticators (lost phone): the next MFA login asks for enrolment. Audited. */
 export async function resetUserMfa(deps: TDeps, admin: TAdmin, userId: string): Promise<number> {
+  assertAdminAllowed(admin, "mfa:reset");
   const user = await findUserByUserId(deps.db, userId);
   if (!user) throw AdminError.notFound("No such user.");
   const now = deps.clock.now();

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDeps, testDatabaseKinds, type TTestDeps } from "../testing/test-deps.ts";
 import { insertLog } from "../store/logs.ts";
 import { getOverview } from "./views.ts";
+import { adminOf } from "../testing/admin-actors.ts";
 
 describe.each(testDatabaseKinds())("dashboard overview (%s)", (kind) => {
   let deps: TTestDeps;
@@ -21,7 +22,7 @@ describe.each(testDatabaseKinds())("dashboard overview (%s)", (kind) => {
   afterAll(async () => deps.cleanup());
 
   it("counts outcomes per hour for the last 24 hours and ranks failing IPs and users", async () => {
-    const o = await getOverview(deps);
+    const o = await getOverview(deps, adminOf("viewer"));
     expect({ succeeded: o.succeeded, failed: o.failed, blocked: o.blocked }).toEqual({
       succeeded: 3,
       failed: 5,

@@ -57,7 +57,7 @@ describe.each(testDatabaseKinds())("admin: edit an application (%s)", (kind) => 
       params: realmParams(t.fx.clients.web, t.fx.users.danaEmployee, t.fx.connections.employees.name),
     });
     expect(employees.status).not.toBe(200);
-    const view = await getApplication(t.deps, t.fx.clients.web.clientId);
+    const view = await getApplication(t.deps, owner, t.fx.clients.web.clientId);
     expect(view?.settings.connections).toEqual(
       [t.fx.connections.customers.name, t.fx.connections.database.name].sort(),
     );

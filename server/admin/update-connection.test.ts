@@ -26,7 +26,7 @@ describe.each(testDatabaseKinds())("admin: edit a connection (%s)", (kind) => {
       (await callToken(t.deps, { params: realmParams(t.fx.clients.web, dana, "Employees") })).status,
     ).not.toBe(200);
     expect((await callToken(t.deps, { params: passwordParams(t.fx.clients.web, dana) })).status).toBe(200);
-    expect(await getConnection(t.deps, id)).toMatchObject({ name: "Staff", isDefaultDirectory: true });
+    expect(await getConnection(t.deps, owner, id)).toMatchObject({ name: "Staff", isDefaultDirectory: true });
     const audit = await lastAdminChange(t.deps, "update connection");
     expect(audit?.details).toMatchObject({
       actor: { email: owner.email, role: "owner" },
@@ -38,7 +38,7 @@ describe.each(testDatabaseKinds())("admin: edit a connection (%s)", (kind) => {
     await updateConnection(t.deps, owner, t.fx.connections.database.connectionId, {
       is_default_directory: true,
     });
-    expect((await getConnection(t.deps, id))?.isDefaultDirectory).toBe(false);
+    expect((await getConnection(t.deps, owner, id))?.isDefaultDirectory).toBe(false);
   });
 
   it("the applications that may use a connection follow its checkbox list", async () => {
@@ -48,7 +48,7 @@ describe.each(testDatabaseKinds())("admin: edit a connection (%s)", (kind) => {
     expect((await login()).status).toBe(200);
     await updateConnection(t.deps, owner, id, { enabled_clients: [t.fx.clients.basic.name] });
     expect((await login()).status).not.toBe(200);
-    expect((await getConnection(t.deps, id))?.enabledClients).toEqual([t.fx.clients.basic.name]);
+    expect((await getConnection(t.deps, owner, id))?.enabledClients).toEqual([t.fx.clients.basic.name]);
     await updateConnection(t.deps, owner, id, {
       enabled_clients: [t.fx.clients.basic.name, t.fx.clients.web.name],
     });
@@ -57,7 +57,7 @@ describe.each(testDatabaseKinds())("admin: edit a connection (%s)", (kind) => {
 
   it("refuses invalid edits with the field at fault, and changes and records nothing", async () => {
     const id = t.fx.connections.partners.connectionId;
-    const before = await getConnection(t.deps, id);
+    const before = await getConnection(t.deps, owner, id);
     const audits = await countAdminChanges(t.deps);
     const refusals: [unknown, string, RegExp][] = [
       [{ name: "-bad name" }, "name", /letters, digits/],
@@ -75,18 +75,18 @@ describe.each(testDatabaseKinds())("admin: edit a connection (%s)", (kind) => {
     await expect(updateConnection(t.deps, owner, "con_missing", { name: "X" })).rejects.toMatchObject({
       status: 404,
     });
-    expect(await getConnection(t.deps, id)).toEqual(before);
+    expect(await getConnection(t.deps, owner, id)).toEqual(before);
     expect(await countAdminChanges(t.deps)).toBe(audits);
   });
 
   it("roles without config:write are refused (403) and nothing changes", async () => {
     const id = t.fx.connections.partners.connectionId;
-    const before = await getConnection(t.deps, id);
+    const before = await getConnection(t.deps, owner, id);
     for (const role of ["viewer", "security", "rules-editor"] as const) {
       await expect(
         updateConnection(t.deps, adminOf(role), id, { enabled_clients: [t.fx.clients.web.name] }),
       ).rejects.toStrictEqual(AdminError.forbidden());
     }
-    expect(await getConnection(t.deps, id)).toEqual(before);
+    expect(await getConnection(t.deps, owner, id)).toEqual(before);
   });
 });

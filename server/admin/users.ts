@@ -6,10 +6,13 @@ import { revokeUserRefreshTokens } from "../store/refresh-tokens.ts";
 import { recordAdminChange } from "./audit.ts";
 import { editableProfile } from "./update-user.ts";
 import { AdminError } from "./admin-error.ts";
+import { assertAdminAllowed } from "./admin-access.ts";
+import type { TActor } from "./audit.ts";
 import type { TAdmin } from "./session.ts";
 
 /** Users screen: search by email, username or user id, optionally within one connection. */
-export async function findUsers(deps: TDeps, q: { text?: string; connection?: string }) {
+export async function findUsers(deps: TDeps, admin: TActor, q: { text?: string; connection?: string }) {
+  assertAdminAllowed(admin, "users:read");
   const connection = q.connection ? await findConnectionByName(deps.db, q.connection) : null;
   if (q.connection && !connection) return [];
   const users = await searchUsers(deps.db, { text: q.text, connectionId: connection?.id, take: 50 });
@@ -26,13 +29,15 @@ export async function findUsers(deps: TDeps, q: { text?: string; connection?: st
 }
 
 /** Users screen: the matching users and the connections a new user can be created in. */
-export async function getUsersScreen(deps: TDeps, q: { text?: string; connection?: string }) {
-  const [users, connections] = await Promise.all([findUsers(deps, q), listConnections(deps.db)]);
+export async function getUsersScreen(deps: TDeps, admin: TActor, q: { text?: string; connection?: string }) {
+  assertAdminAllowed(admin, "users:read");
+  const [users, connections] = await Promise.all([findUsers(deps, admin, q), listConnections(deps.db)]);
   return { users, connections: connections.map((c) => c.name) };
 }
 
 /** One user's profile (no password hash) and recent logins. */
-export async function getUserDetail(deps: TDeps, userId: string) {
+export async function getUserDetail(deps: TDeps, admin: TActor, userId: string) {
+  assertAdminAllowed(admin, "users:read");
   const user = await findUserByUserId(deps.db, userId);
   if (!user) return null;
   const { passwordHash: _hash, id: _id, ...profile } = user;
@@ -59,6 +64,7 @@ export async function setUserBlocked(
   userId: string,
   blocked: boolean,
 ): Promise<void> {
+  assertAdminAllowed(admin, "users:block");
   const now = deps.clock.now();
   await deps.db.transaction(async (q) => {
     const before = await setUserBlockedRow(q, userId, blocked, now);

@@ -10,6 +10,8 @@ import {
 import { listClients } from "../store/clients.ts";
 import { listConnections } from "../store/connections.ts";
 import { LOG_TYPES } from "../audit/events.ts";
+import { assertAdminAllowed } from "./admin-access.ts";
+import type { TActor } from "./audit.ts";
 
 const SUCCESS = new Set(["s", "sepft", "sertft"]);
 const BLOCKED = new Set(["limit_wc", "limit_mu", "pwd_leak"]);
@@ -26,7 +28,8 @@ function outcomeOf(type: string): TOutcome | null {
 }
 
 /** Overview: login outcomes per hour over the last 24 hours, top failing IPs and users, recent events. */
-export async function getOverview(deps: TDeps) {
+export async function getOverview(deps: TDeps, admin: TActor) {
+  assertAdminAllowed(admin, "logs:read");
   const now = deps.clock.now().getTime();
   const since = new Date(now - 23 * 60 * 60 * 1000 - (now % 3_600_000));
   const [perHour, topIps, topUsers, recent] = await Promise.all([
@@ -80,7 +83,8 @@ export function parseLogQuery(q: Record<string, string | undefined>): {
 }
 
 /** One page of the Logs screen. */
-export async function getLogsPage(deps: TDeps, q: Record<string, string | undefined>) {
+export async function getLogsPage(deps: TDeps, admin: TActor, q: Record<string, string | undefined>) {
+  assertAdminAllowed(admin, "logs:read");
   const { filter, before } = parseLogQuery(q);
   const rows = await searchLogs(deps.db, filter, { take: LOG_PAGE_SIZE + 1, before });
   const hasMore = rows.length > LOG_PAGE_SIZE;
@@ -89,12 +93,14 @@ export async function getLogsPage(deps: TDeps, q: Record<string, string | undefi
 }
 
 /** One audit record for the detail view. */
-export async function getLogDetail(deps: TDeps, logId: string): Promise<TLogRecord | null> {
+export async function getLogDetail(deps: TDeps, admin: TActor, logId: string): Promise<TLogRecord | null> {
+  assertAdminAllowed(admin, "logs:read");
   return findLog(deps.db, logId);
 }
 
 /** Applications with their enabled connections, secrets excluded. */
-export async function getApplications(deps: TDeps) {
+export async function getApplications(deps: TDeps, admin: TActor) {
+  assertAdminAllowed(admin, "config:read");
   const [clients, connections] = await Promise.all([listClients(deps.db), listConnections(deps.db)]);
   const apps = clients.map((c) => ({
     clientId: c.clientId,
@@ -151,10 +157,12 @@ const EXPORT_PAGE = 1000;
  */
 export function exportLogsStream(
   deps: TDeps,
+  admin: TActor,
   q: Record<string, string | undefined>,
   format: "ndjson" | "csv",
   max = 100_000,
 ): ReadableStream<Uint8Array> {
+  assertAdminAllowed(admin, "logs:read");
   const { filter } = parseLogQuery(q);
   const encoder = new TextEncoder();
   let before: string | undefined;

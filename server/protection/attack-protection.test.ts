@@ -110,7 +110,7 @@ describe.each(testDatabaseKinds())("attack protection (%s)", (kind) => {
   }
 
   async function outboxFor(to: string) {
-    return (await listNotifications(deps, { take: 1000 })).notifications.filter((n) => n.to === to);
+    return (await listNotifications(deps, OWNER, { take: 1000 })).notifications.filter((n) => n.to === to);
   }
 
   /**
@@ -147,7 +147,7 @@ describe.each(testDatabaseKinds())("attack protection (%s)", (kind) => {
 
   describe("brute-force protection", () => {
     it("has Auth0's defaults", async () => {
-      expect(await getAttackProtection(deps, "brute-force-protection")).toEqual({
+      expect(await getAttackProtection(deps, OWNER, "brute-force-protection")).toEqual({
         enabled: true,
         shields: ["block", "user_notification"],
         mode: "count_per_identifier_and_ip",
@@ -155,7 +155,7 @@ describe.each(testDatabaseKinds())("attack protection (%s)", (kind) => {
         max_attempts: 10,
         ipv6_prefix_length: 64,
       });
-      expect(await getAttackProtection(deps, "suspicious-ip-throttling")).toEqual({
+      expect(await getAttackProtection(deps, OWNER, "suspicious-ip-throttling")).toEqual({
         enabled: true,
         shields: ["block", "admin_notification"],
         allowlist: [],
@@ -165,7 +165,7 @@ describe.each(testDatabaseKinds())("attack protection (%s)", (kind) => {
           "pre-user-registration": { max_attempts: 50, rate: 1728000 },
         },
       });
-      expect(await getAttackProtection(deps, "breached-password-detection")).toMatchObject({
+      expect(await getAttackProtection(deps, OWNER, "breached-password-detection")).toMatchObject({
         enabled: false,
         shields: [],
       });
@@ -239,7 +239,7 @@ describe.each(testDatabaseKinds())("attack protection (%s)", (kind) => {
       await wrong(user, freshIp());
       await wrong(user, freshIp());
       expectBruteForceBlock(await login(user, freshIp()));
-      const blocks = await listBlocks(deps);
+      const blocks = await listBlocks(deps, OWNER);
       expect(blocks.users.find((b) => b.identifier === user.email)).toMatchObject({
         ip: null,
         user_id: user.userId,
@@ -499,9 +499,9 @@ describe.each(testDatabaseKinds())("attack protection (%s)", (kind) => {
       expect((await wrong(good, ip)).status).toBe(403);
       expect((await login(good, ip)).status).toBe(429);
       // The admin was told once.
-      const mails = (await listNotifications(deps, { kind: "ip_throttle_block" })).notifications.filter((n) =>
-        String(n.subject).includes(ip),
-      );
+      const mails = (
+        await listNotifications(deps, OWNER, { kind: "ip_throttle_block" })
+      ).notifications.filter((n) => String(n.subject).includes(ip));
       expect(mails).toHaveLength(1);
       expect(mails[0]).toMatchObject({ to: "sec@acme.test", status: "outbox" });
     });
@@ -518,7 +518,7 @@ describe.each(testDatabaseKinds())("attack protection (%s)", (kind) => {
       const get = await ipBlockRoute.GET(admin(`/api/admin/anomaly/blocks/ips/${ip}`));
       expect(get.status).toBe(200);
       expect(await get.json()).toMatchObject({ ip });
-      expect((await listBlocks(deps)).ips.map((b) => b.ip)).toContain(ip);
+      expect((await listBlocks(deps, OWNER)).ips.map((b) => b.ip)).toContain(ip);
       const del = await ipBlockRoute.DELETE(
         admin(`/api/admin/anomaly/blocks/ips/${ip}`, { method: "DELETE" }),
       );
@@ -727,7 +727,7 @@ describe.each(testDatabaseKinds())("attack protection (%s)", (kind) => {
         admin("/api/admin/notifications?kind=brute_force_block&take=1000"),
       );
       const api = JSON.stringify(await res.json());
-      const dashboard = JSON.stringify(await getProtectionView(deps));
+      const dashboard = JSON.stringify(await getProtectionView(deps, OWNER));
       const stored = JSON.stringify(await deps.db.all(`SELECT "text" FROM "Notification"`));
       for (const listing of [api, dashboard]) {
         expect(listing).toContain("/unblock/[redacted]");

@@ -59,7 +59,7 @@ describe.each(testDatabaseKinds())("IPv6 clients are counted per network (%s)", 
     expect(rotated.at(-1)!.logs.map((l) => l.type)).toEqual(["limit_wc"]);
     // The audit record keeps the address the attempt came from; the block is the network's.
     expect(rotated[9]!.logs.find((l) => l.type === "limit_wc")).toMatchObject({ ip: addresses[9] });
-    const blocked = (await listBlocks(seeded.deps)).users.filter(
+    const blocked = (await listBlocks(seeded.deps, security)).users.filter(
       (b) => b.identifier === user.email.toLowerCase(),
     );
     expect(blocked.map((b) => b.ip).sort()).toEqual(["2001:db8:100:1::/64", "2001:db8:100:2::/64"]);
@@ -84,7 +84,7 @@ describe.each(testDatabaseKinds())("IPv6 clients are counted per network (%s)", 
 
     expect(rotated.map(kinds)).toEqual(single.map(kinds));
     expect(rotated.at(-1)!.logs.map((l) => l.type)).toEqual(["limit_mu"]);
-    expect((await listBlocks(seeded.deps)).ips.map((b) => b.ip)).toEqual(
+    expect((await listBlocks(seeded.deps, security)).ips.map((b) => b.ip)).toEqual(
       expect.arrayContaining(["2001:db8:200:1::/64", "2001:db8:200:2::/64"]),
     );
     // The admin is told about the network, once.
@@ -148,7 +148,7 @@ describe.each(testDatabaseKinds())("IPv6 clients are counted per network (%s)", 
     // The admin API and CLI refuse it with a clear message.
     for (const call of [
       () => unblockIp(seeded.deps, security, "fe80::1%eth0"),
-      () => getIpBlock(seeded.deps, "fe80::1%eth0"),
+      () => getIpBlock(seeded.deps, security, "fe80::1%eth0"),
     ]) {
       const err = await call().then(
         () => null,
@@ -189,17 +189,19 @@ describe.each(testDatabaseKinds())("IPv6 clients are counted per network (%s)", 
     expect((await wrong("made-up@example.com", c)).status).toBe(403);
     expect((await login(user, "2001:db8:500:1::77")).status).toBe(429);
     // Checking a block accepts any address of the network and says which network is refused.
-    expect(await getIpBlock(seeded.deps, "2001:0DB8:0500:0001:0:0:0:abcd")).toMatchObject({
+    expect(await getIpBlock(seeded.deps, security, "2001:0DB8:0500:0001:0:0:0:abcd")).toMatchObject({
       ip: "2001:db8:500:1::abcd",
       counted_as: "2001:db8:500:1::/64",
     });
-    await expect(getIpBlock(seeded.deps, "2001:db8:500:2::1")).rejects.toMatchObject({ status: 404 });
+    await expect(getIpBlock(seeded.deps, security, "2001:db8:500:2::1")).rejects.toMatchObject({
+      status: 404,
+    });
 
     await unblockIp(seeded.deps, security, "2001:0DB8:0500:0001:0:0:0:abcd");
-    const left = await listBlocks(seeded.deps);
+    const left = await listBlocks(seeded.deps, security);
     expect(left.users.filter((r) => r.ip === "2001:db8:500:1::/64")).toEqual([]);
     expect(left.ips.filter((r) => r.ip === "2001:db8:500:1::/64")).toEqual([]);
-    await expect(getIpBlock(seeded.deps, a)).rejects.toMatchObject({ status: 404 });
+    await expect(getIpBlock(seeded.deps, security, a)).rejects.toMatchObject({ status: 404 });
     expect((await login(user, "2001:db8:500:1::1234")).status).toBe(200);
 
     // The network as the blocks list shows it works too (the CLI takes what `blocks list` prints).
@@ -225,7 +227,7 @@ describe.each(testDatabaseKinds())("IPv6 clients are counted per network (%s)", 
       ipv6_prefix_length: 48,
       stage: { "pre-login": { max_attempts: 4, rate: 3_600_000 } },
     });
-    expect(await getAttackProtection(seeded.deps, "brute-force-protection")).toMatchObject({
+    expect(await getAttackProtection(seeded.deps, security, "brute-force-protection")).toMatchObject({
       ipv6_prefix_length: 48,
     });
     const user = await newUser();
@@ -233,7 +235,7 @@ describe.each(testDatabaseKinds())("IPv6 clients are counted per network (%s)", 
     for (const ip of ["2001:db8:600:1::1", "2001:db8:600:2::1", "2001:db8:600:ffff::1"])
       expect((await wrong(user.email, ip)).status).toBe(403);
     expect(kinds(await login(user, "2001:db8:600:abcd::1"))).toEqual({ status: 429, logs: ["limit_wc"] });
-    expect((await listBlocks(seeded.deps)).users.map((r) => r.ip)).toContain("2001:db8:600::/48");
+    expect((await listBlocks(seeded.deps, security)).users.map((r) => r.ip)).toContain("2001:db8:600::/48");
     // The /48's IP bucket: one more failure (another identifier) empties it, for every identifier.
     const other = await newUser();
     expect((await wrong("someone-else@example.com", "2001:db8:600:77::1")).status).toBe(403);
@@ -245,7 +247,7 @@ describe.each(testDatabaseKinds())("IPv6 clients are counted per network (%s)", 
     // Back at /64 the /48 keys refuse nothing and leave the blocks list; /64s count separately again.
     await updateAttackProtection(seeded.deps, owner, "brute-force-protection", { ipv6_prefix_length: 64 });
     await updateAttackProtection(seeded.deps, owner, "suspicious-ip-throttling", { ipv6_prefix_length: 64 });
-    const blocks = await listBlocks(seeded.deps);
+    const blocks = await listBlocks(seeded.deps, security);
     expect([...blocks.users, ...blocks.ips].map((r) => r.ip)).not.toContain("2001:db8:600::/48");
     expect((await login(user, "2001:db8:600:1::1")).status).toBe(200);
   });

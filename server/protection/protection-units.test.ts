@@ -8,6 +8,7 @@ import { createTestDeps, type TTestDeps } from "../testing/test-deps.ts";
 import { importTenant } from "../tenant/import-tenant.ts";
 import { exportTenant } from "../tenant/export-tenant.ts";
 import { getAttackProtection } from "../admin/protection/get-attack-protection.ts";
+import { CLI_ACTOR } from "../admin/audit.ts";
 import { compileIpList, isIpOrCidr } from "../platform/ip-match.ts";
 import { resolveEndUserIp, resolveProxiedClientIp } from "./forwarded-ip.ts";
 import { convertBreachCorpus, createBreachedPasswords } from "./breached-passwords.ts";
@@ -179,7 +180,7 @@ describe("tenant YAML attackProtection", () => {
       ].join("\n"),
     );
     expect(report.unsupported).toEqual(["attackProtection.breachedPasswordDetection.stage"]);
-    expect(await getAttackProtection(deps, "brute-force-protection")).toEqual({
+    expect(await getAttackProtection(deps, CLI_ACTOR, "brute-force-protection")).toEqual({
       enabled: true,
       shields: ["block"],
       mode: "count_per_identifier",
@@ -187,7 +188,7 @@ describe("tenant YAML attackProtection", () => {
       max_attempts: 5,
       ipv6_prefix_length: 48,
     });
-    expect(await getAttackProtection(deps, "suspicious-ip-throttling")).toMatchObject({
+    expect(await getAttackProtection(deps, CLI_ACTOR, "suspicious-ip-throttling")).toMatchObject({
       enabled: true,
       ipv6_prefix_length: 64,
       stage: { "pre-login": { max_attempts: 20, rate: 60000 } },
@@ -205,7 +206,7 @@ describe("tenant YAML attackProtection", () => {
     // The exported file imports back unchanged.
     const again = await importTenant(deps, await exportTenant(deps));
     expect(again.unsupported).toEqual([]);
-    expect(await getAttackProtection(deps, "brute-force-protection")).toMatchObject({
+    expect(await getAttackProtection(deps, CLI_ACTOR, "brute-force-protection")).toMatchObject({
       max_attempts: 5,
       ipv6_prefix_length: 48,
     });
@@ -222,6 +223,8 @@ describe("tenant YAML attackProtection", () => {
     await expect(attempt).rejects.toThrow(
       /attackProtection\.bruteForceProtection\.ipv6_prefix_length: must be 32 to 128/,
     );
-    expect(await getAttackProtection(deps, "brute-force-protection")).toMatchObject({ max_attempts: 5 });
+    expect(await getAttackProtection(deps, CLI_ACTOR, "brute-force-protection")).toMatchObject({
+      max_attempts: 5,
+    });
   });
 });

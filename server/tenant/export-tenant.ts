@@ -8,6 +8,7 @@ import { listRules } from "../store/rules.ts";
 import { listRuleSettingKeys } from "../store/rule-settings.ts";
 import type { TTenantFileOut } from "./tenant-schema.ts";
 import { getAttackProtection } from "../admin/protection/get-attack-protection.ts";
+import { CLI_ACTOR, type TActor } from "../admin/audit.ts";
 
 const HEADER = [
   "# Portcullis tenant export in the YAML format of Auth0's deploy CLI (a0deploy).",
@@ -20,10 +21,10 @@ const HEADER = [
 /**
  * Export the tenant (settings, clients, databases, resource servers) as deploy-CLI YAML that importTenant reads
  * back. Client ids are included so apps keep working after a move; secrets never are. Objects are sorted by name,
- * so an unchanged tenant exports to the same text.
+ * so an unchanged tenant exports to the same text. Reads as `opts.actor` (default: the CLI operator).
  */
-export async function exportTenant(deps: TDeps): Promise<string> {
-  return (await exportTenantBundle(deps)).yaml;
+export async function exportTenant(deps: TDeps, opts: { actor?: TActor } = {}): Promise<string> {
+  return (await exportTenantBundle(deps, opts)).yaml;
 }
 
 /** Path of a rule's script beside the YAML, as auth0-deploy-cli lays it out. */
@@ -37,7 +38,9 @@ export function ruleScriptPath(name: string): string {
  */
 export async function exportTenantBundle(
   deps: TDeps,
+  opts: { actor?: TActor } = {},
 ): Promise<{ yaml: string; files: Record<string, string> }> {
+  const actor = opts.actor ?? CLI_ACTOR;
   const [
     tenant,
     clients,
@@ -57,9 +60,9 @@ export async function exportTenantBundle(
     listResourceServers(deps.db),
     listRules(deps.db),
     listRuleSettingKeys(deps.db),
-    getAttackProtection(deps, "brute-force-protection"),
-    getAttackProtection(deps, "suspicious-ip-throttling"),
-    getAttackProtection(deps, "breached-password-detection"),
+    getAttackProtection(deps, actor, "brute-force-protection"),
+    getAttackProtection(deps, actor, "suspicious-ip-throttling"),
+    getAttackProtection(deps, actor, "breached-password-detection"),
   ]);
   const files: Record<string, string> = {};
   for (const r of rules) files[ruleScriptPath(r.name)] = r.script;

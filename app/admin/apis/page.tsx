@@ -9,7 +9,7 @@ import { CreateApiForm } from "@/components/connection-forms";
 export default async function ApisPage() {
   const admin = await getPageAdmin("config:read");
   if (!admin) return <Forbidden />;
-  const view = await getApisView(await getDeps());
+  const view = await getApisView(await getDeps(), admin);
   return (
     <section>
       <h1>APIs</h1>

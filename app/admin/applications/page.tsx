@@ -10,7 +10,7 @@ import { ApplicationActions } from "@/components/application-actions";
 export default async function ApplicationsPage() {
   const admin = await getPageAdmin("config:read");
   if (!admin) return <Forbidden />;
-  const { apps, connections } = await getApplications(await getDeps());
+  const { apps, connections } = await getApplications(await getDeps(), admin);
   const canWrite = canPerform(admin.role, "config:write");
   return (
     <section>

@@ -8,7 +8,7 @@ import { PolicyEditor, UnblockButton } from "@/components/protection-controls";
 export default async function AttackProtectionPage() {
   const admin = await getPageAdmin("logs:read");
   if (!admin) return <Forbidden />;
-  const view = await getProtectionView(await getDeps());
+  const view = await getProtectionView(await getDeps(), admin);
   const canWrite = canPerform(admin.role, "config:write");
   const canUnblock = canPerform(admin.role, "protection:unblock");
   return (

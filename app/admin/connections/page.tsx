@@ -9,7 +9,7 @@ import { CreateConnectionForm, MakeDefaultButton } from "@/components/connection
 export default async function ConnectionsPage() {
   const admin = await getPageAdmin("config:read");
   if (!admin) return <Forbidden />;
-  const view = await getConnectionsView(await getDeps());
+  const view = await getConnectionsView(await getDeps(), admin);
   const canWrite = canPerform(admin.role, "config:write");
   return (
     <section>

@@ -21,7 +21,7 @@ export default async function LogsPage({
   const admin = await getPageAdmin("logs:read");
   if (!admin) return <Forbidden />;
   const q = await searchParams;
-  const { rows, nextBefore, types } = await getLogsPage(await getDeps(), q);
+  const { rows, nextBefore, types } = await getLogsPage(await getDeps(), admin, q);
   const query = new URLSearchParams(
     Object.entries(q).filter((e): e is [string, string] => Boolean(e[1]) && e[0] !== "before"),
   );

@@ -1,14 +1,14 @@
 import { getDeps } from "@/server/config/deps";
 import { getMfaSettings } from "@/server/admin/mfa";
-import { getCurrentAdmin } from "@/server/admin/session";
+import { getPageAdmin } from "@/server/admin/session";
 import { canPerform } from "@/server/admin/roles";
 import { Forbidden } from "@/components/forbidden";
 import { MfaSettingsForm } from "@/components/mfa-settings-form";
 
 export default async function MfaPage() {
-  const admin = await getCurrentAdmin();
-  if (!admin || !canPerform(admin.role, "config:read")) return <Forbidden />;
-  const settings = await getMfaSettings(await getDeps());
+  const admin = await getPageAdmin("config:read");
+  if (!admin) return <Forbidden />;
+  const settings = await getMfaSettings(await getDeps(), admin);
   return (
     <section>
       <h1>Multi-factor authentication</h1>

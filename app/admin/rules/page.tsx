@@ -10,7 +10,7 @@ import { RulesList } from "@/components/rules-list";
 export default async function RulesPage() {
   const admin = await getPageAdmin("rules:read");
   if (!admin) return <Forbidden />;
-  const rules = await listRules(await getDeps());
+  const rules = await listRules(await getDeps(), admin);
   const canWrite = canPerform(admin.role, "rules:write");
   return (
     <section style={{ display: "grid", gap: "1rem" }}>

@@ -14,7 +14,7 @@ export default async function UsersPage({
   const admin = await getPageAdmin("users:read");
   if (!admin) return <Forbidden />;
   const { q, connection } = await searchParams;
-  const { users, connections } = await getUsersScreen(await getDeps(), { text: q, connection });
+  const { users, connections } = await getUsersScreen(await getDeps(), admin, { text: q, connection });
   return (
     <section>
       <h1>Users</h1>

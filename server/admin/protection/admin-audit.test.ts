@@ -64,7 +64,7 @@ describe.each(testDatabaseKinds())("attack protection: admin changes are audited
       before: { enabled: false },
       after: { enabled: true },
     });
-    const logs = await getLogsPage(deps, { type: "sapi" });
+    const logs = await getLogsPage(deps, security, { type: "sapi" });
     expect(logs.rows.some((r) => r.log_id === audit?.log_id)).toBe(true);
   });
 
@@ -121,13 +121,13 @@ describe.each(testDatabaseKinds())("attack protection: admin changes are audited
 
   it("a refused change (bad policy, bad IP) records nothing and changes nothing", async () => {
     const audits = await countAdminChanges(deps);
-    const policy = await getAttackProtection(deps, "brute-force-protection");
+    const policy = await getAttackProtection(deps, owner, "brute-force-protection");
     await expect(
       updateAttackProtection(deps, owner, "brute-force-protection", { max_attempts: 0 }),
     ).rejects.toBeInstanceOf(AdminError);
     await expect(unblockIp(deps, security, "not-an-ip")).rejects.toBeInstanceOf(AdminError);
     await expect(unblockUser(deps, security, { userId: "auth0|nobody" })).rejects.toBeInstanceOf(AdminError);
-    expect(await getAttackProtection(deps, "brute-force-protection")).toEqual(policy);
+    expect(await getAttackProtection(deps, owner, "brute-force-protection")).toEqual(policy);
     expect(await countAdminChanges(deps)).toBe(audits);
   });
 
@@ -135,7 +135,7 @@ describe.each(testDatabaseKinds())("attack protection: admin changes are audited
     const ip = freshIp();
     const user = await blockedUser(ip);
     const audits = await countAdminChanges(deps);
-    const policy = await getAttackProtection(deps, "brute-force-protection");
+    const policy = await getAttackProtection(deps, owner, "brute-force-protection");
     for (const who of [adminOf("viewer"), security, adminOf("rules-editor")]) {
       await expect(
         updateAttackProtection(deps, who, "brute-force-protection", { max_attempts: 50 }),
@@ -147,7 +147,7 @@ describe.each(testDatabaseKinds())("attack protection: admin changes are audited
       );
       await expect(unblockIp(deps, who, ip)).rejects.toStrictEqual(AdminError.forbidden());
     }
-    expect(await getAttackProtection(deps, "brute-force-protection")).toEqual(policy);
+    expect(await getAttackProtection(deps, owner, "brute-force-protection")).toEqual(policy);
     expect(await countAdminChanges(deps)).toBe(audits);
     expect(
       (await callToken(deps, { params: passwordParams(fx.clients.web, user), socketIp: ip })).status,

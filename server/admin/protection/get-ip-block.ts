@@ -3,6 +3,8 @@ import { listIpBuckets } from "../../store/ip-throttles.ts";
 import { ipBlockExpiresAt, ipBucketKey } from "../../protection/ip-throttle.ts";
 import { parseIpTarget } from "../../platform/ip-key.ts";
 import { AdminError } from "../admin-error.ts";
+import { assertAdminAllowed } from "../admin-access.ts";
+import type { TActor } from "../audit.ts";
 
 const REFUSALS = {
   invalid: (value: string) => `Not an IP address: ${value}`,
@@ -27,8 +29,10 @@ export function parseIp(value: string): { ip: string; keys: string[] } {
  */
 export async function getIpBlock(
   deps: TDeps,
+  admin: TActor,
   ipText: string,
 ): Promise<{ ip: string; counted_as: string; since: string | null; expires: string }> {
+  assertAdminAllowed(admin, "logs:read");
   const { ip } = parseIp(ipText);
   const policy = (await deps.config.attackProtection()).suspiciousIp;
   const now = deps.clock.now();

@@ -3,6 +3,8 @@ import { listLoginFailures } from "../../store/login-failures.ts";
 import { BLOCK_LIFETIME_MS } from "../../protection/brute-force.ts";
 import { isCurrentIpKey } from "../../platform/ip-key.ts";
 import { connectionNames, resolveBlockTarget, type TBlockTarget } from "./find-block-rows.ts";
+import { assertAdminAllowed } from "../admin-access.ts";
+import type { TActor } from "../audit.ts";
 
 /**
  * Current brute-force blocks of an identifier or a user, in Auth0's `GET /user-blocks` shape:
@@ -11,8 +13,10 @@ import { connectionNames, resolveBlockTarget, type TBlockTarget } from "./find-b
  */
 export async function getUserBlocks(
   deps: TDeps,
+  admin: TActor,
   target: TBlockTarget,
 ): Promise<{ blocked_for: { identifier: string; ip?: string; connection: string }[] }> {
+  assertAdminAllowed(admin, "logs:read");
   const resolved = await resolveBlockTarget(deps, target);
   const policy = (await deps.config.attackProtection()).bruteForce;
   if (!policy.enabled || !policy.shields.includes("block")) return { blocked_for: [] };

@@ -6,6 +6,8 @@ import { BLOCK_LIFETIME_MS } from "../../protection/brute-force.ts";
 import { ipBlockExpiresAt } from "../../protection/ip-throttle.ts";
 import { isCurrentIpKey } from "../../platform/ip-key.ts";
 import { connectionNames } from "./find-block-rows.ts";
+import { assertAdminAllowed } from "../admin-access.ts";
+import type { TActor } from "../audit.ts";
 
 export type TUserBlockRow = {
   identifier: string;
@@ -27,11 +29,15 @@ export type TIpBlockRow = { ip: string; since: string | null; expires: string };
  * count, since, expires) and throttled IPs. `enforced` is false in monitoring mode (nothing is refused). Counters
  * kept under another IPv6 prefix length than the policy's (it changed) refuse nothing and are not listed.
  */
-export async function listBlocks(deps: TDeps): Promise<{
+export async function listBlocks(
+  deps: TDeps,
+  admin: TActor,
+): Promise<{
   users: TUserBlockRow[];
   ips: TIpBlockRow[];
   enforced: { brute_force: boolean; suspicious_ip: boolean };
 }> {
+  assertAdminAllowed(admin, "logs:read");
   const { bruteForce, suspiciousIp } = await deps.config.attackProtection();
   const now = deps.clock.now();
   const names = await connectionNames(deps);

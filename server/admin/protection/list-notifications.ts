@@ -1,6 +1,8 @@
 import type { TDeps } from "../../config/deps.ts";
 import { listNotifications as listRows } from "../../store/notifications.ts";
 import { redactUnblockLinks } from "../../protection/unblock-link.ts";
+import { assertAdminAllowed } from "../admin-access.ts";
+import type { TActor } from "../audit.ts";
 
 /**
  * The notification log / outbox, newest first: what was mailed, or what would have been without SMTP. Readable by
@@ -9,8 +11,10 @@ import { redactUnblockLinks } from "../../protection/unblock-link.ts";
  */
 export async function listNotifications(
   deps: TDeps,
+  admin: TActor,
   query: { take?: number; kind?: string } = {},
 ): Promise<{ notifications: Record<string, unknown>[] }> {
+  assertAdminAllowed(admin, "config:read");
   const rows = await listRows(deps.db, query);
   return {
     notifications: rows.map((n) => ({

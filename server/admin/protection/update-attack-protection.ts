@@ -69,5 +69,5 @@ export async function updateAttackProtection(
     });
   });
   deps.config.clear();
-  return getAttackProtection(deps, name);
+  return getAttackProtection(deps, admin, name);
 }

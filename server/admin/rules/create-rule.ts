@@ -8,6 +8,7 @@ import { parseRulesInput } from "./parse-rules-input.ts";
 import { ZRuleName, ZRuleScript, assertRuleCompiles, ruleWarnings } from "./check-rule.ts";
 import { toRuleAudit, toRuleJson, type TRulesActor } from "./rule-json.ts";
 import { recordRulesChange } from "./record-rules-change.ts";
+import { assertAdminAllowed } from "../admin-access.ts";
 
 export const ZCreateRule = z.object({
   name: ZRuleName,
@@ -29,6 +30,7 @@ const nameTaken = (name: string) => AdminError.conflict(`A rule named "${name}" 
  * Returns the rule and the static warnings.
  */
 export async function createRule(deps: TDeps, admin: TRulesActor, body: unknown) {
+  assertAdminAllowed(admin, "rules:write");
   const input = parseRulesInput(ZCreateRule, body);
   await assertRuleCompiles(deps, input.script);
   try {

@@ -3,6 +3,8 @@ import type { TDeps } from "../../config/deps.ts";
 import { findRule } from "../../store/rules.ts";
 import { findRuleVersion } from "../../store/rule-versions.ts";
 import { AdminError } from "../admin-error.ts";
+import { assertAdminAllowed } from "../admin-access.ts";
+import type { TRulesActor } from "./rule-json.ts";
 
 export type TDiffLine = {
   kind: "added" | "removed" | "unchanged";
@@ -38,7 +40,8 @@ export function diffScripts(older: string, newer: string): TDiffHunk[] {
  * What changed between a saved version of a rule and its current script and name: unified line-diff hunks
  * (empty when the version is the same as the current one), and the names on both sides.
  */
-export async function diffRuleVersion(deps: TDeps, id: string, version: number) {
+export async function diffRuleVersion(deps: TDeps, admin: TRulesActor, id: string, version: number) {
+  assertAdminAllowed(admin, "rules:read");
   const rule = await findRule(deps.db, id);
   if (!rule) throw AdminError.notFound("Rule not found");
   const older = await findRuleVersion(deps.db, id, version);

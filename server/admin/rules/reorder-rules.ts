@@ -5,6 +5,7 @@ import { AdminError } from "../admin-error.ts";
 import { parseRulesInput } from "./parse-rules-input.ts";
 import { toRuleJson, type TRulesActor } from "./rule-json.ts";
 import { recordRulesChange } from "./record-rules-change.ts";
+import { assertAdminAllowed } from "../admin-access.ts";
 
 export const ZReorderRules = z.object({ ids: z.array(z.string().min(1)).min(1) });
 
@@ -13,6 +14,7 @@ export const ZReorderRules = z.object({ ids: z.array(z.string().min(1)).min(1) }
  * relative order after them. All or nothing, audited (the execution order before and after) in the same transaction.
  */
 export async function reorderRules(deps: TDeps, admin: TRulesActor, body: unknown) {
+  assertAdminAllowed(admin, "rules:write");
   const { ids } = parseRulesInput(ZReorderRules, body);
   if (new Set(ids).size !== ids.length) throw AdminError.invalid("ids must not repeat");
   const rules = await deps.db.transaction(async (tx) => {

@@ -10,6 +10,7 @@ import { AdminError } from "../admin-error.ts";
 import { parseRulesInput } from "./parse-rules-input.ts";
 import type { TRulesActor } from "./rule-json.ts";
 import { recordRulesChange } from "./record-rules-change.ts";
+import { assertAdminAllowed } from "../admin-access.ts";
 
 /** Auth0's rules-configs key format. */
 export const ZRuleSettingKey = z
@@ -23,7 +24,8 @@ export const ZRuleSettingValue = z.object({ value: z.string().min(1).max(4096) }
 const auditedSetting = (key: string) => ({ key, value: "[redacted]" });
 
 /** Rule setting keys; values are secrets and are never returned. */
-export async function listRuleSettings(deps: TDeps) {
+export async function listRuleSettings(deps: TDeps, admin: TRulesActor) {
+  assertAdminAllowed(admin, "rules:read");
   return (await listRuleSettingKeys(deps.db)).map((s) => ({
     key: s.key,
     updated_at: s.updatedAt.toISOString(),
@@ -35,6 +37,7 @@ export async function listRuleSettings(deps: TDeps) {
  * "replace", key only) in the same transaction.
  */
 export async function setRuleSetting(deps: TDeps, admin: TRulesActor, key: string, body: unknown) {
+  assertAdminAllowed(admin, "rules:write");
   const k = parseRulesInput(ZRuleSettingKey, key);
   const { value } = parseRulesInput(ZRuleSettingValue, body);
   await deps.db.transaction(async (tx) => {
@@ -53,6 +56,7 @@ export async function setRuleSetting(deps: TDeps, admin: TRulesActor, key: strin
 
 /** Remove a rule setting, audited (key only) in the same transaction. */
 export async function deleteRuleSetting(deps: TDeps, admin: TRulesActor, key: string): Promise<void> {
+  assertAdminAllowed(admin, "rules:write");
   await deps.db.transaction(async (tx) => {
     if (!(await deleteSettingRow(tx, key))) throw AdminError.notFound("Rule setting not found");
     await recordRulesChange(tx, deps, admin, {

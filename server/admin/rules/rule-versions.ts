@@ -8,9 +8,11 @@ import { parseRulesInput } from "./parse-rules-input.ts";
 import { ruleWarnings } from "./check-rule.ts";
 import { toRuleJson, type TRulesActor } from "./rule-json.ts";
 import { recordRulesChange } from "./record-rules-change.ts";
+import { assertAdminAllowed } from "../admin-access.ts";
 
 /** Every saved version of a rule, newest first, with who saved it (null: a tenant import or an older version). */
-export async function listRuleVersions(deps: TDeps, id: string) {
+export async function listRuleVersions(deps: TDeps, admin: TRulesActor, id: string) {
+  assertAdminAllowed(admin, "rules:read");
   const rule = await findRule(deps.db, id);
   if (!rule) throw AdminError.notFound("Rule not found");
   return (await listVersionRows(deps.db, id)).map((v) => ({
@@ -32,6 +34,7 @@ const nameTaken = (name: string) => AdminError.conflict(`Another rule is now nam
  * `admin`, so the history keeps what was rolled back from. Audited in the same transaction.
  */
 export async function rollbackRule(deps: TDeps, admin: TRulesActor, id: string, body: unknown) {
+  assertAdminAllowed(admin, "rules:write");
   const { version } = parseRulesInput(ZRollbackRule, body);
   try {
     const rule = await deps.db.transaction(async (tx) => {

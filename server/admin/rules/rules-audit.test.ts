@@ -86,7 +86,7 @@ describe.each(testDatabaseKinds())("rules changes are audited (%s)", (kind) => {
       before: null,
       after: { id: rule.id, name: "team-blue", script: rule.script, enabled: true, order: 1, version: 1 },
     });
-    const [v1] = await listRuleVersions(deps, rule.id);
+    const [v1] = await listRuleVersions(deps, editor, rule.id);
     expect(v1).toMatchObject({ version: 1, created_by: editor.email, is_current: true });
   });
 
@@ -110,7 +110,7 @@ describe.each(testDatabaseKinds())("rules changes are audited (%s)", (kind) => {
       after: { enabled: false },
     });
     expect(enable!.details).toMatchObject({ action: "enable rule", after: { enabled: true } });
-    const versions = await listRuleVersions(deps, rule.id);
+    const versions = await listRuleVersions(deps, editor, rule.id);
     expect(versions.map((v) => [v.version, v.created_by])).toEqual([
       [2, owner.email],
       [1, editor.email],
@@ -132,7 +132,7 @@ describe.each(testDatabaseKinds())("rules changes are audited (%s)", (kind) => {
     await createRule(deps, editor, claimRule("other", "red"));
     await expect(updateRule(deps, editor, rule.id, { name: "other" })).rejects.toMatchObject({ status: 409 });
     expect((await changes()).map((c) => c.details?.action)).toEqual(["create rule"]);
-    expect((await listRuleVersions(deps, rule.id)).map((v) => v.version)).toEqual([1]);
+    expect((await listRuleVersions(deps, editor, rule.id)).map((v) => v.version)).toEqual([1]);
   });
 
   it("puts a syntax error on line 1 at the column of the script itself", async () => {
@@ -172,7 +172,7 @@ describe.each(testDatabaseKinds())("rules changes are audited (%s)", (kind) => {
       ["set-green", 1],
       ["set-blue", 2],
     ]);
-    expect((await listRules(deps)).map((r) => r.name)).toEqual(["set-green", "set-blue"]);
+    expect((await listRules(deps, editor)).map((r) => r.name)).toEqual(["set-green", "set-blue"]);
     expect((await tryRules(deps, editor, {})).access_token_claims).toEqual({ [`${NS}team`]: "blue" });
 
     const rec = (await changes()).at(-1)!;
@@ -207,7 +207,7 @@ describe.each(testDatabaseKinds())("rules changes are audited (%s)", (kind) => {
     const edited = claimRule("team", "green").script;
     await updateRule(deps, editor, rule.id, { script: edited });
 
-    const diff = await diffRuleVersion(deps, rule.id, 1);
+    const diff = await diffRuleVersion(deps, editor, rule.id, 1);
     expect(diff).toMatchObject({ version: 1, current_version: 2, added: 1, removed: 1 });
     const lines = diff.hunks.flatMap((h) => h.lines);
     expect(lines.find((l) => l.kind === "removed")).toEqual({
@@ -221,9 +221,9 @@ describe.each(testDatabaseKinds())("rules changes are audited (%s)", (kind) => {
 
     const { rule: back } = await rollbackRule(deps, owner, rule.id, { version: 1 });
     expect(back).toMatchObject({ version: 3, script: rule.script });
-    expect((await diffRuleVersion(deps, rule.id, 1)).hunks).toEqual([]);
+    expect((await diffRuleVersion(deps, editor, rule.id, 1)).hunks).toEqual([]);
     expect((await tryRules(deps, editor, {})).access_token_claims).toEqual({ [`${NS}team`]: "blue" });
-    const versions = await listRuleVersions(deps, rule.id);
+    const versions = await listRuleVersions(deps, editor, rule.id);
     expect(versions.map((v) => [v.version, v.created_by, v.is_current])).toEqual([
       [3, owner.email, true],
       [2, editor.email, false],
@@ -249,7 +249,9 @@ describe.each(testDatabaseKinds())("rules changes are audited (%s)", (kind) => {
     const second = "sk_live_second-secret-value-4567";
     await setRuleSetting(deps, editor, "API_KEY", { value: first });
     await setRuleSetting(deps, owner, "API_KEY", { value: second });
-    expect(await listRuleSettings(deps)).toEqual([{ key: "API_KEY", updated_at: expect.any(String) }]);
+    expect(await listRuleSettings(deps, editor)).toEqual([
+      { key: "API_KEY", updated_at: expect.any(String) },
+    ]);
     const [sealed] = await listRuleSettingsSealed(deps.db);
     expect(deps.box.open("rule-setting", sealed!.valueEnc)).toBe(second);
     await deleteRuleSetting(deps, editor, "API_KEY");

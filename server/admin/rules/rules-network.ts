@@ -24,7 +24,8 @@ export const ZRulesNetwork = z.object({
 });
 
 /** Hosts rules may reach with `fetch` (empty: fetch is off). */
-export async function getRulesNetwork(deps: TDeps) {
+export async function getRulesNetwork(deps: TDeps, admin: TRulesActor) {
+  assertAdminAllowed(admin, "rules:read");
   return { allowed_hosts: await getRulesAllowedHosts(deps.db) };
 }
 

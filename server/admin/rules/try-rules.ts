@@ -9,6 +9,7 @@ import { ruleFailureError, type TRulesFailureKind } from "../../rules/outcomes.t
 import { redactSettings } from "../../rules/run-login-rules.ts";
 import { AdminError } from "../admin-error.ts";
 import { canPerform } from "../roles.ts";
+import { assertAdminAllowed } from "../admin-access.ts";
 import type { TRulesActor } from "./rule-json.ts";
 import { parseRulesInput } from "./parse-rules-input.ts";
 import { ZRuleScript } from "./check-rule.ts";
@@ -96,6 +97,7 @@ export function placeholderSettings(configuration: Record<string, string>): Reco
  * runs see `[value of KEY]` placeholders.
  */
 export async function tryRules(deps: TDeps, admin: TRulesActor, body: unknown) {
+  assertAdminAllowed(admin, "rules:write");
   const input = parseRulesInput(ZTryRules, body);
   let rules: TRuleSource[];
   if (input.script !== undefined) rules = [{ name: input.name ?? "try", script: input.script }];

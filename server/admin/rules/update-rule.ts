@@ -12,6 +12,7 @@ import { parseRulesInput } from "./parse-rules-input.ts";
 import { ZRuleName, ZRuleScript, assertRuleCompiles, ruleWarnings } from "./check-rule.ts";
 import { toRuleAudit, toRuleJson, type TRulesActor } from "./rule-json.ts";
 import { recordRulesChange } from "./record-rules-change.ts";
+import { assertAdminAllowed } from "../admin-access.ts";
 
 export const ZUpdateRule = z
   .object({
@@ -50,6 +51,7 @@ function describeChange(before: TRuleRecord, after: TRuleRecord) {
  * `order` and `enabled` (enable/disable) change in place. Audited in the same transaction when anything changed.
  */
 export async function updateRule(deps: TDeps, admin: TRulesActor, id: string, body: unknown) {
+  assertAdminAllowed(admin, "rules:write");
   const input = parseRulesInput(ZUpdateRule, body);
   if (input.script !== undefined) await assertRuleCompiles(deps, input.script);
   try {

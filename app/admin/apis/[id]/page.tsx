@@ -10,7 +10,7 @@ import { EditApiForm } from "@/components/edit-api-form";
 export default async function ApiPage({ params }: { params: Promise<{ id: string }> }) {
   const admin = await getPageAdmin("config:read");
   if (!admin) return <Forbidden />;
-  const api = await getApi(await getDeps(), decodeURIComponent((await params).id));
+  const api = await getApi(await getDeps(), admin, decodeURIComponent((await params).id));
   if (!api) notFound();
   return (
     <section>

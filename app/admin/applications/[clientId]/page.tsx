@@ -12,7 +12,7 @@ export default async function ApplicationPage({ params }: { params: Promise<{ cl
   const admin = await getPageAdmin("config:read");
   if (!admin) return <Forbidden />;
   const clientId = decodeURIComponent((await params).clientId);
-  const app = await getApplication(await getDeps(), clientId);
+  const app = await getApplication(await getDeps(), admin, clientId);
   if (!app) notFound();
   const canWrite = canPerform(admin.role, "config:write");
   const s = app.settings;

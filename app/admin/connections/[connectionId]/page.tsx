@@ -10,7 +10,7 @@ import { EditConnectionForm } from "@/components/edit-connection-form";
 export default async function ConnectionPage({ params }: { params: Promise<{ connectionId: string }> }) {
   const admin = await getPageAdmin("config:read");
   if (!admin) return <Forbidden />;
-  const c = await getConnection(await getDeps(), decodeURIComponent((await params).connectionId));
+  const c = await getConnection(await getDeps(), admin, decodeURIComponent((await params).connectionId));
   if (!c) notFound();
   return (
     <section>

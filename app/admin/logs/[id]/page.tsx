@@ -8,7 +8,7 @@ export default async function LogDetailPage({ params }: { params: Promise<{ id: 
   const admin = await getPageAdmin("logs:read");
   if (!admin) return <Forbidden />;
   const { id } = await params;
-  const record = await getLogDetail(await getDeps(), id);
+  const record = await getLogDetail(await getDeps(), admin, id);
   if (!record) notFound();
   return (
     <section>

@@ -14,10 +14,10 @@ export default async function RulePage({ params }: { params: Promise<{ id: strin
   if (!admin) return <Forbidden />;
   const { id } = await params;
   const deps = await getDeps();
-  const found = await getRule(deps, id).catch(() => null);
+  const found = await getRule(deps, admin, id).catch(() => null);
   if (!found) notFound();
   // Names only, for `configuration.` completion: setting values never leave the server.
-  const settingKeys = (await listRuleSettings(deps)).map((s) => s.key);
+  const settingKeys = (await listRuleSettings(deps, admin)).map((s) => s.key);
   return (
     <section>
       <p>

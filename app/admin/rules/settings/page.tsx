@@ -10,7 +10,7 @@ export default async function RuleSettingsPage() {
   const admin = await getPageAdmin("rules:read");
   if (!admin) return <Forbidden />;
   // Keys and dates only: values are sealed on the server and never sent to the browser.
-  const settings = await listRuleSettings(await getDeps());
+  const settings = await listRuleSettings(await getDeps(), admin);
   const canWrite = canPerform(admin.role, "rules:write");
   return (
     <section style={{ display: "grid", gap: "1rem" }}>

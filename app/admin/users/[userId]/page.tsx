@@ -16,9 +16,9 @@ export default async function UserPage({ params }: { params: Promise<{ userId: s
   if (!admin) return <Forbidden />;
   const userId = decodeURIComponent((await params).userId);
   const deps = await getDeps();
-  const detail = await getUserDetail(deps, userId);
+  const detail = await getUserDetail(deps, admin, userId);
   if (!detail) notFound();
-  const authenticators = await getUserAuthenticators(deps, userId);
+  const authenticators = await getUserAuthenticators(deps, admin, userId);
   const { profile, logins, editable } = detail;
   const canWrite = canPerform(admin.role, "users:write");
   return (

@@ -5,7 +5,7 @@ import { createRule } from "@/server/admin/rules/create-rule";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const GET = withRulesAdmin("rules:read", async (_req, deps) => listRules(deps));
+export const GET = withRulesAdmin("rules:read", async (_req, deps, _params, admin) => listRules(deps, admin));
 export const POST = withRulesAdmin(
   "rules:write",
   async (req, deps, _params, admin) => createRule(deps, admin, await readJsonBody(req)),

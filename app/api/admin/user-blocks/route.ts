@@ -9,8 +9,8 @@ export const dynamic = "force-dynamic";
 const identifierOf = (req: Request) => new URL(req.url).searchParams.get("identifier") ?? "";
 
 /** GET /api/admin/user-blocks?identifier=… */
-export const GET = withAdmin("logs:read", (req, deps) =>
-  respond(() => getUserBlocks(deps, { identifier: identifierOf(req) })),
+export const GET = withAdmin("logs:read", (req, deps, admin) =>
+  respond(() => getUserBlocks(deps, admin, { identifier: identifierOf(req) })),
 );
 
 /** DELETE /api/admin/user-blocks?identifier=… */

@@ -40,16 +40,16 @@ export default async function RuleHistoryPage({
   const { id } = await params;
   const { compare } = await searchParams;
   const deps = await getDeps();
-  const found = await getRule(deps, id).catch(() => null);
+  const found = await getRule(deps, admin, id).catch(() => null);
   if (!found) notFound();
   const { rule } = found;
-  const versions = await listRuleVersions(deps, id);
+  const versions = await listRuleVersions(deps, admin, id);
   const canWrite = canPerform(admin.role, "rules:write");
   // Without a choice, compare the version before the current one.
   const chosen = Number(compare ?? versions.find((v) => !v.is_current)?.version);
   const diff =
     Number.isInteger(chosen) && chosen !== rule.version && versions.some((v) => v.version === chosen)
-      ? await diffRuleVersion(deps, id, chosen)
+      ? await diffRuleVersion(deps, admin, id, chosen)
       : null;
   const when = (iso: string) => new Date(iso).toISOString().replace("T", " ").slice(0, 19) + " UTC";
 

@@ -8,8 +8,8 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 /** GET /api/admin/attack-protection/{brute-force-protection|suspicious-ip-throttling|breached-password-detection} */
-export const GET = withAdmin("config:read", (req, deps) =>
-  respond(() => getAttackProtection(deps, parsePolicyName(lastPathSegment(req)))),
+export const GET = withAdmin("config:read", (req, deps, admin) =>
+  respond(() => getAttackProtection(deps, admin, parsePolicyName(lastPathSegment(req)))),
 );
 
 /** PATCH the same with a partial policy object. */

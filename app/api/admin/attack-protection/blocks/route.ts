@@ -6,4 +6,4 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 /** GET /api/admin/attack-protection/blocks: current identifier and IP blocks. */
-export const GET = withAdmin("logs:read", (_req, deps) => respond(() => listBlocks(deps)));
+export const GET = withAdmin("logs:read", (_req, deps, admin) => respond(() => listBlocks(deps, admin)));

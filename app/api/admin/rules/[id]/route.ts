@@ -7,7 +7,9 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 type P = { id: string };
-export const GET = withRulesAdmin<P>("rules:read", async (_req, deps, { id }) => getRule(deps, id));
+export const GET = withRulesAdmin<P>("rules:read", async (_req, deps, { id }, admin) =>
+  getRule(deps, admin, id),
+);
 export const PATCH = withRulesAdmin<P>("rules:write", async (req, deps, { id }, admin) =>
   updateRule(deps, admin, id, await readJsonBody(req)),
 );

@@ -4,7 +4,9 @@ import { getRulesNetwork, setRulesNetwork } from "@/server/admin/rules/rules-net
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const GET = withRulesAdmin("rules:read", async (_req, deps) => getRulesNetwork(deps));
+export const GET = withRulesAdmin("rules:read", async (_req, deps, _params, admin) =>
+  getRulesNetwork(deps, admin),
+);
 export const PUT = withRulesAdmin("config:write", async (req, deps, _params, admin) =>
   setRulesNetwork(deps, admin, await readJsonBody(req)),
 );

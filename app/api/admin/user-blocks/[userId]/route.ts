@@ -7,8 +7,8 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 /** GET /api/admin/user-blocks/{user_id} */
-export const GET = withAdmin("logs:read", (req, deps) =>
-  respond(() => getUserBlocks(deps, { userId: lastPathSegment(req) })),
+export const GET = withAdmin("logs:read", (req, deps, admin) =>
+  respond(() => getUserBlocks(deps, admin, { userId: lastPathSegment(req) })),
 );
 
 /** DELETE /api/admin/user-blocks/{user_id} */

@@ -4,6 +4,6 @@ import { listRuleVersions } from "@/server/admin/rules/rule-versions";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const GET = withRulesAdmin<{ id: string }>("rules:read", async (_req, deps, { id }) =>
-  listRuleVersions(deps, id),
+export const GET = withRulesAdmin<{ id: string }>("rules:read", async (_req, deps, { id }, admin) =>
+  listRuleVersions(deps, admin, id),
 );

@@ -7,8 +7,8 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 /** GET /api/admin/anomaly/blocks/ips/{ip}: 200 when blocked, 404 when not. */
-export const GET = withAdmin("logs:read", (req, deps) =>
-  respond(() => getIpBlock(deps, lastPathSegment(req))),
+export const GET = withAdmin("logs:read", (req, deps, admin) =>
+  respond(() => getIpBlock(deps, admin, lastPathSegment(req))),
 );
 
 /** DELETE /api/admin/anomaly/blocks/ips/{ip} */
