@@ -3,7 +3,7 @@ import { findUserByUserId } from "../store/users.ts";
 import { revokeUserRefreshTokens } from "../store/refresh-tokens.ts";
 import { deleteLoginFailuresForIdentifiers } from "../store/login-failures.ts";
 import { deleteNotificationClaims } from "../store/notification-claims.ts";
-import { setPasswordHash } from "../store/protection-users.ts";
+import { setPasswordHash } from "../store/user-passwords.ts";
 import { normalizeIdentifier } from "../protection/brute-force.ts";
 import { bruteForceNotificationKey } from "../protection/login-guard.ts";
 import { AdminError } from "./admin-error.ts";

@@ -2,7 +2,7 @@ import type { TDeps } from "../config/deps.ts";
 import type { TLogEvent } from "../audit/events.ts";
 import { insertLog } from "../store/logs.ts";
 import { findFailureAndIpBucket, loginFailureKey } from "../store/login-failures.ts";
-import { markPasswordLeaked } from "../store/protection-users.ts";
+import { markPasswordLeaked } from "../store/user-passwords.ts";
 import type { TSqlWriter } from "../store/raw-sql.ts";
 import type { TUserRecord } from "../store/users.ts";
 import {

@@ -1,7 +1,7 @@
 import type { TSqlRunner } from "./raw-sql.ts";
 
-// The two User-table writes of attack protection (breached passwords, password changes), kept apart while the
-// User table module (users.ts) was being rewritten; they belong there.
+// User table (columns in users.ts): the writes of the current password's state, split from users.ts by job (a
+// breached password flagged at login, a password set by an admin).
 
 /** Flag the user's current password as breached. True when it was not flagged before. */
 export async function markPasswordLeaked(q: TSqlRunner, id: string, at: Date): Promise<boolean> {
