@@ -7,7 +7,8 @@
 // PostgreSQL: set TEST_POSTGRES_URL to an admin URL; a database is created and dropped.
 import { parseArgs } from "node:util";
 import { createTestDeps } from "../server/testing/test-deps.ts";
-import { buildTokenRequest, passwordParams, seedFixture } from "../server/testing/fixtures.ts";
+import { seedFixture } from "../server/testing/fixtures.ts";
+import { buildTokenRequest, passwordParams } from "../server/testing/token-calls.ts";
 import { handleTokenRequest } from "../server/oauth/token-endpoint.ts";
 import { updateAttackProtection } from "../server/admin/protection/update-attack-protection.ts";
 import { CLI_ACTOR } from "../server/admin/audit.ts";

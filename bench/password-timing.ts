@@ -11,12 +11,8 @@ import { parseArgs } from "node:util";
 import { hash as argon2Hash } from "@node-rs/argon2";
 import { hash as bcryptHash } from "@node-rs/bcrypt";
 import { createTestDeps } from "../server/testing/test-deps.ts";
-import {
-  buildTokenRequest,
-  createFixtureUser,
-  passwordParams,
-  seedFixture,
-} from "../server/testing/fixtures.ts";
+import { createFixtureUser, seedFixture } from "../server/testing/fixtures.ts";
+import { buildTokenRequest, passwordParams } from "../server/testing/token-calls.ts";
 import { handleTokenRequest } from "../server/oauth/token-endpoint.ts";
 import { listPasswordHashKinds, updateUserProfile } from "../server/store/users.ts";
 

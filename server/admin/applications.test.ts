@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { testDatabaseKinds } from "../testing/test-deps.ts";
 import { useSeededDeps } from "../testing/use-deps.ts";
-import { callToken, passwordParams } from "../testing/fixtures.ts";
+import { callToken, passwordParams } from "../testing/token-calls.ts";
 import { createApplication, deleteApplication, rotateClientSecret } from "./applications.ts";
 import { setUserBlocked } from "./users.ts";
 import { listLogs } from "../store/logs.ts";

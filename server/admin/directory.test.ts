@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { jwtVerify } from "jose";
 import { testDatabaseKinds } from "../testing/test-deps.ts";
 import { useSeededDeps } from "../testing/use-deps.ts";
-import { callToken, passwordParams } from "../testing/fixtures.ts";
+import { callToken, passwordParams } from "../testing/token-calls.ts";
 import { createApi, createConnection, getConnectionsView, setDefaultDirectory } from "./directory.ts";
 import { insertUsers } from "../store/users.ts";
 import type { TAdmin } from "./session.ts";

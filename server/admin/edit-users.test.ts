@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { testDatabaseKinds } from "../testing/test-deps.ts";
 import { useSeededDeps } from "../testing/use-deps.ts";
-import { callToken, realmParams, serializedAuditRows } from "../testing/fixtures.ts";
+import { callToken, realmParams } from "../testing/token-calls.ts";
+import { serializedAuditRows } from "../testing/stored-rows.ts";
 import { adminOf, countAdminChanges, lastAdminChange } from "../testing/admin-actors.ts";
 import { findUserByUserId } from "../store/users.ts";
 import { updateAttackProtection } from "./protection/update-attack-protection.ts";

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDeps, testDatabaseKinds, type TTestDeps } from "../testing/test-deps.ts";
-import { callToken, passwordParams, seedFixture, type TFixture } from "../testing/fixtures.ts";
+import { seedFixture, type TFixture } from "../testing/fixtures.ts";
+import { callToken, passwordParams } from "../testing/token-calls.ts";
 import { listLogs } from "../store/logs.ts";
 import { handleAssociate } from "../mfa/mfa-api.ts";
 import { MFA_GRANT_TYPES } from "../mfa/require-mfa.ts";

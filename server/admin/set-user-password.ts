@@ -5,7 +5,7 @@ import { deleteLoginFailuresForIdentifiers } from "../store/login-failures.ts";
 import { deleteNotificationClaims } from "../store/notification-claims.ts";
 import { setPasswordHash } from "../store/user-passwords.ts";
 import { normalizeIdentifier } from "../protection/brute-force.ts";
-import { bruteForceNotificationKey } from "../protection/login-guard.ts";
+import { bruteForceNotificationKey } from "../protection/notification-mails.ts";
 import { AdminError } from "./admin-error.ts";
 import { recordAdminChange, type TActor } from "./audit.ts";
 import { findPasswordProblem } from "./find-password-problem.ts";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { testDatabaseKinds } from "../testing/test-deps.ts";
 import { useSeededDeps } from "../testing/use-deps.ts";
-import { callToken, passwordParams, realmParams } from "../testing/fixtures.ts";
+import { callToken, passwordParams, realmParams } from "../testing/token-calls.ts";
 import { adminOf, countAdminChanges, lastAdminChange } from "../testing/admin-actors.ts";
 import { getConnection } from "./get-connection.ts";
 import { updateConnection } from "./update-connection.ts";

@@ -4,7 +4,8 @@ import { request, Agent } from "node:http";
 import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDeps, type TTestDeps } from "../testing/test-deps.ts";
-import { passwordParams, seedFixture, type TFixture } from "../testing/fixtures.ts";
+import { seedFixture, type TFixture } from "../testing/fixtures.ts";
+import { passwordParams } from "../testing/token-calls.ts";
 
 type TServer = { port: number; proc: ChildProcess; lines: string[]; exit: Promise<number | null> };
 

@@ -3,7 +3,8 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRemoteJWKSet, jwtVerify } from "jose";
 import { createTestDeps, type TTestDeps } from "../testing/test-deps.ts";
-import { createFixtureUser, passwordParams, seedFixture, type TFixture } from "../testing/fixtures.ts";
+import { createFixtureUser, seedFixture, type TFixture } from "../testing/fixtures.ts";
+import { passwordParams } from "../testing/token-calls.ts";
 import { addRules } from "../testing/rules.ts";
 
 const ADMIN_TOKEN = "multi-process-admin-token-0123456789abcdef";

@@ -3,14 +3,10 @@ import fc from "fast-check";
 import { generate } from "otplib";
 import { testDatabaseKinds } from "../testing/test-deps.ts";
 import { useSeededDeps } from "../testing/use-deps.ts";
-import {
-  callToken,
-  countLogRows,
-  createFixtureUser,
-  passwordParams,
-  str,
-  type TFixtureUser,
-} from "../testing/fixtures.ts";
+import { createFixtureUser, type TFixtureUser } from "../testing/fixtures.ts";
+import { callToken, passwordParams } from "../testing/token-calls.ts";
+import { str } from "../testing/token-checks.ts";
+import { countLogRows } from "../testing/stored-rows.ts";
 import {
   assertOAuthAnswer,
   fuzzRuns,

@@ -2,15 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generate } from "otplib";
 import { decodeJwt } from "jose";
 import { createTestDeps, testDatabaseKinds, type TTestDeps } from "../testing/test-deps.ts";
-import {
-  callToken,
-  createFixtureUser,
-  passwordParams,
-  seedFixture,
-  str,
-  type TFixture,
-  type TTokenResult,
-} from "../testing/fixtures.ts";
+import { createFixtureUser, seedFixture, type TFixture } from "../testing/fixtures.ts";
+import { callToken, passwordParams, type TTokenResult } from "../testing/token-calls.ts";
+import { str } from "../testing/token-checks.ts";
 import { createRule } from "../admin/rules/create-rule.ts";
 import { TEST_RULES_ADMIN } from "../testing/rules.ts";
 import { handleAssociate } from "./mfa-api.ts";

@@ -2,17 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generate } from "otplib";
 import { createTestDeps, testDatabaseKinds, type TTestDeps } from "../testing/test-deps.ts";
 import {
-  callToken,
   createFixtureUser,
-  passwordParams,
   seedFixture,
-  serializedAuditRows,
-  verifyRs256AccessToken,
   type TFixture,
   type TFixtureUser,
   type TSecretClient,
-  type TTokenResult,
 } from "../testing/fixtures.ts";
+import { callToken, passwordParams, type TTokenResult } from "../testing/token-calls.ts";
+import { verifyRs256AccessToken } from "../testing/token-checks.ts";
+import { serializedAuditRows } from "../testing/stored-rows.ts";
 import { updateTenant } from "../store/tenant.ts";
 import { hash as bcryptHash } from "@node-rs/bcrypt";
 import { importUsers } from "../tenant/import-users.ts";

@@ -2,21 +2,15 @@ import { describe, expect, it } from "vitest";
 import { decodeProtectedHeader, jwtVerify } from "jose";
 import { testDatabaseKinds } from "../testing/test-deps.ts";
 import { useSeededDeps } from "../testing/use-deps.ts";
+import { createFixtureUser, type TFixtureClient, type TFixtureUser } from "../testing/fixtures.ts";
 import {
   callTokenNotingSecrets,
-  countLogRows,
-  createFixtureUser,
   passwordParams,
-  serializedAuditRows,
-  str,
-  validateIdTokenLikeNodeAuth0,
-  verifyRs256AccessToken,
-  words,
-  type TFixtureClient,
-  type TFixtureUser,
   type TTokenCall,
   type TTokenResult,
-} from "../testing/fixtures.ts";
+} from "../testing/token-calls.ts";
+import { str, validateIdTokenLikeNodeAuth0, verifyRs256AccessToken, words } from "../testing/token-checks.ts";
+import { countLogRows, serializedAuditRows } from "../testing/stored-rows.ts";
 import { setUserBlocked } from "../store/users.ts";
 import { setUserBlocked as blockUserAsAdmin } from "../admin/users.ts";
 import { setUserPassword } from "../admin/set-user-password.ts";

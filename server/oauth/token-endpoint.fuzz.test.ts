@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { testDatabaseKinds } from "../testing/test-deps.ts";
 import { useSeededDeps } from "../testing/use-deps.ts";
-import { PASSWORD_GRANT, REALM_GRANT, passwordParams, callToken, str } from "../testing/fixtures.ts";
+import { PASSWORD_GRANT, REALM_GRANT, passwordParams, callToken } from "../testing/token-calls.ts";
+import { str } from "../testing/token-checks.ts";
 import {
   assertOAuthAnswer,
   fuzzRuns,

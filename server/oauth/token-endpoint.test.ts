@@ -2,25 +2,20 @@ import { describe, expect, it, vi } from "vitest";
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from "jose";
 import { testDatabaseKinds } from "../testing/test-deps.ts";
 import { useSeededDeps } from "../testing/use-deps.ts";
+import { createFixtureUser } from "../testing/fixtures.ts";
 import {
   DEFAULT_SOCKET_IP,
   DEFAULT_USER_AGENT,
   PASSWORD_GRANT,
   REALM_GRANT,
   callTokenNotingSecrets,
-  countLogRows,
-  createFixtureUser,
   passwordParams,
   realmParams,
-  serializedAuditRows,
-  storedUser,
-  str,
-  validateIdTokenLikeNodeAuth0,
-  verifyRs256AccessToken,
-  words,
   type TTokenCall,
   type TTokenResult,
-} from "../testing/fixtures.ts";
+} from "../testing/token-calls.ts";
+import { str, validateIdTokenLikeNodeAuth0, verifyRs256AccessToken, words } from "../testing/token-checks.ts";
+import { countLogRows, serializedAuditRows, storedUser } from "../testing/stored-rows.ts";
 import { updateTenant } from "../store/tenant.ts";
 import { insertUsers } from "../store/users.ts";
 

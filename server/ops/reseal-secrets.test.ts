@@ -1,7 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDeps, testDatabaseKinds, type TTestDeps } from "../testing/test-deps.ts";
-import { callToken, passwordParams, seedFixture, storedUser, type TFixture } from "../testing/fixtures.ts";
+import { seedFixture, type TFixture } from "../testing/fixtures.ts";
+import { callToken, passwordParams } from "../testing/token-calls.ts";
+import { storedUser } from "../testing/stored-rows.ts";
 import { sealV1 } from "../testing/legacy-seal.ts";
 import { openRawSql } from "../store/raw-sql.ts";
 import { insertAdmin, setAdminTotpSecret } from "../store/admin-users.ts";

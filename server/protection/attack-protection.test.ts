@@ -1,16 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { createTestDeps, testDatabaseKinds, type TTestDeps } from "../testing/test-deps.ts";
 import { createLogger } from "../platform/logger.ts";
-import {
-  buildTokenRequest,
-  callToken,
-  createFixtureUser,
-  passwordParams,
-  seedFixture,
-  type TFixture,
-  type TFixtureUser,
-  type TTokenResult,
-} from "../testing/fixtures.ts";
+import { createFixtureUser, seedFixture, type TFixture, type TFixtureUser } from "../testing/fixtures.ts";
+import { buildTokenRequest, callToken, passwordParams, type TTokenResult } from "../testing/token-calls.ts";
 import { handleTokenRequest } from "../oauth/token-endpoint.ts";
 import { setDeps } from "../config/deps.ts";
 import { createConfigCache } from "../oauth/config-cache.ts";

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { randomBytes } from "node:crypto";
 import { createTestDeps, testDatabaseKinds, type TTestDeps } from "../testing/test-deps.ts";
-import { buildTokenRequest, passwordParams, seedFixture, type TFixture } from "../testing/fixtures.ts";
+import { seedFixture, type TFixture } from "../testing/fixtures.ts";
+import { buildTokenRequest, passwordParams } from "../testing/token-calls.ts";
 import { fuzzRuns, noteOutcome, printOutcomes } from "../testing/fuzz.ts";
 import { handleTokenRequest, FORWARDED_FOR_HEADER } from "../oauth/token-endpoint.ts";
 import { writeStoredPolicy } from "../store/attack-protection.ts";
@@ -275,7 +276,13 @@ describe.each(testDatabaseKinds())("brute-force counters under random attempt se
           }
 
           const rows = (
-            await deps.db.all<{ identifier: string; ip: string; count: number; lastFailureAt: string | Date; blockedAt: unknown }>(
+            await deps.db.all<{
+              identifier: string;
+              ip: string;
+              count: number;
+              lastFailureAt: string | Date;
+              blockedAt: unknown;
+            }>(
               `SELECT "identifier","ip","count","lastFailureAt","blockedAt" FROM "LoginFailure" WHERE "connectionId" = ?`,
               [connectionId],
             )

@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { testDatabaseKinds } from "../testing/test-deps.ts";
 import { useSeededDeps } from "../testing/use-deps.ts";
-import { callToken, createFixtureUser, passwordParams, type TTokenResult } from "../testing/fixtures.ts";
+import { createFixtureUser } from "../testing/fixtures.ts";
+import { callToken, passwordParams, type TTokenResult } from "../testing/token-calls.ts";
 import { adminOf } from "../testing/admin-actors.ts";
 import { updateAttackProtection } from "../admin/protection/update-attack-protection.ts";
 import { getAttackProtection } from "../admin/protection/get-attack-protection.ts";

@@ -8,7 +8,7 @@ import { deleteLoginFailures } from "../store/login-failures.ts";
 import { deleteNotificationClaims } from "../store/notification-claims.ts";
 import { sha256Hex } from "../crypto/digest.ts";
 import { logReleasedBlocks } from "./release-blocks.ts";
-import { bruteForceNotificationKey } from "./login-guard.ts";
+import { bruteForceNotificationKey } from "./notification-mails.ts";
 
 export type TUnblockLinkState = { isValid: true; expiresAt: Date } | { isValid: false };
 

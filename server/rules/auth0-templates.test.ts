@@ -1,13 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestDeps, type TTestDeps } from "../testing/test-deps.ts";
-import {
-  callToken,
-  createFixtureUser,
-  realmParams,
-  seedFixture,
-  type TFixture,
-  type TFixtureUser,
-} from "../testing/fixtures.ts";
+import { createFixtureUser, seedFixture, type TFixture, type TFixtureUser } from "../testing/fixtures.ts";
+import { callToken, realmParams } from "../testing/token-calls.ts";
 import { setRuleSetting } from "../admin/rules/rule-settings.ts";
 import { findUserByUserId } from "../store/users.ts";
 import { MFA_GRANT_MISSING } from "../mfa/require-mfa.ts";

@@ -2,18 +2,15 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestDeps, testDatabaseKinds, type TTestDeps } from "../testing/test-deps.ts";
+import { createFixtureUser, seedFixture, type TFixture, type TFixtureUser } from "../testing/fixtures.ts";
 import {
   DEFAULT_SOCKET_IP,
   DEFAULT_USER_AGENT,
   REALM_GRANT,
   callToken,
-  createFixtureUser,
   realmParams,
-  seedFixture,
-  serializedAuditRows,
-  type TFixture,
-  type TFixtureUser,
-} from "../testing/fixtures.ts";
+} from "../testing/token-calls.ts";
+import { serializedAuditRows } from "../testing/stored-rows.ts";
 import { setRuleSetting } from "../admin/rules/rule-settings.ts";
 import { setRulesNetwork } from "../admin/rules/rules-network.ts";
 import { updateRule } from "../admin/rules/update-rule.ts";

@@ -2,14 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDeps, type TTestDeps } from "../testing/test-deps.ts";
 import { createScratchPostgres } from "../testing/scratch-postgres.ts";
 import { findPgBouncer, startPgBouncer, type TPgBouncer } from "../testing/pgbouncer.ts";
-import {
-  callToken,
-  createFixtureUser,
-  passwordParams,
-  seedFixture,
-  type TFixture,
-  type TTokenResult,
-} from "../testing/fixtures.ts";
+import { createFixtureUser, seedFixture, type TFixture } from "../testing/fixtures.ts";
+import { callToken, passwordParams, type TTokenResult } from "../testing/token-calls.ts";
 import { createLogger } from "../platform/logger.ts";
 import { updateAttackProtection } from "../admin/protection/update-attack-protection.ts";
 import { openRawSql, type TRawSql } from "./raw-sql.ts";

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { jwtVerify } from "jose";
 import { testDatabaseKinds, type TTestDeps } from "../testing/test-deps.ts";
 import { useFreshDeps } from "../testing/use-deps.ts";
-import { buildTokenRequest } from "../testing/fixtures.ts";
+import { buildTokenRequest } from "../testing/token-calls.ts";
 import { handleTokenRequest } from "../oauth/token-endpoint.ts";
 import { listClients } from "../store/clients.ts";
 import { listConnections } from "../store/connections.ts";

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { testDatabaseKinds } from "../testing/test-deps.ts";
 import { useFreshDeps } from "../testing/use-deps.ts";
-import { buildTokenRequest } from "../testing/fixtures.ts";
+import { buildTokenRequest } from "../testing/token-calls.ts";
 import { handleTokenRequest } from "../oauth/token-endpoint.ts";
 import { listClients } from "../store/clients.ts";
 import { listConnections, findConnectionByName } from "../store/connections.ts";

@@ -1,21 +1,16 @@
 import { randomBytes } from "node:crypto";
 import { hash as bcryptHash } from "@node-rs/bcrypt";
-import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, type JWTPayload } from "jose";
 import type { TDeps } from "../config/deps.ts";
 import { sha256Hex } from "../crypto/digest.ts";
 import { upsertClientByName, type TClientWrite } from "../store/clients.ts";
 import { upsertConnectionByName } from "../store/connections.ts";
-import { listLogs, type TLogRecord } from "../store/logs.ts";
 import { upsertResourceServer } from "../store/resource-servers.ts";
 import { updateTenant } from "../store/tenant.ts";
-import { findUserByUserId, insertUsers, type TUserRecord } from "../store/users.ts";
-import { handleTokenRequest } from "../oauth/token-endpoint.ts";
-import { CLIENT_IP_HEADER } from "../oauth/request.ts";
-
+import { findUserByUserId, insertUsers } from "../store/users.ts";
 import { PASSWORD, PASSWORD_REALM } from "../oauth/grant-types.ts";
 
-export const PASSWORD_GRANT = PASSWORD;
-export const REALM_GRANT = PASSWORD_REALM;
+// The fixture tenant the integration tests log in to: its clients, connections, APIs and users, and a way to add
+// one more user. Requests against it: token-calls.ts; checks on what it answers: token-checks.ts, stored-rows.ts.
 
 export type TFixtureClient = { id: string; clientId: string; name: string };
 export type TSecretClient = TFixtureClient & { secret: string };
@@ -118,7 +113,7 @@ export async function seedFixture(deps: TDeps): Promise<TFixture> {
     return { id, clientId, name: w.name, secret };
   }
 
-  const passwordGrants = [PASSWORD_GRANT, REALM_GRANT];
+  const passwordGrants = [PASSWORD, PASSWORD_REALM];
   const web = await secretClient({
     name: "Acme Web",
     appType: "regular_web",
@@ -323,236 +318,4 @@ export async function createFixtureUser(
     password: u.password,
     connection: connection.name,
   };
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// HTTP-level helpers: build a real Request, call the endpoint, return what a client sees plus the audit rows.
-
-export type TTokenCall = {
-  /** Body parameters; sent form-encoded unless `encoding` says otherwise. */
-  params?: Record<string, string>;
-  encoding?: "form" | "form-charset" | "json";
-  /** Overrides the Content-Type header and sends `rawBody` as is. */
-  contentType?: string;
-  rawBody?: string;
-  basic?: { id: string; secret: string };
-  headers?: Record<string, string>;
-  /** Socket address our HTTP server would set. */
-  socketIp?: string;
-  userAgent?: string;
-};
-
-export type TTokenResult = {
-  status: number;
-  headers: Headers;
-  body: Record<string, unknown>;
-  /** Audit records this request wrote. */
-  logs: TLogRecord[];
-};
-
-export const DEFAULT_SOCKET_IP = "198.51.100.10";
-export const DEFAULT_USER_AGENT = "node-auth0/4.27.0 (contract-test)";
-
-/** Build the Request a client would send to POST /oauth/token. */
-export function buildTokenRequest(call: TTokenCall): Request {
-  const headers = new Headers(call.headers);
-  headers.set(CLIENT_IP_HEADER, call.socketIp ?? DEFAULT_SOCKET_IP);
-  headers.set("user-agent", call.userAgent ?? DEFAULT_USER_AGENT);
-  if (call.basic) {
-    const enc = (s: string) => encodeURIComponent(s);
-    headers.set(
-      "authorization",
-      `Basic ${Buffer.from(`${enc(call.basic.id)}:${enc(call.basic.secret)}`).toString("base64")}`,
-    );
-  }
-  let body: string;
-  if (call.rawBody !== undefined || call.contentType !== undefined) {
-    body = call.rawBody ?? "";
-    if (call.contentType !== undefined) headers.set("content-type", call.contentType);
-  } else if (call.encoding === "json") {
-    headers.set("content-type", "application/json");
-    body = JSON.stringify(call.params ?? {});
-  } else {
-    headers.set(
-      "content-type",
-      call.encoding === "form-charset"
-        ? "application/x-www-form-urlencoded;charset=UTF-8"
-        : "application/x-www-form-urlencoded",
-    );
-    body = new URLSearchParams(call.params ?? {}).toString();
-  }
-  return new Request("https://portcullis.test/oauth/token", { method: "POST", headers, body });
-}
-
-async function allLogIds(deps: TDeps): Promise<Set<string>> {
-  return new Set((await listLogs(deps.db, { take: 1_000_000 })).map((l) => l.log_id));
-}
-
-/** POST /oauth/token through handleTokenRequest and collect the audit records the request wrote. */
-export async function callToken(deps: TDeps, call: TTokenCall): Promise<TTokenResult> {
-  const before = await allLogIds(deps);
-  const res = await handleTokenRequest(buildTokenRequest(call), deps);
-  const text = await res.text();
-  let body: Record<string, unknown>;
-  try {
-    body = JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    throw new Error(`Token endpoint answered ${res.status} with a non-JSON body: ${text}`);
-  }
-  const logs = (await listLogs(deps.db, { take: 1_000_000 })).filter((l) => !before.has(l.log_id));
-  return { status: res.status, headers: res.headers, body, logs };
-}
-
-/**
- * callToken that also notes in `seen` every password and client secret the call sends (right or wrong, 8 characters
- * or more) and every token it gets back, for a test proving that none of them reaches the audit log.
- */
-export async function callTokenNotingSecrets(
-  deps: TDeps,
-  call: TTokenCall,
-  seen: string[],
-): Promise<TTokenResult> {
-  for (const k of ["password", "client_secret"]) {
-    const v = call.params?.[k];
-    if (v && v.length >= 8) seen.push(v);
-  }
-  const res = await callToken(deps, call);
-  for (const k of ["access_token", "id_token", "refresh_token"]) {
-    if (typeof res.body[k] === "string") seen.push(res.body[k]);
-  }
-  return res;
-}
-
-/** Parameters of a password grant sent by a client_secret_post client. */
-export function passwordParams(
-  client: Pick<TFixtureClient, "clientId"> & { secret?: string },
-  user: { email: string; password: string },
-  extra: Record<string, string> = {},
-): Record<string, string> {
-  return {
-    grant_type: PASSWORD_GRANT,
-    client_id: client.clientId,
-    ...(client.secret ? { client_secret: client.secret } : {}),
-    username: user.email,
-    password: user.password,
-    ...extra,
-  };
-}
-
-/** Parameters of a realm grant, in node-auth0's field order. */
-export function realmParams(
-  client: TFixtureClient & { secret?: string },
-  user: { email: string; password: string },
-  realm: string,
-  extra: Record<string, string> = {},
-): Record<string, string> {
-  return {
-    client_id: client.clientId,
-    username: user.email,
-    password: user.password,
-    realm,
-    ...extra,
-    ...(client.secret ? { client_secret: client.secret } : {}),
-    grant_type: REALM_GRANT,
-  };
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Token checks a relying party would make.
-
-/** A response field that must be a string (a token, a scope). */
-export function str(v: unknown): string {
-  if (typeof v !== "string") throw new Error(`expected a string, got ${JSON.stringify(v)}`);
-  return v;
-}
-
-/** A space-separated scope, sorted. */
-export function words(v: unknown): string[] {
-  return str(v).split(" ").filter(Boolean).sort();
-}
-
-/** Verify an RS256 access token against the published JWKS, as an API would. */
-export async function verifyRs256AccessToken(
-  deps: TDeps,
-  token: string,
-  expected: { audience: string },
-): Promise<JWTPayload> {
-  const jwks = createLocalJWKSet(await deps.keys.jwks());
-  const { payload, protectedHeader } = await jwtVerify(token, jwks, {
-    issuer: deps.env.issuer,
-    audience: expected.audience,
-    algorithms: ["RS256"],
-    currentDate: deps.clock.now(),
-  });
-  if (typeof protectedHeader.kid !== "string") throw new Error("RS256 access token without kid");
-  return payload;
-}
-
-/**
- * Validate an ID token exactly as node-auth0's IDTokenValidator does (contract §7.2): alg RS256/HS256, iss equal to
- * `https://{domain}/`, string sub, aud containing the client id, azp when several audiences, numeric exp/iat with
- * 60 s tolerance, nonce only when present, then a signature check with the JWKS or the client secret (HS256).
- * `now` is the test clock instead of the wall clock.
- */
-export async function validateIdTokenLikeNodeAuth0(
-  deps: TDeps,
-  idToken: string,
-  opts: { clientId: string; clientSecret?: string; idTokenSigningAlg?: "RS256" | "HS256"; now?: Date },
-): Promise<JWTPayload> {
-  const alg = opts.idTokenSigningAlg ?? "RS256";
-  const issuer = deps.env.issuer;
-  const clockTolerance = 60;
-  const header = decodeProtectedHeader(idToken);
-  const payload = decodeJwt(idToken);
-  if (header.alg !== "RS256" && header.alg !== "HS256") throw new Error(`unsupported alg ${header.alg}`);
-  if (typeof payload.iss !== "string" || payload.iss !== issuer)
-    throw new Error(`iss mismatch: ${payload.iss}`);
-  if (!payload.sub || typeof payload.sub !== "string") throw new Error("sub missing");
-  if (!payload.aud || !(typeof payload.aud === "string" || Array.isArray(payload.aud)))
-    throw new Error("aud missing");
-  if (Array.isArray(payload.aud) ? !payload.aud.includes(opts.clientId) : payload.aud !== opts.clientId) {
-    throw new Error(`aud mismatch: ${JSON.stringify(payload.aud)}`);
-  }
-  const now = Math.floor((opts.now ?? deps.clock.now()).getTime() / 1000);
-  if (!payload.exp || typeof payload.exp !== "number") throw new Error("exp missing");
-  if (now > payload.exp + clockTolerance) throw new Error("expired");
-  if (!payload.iat || typeof payload.iat !== "number") throw new Error("iat missing");
-  if (payload.nonce !== undefined) throw new Error("unexpected nonce");
-  if (Array.isArray(payload.aud) && payload.aud.length > 1 && payload.azp !== opts.clientId)
-    throw new Error("azp mismatch");
-  const options = {
-    issuer,
-    audience: opts.clientId,
-    clockTolerance,
-    algorithms: ["HS256", "RS256"],
-    currentDate: opts.now ?? deps.clock.now(),
-  };
-  if (alg === "HS256") await jwtVerify(idToken, new TextEncoder().encode(opts.clientSecret ?? ""), options);
-  else await jwtVerify(idToken, createLocalJWKSet(await deps.keys.jwks()), options);
-  return payload;
-}
-
-/** Every audit row as stored, serialized, to search for leaked secrets. */
-export async function serializedAuditRows(deps: TDeps): Promise<string> {
-  return JSON.stringify(await deps.db.all(`SELECT * FROM "LogEvent"`));
-}
-
-/** The stored row of a user by public user id; fails the test when there is none. */
-export async function storedUser(deps: TDeps, userId: string): Promise<TUserRecord> {
-  const user = await findUserByUserId(deps.db, userId);
-  if (!user) throw new Error(`no stored user ${userId}`);
-  return user;
-}
-
-/** How many audit records have every given column value (all records when none is given). */
-export async function countLogRows(
-  deps: TDeps,
-  where: { userId?: string; type?: string; ip?: string } = {},
-): Promise<number> {
-  const entries = Object.entries(where).filter(([, v]) => v !== undefined);
-  const rows = await deps.db.all<{ n: number | string }>(
-    `SELECT COUNT(*) AS n FROM "LogEvent"${entries.length > 0 ? ` WHERE ${entries.map(([k]) => `"${k}" = ?`).join(" AND ")}` : ""}`,
-    entries.map(([, v]) => v ?? null),
-  );
-  return Number(rows[0]?.n ?? 0);
 }

@@ -1,14 +1,7 @@
 import { afterAll, beforeAll, beforeEach, expect } from "vitest";
 import { createTestDeps, type TTestDeps } from "./test-deps.ts";
-import {
-  callToken,
-  createFixtureUser,
-  realmParams,
-  seedFixture,
-  type TFixture,
-  type TFixtureUser,
-  type TTokenResult,
-} from "./fixtures.ts";
+import { createFixtureUser, seedFixture, type TFixture, type TFixtureUser } from "./fixtures.ts";
+import { callToken, realmParams, type TTokenResult } from "./token-calls.ts";
 import { RULE_FAILED } from "../rules/outcomes.ts";
 import { RULES_TEST_ENV, addRules, resetRules, rulesAudit, tokenClaims } from "./rules.ts";
 

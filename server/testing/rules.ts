@@ -1,7 +1,7 @@
 import { decodeJwt, type JWTPayload } from "jose";
 import type { TDeps } from "../config/deps.ts";
 import { createRule } from "../admin/rules/create-rule.ts";
-import type { TTokenResult } from "./fixtures.ts";
+import type { TTokenResult } from "./token-calls.ts";
 import { deleteAllRules } from "../store/rules.ts";
 import { deleteAllRuleSettings } from "../store/rule-settings.ts";
 import { clearRulesAllowedHosts } from "../store/tenant.ts";

@@ -1,13 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDeps, testDatabaseKinds, type TTestDeps } from "../../testing/test-deps.ts";
-import {
-  callToken,
-  createFixtureUser,
-  passwordParams,
-  seedFixture,
-  type TFixture,
-  type TFixtureUser,
-} from "../../testing/fixtures.ts";
+import { createFixtureUser, seedFixture, type TFixture, type TFixtureUser } from "../../testing/fixtures.ts";
+import { callToken, passwordParams } from "../../testing/token-calls.ts";
 import { adminOf, countAdminChanges, lastAdminChange } from "../../testing/admin-actors.ts";
 import { listLogs } from "../../store/logs.ts";
 import { getLogsPage } from "../views.ts";

@@ -3,7 +3,7 @@ import { deleteIpBuckets } from "../../store/ip-throttles.ts";
 import { deleteLoginFailuresForIps } from "../../store/login-failures.ts";
 import { deleteNotificationClaims } from "../../store/notification-claims.ts";
 import { insertLog } from "../../store/logs.ts";
-import { ipThrottleNotificationKey } from "../../protection/login-guard.ts";
+import { ipThrottleNotificationKey } from "../../protection/notification-mails.ts";
 import { logReleasedBlocks } from "../../protection/release-blocks.ts";
 import { parseIp } from "./get-ip-block.ts";
 import { recordAdminChange, type TActor } from "../audit.ts";

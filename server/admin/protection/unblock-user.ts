@@ -1,7 +1,7 @@
 import type { TDeps } from "../../config/deps.ts";
 import { deleteLoginFailuresForIdentifiers } from "../../store/login-failures.ts";
 import { deleteNotificationClaims } from "../../store/notification-claims.ts";
-import { bruteForceNotificationKey } from "../../protection/login-guard.ts";
+import { bruteForceNotificationKey } from "../../protection/notification-mails.ts";
 import { logReleasedBlocks } from "../../protection/release-blocks.ts";
 import { resolveBlockTarget, type TBlockTarget } from "./find-block-rows.ts";
 import { recordAdminChange, type TActor } from "../audit.ts";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestDeps, testDatabaseKinds, type TTestDeps } from "../../testing/test-deps.ts";
 import { listLogs, type TLogRecord } from "../../store/logs.ts";
-import { serializedAuditRows } from "../../testing/fixtures.ts";
+import { serializedAuditRows } from "../../testing/stored-rows.ts";
 import { listRuleSettingsSealed } from "../../store/rule-settings.ts";
 import { RULES_TEST_ENV, resetRules } from "../../testing/rules.ts";
 import { AdminError } from "../admin-error.ts";

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setDeps } from "@/server/config/deps";
 import { createTestDeps, testDatabaseKinds, type TTestDeps } from "@/server/testing/test-deps";
-import { callToken, realmParams, seedFixture, type TFixture } from "@/server/testing/fixtures";
+import { seedFixture, type TFixture } from "@/server/testing/fixtures";
+import { callToken, realmParams } from "@/server/testing/token-calls";
 import { RULES_TEST_ENV, resetRules, tokenClaims } from "@/server/testing/rules";
 import { REDIRECT_WITHOUT_PROTOCOL_WARNING } from "@/server/admin/rules/check-rule";
 import * as rulesRoute from "./route";
