@@ -175,5 +175,9 @@ async function handleToken(req: IncomingMessage, res: ServerResponse, deps: TDep
     req.destroy();
     return;
   }
-  sendAnswer(res, await answerTokenRequest({ headers: headerReader(req), readBody: async () => body }, deps));
+  const query = (req.url ?? "").split("?").slice(1).join("?");
+  sendAnswer(
+    res,
+    await answerTokenRequest({ headers: headerReader(req), readBody: async () => body, query }, deps),
+  );
 }

@@ -24,7 +24,12 @@ export function readRequestMeta(req: { headers: THeaderReader }): TRequestMeta {
 }
 
 /** A token-endpoint request independent of the transport: headers, and the body read on demand. */
-export type TTokenRequest = { headers: THeaderReader; readBody(): Promise<string> };
+export type TTokenRequest = {
+  headers: THeaderReader;
+  readBody(): Promise<string>;
+  /** The request URL's query string, without the "?" (rules see it as `context.request.query`). */
+  query?: string;
+};
 
 /** A JSON answer independent of the transport. */
 export type TJsonAnswer = { status: number; headers: Record<string, string>; body: string };

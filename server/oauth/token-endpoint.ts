@@ -34,7 +34,10 @@ export { FORWARDED_FOR_HEADER };
  */
 export async function handleTokenRequest(req: Request, deps: TDeps): Promise<Response> {
   return toResponse(
-    await answerTokenRequest({ headers: req.headers, readBody: () => readBodyText(req) }, deps),
+    await answerTokenRequest(
+      { headers: req.headers, readBody: () => readBodyText(req), query: new URL(req.url).search.slice(1) },
+      deps,
+    ),
   );
 }
 
@@ -52,6 +55,7 @@ export async function answerTokenRequest(req: TTokenRequest, deps: TDeps): Promi
     clientIp: meta.clientIp,
     userAgent: meta.userAgent,
     hostname: meta.hostname,
+    query: req.query ?? "",
     deps,
     now,
   };

@@ -62,6 +62,8 @@ export type TRuleContextInput = {
   ip: string | undefined;
   userAgent: string | undefined;
   hostname: string | undefined;
+  /** The request URL's query string, without "?". */
+  query: string;
   loginsCount: number;
   sessionID: string;
   /** When the user last proved their password (now for password grants, the login for refreshes). */
@@ -69,6 +71,28 @@ export type TRuleContextInput = {
   /** When the user passed a second factor in this login (rules run again after MFA). */
   mfaAt?: Date;
 };
+
+/** At most this many query values reach a rule (a URL can hold thousands; the rest are dropped). */
+const MAX_QUERY_VALUES = 100;
+
+/**
+ * `context.request.query` as Auth0 (Express) gives it: each parameter's value, an array when it is repeated. Secret
+ * parameters (a client that puts `password` or `client_secret` in the URL) are stripped as from the body; own
+ * properties only, so `__proto__` is a parameter like any other.
+ */
+export function parseRuleQuery(query: string, secretParams: readonly string[]): TJsonObject {
+  const out = new Map<string, string | string[]>();
+  let values = 0;
+  for (const [k, v] of new URLSearchParams(query)) {
+    if (isSecretParam(k, secretParams)) continue;
+    if (++values > MAX_QUERY_VALUES) break;
+    const seen = out.get(k);
+    if (seen === undefined) out.set(k, v);
+    else if (Array.isArray(seen)) seen.push(v);
+    else out.set(k, [seen, v]);
+  }
+  return Object.fromEntries(out);
+}
 
 /** The `context` object of Auth0 rules (contract §3.2), the fields that exist in Portcullis. */
 export function buildRuleContext(i: TRuleContextInput): TJsonObject {
@@ -87,7 +111,7 @@ export function buildRuleContext(i: TRuleContextInput): TJsonObject {
       ip: i.ip,
       userAgent: i.userAgent,
       hostname: i.hostname,
-      query: {},
+      query: parseRuleQuery(i.query, i.secretParams),
       body,
     }),
     stats: { loginsCount: i.loginsCount },

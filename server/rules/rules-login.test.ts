@@ -26,6 +26,7 @@ import {
   tokenClaims,
 } from "../testing/rules.ts";
 import { updateClient } from "../store/clients.ts";
+import { createHttpServer } from "../http/serve.ts";
 import { findRuleByName, insertRule, setRuleOrders } from "../store/rules.ts";
 import { findRuleSettingSealed } from "../store/rule-settings.ts";
 
@@ -75,6 +76,42 @@ describe.each(testDatabaseKinds())("rules on password and refresh logins (%s)", 
     const res = await login();
     expect(res.status).toBe(200);
     expect(res.logs[0]?.details?.rules).toBeUndefined();
+  });
+
+  it("gives rules the request's query string as context.request.query, without secrets, through both entry points", async () => {
+    await addRules(deps, { name: "echo", script: ECHO });
+    const query = "ui_locales=fr&tag=a&tag=b&password=in-the-url&client_secret=also-in-the-url";
+    const queryOf = (claims: Record<string, unknown>) =>
+      (claims[`${NS}context`] as { request: { query: unknown } }).request.query;
+    // The Next.js route's way in (a web Request).
+    const viaRoute = await callToken(deps, {
+      query,
+      params: realmParams(fx.clients.web, user, user.connection, { scope: "openid" }),
+    });
+    expect(viaRoute.status).toBe(200);
+    expect(queryOf(tokenClaims(viaRoute).id)).toEqual({ ui_locales: "fr", tag: ["a", "b"] });
+    // Our HTTP server's way in (node's request, what `npm start` serves).
+    const server = createHttpServer(deps, async (_req, res) => void res.writeHead(404).end());
+    await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
+    try {
+      const res = await fetch(
+        `http://127.0.0.1:${(server.address() as AddressInfo).port}/oauth/token?${query}`,
+        {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+          body: new URLSearchParams(realmParams(fx.clients.web, user, user.connection, { scope: "openid" })),
+        },
+      );
+      expect(res.status).toBe(200);
+      const { id_token } = (await res.json()) as { id_token: string };
+      const claims = JSON.parse(Buffer.from(id_token.split(".")[1]!, "base64url").toString()) as Record<
+        string,
+        unknown
+      >;
+      expect(queryOf(claims)).toEqual({ ui_locales: "fr", tag: ["a", "b"] });
+    } finally {
+      await new Promise((ok) => server.close(ok));
+    }
   });
 
   it("gives rules the Auth0 context fields, with the password and client secret stripped from the request body", async () => {

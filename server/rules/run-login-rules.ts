@@ -87,6 +87,7 @@ export async function runLoginRules(input: TLoginRulesInput): Promise<TLoginRule
       ip: ctx.ip,
       userAgent: ctx.userAgent,
       hostname: ctx.hostname,
+      query: ctx.query,
       loginsCount: input.loginsCount,
       sessionID: randomBytes(16).toString("base64url"),
       authenticatedAt: input.authenticatedAt,

@@ -22,6 +22,8 @@ export type TTokenCall = {
   /** Socket address our HTTP server would set. */
   socketIp?: string;
   userAgent?: string;
+  /** The URL's query string, without "?". */
+  query?: string;
 };
 
 export type TTokenResult = {
@@ -63,7 +65,8 @@ export function buildTokenRequest(call: TTokenCall): Request {
     );
     body = new URLSearchParams(call.params ?? {}).toString();
   }
-  return new Request("https://portcullis.test/oauth/token", { method: "POST", headers, body });
+  const url = `https://portcullis.test/oauth/token${call.query ? `?${call.query}` : ""}`;
+  return new Request(url, { method: "POST", headers, body });
 }
 
 async function allLogIds(deps: TDeps): Promise<Set<string>> {

@@ -35,6 +35,7 @@ describe("secret grant parameters", () => {
       ip: undefined,
       userAgent: undefined,
       hostname: undefined,
+      query: "pin=9999&password=pw&client_secret=cs&ui_locales=fr&x=1&x=2&__proto__=p",
       loginsCount: 1,
       sessionID: "sid",
       authenticatedAt: new Date(0),
@@ -45,6 +46,10 @@ describe("secret grant parameters", () => {
       username: "ann",
       scope: "s",
     });
+    // The URL's query string too: secrets in it never reach a rule; repeated parameters are arrays.
+    const query = (context.request as { query: Record<string, unknown> }).query;
+    expect(query).toEqual({ ui_locales: "fr", x: ["1", "2"], ["__proto__"]: "p" });
+    expect(Object.getPrototypeOf(query)).toBe(Object.prototype);
     expect(isSecretParam("pin", [])).toBe(false);
   });
 });

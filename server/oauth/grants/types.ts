@@ -15,6 +15,8 @@ export type TGrantContext = {
   clientIp: string | undefined;
   userAgent: string | undefined;
   hostname: string | undefined;
+  /** The request URL's query string (without "?"); rules see it parsed, secrets stripped. */
+  query: string;
   deps: TDeps;
   now: Date;
   /** Facts gathered while handling; a failure log is written from them. */
