@@ -19,7 +19,7 @@
 //  domain         server/{oauth,mfa,rules,actions,protection,auth,notifications,audit}/, ordered inside
 //                 (a package imports only packages listed before it, so packages form no cycle either):
 //                   auth, notifications, audit ← protection ← oauth-core ← rules, actions ← mfa ← oauth
-//                 oauth-core is the OAuth vocabulary MFA and rules speak (error classes, request reading,
+//                 oauth-core (server/oauth/core/) is the OAuth vocabulary MFA and rules speak (error classes, request reading,
 //                 client authentication, the config cache it reads, the grant context type, secret-parameter
 //                 names, token issuing); the rest of oauth/ (token endpoint, grants, userinfo, discovery, MFA
 //                 grants) sits on top and calls mfa and rules.
@@ -49,10 +49,7 @@ const USE_CASES = ["admin", "ops", "tenant"];
 // Element descriptors classify folders; the few layers that are single files inside another layer's folder are
 // picked out by path below (SELECT).
 const AUDIT_EVENTS = "server/audit/events.ts";
-const OAUTH_CORE = [
-  "server/oauth/{errors,request,client-auth,config-cache}.ts",
-  "server/oauth/grants/{types,secret-params,issue-tokens}.ts",
-];
+const OAUTH_CORE = ["server/oauth/core/**"];
 // The grant-type registry is vocabulary every layer speaks (metrics labels, client validation, the token endpoint,
 // the dashboard forms) and imports nothing, so it is a leaf like the other browser-safe files.
 const BROWSER_SAFE = [

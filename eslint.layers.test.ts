@@ -55,7 +55,7 @@ describe("layer rule", () => {
     expect(
       await lintAs(
         "server/mfa/legal.ts",
-        'import { InvalidGrant } from "../oauth/errors.ts";\nexport const error = InvalidGrant;\n',
+        'import { InvalidGrant } from "../oauth/core/errors.ts";\nexport const error = InvalidGrant;\n',
       ),
     ).toEqual([]);
     expect(
@@ -67,8 +67,8 @@ describe("layer rule", () => {
     // …and that vocabulary stays below MFA (mfa-token.ts imports errors.ts, so this is a cycle as well).
     expect(
       await lintAs(
-        "server/oauth/errors.ts",
-        'import { readMfaToken } from "../mfa/mfa-token.ts";\nexport const read = readMfaToken;\n',
+        "server/oauth/core/errors.ts",
+        'import { readMfaToken } from "../../mfa/mfa-token.ts";\nexport const read = readMfaToken;\n',
       ),
     ).toContainEqual(expect.stringMatching(/^boundaries\/dependencies: .*"mfa"/));
   });

@@ -3,7 +3,7 @@ import type { NextRequest } from "next/server";
 import { setDeps } from "@/server/config/deps";
 import { createTestDeps, type TTestDeps } from "@/server/testing/test-deps";
 import { endlessRequest, maxPulledFor } from "@/server/testing/endless-body";
-import { TOKEN_MAX_BODY_BYTES } from "@/server/oauth/request";
+import { TOKEN_MAX_BODY_BYTES } from "@/server/oauth/core/request";
 import { ADMIN_MAX_BODY_BYTES } from "@/server/admin/read-admin-body";
 import { AUTH_MAX_BODY_BYTES, capAuthBody } from "@/server/admin/cap-auth-body";
 import * as tokenRoute from "./api/oauth/token/route";

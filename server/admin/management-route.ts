@@ -1,6 +1,6 @@
 import { AdminError, toAdminErrorResponse, type TAdminApi } from "./admin-error.ts";
 import { parseAdminJson, readAdminBodyText } from "./read-admin-body.ts";
-import { isUnstorable } from "../oauth/request.ts";
+import { isUnstorable } from "../oauth/core/request.ts";
 
 /**
  * Run one admin use case and shape its answer: a value becomes 200 JSON, `undefined` becomes 204, a Response passes

@@ -1,6 +1,6 @@
 import { readRequestText } from "../platform/read-body.ts";
 import { AdminError } from "./admin-error.ts";
-import { isUnstorable } from "../oauth/request.ts";
+import { isUnstorable } from "../oauth/core/request.ts";
 
 /**
  * The largest admin API body read: room for a rule script at its 100 KiB limit with every character escaped in

@@ -5,7 +5,7 @@ import { getDeps, type TDeps } from "../config/deps.ts";
 import { findAdminById } from "../store/admin-users.ts";
 import { canPerform, isRole, type TAction, type TRole } from "./roles.ts";
 import { AdminError, toAdminErrorResponse } from "./admin-error.ts";
-import { isUnstorable } from "../oauth/request.ts";
+import { isUnstorable } from "../oauth/core/request.ts";
 
 export type TAdmin = {
   id: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SECRET_PARAMS } from "../oauth/grants/secret-params.ts";
+import { SECRET_PARAMS } from "../oauth/core/secret-params.ts";
 import { scrubSecrets } from "./events.ts";
 
 describe("audit records scrub secrets", () => {

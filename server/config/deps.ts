@@ -7,7 +7,7 @@ import { openRawSql, type TRawSql } from "../store/raw-sql.ts";
 import { createPasswordHasher, type TPasswordHasher } from "../auth/passwords.ts";
 import { createSecretBox, type TSecretBox } from "../crypto/secret-box.ts";
 import { createKeyStore, type TKeyStore } from "../auth/signing-keys.ts";
-import { createConfigCache, type TConfigCache } from "../oauth/config-cache.ts";
+import { createConfigCache, type TConfigCache } from "../oauth/core/config-cache.ts";
 import { createBreachedPasswords, type TBreachedPasswords } from "../protection/breached-passwords.ts";
 import { createUnblockLinks, type TUnblockLinks } from "../protection/unblock-link.ts";
 import { createNotifier, type TNotifier } from "../notifications/notifier.ts";

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDeps, type TTestDeps } from "../testing/test-deps.ts";
 import { createHttpServer, socketAddress } from "./serve.ts";
-import { CLIENT_IP_HEADER } from "../oauth/request.ts";
+import { CLIENT_IP_HEADER } from "../oauth/core/request.ts";
 import { listLogs } from "../store/logs.ts";
 
 /**

@@ -7,7 +7,7 @@ import {
   TOKEN_MAX_BODY_BYTES,
   jsonAnswer,
   type TJsonAnswer,
-} from "../oauth/request.ts";
+} from "../oauth/core/request.ts";
 import { collectCapped, isDeclaredOverCap } from "../platform/read-body.ts";
 import { compileIpList } from "../platform/ip-match.ts";
 import { resolveProxiedClientIp } from "../protection/forwarded-ip.ts";

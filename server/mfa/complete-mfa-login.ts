@@ -1,14 +1,14 @@
-import type { TGrantContext, TTokenResponse } from "../oauth/grants/types.ts";
+import type { TGrantContext, TTokenResponse } from "../oauth/core/grant-context.ts";
 import type { TLogEvent, TLogType } from "../audit/events.ts";
 import type { TUserRecord } from "../store/users.ts";
 import type { TSqlRunner } from "../store/raw-sql.ts";
 import type { TResourceServerRecord } from "../store/resource-servers.ts";
-import { AccessDenied, InvalidGrant, InvalidRequest, TooManyAttempts } from "../oauth/errors.ts";
+import { AccessDenied, InvalidGrant, InvalidRequest, TooManyAttempts } from "../oauth/core/errors.ts";
 import { applyMetadataPatch, findUserById, recordLogin } from "../store/users.ts";
 import { insertLog } from "../store/logs.ts";
 import { runLoginRules } from "../rules/run-login-rules.ts";
 import { returnMfaAttempt, takeMfaAttempt } from "../store/mfa-throttles.ts";
-import { issueTokens } from "../oauth/grants/issue-tokens.ts";
+import { issueTokens } from "../oauth/core/issue-tokens.ts";
 import { readMfaToken, type TMfaTokenClaims } from "./mfa-token.ts";
 
 /** Wrong-code bucket: 10 attempts, refilled one every 6 minutes (contract §4.4). */

@@ -18,7 +18,7 @@ import {
   uniqueIp,
   type TAnswer,
 } from "../testing/fuzz.ts";
-import { CLIENT_IP_HEADER } from "../oauth/request.ts";
+import { CLIENT_IP_HEADER } from "../oauth/core/request.ts";
 import { handleTokenRequest } from "../oauth/token-endpoint.ts";
 import { handleUserinfo } from "../oauth/userinfo.ts";
 import { upsertResourceServer } from "../store/resource-servers.ts";

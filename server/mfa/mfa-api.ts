@@ -10,9 +10,9 @@ import {
   OAuthError,
   UnsupportedChallengeType,
   serializeOAuthError,
-} from "../oauth/errors.ts";
-import { isUnstorable, jsonResponse, readBodyText, readRequestMeta } from "../oauth/request.ts";
-import { authenticateClient } from "../oauth/client-auth.ts";
+} from "../oauth/core/errors.ts";
+import { isUnstorable, jsonResponse, readBodyText, readRequestMeta } from "../oauth/core/request.ts";
+import { authenticateClient } from "../oauth/core/client-auth.ts";
 import { verifyAccessToken } from "../auth/tokens.ts";
 import { sha256Hex } from "../crypto/digest.ts";
 import { insertLog } from "../store/logs.ts";

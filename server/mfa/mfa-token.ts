@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { TDeps } from "../config/deps.ts";
-import { ExpiredToken, InvalidGrant } from "../oauth/errors.ts";
+import { ExpiredToken, InvalidGrant } from "../oauth/core/errors.ts";
 
 /** Auth0 gives `mfa_token`s 600 s and this cannot be configured (contract §4.1). */
 export const MFA_TOKEN_LIFETIME_MS = 10 * 60 * 1000;

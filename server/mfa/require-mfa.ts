@@ -1,8 +1,8 @@
 import type { TClientRecord } from "../store/clients.ts";
 import type { TTenantRecord } from "../store/tenant.ts";
 import type { TUserRecord } from "../store/users.ts";
-import type { TGrantContext } from "../oauth/grants/types.ts";
-import { MfaRequired, UnauthorizedClient } from "../oauth/errors.ts";
+import type { TGrantContext } from "../oauth/core/grant-context.ts";
+import { MfaRequired, UnauthorizedClient } from "../oauth/core/errors.ts";
 import { MFA_GRANT_GROUP, MFA_OTP } from "../oauth/grant-types.ts";
 import { createMfaToken } from "./mfa-token.ts";
 

@@ -1,7 +1,7 @@
 import type { TEnv } from "../platform/env.ts";
 import { GRANTS } from "./grants/index.ts";
 import { OIDC_SCOPES } from "../auth/scopes.ts";
-import { jsonResponse } from "./request.ts";
+import { jsonResponse } from "./core/request.ts";
 
 /** The OpenID Provider metadata (/.well-known/openid-configuration) for what Portcullis serves. */
 export function buildDiscoveryDocument(env: TEnv): Record<string, unknown> {

@@ -1,5 +1,5 @@
 import type { TDeps } from "../config/deps.ts";
-import { jsonResponse } from "./request.ts";
+import { jsonResponse } from "./core/request.ts";
 
 /** GET /.well-known/jwks.json: current and previous public keys. */
 export async function handleJwks(deps: TDeps): Promise<Response> {

@@ -1,5 +1,5 @@
-import { OAuthError } from "./errors.ts";
-import type { TGrantContext } from "./grants/types.ts";
+import { OAuthError } from "./core/errors.ts";
+import type { TGrantContext } from "./core/grant-context.ts";
 import { MFA_OTP, MFA_RECOVERY_CODE } from "./grant-types.ts";
 import type { TMetrics } from "../platform/metrics.ts";
 

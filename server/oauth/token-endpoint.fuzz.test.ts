@@ -17,7 +17,7 @@ import {
   type TAnswer,
 } from "../testing/fuzz.ts";
 import { handleTokenRequest, FORWARDED_FOR_HEADER } from "./token-endpoint.ts";
-import { CLIENT_IP_HEADER } from "./request.ts";
+import { CLIENT_IP_HEADER } from "./core/request.ts";
 import { MFA_OOB, MFA_OTP, MFA_RECOVERY_CODE } from "../mfa/require-mfa.ts";
 import type { TClientRecord } from "../store/clients.ts";
 

@@ -1,16 +1,16 @@
 import type { TDeps } from "../config/deps.ts";
 import { insertLog, insertLogRelaxed } from "../store/logs.ts";
-import { authenticateClient, readClaimedClientId } from "./client-auth.ts";
+import { authenticateClient, readClaimedClientId } from "./core/client-auth.ts";
 import {
   InvalidRequest,
   OAuthError,
   UnauthorizedClient,
   UnsupportedGrantType,
   serializeOAuthError,
-} from "./errors.ts";
+} from "./core/errors.ts";
 import { GRANTS } from "./grants/index.ts";
 import { isFirstPartyOnlyGrant } from "./grant-types.ts";
-import type { TGrantContext } from "./grants/types.ts";
+import type { TGrantContext } from "./core/grant-context.ts";
 import {
   jsonAnswer,
   parseParams,
@@ -19,7 +19,7 @@ import {
   toResponse,
   type TJsonAnswer,
   type TTokenRequest,
-} from "./request.ts";
+} from "./core/request.ts";
 import { FORWARDED_FOR_HEADER, resolveEndUserIp } from "../protection/forwarded-ip.ts";
 import { errorMessage } from "../platform/logger.ts";
 import { recordTokenOutcome } from "./record-token-outcome.ts";

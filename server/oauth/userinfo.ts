@@ -1,8 +1,8 @@
 import type { TDeps } from "../config/deps.ts";
 import { verifyAccessToken, userClaims } from "../auth/tokens.ts";
 import { findUserByUserId } from "../store/users.ts";
-import { jsonResponse, readBodyText } from "./request.ts";
-import { InvalidRequest, serializeOAuthError } from "./errors.ts";
+import { jsonResponse, readBodyText } from "./core/request.ts";
+import { InvalidRequest, serializeOAuthError } from "./core/errors.ts";
 
 /** A form body carries one access token: a few KB at most. */
 const MAX_BODY_BYTES = 16 * 1024;

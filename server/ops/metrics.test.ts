@@ -7,7 +7,7 @@ import { callToken, passwordParams } from "../testing/token-calls.ts";
 import { updateAttackProtection } from "../admin/protection/update-attack-protection.ts";
 import { addRules, resetRules } from "../testing/rules.ts";
 import { GRANTS } from "../oauth/grants/index.ts";
-import { MfaRequired, InvalidGrant, TooManyAttempts } from "../oauth/errors.ts";
+import { MfaRequired, InvalidGrant, TooManyAttempts } from "../oauth/core/errors.ts";
 import { createMetrics, GRANT_TYPE_LABELS, type TMetrics } from "../platform/metrics.ts";
 import { classifyTokenOutcome, recordTokenOutcome } from "../oauth/record-token-outcome.ts";
 

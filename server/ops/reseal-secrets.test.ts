@@ -16,7 +16,7 @@ import {
 } from "../store/sealed-secrets.ts";
 import { createDeps } from "../config/deps.ts";
 import { createMfaToken, readMfaToken } from "../mfa/mfa-token.ts";
-import { InvalidGrant } from "../oauth/errors.ts";
+import { InvalidGrant } from "../oauth/core/errors.ts";
 import type { TSealPurpose } from "../crypto/secret-box.ts";
 import { resealSecrets } from "./reseal-secrets.ts";
 import { deleteRuleSetting, upsertRuleSetting } from "../store/rule-settings.ts";

@@ -5,7 +5,7 @@ import { createFixtureUser, seedFixture, type TFixture, type TFixtureUser } from
 import { buildTokenRequest, callToken, passwordParams, type TTokenResult } from "../testing/token-calls.ts";
 import { handleTokenRequest } from "../oauth/token-endpoint.ts";
 import { setDeps } from "../config/deps.ts";
-import { createConfigCache } from "../oauth/config-cache.ts";
+import { createConfigCache } from "../oauth/core/config-cache.ts";
 import { listLogs } from "../store/logs.ts";
 import { updateAttackProtection } from "../admin/protection/update-attack-protection.ts";
 import { getAttackProtection } from "../admin/protection/get-attack-protection.ts";

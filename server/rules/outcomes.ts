@@ -1,5 +1,5 @@
 import type { TRuleFailure, TRuleFailureKind } from "../../rules-runtime/index.ts";
-import { AccessDenied, ServerError, Unauthorized, type OAuthError } from "../oauth/errors.ts";
+import { AccessDenied, ServerError, Unauthorized, type OAuthError } from "../oauth/core/errors.ts";
 
 /** Failures decided after the sandbox returned: the pipeline finished but the login cannot go on. */
 export type TRulesFailureKind = TRuleFailureKind | "redirect" | "multifactor" | "invalid_claims";

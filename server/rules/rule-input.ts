@@ -1,7 +1,7 @@
 import type { TJsonObject } from "../../rules-runtime/index.ts";
 import type { TClientRecord } from "../store/clients.ts";
 import type { TUserRecord } from "../store/users.ts";
-import { isSecretParam } from "../oauth/grants/secret-params.ts";
+import { isSecretParam } from "../oauth/core/secret-params.ts";
 
 function compact(o: Record<string, unknown>): TJsonObject {
   const out: TJsonObject = {};

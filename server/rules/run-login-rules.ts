@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { TJson, TJsonObject, TRuleFailure, TRunResult } from "../../rules-runtime/index.ts";
-import type { TGrantContext } from "../oauth/grants/types.ts";
+import type { TGrantContext } from "../oauth/core/grant-context.ts";
 import type { TUserRecord } from "../store/users.ts";
 import { applyMetadataPatch } from "../store/users.ts";
 import { buildRuleContext, buildRuleUser } from "./rule-input.ts";

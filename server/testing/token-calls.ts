@@ -1,7 +1,7 @@
 import type { TDeps } from "../config/deps.ts";
 import { listLogs, type TLogRecord } from "../store/logs.ts";
 import { handleTokenRequest } from "../oauth/token-endpoint.ts";
-import { CLIENT_IP_HEADER } from "../oauth/request.ts";
+import { CLIENT_IP_HEADER } from "../oauth/core/request.ts";
 import { PASSWORD, PASSWORD_REALM } from "../oauth/grant-types.ts";
 import type { TFixtureClient } from "./fixtures.ts";
 

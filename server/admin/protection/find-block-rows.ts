@@ -4,7 +4,7 @@ import { findUserByUserId } from "../../store/users.ts";
 import type { TUserRecord } from "../../store/users.ts";
 import { AdminError } from "../admin-error.ts";
 import { normalizeIdentifier } from "../../protection/brute-force.ts";
-import { isUnstorable } from "../../oauth/request.ts";
+import { isUnstorable } from "../../oauth/core/request.ts";
 
 /** Which counters a user-blocks request is about: an identifier (all connections) or one user's identifiers. */
 export type TBlockTarget = { identifier: string } | { userId: string };

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { TJson, TJsonObject, TRuleSource } from "../../../rules-runtime/index.ts";
 import type { TDeps } from "../../config/deps.ts";
-import { serializeOAuthError } from "../../oauth/errors.ts";
+import { serializeOAuthError } from "../../oauth/core/errors.ts";
 import { findRule, listEnabledRules } from "../../store/rules.ts";
 import { getRulesAllowedHosts } from "../../store/tenant.ts";
 import { readCustomClaims, readScopeOverride } from "../../rules/claims.ts";

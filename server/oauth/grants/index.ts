@@ -2,7 +2,7 @@ import { passwordGrant } from "./password.ts";
 import { refreshTokenGrant } from "./refresh-token.ts";
 import { mfaOtpGrant } from "./mfa-otp.ts";
 import { mfaRecoveryCodeGrant } from "./mfa-recovery-code.ts";
-import type { TGrant } from "./types.ts";
+import type { TGrant } from "../core/grant-context.ts";
 
 /** Registered grants by grant_type. */
 export const GRANTS: ReadonlyMap<string, TGrant> = new Map(

@@ -1,10 +1,10 @@
-import { InvalidGrant } from "../errors.ts";
+import { InvalidGrant } from "../core/errors.ts";
 import { activateAuthenticators, claimTotpStep } from "../../store/mfa-authenticators.ts";
 import { verifyTotpStep } from "../../mfa/verify-totp.ts";
 import { MFA_OTP } from "../grant-types.ts";
 import { completeMfaLogin, logMfaEvent } from "../../mfa/complete-mfa-login.ts";
 import { verifyMfaCode } from "./verify-mfa-code.ts";
-import type { TGrant } from "./types.ts";
+import type { TGrant } from "../core/grant-context.ts";
 
 export const INVALID_OTP = "Invalid otp_code.";
 

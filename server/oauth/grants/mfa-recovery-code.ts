@@ -4,7 +4,7 @@ import { MFA_RECOVERY_CODE } from "../grant-types.ts";
 import { newRecoveryCode, normalizeRecoveryCode } from "../../mfa/recovery-codes.ts";
 import { completeMfaLogin, logMfaEvent } from "../../mfa/complete-mfa-login.ts";
 import { verifyMfaCode } from "./verify-mfa-code.ts";
-import type { TGrant } from "./types.ts";
+import type { TGrant } from "../core/grant-context.ts";
 
 export const RECOVERY_REJECTED = "MFA Authorization rejected.";
 

@@ -12,7 +12,7 @@ import {
   NO_DEFAULT_CONNECTION,
   SUSPICIOUS_IP_BLOCKED,
   WRONG_CREDENTIALS,
-} from "../errors.ts";
+} from "../core/errors.ts";
 import { admitLogin, type TAdmittedLogin, type TLogBase } from "../../protection/login-guard.ts";
 import { checkBreachedPassword, type TBreachedOutcome } from "../../protection/check-breached-password.ts";
 import {
@@ -26,9 +26,9 @@ import type { TResourceServerRecord } from "../../store/resource-servers.ts";
 import { insertLog } from "../../store/logs.ts";
 import { runLoginRules, type TLoginRulesResult } from "../../rules/run-login-rules.ts";
 import { resolveScopes } from "../../auth/scopes.ts";
-import { issueTokens, type TIssued } from "./issue-tokens.ts";
+import { issueTokens, type TIssued } from "../core/issue-tokens.ts";
 import { enforceMfa } from "../../mfa/require-mfa.ts";
-import type { TGrantContext, TTokenResponse } from "./types.ts";
+import type { TGrantContext, TTokenResponse } from "../core/grant-context.ts";
 import { errorMessage } from "../../platform/logger.ts";
 import type { TSqlWriter } from "../../store/raw-sql.ts";
 import { PASSWORD, PASSWORD_REALM, REFRESH_TOKEN } from "../grant-types.ts";

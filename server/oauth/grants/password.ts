@@ -1,4 +1,4 @@
-import type { TGrant } from "./types.ts";
+import type { TGrant } from "../core/grant-context.ts";
 import { PASSWORD, PASSWORD_REALM } from "../grant-types.ts";
 import {
   admitAttempt,

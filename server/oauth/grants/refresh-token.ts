@@ -1,4 +1,4 @@
-import { InvalidGrant, InvalidRequest, InvalidScope } from "../errors.ts";
+import { InvalidGrant, InvalidRequest, InvalidScope } from "../core/errors.ts";
 import { runLoginRules } from "../../rules/run-login-rules.ts";
 import { applyMetadataPatch, findUserById } from "../../store/users.ts";
 import { insertLog } from "../../store/logs.ts";
@@ -9,8 +9,8 @@ import {
   touchRefreshToken,
 } from "../../store/refresh-tokens.ts";
 import { sha256Hex } from "../../crypto/digest.ts";
-import { issueTokens } from "./issue-tokens.ts";
-import type { TGrant } from "./types.ts";
+import { issueTokens } from "../core/issue-tokens.ts";
+import type { TGrant } from "../core/grant-context.ts";
 import { REFRESH_TOKEN } from "../grant-types.ts";
 
 const INVALID = "Unknown or invalid refresh token.";

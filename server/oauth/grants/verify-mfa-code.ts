@@ -1,4 +1,4 @@
-import { InvalidGrant } from "../errors.ts";
+import { InvalidGrant } from "../core/errors.ts";
 import type { TLogType } from "../../audit/events.ts";
 import type { TTenantRecord } from "../../store/tenant.ts";
 import { listAuthenticators, type TAuthenticatorRecord } from "../../store/mfa-authenticators.ts";
@@ -9,7 +9,7 @@ import {
   requiredParam,
   type TMfaLogin,
 } from "../../mfa/complete-mfa-login.ts";
-import type { TGrantContext } from "./types.ts";
+import type { TGrantContext } from "../core/grant-context.ts";
 
 /** How one MFA grant reads, checks and refuses its second-factor code. */
 export type TMfaCodeFactor<A> = {

@@ -1,10 +1,10 @@
-import { findClientByClientId, type TClientRecord } from "../store/clients.ts";
-import { findConnectionById, findConnectionByName, type TConnectionRecord } from "../store/connections.ts";
-import { findResourceServer, type TResourceServerRecord } from "../store/resource-servers.ts";
-import { getTenant, type TTenantRecord } from "../store/tenant.ts";
-import type { TSqlRunner } from "../store/raw-sql.ts";
-import { readStoredPolicies } from "../store/attack-protection.ts";
-import { resolvePolicies, type TAttackProtectionPolicies } from "../protection/policies.ts";
+import { findClientByClientId, type TClientRecord } from "../../store/clients.ts";
+import { findConnectionById, findConnectionByName, type TConnectionRecord } from "../../store/connections.ts";
+import { findResourceServer, type TResourceServerRecord } from "../../store/resource-servers.ts";
+import { getTenant, type TTenantRecord } from "../../store/tenant.ts";
+import type { TSqlRunner } from "../../store/raw-sql.ts";
+import { readStoredPolicies } from "../../store/attack-protection.ts";
+import { resolvePolicies, type TAttackProtectionPolicies } from "../../protection/policies.ts";
 
 /**
  * Tenant configuration (clients, connections, APIs, tenant settings) read on every token request but changed

@@ -1,5 +1,5 @@
 import { InvalidRequest } from "./errors.ts";
-import { readRequestText } from "../platform/read-body.ts";
+import { readRequestText } from "../../platform/read-body.ts";
 
 /** Header our HTTP server sets from the socket address after discarding any client-supplied value. */
 export const CLIENT_IP_HEADER = "x-portcullis-client-ip";

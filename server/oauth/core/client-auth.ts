@@ -1,7 +1,7 @@
 import { AccessDenied, InvalidRequest } from "./errors.ts";
 import { isUnstorable, type THeaderReader } from "./request.ts";
-import { matchesDigest } from "../crypto/digest.ts";
-import type { TClientRecord } from "../store/clients.ts";
+import { matchesDigest } from "../../crypto/digest.ts";
+import type { TClientRecord } from "../../store/clients.ts";
 import type { TConfigCache } from "./config-cache.ts";
 
 export type TAuthenticatedClient = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { GRANTS } from "./index.ts";
+import { GRANTS } from "../grants/index.ts";
 import { SECRET_PARAMS, isSecretParam } from "./secret-params.ts";
 import { buildRuleContext } from "../../rules/rule-input.ts";
 import type { TClientRecord } from "../../store/clients.ts";

@@ -8,7 +8,7 @@ import type { TSqlWriter } from "../../store/raw-sql.ts";
 import { accessTokenAudience } from "../../auth/scopes.ts";
 import { signAccessToken, signIdToken } from "../../auth/tokens.ts";
 import { sha256Hex } from "../../crypto/digest.ts";
-import type { TTokenResponse } from "./types.ts";
+import type { TTokenResponse } from "./grant-context.ts";
 
 export const DEFAULT_ACCESS_TOKEN_LIFETIME = 86400;
 
