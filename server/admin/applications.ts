@@ -84,6 +84,7 @@ export async function createApplication(
           clientSecretEnc: secret ? deps.box.seal("client-secret", secret.secret) : null,
         },
         connections.filter((c) => a.connections.includes(c.name)).map((c) => c.id),
+        now,
       );
       await recordAdminChange(tx, now, admin, {
         action: "create application",
@@ -113,7 +114,7 @@ export async function rotateClientSecret(
   const secret = newClientSecret();
   const now = deps.clock.now();
   await deps.db.transaction(async (tx) => {
-    await setClientSecret(tx, clientId, secret.hash, deps.box.seal("client-secret", secret.secret));
+    await setClientSecret(tx, clientId, secret.hash, deps.box.seal("client-secret", secret.secret), now);
     await recordAdminChange(tx, now, admin, { action: "rotate client secret", target: clientId });
   });
   deps.config.clear();

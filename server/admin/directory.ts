@@ -61,8 +61,9 @@ export async function createConnection(
         tx,
         { name: input.name, connectionId: id },
         clients.filter((c) => input.enabled_clients.includes(c.name)).map((c) => c.id),
+        now,
       );
-      if (input.is_default_directory) await updateTenant(tx, { defaultDirectory: input.name });
+      if (input.is_default_directory) await updateTenant(tx, { defaultDirectory: input.name }, now);
       await recordAdminChange(tx, now, admin, { action: "create connection", target: id, after: input });
     });
   } catch (err) {
@@ -82,7 +83,7 @@ export async function setDefaultDirectory(deps: TDeps, admin: TAdmin, name: stri
   const before = (await getTenant(deps.db)).defaultDirectory;
   const now = deps.clock.now();
   await deps.db.transaction(async (tx) => {
-    await updateTenant(tx, { defaultDirectory: name });
+    await updateTenant(tx, { defaultDirectory: name }, now);
     await recordAdminChange(tx, now, admin, {
       action: "set default directory",
       target: "tenant",
@@ -133,15 +134,19 @@ export async function createApi(
   const now = deps.clock.now();
   try {
     await deps.db.transaction(async (tx) => {
-      await createResourceServer(tx, {
-        identifier: input.identifier,
-        name: input.name,
-        scopes: [...new Set(input.scopes)].map((value) => ({ value })),
-        tokenLifetime: input.token_lifetime,
-        signingAlg: input.signing_alg,
-        signingSecretEnc: secret ? deps.box.seal("api-signing-secret", secret) : null,
-        allowOfflineAccess: input.allow_offline_access,
-      });
+      await createResourceServer(
+        tx,
+        {
+          identifier: input.identifier,
+          name: input.name,
+          scopes: [...new Set(input.scopes)].map((value) => ({ value })),
+          tokenLifetime: input.token_lifetime,
+          signingAlg: input.signing_alg,
+          signingSecretEnc: secret ? deps.box.seal("api-signing-secret", secret) : null,
+          allowOfflineAccess: input.allow_offline_access,
+        },
+        now,
+      );
       await recordAdminChange(tx, now, admin, {
         action: "create api",
         target: input.identifier,

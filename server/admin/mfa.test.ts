@@ -19,7 +19,12 @@ describe.each(testDatabaseKinds())("admin: MFA policy and user MFA reset (%s)", 
   beforeAll(async () => {
     deps = await createTestDeps(kind);
     fx = await seedFixture(deps);
-    await updateClient(deps.db, fx.clients.web.clientId, { grantTypes: ["password", ...MFA_GRANT_TYPES] });
+    await updateClient(
+      deps.db,
+      fx.clients.web.clientId,
+      { grantTypes: ["password", ...MFA_GRANT_TYPES] },
+      deps.clock.now(),
+    );
   });
   afterAll(async () => deps.cleanup());
 

@@ -33,11 +33,15 @@ export async function saveMfaSettings(deps: TDeps, admin: TAdmin, input: unknown
   await deps.db.transaction(async (tx) => {
     const t = await getTenant(tx);
     const before = { policy: t.mfaPolicy, otp: t.mfaOtpEnabled, recoveryCode: t.mfaRecoveryCodeEnabled };
-    await updateTenant(tx, {
-      mfaPolicy: after.policy,
-      mfaOtpEnabled: after.otp,
-      mfaRecoveryCodeEnabled: after.recoveryCode,
-    });
+    await updateTenant(
+      tx,
+      {
+        mfaPolicy: after.policy,
+        mfaOtpEnabled: after.otp,
+        mfaRecoveryCodeEnabled: after.recoveryCode,
+      },
+      now,
+    );
     await recordAdminChange(tx, now, admin, {
       action: "update mfa settings",
       target: "tenant",

@@ -71,15 +71,20 @@ export async function updateApi(
   const now = deps.clock.now();
   try {
     await deps.db.transaction(async (tx) => {
-      await updateResourceServer(tx, api.id, {
-        name: after.name,
-        scopes: after.scopes,
-        tokenLifetime: after.token_lifetime,
-        signingAlg: after.signing_alg,
-        allowOfflineAccess: after.allow_offline_access,
-        ...(secret ? { signingSecretEnc: deps.box.seal("api-signing-secret", secret) } : {}),
-        ...(after.signing_alg === "RS256" ? { signingSecretEnc: null } : {}),
-      });
+      await updateResourceServer(
+        tx,
+        api.id,
+        {
+          name: after.name,
+          scopes: after.scopes,
+          tokenLifetime: after.token_lifetime,
+          signingAlg: after.signing_alg,
+          allowOfflineAccess: after.allow_offline_access,
+          ...(secret ? { signingSecretEnc: deps.box.seal("api-signing-secret", secret) } : {}),
+          ...(after.signing_alg === "RS256" ? { signingSecretEnc: null } : {}),
+        },
+        now,
+      );
       await recordAdminChange(tx, now, admin, {
         action: "update api",
         target: api.identifier,

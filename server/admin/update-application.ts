@@ -95,6 +95,7 @@ export async function updateApplication(
           refreshRotationType: after.refresh_rotation_type,
           refreshLeeway: after.refresh_leeway,
         },
+        now,
         connections.filter((c) => after.connections.includes(c.name)).map((c) => c.id),
         secret === undefined || secret === null
           ? secret

@@ -67,12 +67,13 @@ export async function updateConnection(
         tx,
         connection.id,
         { name: after.name },
+        now,
         patch.enabled_clients
           ? clients.filter((c) => after.enabled_clients.includes(c.name)).map((c) => c.id)
           : undefined,
       );
-      if (after.is_default_directory) await updateTenant(tx, { defaultDirectory: after.name });
-      else if (before.is_default_directory) await updateTenant(tx, { defaultDirectory: null });
+      if (after.is_default_directory) await updateTenant(tx, { defaultDirectory: after.name }, now);
+      else if (before.is_default_directory) await updateTenant(tx, { defaultDirectory: null }, now);
       await recordAdminChange(tx, now, admin, {
         action: "update connection",
         target: connectionId,

@@ -206,10 +206,15 @@ describe("re-hash of an imported hash", () => {
   const t = useSeededDeps("sqlite");
 
   it("a refusal after the right password (mfa_required) does not wait for it", async () => {
-    await updateClient(t.deps.db, t.fx.clients.web.clientId, {
-      grantTypes: ["password", "refresh_token", ...MFA_GRANT_TYPES],
-    });
-    await updateTenant(t.deps.db, { mfaPolicy: "always" });
+    await updateClient(
+      t.deps.db,
+      t.fx.clients.web.clientId,
+      {
+        grantTypes: ["password", "refresh_token", ...MFA_GRANT_TYPES],
+      },
+      t.deps.clock.now(),
+    );
+    await updateTenant(t.deps.db, { mfaPolicy: "always" }, t.deps.clock.now());
     t.deps.config.clear();
     const hash = vi.spyOn(t.deps.hasher, "hash");
     try {

@@ -118,17 +118,26 @@ describe.each(testDatabaseKinds())("MFA API, /userinfo and MFA grants under fuzz
 
   beforeAll(async () => {
     const { deps, fx } = t;
-    await updateClient(deps.db, fx.clients.web.clientId, {
-      grantTypes: ["password", "refresh_token", ...MFA_GRANT_TYPES],
-    });
-    await upsertResourceServer(deps.db, {
-      identifier: mfaApiAudience(deps),
-      name: "MFA API",
-      scopes: ["read:authenticators", "remove:authenticators", "enroll"].map((value) => ({ value })),
-      signingAlg: "RS256",
-      allowOfflineAccess: false,
-    });
-    await updateTenant(deps.db, { mfaPolicy: "always" });
+    await updateClient(
+      deps.db,
+      fx.clients.web.clientId,
+      {
+        grantTypes: ["password", "refresh_token", ...MFA_GRANT_TYPES],
+      },
+      deps.clock.now(),
+    );
+    await upsertResourceServer(
+      deps.db,
+      {
+        identifier: mfaApiAudience(deps),
+        name: "MFA API",
+        scopes: ["read:authenticators", "remove:authenticators", "enroll"].map((value) => ({ value })),
+        signingAlg: "RS256",
+        allowOfflineAccess: false,
+      },
+      deps.clock.now(),
+    );
+    await updateTenant(deps.db, { mfaPolicy: "always" }, deps.clock.now());
     deps.config.clear();
 
     // An enrolled user: associate with the first mfa_token, confirm with a code.

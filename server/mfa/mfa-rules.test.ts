@@ -30,9 +30,14 @@ describe.each(testDatabaseKinds())("rule-triggered MFA (%s)", (kind) => {
     deps = await createTestDeps(kind);
     fx = await seedFixture(deps);
     // The tenant policy stays "never": only the rule asks for MFA.
-    await updateClient(deps.db, fx.clients.web.clientId, {
-      grantTypes: ["password", "refresh_token", ...MFA_GRANT_TYPES],
-    });
+    await updateClient(
+      deps.db,
+      fx.clients.web.clientId,
+      {
+        grantTypes: ["password", "refresh_token", ...MFA_GRANT_TYPES],
+      },
+      deps.clock.now(),
+    );
     await createRule(deps, TEST_RULES_ADMIN, { name: "require-mfa-once", script: REQUIRE_MFA_ONCE });
     deps.config.clear();
   });
@@ -133,9 +138,14 @@ describe.each(testDatabaseKinds())("secret grant parameters never reach rules (%
   beforeAll(async () => {
     deps = await createTestDeps(kind);
     fx = await seedFixture(deps);
-    await updateClient(deps.db, fx.clients.web.clientId, {
-      grantTypes: ["password", "refresh_token", ...MFA_GRANT_TYPES],
-    });
+    await updateClient(
+      deps.db,
+      fx.clients.web.clientId,
+      {
+        grantTypes: ["password", "refresh_token", ...MFA_GRANT_TYPES],
+      },
+      deps.clock.now(),
+    );
     const script = PRINT_BODY.replace("${WEB}", fx.clients.web.clientId);
     await createRule(deps, TEST_RULES_ADMIN, { name: "print-body", script });
     deps.config.clear();

@@ -118,17 +118,26 @@ describe.each(testDatabaseKinds())("MFA for the password grant over HTTP (%s)", 
     deps = await createTestDeps(kind);
     fx = await seedFixture(deps);
     web = fx.clients.web;
-    await updateClient(deps.db, web.clientId, {
-      grantTypes: ["password", "refresh_token", ...MFA_GRANT_TYPES],
-    });
-    await upsertResourceServer(deps.db, {
-      identifier: mfaApiAudience(deps),
-      name: "MFA API",
-      scopes: ["read:authenticators", "remove:authenticators", "enroll"].map((value) => ({ value })),
-      signingAlg: "RS256",
-      allowOfflineAccess: false,
-    });
-    await updateTenant(deps.db, { mfaPolicy: "always" });
+    await updateClient(
+      deps.db,
+      web.clientId,
+      {
+        grantTypes: ["password", "refresh_token", ...MFA_GRANT_TYPES],
+      },
+      deps.clock.now(),
+    );
+    await upsertResourceServer(
+      deps.db,
+      {
+        identifier: mfaApiAudience(deps),
+        name: "MFA API",
+        scopes: ["read:authenticators", "remove:authenticators", "enroll"].map((value) => ({ value })),
+        signingAlg: "RS256",
+        allowOfflineAccess: false,
+      },
+      deps.clock.now(),
+    );
+    await updateTenant(deps.db, { mfaPolicy: "always" }, deps.clock.now());
     deps.config.clear();
   });
 
@@ -318,14 +327,14 @@ describe.each(testDatabaseKinds())("MFA for the password grant over HTTP (%s)", 
     expect(str(ok.body.recovery_code)).toMatch(/^[A-Z0-9]{24}$/);
     expect(ok.body.recovery_code).not.toBe(recovery);
     expect(ok.logs.map((l) => l.type).sort()).toEqual(["gd_recovery_succeed", "sercft"]);
-    await updateTenant(deps.db, { mfaRecoveryCodeEnabled: false });
+    await updateTenant(deps.db, { mfaRecoveryCodeEnabled: false }, deps.clock.now());
     deps.config.clear();
     const disabled = await recoveryGrant(await mfaTokenFor(user), str(ok.body.recovery_code));
     expect(disabled.body).toEqual({
       error: "invalid_grant",
       error_description: "Recovery codes are disabled for this tenant.",
     });
-    await updateTenant(deps.db, { mfaRecoveryCodeEnabled: true });
+    await updateTenant(deps.db, { mfaRecoveryCodeEnabled: true }, deps.clock.now());
     deps.config.clear();
     const old = await recoveryGrant(await mfaTokenFor(user), recovery);
     expect(old.body).toEqual({ error: "invalid_grant", error_description: "MFA Authorization rejected." });
@@ -338,7 +347,12 @@ describe.each(testDatabaseKinds())("MFA for the password grant over HTTP (%s)", 
     const { secret } = await enroll(user);
     const t = await mfaTokenFor(user);
     const other = fx.clients.nonRotating;
-    await updateClient(deps.db, other.clientId, { grantTypes: ["password", ...MFA_GRANT_TYPES] });
+    await updateClient(
+      deps.db,
+      other.clientId,
+      { grantTypes: ["password", ...MFA_GRANT_TYPES] },
+      deps.clock.now(),
+    );
     deps.config.clear();
     const cross = await otpGrant(t, await totp(secret), other);
     expect(cross.body).toEqual({ error: "invalid_grant", error_description: "Malformed mfa_token" });
@@ -383,12 +397,12 @@ describe.each(testDatabaseKinds())("MFA for the password grant over HTTP (%s)", 
     });
     expect(empty.body).toEqual([]);
 
-    await updateTenant(deps.db, { mfaPolicy: "never" });
+    await updateTenant(deps.db, { mfaPolicy: "never" }, deps.clock.now());
     deps.config.clear();
     const plain = keep(await login(user));
     expect(plain.status).toBe(200);
     expect(plain.logs.map((l) => l.type)).toEqual(["sepft"]);
-    await updateTenant(deps.db, { mfaPolicy: "always" });
+    await updateTenant(deps.db, { mfaPolicy: "always" }, deps.clock.now());
     deps.config.clear();
   });
 

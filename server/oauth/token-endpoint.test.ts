@@ -584,7 +584,7 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
     });
 
     it("no default directory and no realm: 500 server_error; realm logins keep working", async () => {
-      await updateTenant(t.deps.db, { defaultDirectory: null });
+      await updateTenant(t.deps.db, { defaultDirectory: null }, t.deps.clock.now());
       t.deps.config.clear();
       try {
         const res = await aliceLogin();
@@ -596,11 +596,15 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
           }),
         );
         // A default directory naming a connection that does not exist is the same misconfiguration.
-        await updateTenant(t.deps.db, { defaultDirectory: "Deleted-Connection" });
+        await updateTenant(t.deps.db, { defaultDirectory: "Deleted-Connection" }, t.deps.clock.now());
         t.deps.config.clear();
         expectOAuthError(await aliceLogin(), 500, "server_error", NO_DEFAULT);
       } finally {
-        await updateTenant(t.deps.db, { defaultDirectory: "Username-Password-Authentication" });
+        await updateTenant(
+          t.deps.db,
+          { defaultDirectory: "Username-Password-Authentication" },
+          t.deps.clock.now(),
+        );
         t.deps.config.clear();
       }
       expectSuccess(await aliceLogin());
@@ -689,7 +693,7 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
     });
 
     it("no audience with a tenant Default Audience: that API", async () => {
-      await updateTenant(t.deps.db, { defaultAudience: t.fx.apis.orders.identifier });
+      await updateTenant(t.deps.db, { defaultAudience: t.fx.apis.orders.identifier }, t.deps.clock.now());
       t.deps.config.clear();
       try {
         const res = await aliceLogin();
@@ -699,7 +703,7 @@ describe.each(testDatabaseKinds())("POST /oauth/token, password grants (%s)", (k
         });
         expect(words(res.body.scope)).toEqual([...t.fx.apis.orders.scopes].sort());
       } finally {
-        await updateTenant(t.deps.db, { defaultAudience: null });
+        await updateTenant(t.deps.db, { defaultAudience: null }, t.deps.clock.now());
         t.deps.config.clear();
       }
     });

@@ -80,7 +80,12 @@ describe.each(testDatabaseKinds())("re-seal of v1 secrets at start (%s)", (kind)
       active: true,
       createdAt: new Date(),
     });
-    await upsertRuleSetting(deps.db, "PLAN_KEY", deps.box.seal("rule-setting", "enterprise"));
+    await upsertRuleSetting(
+      deps.db,
+      "PLAN_KEY",
+      deps.box.seal("rule-setting", "enterprise"),
+      deps.clock.now(),
+    );
     await downgradeToV1();
   });
   afterAll(async () => {
@@ -98,7 +103,7 @@ describe.each(testDatabaseKinds())("re-seal of v1 secrets at start (%s)", (kind)
   it("several processes starting at once re-seal each value exactly once, transactionally", async () => {
     // A v1 value under another master key (a restored backup, say) must be left alone, not lost.
     const foreign = sealV1(randomBytes(32), "not ours");
-    await upsertRuleSetting(deps.db, "FOREIGN", foreign);
+    await upsertRuleSetting(deps.db, "FOREIGN", foreign, deps.clock.now());
     const runners = await Promise.all(
       [1, 2, 3].map(async () => ({
         db: await openRawSql({ DATABASE_URL: deps.env.DATABASE_URL }),

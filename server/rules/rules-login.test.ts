@@ -46,7 +46,12 @@ describe.each(testDatabaseKinds())("rules on password and refresh logins (%s)", 
   beforeAll(async () => {
     deps = await createTestDeps(kind, RULES_TEST_ENV);
     fx = await seedFixture(deps);
-    await updateClient(deps.db, fx.clients.web.clientId, { clientMetadata: { tier: "gold" } });
+    await updateClient(
+      deps.db,
+      fx.clients.web.clientId,
+      { clientMetadata: { tier: "gold" } },
+      deps.clock.now(),
+    );
     deps.config.clear();
     user = await createFixtureUser(deps, fx, {
       connection: "employees",
@@ -420,7 +425,11 @@ describe.each(testDatabaseKinds())("rules on password and refresh logins (%s)", 
         script: `function (user, context, callback) { callback(new Error('disabled rule ran')); }`,
       },
     );
-    await setRuleOrders(deps.db, [{ id: (await findRuleByName(deps.db, "first"))!.id, order: 0 }]);
+    await setRuleOrders(
+      deps.db,
+      [{ id: (await findRuleByName(deps.db, "first"))!.id, order: 0 }],
+      deps.clock.now(),
+    );
     deps.rules.clear();
     const res = await login();
     expect(tokenClaims(res).id[`${NS}trail`]).toBe("first>second");
@@ -473,6 +482,7 @@ describe.each(testDatabaseKinds())("rules on password and refresh logins (%s)", 
         stage: "login_success",
       },
       null,
+      deps.clock.now(),
     );
     deps.rules.clear();
     const res = await login();

@@ -149,6 +149,7 @@ export async function upsertClientByName(
   q: TSqlRunner,
   w: TClientWrite,
   create: { clientId: string },
+  at: Date,
   secret?: { hash: string; sealed: string } | null,
 ): Promise<{ id: string; clientId: string; created: boolean }> {
   return q.transaction(async (tx) => {
@@ -156,13 +157,12 @@ export async function upsertClientByName(
       `SELECT "id","clientId" FROM "Client" WHERE "name" = ?`,
       [w.name],
     );
-    const now = new Date();
     if (existing) {
       await updateRow(
         tx,
         "Client",
         { column: "id", value: existing.id },
-        { ...clientValues(w), ...secretValues(secret), updatedAt: now },
+        { ...clientValues(w), ...secretValues(secret), updatedAt: at },
       );
       return { id: String(existing.id), clientId: String(existing.clientId), created: false };
     }
@@ -172,8 +172,8 @@ export async function upsertClientByName(
       ...clientValues(w),
       ...secretValues(secret),
       clientId: create.clientId,
-      createdAt: now,
-      updatedAt: now,
+      createdAt: at,
+      updatedAt: at,
     });
     return { id, clientId: create.clientId, created: true };
   });
@@ -211,18 +211,18 @@ export async function createClient(
   q: TSqlRunner,
   w: TClientWrite & { clientId: string; clientSecretHash: string | null; clientSecretEnc: string | null },
   connectionIds: string[],
+  at: Date,
 ): Promise<string> {
   return q.transaction(async (tx) => {
     const id = newRowId();
-    const now = new Date();
     await insertRow(tx, "Client", {
       id,
       ...clientValues(w),
       clientId: w.clientId,
       clientSecretHash: w.clientSecretHash,
       clientSecretEnc: w.clientSecretEnc,
-      createdAt: now,
-      updatedAt: now,
+      createdAt: at,
+      updatedAt: at,
     });
     if (connectionIds.length > 0) await setClientConnections(tx, id, connectionIds);
     return id;
@@ -235,12 +235,13 @@ export async function setClientSecret(
   clientId: string,
   hash: string,
   sealed: string,
+  at: Date,
 ): Promise<void> {
   const n = await updateRow(
     q,
     "Client",
     { column: "clientId", value: clientId },
-    { clientSecretHash: hash, clientSecretEnc: sealed, updatedAt: new Date() },
+    { clientSecretHash: hash, clientSecretEnc: sealed, updatedAt: at },
   );
   if (n !== 1) throw new Error(`No client ${clientId} to update`);
 }
@@ -259,6 +260,7 @@ export async function updateClient(
   q: TSqlRunner,
   clientId: string,
   w: Partial<TClientWrite>,
+  at: Date,
   connectionIds?: string[],
   secret?: { hash: string; sealed: string } | null,
 ): Promise<void> {
@@ -270,7 +272,7 @@ export async function updateClient(
       tx,
       "Client",
       { column: "id", value: id },
-      { ...clientValues(w), ...secretValues(secret), updatedAt: new Date() },
+      { ...clientValues(w), ...secretValues(secret), updatedAt: at },
     );
     if (connectionIds) await setClientConnections(tx, id, connectionIds);
   });

@@ -64,6 +64,7 @@ export async function upsertConnectionByName(
   q: TSqlRunner,
   w: { name: string; strategy?: string; options?: Record<string, unknown> },
   create: { connectionId: string },
+  at: Date,
   enabledClientIds?: string[],
 ): Promise<{ id: string; created: boolean }> {
   // One transaction: the connection row and its client list change together or not at all.
@@ -72,11 +73,10 @@ export async function upsertConnectionByName(
       w.name,
     ]);
     const values = { strategy: w.strategy, options: w.options ? JSON.stringify(w.options) : undefined };
-    const now = new Date();
     let id: string;
     if (existing) {
       id = String(existing.id);
-      await updateRow(tx, "Connection", { column: "id", value: id }, { ...values, updatedAt: now });
+      await updateRow(tx, "Connection", { column: "id", value: id }, { ...values, updatedAt: at });
     } else {
       id = newRowId();
       await insertRow(tx, "Connection", {
@@ -84,8 +84,8 @@ export async function upsertConnectionByName(
         ...values,
         name: w.name,
         connectionId: create.connectionId,
-        createdAt: now,
-        updatedAt: now,
+        createdAt: at,
+        updatedAt: at,
       });
     }
     if (enabledClientIds) await setConnectionClients(tx, id, enabledClientIds);
@@ -120,16 +120,16 @@ export async function createConnection(
   q: TSqlRunner,
   w: { name: string; connectionId: string },
   clientIds: string[],
+  at: Date,
 ): Promise<string> {
   return q.transaction(async (tx) => {
     const id = newRowId();
-    const now = new Date();
     await insertRow(tx, "Connection", {
       id,
       name: w.name,
       connectionId: w.connectionId,
-      createdAt: now,
-      updatedAt: now,
+      createdAt: at,
+      updatedAt: at,
     });
     if (clientIds.length > 0) await setConnectionClients(tx, id, clientIds);
     return id;
@@ -141,6 +141,7 @@ export async function updateConnection(
   q: TSqlRunner,
   id: string,
   w: { name?: string },
+  at: Date,
   clientIds?: string[],
 ): Promise<void> {
   await q.transaction(async (tx) => {
@@ -149,7 +150,7 @@ export async function updateConnection(
         tx,
         "Connection",
         { column: "id", value: id },
-        { name: w.name, updatedAt: new Date() },
+        { name: w.name, updatedAt: at },
       );
       if (n !== 1) throw new Error(`No connection ${id} to update`);
     }

@@ -17,7 +17,9 @@ describe.each(testDatabaseKinds())("raw SQL hot path (%s)", (kind) => {
   let connectionId: string;
   beforeAll(async () => {
     deps = await createTestDeps(kind);
-    connectionId = (await upsertConnectionByName(deps.db, { name: "DB" }, { connectionId: "con_1" })).id;
+    connectionId = (
+      await upsertConnectionByName(deps.db, { name: "DB" }, { connectionId: "con_1" }, deps.clock.now())
+    ).id;
     await insertUsers(
       deps.db,
       [{ userId: "auth0|1", connectionId, email: "Ann@Example.com", username: "ann", passwordHash: "x" }],
@@ -281,7 +283,9 @@ describe("raw SQL on one shared SQLite connection", () => {
   it("a statement issued while another request's transaction is open waits for it instead of joining it", async () => {
     const deps = await createTestDeps("sqlite");
     try {
-      const conn = (await upsertConnectionByName(deps.db, { name: "DB" }, { connectionId: "con_1" })).id;
+      const conn = (
+        await upsertConnectionByName(deps.db, { name: "DB" }, { connectionId: "con_1" }, deps.clock.now())
+      ).id;
       await insertUsers(
         deps.db,
         [{ userId: "auth0|1", connectionId: conn, email: "a@example.com" }],

@@ -88,20 +88,20 @@ function resourceServerValues(w: Omit<Partial<TResourceServerWrite>, "identifier
 export async function upsertResourceServer(
   q: TSqlRunner,
   w: TResourceServerWrite,
+  at: Date,
 ): Promise<{ id: string; created: boolean }> {
   return q.transaction(async (tx) => {
     const [existing] = await tx.all<{ id: string }>(
       `SELECT "id" FROM "ResourceServer" WHERE "identifier" = ?`,
       [w.identifier],
     );
-    const now = new Date();
     if (existing) {
       const id = String(existing.id);
       await updateRow(
         tx,
         "ResourceServer",
         { column: "id", value: id },
-        { ...resourceServerValues(w), updatedAt: now },
+        { ...resourceServerValues(w), updatedAt: at },
       );
       return { id, created: false };
     }
@@ -110,8 +110,8 @@ export async function upsertResourceServer(
       id,
       ...resourceServerValues(w),
       identifier: w.identifier,
-      createdAt: now,
-      updatedAt: now,
+      createdAt: at,
+      updatedAt: at,
     });
     return { id, created: true };
   });
@@ -124,15 +124,14 @@ export async function listResourceServers(q: TSqlRunner): Promise<TResourceServe
 }
 
 /** Create an API. */
-export async function createResourceServer(q: TSqlRunner, w: TResourceServerWrite): Promise<void> {
-  const now = new Date();
+export async function createResourceServer(q: TSqlRunner, w: TResourceServerWrite, at: Date): Promise<void> {
   await insertRow(q, "ResourceServer", {
     id: newRowId(),
     ...resourceServerValues(w),
     scopes: JSON.stringify(w.scopes ?? []),
     identifier: w.identifier,
-    createdAt: now,
-    updatedAt: now,
+    createdAt: at,
+    updatedAt: at,
   });
 }
 
@@ -141,12 +140,13 @@ export async function updateResourceServer(
   q: TSqlRunner,
   id: string,
   w: Omit<Partial<TResourceServerWrite>, "identifier">,
+  at: Date,
 ): Promise<void> {
   const n = await updateRow(
     q,
     "ResourceServer",
     { column: "id", value: id },
-    { ...resourceServerValues(w), updatedAt: new Date() },
+    { ...resourceServerValues(w), updatedAt: at },
   );
   if (n !== 1) throw new Error(`No API ${id} to update`);
 }

@@ -32,14 +32,18 @@ export async function hasRuleSetting(q: TSqlRunner, key: string): Promise<boolea
 }
 
 /** Create or replace a setting's sealed value. */
-export async function upsertRuleSetting(q: TSqlRunner, key: string, valueEnc: string): Promise<void> {
-  const now = new Date();
+export async function upsertRuleSetting(
+  q: TSqlRunner,
+  key: string,
+  valueEnc: string,
+  at: Date,
+): Promise<void> {
   await upsertRow(
     q,
     "RuleSetting",
     ["key"],
-    { key, valueEnc, createdAt: now, updatedAt: now },
-    { valueEnc, updatedAt: now },
+    { key, valueEnc, createdAt: at, updatedAt: at },
+    { valueEnc, updatedAt: at },
   );
 }
 

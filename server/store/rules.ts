@@ -84,11 +84,15 @@ export type TNewRule = {
   stage: string;
 };
 
-/** Insert a rule and its first version (saved by `createdBy`; null for none), atomically. */
-export async function insertRule(q: TSqlRunner, r: TNewRule, createdBy: string | null): Promise<TRuleRecord> {
+/** Insert a rule and its first version (saved by `createdBy`; null for none) at `at`, atomically. */
+export async function insertRule(
+  q: TSqlRunner,
+  r: TNewRule,
+  createdBy: string | null,
+  at: Date,
+): Promise<TRuleRecord> {
   return q.transaction(async (tx) => {
-    const now = new Date();
-    const row: TRuleRecord = { ...r, version: 1, createdAt: now, updatedAt: now };
+    const row: TRuleRecord = { ...r, version: 1, createdAt: at, updatedAt: at };
     await insertRow(tx, "Rule", row);
     await insertRuleVersion(tx, {
       ruleId: r.id,
@@ -96,7 +100,7 @@ export async function insertRule(q: TSqlRunner, r: TNewRule, createdBy: string |
       name: r.name,
       script: r.script,
       createdBy,
-      at: now,
+      at,
     });
     return row;
   });
@@ -113,6 +117,7 @@ export async function updateRule(
   id: string,
   patch: TRulePatch,
   createdBy: string | null,
+  at: Date,
 ): Promise<TRuleRecord | null> {
   return q.transaction(async (tx) => {
     const current = await findRule(tx, id);
@@ -121,29 +126,26 @@ export async function updateRule(
     const script = patch.script ?? current.script;
     const isNewVersion = name !== current.name || script !== current.script;
     const version = isNewVersion ? current.version + 1 : current.version;
-    const now = new Date();
-    if (isNewVersion) await insertRuleVersion(tx, { ruleId: id, version, name, script, createdBy, at: now });
+    if (isNewVersion) await insertRuleVersion(tx, { ruleId: id, version, name, script, createdBy, at });
     await updateRow(
       tx,
       "Rule",
       { column: "id", value: id },
-      { name, script, version, order: patch.order, enabled: patch.enabled, updatedAt: now },
+      { name, script, version, order: patch.order, enabled: patch.enabled, updatedAt: at },
     );
     return findRule(tx, id);
   });
 }
 
 /** Set the order of several rules, all or none. */
-export async function setRuleOrders(q: TSqlRunner, orders: { id: string; order: number }[]): Promise<void> {
+export async function setRuleOrders(
+  q: TSqlRunner,
+  orders: { id: string; order: number }[],
+  at: Date,
+): Promise<void> {
   await q.transaction(async (tx) => {
-    const now = new Date();
     for (const o of orders) {
-      const n = await updateRow(
-        tx,
-        "Rule",
-        { column: "id", value: o.id },
-        { order: o.order, updatedAt: now },
-      );
+      const n = await updateRow(tx, "Rule", { column: "id", value: o.id }, { order: o.order, updatedAt: at });
       if (n !== 1) throw new Error(`No rule ${o.id} to reorder`);
     }
   });

@@ -62,14 +62,14 @@ export async function updateTenant(
     mfaOtpEnabled?: boolean;
     mfaRecoveryCodeEnabled?: boolean;
   },
+  at: Date,
 ): Promise<void> {
-  const now = new Date();
   await upsertRow(
     q,
     "Tenant",
     ["id"],
-    { id: "default", ...w, createdAt: now, updatedAt: now },
-    { ...w, updatedAt: now },
+    { id: "default", ...w, createdAt: at, updatedAt: at },
+    { ...w, updatedAt: at },
   );
 }
 
@@ -81,25 +81,27 @@ export async function claimDemoSeed(q: TSqlRunner, at: Date): Promise<boolean> {
   const rows = await q.all<{ id: string }>(`SELECT "id" FROM "Tenant" WHERE "id" = 'default'`);
   if (rows.length === 0) {
     // Concurrent first starts race to create the row; losing that race is harmless.
-    const now = new Date();
     await q
-      .run(`INSERT INTO "Tenant" ("id","createdAt","updatedAt") VALUES ('default',?,?)`, [now, now])
+      .run(`INSERT INTO "Tenant" ("id","createdAt","updatedAt") VALUES ('default',?,?)`, [at, at])
       .catch((err: unknown) => {
         if (!isUniqueViolation(err)) throw err;
       });
   }
   const n = await q.run(
     `UPDATE "Tenant" SET "seededAt" = ?, "updatedAt" = ? WHERE "id" = 'default' AND "seededAt" IS NULL`,
-    [at, new Date()],
+    [at, at],
   );
   return n === 1;
 }
 
-/** Give back a demo-seed claim made at `at` (the seed failed), so the next start tries again. */
-export async function releaseDemoSeed(q: TSqlRunner, at: Date): Promise<void> {
+/**
+ * Give back a demo-seed claim made at `claimedAt` (the seed failed), so the next start tries again; `at` is when
+ * it is given back.
+ */
+export async function releaseDemoSeed(q: TSqlRunner, claimedAt: Date, at: Date): Promise<void> {
   await q.run(
     `UPDATE "Tenant" SET "seededAt" = NULL, "updatedAt" = ? WHERE "id" = 'default' AND "seededAt" = ?`,
-    [new Date(), at],
+    [at, claimedAt],
   );
 }
 
@@ -112,19 +114,18 @@ export async function getRulesAllowedHosts(q: TSqlRunner): Promise<string[]> {
 }
 
 /** Replace the hosts rules may fetch from (creating the tenant row on first use). */
-export async function setRulesAllowedHosts(q: TSqlRunner, hosts: string[]): Promise<void> {
+export async function setRulesAllowedHosts(q: TSqlRunner, hosts: string[], at: Date): Promise<void> {
   const rulesAllowedHosts = JSON.stringify(hosts);
-  const now = new Date();
   await upsertRow(
     q,
     "Tenant",
     ["id"],
-    { id: "default", rulesAllowedHosts, createdAt: now, updatedAt: now },
-    { rulesAllowedHosts, updatedAt: now },
+    { id: "default", rulesAllowedHosts, createdAt: at, updatedAt: at },
+    { rulesAllowedHosts, updatedAt: at },
   );
 }
 
 /** Turn rules' fetch off again where a tenant row exists (tests, between cases); never creates the row. */
-export async function clearRulesAllowedHosts(q: TSqlRunner): Promise<void> {
-  await q.run(`UPDATE "Tenant" SET "rulesAllowedHosts" = '[]', "updatedAt" = ?`, [new Date()]);
+export async function clearRulesAllowedHosts(q: TSqlRunner, at: Date): Promise<void> {
+  await q.run(`UPDATE "Tenant" SET "rulesAllowedHosts" = '[]', "updatedAt" = ?`, [at]);
 }

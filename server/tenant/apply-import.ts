@@ -67,14 +67,20 @@ async function applyImportIn(
     clientIdsByRef.set(c.clientId, c.id);
   }
   for (const c of plan.clients) {
-    const row = await upsertClientByName(deps.db, c.write, { clientId: c.clientId }, c.secret);
+    const row = await upsertClientByName(
+      deps.db,
+      c.write,
+      { clientId: c.clientId },
+      deps.clock.now(),
+      c.secret,
+    );
     clientIdsByRef.set(c.write.name, row.id);
     clientIdsByRef.set(row.clientId, row.id);
     note(row.created, `client "${c.write.name}"`);
     if (c.generated) report.generatedCredentials.push(c.generated);
   }
   for (const a of plan.apis) {
-    const row = await upsertResourceServer(deps.db, a.write);
+    const row = await upsertResourceServer(deps.db, a.write, deps.clock.now());
     note(row.created, `resourceServer "${a.write.identifier}"`);
     if (a.generatedSecret)
       report.generatedSigningSecrets.push({
@@ -93,12 +99,13 @@ async function applyImportIn(
       deps.db,
       { name: d.name, strategy: d.strategy, options: d.options },
       { connectionId: `con_${randomAlphanumeric(16)}` },
+      deps.clock.now(),
       enabledIds,
     );
     note(row.created, `database "${d.name}"`);
   }
   if (plan.tenant) {
-    await updateTenant(deps.db, plan.tenant);
+    await updateTenant(deps.db, plan.tenant, deps.clock.now());
     report.updated.push("tenant");
   }
   const ap = attackProtection;
@@ -116,7 +123,7 @@ async function applyImportIn(
   }
   await applyRules(deps, actor, rulesPlan, report, note);
   if (plan.mfa) {
-    await updateTenant(deps.db, plan.mfa);
+    await updateTenant(deps.db, plan.mfa, deps.clock.now());
     report.updated.push("guardian");
   }
   // One record of the import as a whole: who imported, what was created and updated. Rules, rule settings and

@@ -56,7 +56,7 @@ export async function seedDemoTenant(deps: TDeps, demoDir: string): Promise<TDem
     return { tenantReport, users, demoPassword: DEMO_PASSWORD, sampleUser: DEMO_SAMPLE_USER };
   } catch (err) {
     // Let the next start try again rather than leave a tenant marked seeded with nothing in it.
-    await releaseDemoSeed(deps.db, at);
+    await releaseDemoSeed(deps.db, at, deps.clock.now());
     throw err;
   }
 }

@@ -109,7 +109,13 @@ export async function seedFixture(deps: TDeps): Promise<TFixture> {
   async function secretClient(w: TClientWrite): Promise<TSecretClient> {
     const secret = newSecret();
     secrets.push(secret);
-    const { id, clientId } = await upsertClientByName(sql, w, { clientId: newClientId() }, sealed(secret));
+    const { id, clientId } = await upsertClientByName(
+      sql,
+      w,
+      { clientId: newClientId() },
+      deps.clock.now(),
+      sealed(secret),
+    );
     return { id, clientId, name: w.name, secret };
   }
 
@@ -140,6 +146,7 @@ export async function seedFixture(deps: TDeps): Promise<TFixture> {
       idTokenAlg: "HS256",
     },
     { clientId: newClientId() },
+    deps.clock.now(),
     null,
   );
   const spa = { id: spaRow.id, clientId: spaRow.clientId, name: "Acme Mobile" };
@@ -171,40 +178,58 @@ export async function seedFixture(deps: TDeps): Promise<TFixture> {
   const allFirstParty = [web, basic, spa, hs256, nonRotating, noPassword, thirdParty].map((c) => c.id);
   async function connection(name: string, enabled: string[]): Promise<TFixtureConnection> {
     const connectionId = randomId("con_", 8);
-    const { id } = await upsertConnectionByName(sql, { name, strategy: "auth0" }, { connectionId }, enabled);
+    const { id } = await upsertConnectionByName(
+      sql,
+      { name, strategy: "auth0" },
+      { connectionId },
+      deps.clock.now(),
+      enabled,
+    );
     return { id, connectionId, name };
   }
   const database = await connection(DATABASE, allFirstParty);
   const employees = await connection("Employees", [web.id, basic.id, spa.id, hs256.id, nonRotating.id]);
   const customers = await connection("Customers", [web.id, basic.id, spa.id]);
   const partners = await connection("Partners", [basic.id]);
-  await updateTenant(sql, { friendlyName: "Acme", defaultDirectory: DATABASE, defaultAudience: null });
+  await updateTenant(
+    sql,
+    { friendlyName: "Acme", defaultDirectory: DATABASE, defaultAudience: null },
+    deps.clock.now(),
+  );
 
   const orders: TFixtureApi = {
     identifier: "https://api.acme.test/orders",
     scopes: ["read:orders", "write:orders", "delete:orders"],
     tokenLifetime: 7200,
   };
-  await upsertResourceServer(sql, {
-    identifier: orders.identifier,
-    name: "Orders API",
-    scopes: orders.scopes.map((value) => ({ value, description: value })),
-    tokenLifetime: orders.tokenLifetime,
-    signingAlg: "RS256",
-    allowOfflineAccess: true,
-  });
+  await upsertResourceServer(
+    sql,
+    {
+      identifier: orders.identifier,
+      name: "Orders API",
+      scopes: orders.scopes.map((value) => ({ value, description: value })),
+      tokenLifetime: orders.tokenLifetime,
+      signingAlg: "RS256",
+      allowOfflineAccess: true,
+    },
+    deps.clock.now(),
+  );
   const reports: TFixtureApi = {
     identifier: "https://reports.acme.test",
     scopes: ["read:reports"],
     tokenLifetime: 86400,
   };
-  await upsertResourceServer(sql, {
-    identifier: reports.identifier,
-    name: "Reports API",
-    scopes: [{ value: "read:reports" }],
-    signingAlg: "RS256",
-    allowOfflineAccess: false,
-  });
+  await upsertResourceServer(
+    sql,
+    {
+      identifier: reports.identifier,
+      name: "Reports API",
+      scopes: [{ value: "read:reports" }],
+      signingAlg: "RS256",
+      allowOfflineAccess: false,
+    },
+    deps.clock.now(),
+  );
   const legacySecret = newSecret();
   secrets.push(legacySecret);
   const legacy = {
@@ -213,15 +238,19 @@ export async function seedFixture(deps: TDeps): Promise<TFixture> {
     tokenLifetime: 3600,
     secret: legacySecret,
   };
-  await upsertResourceServer(sql, {
-    identifier: legacy.identifier,
-    name: "Legacy API (HS256)",
-    scopes: [{ value: "legacy:read" }],
-    tokenLifetime: legacy.tokenLifetime,
-    signingAlg: "HS256",
-    signingSecretEnc: deps.box.seal("api-signing-secret", legacySecret),
-    allowOfflineAccess: true,
-  });
+  await upsertResourceServer(
+    sql,
+    {
+      identifier: legacy.identifier,
+      name: "Legacy API (HS256)",
+      scopes: [{ value: "legacy:read" }],
+      tokenLifetime: legacy.tokenLifetime,
+      signingAlg: "HS256",
+      signingSecretEnc: deps.box.seal("api-signing-secret", legacySecret),
+      allowOfflineAccess: true,
+    },
+    deps.clock.now(),
+  );
 
   const fx: TFixture = {
     issuer: deps.env.issuer,

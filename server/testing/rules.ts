@@ -24,7 +24,7 @@ export const TEST_RULES_ADMIN = {
 export async function resetRules(deps: TDeps): Promise<void> {
   await deleteAllRules(deps.db);
   await deleteAllRuleSettings(deps.db);
-  await clearRulesAllowedHosts(deps.db);
+  await clearRulesAllowedHosts(deps.db, deps.clock.now());
   deps.rules.clear();
 }
 

@@ -47,6 +47,7 @@ export async function createRule(deps: TDeps, admin: TRulesActor, body: unknown)
           stage: "login_success",
         },
         admin.email,
+        deps.clock.now(),
       );
       await recordRulesChange(tx, deps, admin, {
         action: "create rule",

@@ -26,6 +26,7 @@ export async function reorderRules(deps: TDeps, admin: TRulesActor, body: unknow
     await setRuleOrders(
       tx,
       [...ids, ...rest].map((id, i) => ({ id, order: i + 1 })),
+      deps.clock.now(),
     );
     const reordered = await listRules(tx);
     const summary = (rs: typeof current) => rs.map((r) => ({ id: r.id, name: r.name, order: r.order }));

@@ -42,7 +42,7 @@ export async function setRuleSetting(deps: TDeps, admin: TRulesActor, key: strin
   const { value } = parseRulesInput(ZRuleSettingValue, body);
   await deps.db.transaction(async (tx) => {
     const had = await hasRuleSetting(tx, k);
-    await upsertRuleSetting(tx, k, deps.box.seal("rule-setting", value));
+    await upsertRuleSetting(tx, k, deps.box.seal("rule-setting", value), deps.clock.now());
     await recordRulesChange(tx, deps, admin, {
       action: had ? "replace rule setting" : "add rule setting",
       target: k,

@@ -44,7 +44,13 @@ export async function rollbackRule(deps: TDeps, admin: TRulesActor, id: string, 
       if (!target) throw AdminError.notFound(`Version ${version} of the rule not found`);
       const holder = await findRuleByName(tx, target.name);
       if (holder && holder.id !== id) throw nameTaken(target.name);
-      const after = await updateRule(tx, id, { name: target.name, script: target.script }, admin.email);
+      const after = await updateRule(
+        tx,
+        id,
+        { name: target.name, script: target.script },
+        admin.email,
+        deps.clock.now(),
+      );
       if (!after) throw AdminError.notFound("Rule not found");
       // Rolling back to what is already current changes nothing and makes no version; nothing to audit.
       if (after.version !== before.version) {

@@ -321,4 +321,39 @@ describe.each(testDatabaseKinds())("rules changes are audited (%s)", (kind) => {
       after: { allowed_hosts: ["api.example.com"] },
     });
   });
+
+  it("stamps a rule, its versions and a rule setting with the injected clock's time, the same as their records", async () => {
+    const createdAt = new Date("2031-05-06T07:08:09.250Z");
+    const editedAt = new Date("2031-05-07T10:11:12.500Z");
+    deps.clock.set(createdAt);
+    const { rule } = await createRuleNow(deps, editor, claimRule("team-clock", "before"));
+    deps.clock.set(editedAt);
+    await updateRuleNow(deps, editor, rule.id, { script: claimRule("team-clock", "after").script });
+    await setRuleSettingNow(deps, editor, "CLOCK_KEY", { value: "clock-value" });
+    // Read back from the store, not from what the use cases returned.
+    expect((await listRules(deps, editor)).find((r) => r.id === rule.id)).toMatchObject({
+      version: 2,
+      created_at: createdAt.toISOString(),
+      updated_at: editedAt.toISOString(),
+    });
+    expect(
+      (await listRuleVersions(deps, editor, rule.id)).map((v) => ({ version: v.version, at: v.created_at })),
+    ).toEqual([
+      { version: 2, at: editedAt.toISOString() },
+      { version: 1, at: createdAt.toISOString() },
+    ]);
+    expect(await listRuleSettings(deps, editor)).toEqual([
+      { key: "CLOCK_KEY", updated_at: editedAt.toISOString() },
+    ]);
+    // The two changes made at the same instant have no fixed order between them (log ids end at random).
+    const records = (await changes()).map((c) => ({ action: c.details?.action, date: c.date }));
+    expect(records).toHaveLength(3);
+    expect(records).toEqual(
+      expect.arrayContaining([
+        { action: "create rule", date: createdAt.toISOString() },
+        { action: "update rule", date: editedAt.toISOString() },
+        { action: "add rule setting", date: editedAt.toISOString() },
+      ]),
+    );
+  });
 });

@@ -39,7 +39,7 @@ export async function setRulesNetwork(deps: TDeps, admin: TRulesActor, body: unk
   const hosts = [...new Set(allowed_hosts.map((h) => h.toLowerCase()))];
   await deps.db.transaction(async (tx) => {
     const before = await getRulesAllowedHosts(tx);
-    await setRulesAllowedHosts(tx, hosts);
+    await setRulesAllowedHosts(tx, hosts, deps.clock.now());
     await recordRulesChange(tx, deps, admin, {
       action: "update rules network",
       target: "rules",

@@ -62,7 +62,7 @@ export async function updateRule(deps: TDeps, admin: TRulesActor, id: string, bo
         const holder = await findRuleByName(tx, input.name);
         if (holder && holder.id !== id) throw nameTaken(input.name);
       }
-      const after = await updateRuleRow(tx, id, input, admin.email);
+      const after = await updateRuleRow(tx, id, input, admin.email, deps.clock.now());
       if (!after) throw AdminError.notFound("Rule not found");
       const change = describeChange(before, after);
       if (change) await recordRulesChange(tx, deps, admin, { ...change, target: id });
