@@ -130,10 +130,15 @@ export async function listUsersOfConnection(q: TSqlRunner, connectionId: string)
   return rows.map(toUser);
 }
 
+/** `text` as a LIKE pattern matching itself: `%`, `_` and the escape character are escaped with `\`. */
+function likeLiteral(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
 /**
- * Users whose email or username contains `text` (or whose user id is `text`), optionally in one connection,
- * newest first. `contains` is LIKE as Prisma wrote it: `%` and `_` in `text` are wildcards, and SQLite compares
- * ASCII letters case-insensitively where PostgreSQL does not.
+ * Users whose email or username contains `text`, ignoring case (or whose user id is `text`), optionally in one
+ * connection, newest first. `text` is matched literally (`%` and `_` are characters, not wildcards), and the same
+ * way on SQLite and PostgreSQL.
  */
 export async function searchUsers(
   q: TSqlRunner,
@@ -147,8 +152,11 @@ export async function searchUsers(
     params.push(opts.connectionId);
   }
   if (text) {
-    where.push(`("User"."email" LIKE ? OR "User"."username" LIKE ? OR "User"."userId" = ?)`);
-    params.push(`%${text.toLowerCase()}%`, `%${text}%`, text);
+    const pattern = `%${likeLiteral(text.toLowerCase())}%`;
+    where.push(
+      `(LOWER("User"."email") LIKE ? ESCAPE '\\' OR LOWER("User"."username") LIKE ? ESCAPE '\\' OR "User"."userId" = ?)`,
+    );
+    params.push(pattern, pattern, text);
   }
   const rows = await q.all<TRow>(
     `SELECT ${SELECT}, "Connection"."name" AS "connectionName" FROM "User"
