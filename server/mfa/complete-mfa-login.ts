@@ -9,6 +9,7 @@ import { insertLog } from "../store/logs.ts";
 import { runLoginRules } from "../rules/run-login-rules.ts";
 import { returnMfaAttempt, takeMfaAttempt } from "../store/mfa-throttles.ts";
 import { issueTokens } from "../oauth/core/issue-tokens.ts";
+import { loginSuccessEvent } from "../oauth/core/login-record.ts";
 import { readMfaToken, type TMfaTokenClaims } from "./mfa-token.ts";
 
 /** Wrong-code bucket: 10 attempts, refilled one every 6 minutes (contract §4.4). */
@@ -138,22 +139,7 @@ export async function completeMfaLogin(
     await recordLogin(q, user.id, now, ctx.ip);
     await applyMetadataPatch(q, user.id, ruled.metadata, now);
     await issued.persist(q);
-    await insertLog(
-      q,
-      {
-        ...ctx.audit,
-        type: successType,
-        description: "",
-        client_id: client.clientId,
-        client_name: client.name,
-        ip: ctx.ip,
-        client_ip: ctx.clientIp,
-        user_agent: ctx.userAgent,
-        hostname: ctx.hostname,
-        details: { ...ctx.audit.details, grant_type: ctx.grantType },
-      },
-      now,
-    );
+    await insertLog(q, loginSuccessEvent(ctx, successType), now);
   });
   return issued.body;
 }

@@ -24,6 +24,7 @@ import {
 import type { TConnectionRecord } from "../../store/connections.ts";
 import type { TResourceServerRecord } from "../../store/resource-servers.ts";
 import { insertLog } from "../../store/logs.ts";
+import { loginSuccessEvent } from "../core/login-record.ts";
 import { runLoginRules, type TLoginRulesResult } from "../../rules/run-login-rules.ts";
 import { resolveScopes } from "../../auth/scopes.ts";
 import { issueTokens, type TIssued } from "../core/issue-tokens.ts";
@@ -288,7 +289,7 @@ async function writeLogin(
   issued: TIssued,
   upgraded: string | undefined,
 ): Promise<void> {
-  const { client, now } = ctx;
+  const { now } = ctx;
   const { user, breached } = login;
   await guard.onSuccess(q);
   await recordLogin(q, user.id, now, ctx.ip, upgraded);
@@ -306,24 +307,5 @@ async function writeLogin(
     );
   }
   await issued.persist(q);
-  await insertLog(
-    q,
-    {
-      ...ctx.audit,
-      type: "sepft",
-      description: "",
-      client_id: client.clientId,
-      client_name: client.name,
-      ip: ctx.ip,
-      client_ip: ctx.clientIp,
-      user_agent: ctx.userAgent,
-      hostname: ctx.hostname,
-      details: {
-        ...ctx.audit.details,
-        grant_type: ctx.grantType,
-        ...(upgraded ? { password_rehashed: true } : {}),
-      },
-    },
-    now,
-  );
+  await insertLog(q, loginSuccessEvent(ctx, "sepft", upgraded ? { password_rehashed: true } : {}), now);
 }
