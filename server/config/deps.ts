@@ -12,6 +12,7 @@ import { createBreachedPasswords, type TBreachedPasswords } from "../protection/
 import { createUnblockLinks, type TUnblockLinks } from "../protection/unblock-link.ts";
 import { createNotifier, type TNotifier } from "../notifications/notifier.ts";
 import { createRulesService, type TRulesService } from "../rules/rules-service.ts";
+import { createActionsService, type TActionsService } from "../actions/actions-service.ts";
 import { createMetrics, type TMetrics } from "../platform/metrics.ts";
 import { errorMessage, getProcessLogger, type TLogger } from "../platform/logger.ts";
 import { listPasswordHashKinds } from "../store/users.ts";
@@ -34,6 +35,8 @@ export type TDeps = {
   notifier: TNotifier;
   /** Rules: the sandbox runner and the cached enabled rules. */
   rules: TRulesService;
+  /** Actions: the bound post-login actions (cached) and their api.cache; they run on the rules runner. */
+  actions: TActionsService;
   /** Structured JSON log (pino); never secrets, passwords, tokens or request bodies. */
   log: TLogger;
   /** This process's Prometheus metrics (GET /metrics); observe/inc only on the hot path. */
@@ -73,7 +76,7 @@ export async function createDeps(
   const clock = overrides.clock ?? systemClock;
   const log = overrides.log ?? getProcessLogger(env);
   const metrics = createMetrics();
-    const db = overrides.db ?? (await openRawSql(env, log));
+  const db = overrides.db ?? (await openRawSql(env, log));
   const masterKey = overrides.masterKey ?? loadMasterKey(env);
   const box = createSecretBox(masterKey);
   // Each computation is timed into `portcullis_password_hash_duration_seconds`.
@@ -99,6 +102,7 @@ export async function createDeps(
   };
   const notifier = await createNotifier(env, db, clock, log);
   const rules = createRulesService(db, box, env);
+  const actions = createActionsService(db, box);
   return {
     env,
     db,
@@ -109,6 +113,7 @@ export async function createDeps(
     config,
     protection,
     rules,
+    actions,
     notifier,
     log,
     metrics,

@@ -11,6 +11,7 @@ export const SEAL_PURPOSES = [
   "user-totp-seed",
   "admin-totp-seed",
   "rule-setting",
+  "action-secret",
   "mfa-token",
 ] as const;
 export type TSealPurpose = (typeof SEAL_PURPOSES)[number];
@@ -29,6 +30,7 @@ const OPENS_V1 = {
   "user-totp-seed": true,
   "admin-totp-seed": true,
   "rule-setting": true,
+  "action-secret": true,
   "mfa-token": false,
 } as const satisfies Record<TSealPurpose, boolean>;
 

@@ -1,8 +1,12 @@
+import { ACTION_SECRET_COLUMNS } from "./action-secrets.ts";
+import { ACTION_VERSION_COLUMNS } from "./action-versions.ts";
+import { ACTION_COLUMNS } from "./actions.ts";
 import { ADMIN_USER_COLUMNS } from "./admin-users.ts";
 import { ATTACK_PROTECTION_COLUMNS } from "./attack-protection.ts";
 import { CLIENT_COLUMNS } from "./clients.ts";
 import { CONNECTION_CLIENT_COLUMNS } from "./connection-clients.ts";
 import { CONNECTION_COLUMNS } from "./connections.ts";
+import { FLOW_BINDING_COLUMNS } from "./flow-bindings.ts";
 import { IP_THROTTLE_COLUMNS } from "./ip-throttles.ts";
 import { LOGIN_FAILURE_COLUMNS } from "./login-failures.ts";
 import { LOG_EVENT_COLUMNS } from "./logs.ts";
@@ -45,6 +49,10 @@ export const STORE_TABLES = {
   Rule: RULE_COLUMNS,
   RuleVersion: RULE_VERSION_COLUMNS,
   RuleSetting: RULE_SETTING_COLUMNS,
+  Action: ACTION_COLUMNS,
+  ActionVersion: ACTION_VERSION_COLUMNS,
+  ActionSecret: ACTION_SECRET_COLUMNS,
+  FlowBinding: FLOW_BINDING_COLUMNS,
   MfaAuthenticator: MFA_AUTHENTICATOR_COLUMNS,
   MfaThrottle: MFA_THROTTLE_COLUMNS,
 } as const satisfies Record<string, readonly string[]>;
