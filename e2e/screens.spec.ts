@@ -10,6 +10,8 @@ const SCREENS = [
   { path: "/admin/users", heading: "Users", file: "users" },
   { path: "/admin/rules", heading: "Rules", file: "rules" },
   { path: "/admin/rules/settings", heading: "Rule settings", file: "rule-settings" },
+  { path: "/admin/actions", heading: "Actions", file: "actions" },
+  { path: "/admin/actions/flows/post-login", heading: "Post-login flow", file: "post-login-flow" },
   { path: "/admin/logs", heading: "Logs", file: "logs" },
   { path: "/admin/attack-protection", heading: "Attack protection", file: "attack-protection" },
   { path: "/admin/account", heading: "Your account", file: "account" },
