@@ -18,6 +18,7 @@ import {
 } from "./action-code-support";
 import { ActionDependencies, type TDependency } from "./action-dependencies";
 import { ActionSecrets, savedSecretRows, secretsPatch, type TSecretRow } from "./action-secrets";
+import { ActionTryPanel } from "./action-try-panel";
 
 export type TEditedAction = {
   id: string;
@@ -41,18 +42,21 @@ function lineColumn(text: string, offset: number) {
 /**
  * The action editor: CodeMirror with completion of `event.` and `api.` members and lint (syntax errors, the
  * server's compile error at its place, the redirect warning), the dependencies and secrets editors, Save draft,
- * Deploy (saving first) and Delete. Read-only roles see the code and its problems.
+ * Deploy (saving first), Delete, and the Try panel. Read-only roles see the code and its problems.
  */
 export function ActionEditor({
   action,
   warnings,
   canWrite,
   availableModules,
+  sampleEvent,
 }: {
   action: TEditedAction;
   warnings: string[];
   canWrite: boolean;
   availableModules: string[];
+  /** The Try panel's starting event (JSON text). */
+  sampleEvent: string;
 }) {
   const router = useRouter();
   const view = useRef<EditorView | null>(null);
@@ -244,6 +248,7 @@ export function ActionEditor({
           </span>
         </div>
       )}
+      {canWrite && <ActionTryPanel actionId={action.id} code={code} sampleEvent={sampleEvent} />}
     </div>
   );
 }

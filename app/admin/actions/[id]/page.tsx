@@ -3,6 +3,7 @@ import { notFound } from "next/navigation";
 import { getDeps } from "@/server/config/deps";
 import { getAction } from "@/server/admin/actions/get-action";
 import { availableModules } from "@/server/actions/action-settings";
+import { samplePostLoginEvent } from "@/server/actions/post-login-event";
 import { getPageAdmin } from "@/server/admin/session";
 import { canPerform } from "@/server/admin/roles";
 import { Forbidden } from "@/components/forbidden";
@@ -12,7 +13,8 @@ export default async function ActionPage({ params }: { params: Promise<{ id: str
   const admin = await getPageAdmin("actions:read");
   if (!admin) return <Forbidden />;
   const { id } = await params;
-  const found = await getAction(await getDeps(), admin, id).catch(() => null);
+  const deps = await getDeps();
+  const found = await getAction(deps, admin, id).catch(() => null);
   if (!found) notFound();
   const { action } = found;
   return (
@@ -33,6 +35,7 @@ export default async function ActionPage({ params }: { params: Promise<{ id: str
         warnings={found.warnings}
         canWrite={canPerform(admin.role, "actions:write")}
         availableModules={availableModules()}
+        sampleEvent={JSON.stringify(samplePostLoginEvent(deps.clock.now()), null, 2)}
       />
     </section>
   );
