@@ -18,11 +18,12 @@
 //                 secret resealing). Neither imports the other.
 //  domain         server/{oauth,mfa,rules,actions,protection,auth,notifications,audit}/, ordered inside
 //                 (a package imports only packages listed before it, so packages form no cycle either):
-//                   auth, notifications, audit ← protection ← oauth-core ← rules, actions ← mfa ← oauth
+//                   auth, notifications, audit ← protection ← oauth-core ← rules ← actions ← mfa ← oauth
 //                 oauth-core (server/oauth/core/) is the OAuth vocabulary MFA and rules speak (error classes, request reading,
 //                 client authentication, the config cache it reads, the grant context type, secret-parameter
 //                 names, token issuing); the rest of oauth/ (token endpoint, grants, userinfo, discovery, MFA
-//                 grants) sits on top and calls mfa and rules.
+//                 grants) sits on top and calls mfa and the login flow. actions sits on rules: the post-login
+//                 flow runs the rules first, then the actions (server/actions/run-login-flow.ts).
 //  store          server/store/: the only modules that touch the database (plain SQL; no Prisma Client).
 //  audit-events   server/audit/events.ts: the typed audit event union and its scrubbing; store writes it.
 //  crypto         server/crypto/: leaf utilities over node:crypto (digests, random ids, the secret box).
@@ -38,7 +39,8 @@ const DOMAIN_ORDER = [
   ["auth", "notifications", "audit"],
   ["protection"],
   ["oauth-core"],
-  ["rules", "actions"],
+  ["rules"],
+  ["actions"],
   ["mfa"],
   ["oauth"],
 ];

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type ivm from "isolated-vm";
 import { ruleExpression } from "./sandbox-source.ts";
 import { messageOf } from "./message-of.ts";
-import type { TRuleFailure, TRunInput } from "./types.ts";
+import type { TRuleFailure } from "./types.ts";
 
 export type TCompiled = { script: ivm.Script } | { error: TRuleFailure };
 
@@ -10,6 +10,8 @@ export type TCompiled = { script: ivm.Script } | { error: TRuleFailure };
 export type TScriptCache = { isolate: ivm.Isolate; scripts: Map<string, Promise<TCompiled>> };
 
 const MAX_SCRIPTS_PER_ISOLATE = 8;
+/** Parsing one action's module in the check isolate; parsing never loops, this only bounds a huge input. */
+const CHECK_TIMEOUT_MS = 2000;
 
 /** Compile one rule's script on its own: null when it compiles, else the compiler's message. */
 export async function compileRule(isolate: ivm.Isolate, script: string): Promise<string | null> {
@@ -22,33 +24,56 @@ export async function compileRule(isolate: ivm.Isolate, script: string): Promise
 }
 
 /**
- * The compiled pipeline script (bootstrap, modules, rules) for these rules in this isolate, from its cache (an LRU of
- * MAX_SCRIPTS_PER_ISOLATE pipeline versions, keyed by the rules' scripts) or compiled now. A syntax error is a value
- * naming the rule that does not compile.
+ * Compile one action's module code on its own, the way the sandbox does (the Function constructor, which parses the
+ * body alone, so code that would close the wrapper early is a syntax error): null when it compiles, else the
+ * compiler's message. Runs no action code: the throwaway context only parses.
+ */
+export async function compileAction(isolate: ivm.Isolate, code: string): Promise<string | null> {
+  const context = await isolate.createContext();
+  try {
+    await context.global.set("__pc_code", code);
+    await context.eval('void Function("exports", "module", "require", __pc_code);', {
+      timeout: CHECK_TIMEOUT_MS,
+    });
+    return null;
+  } catch (err) {
+    return messageOf(err);
+  } finally {
+    try {
+      context.release();
+    } catch {
+      // The isolate is gone; so is the context.
+    }
+  }
+}
+
+/** A cache id for a list of sources. */
+export function sourcesId(prefix: string, sources: readonly string[]): string {
+  const hash = createHash("sha256");
+  for (const s of sources) hash.update(s).update("\u0000");
+  return `${prefix}:${hash.digest("hex")}`;
+}
+
+/**
+ * The compiled pipeline script with this id in this isolate, from its cache (an LRU of MAX_SCRIPTS_PER_ISOLATE
+ * pipeline versions) or compiled now from `source()`. When it does not compile, `explain` turns the error into a
+ * failure value (naming the script at fault when it can).
  */
 export function compilePipeline(
   slot: TScriptCache,
-  input: TRunInput,
-  sourceOf: (scripts: readonly string[]) => string,
+  id: string,
+  source: () => string,
+  explain: (err: unknown) => Promise<TCompiled>,
 ): Promise<TCompiled> {
-  const hash = createHash("sha256");
-  for (const r of input.rules) hash.update(r.script).update("\u0000");
-  const id = hash.digest("hex");
   let entry = slot.scripts.get(id);
   if (!entry) {
     entry = (async (): Promise<TCompiled> => {
-      const source = sourceOf(input.rules.map((r) => r.script));
       try {
-        return { script: await slot.isolate.compileScript(source, { filename: "rules.js" }) };
+        return { script: await slot.isolate.compileScript(source(), { filename: `${id.split(":")[0]}.js` }) };
       } catch (err) {
         // Disposed while waiting (another run's limit): not a syntax error; the caller retries.
         if (slot.isolate.isDisposed) throw err;
-        // Find the rule that does not compile, so the audit record can name it.
-        for (const r of input.rules) {
-          const problem = await compileRule(slot.isolate, r.script);
-          if (problem) return { error: { kind: "syntax", rule: r.name, message: problem } };
-        }
-        return { error: { kind: "syntax", rule: null, message: messageOf(err) } };
+        return explain(err);
       }
     })();
     slot.scripts.set(id, entry);

@@ -1,24 +1,43 @@
 import type ivm from "isolated-vm";
-import { compilePipeline } from "./compile-pipeline.ts";
+import type { TCompiled } from "./compile-pipeline.ts";
 import { createCapabilityHooks } from "./capability-hooks.ts";
 import type { TFetchBudget } from "./fetch-capability.ts";
 import type { TIsolatePool, TSlot } from "./isolate-pool.ts";
 import { messageOf } from "./message-of.ts";
 import { prepareSpare, takeContext } from "./run-context.ts";
-import { decodeRunResult, enteredCount, failedResult, hostTrace } from "./run-result.ts";
-import { MAX_POOLED_SHARED, TRACKED_RULES, readSharedResult, type TProgress } from "./shared-progress.ts";
-import type { TRuleFailure, TRuleTrace, TRulesLimits, TRunInput, TRunResult } from "./types.ts";
+import { enteredCount, hostTrace } from "./run-result.ts";
+import { MAX_POOLED_SHARED, readSharedResult, type TProgress } from "./shared-progress.ts";
+import type { TRuleFailure, TRuleTrace, TRulesLimits } from "./types.ts";
 
 /** A run's outcome, or word that it was caught in an isolate another run had to kill and should run again. */
-export type TAttempt = { result: TRunResult } | { retry: true };
+export type TAttempt<R> = { result: R } | { retry: true };
 
 export type TAttemptDeps = {
   limits: TRulesLimits;
   pool: TIsolatePool;
-  /** The pipeline script for the rules' scripts (pipelineSource, or a test's replacement). */
-  sourceOf: (scripts: readonly string[]) => string;
   /** A new run id: which run killed an isolate decides who is retried. */
   nextRunId(): number;
+};
+
+/**
+ * What differs between a run of rules and a run of actions; the limits, kills, time limits, retries, shared progress
+ * and cleanup of attemptRun are the same for both.
+ */
+export type TRunJob<R> = {
+  isolateKey: string;
+  /** The names of the scripts in run order (the shared progress holds an index into them). */
+  names: readonly string[];
+  fetchAllowedHosts: readonly string[];
+  /** What the scripts are called in messages: `rule`/`rules`, `action`/`actions`. */
+  noun: { one: string; many: string };
+  /** The compiled pipeline script (cached per isolate), or a syntax failure naming the script. */
+  compile(slot: TSlot): Promise<TCompiled>;
+  /** The run input the bootstrap reads from `__pc_in`, as JSON. */
+  payload(slot: TSlot): string;
+  /** A failed run that produced nothing usable. */
+  failed(failure: TRuleFailure, trace: TRuleTrace[], durationMs: number): R;
+  /** The result text the sandbox handed back (untrusted); may keep what outlives the run in the slot. */
+  decode(text: string, entered: number, durationMs: number, slot: TSlot): R;
 };
 
 type TKill = { kind: "timeout" | "memory" | "abuse"; message: string };
@@ -28,32 +47,6 @@ const MEMORY_RE = /memory limit/i;
 
 function now(): number {
   return performance.now();
-}
-
-/** The run input the bootstrap reads from `__pc_in`, as JSON. */
-function runPayload(input: TRunInput, names: string[], globalCache: string, limits: TRulesLimits): string {
-  return JSON.stringify({
-    names,
-    user: input.user,
-    context: input.context,
-    configuration: input.configuration,
-    auth0Domain: input.auth0Domain,
-    fetchEnabled: input.fetchAllowedHosts.length > 0,
-    clockOffsetMs: input.clockOffsetMs ?? 0,
-    globalCache,
-    limits: {
-      consoleBytes: limits.consoleBytes,
-      consoleLines: limits.consoleLines,
-      maxMetadataBytes: limits.maxMetadataBytes,
-      maxGlobalCacheBytes: limits.maxGlobalCacheBytes,
-      maxActiveTimers: limits.maxActiveTimers,
-      maxTimers: limits.maxTimers,
-      maxOutputBytes: limits.maxOutputBytes,
-      fetchMaxRequests: limits.fetchMaxRequests,
-      fetchMaxRequestBytes: limits.fetchMaxRequestBytes,
-      trackedRules: TRACKED_RULES,
-    },
-  });
 }
 
 /**
@@ -81,16 +74,16 @@ function retireIfStillBusy(
  * it the input, run, and wait for the result, a limit (the pipeline and rule timers, the heap, a capability abused)
  * or the isolate's death. Whatever happens becomes a value; the run's timers, fetches and context end in `finally`.
  */
-export async function attemptRun(deps: TAttemptDeps, input: TRunInput): Promise<TAttempt> {
+export async function attemptRun<R>(deps: TAttemptDeps, job: TRunJob<R>): Promise<TAttempt<R>> {
   const { limits, pool } = deps;
+  const { names, noun } = job;
   const started = now();
-  const slot = pool.getSlot(input.isolateKey);
+  const slot = pool.getSlot(job.isolateKey);
   const runId = deps.nextRunId();
-  const names = input.rules.map((r) => r.name);
   /** The run's shared progress, once its context is taken. */
   let progress: TProgress | null = null;
-  const failed = (failure: TRuleFailure, trace: TRuleTrace[]): TRunResult =>
-    failedResult(failure, trace, now() - started);
+  const failed = (failure: TRuleFailure, trace: TRuleTrace[]): R =>
+    job.failed(failure, trace, now() - started);
 
   // The limits run from the start: waiting for a busy isolate (compiling, preparing the context) counts too.
   let onKill: (k: TKill) => void = () => undefined;
@@ -98,7 +91,11 @@ export async function attemptRun(deps: TAttemptDeps, input: TRunInput): Promise<
   const stopped = killed.then((kill) => ({ kill }));
   let ruleTimer: ReturnType<typeof setTimeout> | undefined;
   const pipelineTimer = setTimeout(
-    () => onKill({ kind: "timeout", message: `the rules took longer than ${limits.pipelineTimeoutMs} ms` }),
+    () =>
+      onKill({
+        kind: "timeout",
+        message: `the ${noun.many} took longer than ${limits.pipelineTimeoutMs} ms`,
+      }),
     limits.pipelineTimeoutMs,
   );
   let isStopped = false;
@@ -112,9 +109,9 @@ export async function attemptRun(deps: TAttemptDeps, input: TRunInput): Promise<
     isStopped = true;
     slot.killedBy = runId;
     pool.retire(slot);
-    onKill({ kind: "abuse", message: `the sandbox's ${what}: a rule reached past the bootstrap` });
+    onKill({ kind: "abuse", message: `the sandbox's ${what}: a ${noun.one} reached past the bootstrap` });
   };
-  const killedResult = (kill: TKill): TAttempt => {
+  const killedResult = (kill: TKill): TAttempt<R> => {
     slot.killedBy = runId;
     pool.retire(slot);
     return {
@@ -131,7 +128,7 @@ export async function attemptRun(deps: TAttemptDeps, input: TRunInput): Promise<
 
   const timers = new Set<ReturnType<typeof setTimeout>>();
   const budget: TFetchBudget = {
-    allowedHosts: input.fetchAllowedHosts,
+    allowedHosts: job.fetchAllowedHosts,
     deadline: Date.now() + limits.pipelineTimeoutMs,
     used: 0,
     limits,
@@ -156,7 +153,7 @@ export async function attemptRun(deps: TAttemptDeps, input: TRunInput): Promise<
   let resultPoll: ReturnType<typeof setInterval> | undefined;
   let capabilities: { release(): void } | undefined;
   try {
-    const compiling = compilePipeline(slot, input, deps.sourceOf);
+    const compiling = job.compile(slot);
     const compiledOrKill = await Promise.race([compiling.then((compiled) => ({ compiled })), stopped]);
     if ("kill" in compiledOrKill) return killedResult(compiledOrKill.kill);
     const compiled = compiledOrKill.compiled;
@@ -173,7 +170,7 @@ export async function attemptRun(deps: TAttemptDeps, input: TRunInput): Promise<
     context = prepared.context;
     progress = prepared.progress;
     prepareSpare(slot);
-    const payload = runPayload(input, names, slot.globalCache, limits);
+    const payload = job.payload(slot);
     const ctx = context;
     let onDone: (text: string) => void = () => undefined;
     const done = new Promise<string>((resolve) => (onDone = resolve));
@@ -200,7 +197,7 @@ export async function attemptRun(deps: TAttemptDeps, input: TRunInput): Promise<
     const setting = ctx.global.set("__pc_in", payload);
     const setOrKill = await Promise.race([setting.then(() => ({ set: true })), stopped]);
     if ("kill" in setOrKill) return killedResult(setOrKill.kill);
-    // The run's own rejection matters only when it is a limit or a dead isolate; anything else is a rule's
+    // The run's own rejection matters only when it is a limit or a dead isolate; anything else is a script's
     // unhandled promise rejection, which Auth0's Node sandbox also ignored.
     // The rule time limit: when it may be up, look at which rule is running and since when.
     const watched = prepared.progress;
@@ -212,7 +209,7 @@ export async function attemptRun(deps: TAttemptDeps, input: TRunInput): Promise<
       if (elapsed >= limits.ruleTimeoutMs)
         onKill({
           kind: "timeout",
-          message: `rule "${names[i]}" did not finish within ${limits.ruleTimeoutMs} ms`,
+          message: `${noun.one} "${names[i]}" did not finish within ${limits.ruleTimeoutMs} ms`,
         });
       else ruleTimer = setTimeout(checkRuleTime, limits.ruleTimeoutMs - elapsed);
     };
@@ -256,7 +253,7 @@ export async function attemptRun(deps: TAttemptDeps, input: TRunInput): Promise<
             {
               kind: "timeout",
               rule,
-              message: `the rules did not finish within ${limits.pipelineTimeoutMs} ms`,
+              message: `the ${noun.many} did not finish within ${limits.pipelineTimeoutMs} ms`,
             },
             hostTrace(progress, names, "timeout"),
           ),
@@ -268,15 +265,7 @@ export async function attemptRun(deps: TAttemptDeps, input: TRunInput): Promise<
       };
     }
     retireIfStillBusy(deps, slot, runId, inflight);
-    const decoded = decodeRunResult(
-      outcome.value,
-      names,
-      enteredCount(progress, names.length),
-      now() - started,
-      limits,
-    );
-    if (decoded.globalCache !== undefined) slot.globalCache = decoded.globalCache;
-    return { result: decoded.result };
+    return { result: job.decode(outcome.value, enteredCount(progress, names.length), now() - started, slot) };
   } catch (err) {
     if (slot.isolate.isDisposed && slot.killedBy !== runId) return { retry: true };
     pool.retire(slot);

@@ -1,8 +1,8 @@
 import { BOOTSTRAP } from "./bootstrap.generated.ts";
 import { SANDBOX_MODULES } from "./modules.generated.ts";
 
-// BOOTSTRAP is rules-runtime/sandbox/environment.js and pipeline.js (the JavaScript that runs first in every rules context, with its
-// hardening explained there), copied verbatim by scripts/build-rules-bootstrap.mjs.
+// BOOTSTRAP is rules-runtime/sandbox/environment.js, pipeline.js and actions-pipeline.js (the JavaScript that runs first in
+// every sandbox context, with its hardening explained there), copied verbatim by scripts/build-rules-bootstrap.mjs.
 
 /** Strip what Auth0's editor tolerated after the function (a trailing semicolon, whitespace). */
 export function normalizeRuleScript(script: string): string {
@@ -20,9 +20,21 @@ export function ruleExpression(script: string): string {
  * isolate and pipeline version; running it in a fresh context only creates closures.
  */
 export function pipelineSource(scripts: readonly string[]): string {
-  const factories = Object.entries(SANDBOX_MODULES)
+  const rules = scripts.map(ruleExpression).join(",\n");
+  return `${BOOTSTRAP}.start({\n${moduleFactories()}\n}, [\n${rules}\n]);\n`;
+}
+
+function moduleFactories(): string {
+  return Object.entries(SANDBOX_MODULES)
     .map(([name, m]) => `${JSON.stringify(name)}: function (module, exports) {\n${m.source}\n}`)
     .join(",\n");
-  const rules = scripts.map(ruleExpression).join(",\n");
-  return `${BOOTSTRAP}({\n${factories}\n}, [\n${rules}\n]);\n`;
+}
+
+/**
+ * The one script of every Actions run: the bootstrap and the module factories. The actions' code travels in the run
+ * input and becomes functions inside the sandbox (see actions-pipeline.js), so this script is the same for every
+ * flow and is compiled once per isolate.
+ */
+export function actionsPipelineSource(): string {
+  return `${BOOTSTRAP}.startActions({\n${moduleFactories()}\n});\n`;
 }

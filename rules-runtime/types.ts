@@ -133,11 +133,86 @@ export type TRunResult =
 
 export type TCheckResult = { ok: true } | { ok: false; message: string; line?: number };
 
+/** One post-login Action as the runtime sees it. */
+export type TActionSource = {
+  /** Display name: trace, failures. */
+  name: string;
+  /** The module code (`exports.onExecutePostLogin = async (event, api) => { … }`). */
+  code: string;
+  /** This action's `event.secrets`, already decrypted. */
+  secrets: Record<string, string>;
+  /** Its unexpired `api.cache` entries at run start. */
+  cache: Record<string, { value: string; expires_at: number }>;
+};
+
+export type TActionsRunInput = {
+  isolateKey: string;
+  actions: readonly TActionSource[];
+  /**
+   * The post-login event WITHOUT secrets; each action gets a fresh deep copy plus its own `secrets`;
+   * event.user.app_metadata / user_metadata reflect the setAppMetadata/setUserMetadata calls of earlier actions.
+   */
+  event: TJsonObject;
+  /** Ids of the rules that ran before (`api.rules.wasExecuted(id)`). */
+  executedRules: readonly string[];
+  fetchAllowedHosts: readonly string[];
+  clockOffsetMs?: number;
+};
+
+export type TActionCommands = {
+  /** First api.access.deny wins. */
+  denied: { action: string; reason: string } | null;
+  /** In call order; the host applies them, later wins. */
+  idTokenClaims: { action: string; name: string; value: TJson }[];
+  accessTokenClaims: { action: string; name: string; value: TJson }[];
+  /** In call order. */
+  scopes: { action: string; op: "add" | "remove"; scope: string }[];
+  /** Last call wins. */
+  multifactor: { action: string; provider: string; options: TJsonObject } | null;
+  /** Merged patches; a null value deletes the key. */
+  metadata: { app: Record<string, TJson> | null; user: Record<string, TJson> | null };
+  cache: { action: string; op: "set" | "delete"; key: string; value?: string; expires_at?: number }[];
+  /** Any api.redirect.sendUserTo / encodeToken / validateToken (the host fails the login with Auth0's error). */
+  redirect: { action: string; url: string } | null;
+};
+
+type TActionsRunCommon = {
+  commands: TActionCommands;
+  trace: TRuleTrace[];
+  console: string[];
+  consoleTruncated: boolean;
+  warnings: string[];
+  durationMs: number;
+};
+
+/** A deny is not a failure: ok with `commands.denied` set. On failure, `commands` holds what was asked before it. */
+export type TActionsRunResult =
+  | (TActionsRunCommon & { ok: true })
+  | (TActionsRunCommon & { ok: false; failure: TRuleFailure /* .rule = action name */ });
+
+/** The api's own bounds inside the sandbox, checked again by the host on the way out. */
+export const ACTION_API_LIMITS = {
+  /** Calls recorded per kind (claims of one token, scopes, cache operations) in one login. */
+  maxCalls: 256,
+  /** JSON size of one custom claim value (and of multifactor options). */
+  maxClaimBytes: 100 * 1024,
+  cacheKeyChars: 256,
+  cacheValueChars: 4096,
+  /** Live cache entries per action. */
+  cacheEntries: 20,
+  cacheDefaultTtlMs: 15 * 60 * 1000,
+  cacheMaxTtlMs: 24 * 60 * 60 * 1000,
+} as const;
+
 export interface TRulesRunner {
   /** Run the rules in order; resolves with a value for anything a rule does, never rejects because of it. */
   run(input: TRunInput): Promise<TRunResult>;
   /** Compile one rule script without running it (syntax check at save time). */
   check(script: string): Promise<TCheckResult>;
+  /** Run the post-login Actions in order; resolves with a value for anything an action does, never rejects. */
+  runActions(input: TActionsRunInput): Promise<TActionsRunResult>;
+  /** Compile one Action's module code without running it (syntax check at save time). */
+  checkAction(code: string): Promise<TCheckResult>;
   /** Warm isolates and their heap use, for benchmarks and health pages. */
   stats(): Promise<{
     isolates: number;

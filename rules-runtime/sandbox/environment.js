@@ -16,9 +16,10 @@
  * input, and also polices the capabilities itself (types, sizes, call budgets, calls after the run), so even a
  * bootstrap bug could only fail that login.
  *
- * Built, never transpiled: scripts/build-rules-bootstrap.mjs copies the code of this file and of pipeline.js (which
- * defines `start(factories, rules)`, the function the script of pipelineSource in sandbox-source.ts calls), byte for
- * byte, into one function scope in rules-runtime/bootstrap.generated.ts. A transpiler would undo the hardening above
+ * Built, never transpiled: scripts/build-rules-bootstrap.mjs copies the code of this file, of pipeline.js (which
+ * defines `start(factories, rules)`, the function the script of pipelineSource in sandbox-source.ts calls) and of
+ * actions-pipeline.js (`startActions(factories)`, called by actionsPipelineSource's script), byte for byte, into one
+ * function scope in rules-runtime/bootstrap.generated.ts. A transpiler would undo the hardening above
  * (async functions to generators, helpers that look up built-ins at run time), so these files hold no syntax beyond
  * ES2020; their types come from the ECMAScript library and globals.d.ts (checked by `tsc -p rules-runtime/sandbox`,
  * which reads both as global scripts sharing one scope, as they share the function's scope at run time).
@@ -282,3 +283,33 @@
   };
 
   G.global = G;
+
+  /** Hand the run's result (JSON text) to the host: in the shared block when it fits, else through done. */
+  function deliver(text) {
+    if (text.length <= resultCapacity) {
+      for (var k = 0; k < text.length; k++) resultUnits[k] = apply(charCodeAt, text, [k]);
+      atomicsStore(progressState, 1, text.length);
+    } else hostDone(text);
+  }
+
+  /** `require` of the shipped modules (`name` or `name@version`); `who` names the code that may require them. */
+  function makeRequire(factories, who) {
+    var moduleCache = table();
+    var factoryNames = keys(factories);
+    return function require(name) {
+      if (typeof name !== "string") throw new TypeErrorFn("The module name must be a string");
+      var at = apply(lastIndexOf, name, ["@"]);
+      var base = at > 0 ? slice(name, 0, at) : name;
+      if (!hasOwn(factories, base)) {
+        var e = new ErrorFn("Cannot find module '" + name + "': " + who + " may require only " + join(factoryNames, ", "));
+        e.code = "MODULE_NOT_FOUND";
+        throw e;
+      }
+      if (!moduleCache[base]) {
+        var module = { exports: {} };
+        apply(factories[base], module.exports, [module, module.exports]);
+        moduleCache[base] = { __proto__: null, exports: module.exports };
+      }
+      return moduleCache[base].exports;
+    };
+  }

@@ -5,24 +5,7 @@
  * host. Its free names are environment.js's bindings: the build puts both files in one function scope.
  */
   function start(factories, rules) {
-    var moduleCache = table();
-    var factoryNames = keys(factories);
-    G.require = function require(name) {
-      if (typeof name !== "string") throw new TypeErrorFn("The module name must be a string");
-      var at = apply(lastIndexOf, name, ["@"]);
-      var base = at > 0 ? slice(name, 0, at) : name;
-      if (!hasOwn(factories, base)) {
-        var e = new ErrorFn("Cannot find module '" + name + "': rules may require only " + join(factoryNames, ", "));
-        e.code = "MODULE_NOT_FOUND";
-        throw e;
-      }
-      if (!moduleCache[base]) {
-        var module = { exports: {} };
-        apply(factories[base], module.exports, [module, module.exports]);
-        moduleCache[base] = { __proto__: null, exports: module.exports };
-      }
-      return moduleCache[base].exports;
-    };
+    G.require = makeRequire(factories, "rules");
 
     // The per-isolate "global" cache: keys rules added in earlier runs come back as JSON copies.
     var baseline = table();
@@ -104,10 +87,7 @@
         text = '{"status":"error","trace":[],"console":[],"warnings":[],"metadata":{"app":null,"user":null},"setBy":{},"globalCache":"{}",' +
           '"error":{"kind":"invalid_output","rule":' + stringify(ruleName() === undefined ? null : ruleName()) + ',"message":' + stringify(reason) + '}}';
       }
-      if (text.length <= resultCapacity) {
-        for (var k = 0; k < text.length; k++) resultUnits[k] = apply(charCodeAt, text, [k]);
-        atomicsStore(progressState, 1, text.length);
-      } else hostDone(text);
+      deliver(text);
     }
 
     function step(i, user, context) {

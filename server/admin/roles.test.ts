@@ -10,6 +10,8 @@ const EXPECTED: Record<TRole, TAction[]> = {
     "config:write",
     "rules:read",
     "rules:write",
+    "actions:read",
+    "actions:write",
     "logs:read",
     "users:read",
     "users:write",
@@ -17,18 +19,19 @@ const EXPECTED: Record<TRole, TAction[]> = {
     "mfa:reset",
     "protection:unblock",
   ],
-  "rules-editor": ["account:self", "rules:read", "rules:write"],
+  "rules-editor": ["account:self", "rules:read", "rules:write", "actions:read", "actions:write"],
   security: [
     "account:self",
     "config:read",
     "rules:read",
+    "actions:read",
     "logs:read",
     "users:read",
     "users:block",
     "mfa:reset",
     "protection:unblock",
   ],
-  viewer: ["account:self", "config:read", "rules:read", "logs:read", "users:read"],
+  viewer: ["account:self", "config:read", "rules:read", "actions:read", "logs:read", "users:read"],
 };
 
 describe("role × action matrix", () => {

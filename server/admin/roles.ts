@@ -10,7 +10,7 @@ const ALL: readonly TRole[] = ROLES;
 
 /**
  * What each role may do, enforced on the server for every page and admin API call. `owner` does everything;
- * `admin` all configuration; `rules-editor` rules and rule settings only; `security` logs, block state,
+ * `admin` all configuration; `rules-editor` rules, rule settings and actions only; `security` logs, block state,
  * unblocking and MFA resets but no configuration; `viewer` reads.
  */
 export const PERMISSIONS = {
@@ -20,6 +20,9 @@ export const PERMISSIONS = {
   "config:write": ["owner", "admin"],
   "rules:read": ALL,
   "rules:write": ["owner", "admin", "rules-editor"],
+  // Actions are the rules' successor: the same people read and change them.
+  "actions:read": ALL,
+  "actions:write": ["owner", "admin", "rules-editor"],
   "logs:read": ["owner", "admin", "security", "viewer"],
   "users:read": ["owner", "admin", "security", "viewer"],
   "users:write": ["owner", "admin"],

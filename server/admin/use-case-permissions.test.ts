@@ -51,6 +51,17 @@ import { listRuleVersions, rollbackRule } from "./rules/rule-versions.ts";
 import { getRulesNetwork, setRulesNetwork } from "./rules/rules-network.ts";
 import { tryRules } from "./rules/try-rules.ts";
 import { updateRule } from "./rules/update-rule.ts";
+import { createAction } from "./actions/create-action.ts";
+import { deleteAction } from "./actions/delete-action.ts";
+import { deployAction } from "./actions/deploy-action.ts";
+import { diffActionVersion } from "./actions/diff-action-version.ts";
+import { getAction } from "./actions/get-action.ts";
+import { getPostLoginFlow } from "./actions/get-post-login-flow.ts";
+import { listActionVersions } from "./actions/list-action-versions.ts";
+import { listActions } from "./actions/list-actions.ts";
+import { rollbackAction } from "./actions/rollback-action.ts";
+import { updateAction } from "./actions/update-action.ts";
+import { updatePostLoginFlow } from "./actions/update-post-login-flow.ts";
 
 // Every admin use case checks the caller's role itself (assertAdminAllowed), first thing, with the action its route
 // guard or page uses, so no caller (another route, a page, the CLI, an import) can skip the check. The table says
@@ -65,6 +76,9 @@ type TWorld = {
   ruleId: string;
   doomedRuleId: string;
   doomedClientId: string;
+  /** A deployed action with two versions. */
+  actionId: string;
+  doomedActionId: string;
 };
 
 type TEntry = {
@@ -81,6 +95,9 @@ let unique = 0;
 const next = () => ++unique;
 const script = (value: string) =>
   `function (user, context, callback) {\n  context.accessToken['https://portcullis.test/x'] = '${value}';\n  callback(null, user, context);\n}`;
+
+const actionCode = (value: string) =>
+  `exports.onExecutePostLogin = async (event, api) => {\n  api.idToken.setCustomClaim('https://portcullis.test/x', '${value}');\n};`;
 
 const TABLE: TEntry[] = [
   // accounts.ts
@@ -306,6 +323,44 @@ const TABLE: TEntry[] = [
     call: (w, a) => deleteRuleSetting(w.deps, a, "DOOMED_KEY"),
   },
   { fn: tryRules, action: "rules:write", call: (w, a) => tryRules(w.deps, a, { script: script("try") }) },
+  // actions/
+  { fn: listActions, action: "actions:read", call: (w, a) => listActions(w.deps, a) },
+  { fn: getAction, action: "actions:read", call: (w, a) => getAction(w.deps, a, w.actionId) },
+  {
+    fn: listActionVersions,
+    action: "actions:read",
+    call: (w, a) => listActionVersions(w.deps, a, w.actionId),
+  },
+  {
+    fn: diffActionVersion,
+    action: "actions:read",
+    call: (w, a) => diffActionVersion(w.deps, a, w.actionId, 1),
+  },
+  { fn: getPostLoginFlow, action: "actions:read", call: (w, a) => getPostLoginFlow(w.deps, a) },
+  {
+    fn: createAction,
+    action: "actions:write",
+    call: (w, a) =>
+      createAction(w.deps, a, { name: `perm-action-${next()}`, secrets: [{ name: "K", value: "v" }] }),
+  },
+  {
+    fn: updateAction,
+    action: "actions:write",
+    call: (w, a) => updateAction(w.deps, a, w.actionId, { code: actionCode(`v${next()}`) }),
+  },
+  { fn: deployAction, action: "actions:write", call: (w, a) => deployAction(w.deps, a, w.actionId) },
+  {
+    fn: rollbackAction,
+    action: "actions:write",
+    call: (w, a) => rollbackAction(w.deps, a, w.actionId, 1),
+  },
+  {
+    fn: updatePostLoginFlow,
+    action: "actions:write",
+    call: (w, a) =>
+      updatePostLoginFlow(w.deps, a, { bindings: [{ ref: { type: "action_id", value: w.actionId } }] }),
+  },
+  { fn: deleteAction, action: "actions:write", call: (w, a) => deleteAction(w.deps, a, w.doomedActionId) },
   {
     fn: setRulesNetwork,
     action: "config:write",
@@ -337,6 +392,12 @@ const NOT_USE_CASES: Record<string, string> = {
   "rules/record-rules-change.ts#recordRulesChange":
     "writes the audit record inside a rules use case's transaction",
   "rules/try-rules.ts#sampleRuleInput": "builds tryRules' sample user and context; reads nothing",
+  "actions/action-json.ts#readActionJson": "shapes an action its use case has already read",
+  "actions/check-action.ts#assertActionCompiles": "helper of createAction, updateAction and deployAction",
+  "actions/record-actions-change.ts#recordActionsChange":
+    "writes the audit record inside an actions use case's transaction",
+  "actions/record-actions-change.ts#readActionSecretValues":
+    "reads secret values for redaction inside an actions use case's transaction",
 };
 
 const ADMIN_DIR = dirname(fileURLToPath(import.meta.url));
@@ -463,6 +524,13 @@ describe.each(testDatabaseKinds())(
           grant_types: ["password"],
         })
       ).client_id;
+      w.actionId = (
+        await createAction(w.deps, owner, { name: "perm-action", code: actionCode("v1") })
+      ).action.id;
+      await deployAction(w.deps, owner, w.actionId);
+      await updateAction(w.deps, owner, w.actionId, { code: actionCode("v2") });
+      await deployAction(w.deps, owner, w.actionId);
+      w.doomedActionId = (await createAction(w.deps, owner, { name: "doomed-action" })).action.id;
     });
     afterAll(async () => w.deps?.cleanup());
 

@@ -9,6 +9,8 @@ import { getRulesAllowedHosts } from "../store/tenant.ts";
 /** What a login needs to run rules: enabled rules in order, decrypted settings, the fetch allowlist. */
 export type TRulesSnapshot = {
   rules: TRuleSource[];
+  /** The rules' ids, in the same order (`api.rules.wasExecuted` in actions). */
+  ruleIds: string[];
   configuration: Record<string, string>;
   allowedHosts: string[];
 };
@@ -49,7 +51,12 @@ export function createRulesService(
     ]);
     const configuration: Record<string, string> = {};
     for (const s of settings) configuration[s.key] = box.open("rule-setting", s.valueEnc);
-    return { rules: rules.map((r) => ({ name: r.name, script: r.script })), configuration, allowedHosts };
+    return {
+      rules: rules.map((r) => ({ name: r.name, script: r.script })),
+      ruleIds: rules.map((r) => r.id),
+      configuration,
+      allowedHosts,
+    };
   }
   return {
     runner,

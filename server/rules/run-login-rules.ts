@@ -18,6 +18,8 @@ export type TLoginRulesResult = {
   metadata: TMetadataPatches;
   /** `context.multifactor` a rule set on a password login that has not passed MFA yet (enforceMfa decides). */
   multifactor: { provider?: string } | null;
+  /** Ids of the rules that ran (all enabled rules: a failing rule throws), for actions' api.rules.wasExecuted. */
+  executedRules: string[];
 };
 
 export type TLoginRulesInput = {
@@ -68,6 +70,7 @@ export async function runLoginRules(input: TLoginRulesInput): Promise<TLoginRule
     accessTokenClaims: {},
     metadata: { app: null, user: null },
     multifactor: null,
+    executedRules: [],
   };
   if (snapshot.rules.length === 0) return none;
 
@@ -175,5 +178,12 @@ export async function runLoginRules(input: TLoginRulesInput): Promise<TLoginRule
     audit.scope_ignored = "context.accessToken.scope is not a string or string array";
   const scope = Array.isArray(override) ? override : input.scope;
   if (Array.isArray(override)) ctx.audit.scope = scope.join(" ");
-  return { scope, idTokenClaims: id.claims, accessTokenClaims: access.claims, metadata, multifactor };
+  return {
+    scope,
+    idTokenClaims: id.claims,
+    accessTokenClaims: access.claims,
+    metadata,
+    multifactor,
+    executedRules: snapshot.ruleIds,
+  };
 }
