@@ -1,6 +1,9 @@
 import type { TDeps } from "../config/deps.ts";
 import type { TActor } from "../admin/audit.ts";
-import { createAction, deployAction, updateAction, updatePostLoginFlow } from "./action-writes.ts";
+import { createAction } from "../admin/actions/create-action.ts";
+import { updateAction } from "../admin/actions/update-action.ts";
+import { deployAction } from "../admin/actions/deploy-action.ts";
+import { updatePostLoginFlow } from "../admin/actions/update-post-login-flow.ts";
 import type { TActionsPlan } from "./plan-actions.ts";
 
 /**
