@@ -56,6 +56,7 @@ const OAUTH_CORE = ["server/oauth/core/**"];
 // the dashboard forms) and imports nothing, so it is a leaf like the other browser-safe files.
 const BROWSER_SAFE = [
   "server/admin/rules/rule-warnings.ts",
+  "server/actions/action-warnings.ts",
   "server/admin/resolve-callback-url.ts",
   "server/oauth/grant-types.ts",
 ];

@@ -10,6 +10,8 @@ const SCREENS = [
   { path: "/admin/users", heading: "Users", file: "users" },
   { path: "/admin/rules", heading: "Rules", file: "rules" },
   { path: "/admin/rules/settings", heading: "Rule settings", file: "rule-settings" },
+  { path: "/admin/actions", heading: "Actions", file: "actions" },
+  { path: "/admin/actions/flows/post-login", heading: "Post-login flow", file: "post-login-flow" },
   { path: "/admin/logs", heading: "Logs", file: "logs" },
   { path: "/admin/attack-protection", heading: "Attack protection", file: "attack-protection" },
   { path: "/admin/account", heading: "Your account", file: "account" },
@@ -81,6 +83,44 @@ test("every dashboard screen renders (and is photographed)", async ({ page, requ
   await page.goto(`/admin/rules/${ruleId}/history`);
   await expect(page.getByTestId("version-diff")).toBeVisible();
   await shot("rule-history");
+  // An action with a secret, deployed once: the editor with the api. completion list open, and its history.
+  const action = await page.request.post("/api/admin/actions", {
+    data: {
+      name: "Add plan claim",
+      code: `exports.onExecutePostLogin = async (event, api) => {
+  api.idToken.setCustomClaim('https://example.com/plan', event.user.app_metadata.plan);
+};
+`,
+      secrets: [{ name: "API_KEY", value: "screenshot-secret" }],
+    },
+  });
+  expect(action.status()).toBe(201);
+  const actionId = ((await action.json()) as { action: { id: string } }).action.id;
+  expect((await page.request.post(`/api/admin/actions/${actionId}/deploy`)).status()).toBe(200);
+  await page.goto(`/admin/actions/${actionId}`);
+  await expect(page.getByRole("heading", { name: "Action: Add plan claim" })).toBeVisible();
+  await page.locator(".cm-content").click();
+  // The code ends with a newline: two lines up is the handler's last statement.
+  await page.keyboard.press("Control+End");
+  await page.keyboard.press("ArrowUp");
+  await page.keyboard.press("ArrowUp");
+  await page.keyboard.press("End");
+  await page.keyboard.type("\n  api.accessToken.");
+  await expect(page.locator(".cm-tooltip-autocomplete")).toBeVisible();
+  await shot("action-editor");
+  const draft = await page.request.patch(`/api/admin/actions/${actionId}`, {
+    data: {
+      code: `exports.onExecutePostLogin = async (event, api) => {
+  const plan = event.user.app_metadata.plan || 'free';
+  api.idToken.setCustomClaim('https://example.com/plan', plan);
+};
+`,
+    },
+  });
+  expect(draft.status()).toBe(200);
+  await page.goto(`/admin/actions/${actionId}/history`);
+  await expect(page.getByTestId("version-diff")).toBeVisible();
+  await shot("action-history");
   await page.goto("/admin/users");
   await page.getByText("Create user", { exact: true }).first().click();
   await expect(page.getByRole("form", { name: "Create user" })).toBeVisible();

@@ -19,6 +19,7 @@ export default async function AdminLayout({ children }: { children: ReactNode })
     { href: "/admin/mfa", label: "MFA", show: canPerform(admin.role, "config:read") },
     { href: "/admin/users", label: "Users", show: canPerform(admin.role, "users:read") },
     { href: "/admin/rules", label: "Rules", show: canPerform(admin.role, "rules:read") },
+    { href: "/admin/actions", label: "Actions", show: canPerform(admin.role, "actions:read") },
     { href: "/admin/logs", label: "Logs", show: canPerform(admin.role, "logs:read") },
     {
       href: "/admin/attack-protection",

@@ -62,6 +62,7 @@ import { listActions } from "./actions/list-actions.ts";
 import { rollbackAction } from "./actions/rollback-action.ts";
 import { updateAction } from "./actions/update-action.ts";
 import { updatePostLoginFlow } from "./actions/update-post-login-flow.ts";
+import { tryAction } from "./actions/try-action.ts";
 
 // Every admin use case checks the caller's role itself (assertAdminAllowed), first thing, with the action its route
 // guard or page uses, so no caller (another route, a page, the CLI, an import) can skip the check. The table says
@@ -361,6 +362,7 @@ const TABLE: TEntry[] = [
       updatePostLoginFlow(w.deps, a, { bindings: [{ ref: { type: "action_id", value: w.actionId } }] }),
   },
   { fn: deleteAction, action: "actions:write", call: (w, a) => deleteAction(w.deps, a, w.doomedActionId) },
+  { fn: tryAction, action: "actions:write", call: (w, a) => tryAction(w.deps, a, w.actionId, {}) },
   {
     fn: setRulesNetwork,
     action: "config:write",

@@ -6,7 +6,7 @@ import type { TResourceServerRecord } from "../store/resource-servers.ts";
 import { AccessDenied, InvalidGrant, InvalidRequest, TooManyAttempts } from "../oauth/core/errors.ts";
 import { applyMetadataPatch, findUserById, recordLogin } from "../store/users.ts";
 import { insertLog } from "../store/logs.ts";
-import { runLoginRules } from "../rules/run-login-rules.ts";
+import { runLoginFlow } from "../actions/run-login-flow.ts";
 import { returnMfaAttempt, takeMfaAttempt } from "../store/mfa-throttles.ts";
 import { issueTokens } from "../oauth/core/issue-tokens.ts";
 import { loginSuccessEvent } from "../oauth/core/login-record.ts";
@@ -113,7 +113,7 @@ export async function completeMfaLogin(
   const { claims, user, api } = login;
   const connection = await deps.config.connection(claims.connection);
   if (!connection) throw new InvalidGrant("Malformed mfa_token");
-  const ruled = await runLoginRules({
+  const ruled = await runLoginFlow({
     ctx,
     user,
     connection,
@@ -122,6 +122,7 @@ export async function completeMfaLogin(
     loginsCount: user.loginsCount + 1,
     authenticatedAt: now,
     mfaAt: now,
+    audience: api?.identifier ?? null,
   });
   const issued = await issueTokens({
     deps,

@@ -27,6 +27,8 @@ export function decideMfa(input: {
   client: Pick<TClientRecord, "grantTypes">;
   rules?: TRulesMfaOutcome;
 }): TMfaDecision {
+  // Auth0's api.multifactor.enable("none"): no second factor for this login, whatever the tenant policy.
+  if (input.rules?.multifactor?.provider === "none") return { isMfaRequired: false };
   if (input.tenant.mfaPolicy === "always") return { isMfaRequired: true, reason: "policy" };
   if (input.rules?.multifactor) return { isMfaRequired: true, reason: "rule" };
   return { isMfaRequired: false };

@@ -26,6 +26,7 @@ export interface TMetrics {
   block(kind: TBlockKind): void;
   /** One run of a login's rule pipeline (outcome `ok` or the failure kind). */
   rulesPipeline(seconds: number, outcome: string): void;
+  actionsPipeline(seconds: number, outcome: string): void;
   /** One password hash computation, including the wait for a hashing slot. */
   passwordHash(operation: "verify" | "hash" | "dummy", seconds: number): void;
   /** Audit records deleted by the retention job. */
@@ -76,6 +77,13 @@ export function createMetrics(): TMetrics {
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers,
   });
+  const actions = new Histogram({
+    name: "portcullis_actions_pipeline_duration_seconds",
+    help: "Duration of a login's post-login actions in the sandbox, by outcome (ok, denied or the failure kind).",
+    labelNames: ["outcome"] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers,
+  });
   const hashes = new Histogram({
     name: "portcullis_password_hash_duration_seconds",
     help: "Password hash work (verify, hash, dummy verify for unknown users), including the wait for a hashing slot.",
@@ -100,6 +108,7 @@ export function createMetrics(): TMetrics {
     mfaVerification: (factor, outcome) => mfaVerifications.inc({ factor, outcome }),
     block: (kind) => blocks.inc({ kind }),
     rulesPipeline: (seconds, outcome) => rules.observe({ outcome }, seconds),
+    actionsPipeline: (seconds, outcome) => actions.observe({ outcome }, seconds),
     passwordHash: (operation, seconds) => hashes.observe({ operation }, seconds),
     auditPruned: (count) => pruned.inc(count),
     enableProcessMetrics() {

@@ -33,6 +33,8 @@ export type TLoginRulesInput = {
   authenticatedAt: Date;
   /** Set when rules run again after the second factor: `context.authentication.methods` then includes mfa. */
   mfaAt?: Date;
+  /** The API the tokens are for (actions' `event.resource_server`), null for none. */
+  audience?: string | null;
 };
 
 const round = (ms: number) => Math.round(ms * 100) / 100;

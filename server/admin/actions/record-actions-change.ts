@@ -5,7 +5,8 @@ import { redactSettings } from "../../rules/run-login-rules.ts";
 import { recordAdminChange } from "../audit.ts";
 import type { TActionsActor } from "./action-json.ts";
 
-function redactDeep(value: unknown, secrets: Record<string, string>): unknown {
+/** `value` with every secret value (of 4 characters or more) in any string inside it replaced by "[redacted]". */
+export function redactDeep(value: unknown, secrets: Record<string, string>): unknown {
   if (typeof value === "string") return redactSettings(value, secrets);
   if (Array.isArray(value)) return value.map((v) => redactDeep(v, secrets));
   if (value && typeof value === "object")

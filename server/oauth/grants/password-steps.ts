@@ -25,7 +25,8 @@ import type { TConnectionRecord } from "../../store/connections.ts";
 import type { TResourceServerRecord } from "../../store/resource-servers.ts";
 import { insertLog } from "../../store/logs.ts";
 import { loginSuccessEvent } from "../core/login-record.ts";
-import { runLoginRules, type TLoginRulesResult } from "../../rules/run-login-rules.ts";
+import type { TLoginRulesResult } from "../../rules/run-login-rules.ts";
+import { runLoginFlow } from "../../actions/run-login-flow.ts";
 import { resolveScopes } from "../../auth/scopes.ts";
 import { issueTokens, type TIssued } from "../core/issue-tokens.ts";
 import { enforceMfa } from "../../mfa/require-mfa.ts";
@@ -186,16 +187,22 @@ export async function checkAfterPassword(
 }
 
 /**
- * Rules run after the credentials check and before signing (contract §3.1); they may deny, add claims and replace
- * the access token's scopes. The refresh token keeps the granted scopes: rules run again on refresh.
+ * Rules, then post-login actions, run after the credentials check and before signing (contract §3.1); they may
+ * deny, add claims and change the access token's scopes. The refresh token keeps the granted scopes: the flow runs
+ * again on refresh.
  */
 export async function runRules(
   ctx: TGrantContext,
   guard: TAdmittedLogin,
-  login: { user: TUserRecord; connection: TConnectionRecord; scope: string[] },
+  login: {
+    user: TUserRecord;
+    connection: TConnectionRecord;
+    api: TResourceServerRecord | null;
+    scope: string[];
+  },
 ): Promise<TLoginRulesResult> {
-  const { user, connection, scope } = login;
-  return runLoginRules({
+  const { user, connection, api, scope } = login;
+  return runLoginFlow({
     ctx,
     user,
     connection,
@@ -203,6 +210,7 @@ export async function runRules(
     scope,
     loginsCount: user.loginsCount + 1,
     authenticatedAt: ctx.now,
+    audience: api?.identifier ?? null,
   }).catch(resetCountersAndThrow(ctx, guard));
 }
 

@@ -28,7 +28,7 @@ export const passwordGrant: TGrant = {
     const guard = await admitAttempt(ctx, connection, username);
     const { user, passwordHash } = await verifyCredentials(ctx, guard, connection, { username, password });
     const breached = await checkAfterPassword(ctx, guard, user, password);
-    const ruled = await runRules(ctx, guard, { user, connection, scope });
+    const ruled = await runRules(ctx, guard, { user, connection, api, scope });
     await requireMfa(ctx, guard, { user, connection, api, scope }, ruled);
     return issueAndRecord(ctx, guard, { user, password, passwordHash, api, scope, breached, ruled });
   },

@@ -1,5 +1,5 @@
 import { InvalidGrant, InvalidRequest, InvalidScope } from "../core/errors.ts";
-import { runLoginRules } from "../../rules/run-login-rules.ts";
+import { runLoginFlow } from "../../actions/run-login-flow.ts";
 import { applyMetadataPatch, findUserById } from "../../store/users.ts";
 import { insertLog } from "../../store/logs.ts";
 import {
@@ -67,7 +67,7 @@ export const refreshTokenGrant: TGrant = {
     const connection = await deps.config.connectionById(user.connectionId);
     if (!connection) throw new InvalidGrant(INVALID);
     // Rules run for refresh exchanges too (contract §3.1), with protocol oauth2-refresh-token.
-    const ruled = await runLoginRules({
+    const ruled = await runLoginFlow({
       ctx,
       user,
       connection,
@@ -75,6 +75,7 @@ export const refreshTokenGrant: TGrant = {
       scope,
       loginsCount: user.loginsCount,
       authenticatedAt: token.createdAt,
+      audience: token.audience ?? null,
     });
 
     // The family keeps its absolute expiry and, per RFC 6749 §6, its original scope: narrowing applies to the

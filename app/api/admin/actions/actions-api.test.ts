@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setDeps } from "@/server/config/deps";
 import { createTestDeps, testDatabaseKinds, type TTestDeps } from "@/server/testing/test-deps";
-import { RULES_TEST_ENV } from "@/server/testing/rules";
+import { RULES_TEST_ENV, tokenClaims } from "@/server/testing/rules";
+import { seedFixture, type TFixture } from "@/server/testing/fixtures";
+import { callToken, realmParams } from "@/server/testing/token-calls";
 import * as actionsRoute from "./route";
 import * as actionRoute from "./[id]/route";
 import * as deployRoute from "./[id]/deploy/route";
@@ -9,6 +11,7 @@ import * as versionsRoute from "./[id]/versions/route";
 import * as rollbackRoute from "./[id]/versions/[number]/rollback/route";
 import * as diffRoute from "./[id]/versions/[number]/diff/route";
 import * as flowRoute from "./flows/post-login/route";
+import * as testRoute from "./[id]/test/route";
 
 const TOKEN = "admin-token-for-tests-0123456789abcdef";
 const NS = "https://portcullis.test/";
@@ -40,11 +43,23 @@ const claimCode = (value: string) =>
 
 describe.each(testDatabaseKinds())("admin API for actions (%s)", (kind) => {
   let deps: TTestDeps;
+  let fx: TFixture;
 
   beforeAll(async () => {
     deps = await createTestDeps(kind, { ...RULES_TEST_ENV, PORTCULLIS_ADMIN_API_TOKEN: TOKEN });
+    fx = await seedFixture(deps);
     setDeps(deps);
   });
+
+  /** The team claim of the ID token a password login gets now. */
+  const teamClaim = async () =>
+    tokenClaims(
+      await callToken(deps, {
+        params: realmParams(fx.clients.web, fx.users.alice, "Username-Password-Authentication", {
+          scope: "openid",
+        }),
+      }),
+    ).id[`${NS}team`];
   afterAll(async () => {
     await deps?.cleanup();
   });
@@ -54,7 +69,7 @@ describe.each(testDatabaseKinds())("admin API for actions (%s)", (kind) => {
     expect(res).toMatchObject({ status: 401, body: { error: "unauthorized" } });
   });
 
-  it("creates, saves, deploys, lists versions, diffs, rolls back, binds and deletes an action", async () => {
+  it("creates, tries, saves, deploys, binds, rolls back and deletes an action, and logins follow at once", async () => {
     const created = await call(actionsRoute.POST, {
       body: { name: "team", code: claimCode("blue"), secrets: [{ name: "KEY", value: "secret-value-1" }] },
     });
@@ -68,6 +83,12 @@ describe.each(testDatabaseKinds())("admin API for actions (%s)", (kind) => {
     const id: string = created.body.action.id;
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
 
+    const tried = await call(testRoute.POST, { params: { id }, body: {} });
+    expect(tried).toMatchObject({
+      status: 200,
+      body: { ok: true, commands: { idTokenClaims: [{ action: "team", name: `${NS}team`, value: "blue" }] } },
+    });
+
     const deployed = await call(deployRoute.POST, { params: { id } });
     expect(deployed.body.action.deployed_version).toMatchObject({ number: 1, deployed: true });
 
@@ -80,15 +101,14 @@ describe.each(testDatabaseKinds())("admin API for actions (%s)", (kind) => {
     expect(saved.body.action).toMatchObject({ all_changes_deployed: false, secrets: [{ name: "KEY" }] });
     expect(JSON.stringify(saved.body)).not.toContain("secret-value-1");
     await call(deployRoute.POST, { params: { id } });
+    // Deployed but not bound: logins do not run it.
+    expect(await teamClaim()).toBeUndefined();
 
     const versions = await call(versionsRoute.GET, { method: "GET", params: { id } });
     expect(versions.body.versions.map((v: { number: number }) => v.number)).toEqual([2, 1]);
 
     const diff = await call(diffRoute.GET, { method: "GET", params: { id, number: "1" } });
     expect(diff.body).toMatchObject({ number: 1, added: 1, removed: 1 });
-
-    const back = await call(rollbackRoute.POST, { params: { id, number: "1" } });
-    expect(back.body.action).toMatchObject({ code: claimCode("blue"), deployed_version: { number: 3 } });
 
     const bound = await call(flowRoute.PATCH, {
       method: "PATCH",
@@ -102,6 +122,11 @@ describe.each(testDatabaseKinds())("admin API for actions (%s)", (kind) => {
         action: { id, name: "team" },
       },
     ]);
+    expect(await teamClaim()).toBe("green");
+
+    const back = await call(rollbackRoute.POST, { params: { id, number: "1" } });
+    expect(back.body.action).toMatchObject({ code: claimCode("blue"), deployed_version: { number: 3 } });
+    expect(await teamClaim()).toBe("blue");
     expect((await call(flowRoute.GET, { method: "GET" })).body.total).toBe(1);
 
     const refused = await call(actionRoute.DELETE, { method: "DELETE", params: { id } });
@@ -111,6 +136,7 @@ describe.each(testDatabaseKinds())("admin API for actions (%s)", (kind) => {
     expect(forced.status).toBe(204);
     expect((await call(actionRoute.GET, { method: "GET", params: { id } })).status).toBe(404);
     expect((await call(flowRoute.GET, { method: "GET" })).body.bindings).toEqual([]);
+    expect(await teamClaim()).toBeUndefined();
   });
 
   it("answers bad input with 400 naming the field, in the rules API's error body", async () => {
