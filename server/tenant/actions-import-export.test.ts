@@ -1,4 +1,12 @@
-import { mkdtempSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  mkdtempSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -126,7 +134,11 @@ describe.each(testDatabaseKinds())("tenant files with actions (%s)", (kind) => {
     const deps = await fresh();
     const dir = writeTenant(A0DEPLOY_FILES);
     const report = await importDir(deps, dir);
-    expect(report.created).toEqual(['action "My Custom Action"', 'action "action-example"', 'action "not-yet"']);
+    expect(report.created).toEqual([
+      'action "My Custom Action"',
+      'action "action-example"',
+      'action "not-yet"',
+    ]);
     expect(report.updated).toEqual([
       'action "My Custom Action" deployed',
       'action "action-example" deployed',
@@ -349,7 +361,10 @@ actions:
 
   it("refuses to bind an action that is not deployed, naming it, and code that does not compile; nothing is written", async () => {
     const deps = await fresh();
-    const dir = writeTenant({ "actions/draft/code.js": DRAFT_CODE, "actions/broken/code.js": "exports.x = (;" });
+    const dir = writeTenant({
+      "actions/draft/code.js": DRAFT_CODE,
+      "actions/broken/code.js": "exports.x = (;",
+    });
     const unbound = `
 actions:
   - name: draft
@@ -386,7 +401,10 @@ actions:
     await importDir(deps, first);
     await importDir(deps, write("      - name: A\n      - name: C\n        value: three\n"));
     const values = Object.fromEntries(
-      (await listActionSecretsSealed(deps.db)).map((s) => [s.name, deps.box.open("action-secret", s.valueEnc)]),
+      (await listActionSecretsSealed(deps.db)).map((s) => [
+        s.name,
+        deps.box.open("action-secret", s.valueEnc),
+      ]),
     );
     expect(values).toEqual({ A: "one", B: "two", C: "three" });
   });

@@ -39,14 +39,7 @@ export async function applyImport(
 ): Promise<TTenantImportReport> {
   try {
     return await deps.db.transaction((tx) =>
-      applyImportIn(
-        { ...deps, db: storeWithin(tx) },
-        actor,
-        plan,
-        rulesPlan,
-        actionsPlan,
-        attackProtection,
-      ),
+      applyImportIn({ ...deps, db: storeWithin(tx) }, actor, plan, rulesPlan, actionsPlan, attackProtection),
     );
   } finally {
     // This process must see the new configuration (or forget anything cached while the transaction ran).

@@ -8,7 +8,12 @@ import {
   ZActionSecrets,
 } from "../actions/action-settings.ts";
 import { checkActionCode } from "../actions/check-action-code.ts";
-import { listActions, type TActionDependency, type TActionRecord, type TActionTrigger } from "../store/actions.ts";
+import {
+  listActions,
+  type TActionDependency,
+  type TActionRecord,
+  type TActionTrigger,
+} from "../store/actions.ts";
 import { findActionVersion, type TActionVersionRecord } from "../store/action-versions.ts";
 import { listActionSecretsSealed } from "../store/action-secrets.ts";
 import { listFlowBindings } from "../store/flow-bindings.ts";
@@ -192,7 +197,10 @@ async function planFlow(
       });
     }
   });
-  const flow = bindings.map((b) => ({ actionName: b.action_name, displayName: b.display_name ?? b.action_name }));
+  const flow = bindings.map((b) => ({
+    actionName: b.action_name,
+    displayName: b.display_name ?? b.action_name,
+  }));
   // Bindings name their actions, so a flow naming an action the import creates never equals the stored one.
   const now = await listFlowBindings(deps.db, POST_LOGIN);
   const same =
