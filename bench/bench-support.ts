@@ -1,7 +1,26 @@
-import type { ChildProcess } from "node:child_process";
+import { spawnSync, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 
-// Pieces the benchmarks that start a real server share: percentiles, /proc reads, waiting for the server.
+// Pieces the benchmarks share: percentiles, /proc reads, waiting for a server, running with --no-node-snapshot.
+
+/**
+ * isolated-vm needs --no-node-snapshot on Node 20+: when the process runs without it, run the benchmark (the
+ * module at `moduleUrl`, its import.meta.url) again with it and exit with that run's status.
+ */
+export function rerunWithoutNodeSnapshot(moduleUrl: string): void {
+  if (
+    process.execArgv.includes("--no-node-snapshot") ||
+    process.env.NODE_OPTIONS?.includes("no-node-snapshot")
+  )
+    return;
+  const r = spawnSync(
+    process.execPath,
+    ["--no-node-snapshot", "--import", "tsx", fileURLToPath(moduleUrl), ...process.argv.slice(2)],
+    { stdio: "inherit" },
+  );
+  process.exit(r.status ?? 1);
+}
 
 /** The p-th percentile of an ascending list (NaN when empty). */
 export function percentile(sorted: number[], p: number): number {

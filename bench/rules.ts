@@ -4,80 +4,20 @@
 // with the user and context a password login builds, for 0, 1, 5 and 20 typical rules; logins run one at a time
 // so the figures are latency, not throughput. No server or database is involved: the grant's other steps do not
 // change with the number of rules.
-import { spawnSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
-import { createRulesRunner, type TJsonObject, type TRuleSource } from "../rules-runtime/index.ts";
-import { TYPICAL } from "./typical-rules.ts";
-import { percentile } from "./bench-support.ts";
+import { createRulesRunner } from "../rules-runtime/index.ts";
+import { RULES_CONTEXT, RULES_USER, rulesOf } from "./typical-rules.ts";
+import { percentile, rerunWithoutNodeSnapshot } from "./bench-support.ts";
 
-if (
-  !process.execArgv.includes("--no-node-snapshot") &&
-  !process.env.NODE_OPTIONS?.includes("no-node-snapshot")
-) {
-  // isolated-vm needs --no-node-snapshot on Node 20+: run again with it.
-  const r = spawnSync(
-    process.execPath,
-    ["--no-node-snapshot", "--import", "tsx", fileURLToPath(import.meta.url)],
-    {
-      stdio: "inherit",
-    },
-  );
-  process.exit(r.status ?? 1);
-}
-
-const user: TJsonObject = {
-  user_id: "auth0|5f7c8ec7c33c6c004bbafe82",
-  email: "jane.doe@example.com",
-  email_verified: true,
-  name: "Jane Doe",
-  nickname: "jane.doe",
-  given_name: "Jane",
-  family_name: "Doe",
-  created_at: "2024-01-15T10:00:00.000Z",
-  updated_at: "2026-11-25T10:00:00.000Z",
-  logins_count: 12,
-  blocked: false,
-  identities: [
-    { connection: "Employees", provider: "auth0", isSocial: false, user_id: "5f7c8ec7c33c6c004bbafe82" },
-  ],
-  app_metadata: { roles: ["admin", "ops"], plan: "enterprise" },
-  user_metadata: { theme: "dark" },
-  multifactor: [],
-  permissions: [],
-};
-const context: TJsonObject = {
-  tenant: "Acme",
-  clientID: "WNaSOvcxtEV2xx95rnlmJ5oqxGy1qLk4",
-  clientName: "Acme Web",
-  clientMetadata: {},
-  connection: "Employees",
-  connectionID: "con_4877166bfa4fd7cb",
-  connectionStrategy: "auth0",
-  protocol: "oauth2-password",
-  request: {
-    ip: "198.51.100.10",
-    userAgent: "node-auth0/4.27.0",
-    query: {},
-    body: { grant_type: "password", username: "jane.doe@example.com", scope: "openid profile email" },
-  },
-  stats: { loginsCount: 13 },
-  sso: { with_auth0: false, with_dbconn: false },
-  idToken: {},
-  accessToken: {},
-  sessionID: "w4yVfJ3r0sVgM9Uo",
-  authentication: { methods: [{ name: "pwd", timestamp: Date.now() }] },
-  authorization: { roles: [] },
-};
-
-function rulesOf(n: number): TRuleSource[] {
-  return Array.from({ length: n }, (_, i) => ({
-    name: `rule-${i + 1}`,
-    script: TYPICAL[i % TYPICAL.length]!,
-  }));
-}
+rerunWithoutNodeSnapshot(import.meta.url);
 
 const runner = createRulesRunner({});
-const base = { user, context, configuration: {}, auth0Domain: "auth.acme.test", fetchAllowedHosts: [] };
+const base = {
+  user: RULES_USER,
+  context: RULES_CONTEXT,
+  configuration: {},
+  auth0Domain: "auth.acme.test",
+  fetchAllowedHosts: [],
+};
 const ITERATIONS = 2000;
 
 console.log(`Rules engine: added latency per login (${ITERATIONS} sequential logins after 300 warm-up)\n`);

@@ -198,7 +198,8 @@ async function main(): Promise<void> {
       const file = rest[0] ?? fail("import needs a tenant YAML file");
       const deps = await openDeps(parseEnv());
       try {
-        // Rule scripts named in the file (./rules/<name>.js) are read relative to it, as the deploy CLI does.
+        // Rule scripts and action code files named in the file (./rules/<name>.js, ./actions/<name>/code.js) are
+        // read relative to it, as the deploy CLI does.
         const report = await importTenant(deps, readFileSync(resolve(file), "utf8"), {
           baseDir: dirname(resolve(file)),
         });
@@ -231,9 +232,15 @@ async function main(): Promise<void> {
           mkdirSync(dirname(join(dir, path)), { recursive: true });
           writeFileSync(join(dir, path), script);
         }
-        const scripts = Object.keys(bundle.files).length;
+        const paths = Object.keys(bundle.files);
+        const scripts = paths.filter((p) => p.startsWith("./rules/")).length;
+        const actions = paths.filter((p) => p.startsWith("./actions/")).length;
+        const extra = [
+          scripts ? `${scripts} rule script(s) under ${join(dir, "rules")}` : "",
+          actions ? `${actions} action code file(s) under ${join(dir, "actions")}` : "",
+        ].filter(Boolean);
         console.log(
-          `Wrote ${join(dir, "tenant.yaml")}${scripts ? ` and ${scripts} rule script(s) under ${join(dir, "rules")}` : ""} (secrets excluded)`,
+          `Wrote ${join(dir, "tenant.yaml")}${extra.length ? ` and ${extra.join(" and ")}` : ""} (secrets excluded)`,
         );
       } finally {
         await deps.close();

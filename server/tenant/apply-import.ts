@@ -10,6 +10,8 @@ import { recordAdminChange, type TActor } from "../admin/audit.ts";
 import type { TTenantFile } from "./tenant-schema.ts";
 import type { TGeneratedCredential, TImportPlan } from "./plan-import.ts";
 import { applyRules, type TRulesPlan } from "./import-rules.ts";
+import { applyActions } from "./apply-actions.ts";
+import type { TActionsPlan } from "./plan-actions.ts";
 
 export type TTenantImportReport = {
   created: string[];
@@ -23,8 +25,8 @@ export type TTenantImportReport = {
 };
 
 /**
- * Write a checked plan in one transaction: clients, APIs, databases, tenant settings, attack protection, rules and
- * MFA settings, in that order, then one audit record of the import as a whole. A failure at any step leaves the
+ * Write a checked plan in one transaction: clients, APIs, databases, tenant settings, attack protection, rules,
+ * actions (drafts, secrets, deploys, then the post-login flow) and MFA settings, in that order, then one audit record of the import as a whole. A failure at any step leaves the
  * database as it was (each use case called here joins the transaction through `storeWithin`).
  */
 export async function applyImport(
@@ -32,16 +34,18 @@ export async function applyImport(
   actor: TActor,
   plan: TImportPlan,
   rulesPlan: TRulesPlan,
+  actionsPlan: TActionsPlan,
   attackProtection: TTenantFile["attackProtection"],
 ): Promise<TTenantImportReport> {
   try {
     return await deps.db.transaction((tx) =>
-      applyImportIn({ ...deps, db: storeWithin(tx) }, actor, plan, rulesPlan, attackProtection),
+      applyImportIn({ ...deps, db: storeWithin(tx) }, actor, plan, rulesPlan, actionsPlan, attackProtection),
     );
   } finally {
     // This process must see the new configuration (or forget anything cached while the transaction ran).
     deps.config.clear();
     deps.rules.clear();
+    deps.actions.clear();
   }
 }
 
@@ -50,6 +54,7 @@ async function applyImportIn(
   actor: TActor,
   plan: TImportPlan,
   rulesPlan: TRulesPlan,
+  actionsPlan: TActionsPlan,
   attackProtection: TTenantFile["attackProtection"],
 ): Promise<TTenantImportReport> {
   const report: TTenantImportReport = {
@@ -122,12 +127,13 @@ async function applyImportIn(
     report.updated.push("attackProtection.breachedPasswordDetection");
   }
   await applyRules(deps, actor, rulesPlan, report, note);
+  await applyActions(deps, actor, actionsPlan, note);
   if (plan.mfa) {
     await updateTenant(deps.db, plan.mfa, deps.clock.now());
     report.updated.push("guardian");
   }
-  // One record of the import as a whole: who imported, what was created and updated. Rules, rule settings and
-  // attack-protection policies also have their own records with before/after.
+  // One record of the import as a whole: who imported, what was created and updated. Rules, rule settings,
+  // actions, the post-login flow and attack-protection policies also have their own records with before/after.
   if (report.created.length > 0 || report.updated.length > 0) {
     await recordAdminChange(deps.db, deps.clock.now(), actor, {
       action: "import tenant",

@@ -9,12 +9,14 @@ import { listRuleSettingKeys } from "../store/rule-settings.ts";
 import type { TTenantFileOut } from "./tenant-schema.ts";
 import { getAttackProtection } from "../admin/protection/get-attack-protection.ts";
 import { CLI_ACTOR, type TActor } from "../admin/audit.ts";
+import { exportActions } from "./export-actions.ts";
 
 const HEADER = [
   "# Portcullis tenant export in the YAML format of Auth0's deploy CLI (a0deploy).",
   "# Secrets are not included: client secrets and HS256 signing secrets stay in the database. Importing this file",
   "# into an empty database generates new ones (printed once). Rule scripts are files under rules/; rulesConfigs",
-  "# lists setting keys only: set their values through the admin API.",
+  "# lists setting keys only: set their values through the admin API. Action code is in actions/<name>/code.js;",
+  "# action secrets are listed by name only (add `value:` to set one; without it the stored value is kept).",
   "",
 ].join("\n");
 
@@ -33,8 +35,8 @@ export function ruleScriptPath(name: string): string {
 }
 
 /**
- * The tenant YAML plus the rule scripts it refers to (`files`: path relative to the YAML → script text). Rule setting
- * values are never exported, only their keys.
+ * The tenant YAML plus the rule scripts and action code files it refers to (`files`: path relative to the YAML →
+ * text). Rule setting values and action secret values are never exported, only their keys and names.
  */
 export async function exportTenantBundle(
   deps: TDeps,
@@ -52,6 +54,7 @@ export async function exportTenantBundle(
     bruteForce,
     suspiciousIp,
     breached,
+    actions,
   ] = await Promise.all([
     getTenant(deps.db),
     listClients(deps.db),
@@ -63,8 +66,9 @@ export async function exportTenantBundle(
     getAttackProtection(deps, actor, "brute-force-protection"),
     getAttackProtection(deps, actor, "suspicious-ip-throttling"),
     getAttackProtection(deps, actor, "breached-password-detection"),
+    exportActions(deps),
   ]);
-  const files: Record<string, string> = {};
+  const files: Record<string, string> = { ...actions.files };
   for (const r of rules) files[ruleScriptPath(r.name)] = r.script;
   // Sorted here, by code point, rather than by the database: SQLite and PostgreSQL collate names differently,
   // and the same tenant must export to the same text on both.
@@ -133,6 +137,7 @@ export async function exportTenantBundle(
         }
       : {}),
     ...(settings.length > 0 ? { rulesConfigs: settings.map((s) => ({ key: s.key })) } : {}),
+    ...(actions.actions ? { actions: actions.actions, triggers: actions.triggers } : {}),
   };
   // lineWidth 0: long values (descriptions, URLs) stay on one line instead of being folded.
   return { yaml: HEADER + stringify(file, { lineWidth: 0 }), files };

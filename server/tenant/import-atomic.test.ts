@@ -7,9 +7,9 @@ import { useFreshDeps } from "../testing/use-deps.ts";
 import { importTenant } from "./import-tenant.ts";
 
 // Every step of a tenant import writes in one transaction: clients, APIs, databases, tenant settings, attack
-// protection, rules, rule settings, MFA settings and the audit records. A failure at the last step (a database
-// trigger refusing the rule insert stands in for a disk error or a constraint the plan could not foresee) must leave
-// the database exactly as it was.
+// protection, rules, rule settings, actions (drafts, secrets, versions, the post-login flow), MFA settings and the
+// audit records. A failure at a late step (a database trigger refusing an insert stands in for a disk error or a
+// constraint the plan could not foresee) must leave the database exactly as it was.
 
 const YAML = `
 tenant:
@@ -37,6 +37,16 @@ rules:
 rulesConfigs:
   - key: ATOMIC
     value: atomic-setting
+actions:
+  - name: atomic-action
+    code: ./actions/atomic-action/code.js
+    deployed: true
+    secrets:
+      - name: ATOMIC_SECRET
+        value: atomic-secret
+triggers:
+  post-login:
+    - action_name: atomic-action
 guardianFactors:
   - name: otp
     enabled: false
@@ -48,6 +58,11 @@ function tenantDir(): string {
   writeFileSync(
     join(dir, "rules", "atomic-rule.js"),
     "function (user, context, callback) {\n  callback(null, user, context);\n}\n",
+  );
+  mkdirSync(join(dir, "actions", "atomic-action"), { recursive: true });
+  writeFileSync(
+    join(dir, "actions", "atomic-action", "code.js"),
+    "exports.onExecutePostLogin = async (event, api) => {};\n",
   );
   return dir;
 }
@@ -64,6 +79,10 @@ async function contents(deps: TTestDeps): Promise<Record<string, string[]>> {
     "Rule",
     "RuleVersion",
     "RuleSetting",
+    "Action",
+    "ActionVersion",
+    "ActionSecret",
+    "FlowBinding",
     "LogEvent",
   ];
   const out: Record<string, string[]> = {};
@@ -74,34 +93,35 @@ async function contents(deps: TTestDeps): Promise<Record<string, string[]>> {
   return out;
 }
 
-async function refuseRuleInserts(deps: TTestDeps, kind: string): Promise<() => Promise<void>> {
+/** Make inserts into `table` fail until the returned function is called. */
+async function refuseInserts(deps: TTestDeps, kind: string, table: string): Promise<() => Promise<void>> {
   if (kind === "sqlite") {
     await deps.db.run(
-      `CREATE TRIGGER "refuse_rule" BEFORE INSERT ON "Rule" BEGIN SELECT RAISE(ABORT, 'rule inserts refused'); END`,
+      `CREATE TRIGGER "refuse_insert" BEFORE INSERT ON "${table}" BEGIN SELECT RAISE(ABORT, '${table} inserts refused'); END`,
     );
-    return async () => void (await deps.db.run(`DROP TRIGGER "refuse_rule"`));
+    return async () => void (await deps.db.run(`DROP TRIGGER "refuse_insert"`));
   }
   await deps.db.run(
-    `CREATE FUNCTION "refuse_rule"() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'rule inserts refused'; END $$ LANGUAGE plpgsql`,
+    `CREATE FUNCTION "refuse_insert"() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION '${table} inserts refused'; END $$ LANGUAGE plpgsql`,
   );
   await deps.db.run(
-    `CREATE TRIGGER "refuse_rule" BEFORE INSERT ON "Rule" FOR EACH ROW EXECUTE FUNCTION "refuse_rule"()`,
+    `CREATE TRIGGER "refuse_insert" BEFORE INSERT ON "${table}" FOR EACH ROW EXECUTE FUNCTION "refuse_insert"()`,
   );
   return async () => {
-    await deps.db.run(`DROP TRIGGER "refuse_rule" ON "Rule"`);
-    await deps.db.run(`DROP FUNCTION "refuse_rule"()`);
+    await deps.db.run(`DROP TRIGGER "refuse_insert" ON "${table}"`);
+    await deps.db.run(`DROP FUNCTION "refuse_insert"()`);
   };
 }
 
 describe.each(testDatabaseKinds())("tenant import atomicity (%s)", (kind) => {
   const fresh = useFreshDeps(kind);
 
-  it("a step failing after others wrote leaves nothing: no client, API, database, setting, rule or record", async () => {
+  it("a step failing after others wrote leaves nothing: no client, API, database, setting, rule, action or record", async () => {
     const deps = await fresh();
     const dir = tenantDir();
     const before = await contents(deps);
-    const allow = await refuseRuleInserts(deps, kind);
-    await expect(importTenant(deps, YAML, { baseDir: dir })).rejects.toThrow(/rule inserts refused/);
+    const allow = await refuseInserts(deps, kind, "Rule");
+    await expect(importTenant(deps, YAML, { baseDir: dir })).rejects.toThrow(/Rule inserts refused/);
     expect(await contents(deps)).toEqual(before);
     // The same file imports completely once the failure is gone (the transaction left no lock or half state).
     await allow();
@@ -119,5 +139,27 @@ describe.each(testDatabaseKinds())("tenant import atomicity (%s)", (kind) => {
     expect(after.RuleSetting!.some((r) => r.includes('"ATOMIC"'))).toBe(true);
     expect(after.Tenant!.some((r) => r.includes('"Atomic Corp"'))).toBe(true);
     expect(after.LogEvent!.some((r) => r.includes('"import tenant tenant"'))).toBe(true);
+  });
+
+  it("an action step failing (the post-login flow, after the action, its secret and its version were written) leaves nothing", async () => {
+    const deps = await fresh();
+    const dir = tenantDir();
+    const before = await contents(deps);
+    const allow = await refuseInserts(deps, kind, "FlowBinding");
+    await expect(importTenant(deps, YAML, { baseDir: dir })).rejects.toThrow(/FlowBinding inserts refused/);
+    expect(await contents(deps)).toEqual(before);
+    expect((await deps.actions.snapshot()).postLogin).toEqual([]);
+    await allow();
+    const report = await importTenant(deps, YAML, { baseDir: dir });
+    expect(report.created).toContain('action "atomic-action"');
+    expect(report.updated).toEqual(
+      expect.arrayContaining(['action "atomic-action" deployed', 'trigger "post-login"']),
+    );
+    const after = await contents(deps);
+    expect(after.Action!.some((r) => r.includes('"atomic-action"'))).toBe(true);
+    expect(after.ActionVersion).toHaveLength(1);
+    expect(after.ActionSecret!.some((r) => r.includes('"ATOMIC_SECRET"'))).toBe(true);
+    expect(after.FlowBinding).toHaveLength(1);
+    expect((await deps.actions.snapshot()).postLogin.map((a) => a.name)).toEqual(["atomic-action"]);
   });
 });

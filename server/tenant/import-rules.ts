@@ -8,6 +8,7 @@ import { listRuleSettingKeys } from "../store/rule-settings.ts";
 import { ZRuleScript } from "../admin/rules/check-rule.ts";
 import type { TTenantFile } from "./tenant-schema.ts";
 import { findDuplicates, invalidFile, type TProblem } from "./read-tenant-file.ts";
+import { readCodeFile } from "./read-code-file.ts";
 
 // ─── Rules and rule settings ────────────────────────────────────────────────────────────────────────────────
 
@@ -27,8 +28,6 @@ export async function planRules(
   file: TTenantFile,
   baseDir: string | undefined,
 ): Promise<TRulesPlan> {
-  const { readFile } = await import("node:fs/promises");
-  const { resolve } = await import("node:path");
   const problems: TProblem[] = [];
   const rules = file.rules ?? [];
   for (const [name, i] of findDuplicates(rules.map((r) => r.name))) {
@@ -38,19 +37,13 @@ export async function planRules(
   for (const [i, r] of rules.entries()) {
     let script = r.script;
     if (isScriptPath(script)) {
-      if (!baseDir) {
-        problems.push({
-          path: `rules[${i}].script`,
-          message: "a script file needs the tenant file's directory",
-        });
+      // Only files inside the tenant file's directory (no ../, no absolute path elsewhere, no symlink out).
+      const read = await readCodeFile(baseDir, script);
+      if (!read.ok) {
+        problems.push({ path: `rules[${i}].script`, message: read.message });
         continue;
       }
-      try {
-        script = await readFile(resolve(baseDir, script.trim()), "utf8");
-      } catch {
-        problems.push({ path: `rules[${i}].script`, message: `cannot read ${script.trim()}` });
-        continue;
-      }
+      script = read.text;
     }
     if (!ZRuleScript.safeParse(script).success) {
       problems.push({ path: `rules[${i}].script`, message: "is empty or longer than 100 KB" });

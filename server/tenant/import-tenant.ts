@@ -3,6 +3,7 @@ import { CLI_ACTOR, type TActor } from "../admin/audit.ts";
 import { readTenantFile } from "./read-tenant-file.ts";
 import { planImport } from "./plan-import.ts";
 import { planRules } from "./import-rules.ts";
+import { planActions } from "./plan-actions.ts";
 import { applyImport, type TTenantImportReport } from "./apply-import.ts";
 
 export type { TTenantFile, TTenantFileOut } from "./tenant-schema.ts";
@@ -11,7 +12,8 @@ export type { TTenantImportReport } from "./apply-import.ts";
 
 /**
  * Apply a tenant file in auth0-deploy-cli YAML format, idempotently: clients and databases are matched by name,
- * resource servers by identifier, and fields the file leaves out keep their stored values. The whole file is
+ * resource servers by identifier, actions by name (code read from the files the YAML names, beside it), and fields
+ * the file leaves out keep their stored values. The whole file is
  * validated (schema, references, conflicts with stored objects) before anything is written; an invalid file throws
  * an Error listing every problem and changes nothing. Unsupported keys are reported, never silently dropped.
  */
@@ -24,5 +26,6 @@ export async function importTenant(
   const { file, unsupported } = readTenantFile(yamlText);
   const plan = await planImport(deps, file, unsupported);
   const rulesPlan = await planRules(deps, file, opts.baseDir);
-  return applyImport(deps, actor, plan, rulesPlan, file.attackProtection);
+  const actionsPlan = await planActions(deps, file, opts.baseDir, plan.unsupported);
+  return applyImport(deps, actor, plan, rulesPlan, actionsPlan, file.attackProtection);
 }

@@ -136,4 +136,20 @@ rules:
     expect(await countClients(copy.db, { name: "Should Not Appear" })).toBe(0);
     expect(await findRuleByName(copy.db, "ok")).toBeNull();
   });
+
+  it("refuses a script path outside the tenant file's directory", async () => {
+    const outside = writeTenant({ "leak.js": ADD_CLAIM });
+    const dir = writeTenant({ "rules/ok.js": ADD_CLAIM });
+    const yaml = `
+rules:
+  - name: up
+    script: ../${outside.split("/").pop()}/leak.js
+  - name: etc
+    script: /etc/hostname.js
+`;
+    await expect(importTenant(copy, yaml, { baseDir: dir })).rejects.toThrow(
+      /rules\[0\]\.script: \.\.\/.*leak\.js is outside the tenant file's directory[\s\S]*rules\[1\]\.script: \/etc\/hostname\.js is outside/,
+    );
+    expect(await findRuleByName(copy.db, "up")).toBeNull();
+  });
 });

@@ -5,6 +5,12 @@ import { CONNECTION_FIELDS } from "../auth/connection-settings.ts";
 import { API_FIELDS } from "../auth/api-settings.ts";
 import { ZRuleName } from "../admin/rules/check-rule.ts";
 import { ZRuleSettingKey } from "../admin/rules/rule-settings.ts";
+import {
+  ZActionDependencies,
+  ZActionName,
+  ZActionRuntime,
+  ZSupportedTriggers,
+} from "../actions/action-settings.ts";
 
 // ─── File format: the YAML of Auth0's deploy CLI (a0deploy), the parts Portcullis acts on ───────────────────────
 // Field limits come from the shared client, connection and API validators, so a file is held to the same rules as
@@ -92,6 +98,34 @@ export const ZGuardianPolicies = z.object({ policies: z.array(z.string()) });
 
 export const SUPPORTED_FACTORS = ["otp", "recovery-code"];
 
+/**
+ * An action as auth0-deploy-cli writes it: `code` is the path of the code file beside the YAML
+ * (`./actions/<name>/code.js`). Secrets, the code itself and the flow references are checked when planning, where
+ * the stored actions are known (import-actions.ts).
+ */
+export const ZActionFile = z.object({
+  name: ZActionName,
+  code: z.string().min(1, "must be the path of the action's code file, e.g. ./actions/<name>/code.js"),
+  runtime: ZActionRuntime.optional(),
+  dependencies: ZActionDependencies.optional(),
+  /** `value` left out (as in an export) keeps the stored value. */
+  secrets: z.array(z.object({ name: z.string(), value: z.string().optional() })).optional(),
+  supported_triggers: ZSupportedTriggers.optional(),
+  /** `true`: the code in the file is deployed (a new version when it differs from the deployed one). */
+  deployed: z.boolean().optional(),
+  /** Auth0's build status; actions here compile when saved, so it is always `built` and read for nothing. */
+  status: z.string().optional(),
+});
+
+/** One entry of a trigger's flow, in run order. */
+export const ZTriggerBinding = z.object({
+  action_name: z.string().min(1),
+  display_name: z.string().min(1).max(255).optional(),
+});
+
+/** Trigger id → ordered bindings. Only post-login runs here; other triggers may only be empty (as a0deploy writes). */
+export const ZTriggers = z.record(z.string(), z.array(ZTriggerBinding).nullish());
+
 export const ZTenantFile = z.object({
   tenant: ZTenantSettings.nullish(),
   attackProtection: ZAttackProtection.nullish(),
@@ -102,14 +136,22 @@ export const ZTenantFile = z.object({
   resourceServers: z.array(ZResourceServer).nullish(),
   rules: z.array(ZRuleFile).nullish(),
   rulesConfigs: z.array(ZRulesConfig).nullish(),
+  actions: z.array(ZActionFile).nullish(),
+  triggers: ZTriggers.nullish(),
 });
 
 export type TTenantFile = z.infer<typeof ZTenantFile>;
 /** What an export writes: the file without the secret-bearing extensions. */
 export type TTenantFileOut = Omit<
   z.input<typeof ZTenantFile>,
-  "clients" | "databases" | "resourceServers" | "rulesConfigs"
+  "clients" | "databases" | "resourceServers" | "rulesConfigs" | "actions"
 > & {
+  /** Secret names only: values are never exported. Stored runtimes and triggers are written as is. */
+  actions?: (Omit<z.input<typeof ZActionFile>, "secrets" | "runtime" | "supported_triggers"> & {
+    runtime: string;
+    secrets: { name: string }[];
+    supported_triggers: { id: string; version: string }[];
+  })[];
   /** Keys only: rule setting values are secrets and never exported. */
   rulesConfigs?: { key: string }[];
   /** Stored grant types are written as is, like the strategy below. */
