@@ -28,6 +28,8 @@ export const LOG_TYPES = {
   limit_mu: "Blocked IP Address (too many failed logins from one IP)",
   ublkdu: "User Block Released",
   pwd_leak: "Breached Password",
+  srrt: "Successful Refresh Token Revocation",
+  sdu: "Successful User Deletion",
 } as const;
 
 export type TLogType = keyof typeof LOG_TYPES;

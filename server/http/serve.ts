@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse, type Server } from "node:http";
 import type { TDeps } from "../config/deps.ts";
 import { answerTokenRequest } from "../oauth/token-endpoint.ts";
+import { answerRevokeRequest } from "../oauth/revoke-endpoint.ts";
 import {
   BODY_TOO_LARGE,
   CLIENT_IP_HEADER,
@@ -20,6 +21,7 @@ import type { TOpsAnswer } from "../ops/answer.ts";
 import { errorMessage } from "../platform/logger.ts";
 
 const TOKEN_PATHS = new Set(["/oauth/token", "/api/oauth/token"]);
+const REVOKE_PATHS = new Set(["/oauth/revoke", "/api/oauth/revoke"]);
 const HEALTH_PATHS = new Set(["/healthz", "/readyz"]);
 const REQUEST_ID_HEADER = "x-request-id";
 // A request id from the load balancer is kept when it looks like one; anything else is replaced.
@@ -81,7 +83,7 @@ function writeOpsAnswer(res: ServerResponse, answer: TOpsAnswer): void {
 /**
  * Portcullis's HTTP server. It stamps every request with the client address (discarding any client-sent copy of
  * that header, so the IP can't be spoofed): the socket address, or — only when the socket peer is one of
- * TRUSTED_PROXIES — the right-most X-Forwarded-For entry that is not itself a trusted proxy. It answers POST /oauth/token itself — the hot path skips Next.js
+ * TRUSTED_PROXIES — the right-most X-Forwarded-For entry that is not itself a trusted proxy. It answers POST /oauth/token and /oauth/revoke itself — the hot path skips Next.js
  * routing — and the operations endpoints GET /healthz, /readyz and /metrics (docs/operations.md), so they work
  * without Next.js; everything else (dashboard, discovery, userinfo) goes to Next.js. Every request gets an id
  * (`x-request-id`, kept from a proxy when well-formed) and one access-log line when it ends.
@@ -118,8 +120,13 @@ export function createHttpServer(deps: TDeps, next: TNextHandler, opts: { root?:
         "request",
       );
     });
-    if (req.method === "POST" && TOKEN_PATHS.has(path)) {
-      void handleToken(req, res, deps).catch((err: unknown) => {
+    if (req.method === "POST" && (TOKEN_PATHS.has(path) || REVOKE_PATHS.has(path))) {
+      void handleToken(
+        req,
+        res,
+        deps,
+        REVOKE_PATHS.has(path) ? answerRevokeRequest : answerTokenRequest,
+      ).catch((err: unknown) => {
         log.error({ req_id: requestId, err: errorMessage(err) }, "token request failed");
         if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
         res.end(JSON.stringify({ error: "server_error", error_description: "Internal server error" }));
@@ -160,7 +167,13 @@ function answerOps(
   return answerMetrics(deps.metrics, deps.env.METRICS_TOKEN, req.headers.authorization);
 }
 
-async function handleToken(req: IncomingMessage, res: ServerResponse, deps: TDeps): Promise<void> {
+/** POST /oauth/token or /oauth/revoke: the body read up to the token endpoint's cap, then answered by `answer`. */
+async function handleToken(
+  req: IncomingMessage,
+  res: ServerResponse,
+  deps: TDeps,
+  answer: typeof answerTokenRequest,
+): Promise<void> {
   const body = await readBody(req);
   if (body === null) {
     // Close the connection: the rest of the oversized body is never read.
@@ -176,8 +189,5 @@ async function handleToken(req: IncomingMessage, res: ServerResponse, deps: TDep
     return;
   }
   const query = (req.url ?? "").split("?").slice(1).join("?");
-  sendAnswer(
-    res,
-    await answerTokenRequest({ headers: headerReader(req), readBody: async () => body, query }, deps),
-  );
+  sendAnswer(res, await answer({ headers: headerReader(req), readBody: async () => body, query }, deps));
 }
