@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setDeps } from "@/server/config/deps";
 import { createTestDeps, testDatabaseKinds, type TTestDeps } from "@/server/testing/test-deps";
 import { createFixtureUser, seedFixture, type TFixture } from "@/server/testing/fixtures";
-import { findUserByUserId } from "@/server/store/users";
+import { getUserDetail } from "@/server/admin/users";
+import { adminOf } from "@/server/testing/admin-actors";
 import * as userRoute from "./users/[userId]/route";
 
 const TOKEN = "admin-token-for-delete-user-0123456789abcdef";
@@ -30,12 +31,12 @@ describe.each(testDatabaseKinds())("DELETE /api/admin/users/{user_id} (%s)", (ki
     const user = await createFixtureUser(deps, fx, { connection: "database", password: "route-delete-me-1" });
     const refused = await del(user.userId, "wrong-token");
     expect(refused.status).toBe(401);
-    expect(await findUserByUserId(deps.db, user.userId)).not.toBeNull();
+    expect(await getUserDetail(deps, adminOf("viewer"), user.userId)).not.toBeNull();
 
     const res = await del(user.userId);
     expect(res.status).toBe(204);
     expect(await res.text()).toBe("");
-    expect(await findUserByUserId(deps.db, user.userId)).toBeNull();
+    expect(await getUserDetail(deps, adminOf("viewer"), user.userId)).toBeNull();
 
     const again = await del(user.userId);
     expect(again.status).toBe(404);
