@@ -15,7 +15,7 @@ test("an owner deletes a user after confirming; the email can be used again; sec
   const created = await api.post("/api/admin/users", {
     data: { connection: DATABASE, email, password: PASSWORD },
   });
-  expect(created.status()).toBe(200);
+  expect(created.status()).toBe(201);
   const { user_id } = (await created.json()) as { user_id: string };
   expect((await passwordGrant(api, { username: email, password: PASSWORD })).status()).toBe(200);
 
@@ -42,11 +42,13 @@ test("an owner deletes a user after confirming; the email can be used again; sec
   const refused = await passwordGrant(api, { username: email, password: PASSWORD });
   expect(refused.status()).toBe(403);
   expect(await refused.json()).toMatchObject({ error: "invalid_grant" });
-  expect((await api.get(`/admin/users/${encodeURIComponent(user_id)}`)).status()).toBe(404);
+  await page.goto(`/admin/users?q=${encodeURIComponent(email)}`);
+  await expect(page.getByRole("heading", { name: "Users" })).toBeVisible();
+  await expect(page.getByRole("link", { name: email })).toHaveCount(0);
 
   const again = await api.post("/api/admin/users", {
     data: { connection: DATABASE, email, password: PASSWORD },
   });
-  expect(again.status()).toBe(200);
+  expect(again.status()).toBe(201);
   expect(((await again.json()) as { user_id: string }).user_id).not.toBe(user_id);
 });
