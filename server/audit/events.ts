@@ -28,6 +28,16 @@ export const LOG_TYPES = {
   limit_mu: "Blocked IP Address (too many failed logins from one IP)",
   ublkdu: "User Block Released",
   pwd_leak: "Breached Password",
+  ss: "Success Signup",
+  fs: "Failed Signup",
+  signup_pwd_leak: "Breached password on signup",
+  reset_pwd_leak: "Breached password on reset password",
+  scpr: "Success Change Password Request",
+  fcpr: "Failed Change Password Request",
+  scp: "Success Change Password",
+  fcp: "Failed Change Password",
+  sv: "Success Verification Email",
+  fv: "Failed Verification Email",
 } as const;
 
 export type TLogType = keyof typeof LOG_TYPES;

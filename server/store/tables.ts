@@ -23,6 +23,8 @@ import { SIGNING_KEY_COLUMNS } from "./signing-keys.ts";
 import { TENANT_COLUMNS } from "./tenant.ts";
 import { UNBLOCK_LINK_USE_COLUMNS } from "./unblock-link-uses.ts";
 import { USER_COLUMNS } from "./users.ts";
+import { ACCOUNT_TICKET_COLUMNS } from "./account-tickets.ts";
+import { SEND_LIMIT_COLUMNS } from "./send-limits.ts";
 
 /**
  * Every table the store queries, by its Prisma model name, with the columns its module names (in schema order).
@@ -55,6 +57,8 @@ export const STORE_TABLES = {
   FlowBinding: FLOW_BINDING_COLUMNS,
   MfaAuthenticator: MFA_AUTHENTICATOR_COLUMNS,
   MfaThrottle: MFA_THROTTLE_COLUMNS,
+  AccountTicket: ACCOUNT_TICKET_COLUMNS,
+  SendLimit: SEND_LIMIT_COLUMNS,
 } as const satisfies Record<string, readonly string[]>;
 
 export type TTableName = keyof typeof STORE_TABLES;
