@@ -1,5 +1,8 @@
 import { getDeps } from "@/server/config/deps";
-import { showResetPasswordPage, submitResetPasswordPage } from "@/server/oauth/dbconnections/reset-password-page";
+import {
+  showResetPasswordPage,
+  submitResetPasswordPage,
+} from "@/server/oauth/dbconnections/reset-password-page";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";

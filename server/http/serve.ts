@@ -199,8 +199,5 @@ async function handleToken(
     return;
   }
   const query = (req.url ?? "").split("?").slice(1).join("?");
-  sendAnswer(
-    res,
-    await answer({ headers: headerReader(req), readBody: async () => body, query }, deps),
-  );
+  sendAnswer(res, await answer({ headers: headerReader(req), readBody: async () => body, query }, deps));
 }

@@ -6,7 +6,12 @@ import { errorMessage } from "../../platform/logger.ts";
  * Queue the password-reset mail (its link's token is a secret: the outbox keeps "[redacted]"). A mail that cannot
  * be queued is logged for operators; the caller's answer does not change (it never tells whether a mail went out).
  */
-export async function sendResetMail(deps: TDeps, user: TUserRecord, link: string, token: string): Promise<void> {
+export async function sendResetMail(
+  deps: TDeps,
+  user: TUserRecord,
+  link: string,
+  token: string,
+): Promise<void> {
   await send(deps, {
     kind: "password_reset",
     to: user.email,

@@ -5,7 +5,14 @@ import { takeSend } from "../../store/send-limits.ts";
 import { ipCountingKey } from "../../platform/ip-key.ts";
 import { errorMessage } from "../../platform/logger.ts";
 import { DEFAULT_IPV6_PREFIX_LENGTH } from "../../platform/ip-key.ts";
-import { jsonAnswer, readBodyText, readRequestMeta, toResponse, type TJsonAnswer, type TTokenRequest } from "../core/request.ts";
+import {
+  jsonAnswer,
+  readBodyText,
+  readRequestMeta,
+  toResponse,
+  type TJsonAnswer,
+  type TTokenRequest,
+} from "../core/request.ts";
 import { RESET_SENT, missingParameter, serializeDbConnectionError, DbConnectionError } from "./errors.ts";
 import { DBCONNECTIONS_MAX_BODY_BYTES, parseDbParams } from "./read-params.ts";
 import { resolveDbConnection, type TDbAudit } from "./resolve-connection.ts";
@@ -41,7 +48,12 @@ export async function answerChangePassword(req: TTokenRequest, deps: TDeps): Pro
   const startedAt = performance.now();
   const meta = readRequestMeta(req);
   const now = deps.clock.now();
-  const audit: TDbAudit = { ip: meta.clientIp, client_ip: meta.clientIp, user_agent: meta.userAgent, hostname: meta.hostname };
+  const audit: TDbAudit = {
+    ip: meta.clientIp,
+    client_ip: meta.clientIp,
+    user_agent: meta.userAgent,
+    hostname: meta.hostname,
+  };
   let outcome: { type: "scpr" | "fcpr"; description: string; user_id?: string };
   try {
     const params = await parseDbParams(req);
@@ -53,16 +65,36 @@ export async function answerChangePassword(req: TTokenRequest, deps: TDeps): Pro
     const ipKey = `reset_ip|${ipCountingKey(meta.clientIp ?? "", DEFAULT_IPV6_PREFIX_LENGTH)}`;
     const user = await findUserByIdentifier(deps.db, connection.id, email);
     const isUser = !!user && user.email === email.toLowerCase() && !!user.passwordHash;
-    if (!(await takeSend(deps.db, ipKey, now.getTime(), RESET_REQUESTS_PER_IP.intervalMs, RESET_REQUESTS_PER_IP.capacity))) {
+    if (
+      !(await takeSend(
+        deps.db,
+        ipKey,
+        now.getTime(),
+        RESET_REQUESTS_PER_IP.intervalMs,
+        RESET_REQUESTS_PER_IP.capacity,
+      ))
+    ) {
       outcome = { type: "fcpr", description: "Too many password reset requests from this IP" };
     } else if (!isUser) {
       outcome = { type: "fcpr", description: "The user does not exist" };
     } else if (
-      !(await takeSend(deps.db, `reset_user|${user.id}`, now.getTime(), RESET_MAILS_PER_USER.intervalMs, RESET_MAILS_PER_USER.capacity))
+      !(await takeSend(
+        deps.db,
+        `reset_user|${user.id}`,
+        now.getTime(),
+        RESET_MAILS_PER_USER.intervalMs,
+        RESET_MAILS_PER_USER.capacity,
+      ))
     ) {
-      outcome = { type: "fcpr", description: "Too many password reset requests for this user", user_id: user.userId };
+      outcome = {
+        type: "fcpr",
+        description: "Too many password reset requests for this user",
+        user_id: user.userId,
+      };
     } else {
-      const ticket = await deps.db.transaction((q) => issueAccountTicket(q, deps, "reset_password", user.id, now));
+      const ticket = await deps.db.transaction((q) =>
+        issueAccountTicket(q, deps, "reset_password", user.id, now),
+      );
       await sendResetMail(deps, user, ticket.link, ticket.token);
       outcome = { type: "scpr", description: "Password reset mail sent", user_id: user.userId };
     }
@@ -71,7 +103,8 @@ export async function answerChangePassword(req: TTokenRequest, deps: TDeps): Pro
       deps.log.error({ err: errorMessage(err) }, "change_password endpoint error");
     }
     const { status, body, headers } = serializeDbConnectionError(err);
-    const description = err instanceof DbConnectionError ? err.logDescription : String(body.error_description ?? body.error);
+    const description =
+      err instanceof DbConnectionError ? err.logDescription : String(body.error_description ?? body.error);
     await writeLog(deps, { type: "fcpr", description }, audit, now);
     return jsonAnswer(status, body, headers);
   }

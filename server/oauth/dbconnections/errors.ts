@@ -19,7 +19,11 @@ export class DbConnectionError extends Error {
 
   /** Auth0's BadRequestError body: `{ name: "BadRequestError", code, description, statusCode: 400 }`. */
   static badRequest(code: string, description: string): DbConnectionError {
-    return new DbConnectionError(400, { name: "BadRequestError", code, description, statusCode: 400 }, description);
+    return new DbConnectionError(
+      400,
+      { name: "BadRequestError", code, description, statusCode: 400 },
+      description,
+    );
   }
 }
 

@@ -1,7 +1,11 @@
 import type { TDeps } from "../../config/deps.ts";
 import { findUserById, type TUserRecord } from "../../store/users.ts";
 import { findConnectionById } from "../../store/connections.ts";
-import { consumeAccountTicket, retireAccountTickets, type TAccountTicketRecord } from "../../store/account-tickets.ts";
+import {
+  consumeAccountTicket,
+  retireAccountTickets,
+  type TAccountTicketRecord,
+} from "../../store/account-tickets.ts";
 import { setPasswordHash } from "../../store/user-passwords.ts";
 import { revokeUserRefreshTokens } from "../../store/refresh-tokens.ts";
 import { deleteLoginFailuresForIdentifiers } from "../../store/login-failures.ts";
@@ -27,7 +31,12 @@ function invalidPage(status = 400): Response {
   return accountPage(status, INVALID_RESET_LINK, `<p>${escapeHtml(INVALID_TEXT)}</p>`);
 }
 
-function formPage(ticketToken: string, ticket: TAccountTicketRecord, user: TUserRecord, error?: string): Response {
+function formPage(
+  ticketToken: string,
+  ticket: TAccountTicketRecord,
+  user: TUserRecord,
+  error?: string,
+): Response {
   const errorHtml = error ? `<p class="error" role="alert" id="reset-error">${escapeHtml(error)}</p>` : "";
   const describedBy = error ? ` aria-describedby="reset-error"` : "";
   return accountPage(
@@ -69,14 +78,28 @@ export async function showResetPasswordPage(req: Request, deps: TDeps): Promise<
 export async function submitResetPasswordPage(req: Request, deps: TDeps): Promise<Response> {
   const meta = readRequestMeta(req);
   const now = deps.clock.now();
-  const base: Omit<TLogEvent, "type"> = { ip: meta.clientIp, client_ip: meta.clientIp, user_agent: meta.userAgent, hostname: meta.hostname };
+  const base: Omit<TLogEvent, "type"> = {
+    ip: meta.clientIp,
+    client_ip: meta.clientIp,
+    user_agent: meta.userAgent,
+    hostname: meta.hostname,
+  };
   const form = await readPageForm(req);
   if (!isSameOriginPost(req, deps.env.PUBLIC_URL) || !form) return invalidPage(403);
   const token = form.ticket ?? "";
   const ticket = await findLiveTicket(deps, token, "reset_password");
   const user = ticket ? await findUserById(deps.db, ticket.userId) : null;
   if (!ticket || !user || !isFormTokenOf(ticket, form.form_token)) {
-    await insertLog(deps.db, { ...base, type: "fcp", description: "Invalid, used or expired reset link", ...(user ? { user_id: user.userId } : {}) }, now);
+    await insertLog(
+      deps.db,
+      {
+        ...base,
+        type: "fcp",
+        description: "Invalid, used or expired reset link",
+        ...(user ? { user_id: user.userId } : {}),
+      },
+      now,
+    );
     return invalidPage();
   }
   const userBase = { ...base, user_id: user.userId, user_name: user.email ?? user.username ?? undefined };
@@ -86,7 +109,8 @@ export async function submitResetPasswordPage(req: Request, deps: TDeps): Promis
     return formPage(token, ticket, user, message);
   };
   if (password !== (form.password_confirm ?? "")) return refuse("The passwords do not match.");
-  if (password.length > MAX_PASSWORD_LENGTH || isUnstorable(password)) return refuse("Choose another password.");
+  if (password.length > MAX_PASSWORD_LENGTH || isUnstorable(password))
+    return refuse("Choose another password.");
   const connection = await findConnectionById(deps.db, user.connectionId);
   if (!connection) return invalidPage();
   const weak = await findNewPasswordError(deps, { connection, password, user, userId: user.id });
@@ -95,12 +119,31 @@ export async function submitResetPasswordPage(req: Request, deps: TDeps): Promis
     return refuse(`The password is too weak.${policy}`, weak.logDescription);
   }
   const breached = (await deps.config.attackProtection()).breachedPassword;
-  if (breached.enabled && breached.shields.includes("block") && (await deps.protection.breached.isBreached(password))) {
-    await insertLog(deps.db, { ...userBase, type: "reset_pwd_leak", description: "Reset refused: the new password appears in a breached-password list" }, now);
-    return formPage(token, ticket, user, "This password appeared in a data breach of another service. Choose another one.");
+  if (
+    breached.enabled &&
+    breached.shields.includes("block") &&
+    (await deps.protection.breached.isBreached(password))
+  ) {
+    await insertLog(
+      deps.db,
+      {
+        ...userBase,
+        type: "reset_pwd_leak",
+        description: "Reset refused: the new password appears in a breached-password list",
+      },
+      now,
+    );
+    return formPage(
+      token,
+      ticket,
+      user,
+      "This password appeared in a data breach of another service. Choose another one.",
+    );
   }
   const hash = await deps.hasher.hash(password);
-  const identifiers = [...new Set([user.email, user.username].filter((v): v is string => !!v).map(normalizeIdentifier))];
+  const identifiers = [
+    ...new Set([user.email, user.username].filter((v): v is string => !!v).map(normalizeIdentifier)),
+  ];
   const done = await deps.db.transaction(async (q) => {
     if (!(await consumeAccountTicket(q, sha256Hex(token), "reset_password", now))) return false;
     await setPasswordHash(q, user.id, hash, now);
@@ -108,15 +151,29 @@ export async function submitResetPasswordPage(req: Request, deps: TDeps): Promis
     const revoked = await revokeUserRefreshTokens(q, [user.id], now);
     const rows = await deleteLoginFailuresForIdentifiers(q, identifiers, user.connectionId);
     await deleteNotificationClaims(q, [bruteForceNotificationKey(user.userId), `breached|${user.userId}`]);
-    const released = await logReleasedBlocks(q, rows, "password_change", now, { user_id: user.userId, connection_id: connection.connectionId });
+    const released = await logReleasedBlocks(q, rows, "password_change", now, {
+      user_id: user.userId,
+      connection_id: connection.connectionId,
+    });
     await retireAccountTickets(q, user.id, "reset_password", now);
     await insertLog(
       q,
-      { ...userBase, type: "scp", description: "Password changed through the reset link", connection: connection.name, connection_id: connection.connectionId, details: { revoked_refresh_tokens: revoked, released_blocks: released } },
+      {
+        ...userBase,
+        type: "scp",
+        description: "Password changed through the reset link",
+        connection: connection.name,
+        connection_id: connection.connectionId,
+        details: { revoked_refresh_tokens: revoked, released_blocks: released },
+      },
       now,
     );
     return true;
   });
   if (!done) return invalidPage();
-  return accountPage(200, "Password changed", "<p>Your password was changed. You can log in with the new one.</p>");
+  return accountPage(
+    200,
+    "Password changed",
+    "<p>Your password was changed. You can log in with the new one.</p>",
+  );
 }

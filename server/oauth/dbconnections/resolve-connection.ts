@@ -28,7 +28,12 @@ export async function resolveDbConnection(
   const client = await deps.config.client(clientId);
   if (client) audit.client_name = client.name;
   const connection = await deps.config.connection(name);
-  if (!client || !connection || connection.strategy !== "auth0" || !client.connectionIds.includes(connection.id)) {
+  if (
+    !client ||
+    !connection ||
+    connection.strategy !== "auth0" ||
+    !client.connectionIds.includes(connection.id)
+  ) {
     throw new InvalidRequest(CONNECTION_DISABLED);
   }
   audit.connection_id = connection.connectionId;

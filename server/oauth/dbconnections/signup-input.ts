@@ -25,7 +25,8 @@ export function readSignupInput(p: TDbParams): TSignupInput {
   if (!s.email) throw missingParameter("email");
   if (!s.password) throw missingParameter("password");
   const email = s.email.trim();
-  if (email.length > 254 || !EMAIL_RE.test(email)) throw DbConnectionError.badRequest("invalid_signup", INVALID_SIGNUP);
+  if (email.length > 254 || !EMAIL_RE.test(email))
+    throw DbConnectionError.badRequest("invalid_signup", INVALID_SIGNUP);
   if (s.username !== undefined && !USERNAME_RE.test(s.username)) {
     throw DbConnectionError.badRequest("invalid_signup", INVALID_SIGNUP);
   }
@@ -64,7 +65,8 @@ function readUserMetadata(value: unknown): Record<string, string> | undefined {
   if (entries.length > maxKeys) throw bad();
   const out: Record<string, string> = {};
   for (const [k, v] of entries) {
-    if (k.length === 0 || k.length > maxKeyLength || typeof v !== "string" || v.length > maxValueLength) throw bad();
+    if (k.length === 0 || k.length > maxKeyLength || typeof v !== "string" || v.length > maxValueLength)
+      throw bad();
     if (isUnstorable(k) || isUnstorable(v)) throw bad();
     Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
   }

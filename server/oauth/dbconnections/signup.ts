@@ -9,7 +9,14 @@ import { ipCountingKey } from "../../platform/ip-key.ts";
 import { errorMessage } from "../../platform/logger.ts";
 import type { TLogType } from "../../audit/events.ts";
 import { SUSPICIOUS_IP_BLOCKED, TooManyAttempts } from "../core/errors.ts";
-import { jsonAnswer, readBodyText, readRequestMeta, toResponse, type TJsonAnswer, type TTokenRequest } from "../core/request.ts";
+import {
+  jsonAnswer,
+  readBodyText,
+  readRequestMeta,
+  toResponse,
+  type TJsonAnswer,
+  type TTokenRequest,
+} from "../core/request.ts";
 import {
   DbConnectionError,
   SIGNUP_DISABLED,
@@ -51,7 +58,12 @@ export function isVerificationMailOn(options: Record<string, unknown>): boolean 
 export async function answerSignup(req: TTokenRequest, deps: TDeps): Promise<TJsonAnswer> {
   const meta = readRequestMeta(req);
   const now = deps.clock.now();
-  const audit: TDbAudit = { ip: meta.clientIp, client_ip: meta.clientIp, user_agent: meta.userAgent, hostname: meta.hostname };
+  const audit: TDbAudit = {
+    ip: meta.clientIp,
+    client_ip: meta.clientIp,
+    user_agent: meta.userAgent,
+    hostname: meta.hostname,
+  };
   let logType: TLogType = "fs";
   try {
     const params = await parseDbParams(req);
@@ -65,11 +77,23 @@ export async function answerSignup(req: TTokenRequest, deps: TDeps): Promise<TJs
       logType = "limit_mu";
       throw new TooManyAttempts(SUSPICIOUS_IP_BLOCKED);
     }
-    const profileFacts = { email: input.email, username: input.username ?? null, name: input.profile.name ?? null };
-    const weak = await findNewPasswordError(deps, { connection, password: input.password, user: profileFacts });
+    const profileFacts = {
+      email: input.email,
+      username: input.username ?? null,
+      name: input.profile.name ?? null,
+    };
+    const weak = await findNewPasswordError(deps, {
+      connection,
+      password: input.password,
+      user: profileFacts,
+    });
     if (weak) throw weak;
     const breached = (await deps.config.attackProtection()).breachedPassword;
-    if (breached.enabled && breached.shields.includes("block") && (await deps.protection.breached.isBreached(input.password))) {
+    if (
+      breached.enabled &&
+      breached.shields.includes("block") &&
+      (await deps.protection.breached.isBreached(input.password))
+    ) {
       logType = "signup_pwd_leak";
       throw DbConnectionError.badRequest("password_leaked", SIGNUP_PASSWORD_LEAKED);
     }
@@ -110,10 +134,34 @@ export async function answerSignup(req: TTokenRequest, deps: TDeps): Promise<TJs
         if (isUniqueViolation(err)) throw DbConnectionError.badRequest("user_exists", USER_EXISTS);
         throw err;
       }
-      await insertLog(q, { ...audit, type: "ss", description: "Successful signup", user_id: userId, details: { verification_mail: isVerifying } }, now);
-      return isVerifying ? issueAccountTicket(q, deps, "verify_email", (await findUserByIdentifier(q, connection.id, input.email))!.id, now) : null;
+      await insertLog(
+        q,
+        {
+          ...audit,
+          type: "ss",
+          description: "Successful signup",
+          user_id: userId,
+          details: { verification_mail: isVerifying },
+        },
+        now,
+      );
+      return isVerifying
+        ? issueAccountTicket(
+            q,
+            deps,
+            "verify_email",
+            (await findUserByIdentifier(q, connection.id, input.email))!.id,
+            now,
+          )
+        : null;
     });
-    if (ticket) await sendVerificationMail(deps, { userId, email: input.email.toLowerCase(), name: input.profile.name ?? null }, ticket.link, ticket.token);
+    if (ticket)
+      await sendVerificationMail(
+        deps,
+        { userId, email: input.email.toLowerCase(), name: input.profile.name ?? null },
+        ticket.link,
+        ticket.token,
+      );
     return jsonAnswer(200, {
       _id: id,
       email_verified: false,
@@ -123,11 +171,16 @@ export async function answerSignup(req: TTokenRequest, deps: TDeps): Promise<TJs
       ...(input.userMetadata ? { user_metadata: input.userMetadata } : {}),
     });
   } catch (err) {
-    if (!(err instanceof DbConnectionError) && !(err instanceof TooManyAttempts) && !(err instanceof Error && err.name === "InvalidRequest")) {
+    if (
+      !(err instanceof DbConnectionError) &&
+      !(err instanceof TooManyAttempts) &&
+      !(err instanceof Error && err.name === "InvalidRequest")
+    ) {
       deps.log.error({ err: errorMessage(err) }, "signup endpoint error");
     }
     const { status, body, headers } = serializeDbConnectionError(err);
-    const description = err instanceof DbConnectionError ? err.logDescription : String(body.error_description ?? body.error);
+    const description =
+      err instanceof DbConnectionError ? err.logDescription : String(body.error_description ?? body.error);
     await writeLog(deps, logType, audit, description, now);
     return jsonAnswer(status, body, headers);
   }
@@ -147,16 +200,30 @@ async function admitSignupFromIp(deps: TDeps, ip: string | undefined, now: Date)
   return !policy.shields.includes("block");
 }
 
-async function writeLog(deps: TDeps, type: TLogType, audit: TDbAudit, description: string, now: Date): Promise<void> {
+async function writeLog(
+  deps: TDeps,
+  type: TLogType,
+  audit: TDbAudit,
+  description: string,
+  now: Date,
+): Promise<void> {
   try {
     if (type === "limit_mu") {
       // A flood from one IP writes one record per hour, not one per request.
       const key = `signup_limit|${audit.ip ?? ""}`;
       if (!(await claimNotification(deps.db, key, now, new Date(now.getTime() - HOUR_MS)))) return;
-      await insertLogRelaxed(deps.db, { ...audit, type, description, details: { flow: "pre-user-registration" } }, now);
+      await insertLogRelaxed(
+        deps.db,
+        { ...audit, type, description, details: { flow: "pre-user-registration" } },
+        now,
+      );
       return;
     }
-    await insertLog(deps.db, { ...audit, type, description, details: { error: { message: description } } }, now);
+    await insertLog(
+      deps.db,
+      { ...audit, type, description, details: { error: { message: description } } },
+      now,
+    );
   } catch (err) {
     deps.log.error({ err: errorMessage(err) }, "could not write audit record");
   }

@@ -39,7 +39,12 @@ export async function showVerifyEmailPage(req: Request, deps: TDeps): Promise<Re
 export async function submitVerifyEmailPage(req: Request, deps: TDeps): Promise<Response> {
   const meta = readRequestMeta(req);
   const now = deps.clock.now();
-  const base: Omit<TLogEvent, "type"> = { ip: meta.clientIp, client_ip: meta.clientIp, user_agent: meta.userAgent, hostname: meta.hostname };
+  const base: Omit<TLogEvent, "type"> = {
+    ip: meta.clientIp,
+    client_ip: meta.clientIp,
+    user_agent: meta.userAgent,
+    hostname: meta.hostname,
+  };
   const form = await readPageForm(req);
   if (!isSameOriginPost(req, deps.env.PUBLIC_URL) || !form) return invalidPage(403);
   const token = form.ticket ?? "";
@@ -52,11 +57,30 @@ export async function submitVerifyEmailPage(req: Request, deps: TDeps): Promise<
     (await deps.db.transaction(async (q) => {
       if (!(await consumeAccountTicket(q, sha256Hex(token), "verify_email", now))) return false;
       await updateUserProfile(q, user.id, { emailVerified: true }, now);
-      await insertLog(q, { ...base, type: "sv", description: "Email verified", user_id: user.userId, user_name: user.email ?? undefined }, now);
+      await insertLog(
+        q,
+        {
+          ...base,
+          type: "sv",
+          description: "Email verified",
+          user_id: user.userId,
+          user_name: user.email ?? undefined,
+        },
+        now,
+      );
       return true;
     }));
   if (!done) {
-    await insertLog(deps.db, { ...base, type: "fv", description: "Invalid, used or expired verification link", ...(user ? { user_id: user.userId } : {}) }, now);
+    await insertLog(
+      deps.db,
+      {
+        ...base,
+        type: "fv",
+        description: "Invalid, used or expired verification link",
+        ...(user ? { user_id: user.userId } : {}),
+      },
+      now,
+    );
     return invalidPage();
   }
   return accountPage(200, "Email verified", "<p>Thank you: your email address is verified.</p>");
