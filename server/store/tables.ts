@@ -14,6 +14,7 @@ import { MFA_AUTHENTICATOR_COLUMNS } from "./mfa-authenticators.ts";
 import { MFA_THROTTLE_COLUMNS } from "./mfa-throttles.ts";
 import { NOTIFICATION_CLAIM_COLUMNS } from "./notification-claims.ts";
 import { NOTIFICATION_COLUMNS } from "./notifications.ts";
+import { PASSWORD_HISTORY_COLUMNS } from "./password-history.ts";
 import { REFRESH_TOKEN_COLUMNS } from "./refresh-tokens.ts";
 import { RESOURCE_SERVER_COLUMNS } from "./resource-servers.ts";
 import { RULE_SETTING_COLUMNS } from "./rule-settings.ts";
@@ -59,6 +60,7 @@ export const STORE_TABLES = {
   MfaThrottle: MFA_THROTTLE_COLUMNS,
   AccountTicket: ACCOUNT_TICKET_COLUMNS,
   SendLimit: SEND_LIMIT_COLUMNS,
+  PasswordHistory: PASSWORD_HISTORY_COLUMNS,
 } as const satisfies Record<string, readonly string[]>;
 
 export type TTableName = keyof typeof STORE_TABLES;
