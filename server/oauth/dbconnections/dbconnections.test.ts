@@ -35,6 +35,16 @@ describe.each(testDatabaseKinds())("/dbconnections (%s)", (kind) => {
   beforeAll(async () => {
     deps = await createTestDeps(kind);
     fx = await seedFixture(deps);
+    // Auth0's "good" policy (8 characters, 3 of 4 kinds) and a password history, on the Default Directory.
+    await upsertConnectionByName(
+      deps.db,
+      {
+        name: fx.connections.database.name,
+        options: { passwordPolicy: "good", password_history: { enable: true, size: 3 } },
+      },
+      { connectionId: fx.connections.database.connectionId },
+      deps.clock.now(),
+    );
     const notify = deps.notifier.notify.bind(deps.notifier);
     // What the recipients' mailboxes get (the outbox keeps the links redacted).
     vi.spyOn(deps.notifier, "notify").mockImplementation(async (m, key, windowMs) => {
@@ -556,7 +566,7 @@ describe.each(testDatabaseKinds())("/dbconnections (%s)", (kind) => {
       expect(mismatch.html).toContain("The passwords do not match.");
       const weak = await submitReset(ticket, "short");
       expect(weak.status).toBe(400);
-      expect(weak.html).toContain("too weak");
+      expect(weak.html).toContain("Password is too weak: At least 8 characters in length");
       const fcp = await listLogs(deps.db, { type: "fcp", userId: user.userId });
       expect(fcp).toHaveLength(2);
       expect((await submitReset(ticket, "new-password-2")).status).toBe(200);
@@ -588,6 +598,17 @@ describe.each(testDatabaseKinds())("/dbconnections (%s)", (kind) => {
       expect(
         (await listLogs(deps.db, { type: "ublkdu", take: 100 })).some((l) => l.user_id === user.userId),
       ).toBe(true);
+    });
+
+    it("refuses a reset to a password in the user's history (the signup password counts)", async () => {
+      const email = freshEmail();
+      expect((await signup({ email, password: "first-Password-1" })).status).toBe(200);
+      const ticket = await requestReset({ email });
+      const same = await submitReset(ticket, "first-Password-1");
+      expect(same.status).toBe(400);
+      expect(same.html).toContain("Password has previously been used");
+      expect((await submitReset(ticket, "second-Password-2")).status).toBe(200);
+      expect((await login(email, "second-Password-2")).status).toBe(200);
     });
 
     it("a newer reset retires older links", async () => {

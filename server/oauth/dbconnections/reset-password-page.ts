@@ -20,6 +20,11 @@ import type { TLogEvent } from "../../audit/events.ts";
 import { accountPage, escapeHtml, isSameOriginPost } from "./account-page-html.ts";
 import { findLiveTicket, isFormTokenOf } from "./account-tickets.ts";
 import { findNewPasswordError } from "./new-password.ts";
+import {
+  explainPasswordFailure,
+  rememberPassword,
+  type TPasswordPolicyFailure,
+} from "../../auth/password-policy.ts";
 import { readPageForm } from "./read-page-form.ts";
 
 export const INVALID_RESET_LINK = "This link is not valid";
@@ -115,8 +120,7 @@ export async function submitResetPasswordPage(req: Request, deps: TDeps): Promis
   if (!connection) return invalidPage();
   const weak = await findNewPasswordError(deps, { connection, password, user, userId: user.id });
   if (weak) {
-    const policy = typeof weak.body.policy === "string" ? ` It must have:\n${weak.body.policy}` : "";
-    return refuse(`The password is too weak.${policy}`, weak.logDescription);
+    return refuse(explainPasswordFailure(weak.body as TPasswordPolicyFailure), weak.logDescription);
   }
   const breached = (await deps.config.attackProtection()).breachedPassword;
   if (
@@ -147,7 +151,7 @@ export async function submitResetPasswordPage(req: Request, deps: TDeps): Promis
   const done = await deps.db.transaction(async (q) => {
     if (!(await consumeAccountTicket(q, sha256Hex(token), "reset_password", now))) return false;
     await setPasswordHash(q, user.id, hash, now);
-    // TODO(i17-policy): rememberPassword(q, deps, user.id, hash, now) for the password history, once merged.
+    await rememberPassword(q, deps, user.id, hash, now);
     const revoked = await revokeUserRefreshTokens(q, [user.id], now);
     const rows = await deleteLoginFailuresForIdentifiers(q, identifiers, user.connectionId);
     await deleteNotificationClaims(q, [bruteForceNotificationKey(user.userId), `breached|${user.userId}`]);

@@ -29,6 +29,7 @@ import { DBCONNECTIONS_MAX_BODY_BYTES, parseDbParams } from "./read-params.ts";
 import { resolveDbConnection, type TDbAudit } from "./resolve-connection.ts";
 import { readSignupInput } from "./signup-input.ts";
 import { findNewPasswordError } from "./new-password.ts";
+import { rememberPassword } from "../../auth/password-policy.ts";
 import { issueAccountTicket } from "./account-tickets.ts";
 import { sendVerificationMail } from "./account-mails.ts";
 
@@ -81,6 +82,9 @@ export async function answerSignup(req: TTokenRequest, deps: TDeps): Promise<TJs
       email: input.email,
       username: input.username ?? null,
       name: input.profile.name ?? null,
+      nickname: input.profile.nickname ?? null,
+      givenName: input.profile.given_name ?? null,
+      familyName: input.profile.family_name ?? null,
     };
     const weak = await findNewPasswordError(deps, {
       connection,
@@ -145,15 +149,10 @@ export async function answerSignup(req: TTokenRequest, deps: TDeps): Promise<TJs
         },
         now,
       );
-      return isVerifying
-        ? issueAccountTicket(
-            q,
-            deps,
-            "verify_email",
-            (await findUserByIdentifier(q, connection.id, input.email))!.id,
-            now,
-          )
-        : null;
+      const created = (await findUserByIdentifier(q, connection.id, input.email))!;
+      // The first password starts the history (the connection's password_history option).
+      await rememberPassword(q, deps, created.id, passwordHash, now);
+      return isVerifying ? issueAccountTicket(q, deps, "verify_email", created.id, now) : null;
     });
     if (ticket)
       await sendVerificationMail(
