@@ -14,9 +14,12 @@ const nextConfig: NextConfig = {
   // Load each dashboard route's code on its first request instead of all of them at start (Next.js's memory-usage
   // guide): an idle server holds about 170 MB instead of 250 MB until someone opens the dashboard.
   experimental: { preloadEntriesOnStart: false },
-  // Auth0 clients call /oauth/token; the route lives under /api so the alias is a rewrite.
+  // Auth0 clients call /oauth/token and /oauth/revoke; the routes live under /api so the aliases are rewrites.
   async rewrites() {
-    return [{ source: "/oauth/token", destination: "/api/oauth/token" }];
+    return [
+      { source: "/oauth/token", destination: "/api/oauth/token" },
+      { source: "/oauth/revoke", destination: "/api/oauth/revoke" },
+    ];
   },
 };
 

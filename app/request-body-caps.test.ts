@@ -7,6 +7,7 @@ import { TOKEN_MAX_BODY_BYTES } from "@/server/oauth/core/request";
 import { ADMIN_MAX_BODY_BYTES } from "@/server/admin/read-admin-body";
 import { AUTH_MAX_BODY_BYTES, capAuthBody } from "@/server/admin/cap-auth-body";
 import * as tokenRoute from "./api/oauth/token/route";
+import * as revokeRoute from "./api/oauth/revoke/route";
 import * as challengeRoute from "./mfa/challenge/route";
 import * as associateRoute from "./mfa/associate/route";
 import * as userinfoRoute from "./userinfo/route";
@@ -79,6 +80,12 @@ describe("request bodies are read under a byte cap on every route", () => {
 
   it("OAuth token endpoint: 413 invalid_request", async () => {
     const r = await sendEndless(tokenRoute.POST, "/oauth/token", { headers: FORM_TYPE });
+    expect(r).toMatchObject({ status: 413, body: OAUTH_TOO_LARGE });
+    expect(r.pulled).toBeLessThanOrEqual(maxPulledFor(TOKEN_MAX_BODY_BYTES));
+  });
+
+  it("OAuth revocation endpoint: 413 invalid_request under the token endpoint's cap", async () => {
+    const r = await sendEndless(revokeRoute.POST, "/oauth/revoke", { headers: FORM_TYPE });
     expect(r).toMatchObject({ status: 413, body: OAUTH_TOO_LARGE });
     expect(r.pulled).toBeLessThanOrEqual(maxPulledFor(TOKEN_MAX_BODY_BYTES));
   });

@@ -12,7 +12,6 @@ import { applyMigrations } from "../server/store/migrate.ts";
 import { resealSecrets } from "../server/ops/reseal-secrets.ts";
 import { importTenant } from "../server/tenant/import-tenant.ts";
 import { exportTenantBundle } from "../server/tenant/export-tenant.ts";
-import { importUsers } from "../server/tenant/import-users.ts";
 import { seedDemoTenant } from "../server/tenant/seed-demo.ts";
 import { convertBreachCorpus } from "../server/protection/breached-passwords.ts";
 import { listBlocks } from "../server/admin/protection/list-blocks.ts";
@@ -21,6 +20,7 @@ import { unblockIp } from "../server/admin/protection/unblock-ip.ts";
 import { getProcessLogger, type TLogger } from "../server/platform/logger.ts";
 import { pruneAuditLogs } from "../server/ops/prune-audit-logs.ts";
 import { CLI_ACTOR } from "../server/admin/audit.ts";
+import { runUsersCommand, USERS_USAGE } from "./users-command.ts";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -32,8 +32,7 @@ const USAGE = `Usage: portcullis <command>
                                           rule scripts are read relative to it
   export <dir>                            write the tenant to <dir>/tenant.yaml and rule scripts to <dir>/rules/
                                           (secrets and rule setting values excluded)
-  users import --connection <name> <users.json> [--upsert]
-                                          import users in Auth0's bulk import format
+${USERS_USAGE}
   admin create --email <e> --role <r> [--password <p>]
                                           add a dashboard account (roles: owner, admin, rules-editor, security, viewer)
   keys rotate                             new signing key; the old one stays published
@@ -247,29 +246,8 @@ async function main(): Promise<void> {
       }
       return;
     }
-    case "users": {
-      const { values, positionals } = parseArgs({
-        args: rest,
-        options: { connection: { type: "string" }, upsert: { type: "boolean", default: false } },
-        allowPositionals: true,
-      });
-      if (positionals[0] !== "import")
-        fail("usage: portcullis users import --connection <name> <users.json>");
-      const file = positionals[1] ?? fail("users import needs a JSON file");
-      const connection = values.connection ?? fail("users import needs --connection <name>");
-      const deps = await openDeps(parseEnv());
-      try {
-        const r = await importUsers(deps, connection, readFileSync(resolve(file), "utf8"), {
-          upsert: values.upsert,
-        });
-        console.log(`Imported ${r.imported} user(s) into ${connection}.`);
-        for (const e of r.errors) console.log(`  record ${e.index}: ${e.reason}`);
-        if (r.errors.length > 0) process.exitCode = 1;
-      } finally {
-        await deps.close();
-      }
-      return;
-    }
+    case "users":
+      return runUsersCommand(rest, { openDeps: () => openDeps(parseEnv()), fail });
     case "admin": {
       const { values, positionals } = parseArgs({
         args: rest,

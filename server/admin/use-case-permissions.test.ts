@@ -26,6 +26,7 @@ import { getApplication } from "./get-application.ts";
 import { getConnection } from "./get-connection.ts";
 import { getMfaSettings, getUserAuthenticators, resetUserMfa, saveMfaSettings } from "./mfa.ts";
 import { setUserPassword } from "./set-user-password.ts";
+import { deleteUser } from "./delete-user.ts";
 import { updateApi } from "./update-api.ts";
 import { updateApplication } from "./update-application.ts";
 import { updateConnection } from "./update-connection.ts";
@@ -80,6 +81,7 @@ type TWorld = {
   /** A deployed action with two versions. */
   actionId: string;
   doomedActionId: string;
+  doomedUserId: string;
 };
 
 type TEntry = {
@@ -225,6 +227,11 @@ const TABLE: TEntry[] = [
     fn: setUserPassword,
     action: "users:write",
     call: (w, a) => setUserPassword(w.deps, a, w.fx.users.partner.userId, "another-long-password-2"),
+  },
+  {
+    fn: deleteUser,
+    action: "users:write",
+    call: (w, a) => deleteUser(w.deps, a, w.doomedUserId),
   },
   // mfa.ts
   { fn: getMfaSettings, action: "config:read", call: (w, a) => getMfaSettings(w.deps, a) },
@@ -533,6 +540,13 @@ describe.each(testDatabaseKinds())(
       await updateAction(w.deps, owner, w.actionId, { code: actionCode("v2") });
       await deployAction(w.deps, owner, w.actionId);
       w.doomedActionId = (await createAction(w.deps, owner, { name: "doomed-action" })).action.id;
+      w.doomedUserId = (
+        await createUser(w.deps, owner, {
+          connection: w.fx.connections.customers.name,
+          email: "doomed-user@example.com",
+          password: "a-long-enough-password-1",
+        })
+      ).user_id;
     });
     afterAll(async () => w.deps?.cleanup());
 

@@ -38,6 +38,8 @@ export const LOG_TYPES = {
   fcp: "Failed Change Password",
   sv: "Success Verification Email",
   fv: "Failed Verification Email",
+  srrt: "Successful Refresh Token Revocation",
+  sdu: "Successful User Deletion",
 } as const;
 
 export type TLogType = keyof typeof LOG_TYPES;

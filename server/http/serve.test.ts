@@ -56,6 +56,28 @@ describe("HTTP server", () => {
     expect(logs.map((l) => l.client_ip)).toEqual(["127.0.0.1", "127.0.0.1"]);
   });
 
+  it("answers POST /oauth/revoke and /api/oauth/revoke itself, with the same 64 KiB body cap", async () => {
+    for (const path of ["/oauth/revoke", "/api/oauth/revoke"]) {
+      const res = await fetch(`${server.base}${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: "client_id=abc",
+      });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toEqual({
+        error: "invalid_request",
+        error_description: "Missing required parameter: token",
+      });
+      const big = await fetch(`${server.base}${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: "token=" + "x".repeat(200_000),
+      });
+      expect(big.status).toBe(413);
+      expect(((await big.json()) as { error: string }).error).toBe("invalid_request");
+    }
+  });
+
   it("refuses bodies over 64 KiB with 413 without buffering them all", async () => {
     const res = await fetch(`${server.base}/oauth/token`, {
       method: "POST",

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse, type Server } from "node:http";
 import type { TDeps } from "../config/deps.ts";
 import { answerTokenRequest } from "../oauth/token-endpoint.ts";
+import { answerRevokeRequest } from "../oauth/revoke-endpoint.ts";
 import {
   BODY_TOO_LARGE,
   CLIENT_IP_HEADER,
@@ -28,6 +29,7 @@ const DBCONNECTION_ANSWERS: Record<string, typeof answerSignup> = {
   "/dbconnections/signup": answerSignup,
   "/dbconnections/change_password": answerChangePassword,
 };
+const REVOKE_PATHS = new Set(["/oauth/revoke", "/api/oauth/revoke"]);
 const HEALTH_PATHS = new Set(["/healthz", "/readyz"]);
 const REQUEST_ID_HEADER = "x-request-id";
 // A request id from the load balancer is kept when it looks like one; anything else is replaced.
@@ -89,7 +91,7 @@ function writeOpsAnswer(res: ServerResponse, answer: TOpsAnswer): void {
 /**
  * Portcullis's HTTP server. It stamps every request with the client address (discarding any client-sent copy of
  * that header, so the IP can't be spoofed): the socket address, or — only when the socket peer is one of
- * TRUSTED_PROXIES — the right-most X-Forwarded-For entry that is not itself a trusted proxy. It answers POST /oauth/token (and /dbconnections/signup, /change_password) itself — the hot path skips Next.js
+ * TRUSTED_PROXIES — the right-most X-Forwarded-For entry that is not itself a trusted proxy. It answers POST /oauth/token, /oauth/revoke and /dbconnections/signup, /change_password itself — the hot path skips Next.js
  * routing — and the operations endpoints GET /healthz, /readyz and /metrics (docs/operations.md), so they work
  * without Next.js; everything else (dashboard, discovery, userinfo) goes to Next.js. Every request gets an id
  * (`x-request-id`, kept from a proxy when well-formed) and one access-log line when it ends.
@@ -126,8 +128,13 @@ export function createHttpServer(deps: TDeps, next: TNextHandler, opts: { root?:
         "request",
       );
     });
-    if (req.method === "POST" && TOKEN_PATHS.has(path)) {
-      void handleToken(req, res, deps).catch((err: unknown) => {
+    if (req.method === "POST" && (TOKEN_PATHS.has(path) || REVOKE_PATHS.has(path))) {
+      void handleToken(
+        req,
+        res,
+        deps,
+        REVOKE_PATHS.has(path) ? answerRevokeRequest : answerTokenRequest,
+      ).catch((err: unknown) => {
         log.error({ req_id: requestId, err: errorMessage(err) }, "token request failed");
         if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
         res.end(JSON.stringify({ error: "server_error", error_description: "Internal server error" }));
@@ -177,6 +184,7 @@ function answerOps(
   return answerMetrics(deps.metrics, deps.env.METRICS_TOKEN, req.headers.authorization);
 }
 
+/** POST /oauth/token, /oauth/revoke or /dbconnections/*: the body read up to `maxBytes`, then answered by `answer`. */
 async function handleToken(
   req: IncomingMessage,
   res: ServerResponse,

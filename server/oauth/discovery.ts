@@ -16,6 +16,8 @@ export function buildDiscoveryDocument(env: TEnv): Record<string, unknown> {
     subject_types_supported: ["public"],
     id_token_signing_alg_values_supported: ["RS256", "HS256"],
     token_endpoint_auth_methods_supported: ["client_secret_post", "client_secret_basic", "none"],
+    revocation_endpoint: `${base}/oauth/revoke`,
+    revocation_endpoint_auth_methods_supported: ["client_secret_post", "client_secret_basic", "none"],
     grant_types_supported: [...GRANTS.keys()],
     scopes_supported: [...OIDC_SCOPES, "offline_access"],
     claims_supported: [

@@ -124,3 +124,8 @@ export async function revokeUserRefreshTokens(q: TSqlRunner, userIds: string[], 
 export async function touchRefreshToken(q: TSqlRunner, id: string, idleExpiresAt: Date): Promise<void> {
   await q.run(`UPDATE "RefreshToken" SET "idleExpiresAt" = ? WHERE "id" = ?`, [idleExpiresAt, id]);
 }
+
+/** Delete every refresh token of a user (internal id), live or not: the user is being deleted. Returns how many. */
+export async function deleteUserRefreshTokens(q: TSqlRunner, userId: string): Promise<number> {
+  return q.run(`DELETE FROM "RefreshToken" WHERE "userId" = ?`, [userId]);
+}

@@ -390,3 +390,8 @@ export async function listPasswordHashKinds(q: TSqlRunner): Promise<string[]> {
   const rows = await q.all<{ kind: string | null }>(HASH_KIND_SQL[q.kind]);
   return rows.flatMap((r) => (r.kind ? [r.kind] : []));
 }
+
+/** Delete a user's row (internal id); false when it was already gone (a concurrent deletion). */
+export async function deleteUserRow(q: TSqlRunner, id: string): Promise<boolean> {
+  return (await q.run(`DELETE FROM "User" WHERE "id" = ?`, [id])) === 1;
+}

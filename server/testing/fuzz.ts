@@ -116,6 +116,7 @@ export function uniqueIp(isIpv6 = false): string {
 /** Every `error` code the OAuth-shaped endpoints (token, MFA API, userinfo) may answer with. */
 export const OAUTH_ERROR_CODES = new Set([
   "invalid_request",
+  "invalid_client",
   "invalid_scope",
   "unsupported_grant_type",
   "invalid_grant",

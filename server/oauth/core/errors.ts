@@ -60,6 +60,13 @@ export class AccessDenied extends OAuthError {
   }
 }
 
+/** Client authentication failed at /oauth/revoke, where Auth0 documents 401 `invalid_client` (not the token
+ * endpoint's `access_denied`). */
+export class InvalidClient extends OAuthError {
+  readonly error = "invalid_client";
+  readonly status = 401;
+}
+
 /** Auth0's `unauthorized`: admin-blocked users and rule `UnauthorizedError`s. */
 export class Unauthorized extends OAuthError {
   readonly error = "unauthorized";

@@ -9,6 +9,7 @@ import { BlockUserButton } from "@/components/block-user-button";
 import { ResetMfaButton } from "@/components/reset-mfa-button";
 import { EditUserForm } from "@/components/edit-user-form";
 import { SetPasswordForm } from "@/components/set-password-form";
+import { DeleteUserButton } from "@/components/delete-user-button";
 import { getUserAuthenticators } from "@/server/admin/mfa";
 
 export default async function UserPage({ params }: { params: Promise<{ userId: string }> }) {
@@ -80,6 +81,15 @@ export default async function UserPage({ params }: { params: Promise<{ userId: s
         <summary>Full record (read-only)</summary>
         <pre className="json-view">{JSON.stringify(profile, null, 2)}</pre>
       </details>
+      {canWrite && (
+        <>
+          <h2>Delete user</h2>
+          <DeleteUserButton
+            userId={profile.userId}
+            name={profile.email ?? profile.username ?? profile.userId}
+          />
+        </>
+      )}
     </section>
   );
 }

@@ -3,6 +3,7 @@ import { AdminError } from "@/server/admin/admin-error";
 import { lastPathSegment, readJsonObject, respond } from "@/server/admin/management-route";
 import { setUserPassword } from "@/server/admin/set-user-password";
 import { updateUser } from "@/server/admin/update-user";
+import { deleteUser } from "@/server/admin/delete-user";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -25,5 +26,12 @@ export const PATCH = withAdmin("users:write", (req, deps, admin) =>
     }
     // The dashboard's edit form sends profile edits and shows a refusal's `fields` next to its controls.
     return respond(() => updateUser(deps, admin, lastPathSegment(req), body), "dashboard");
+  }),
+);
+
+/** DELETE /api/admin/users/{user_id}: delete the user, its tokens, MFA and blocks; 204 as on Auth0. */
+export const DELETE = withAdmin("users:write", (req, deps, admin) =>
+  respond(async () => {
+    await deleteUser(deps, admin, lastPathSegment(req));
   }),
 );
