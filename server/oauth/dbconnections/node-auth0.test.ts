@@ -11,7 +11,7 @@ import { findUserByUserId } from "../../store/users.ts";
 import type { TMessage } from "../../notifications/notifier.ts";
 
 // node-auth0 (the `auth0` package, 4.x), unchanged, against a running Portcullis: AuthenticationClient's
-// database.signUp and database.changePassword. Its base URL is always https://<domain>; a fetch that sends the
+// database.signUp and database.changePassword, and oauth.revokeRefreshToken. Its base URL is always https://<domain>; a fetch that sends the
 // same request to our loopback server stands in for DNS and TLS.
 
 describe("node-auth0 AuthenticationClient against a running server", () => {
@@ -19,6 +19,7 @@ describe("node-auth0 AuthenticationClient against a running server", () => {
   let fx: TFixture;
   let server: Server;
   let auth0: AuthenticationClient;
+  let baseUrl = "";
   const sent: TMessage[] = [];
 
   beforeAll(async () => {
@@ -33,6 +34,7 @@ describe("node-auth0 AuthenticationClient against a running server", () => {
     server = createHttpServer(deps, createAppRouteHandler());
     await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    baseUrl = base;
     auth0 = new AuthenticationClient({
       domain: "portcullis.test",
       clientId: fx.clients.spa.clientId,
@@ -99,5 +101,30 @@ describe("node-auth0 AuthenticationClient against a running server", () => {
       });
     }
     expect(sent.map((m) => [m.kind, m.to])).toEqual([["password_reset", email]]);
+  });
+
+  it("revokes a refresh token (oauth.revokeRefreshToken): the token then fails, and an unknown token is also 200", async () => {
+    const web = new AuthenticationClient({
+      domain: "portcullis.test",
+      clientId: fx.clients.web.clientId,
+      clientSecret: String(fx.clients.web.secret),
+      fetch: (url: RequestInfo | URL, init?: RequestInit) =>
+        fetch(String(url).replace("https://portcullis.test", baseUrl), init),
+    });
+    const login = await web.oauth.passwordGrant({
+      username: fx.users.alice.email,
+      password: fx.users.alice.password,
+      // No openid: node-auth0 would fetch the JWKS from https://<domain> itself to check an ID token, past our fetch.
+      scope: "offline_access",
+      audience: fx.apis.orders.identifier,
+    });
+    const refreshToken = String(login.data.refresh_token);
+    expect(refreshToken.length).toBeGreaterThan(20);
+    const revoked = await web.oauth.revokeRefreshToken({ token: refreshToken });
+    expect(revoked.status).toBe(200);
+    await expect(web.oauth.refreshTokenGrant({ refresh_token: refreshToken })).rejects.toMatchObject({
+      error: "invalid_grant",
+    });
+    expect((await web.oauth.revokeRefreshToken({ token: "not-a-token-we-issued" })).status).toBe(200);
   });
 });
