@@ -12,6 +12,10 @@ import * as challengeRoute from "./mfa/challenge/route";
 import * as associateRoute from "./mfa/associate/route";
 import * as userinfoRoute from "./userinfo/route";
 import * as unblockRoute from "./api/unblock/route";
+import * as signupRoute from "./dbconnections/signup/route";
+import * as changePasswordRoute from "./dbconnections/change_password/route";
+import * as resetPasswordRoute from "./reset-password/route";
+import * as verifyEmailRoute from "./verify-email/route";
 import * as nextAuthRoute from "./api/auth/[...nextauth]/route";
 import * as defaultDirectoryRoute from "./api/admin/tenant/default-directory/route";
 import * as usersRoute from "./api/admin/users/route";
@@ -110,6 +114,26 @@ describe("request bodies are read under a byte cap on every route", () => {
     expect(r.status).toBe(400);
     expect(r.body).toContain("This unblock link is not valid");
     expect(r.pulled).toBeLessThanOrEqual(maxPulledFor(4 * 1024));
+  });
+
+  it("/dbconnections: 413 invalid_request after at most 16 KiB; the hosted pages' forms after at most 4 KiB", async () => {
+    for (const [route, path] of [
+      [signupRoute.POST, "/dbconnections/signup"],
+      [changePasswordRoute.POST, "/dbconnections/change_password"],
+    ] as const) {
+      const r = await sendEndless(route, path, { headers: JSON_TYPE });
+      expect(r).toMatchObject({ status: 413, body: OAUTH_TOO_LARGE });
+      expect(r.pulled).toBeLessThanOrEqual(maxPulledFor(16 * 1024));
+    }
+    for (const [route, path] of [
+      [resetPasswordRoute.POST, "/reset-password"],
+      [verifyEmailRoute.POST, "/verify-email"],
+    ] as const) {
+      const r = await sendEndless(route, path, { headers: FORM_TYPE });
+      expect(r.status).toBe(403);
+      expect(r.body).toContain("This link is not valid");
+      expect(r.pulled).toBeLessThanOrEqual(maxPulledFor(4 * 1024));
+    }
   });
 
   it("dashboard sign-in (next-auth): 413 in the dashboard's error body, before next-auth reads anything", async () => {

@@ -5,20 +5,29 @@ import { adminFetch } from "./admin-fetch";
 import { FieldError, FormStatus } from "./form-bits";
 import { useAdminForm } from "./use-admin-form";
 import { Button } from "./button";
+import { PasswordPolicyFields, readPasswordOptionsForm } from "./password-policy-fields";
+import type { TPasswordOptions } from "@/server/auth/connection-settings";
 
-/** Edit a connection: its name (the realm), the applications that may use it, and the default directory. */
+/**
+ * Edit a connection: its name (the realm), the applications that may use it, the default directory, its password
+ * policy and whether users may sign up.
+ */
 export function EditConnectionForm({
   id,
   name,
   enabledClients,
   isDefaultDirectory,
   clients,
+  passwordOptions,
+  passwordRules,
 }: {
   id: string;
   name: string;
   enabledClients: string[];
   isDefaultDirectory: boolean;
   clients: string[];
+  passwordOptions: TPasswordOptions;
+  passwordRules: string;
 }) {
   const form = useAdminForm();
   const { fields, fieldProps } = form;
@@ -32,6 +41,7 @@ export function EditConnectionForm({
           name: f.get("name"),
           enabled_clients: f.getAll("enabled_clients"),
           is_default_directory: f.get("is_default_directory") === "on",
+          options: readPasswordOptionsForm(f),
         },
       }),
     );
@@ -69,6 +79,7 @@ export function EditConnectionForm({
         <input type="checkbox" name="is_default_directory" defaultChecked={isDefaultDirectory} /> Default
         directory (used by grant_type=password without a realm)
       </label>
+      <PasswordPolicyFields options={passwordOptions} rules={passwordRules} fields={fields} />
       <FormStatus error={form.error} saved={form.saved} />
       <div>
         <Button type="submit" disabled={form.busy}>

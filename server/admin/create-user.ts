@@ -2,7 +2,8 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import type { TDeps } from "../config/deps.ts";
 import { findConnectionByName } from "../store/connections.ts";
-import { insertUser } from "../store/users.ts";
+import { findUserByUserId, insertUser } from "../store/users.ts";
+import { rememberPassword } from "../auth/password-policy.ts";
 import { recordAdminChange } from "./audit.ts";
 import { findPasswordProblem } from "./find-password-problem.ts";
 import { parseAdminInput } from "./parse-admin-input.ts";
@@ -18,8 +19,8 @@ export const ZNewUser = ZUserProfile.partial().extend({
 });
 
 /**
- * Create a user in a database connection with an admin-chosen password: the same length policy and
- * breached-password check as an admin password reset. Audited (the password and its hash never are).
+ * Create a user in a database connection with an admin-chosen password: the connection's password policy and the
+ * breached-password check, as an admin password reset; the password starts the user's history. Audited (the password and its hash never are).
  */
 export async function createUser(deps: TDeps, admin: TAdmin, body: unknown): Promise<{ user_id: string }> {
   assertAdminAllowed(admin, "users:write");
@@ -32,8 +33,22 @@ export async function createUser(deps: TDeps, admin: TAdmin, body: unknown): Pro
     const message = "Give an email or a username.";
     throw AdminError.invalid(message, { fields: { email: message } });
   }
-  const problem = await findPasswordProblem(deps, input.password);
-  if (problem) throw AdminError.invalid(problem.message, { fields: { password: problem.message } });
+  const owner = {
+    email: input.email,
+    username: input.username,
+    name: input.name,
+    nickname: input.nickname,
+    givenName: input.given_name,
+    familyName: input.family_name,
+  };
+  const problem = await findPasswordProblem(deps, input.password, { connection, user: owner });
+  if (problem) {
+    throw AdminError.invalid(problem.message, {
+      code: problem.code,
+      fields: { password: problem.message },
+      details: problem.policy,
+    });
+  }
   const passwordHash = await deps.hasher.hash(input.password);
   const userId = `auth0|${randomBytes(12).toString("hex")}`;
   const { password: _p, connection: _c, ...profile } = input;
@@ -59,6 +74,8 @@ export async function createUser(deps: TDeps, admin: TAdmin, body: unknown): Pro
         },
         now,
       );
+      const created = await findUserByUserId(q, userId);
+      if (created) await rememberPassword(q, deps, created.id, passwordHash, now);
       await recordAdminChange(q, now, admin, {
         action: "create user",
         target: userId,

@@ -1,5 +1,7 @@
 import type { TDeps } from "../config/deps.ts";
 import { findUserByUserId } from "../store/users.ts";
+import { findConnectionById } from "../store/connections.ts";
+import { rememberPassword } from "../auth/password-policy.ts";
 import { revokeUserRefreshTokens } from "../store/refresh-tokens.ts";
 import { deleteLoginFailuresForIdentifiers } from "../store/login-failures.ts";
 import { deleteNotificationClaims } from "../store/notification-claims.ts";
@@ -13,7 +15,8 @@ import { logReleasedBlocks } from "../protection/release-blocks.ts";
 import { assertAdminAllowed } from "./admin-access.ts";
 
 /**
- * Set a user's password (admin reset). As on Auth0, a new password ends the user's brute-force blocks (logged
+ * Set a user's password (admin reset), checked against the user's connection's password policy (history included)
+ * and remembered in the user's password history. As on Auth0, a new password ends the user's brute-force blocks (logged
  * `ublkdu`) and the breached-password block. It also revokes the user's refresh tokens: whoever knew the old
  * password may hold one. With breached-password detection on, a breached new password is refused. Audited (`sapi`,
  * with the acting admin and the number of tokens revoked) in the same transaction; neither password nor hash is
@@ -31,13 +34,22 @@ export async function setUserPassword(
   }
   const user = await findUserByUserId(deps.db, userId);
   if (!user) throw AdminError.notFound("The user does not exist.", { code: "inexistent_user" });
-  const problem = await findPasswordProblem(deps, password);
-  if (problem) throw AdminError.invalid(problem.message, { code: problem.code });
+  const connection = await findConnectionById(deps.db, user.connectionId);
+  if (!connection) throw AdminError.notFound("The user's connection does not exist.");
+  const problem = await findPasswordProblem(deps, password, { connection, user, userId: user.id });
+  if (problem) {
+    throw AdminError.invalid(problem.message, {
+      code: problem.code,
+      fields: { password: problem.message },
+      details: problem.policy,
+    });
+  }
   const hash = await deps.hasher.hash(password);
   const now = deps.clock.now();
   const identifiers = [user.email, user.username].filter((v): v is string => !!v).map(normalizeIdentifier);
   const { released, revoked } = await deps.db.transaction(async (q) => {
     await setPasswordHash(q, user.id, hash, now);
+    await rememberPassword(q, deps, user.id, hash, now);
     const revoked = await revokeUserRefreshTokens(q, [user.id], now);
     const rows = await deleteLoginFailuresForIdentifiers(q, [...new Set(identifiers)], user.connectionId);
     await deleteNotificationClaims(q, [bruteForceNotificationKey(user.userId), `breached|${user.userId}`]);

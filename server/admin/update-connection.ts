@@ -9,23 +9,33 @@ import {
 import { getTenant, updateTenant } from "../store/tenant.ts";
 import { isUniqueViolation } from "../store/raw-sql.ts";
 import { recordAdminChange } from "./audit.ts";
-import { CONNECTION_FIELDS } from "../auth/connection-settings.ts";
+import {
+  CONNECTION_FIELDS,
+  PASSWORD_OPTION_KEYS,
+  ZPasswordOptions,
+  type TPasswordOptions,
+} from "../auth/connection-settings.ts";
+import { readPasswordOptions } from "../auth/password-policy.ts";
 import { parseAdminInput } from "./parse-admin-input.ts";
 import { AdminError } from "./admin-error.ts";
 import { assertAdminAllowed } from "./admin-access.ts";
 import type { TAdmin } from "./session.ts";
 
-/** PATCH body of a connection: its name (the realm), the applications that may use it, default directory. */
+/**
+ * PATCH body of a connection: its name (the realm), the applications that may use it, default directory, and its
+ * password options and signup switch (`options`, Auth0's names; each key given replaces the stored one).
+ */
 export const ZConnectionPatch = z
   .strictObject({
     name: CONNECTION_FIELDS.name,
     enabled_clients: CONNECTION_FIELDS.enabled_clients,
     is_default_directory: z.boolean(),
+    options: ZPasswordOptions.strict(),
   })
   .partial();
 
 /**
- * Edit a connection (PATCH semantics). Renaming changes the realm clients must send; the tenant's default
+ * Edit a connection (PATCH semantics), its password policy included. Renaming changes the realm clients must send; the tenant's default
  * directory follows the rename. Clearing `is_default_directory` leaves the tenant without one (grant_type=password
  * then needs a realm). Audited with before and after.
  */
@@ -49,12 +59,20 @@ export async function updateConnection(
     name: connection.name,
     enabled_clients: current?.enabledClients ?? [],
     is_default_directory: tenant.defaultDirectory === connection.name,
+    options: readPasswordOptions(connection.options) as TPasswordOptions,
   };
   const after = {
     ...before,
     ...patch,
     enabled_clients: [...(patch.enabled_clients ?? before.enabled_clients)].sort(),
+    options: { ...before.options, ...patch.options },
   };
+  // Other options (imported from Auth0) stay as they are; the password keys given replace theirs.
+  let options: Record<string, unknown> | undefined;
+  if (patch.options) {
+    options = { ...connection.options };
+    for (const key of PASSWORD_OPTION_KEYS) if (key in patch.options) options[key] = patch.options[key];
+  }
   const unknown = after.enabled_clients.filter((n) => !clients.some((c) => c.name === n));
   if (unknown.length > 0) {
     const message = `Unknown application: ${unknown.join(", ")}`;
@@ -66,7 +84,7 @@ export async function updateConnection(
       await updateConnectionRow(
         tx,
         connection.id,
-        { name: after.name },
+        { name: after.name, options },
         now,
         patch.enabled_clients
           ? clients.filter((c) => after.enabled_clients.includes(c.name)).map((c) => c.id)

@@ -19,8 +19,16 @@ import { answerLiveness, answerReadiness } from "../ops/check-health.ts";
 import { answerMetrics } from "../ops/answer-metrics.ts";
 import type { TOpsAnswer } from "../ops/answer.ts";
 import { errorMessage } from "../platform/logger.ts";
+import { answerSignup } from "../oauth/dbconnections/signup.ts";
+import { answerChangePassword } from "../oauth/dbconnections/change-password.ts";
+import { DBCONNECTIONS_MAX_BODY_BYTES } from "../oauth/dbconnections/read-params.ts";
 
 const TOKEN_PATHS = new Set(["/oauth/token", "/api/oauth/token"]);
+/** Auth0's database-connection endpoints, answered here like the token endpoint (JSON in, JSON out, body-capped). */
+const DBCONNECTION_ANSWERS: Record<string, typeof answerSignup> = {
+  "/dbconnections/signup": answerSignup,
+  "/dbconnections/change_password": answerChangePassword,
+};
 const REVOKE_PATHS = new Set(["/oauth/revoke", "/api/oauth/revoke"]);
 const HEALTH_PATHS = new Set(["/healthz", "/readyz"]);
 const REQUEST_ID_HEADER = "x-request-id";
@@ -38,9 +46,9 @@ export function socketAddress(req: IncomingMessage): string | undefined {
   return a === undefined ? undefined : (canonicalIp(a.replace(/%.*$/, "")) ?? a);
 }
 
-async function readBody(req: IncomingMessage): Promise<string | null> {
-  if (isDeclaredOverCap(req.headers["content-length"], TOKEN_MAX_BODY_BYTES)) return null;
-  const read = await collectCapped(req as AsyncIterable<Buffer>, TOKEN_MAX_BODY_BYTES);
+async function readBody(req: IncomingMessage, maxBytes = TOKEN_MAX_BODY_BYTES): Promise<string | null> {
+  if (isDeclaredOverCap(req.headers["content-length"], maxBytes)) return null;
+  const read = await collectCapped(req as AsyncIterable<Buffer>, maxBytes);
   // Both accepted media types are text; decoding after concatenation keeps multi-byte characters whole.
   return read.isWithinCap
     ? Buffer.from(read.bytes.buffer, read.bytes.byteOffset, read.bytes.byteLength).toString("utf8")
@@ -83,7 +91,7 @@ function writeOpsAnswer(res: ServerResponse, answer: TOpsAnswer): void {
 /**
  * Portcullis's HTTP server. It stamps every request with the client address (discarding any client-sent copy of
  * that header, so the IP can't be spoofed): the socket address, or — only when the socket peer is one of
- * TRUSTED_PROXIES — the right-most X-Forwarded-For entry that is not itself a trusted proxy. It answers POST /oauth/token and /oauth/revoke itself — the hot path skips Next.js
+ * TRUSTED_PROXIES — the right-most X-Forwarded-For entry that is not itself a trusted proxy. It answers POST /oauth/token, /oauth/revoke and /dbconnections/signup, /change_password itself — the hot path skips Next.js
  * routing — and the operations endpoints GET /healthz, /readyz and /metrics (docs/operations.md), so they work
  * without Next.js; everything else (dashboard, discovery, userinfo) goes to Next.js. Every request gets an id
  * (`x-request-id`, kept from a proxy when well-formed) and one access-log line when it ends.
@@ -133,6 +141,15 @@ export function createHttpServer(deps: TDeps, next: TNextHandler, opts: { root?:
       });
       return;
     }
+    const dbAnswer = req.method === "POST" ? DBCONNECTION_ANSWERS[path] : undefined;
+    if (dbAnswer && Object.hasOwn(DBCONNECTION_ANSWERS, path)) {
+      void handleToken(req, res, deps, dbAnswer, DBCONNECTIONS_MAX_BODY_BYTES).catch((err: unknown) => {
+        log.error({ req_id: requestId, err: errorMessage(err) }, "dbconnections request failed");
+        if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
+        res.end(JSON.stringify({ error: "server_error", error_description: "Internal server error" }));
+      });
+      return;
+    }
     if (isHealthCheck || (req.method === "GET" && path === "/metrics")) {
       void answerOps(path, req, deps, shipped, !server.listening, (err) =>
         log.warn({ req_id: requestId, err: errorMessage(err) }, "readiness check failed"),
@@ -167,14 +184,15 @@ function answerOps(
   return answerMetrics(deps.metrics, deps.env.METRICS_TOKEN, req.headers.authorization);
 }
 
-/** POST /oauth/token or /oauth/revoke: the body read up to the token endpoint's cap, then answered by `answer`. */
+/** POST /oauth/token, /oauth/revoke or /dbconnections/*: the body read up to `maxBytes`, then answered by `answer`. */
 async function handleToken(
   req: IncomingMessage,
   res: ServerResponse,
   deps: TDeps,
-  answer: typeof answerTokenRequest,
+  answer: typeof answerTokenRequest = answerTokenRequest,
+  maxBytes = TOKEN_MAX_BODY_BYTES,
 ): Promise<void> {
-  const body = await readBody(req);
+  const body = await readBody(req, maxBytes);
   if (body === null) {
     // Close the connection: the rest of the oversized body is never read.
     sendAnswer(

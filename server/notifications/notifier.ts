@@ -6,7 +6,12 @@ import { claimNotification } from "../store/notification-claims.ts";
 import { insertNotification, updateNotificationStatus } from "../store/notifications.ts";
 
 export type TNotificationKind =
-  "brute_force_block" | "ip_throttle_block" | "breached_password_user" | "breached_password_admin";
+  | "brute_force_block"
+  | "ip_throttle_block"
+  | "breached_password_user"
+  | "breached_password_admin"
+  | "password_reset"
+  | "verify_email";
 
 export type TMessage = {
   kind: TNotificationKind;

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { createReadStream, readFileSync, writeFileSync } from "node:fs";
 import { createInterface } from "node:readline";
+import { loadCommonPasswords } from "../auth/common-passwords.ts";
 
 /**
  * Breached-password lookups, entirely local: passwords never leave the process. Sources: Auth0's test passwords
@@ -21,16 +22,6 @@ const TEST_PASSWORDS = new Set(["Paaf213XXYYZZ", "Paat739!!WWXXYYZZ"]);
 
 const MAGIC = Buffer.from("PCBRPW01", "ascii");
 const HEADER_BYTES = 16;
-
-let bundled: Promise<Set<string>> | undefined;
-
-/** The bundled list, decompressed on first use (about 40 ms) and shared by the process. */
-function loadBundled(): Promise<Set<string>> {
-  bundled ??= import("@zxcvbn-ts/language-common").then(
-    (m) => new Set((m.dictionary["passwords-common"] as string[]).map((p) => p.toLowerCase())),
-  );
-  return bundled;
-}
 
 /** First 8 bytes of the password's SHA-1, as the sort key used by the corpus file. */
 function sha1Prefix(password: string): bigint {
@@ -73,7 +64,7 @@ export function createBreachedPasswords(opts: { corpusFile?: string } = {}): TBr
     async isBreached(password) {
       if (password.startsWith(TEST_PREFIX) || TEST_PASSWORDS.has(password)) return true;
       if (corpus.length > 0 && contains(corpus, sha1Prefix(password))) return true;
-      return (await loadBundled()).has(password.toLowerCase());
+      return (await loadCommonPasswords()).has(password.toLowerCase());
     },
   };
 }

@@ -136,21 +136,21 @@ export async function createConnection(
   });
 }
 
-/** Rename a connection and/or replace its enabled clients (internal ids), atomically. */
+/** Rename a connection, replace its options and/or its enabled clients (internal ids), atomically. */
 export async function updateConnection(
   q: TSqlRunner,
   id: string,
-  w: { name?: string },
+  w: { name?: string; options?: Record<string, unknown> },
   at: Date,
   clientIds?: string[],
 ): Promise<void> {
   await q.transaction(async (tx) => {
-    if (w.name !== undefined) {
+    if (w.name !== undefined || w.options !== undefined) {
       const n = await updateRow(
         tx,
         "Connection",
         { column: "id", value: id },
-        { name: w.name, updatedAt: at },
+        { name: w.name, options: w.options ? JSON.stringify(w.options) : undefined, updatedAt: at },
       );
       if (n !== 1) throw new Error(`No connection ${id} to update`);
     }

@@ -14,6 +14,7 @@ import { MFA_AUTHENTICATOR_COLUMNS } from "./mfa-authenticators.ts";
 import { MFA_THROTTLE_COLUMNS } from "./mfa-throttles.ts";
 import { NOTIFICATION_CLAIM_COLUMNS } from "./notification-claims.ts";
 import { NOTIFICATION_COLUMNS } from "./notifications.ts";
+import { PASSWORD_HISTORY_COLUMNS } from "./password-history.ts";
 import { REFRESH_TOKEN_COLUMNS } from "./refresh-tokens.ts";
 import { RESOURCE_SERVER_COLUMNS } from "./resource-servers.ts";
 import { RULE_SETTING_COLUMNS } from "./rule-settings.ts";
@@ -23,6 +24,8 @@ import { SIGNING_KEY_COLUMNS } from "./signing-keys.ts";
 import { TENANT_COLUMNS } from "./tenant.ts";
 import { UNBLOCK_LINK_USE_COLUMNS } from "./unblock-link-uses.ts";
 import { USER_COLUMNS } from "./users.ts";
+import { ACCOUNT_TICKET_COLUMNS } from "./account-tickets.ts";
+import { SEND_LIMIT_COLUMNS } from "./send-limits.ts";
 
 /**
  * Every table the store queries, by its Prisma model name, with the columns its module names (in schema order).
@@ -55,6 +58,9 @@ export const STORE_TABLES = {
   FlowBinding: FLOW_BINDING_COLUMNS,
   MfaAuthenticator: MFA_AUTHENTICATOR_COLUMNS,
   MfaThrottle: MFA_THROTTLE_COLUMNS,
+  AccountTicket: ACCOUNT_TICKET_COLUMNS,
+  SendLimit: SEND_LIMIT_COLUMNS,
+  PasswordHistory: PASSWORD_HISTORY_COLUMNS,
 } as const satisfies Record<string, readonly string[]>;
 
 export type TTableName = keyof typeof STORE_TABLES;

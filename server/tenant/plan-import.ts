@@ -14,6 +14,8 @@ import { defaultGrantTypes } from "../oauth/grant-types.ts";
 import { checkClientInvariants, defaultAuthMethod, type TClientProblem } from "../oauth/client-settings.ts";
 import { SUPPORTED_FACTORS, type TTenantFile } from "./tenant-schema.ts";
 import { findDuplicates, invalidFile, type TProblem } from "./read-tenant-file.ts";
+import { ZPasswordOptions } from "../auth/connection-settings.ts";
+import { zodProblems } from "../platform/zod-issues.ts";
 
 // ─── Planning: every decision is made, and every check passes, before the first write ───────────────────────────
 
@@ -259,6 +261,9 @@ function planDatabases(
         else kept[key] = value;
       }
       options = kept;
+      // The password policy options are enforced at every password change: Auth0's shapes only.
+      const policy = ZPasswordOptions.safeParse(kept);
+      if (!policy.success) problems.push(...zodProblems(policy.error, ["databases", i, "options"]));
     }
     return {
       name: d.name,

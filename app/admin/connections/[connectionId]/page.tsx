@@ -28,11 +28,15 @@ export default async function ConnectionPage({ params }: { params: Promise<{ con
           enabledClients={c.enabledClients}
           isDefaultDirectory={c.isDefaultDirectory}
           clients={c.clients}
+          passwordOptions={c.passwordOptions}
+          passwordRules={c.passwordRules}
         />
       ) : (
         <dl className="facts">
           <dt>Applications that may use it</dt>
           <dd>{c.enabledClients.join(", ") || "none"}</dd>
+          <dt>Password policy</dt>
+          <dd style={{ whiteSpace: "pre-wrap" }}>{c.passwordRules}</dd>
         </dl>
       )}
     </section>

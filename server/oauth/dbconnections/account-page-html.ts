@@ -1,0 +1,44 @@
+/** Escape text for HTML element content and double-quoted attributes. */
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+// The sign-in page's look (app/globals.css, app/login): the same colours, font and narrow centred column. Inline,
+// so the page needs no script, no stylesheet request and nothing from another origin.
+const STYLE = `:root{--fg:#1d2430;--muted:#5b6472;--line:#e3e6eb;--accent:#2b59c3;--bg-soft:#f5f7fa}
+*{box-sizing:border-box}body{color:var(--fg);font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;padding:1.5rem 2rem;line-height:1.5}
+main{max-width:360px;margin:4rem auto}h1{margin-top:0;font-size:1.6rem}
+label{display:block;font-weight:600;margin:.8rem 0 .25rem}
+input[type=password]{width:100%;padding:.5rem .6rem;border:1px solid var(--line);border-radius:6px;font:inherit}
+button{margin-top:1rem;padding:.5rem 1rem;border:0;border-radius:6px;background:var(--accent);color:#fff;font:inherit;cursor:pointer}
+button:focus-visible,input:focus-visible{outline:3px solid #9db5ea;outline-offset:1px}
+.error{color:#a61b1b;background:#fdeeee;border:1px solid #f3c2c2;border-radius:6px;padding:.5rem .7rem}
+.muted{color:var(--muted);font-size:.92rem}`;
+
+/**
+ * A hosted account page (reset password, verify email): no script, no referrer (the URL holds a ticket), never
+ * cached, not framable.
+ */
+export function accountPage(status: number, title: string, bodyHtml: string): Response {
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="referrer" content="no-referrer"><title>${escapeHtml(title)} · Portcullis</title><style>${STYLE}</style></head><body><main><h1>${escapeHtml(title)}</h1>${bodyHtml}</main></body></html>`;
+  return new Response(html, {
+    status,
+    headers: {
+      "content-type": "text/html; charset=utf-8",
+      "cache-control": "no-store",
+      "referrer-policy": "no-referrer",
+      "x-frame-options": "DENY",
+      "content-security-policy":
+        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    },
+  });
+}
+
+/** Whether a state-changing POST comes from our own pages: a cross-site Origin (or Sec-Fetch-Site) is refused. */
+export function isSameOriginPost(req: Request, publicUrl: string): boolean {
+  const site = req.headers.get("sec-fetch-site");
+  if (site && site !== "same-origin" && site !== "none") return false;
+  const origin = req.headers.get("origin");
+  if (origin === null) return true;
+  return origin === new URL(publicUrl).origin;
+}

@@ -1,0 +1,32 @@
+import type { TSqlRunner } from "./raw-sql.ts";
+
+// The SendLimit table: one generic-cell-rate bucket per key (reset and verification mails per user and per IP).
+
+export const SEND_LIMIT_COLUMNS = ["key", "tatMs"] as const;
+
+/**
+ * Take one send from the bucket `key` (capacity `capacity`, one send back every `intervalMs`). One conditional
+ * UPDATE decides, so the limit holds under concurrency and across processes. False when the bucket is empty.
+ */
+export async function takeSend(
+  q: TSqlRunner,
+  key: string,
+  nowMs: number,
+  intervalMs: number,
+  capacity: number,
+): Promise<boolean> {
+  await q.run(`INSERT INTO "SendLimit" ("key","tatMs") VALUES (?, 0) ON CONFLICT ("key") DO NOTHING`, [key]);
+  const next = `(CASE WHEN "tatMs" > ? THEN "tatMs" ELSE ? END) + ?`;
+  return (
+    (await q.run(`UPDATE "SendLimit" SET "tatMs" = ${next} WHERE "key" = ? AND ${next} <= ?`, [
+      nowMs,
+      nowMs,
+      intervalMs,
+      key,
+      nowMs,
+      nowMs,
+      intervalMs,
+      nowMs + capacity * intervalMs,
+    ])) === 1
+  );
+}
