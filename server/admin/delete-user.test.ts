@@ -8,6 +8,9 @@ import { adminOf, countAdminChanges, lastAdminChange } from "../testing/admin-ac
 import { insertAuthenticator } from "../store/mfa-authenticators.ts";
 import { takeMfaAttempt } from "../store/mfa-throttles.ts";
 import { claimNotification } from "../store/notification-claims.ts";
+import { insertAccountTicket } from "../store/account-tickets.ts";
+import { insertPasswordHistory } from "../store/password-history.ts";
+import { takeSend } from "../store/send-limits.ts";
 import { listLogs } from "../store/logs.ts";
 import { bruteForceNotificationKey } from "../protection/notification-mails.ts";
 import { createUser } from "./create-user.ts";
@@ -93,6 +96,17 @@ describe.each(testDatabaseKinds())("admin: delete a user (%s)", (kind) => {
     }
     await claimNotification(t.deps.db, bruteForceNotificationKey(user.userId), now, now);
     await claimNotification(t.deps.db, `breached|${user.userId}`, now, now);
+    // What signup and password reset keep: a reset link, the reset-mail bucket, the password history.
+    await insertAccountTicket(t.deps.db, {
+      tokenHash: `ticket-${user.id}`,
+      kind: "reset_password",
+      userId: user.id,
+      formToken: "form-token",
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + 3600_000),
+    });
+    await takeSend(t.deps.db, `reset_user|${user.id}`, now.getTime(), 60_000, 5);
+    await insertPasswordHistory(t.deps.db, user.id, "$argon2id$v=19$old", now, 5);
     return { user, refreshToken };
   }
 
@@ -102,11 +116,14 @@ describe.each(testDatabaseKinds())("admin: delete a user (%s)", (kind) => {
     const { user, refreshToken } = await userWithEverything();
     // The set-up really left the user in each table deletion must clear.
     expect(await tablesMentioning(user)).toEqual([
+      "AccountTicket",
       "LoginFailure",
       "MfaAuthenticator",
       "MfaThrottle",
       "NotificationClaim",
+      "PasswordHistory",
       "RefreshToken",
+      "SendLimit",
       "User",
     ]);
     const before = await liveRows();

@@ -6,6 +6,7 @@ import { deleteLoginFailuresForIdentifiers } from "../store/login-failures.ts";
 import { deleteNotificationClaims } from "../store/notification-claims.ts";
 import { findConnectionById } from "../store/connections.ts";
 import { insertLog } from "../store/logs.ts";
+import { deleteSendLimits } from "../store/send-limits.ts";
 import { normalizeIdentifier } from "../protection/brute-force.ts";
 import { bruteForceNotificationKey } from "../protection/notification-mails.ts";
 import { AdminError } from "./admin-error.ts";
@@ -22,7 +23,8 @@ export type TDeletedUser = {
 /**
  * Delete a user (Auth0's DELETE /api/v2/users/{id}) with everything kept for them: refresh tokens (so the sessions
  * end), MFA authenticators and their wrong-code bucket, brute-force counters and blocks of their email and username
- * in their connection, and the notification claims keyed by their user id. Audit records stay: they are the history
+ * in their connection, the notification claims and mail limits keyed by them, their unused reset and verification
+ * links (which then open as invalid) and their password history. Audit records stay: they are the history
  * (Auth0 keeps them too). One transaction writes the deletion, Auth0's `sdu` record and the admin change (`sapi`),
  * so the email and username are free to be used again as soon as it commits.
  */
@@ -42,6 +44,9 @@ export async function deleteUser(deps: TDeps, admin: TActor, userId: string): Pr
       user.connectionId,
     );
     await deleteNotificationClaims(tx, [bruteForceNotificationKey(user.userId), `breached|${user.userId}`]);
+    // The reset-mail bucket of /dbconnections/change_password (keyed by internal id, so never a new user's).
+    await deleteSendLimits(tx, [`reset_user|${user.id}`]);
+    // Account tickets (reset and verification links) and the password history go with the row (ON DELETE CASCADE).
     // Gone in between (a second admin deleting at the same time): nothing of ours was changed, nothing to record.
     if (!(await deleteUserRow(tx, user.id)))
       throw AdminError.notFound("The user does not exist.", { code: "inexistent_user" });

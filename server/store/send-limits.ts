@@ -30,3 +30,9 @@ export async function takeSend(
     ])) === 1
   );
 }
+
+/** Forget buckets (a deleted user's mail limits). */
+export async function deleteSendLimits(q: TSqlRunner, keys: string[]): Promise<void> {
+  if (keys.length === 0) return;
+  await q.run(`DELETE FROM "SendLimit" WHERE "key" IN (${keys.map(() => "?").join(",")})`, keys);
+}
