@@ -8,7 +8,9 @@ import type { TRunInput } from "./types.ts";
  * that uses the raw functions directly, as a rule would after a bootstrap bug, and show the damage stays bounded.
  */
 describe("capabilities used past the bootstrap", () => {
-  const limits = { ruleTimeoutMs: 2000, pipelineTimeoutMs: 4000, memoryLimitMb: 32 };
+  // Long limits: a run ended by a limit would say "timeout" and take 10 s, so "abuse" well under that shows the
+  // first bad call ended it, even on a loaded machine (1,000 synchronous calls can take seconds there).
+  const limits = { ruleTimeoutMs: 10_000, pipelineTimeoutMs: 20_000, memoryLimitMb: 32 };
   const input = (): TRunInput => ({
     isolateKey: "policing",
     rules: [{ name: "bypass", script: "function () {}" }],
