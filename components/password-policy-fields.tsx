@@ -23,6 +23,7 @@ export function readPasswordOptionsForm(f: FormData): TPasswordOptions {
     password_dictionary: { enable: f.get("dictionary_on") === "on", dictionary: words },
     password_no_personal_info: { enable: f.get("personal_info") === "on" },
     disable_signup: f.get("disable_signup") === "on",
+    send_verification_email: f.get("send_verification_email") === "on",
   };
 }
 
@@ -109,6 +110,14 @@ export function PasswordPolicyFields({
       <label className="check">
         <input type="checkbox" name="disable_signup" defaultChecked={options.disable_signup ?? false} />{" "}
         Disable sign ups (POST /dbconnections/signup is refused; admins can still create users)
+      </label>
+      <label className="check">
+        <input
+          type="checkbox"
+          name="send_verification_email"
+          defaultChecked={options.send_verification_email !== false}
+        />{" "}
+        Send a verification email on sign up (a single-use link that sets email_verified)
       </label>
     </fieldset>
   );

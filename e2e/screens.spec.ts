@@ -139,3 +139,49 @@ test("every dashboard screen renders (and is photographed)", async ({ page, requ
   await expect(page.getByRole("button", { name: "Filter" })).toBeVisible();
   await shot("logs-tablet");
 });
+
+// The hosted account pages, reached the honest way: an owner makes a help-desk reset link on the user screen, and
+// a browser without JavaScript opens it and sets a new password through the plain form.
+test("the reset page through an admin's reset link (no JS), and the verify page (photographed)", async ({
+  page,
+  browser,
+}, testInfo) => {
+  const dir = process.env.SCREENSHOT_DIR;
+  const shotOf = (p: typeof page, name: string) =>
+    p.screenshot({ path: dir ? `${dir}/${name}.png` : testInfo.outputPath(`${name}.png`), fullPage: true });
+  const email = `reset-${Date.now().toString(36)}@e2e.test`;
+  const newPassword = "Help-Desk-Reset-2026!";
+  await signIn(page, ACCOUNTS.owner);
+  const created = await page.request.post("/api/admin/users", {
+    data: { connection: "Username-Password-Authentication", email, password: "Before-Reset-Passw0rd!" },
+  });
+  expect(created.status()).toBe(201);
+  const { user_id } = (await created.json()) as { user_id: string };
+  await page.goto(`/admin/users/${encodeURIComponent(user_id)}`);
+  await page.getByRole("button", { name: "Create password reset link" }).click();
+  const linkBox = page.getByRole("textbox", { name: "Password reset link" });
+  await expect(linkBox).toHaveValue(/\/reset-password\?ticket=/);
+  const link = await linkBox.inputValue();
+
+  const noJs = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 800 } });
+  const user = await noJs.newPage();
+  await user.goto(link);
+  await expect(user.getByRole("heading", { name: "Change your password" })).toBeVisible();
+  await shotOf(user, "reset-password");
+  await user.getByLabel("New password", { exact: true }).fill(newPassword);
+  await user.getByLabel("Confirm new password").fill(newPassword);
+  await user.getByRole("button", { name: "Change password" }).click();
+  await expect(user.getByRole("heading", { name: "Password changed" })).toBeVisible();
+  await shotOf(user, "reset-password-done");
+  expect((await passwordGrant(page.request, { username: email, password: newPassword })).status()).toBe(200);
+  // The link worked once.
+  await user.goto(link);
+  await expect(user.getByRole("heading", { name: "This link is not valid" })).toBeVisible();
+
+  // A verification link is only ever mailed (the outbox keeps it redacted), so the verify page is photographed in
+  // the state a used or expired link shows.
+  await user.goto("/verify-email?ticket=an-expired-or-used-verification-link");
+  await expect(user.getByRole("heading", { name: "This link is not valid" })).toBeVisible();
+  await shotOf(user, "verify-email-invalid");
+  await noJs.close();
+});

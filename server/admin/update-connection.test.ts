@@ -114,6 +114,7 @@ describe.each(testDatabaseKinds())("admin: edit a connection (%s)", (kind) => {
         password_no_personal_info: { enable: true },
         password_dictionary: { enable: true, dictionary: ["Acme-Widgets-2026"] },
         disable_signup: true,
+        send_verification_email: false,
       },
     });
     const stored = await findConnectionByConnectionId(t.deps.db, id);
@@ -124,7 +125,11 @@ describe.each(testDatabaseKinds())("admin: edit a connection (%s)", (kind) => {
       disable_signup: true,
     });
     const view = await getConnection(t.deps, owner, id);
-    expect(view?.passwordOptions).toMatchObject({ passwordPolicy: "excellent", disable_signup: true });
+    expect(view?.passwordOptions).toMatchObject({
+      passwordPolicy: "excellent",
+      disable_signup: true,
+      send_verification_email: false,
+    });
     expect(view?.passwordRules).toMatch(/^\* At least 12 characters in length/);
     expect((await lastAdminChange(t.deps, "update connection"))?.details).toMatchObject({
       before: { options: {} },

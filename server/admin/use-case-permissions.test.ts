@@ -27,6 +27,7 @@ import { getConnection } from "./get-connection.ts";
 import { getMfaSettings, getUserAuthenticators, resetUserMfa, saveMfaSettings } from "./mfa.ts";
 import { setUserPassword } from "./set-user-password.ts";
 import { deleteUser } from "./delete-user.ts";
+import { createPasswordChangeTicket } from "./create-password-change-ticket.ts";
 import { updateApi } from "./update-api.ts";
 import { updateApplication } from "./update-application.ts";
 import { updateConnection } from "./update-connection.ts";
@@ -232,6 +233,11 @@ const TABLE: TEntry[] = [
     fn: deleteUser,
     action: "users:write",
     call: (w, a) => deleteUser(w.deps, a, w.doomedUserId),
+  },
+  {
+    fn: createPasswordChangeTicket,
+    action: "users:write",
+    call: (w, a) => createPasswordChangeTicket(w.deps, a, w.fx.users.partner.userId, {}),
   },
   // mfa.ts
   { fn: getMfaSettings, action: "config:read", call: (w, a) => getMfaSettings(w.deps, a) },

@@ -24,7 +24,8 @@ export type TPasswordPolicyLevel = (typeof PASSWORD_POLICY_LEVELS)[number];
 /**
  * A database connection's password options, under the names and limits Auth0 stores in the connection's `options`
  * (Management API `ConnectionOptions`): strength level, minimum length (overrides the level's), history, personal
- * data, dictionary; and `disable_signup`. Every key is optional: an absent option is off.
+ * data, dictionary; `disable_signup`; and `send_verification_email`. Every key is optional: an absent option is off,
+ * except `send_verification_email`, which Auth0 (and signup.ts) treat as on unless it is `false`.
  */
 export const ZPasswordOptions = z
   .object({
@@ -40,6 +41,7 @@ export const ZPasswordOptions = z
       dictionary: z.array(z.string().min(1).max(128)).max(200).optional(),
     }),
     disable_signup: z.boolean(),
+    send_verification_email: z.boolean(),
   })
   .partial();
 export type TPasswordOptions = z.infer<typeof ZPasswordOptions>;

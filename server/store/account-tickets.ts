@@ -11,6 +11,8 @@ export const ACCOUNT_TICKET_COLUMNS = [
   "createdAt",
   "expiresAt",
   "usedAt",
+  "markEmailVerified",
+  "resultUrl",
 ] as const;
 
 export type TAccountTicketKind = "reset_password" | "verify_email";
@@ -24,6 +26,10 @@ export type TAccountTicketRecord = {
   createdAt: Date;
   expiresAt: Date;
   usedAt: Date | null;
+  /** An admin ticket's `mark_email_as_verified`: the reset also sets email_verified. */
+  markEmailVerified: boolean;
+  /** An admin ticket's `result_url`: where the page sends the user after a successful reset. */
+  resultUrl: string | null;
 };
 
 const SELECT = `SELECT ${ACCOUNT_TICKET_COLUMNS.map((c) => `"${c}"`).join(",")} FROM "AccountTicket"`;
@@ -37,17 +43,29 @@ function toTicket(r: Record<string, unknown>): TAccountTicketRecord {
     createdAt: readDate(r.createdAt),
     expiresAt: readDate(r.expiresAt),
     usedAt: r.usedAt === null || r.usedAt === undefined ? null : readDate(r.usedAt),
+    markEmailVerified: Boolean(r.markEmailVerified),
+    resultUrl: typeof r.resultUrl === "string" ? r.resultUrl : null,
   };
 }
 
 /** Store a new ticket. */
 export async function insertAccountTicket(
   q: TSqlRunner,
-  t: Omit<TAccountTicketRecord, "usedAt">,
+  t: Omit<TAccountTicketRecord, "usedAt" | "markEmailVerified" | "resultUrl"> &
+    Partial<Pick<TAccountTicketRecord, "markEmailVerified" | "resultUrl">>,
 ): Promise<void> {
   await q.run(
-    `INSERT INTO "AccountTicket" ("tokenHash","kind","userId","formToken","createdAt","expiresAt") VALUES (?,?,?,?,?,?)`,
-    [t.tokenHash, t.kind, t.userId, t.formToken, t.createdAt, t.expiresAt],
+    `INSERT INTO "AccountTicket" ("tokenHash","kind","userId","formToken","createdAt","expiresAt","markEmailVerified","resultUrl") VALUES (?,?,?,?,?,?,?,?)`,
+    [
+      t.tokenHash,
+      t.kind,
+      t.userId,
+      t.formToken,
+      t.createdAt,
+      t.expiresAt,
+      t.markEmailVerified ?? false,
+      t.resultUrl ?? null,
+    ],
   );
 }
 

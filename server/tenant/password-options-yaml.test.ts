@@ -24,6 +24,7 @@ databases:
         enable: true
         dictionary: [Portcullis-Rocks-2026]
       disable_signup: true
+      send_verification_email: false
 `;
 
 describe.each(testDatabaseKinds())("tenant YAML: a connection's password policy (%s)", (kind) => {
@@ -50,11 +51,11 @@ describe.each(testDatabaseKinds())("tenant YAML: a connection's password policy 
 
   it("refuses password options that are not Auth0's shape, by path, and changes nothing", async () => {
     const deps = await fresh();
-    const bad = YAML.replace("size: 7", "size: 99").replace(
-      "passwordPolicy: excellent",
-      "passwordPolicy: strong",
-    );
+    const bad = YAML.replace("size: 7", "size: 99")
+      .replace("passwordPolicy: excellent", "passwordPolicy: strong")
+      .replace("send_verification_email: false", 'send_verification_email: "no"');
     const err = await importTenant(deps, bad).catch((e: unknown) => e);
+    expect(String(err)).toMatch(/databases\[0\]\.options\.send_verification_email/);
     expect(String(err)).toMatch(/databases\[0\]\.options\.passwordPolicy/);
     expect(String(err)).toMatch(/databases\[0\]\.options\.password_history\.size/);
     expect(await findConnectionByName(deps.db, "Policy-DB")).toBeNull();

@@ -15,6 +15,7 @@ import {
 import * as usersRoute from "./users/route";
 import * as userRoute from "./users/[userId]/route";
 import * as userBlockRoute from "./users/[userId]/block/route";
+import * as passwordTicketRoute from "./users/[userId]/password-change-ticket/route";
 import * as applicationsRoute from "./applications/route";
 import * as applicationRoute from "./applications/[clientId]/route";
 import * as connectionsRoute from "./connections/route";
@@ -139,6 +140,14 @@ describe.each(testDatabaseKinds())("admin API under fuzzing (%s)", (kind) => {
       path: (id) => `/api/admin/users/${segment(id)}/block`,
       param: { name: "userId", valid: () => [fx.users.partner.userId] },
       valid: () => ({ blocked: true }),
+    },
+    {
+      name: "POST /users/{id}/password-change-ticket",
+      method: "POST",
+      handler: passwordTicketRoute.POST,
+      path: (id) => `/api/admin/users/${segment(id)}/password-change-ticket`,
+      param: { name: "userId", valid: () => [fx.users.partner.userId] },
+      valid: () => ({ ttl_sec: 600, mark_email_as_verified: false }),
     },
     {
       name: "POST /applications",

@@ -20,13 +20,15 @@ button:focus-visible,input:focus-visible{outline:3px solid #9db5ea;outline-offse
  * cached, not framable.
  */
 export function accountPage(status: number, title: string, bodyHtml: string): Response {
-  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="referrer" content="no-referrer"><title>${escapeHtml(title)} · Portcullis</title><style>${STYLE}</style></head><body><main><h1>${escapeHtml(title)}</h1>${bodyHtml}</main></body></html>`;
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="referrer" content="same-origin"><title>${escapeHtml(title)} · Portcullis</title><style>${STYLE}</style></head><body><main><h1>${escapeHtml(title)}</h1>${bodyHtml}</main></body></html>`;
   return new Response(html, {
     status,
     headers: {
       "content-type": "text/html; charset=utf-8",
       "cache-control": "no-store",
-      "referrer-policy": "no-referrer",
+      // Not no-referrer: with it, browsers send `Origin: null` on the page's own form POST. same-origin still keeps
+      // the ticket in the URL from reaching any other site.
+      "referrer-policy": "same-origin",
       "x-frame-options": "DENY",
       "content-security-policy":
         "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
@@ -40,5 +42,8 @@ export function isSameOriginPost(req: Request, publicUrl: string): boolean {
   if (site && site !== "same-origin" && site !== "none") return false;
   const origin = req.headers.get("origin");
   if (origin === null) return true;
+  // A page with a no-referrer policy (an older copy of ours) posts `Origin: null`; the browser's own Sec-Fetch-Site
+  // (no page can set it) then says whether it was ours.
+  if (origin === "null") return site === "same-origin";
   return origin === new URL(publicUrl).origin;
 }

@@ -19,6 +19,14 @@ export const TICKET_PAGE_PATH: Record<TAccountTicketKind, string> = {
   verify_email: "/verify-email",
 };
 
+/** What an admin's ticket may add to a mailed one (Auth0's password-change ticket options). */
+export type TTicketOptions = {
+  /** Lifetime, at most ACCOUNT_TICKET_TTL_MS (the default). */
+  ttlMs?: number;
+  markEmailVerified?: boolean;
+  resultUrl?: string | null;
+};
+
 /**
  * Create a single-use ticket for `userId` and return the link to mail (the token appears only in the link; the
  * store keeps its SHA-256). Runs on `q`, a transaction of the caller's when it has one.
@@ -29,7 +37,9 @@ export async function issueAccountTicket(
   kind: TAccountTicketKind,
   userId: string,
   now: Date,
+  options: TTicketOptions = {},
 ): Promise<{ token: string; link: string }> {
+  const ttlMs = Math.min(options.ttlMs ?? ACCOUNT_TICKET_TTL_MS, ACCOUNT_TICKET_TTL_MS);
   const token = randomBytes(32).toString("base64url");
   await deleteExpiredAccountTickets(q, now);
   await insertAccountTicket(q, {
@@ -38,7 +48,9 @@ export async function issueAccountTicket(
     userId,
     formToken: randomBytes(24).toString("base64url"),
     createdAt: now,
-    expiresAt: new Date(now.getTime() + ACCOUNT_TICKET_TTL_MS),
+    expiresAt: new Date(now.getTime() + ttlMs),
+    markEmailVerified: options.markEmailVerified ?? false,
+    resultUrl: options.resultUrl ?? null,
   });
   const url = new URL(TICKET_PAGE_PATH[kind], deps.env.PUBLIC_URL);
   url.searchParams.set("ticket", token);

@@ -1,5 +1,5 @@
 import type { TDeps } from "../../config/deps.ts";
-import { findUserById, type TUserRecord } from "../../store/users.ts";
+import { findUserById, updateUserProfile, type TUserRecord } from "../../store/users.ts";
 import { findConnectionById } from "../../store/connections.ts";
 import {
   consumeAccountTicket,
@@ -60,6 +60,17 @@ function formPage(
 </form>
 <p class="muted">This link works once, until ${escapeHtml(ticket.expiresAt.toUTCString())}.</p>`,
   );
+}
+
+/**
+ * After a reset through an admin ticket with `result_url`: 303 there with Auth0's `success` and `message` (a URL the
+ * admin set, checked to be http(s) when the ticket was made).
+ */
+function redirectToResult(resultUrl: string): Response {
+  const url = new URL(resultUrl);
+  url.searchParams.set("success", "true");
+  url.searchParams.set("message", "You can now login to the application with the new password.");
+  return new Response(null, { status: 303, headers: { location: url.toString(), "cache-control": "no-store" } });
 }
 
 /**
@@ -152,6 +163,9 @@ export async function submitResetPasswordPage(req: Request, deps: TDeps): Promis
     if (!(await consumeAccountTicket(q, sha256Hex(token), "reset_password", now))) return false;
     await setPasswordHash(q, user.id, hash, now);
     await rememberPassword(q, deps, user.id, hash, now);
+    // An admin's ticket may vouch for the address: whoever used the link reads that mailbox (or the help desk's).
+    if (ticket.markEmailVerified && !user.emailVerified)
+      await updateUserProfile(q, user.id, { emailVerified: true }, now);
     const revoked = await revokeUserRefreshTokens(q, [user.id], now);
     const rows = await deleteLoginFailuresForIdentifiers(q, identifiers, user.connectionId);
     await deleteNotificationClaims(q, [bruteForceNotificationKey(user.userId), `breached|${user.userId}`]);
@@ -175,6 +189,7 @@ export async function submitResetPasswordPage(req: Request, deps: TDeps): Promis
     return true;
   });
   if (!done) return invalidPage();
+  if (ticket.resultUrl) return redirectToResult(ticket.resultUrl);
   return accountPage(
     200,
     "Password changed",

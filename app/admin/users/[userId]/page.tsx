@@ -10,6 +10,7 @@ import { ResetMfaButton } from "@/components/reset-mfa-button";
 import { EditUserForm } from "@/components/edit-user-form";
 import { SetPasswordForm } from "@/components/set-password-form";
 import { DeleteUserButton } from "@/components/delete-user-button";
+import { PasswordResetLinkButton } from "@/components/password-reset-link-button";
 import { getUserAuthenticators } from "@/server/admin/mfa";
 
 export default async function UserPage({ params }: { params: Promise<{ userId: string }> }) {
@@ -46,6 +47,7 @@ export default async function UserPage({ params }: { params: Promise<{ userId: s
           <h2>Password</h2>
           {!detail.hasPassword && <p>This user has no password yet.</p>}
           <SetPasswordForm userId={profile.userId} />
+          <PasswordResetLinkButton userId={profile.userId} />
         </>
       )}
       <h2>MFA authenticators</h2>
