@@ -32,6 +32,8 @@ import { updateApi } from "./update-api.ts";
 import { createClientGrant } from "./client-grants/create-client-grant.ts";
 import { deleteClientGrant } from "./client-grants/delete-client-grant.ts";
 import { listClientGrants } from "./client-grants/list-client-grants.ts";
+import { getApiClientGrants } from "./client-grants/get-api-client-grants.ts";
+import { getApplicationClientGrants } from "./client-grants/get-application-client-grants.ts";
 import { updateClientGrant } from "./client-grants/update-client-grant.ts";
 import { updateApplication } from "./update-application.ts";
 import { updateConnection } from "./update-connection.ts";
@@ -204,6 +206,16 @@ const TABLE: TEntry[] = [
   { fn: getApi, action: "config:read", call: (w, a) => getApi(w.deps, a, w.fx.apis.orders.identifier) },
   // client-grants/
   { fn: listClientGrants, action: "config:read", call: (w, a) => listClientGrants(w.deps, a) },
+  {
+    fn: getApiClientGrants,
+    action: "config:read",
+    call: (w, a) => getApiClientGrants(w.deps, a, w.fx.apis.orders.identifier),
+  },
+  {
+    fn: getApplicationClientGrants,
+    action: "config:read",
+    call: (w, a) => getApplicationClientGrants(w.deps, a, w.fx.clients.noPassword.clientId),
+  },
   {
     fn: createClientGrant,
     action: "config:write",
