@@ -29,6 +29,12 @@ import { setUserPassword } from "./set-user-password.ts";
 import { deleteUser } from "./delete-user.ts";
 import { createPasswordChangeTicket } from "./create-password-change-ticket.ts";
 import { updateApi } from "./update-api.ts";
+import { createClientGrant } from "./client-grants/create-client-grant.ts";
+import { deleteClientGrant } from "./client-grants/delete-client-grant.ts";
+import { listClientGrants } from "./client-grants/list-client-grants.ts";
+import { getApiClientGrants } from "./client-grants/get-api-client-grants.ts";
+import { getApplicationClientGrants } from "./client-grants/get-application-client-grants.ts";
+import { updateClientGrant } from "./client-grants/update-client-grant.ts";
 import { updateApplication } from "./update-application.ts";
 import { updateConnection } from "./update-connection.ts";
 import { updateUser } from "./update-user.ts";
@@ -83,6 +89,8 @@ type TWorld = {
   actionId: string;
   doomedActionId: string;
   doomedUserId: string;
+  clientGrantId: string;
+  doomedClientGrantId: string;
 };
 
 type TEntry = {
@@ -196,6 +204,38 @@ const TABLE: TEntry[] = [
     call: (w, a) => updateApi(w.deps, a, w.fx.apis.reports.identifier, { name: `Reports ${next()}` }),
   },
   { fn: getApi, action: "config:read", call: (w, a) => getApi(w.deps, a, w.fx.apis.orders.identifier) },
+  // client-grants/
+  { fn: listClientGrants, action: "config:read", call: (w, a) => listClientGrants(w.deps, a) },
+  {
+    fn: getApiClientGrants,
+    action: "config:read",
+    call: (w, a) => getApiClientGrants(w.deps, a, w.fx.apis.orders.identifier),
+  },
+  {
+    fn: getApplicationClientGrants,
+    action: "config:read",
+    call: (w, a) => getApplicationClientGrants(w.deps, a, w.fx.clients.noPassword.clientId),
+  },
+  {
+    fn: createClientGrant,
+    action: "config:write",
+    call: (w, a) =>
+      createClientGrant(w.deps, a, {
+        client_id: w.fx.clients.thirdParty.clientId,
+        audience: w.fx.apis.orders.identifier,
+        scope: ["read:orders"],
+      }),
+  },
+  {
+    fn: updateClientGrant,
+    action: "config:write",
+    call: (w, a) => updateClientGrant(w.deps, a, w.clientGrantId, { scope: [`read:orders`] }),
+  },
+  {
+    fn: deleteClientGrant,
+    action: "config:write",
+    call: (w, a) => deleteClientGrant(w.deps, a, w.doomedClientGrantId),
+  },
   // users.ts, create-user.ts, update-user.ts, set-user-password.ts
   { fn: findUsers, action: "users:read", call: (w, a) => findUsers(w.deps, a, { text: "alice" }) },
   { fn: getUsersScreen, action: "users:read", call: (w, a) => getUsersScreen(w.deps, a, {}) },
@@ -546,6 +586,20 @@ describe.each(testDatabaseKinds())(
       await updateAction(w.deps, owner, w.actionId, { code: actionCode("v2") });
       await deployAction(w.deps, owner, w.actionId);
       w.doomedActionId = (await createAction(w.deps, owner, { name: "doomed-action" })).action.id;
+      w.clientGrantId = (
+        await createClientGrant(w.deps, owner, {
+          client_id: w.fx.clients.noPassword.clientId,
+          audience: w.fx.apis.orders.identifier,
+          scope: [],
+        })
+      ).id;
+      w.doomedClientGrantId = (
+        await createClientGrant(w.deps, owner, {
+          client_id: w.fx.clients.noPassword.clientId,
+          audience: w.fx.apis.reports.identifier,
+          scope: ["read:reports"],
+        })
+      ).id;
       w.doomedUserId = (
         await createUser(w.deps, owner, {
           connection: w.fx.connections.customers.name,

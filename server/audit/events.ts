@@ -8,6 +8,8 @@ export const LOG_TYPES = {
   fepft: "Failed Exchange (Password for Access Token)",
   sertft: "Success Exchange (Refresh Token for Access Token)",
   fertft: "Failed Exchange (Refresh Token for Access Token)",
+  seccft: "Success Exchange (Client Credentials for Access Token)",
+  feccft: "Failed Exchange (Client Credentials for Access Token)",
   mfar: "MFA Required",
   seotpft: "Success Exchange (Password and OTP for Access Token)",
   feotpft: "Failed Exchange (Password and OTP for Access Token)",

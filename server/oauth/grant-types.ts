@@ -35,7 +35,7 @@ export const GRANT_TYPES = {
   [MFA_OOB]: { isServed: false, isFirstPartyOnly: true },
   [AUTHORIZATION_CODE]: { isServed: false, isFirstPartyOnly: false },
   [IMPLICIT]: { isServed: false, isFirstPartyOnly: false },
-  [CLIENT_CREDENTIALS]: { isServed: false, isFirstPartyOnly: false },
+  [CLIENT_CREDENTIALS]: { isServed: true, isFirstPartyOnly: false },
   "urn:ietf:params:oauth:grant-type:device_code": { isServed: false, isFirstPartyOnly: false },
   "http://auth0.com/oauth/grant-type/passwordless/otp": { isServed: false, isFirstPartyOnly: false },
   "http://auth0.com/oauth/legacy/grant-type/ro": { isServed: false, isFirstPartyOnly: false },

@@ -47,6 +47,7 @@ export function classifyTokenOutcome(error: string | null, audit: TOutcomeFacts)
     case "unauthorized":
       return "user_blocked";
     case "too_many_attempts":
+    case "too_many_requests":
       return "rate_limited";
     case "temporarily_unavailable":
       return "unavailable";

@@ -55,6 +55,8 @@ const ZEnv = z.object({
   LOG_FORMAT: z.enum(["json", "pretty"]).default("json"),
   /** Bearer token that unlocks GET /metrics. Unset: /metrics answers 404. */
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  /** client_credentials tokens each client may get per minute (a token bucket per client in the database). */
+  CLIENT_CREDENTIALS_TOKENS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(100),
   /** Audit records older than this many days are deleted (hourly, in small batches). Unset: kept forever. */
   AUDIT_RETENTION_DAYS: z.preprocess(
     (v) => (v === "" ? undefined : v),

@@ -3,6 +3,7 @@ import { ACTION_VERSION_COLUMNS } from "./action-versions.ts";
 import { ACTION_COLUMNS } from "./actions.ts";
 import { ADMIN_USER_COLUMNS } from "./admin-users.ts";
 import { ATTACK_PROTECTION_COLUMNS } from "./attack-protection.ts";
+import { CLIENT_GRANT_COLUMNS } from "./client-grants.ts";
 import { CLIENT_COLUMNS } from "./clients.ts";
 import { CONNECTION_CLIENT_COLUMNS } from "./connection-clients.ts";
 import { CONNECTION_COLUMNS } from "./connections.ts";
@@ -35,6 +36,7 @@ import { SEND_LIMIT_COLUMNS } from "./send-limits.ts";
 export const STORE_TABLES = {
   Tenant: TENANT_COLUMNS,
   Client: CLIENT_COLUMNS,
+  ClientGrant: CLIENT_GRANT_COLUMNS,
   Connection: CONNECTION_COLUMNS,
   ConnectionClient: CONNECTION_CLIENT_COLUMNS,
   User: USER_COLUMNS,

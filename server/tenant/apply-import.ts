@@ -3,6 +3,8 @@ import { storeWithin } from "../store/raw-sql.ts";
 import { listClients, upsertClientByName } from "../store/clients.ts";
 import { upsertConnectionByName } from "../store/connections.ts";
 import { upsertResourceServer } from "../store/resource-servers.ts";
+import { findClientGrant, insertClientGrant, updateClientGrantScope } from "../store/client-grants.ts";
+import { newClientGrantId } from "../oauth/client-grant-settings.ts";
 import { updateTenant } from "../store/tenant.ts";
 import { updateAttackProtection } from "../admin/protection/update-attack-protection.ts";
 import { randomAlphanumeric } from "../crypto/random-id.ts";
@@ -25,7 +27,7 @@ export type TTenantImportReport = {
 };
 
 /**
- * Write a checked plan in one transaction: clients, APIs, databases, tenant settings, attack protection, rules,
+ * Write a checked plan in one transaction: clients, APIs, client grants, databases, tenant settings, attack protection, rules,
  * actions (drafts, secrets, deploys, then the post-login flow) and MFA settings, in that order, then one audit record of the import as a whole. A failure at any step leaves the
  * database as it was (each use case called here joins the transaction through `storeWithin`).
  */
@@ -92,6 +94,20 @@ async function applyImportIn(
         identifier: a.write.identifier,
         signing_secret: a.generatedSecret,
       });
+  }
+  for (const g of plan.clientGrants) {
+    const clientId = clientIdsByRef.get(g.clientRef);
+    if (!clientId)
+      throw new Error(`Client "${g.clientRef}" disappeared during the import of its client grant.`);
+    const current = await findClientGrant(deps.db, clientId, g.audience);
+    if (current) await updateClientGrantScope(deps.db, current.id, g.scope, deps.clock.now());
+    else
+      await insertClientGrant(
+        deps.db,
+        { id: newClientGrantId(), clientId, audience: g.audience, scope: g.scope },
+        deps.clock.now(),
+      );
+    note(!current, `clientGrant "${g.clientRef}" → "${g.audience}"`);
   }
   for (const d of plan.databases) {
     const enabledIds = d.enabledClients?.map((ref) => {

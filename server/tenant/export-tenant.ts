@@ -3,6 +3,7 @@ import type { TDeps } from "../config/deps.ts";
 import { listClientDescriptions, listClients } from "../store/clients.ts";
 import { listConnections } from "../store/connections.ts";
 import { listResourceServers } from "../store/resource-servers.ts";
+import { listClientGrants } from "../store/client-grants.ts";
 import { getTenant } from "../store/tenant.ts";
 import { listRules } from "../store/rules.ts";
 import { listRuleSettingKeys } from "../store/rule-settings.ts";
@@ -10,6 +11,10 @@ import type { TTenantFileOut } from "./tenant-schema.ts";
 import { getAttackProtection } from "../admin/protection/get-attack-protection.ts";
 import { CLI_ACTOR, type TActor } from "../admin/audit.ts";
 import { exportActions } from "./export-actions.ts";
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
 
 const HEADER = [
   "# Portcullis tenant export in the YAML format of Auth0's deploy CLI (a0deploy).",
@@ -21,7 +26,7 @@ const HEADER = [
 ].join("\n");
 
 /**
- * Export the tenant (settings, clients, databases, resource servers) as deploy-CLI YAML that importTenant reads
+ * Export the tenant (settings, clients, databases, resource servers, client grants) as deploy-CLI YAML that importTenant reads
  * back. Client ids are included so apps keep working after a move; secrets never are. Objects are sorted by name,
  * so an unchanged tenant exports to the same text. Reads as `opts.actor` (default: the CLI operator).
  */
@@ -55,6 +60,7 @@ export async function exportTenantBundle(
     suspiciousIp,
     breached,
     actions,
+    grants,
   ] = await Promise.all([
     getTenant(deps.db),
     listClients(deps.db),
@@ -67,6 +73,7 @@ export async function exportTenantBundle(
     getAttackProtection(deps, actor, "suspicious-ip-throttling"),
     getAttackProtection(deps, actor, "breached-password-detection"),
     exportActions(deps),
+    listClientGrants(deps.db),
   ]);
   const files: Record<string, string> = { ...actions.files };
   for (const r of rules) files[ruleScriptPath(r.name)] = r.script;
@@ -120,6 +127,14 @@ export async function exportTenantBundle(
       signing_alg: a.signingAlg,
       allow_offline_access: a.allowOfflineAccess,
     })),
+    // As auth0-deploy-cli writes them: the client by name. Sorted by code point (audience, then client name).
+    ...(grants.length > 0
+      ? {
+          clientGrants: [...grants]
+            .sort((a, b) => compareText(`${a.audience}\n${a.clientName}`, `${b.audience}\n${b.clientName}`))
+            .map((g) => ({ client_id: g.clientName, audience: g.audience, scope: g.scope })),
+        }
+      : {}),
     attackProtection: {
       bruteForceProtection: bruteForce,
       suspiciousIpThrottling: suspiciousIp,

@@ -16,6 +16,7 @@ import { SUPPORTED_FACTORS, type TTenantFile } from "./tenant-schema.ts";
 import { findDuplicates, invalidFile, type TProblem } from "./read-tenant-file.ts";
 import { ZPasswordOptions } from "../auth/connection-settings.ts";
 import { zodProblems } from "../platform/zod-issues.ts";
+import { planClientGrants, type TClientGrantPlan } from "./plan-client-grants.ts";
 
 // ─── Planning: every decision is made, and every check passes, before the first write ───────────────────────────
 
@@ -83,6 +84,7 @@ export type TImportPlan = {
   clients: TClientPlan[];
   databases: TDatabasePlan[];
   apis: TApiPlan[];
+  clientGrants: TClientGrantPlan[];
   tenant: { friendlyName?: string; defaultDirectory?: string; defaultAudience?: string | null } | undefined;
   mfa: { mfaPolicy?: TMfaPolicy; mfaOtpEnabled?: boolean; mfaRecoveryCodeEnabled?: boolean } | undefined;
   unsupported: string[];
@@ -341,8 +343,9 @@ export async function planImport(
   const clients = planClients(deps, file, existing, problems);
   const apis = planApis(deps, file, existing, problems);
   const databases = planDatabases(file, existing, problems, unsupported);
+  const clientGrants = planClientGrants(file, existing, problems, unsupported);
   const tenant = planTenant(file, existing, problems);
   const mfa = planMfa(file, problems);
   if (problems.length > 0) throw invalidFile(problems);
-  return { clients, apis, databases, tenant, mfa, unsupported };
+  return { clients, apis, clientGrants, databases, tenant, mfa, unsupported };
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ZBreachedPasswordPatch, ZBruteForcePatch, ZSuspiciousIpPatch } from "../protection/policies.ts";
 import { CLIENT_FIELDS } from "../oauth/client-settings.ts";
+import { CLIENT_GRANT_FIELDS } from "../oauth/client-grant-settings.ts";
 import { CONNECTION_FIELDS } from "../auth/connection-settings.ts";
 import { API_FIELDS } from "../auth/api-settings.ts";
 import { ZRuleName } from "../admin/rules/check-rule.ts";
@@ -117,6 +118,16 @@ export const ZActionFile = z.object({
   status: z.string().optional(),
 });
 
+/**
+ * A client grant as auth0-deploy-cli writes it: `client_id` is the client's name (the deploy CLI converts ids to
+ * names on export), or its client_id.
+ */
+export const ZClientGrant = z.object({
+  client_id: z.string().min(1, "must name a client"),
+  audience: CLIENT_GRANT_FIELDS.audience,
+  scope: CLIENT_GRANT_FIELDS.scope,
+});
+
 /** One entry of a trigger's flow, in run order. */
 export const ZTriggerBinding = z.object({
   action_name: z.string().min(1),
@@ -134,6 +145,7 @@ export const ZTenantFile = z.object({
   clients: z.array(ZClient).nullish(),
   databases: z.array(ZDatabase).nullish(),
   resourceServers: z.array(ZResourceServer).nullish(),
+  clientGrants: z.array(ZClientGrant).nullish(),
   rules: z.array(ZRuleFile).nullish(),
   rulesConfigs: z.array(ZRulesConfig).nullish(),
   actions: z.array(ZActionFile).nullish(),

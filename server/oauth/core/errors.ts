@@ -96,6 +96,16 @@ export class TooManyAttempts extends OAuthError {
   readonly status = 429;
 }
 
+/** A per-client rate limit (client_credentials tokens): Auth0's 429 `too_many_requests`. */
+export class TooManyRequests extends OAuthError {
+  readonly error = "too_many_requests";
+  readonly status = 429;
+  constructor(description: string, retryAfterSeconds: number) {
+    super(description);
+    this.headers["retry-after"] = String(retryAfterSeconds);
+  }
+}
+
 /** Breached-password block (contract §1.6): the right password, known from a breach corpus. */
 export class PasswordLeaked extends OAuthError {
   readonly error = "password_leaked";

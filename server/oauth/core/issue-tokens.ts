@@ -15,7 +15,9 @@ export const DEFAULT_ACCESS_TOKEN_LIFETIME = 86400;
 export type TIssueInput = {
   deps: TDeps;
   client: TClientRecord;
-  user: TUserRecord;
+  /** The user the tokens are for; null for a client's own token (client_credentials: `sub` is `<client_id>@clients`,
+   * no ID token, no refresh token). */
+  user: TUserRecord | null;
   api: TResourceServerRecord | null;
   scope: string[];
   gty: string;
@@ -44,7 +46,7 @@ export async function issueTokens(input: TIssueInput): Promise<TIssued> {
   // Both RS256 signatures run on the thread pool at the same time (see jws.ts).
   const accessToken = signAccessToken(deps.keys, {
     issuer,
-    subject: user.userId,
+    subject: user ? user.userId : `${client.clientId}@clients`,
     audience: accessTokenAudience(issuer, api, scope),
     clientId: client.clientId,
     scope,
@@ -55,7 +57,7 @@ export async function issueTokens(input: TIssueInput): Promise<TIssued> {
     extraClaims: input.claims?.accessToken,
   });
   let idToken: Promise<string> | undefined;
-  if (scope.includes("openid")) {
+  if (user && scope.includes("openid")) {
     // Public clients have no secret to sign with, so they always get RS256 (contract §1.5).
     const hs =
       client.idTokenAlg === "HS256" && client.clientSecretEnc
@@ -83,7 +85,7 @@ export async function issueTokens(input: TIssueInput): Promise<TIssued> {
   let persist: TIssued["persist"] = async () => undefined;
   // A rotated refresh token carries the scope of the family, not the (possibly narrowed) access token scope.
   const refreshScope = input.refresh?.scope ?? scope;
-  if (input.refresh && refreshScope.includes("offline_access")) {
+  if (user && input.refresh && refreshScope.includes("offline_access")) {
     const token = randomBytes(32).toString("base64url");
     const familyId = input.refresh.familyId ?? randomUUID();
     const expiresAt = input.refresh.expiresAt ?? new Date(now.getTime() + client.refreshTokenLifetime * 1000);

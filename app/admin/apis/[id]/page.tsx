@@ -6,12 +6,17 @@ import { getPageAdmin } from "@/server/admin/session";
 import { canPerform } from "@/server/admin/roles";
 import { Forbidden } from "@/components/forbidden";
 import { EditApiForm } from "@/components/edit-api-form";
+import { ClientGrantsEditor, ClientGrantsFacts } from "@/components/client-grants-editor";
+import { getApiClientGrants } from "@/server/admin/client-grants/get-api-client-grants";
 
 export default async function ApiPage({ params }: { params: Promise<{ id: string }> }) {
   const admin = await getPageAdmin("config:read");
   if (!admin) return <Forbidden />;
-  const api = await getApi(await getDeps(), admin, decodeURIComponent((await params).id));
+  const deps = await getDeps();
+  const api = await getApi(deps, admin, decodeURIComponent((await params).id));
   if (!api) notFound();
+  const grants = (await getApiClientGrants(deps, admin, api.identifier)) ?? [];
+  const noGrants = "No application may get client_credentials tokens for this API.";
   return (
     <section>
       <p>
@@ -35,6 +40,13 @@ export default async function ApiPage({ params }: { params: Promise<{ id: string
           <dt>Offline access</dt>
           <dd>{api.allowOfflineAccess ? "allowed" : "no"}</dd>
         </dl>
+      )}
+      <h2>Machine-to-machine applications</h2>
+      <p>Which applications may get client_credentials tokens for this API, and with which scopes.</p>
+      {canPerform(admin.role, "config:write") ? (
+        <ClientGrantsEditor rows={grants} empty="There are no confidential applications." />
+      ) : (
+        <ClientGrantsFacts rows={grants} empty={noGrants} />
       )}
     </section>
   );

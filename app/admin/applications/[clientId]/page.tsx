@@ -7,13 +7,21 @@ import { canPerform } from "@/server/admin/roles";
 import { Forbidden } from "@/components/forbidden";
 import { EditApplicationForm } from "@/components/edit-application-form";
 import { ApplicationActions } from "@/components/application-actions";
+import { ClientGrantsEditor, ClientGrantsFacts } from "@/components/client-grants-editor";
+import { getApplicationClientGrants } from "@/server/admin/client-grants/get-application-client-grants";
 
 export default async function ApplicationPage({ params }: { params: Promise<{ clientId: string }> }) {
   const admin = await getPageAdmin("config:read");
   if (!admin) return <Forbidden />;
   const clientId = decodeURIComponent((await params).clientId);
-  const app = await getApplication(await getDeps(), admin, clientId);
+  const deps = await getDeps();
+  const app = await getApplication(deps, admin, clientId);
   if (!app) notFound();
+  const grants = (await getApplicationClientGrants(deps, admin, app.client_id)) ?? [];
+  const noApis =
+    app.settings.token_endpoint_auth_method === "none"
+      ? "A public application cannot use client_credentials."
+      : "There are no APIs.";
   const canWrite = canPerform(admin.role, "config:write");
   const s = app.settings;
   return (
@@ -57,6 +65,13 @@ export default async function ApplicationPage({ params }: { params: Promise<{ cl
             {s.refresh_rotation_type}, lifetime {s.refresh_token_lifetime} s, idle {s.refresh_idle_lifetime} s
           </dd>
         </dl>
+      )}
+      <h2>API access (machine to machine)</h2>
+      <p>The APIs this application may get client_credentials tokens for, and with which scopes.</p>
+      {canWrite ? (
+        <ClientGrantsEditor rows={grants} empty={noApis} />
+      ) : (
+        <ClientGrantsFacts rows={grants} empty="This application may not get client_credentials tokens." />
       )}
     </section>
   );
