@@ -2,7 +2,7 @@ import type { TJsonObject } from "../../rules-runtime/index.ts";
 import type { TClientRecord } from "../store/clients.ts";
 import type { TUserRecord } from "../store/users.ts";
 import { isSecretParam } from "../oauth/core/secret-params.ts";
-import { parseRuleQuery } from "../rules/rule-input.ts";
+import { buildRuleUser, compact, parseRuleQuery } from "../rules/rule-input.ts";
 
 /** What a login knows that the post-login event shows (the rules' input plus the audience). */
 export type TPostLoginEventInput = {
@@ -31,50 +31,21 @@ export type TPostLoginEventInput = {
   transactionId: string;
 };
 
-function compact(o: Record<string, unknown>): TJsonObject {
-  const out: TJsonObject = {};
-  for (const [k, v] of Object.entries(o))
-    if (v !== null && v !== undefined) out[k] = v as TJsonObject[string];
-  return out;
-}
-
 const isObject = (v: unknown): v is TJsonObject => typeof v === "object" && v !== null && !Array.isArray(v);
 
-/** `event.user` (Auth0's user profile; app_metadata and user_metadata are always objects). */
+/**
+ * `event.user`: the rules' user object (Auth0's profile, built once in rule-input.ts) with what Actions see
+ * differently: app_metadata and user_metadata always objects, enrolled factors, this login's count, no permissions.
+ */
 function eventUser(i: TPostLoginEventInput): TJsonObject {
-  const u = i.user;
-  const bar = u.userId.indexOf("|");
-  return compact({
-    user_id: u.userId,
-    email: u.email,
-    email_verified: u.emailVerified,
-    username: u.username,
-    name: u.name ?? u.email ?? u.username,
-    nickname: u.nickname ?? (u.email ? u.email.split("@")[0] : u.username),
-    given_name: u.givenName,
-    family_name: u.familyName,
-    picture: u.picture,
-    phone_number: u.phoneNumber,
-    phone_verified: u.phoneNumber ? u.phoneVerified : undefined,
-    created_at: u.createdAt.toISOString(),
-    updated_at: u.updatedAt.toISOString(),
-    last_password_reset: u.lastPasswordReset?.toISOString(),
-    last_login: u.lastLogin?.toISOString(),
-    last_ip: u.lastIp,
+  const { permissions: _permissions, ...user } = buildRuleUser(i.user, i.connection);
+  return {
+    ...user,
     logins_count: i.loginsCount,
-    blocked: u.blocked,
-    identities: [
-      {
-        connection: i.connection.name,
-        provider: i.connection.strategy,
-        isSocial: false,
-        user_id: bar >= 0 ? u.userId.slice(bar + 1) : u.userId,
-      },
-    ],
-    app_metadata: isObject(u.appMetadata) ? u.appMetadata : {},
-    user_metadata: isObject(u.userMetadata) ? u.userMetadata : {},
+    app_metadata: isObject(i.user.appMetadata) ? i.user.appMetadata : {},
+    user_metadata: isObject(i.user.userMetadata) ? i.user.userMetadata : {},
     multifactor: i.hasMfa ? ["guardian"] : [],
-  });
+  };
 }
 
 /**

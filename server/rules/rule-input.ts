@@ -3,7 +3,8 @@ import type { TClientRecord } from "../store/clients.ts";
 import type { TUserRecord } from "../store/users.ts";
 import { isSecretParam } from "../oauth/core/secret-params.ts";
 
-function compact(o: Record<string, unknown>): TJsonObject {
+/** An object without its null and undefined fields (Auth0 leaves unset profile fields out). */
+export function compact(o: Record<string, unknown>): TJsonObject {
   const out: TJsonObject = {};
   for (const [k, v] of Object.entries(o))
     if (v !== null && v !== undefined) out[k] = v as TJsonObject[string];
