@@ -11,6 +11,20 @@ import { join } from "node:path";
 let passed = 0;
 let failed = 0;
 const failures = [];
+/** The failing (and flaky) tests by name with their first error line, printed last so a CI log's tail names them. */
+const failedTests = [];
+
+function firstLine(text) {
+  // eslint-disable-next-line no-control-regex -- reporters colour their messages; the summary is plain text
+  const plain = String(text ?? "").replace(/\u001b\[[0-9;]*m/g, "");
+  return (
+    plain
+      .split("\n")
+      .find((l) => l.trim())
+      ?.trim()
+      .slice(0, 240) ?? ""
+  );
+}
 
 function run(label, cmd, args, env = {}, cwd = undefined) {
   console.log(`\n▶ ${label}`);
@@ -49,10 +63,11 @@ check("schema: prisma/postgres/schema.prisma generated from the SQLite schema", 
   "--check",
 ]);
 check("schema: migrations reproduce the schemas", "node", ["--import", "tsx", "scripts/check-migrations.ts"]);
-check("rules bootstrap: rules-runtime/bootstrap.generated.ts built from sandbox/environment.js and pipeline.js", "node", [
-  "scripts/build-rules-bootstrap.mjs",
-  "--check",
-]);
+check(
+  "rules bootstrap: rules-runtime/bootstrap.generated.ts built from sandbox/environment.js and pipeline.js",
+  "node",
+  ["scripts/build-rules-bootstrap.mjs", "--check"],
+);
 check("typecheck (tsc --noEmit)", "npx", ["tsc", "--noEmit"]);
 check("typecheck: rules sandbox bootstrap (tsc -p rules-runtime/sandbox)", "npx", [
   "tsc",
@@ -107,6 +122,13 @@ function vitest(label, env = {}, cwd = ".") {
     passed += v.numPassedTests;
     failed += v.numFailedTests;
     if (v.numFailedTests > 0 || !ok) failures.push(label);
+    for (const file of v.testResults ?? []) {
+      const failedHere = (file.assertionResults ?? []).filter((t) => t.status === "failed");
+      for (const t of failedHere)
+        failedTests.push(`${label} › ${t.fullName}: ${firstLine(t.failureMessages?.[0])}`);
+      if (!failedHere.length && file.status === "failed")
+        failedTests.push(`${label} › ${file.name}: ${firstLine(file.message)}`);
+    }
     if (!ok && v.numFailedTests === 0) failed++; // suite-level failure (e.g. a file that does not load)
   } else fail(`${label} (no report)`);
 }
@@ -136,10 +158,23 @@ if (built && !existsSync(chromium)) {
   });
   const p = readJson("test-results/playwright.json");
   if (p?.stats) {
-    passed += p.stats.expected;
-    failed += p.stats.unexpected + (p.stats.flaky ?? 0);
+    // A test that failed once and passed on its retry (playwright.config.ts) counts as passed and is named below.
+    passed += p.stats.expected + (p.stats.flaky ?? 0);
+    failed += p.stats.unexpected;
     if (!e2eOk) failures.push("playwright");
     if (!e2eOk && p.stats.unexpected === 0) failed++;
+    const walk = (suite, path) => {
+      for (const spec of suite.specs ?? [])
+        for (const t of spec.tests ?? [])
+          if (t.status === "unexpected" || t.status === "flaky") {
+            const error = t.results?.find((r) => r.error)?.error?.message;
+            failedTests.push(
+              `playwright${t.status === "flaky" ? " (flaky)" : ""} › ${[...path, spec.title].join(" › ")}: ${firstLine(error)}`,
+            );
+          }
+      for (const child of suite.suites ?? []) walk(child, [...path, child.title]);
+    };
+    for (const suite of p.suites ?? []) walk(suite, [suite.title]);
   } else fail("playwright (no report)");
 }
 
@@ -194,6 +229,11 @@ if (!smokeNode) {
   }
 }
 
+if (failedTests.length) {
+  console.log("\nFailing tests:");
+  for (const t of failedTests.slice(0, 20)) console.log(`  ✖ ${t}`);
+  if (failedTests.length > 20) console.log(`  … and ${failedTests.length - 20} more`);
+}
 if (failures.length) console.log(`\nFailed: ${failures.join(", ")}`);
 console.log(`\n${passed} passed, ${failed} failed`);
 process.exit(failed === 0 && existsSync("test-results") ? 0 : 1);
