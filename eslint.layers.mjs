@@ -168,10 +168,13 @@ export const LAYER_POLICIES = [
   // 1, 2. The dashboard's Next.js glue (next-auth's authorize callback, withAdmin and getCurrentAdmin) runs where
   // no caller hands it deps, so it reads the process-wide deps the composition root builds (getDeps). It belongs
   // with app/ (or deps should be handed in by the 45 routes that use it); until then these two files may.
+  // 3. withManagement is the same glue for the Management API's routes (/api/v2).
   {
     from: {
       element: { type: "admin" },
-      file: { path: ["server/admin/session.ts", "server/admin/auth-options.ts"] },
+      file: {
+        path: ["server/admin/session.ts", "server/admin/auth-options.ts", "server/management/with-management.ts"],
+      },
     },
     allow: {
       to: { element: { type: "config" }, file: { path: DEPS } },

@@ -1,5 +1,5 @@
 import { AdminError } from "./admin-error.ts";
-import { canPerform, type TAction } from "./roles.ts";
+import { canPerform, clientMayPerform, type TAction } from "./roles.ts";
 import type { TAdmin } from "./session.ts";
 
 /**
@@ -7,9 +7,14 @@ import type { TAdmin } from "./session.ts";
  * no caller (another route, a server action, a script) can skip the role check.
  */
 export function assertAdminAllowed(
-  admin: Pick<TAdmin, "role"> & Partial<Pick<TAdmin, "mustEnrollTotp">>,
+  admin: Pick<TAdmin, "role"> & Partial<Pick<TAdmin, "mustEnrollTotp" | "client">>,
   action: TAction,
 ): void {
   if (admin.mustEnrollTotp && action !== "account:self") throw AdminError.forbidden();
+  // A Management API client: its scopes decide (its role is the least powerful one).
+  if (admin.client) {
+    if (!clientMayPerform(admin.client.scopes, action)) throw AdminError.forbidden();
+    return;
+  }
   if (!canPerform(admin.role, action)) throw AdminError.forbidden();
 }

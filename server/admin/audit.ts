@@ -3,20 +3,25 @@ import { insertLog } from "../store/logs.ts";
 import type { TSqlRunner, TSqlWriter } from "../store/raw-sql.ts";
 import type { TAdmin } from "./session.ts";
 
-export type TActor = Pick<TAdmin, "id" | "email" | "role">;
+export type TActor = Pick<TAdmin, "id" | "email" | "role"> & Partial<Pick<TAdmin, "client">>;
 export type TAdminChange = { action: string; target: string; before?: unknown; after?: unknown; ip?: string };
 
 /** The operator at the server's shell (`npx portcullis …`): may do everything, like the admin API token. */
 export const CLI_ACTOR: TActor = { id: "cli", email: "cli", role: "owner" };
 
 function adminChangeEvent(admin: TActor, change: TAdminChange): TLogEvent {
+  // A Management API client is recorded as the client it is (Auth0 logs its client_id and name), never as a role.
+  const actor = admin.client
+    ? { kind: "client", client_id: admin.client.clientId, name: admin.client.name, scopes: admin.client.scopes }
+    : { id: admin.id, email: admin.email, role: admin.role };
   return {
     type: "sapi",
     description: `${change.action} ${change.target}`,
     user_name: admin.email,
+    ...(admin.client ? { client_id: admin.client.clientId, client_name: admin.client.name } : {}),
     ip: change.ip,
     details: {
-      actor: { id: admin.id, email: admin.email, role: admin.role },
+      actor,
       action: change.action,
       target: change.target,
       before: change.before ?? null,

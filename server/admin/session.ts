@@ -3,7 +3,7 @@ import { isAdminAuthorized } from "./guard.ts";
 import { authOptions } from "./auth-options.ts";
 import { getDeps, type TDeps } from "../config/deps.ts";
 import { findAdminById } from "../store/admin-users.ts";
-import { canPerform, isRole, type TAction, type TRole } from "./roles.ts";
+import { canPerform, clientMayPerform, isRole, type TAction, type TRole } from "./roles.ts";
 import { AdminError, toAdminErrorResponse } from "./admin-error.ts";
 import { isUnstorable } from "../oauth/core/request.ts";
 
@@ -14,6 +14,11 @@ export type TAdmin = {
   totpEnabled: boolean;
   /** The tenant requires TOTP for admins (ADMIN_REQUIRE_TOTP) and this admin has not set it up yet. */
   mustEnrollTotp?: boolean;
+  /**
+   * A Management API client (`/api/v2`) acting through the use cases: its token's scopes decide what it may do,
+   * not `role` (which is the least powerful one, so nothing that reads the role grants it more).
+   */
+  client?: { clientId: string; name: string; scopes: readonly string[] };
 };
 
 /** The signed-in admin (re-read from the database), or null. For server components and route handlers. */
@@ -36,6 +41,7 @@ export async function getCurrentAdmin(): Promise<TAdmin | null> {
 /** Whether `admin` may do `action` now: role permits it and, where TOTP is required, it is set up (except for the account screen itself). */
 export function isAdminAllowed(admin: TAdmin, action: TAction): boolean {
   if (admin.mustEnrollTotp && action !== "account:self") return false;
+  if (admin.client) return clientMayPerform(admin.client.scopes, action);
   return canPerform(admin.role, action);
 }
 

@@ -17,6 +17,7 @@ import { createMetrics, type TMetrics } from "../platform/metrics.ts";
 import { errorMessage, getProcessLogger, type TLogger } from "../platform/logger.ts";
 import { listPasswordHashKinds } from "../store/users.ts";
 import { listAdminPasswordHashes } from "../store/admin-users.ts";
+import { ensureManagementApi } from "../management/management-api.ts";
 
 /** Everything the domain needs, built once (house rule: one composition root). */
 export type TDeps = {
@@ -94,6 +95,8 @@ export async function createDeps(
   const learning = learnStoredHashKinds(hasher, db).catch((err: unknown) =>
     log.warn({ err: errorMessage(err) }, "could not read the stored password hash kinds"),
   );
+  // The built-in Management API (/api/v2) follows PUBLIC_URL; one upsert that changes nothing on most starts.
+  await ensureManagementApi(db, env.PUBLIC_URL, clock.now(), log);
   const keys = createKeyStore(db, box, clock);
   const config = createConfigCache(db);
   const protection = {

@@ -57,6 +57,12 @@ const ZEnv = z.object({
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   /** client_credentials tokens each client may get per minute (a token bucket per client in the database). */
   CLIENT_CREDENTIALS_TOKENS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(100),
+  /**
+   * Management API (`/api/v2`) requests each client may make per second, and the burst it may spend at once (a
+   * token bucket per client in the database, like Auth0's per-tenant limits); past it: 429 with X-RateLimit-*.
+   */
+  MANAGEMENT_API_REQUESTS_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(15),
+  MANAGEMENT_API_BURST: z.coerce.number().int().min(1).max(100_000).default(50),
   /** Audit records older than this many days are deleted (hourly, in small batches). Unset: kept forever. */
   AUDIT_RETENTION_DAYS: z.preprocess(
     (v) => (v === "" ? undefined : v),

@@ -150,3 +150,57 @@ export async function updateResourceServer(
   );
   if (n !== 1) throw new Error(`No API ${id} to update`);
 }
+
+/** Find an API by its internal id only. */
+export async function findResourceServerById(q: TSqlRunner, id: string): Promise<TResourceServerRecord | null> {
+  const [row] = await q.all<TResourceServerRow>(`${SELECT} WHERE "id" = ?`, [id]);
+  return row ? toResourceServerRecord(row) : null;
+}
+
+/**
+ * Create or refresh a built-in API under a fixed internal id (the Management API): its identifier follows the
+ * server's public URL, so when that changed, the client grants naming the old identifier move with it. Returns the
+ * identifier it had before (null when it was created).
+ */
+export async function putSystemResourceServer(
+  q: TSqlRunner,
+  id: string,
+  w: Required<Pick<TResourceServerWrite, "identifier" | "name" | "scopes" | "tokenLifetime">>,
+  at: Date,
+): Promise<{ previousIdentifier: string | null }> {
+  return q.transaction(async (tx) => {
+    const [existing] = await tx.all<{ identifier: string }>(
+      `SELECT "identifier" FROM "ResourceServer" WHERE "id" = ?`,
+      [id],
+    );
+    if (!existing) {
+      await insertRow(tx, "ResourceServer", {
+        id,
+        identifier: w.identifier,
+        name: w.name,
+        scopes: JSON.stringify(w.scopes),
+        tokenLifetime: w.tokenLifetime,
+        signingAlg: "RS256",
+        signingSecretEnc: null,
+        allowOfflineAccess: false,
+        createdAt: at,
+        updatedAt: at,
+      });
+      return { previousIdentifier: null };
+    }
+    const previous = String(existing.identifier);
+    await updateRow(
+      tx,
+      "ResourceServer",
+      { column: "id", value: id },
+      { identifier: w.identifier, name: w.name, scopes: JSON.stringify(w.scopes), updatedAt: at },
+    );
+    if (previous !== w.identifier)
+      await tx.run(`UPDATE "ClientGrant" SET "audience" = ?, "updatedAt" = ? WHERE "audience" = ?`, [
+        w.identifier,
+        at,
+        previous,
+      ]);
+    return { previousIdentifier: previous };
+  });
+}

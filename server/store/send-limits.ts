@@ -36,3 +36,25 @@ export async function deleteSendLimits(q: TSqlRunner, keys: string[]): Promise<v
   if (keys.length === 0) return;
   await q.run(`DELETE FROM "SendLimit" WHERE "key" IN (${keys.map(() => "?").join(",")})`, keys);
 }
+
+/**
+ * Like {@link takeSend}, but also says how the bucket stands afterwards: its theoretical arrival time (`tatMs`; the
+ * bucket is full again then), for rate-limit headers. One conditional UPDATE … RETURNING decides.
+ */
+export async function takeSendWithState(
+  q: TSqlRunner,
+  key: string,
+  nowMs: number,
+  intervalMs: number,
+  capacity: number,
+): Promise<{ admitted: boolean; tatMs: number }> {
+  await q.run(`INSERT INTO "SendLimit" ("key","tatMs") VALUES (?, 0) ON CONFLICT ("key") DO NOTHING`, [key]);
+  const next = `(CASE WHEN "tatMs" > ? THEN "tatMs" ELSE ? END) + ?`;
+  const [taken] = await q.all<{ tatMs: number | string }>(
+    `UPDATE "SendLimit" SET "tatMs" = ${next} WHERE "key" = ? AND ${next} <= ? RETURNING "tatMs"`,
+    [nowMs, nowMs, intervalMs, key, nowMs, nowMs, intervalMs, nowMs + capacity * intervalMs],
+  );
+  if (taken) return { admitted: true, tatMs: Number(taken.tatMs) };
+  const [row] = await q.all<{ tatMs: number | string }>(`SELECT "tatMs" FROM "SendLimit" WHERE "key" = ?`, [key]);
+  return { admitted: false, tatMs: Number(row?.tatMs ?? nowMs) };
+}

@@ -34,7 +34,7 @@ clientGrants:
     scope: [read:orders]
   - client_id: Billing Worker
     audience: https://example.auth0.com/api/v2/
-    scope: [read:users]
+    scope: [read:users, read:tenant_settings]
 `;
 
 describe.each(testDatabaseKinds())("tenant files with clientGrants (%s)", (kind) => {
@@ -57,13 +57,18 @@ describe.each(testDatabaseKinds())("tenant files with clientGrants (%s)", (kind)
         'clientGrant "Reporting Job" → "https://api.example.test/orders"',
       ]),
     );
+    // Auth0's Management API grant becomes one for this server's, with the scopes it serves.
     expect(report.unsupported).toEqual(
-      expect.arrayContaining(["clientGrants[0].subject_type", "clientGrants[2]"]),
+      expect.arrayContaining([
+        "clientGrants[0].subject_type",
+        'clientGrants[2].scope "read:tenant_settings"',
+      ]),
     );
     const grants = await listClientGrants(deps.db);
     expect(grants.map((g) => [g.clientName, g.audience, g.scope])).toEqual([
       ["Billing Worker", "https://api.example.test/orders", ["read:orders", "write:orders"]],
       ["Reporting Job", "https://api.example.test/orders", ["read:orders"]],
+      ["Billing Worker", "https://portcullis.test/api/v2/", ["read:users"]],
     ]);
     expect(grants.every((g) => /^cgr_[A-Za-z0-9]{16}$/.test(g.id))).toBe(true);
     const res = await callToken(deps, {
@@ -92,6 +97,7 @@ describe.each(testDatabaseKinds())("tenant files with clientGrants (%s)", (kind)
     expect(grants.map((g) => [g.clientName, g.scope])).toEqual([
       ["Billing Worker", ["read:orders"]],
       ["Reporting Job", ["read:orders"]],
+      ["Billing Worker", ["read:users"]],
     ]);
   });
 
@@ -101,12 +107,14 @@ describe.each(testDatabaseKinds())("tenant files with clientGrants (%s)", (kind)
     expect(file.clientGrants).toEqual([
       { client_id: "Billing Worker", audience: "https://api.example.test/orders", scope: ["read:orders"] },
       { client_id: "Reporting Job", audience: "https://api.example.test/orders", scope: ["read:orders"] },
+      { client_id: "Billing Worker", audience: "https://portcullis.test/api/v2/", scope: ["read:users"] },
     ]);
     await importTenant(copy, yaml);
     const copied = await listClientGrants(copy.db);
     expect(copied.map((g) => [g.clientName, g.audience, g.scope])).toEqual([
       ["Billing Worker", "https://api.example.test/orders", ["read:orders"]],
       ["Reporting Job", "https://api.example.test/orders", ["read:orders"]],
+      ["Billing Worker", "https://portcullis.test/api/v2/", ["read:users"]],
     ]);
     expect(await exportTenant(copy)).toBe(yaml);
   });

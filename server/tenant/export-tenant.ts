@@ -11,6 +11,7 @@ import type { TTenantFileOut } from "./tenant-schema.ts";
 import { getAttackProtection } from "../admin/protection/get-attack-protection.ts";
 import { CLI_ACTOR, type TActor } from "../admin/audit.ts";
 import { exportActions } from "./export-actions.ts";
+import { isManagementApi } from "../management/management-api.ts";
 
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -119,7 +120,8 @@ export async function exportTenantBundle(
       enabled_clients: d.enabledClients,
       ...(Object.keys(d.options).length > 0 ? { options: d.options } : {}),
     })),
-    resourceServers: byName(apis).map((a) => ({
+    // The built-in Management API is no setting (auth0-deploy-cli leaves Auth0's out too); grants for it are.
+    resourceServers: byName(apis.filter((a) => !isManagementApi(a))).map((a) => ({
       name: a.name,
       identifier: a.identifier,
       scopes: a.scopes,

@@ -128,7 +128,8 @@ describe.each(testDatabaseKinds())("importTenant (%s)", (kind) => {
     expect(second.generatedCredentials).toEqual([]);
     expect(await listClients(deps.db)).toHaveLength(2);
     expect(await listConnections(deps.db)).toHaveLength(1);
-    expect(await listResourceServers(deps.db)).toHaveLength(1);
+    // The imported API and the built-in Management API.
+    expect(await listResourceServers(deps.db)).toHaveLength(2);
     expect(await exportTenant(deps)).toBe(before);
     const stillWorks = await login(deps, { client_id: web.client_id, client_secret: web.client_secret! });
     expect(stillWorks.status).toBe(200);

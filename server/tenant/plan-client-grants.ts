@@ -3,15 +3,17 @@ import type { TResourceServerRecord } from "../store/resource-servers.ts";
 import { undefinedScopes } from "../oauth/client-grant-settings.ts";
 import type { TTenantFile } from "./tenant-schema.ts";
 import { findDuplicates, type TProblem } from "./read-tenant-file.ts";
+import { isManagementApi } from "../management/management-api.ts";
 
 /** A client grant the import will create or update: `clientRef` is a client's name or client_id. */
 export type TClientGrantPlan = { clientRef: string; audience: string; scope: string[] };
 
 /**
  * Check the file's `clientGrants` against the file's and the stored clients and APIs. A grant names its client by
- * name (as auth0-deploy-cli writes it) or client_id; its scopes must be the API's own. Grants for the Auth0
- * Management API (`…/api/v2/`), which an Auth0 export carries but this server does not have, are reported as
- * unsupported and skipped. Grants missing from the file are left alone (deploy-CLI imports are patches).
+ * name (as auth0-deploy-cli writes it) or client_id; its scopes must be the API's own. A grant for another
+ * tenant's Management API (`https://<tenant>.auth0.com/api/v2/`, as an Auth0 export carries it) becomes a grant for
+ * this server's Management API, keeping the scopes it serves and reporting the others as unsupported. Grants
+ * missing from the file are left alone (deploy-CLI imports are patches).
  */
 export function planClientGrants(
   file: TTenantFile,
@@ -36,14 +38,16 @@ export function planClientGrants(
     const stored = existing.apisByIdentifier.get(audience);
     return inFile ? (stored?.scopes.map((s) => s.value) ?? []) : stored?.scopes.map((s) => s.value);
   };
+  const management = [...existing.apisByIdentifier.values()].find(isManagementApi);
   const planned: (TClientGrantPlan & { key: string })[] = [];
   grants.forEach((g, i) => {
     const path = `clientGrants[${i}]`;
-    const scopes = apiScopes(g.audience);
-    if (scopes === undefined && /\/api\/v2\/?$/.test(g.audience)) {
-      unsupported.push(path);
-      return;
+    if (apiScopes(g.audience) === undefined && /\/api\/v2\/?$/.test(g.audience) && management) {
+      const served = new Set(management.scopes.map((s) => s.value));
+      for (const s of g.scope.filter((s) => !served.has(s))) unsupported.push(`${path}.scope "${s}"`);
+      g = { ...g, audience: management.identifier, scope: g.scope.filter((s) => served.has(s)) };
     }
+    const scopes = apiScopes(g.audience);
     const key = clientKey(g.client_id);
     if (key === undefined)
       problems.push({ path: `${path}.client_id`, message: `no client named "${g.client_id}"` });

@@ -17,6 +17,7 @@ import { findDuplicates, invalidFile, type TProblem } from "./read-tenant-file.t
 import { ZPasswordOptions } from "../auth/connection-settings.ts";
 import { zodProblems } from "../platform/zod-issues.ts";
 import { planClientGrants, type TClientGrantPlan } from "./plan-client-grants.ts";
+import { isManagementApi } from "../management/management-api.ts";
 
 // ─── Planning: every decision is made, and every check passes, before the first write ───────────────────────────
 
@@ -202,6 +203,11 @@ function planApis(deps: TDeps, file: TTenantFile, existing: TExisting, problems:
   }
   return apis.map((a, i) => {
     const current = existing.apisByIdentifier.get(a.identifier);
+    if (current && isManagementApi(current))
+      problems.push({
+        path: `resourceServers[${i}].identifier`,
+        message: `"${a.identifier}" is the built-in Management API, which an import cannot change`,
+      });
     const holder = existing.apiIdentifierByName.get(a.name);
     if (holder !== undefined && holder !== a.identifier) {
       problems.push({
