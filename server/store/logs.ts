@@ -72,7 +72,8 @@ export async function insertLogRelaxed(sql: TRawSql, event: TLogEvent, at: Date)
 
 export type TLogRecord = TLogEvent & { log_id: string; date: string };
 
-function toLogRecord(r: Record<string, unknown>): TLogRecord {
+/** A `LogEvent` row (all of LOG_EVENT_COLUMNS) as a record with Auth0's field names. */
+export function toLogRecord(r: Record<string, unknown>): TLogRecord {
   const opt = (v: unknown) => (v === null || v === undefined ? undefined : String(v));
   return {
     log_id: String(r.id),
