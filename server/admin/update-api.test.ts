@@ -99,4 +99,24 @@ describe.each(testDatabaseKinds())("admin: edit an API (%s)", (kind) => {
     }
     expect(await findResourceServer(t.deps.db, reports)).toEqual(before);
   });
+
+  it("keeps the built-in Management API's name and scopes; only its token lifetime is a setting", async () => {
+    const identifier = "https://portcullis.test/api/v2/";
+    const before = await findResourceServer(t.deps.db, identifier);
+    for (const body of [
+      { name: "Mine" },
+      { scopes: ["read:users"] },
+      { signing_alg: "HS256" },
+      { allow_offline_access: true },
+    ]) {
+      const err = await updateApi(t.deps, owner, identifier, body).catch((e: unknown) => e);
+      expect(err, JSON.stringify(body)).toBeInstanceOf(AdminError);
+      expect((err as AdminError).message).toBe(
+        "The Management API is built in: only its token lifetime can be changed.",
+      );
+    }
+    expect(await findResourceServer(t.deps.db, identifier)).toEqual(before);
+    await updateApi(t.deps, owner, identifier, { token_lifetime: 3600, name: before!.name });
+    expect((await findResourceServer(t.deps.db, identifier))?.tokenLifetime).toBe(3600);
+  });
 });

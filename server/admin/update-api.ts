@@ -13,6 +13,7 @@ import { AdminError } from "./admin-error.ts";
 import { assertAdminAllowed } from "./admin-access.ts";
 import type { TAdmin } from "./session.ts";
 import { API_FIELDS, MAX_API_SCOPES, ZScope } from "../auth/api-settings.ts";
+import { isManagementApi } from "../management/management-api.ts";
 
 /** PATCH body of an API. The identifier (the audience) is fixed at creation; sending a different one is refused. */
 export const ZApiPatch = z
@@ -61,6 +62,18 @@ export async function updateApi(
     throw AdminError.invalid(message, { fields: { identifier: message } });
   }
   const before = editable(api);
+  // The built-in Management API: only its token lifetime is a setting (Auth0's system API is the same).
+  if (isManagementApi(api)) {
+    const fixed = (Object.keys(patch) as (keyof typeof patch)[]).filter(
+      (k) =>
+        k !== "token_lifetime" &&
+        JSON.stringify(patch[k]) !== JSON.stringify(before[k as keyof typeof before]),
+    );
+    if (fixed.length > 0) {
+      const message = "The Management API is built in: only its token lifetime can be changed.";
+      throw AdminError.invalid(message, { fields: Object.fromEntries(fixed.map((k) => [k, message])) });
+    }
+  }
   // Later duplicates of a scope value replace earlier ones (the last description wins).
   const scopes = patch.scopes ? [...new Map(patch.scopes.map((s) => [s.value, s])).values()] : before.scopes;
   const after = { ...before, ...patch, identifier: api.identifier, scopes };
