@@ -12,6 +12,7 @@ import { AdminError } from "./admin-error.ts";
 import { parseAdminInput as parse } from "./parse-admin-input.ts";
 import { assertAdminAllowed } from "./admin-access.ts";
 import type { TActor } from "./audit.ts";
+import { isManagementApi } from "../management/management-api.ts";
 import type { TAdmin } from "./session.ts";
 import { CONNECTION_FIELDS } from "../auth/connection-settings.ts";
 import { API_FIELDS, MAX_API_SCOPES, ZScopeValue } from "../auth/api-settings.ts";
@@ -108,6 +109,7 @@ export async function getApisView(deps: TDeps, admin: TActor) {
       tokenLifetime: a.tokenLifetime,
       signingAlg: a.signingAlg,
       allowOfflineAccess: a.allowOfflineAccess,
+      isSystem: isManagementApi(a),
     })),
   };
 }

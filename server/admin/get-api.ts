@@ -2,6 +2,7 @@ import type { TDeps } from "../config/deps.ts";
 import { findResourceServerByIdOrIdentifier } from "../store/resource-servers.ts";
 import { assertAdminAllowed } from "./admin-access.ts";
 import type { TActor } from "./audit.ts";
+import { isManagementApi } from "../management/management-api.ts";
 
 /** One API for its edit screen (the signing secret never leaves the server). */
 export async function getApi(deps: TDeps, admin: TActor, idOrIdentifier: string) {
@@ -16,5 +17,6 @@ export async function getApi(deps: TDeps, admin: TActor, idOrIdentifier: string)
     tokenLifetime: a.tokenLifetime,
     signingAlg: a.signingAlg,
     allowOfflineAccess: a.allowOfflineAccess,
+    isSystem: isManagementApi(a),
   };
 }

@@ -35,6 +35,7 @@ export default async function ApisPage() {
                   <td>
                     <Link href={`/admin/apis/${encodeURIComponent(a.id)}`}>{a.name}</Link>
                     {view.defaultAudience === a.identifier && <strong> (default audience)</strong>}
+                    {a.isSystem && <span className="hint"> (built in)</span>}
                   </td>
                   <td className="wrap-anywhere">
                     <code>{a.identifier}</code>

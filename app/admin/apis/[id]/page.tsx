@@ -23,7 +23,14 @@ export default async function ApiPage({ params }: { params: Promise<{ id: string
         <Link href="/admin/apis">← APIs</Link>
       </p>
       <h1>{api.name}</h1>
-      {canPerform(admin.role, "config:write") ? (
+      {api.isSystem && (
+        <p>
+          Built in: Auth0&apos;s Management API (<code>/api/v2</code>) for this server. Grant an application scopes
+          below and it can call it with a client_credentials token, as node-auth0&apos;s <code>ManagementClient</code>{" "}
+          does. See docs/management-api.md.
+        </p>
+      )}
+      {canPerform(admin.role, "config:write") && !api.isSystem ? (
         <EditApiForm {...api} />
       ) : (
         <dl className="facts">
