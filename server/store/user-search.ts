@@ -285,17 +285,18 @@ class SqlBuilder {
   }
 
   private range(field: TUserQueryField, lower: TRangeBound | null, upper: TRangeBound | null): string {
-    let expr: string;
-    if (field.kind === "profile") expr = this.column(field.name);
-    else
-      expr =
-        this.kind === "sqlite"
-          ? `(CASE WHEN json_type(${this.metadataJson(field)}, ${this.bind(sqlitePath(field.path))}) IN ('integer', 'real') THEN json_extract(${this.metadataJson(field)}, ${this.bind(sqlitePath(field.path))}) END)`
-          : `(CASE WHEN jsonb_typeof(${this.metadataValue(field)}) = 'number' THEN (${this.metadataValue(field)})::numeric END)`;
+    // Built anew at each use: an expression with bound parameters must bind them once per occurrence.
+    const expr = (): string => {
+      if (field.kind === "profile") return this.column(field.name);
+      if (this.kind === "postgres")
+        return `(CASE WHEN jsonb_typeof(${this.metadataValue(field)}) = 'number' THEN (${this.metadataValue(field)})::numeric END)`;
+      const at = () => `${this.metadataJson(field)}, ${this.bind(sqlitePath(field.path))}`;
+      return `(CASE WHEN json_type(${at()}) IN ('integer', 'real') THEN json_extract(${at()}) END)`;
+    };
     const conds: string[] = [];
-    if (lower) conds.push(`${expr} ${lower.isInclusive ? ">=" : ">"} ${this.bind(lower.value)}`);
-    if (upper) conds.push(`${expr} ${upper.isInclusive ? "<=" : "<"} ${this.bind(upper.value)}`);
-    if (conds.length === 0) conds.push(`${expr} IS NOT NULL`);
+    if (lower) conds.push(`${expr()} ${lower.isInclusive ? ">=" : ">"} ${this.bind(lower.value)}`);
+    if (upper) conds.push(`${expr()} ${upper.isInclusive ? "<=" : "<"} ${this.bind(upper.value)}`);
+    if (conds.length === 0) conds.push(`${expr()} IS NOT NULL`);
     return `(${conds.join(" AND ")})`;
   }
 
@@ -330,10 +331,11 @@ class SqlBuilder {
         );
       if (v.boolean !== null) alts.push(`(json_type(${at()}) = '${v.boolean ? "true" : "false"}')`);
     } else {
-      const value = this.metadataValue(f);
-      alts.push(`${value} = to_jsonb(${this.bind(v.text)}::text)`);
-      if (v.number !== null) alts.push(`${value} = to_jsonb(${this.bind(v.number)}::numeric)`);
-      if (v.boolean !== null) alts.push(`${value} = '${v.boolean ? "true" : "false"}'::jsonb`);
+      alts.push(`${this.metadataValue(f)} = to_jsonb(${this.bind(v.text)}::text)`);
+      if (v.number !== null)
+        alts.push(`${this.metadataValue(f)} = to_jsonb(${this.bind(v.number)}::numeric)`);
+      if (v.boolean !== null)
+        alts.push(`${this.metadataValue(f)} = '${v.boolean ? "true" : "false"}'::jsonb`);
     }
     return `(${prefilter}(${alts.join(" OR ")}))`;
   }
@@ -343,8 +345,7 @@ class SqlBuilder {
       const at = () => `${this.metadataJson(f)}, ${this.bind(sqlitePath(f.path))}`;
       return `(json_type(${at()}) = 'text' AND json_extract(${at()}) GLOB ${this.bind(globPattern(parts))})`;
     }
-    const value = this.metadataValue(f);
-    return `(jsonb_typeof(${value}) = 'string' AND (${value} #>> '{}') LIKE ${this.bind(likePattern(parts))} ESCAPE '\\')`;
+    return `(jsonb_typeof(${this.metadataValue(f)}) = 'string' AND (${this.metadataValue(f)} #>> '{}') LIKE ${this.bind(likePattern(parts))} ESCAPE '\\')`;
   }
 }
 

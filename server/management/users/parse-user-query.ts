@@ -167,8 +167,10 @@ class Parser {
     const word = this.readTerm("clause");
     if (!word.isPhrase && !word.isEscaped && /^(AND|OR|NOT)$/.test(word.raw))
       this.fail(`Unexpected ${word.raw}`);
-    if (!word.isPhrase && !word.isEscaped && this.src[this.pos] === ":") {
+    if (!word.isPhrase && this.src[this.pos] === ":") {
       this.pos++;
+      // Field names are plain: an escape or a wildcard in one names no field.
+      if (word.isEscaped || word.parts.length > 1) this.fail(`Unknown field '${word.raw.slice(0, 64)}'`);
       if (word.raw === "_exists_") return this.endClause(this.parseExists());
       if (defaultField) this.fail(`A field cannot be named inside ${fieldName(defaultField)}:( … )`);
       const field = resolveField(word.raw, (m) => this.fail(m));
@@ -322,8 +324,8 @@ class Parser {
     return w.parts.join("");
   }
 
-  // A quoted phrase or a bare word at the cursor. At the start of a clause a `:` ends a word that looks like a
-  // field name; in a value it is a character (`last_ip:::1`); inside a range `]` and `}` end the word too.
+  // A quoted phrase or a bare word at the cursor. At the start of a clause an unescaped `:` ends the word (a field
+  // name); in a value it is a character (`last_ip:::1`); inside a range `]` and `}` end the word too.
   private readTerm(mode: "clause" | "value" | "bound"): TWord {
     const src = this.src;
     if (src[this.pos] === '"') {
@@ -344,7 +346,7 @@ class Parser {
     for (; this.pos < src.length; this.pos++) {
       const c = src[this.pos]!;
       if (WORD_END.has(c) || (mode === "bound" && (c === "]" || c === "}"))) break;
-      if (c === ":" && mode === "clause" && !isEscaped && /^[A-Za-z0-9_.]+$/.test(raw)) break;
+      if (c === ":" && mode === "clause" && raw !== "") break;
       if (c === "\\") {
         const next = src[++this.pos];
         if (next === undefined) this.fail("A '\\' ends the query");
