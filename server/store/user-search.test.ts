@@ -182,6 +182,16 @@ describe.each(testDatabaseKinds())("user search by Auth0 query (%s)", (kind) => 
     expect((await search("")).total).toBe(SEED.length);
   });
 
+  it("runs the largest query the parser lets through on both databases", async () => {
+    const bare = Array.from({ length: 49 }, (_, i) => `Abcdefgh${i}*`).join(" OR ");
+    expect(await found(`${bare} OR smith`)).toBe("1");
+    const deep = (n: number) => "NOT (".repeat(n) + "(((name:jane*)))" + ")".repeat(n);
+    expect(await found(deep(2))).toBe("1");
+    expect(await found(deep(3))).toBe("2,3,4,5,6");
+    const metadata = Array.from({ length: 50 }, (_, i) => `app_metadata.a.b.c.d${i}:[${i} TO *]`);
+    expect(await found(metadata.join(" OR "))).toBe("");
+  });
+
   it("answers hostile queries with a parse error before any SQL", () => {
     for (const q of [
       "name:a\u0000",

@@ -228,7 +228,7 @@ class SqlBuilder {
     if (name === "email.domain")
       return `(${col} LIKE ${this.bind(`%@${likeLiteral(text.toLowerCase())}`)} ESCAPE '\\')`;
     if (USER_QUERY_FIELDS[name] === "folded")
-      return `(${this.caseRanges(col, text)}${this.fold(col)} = ${this.bind(foldAscii(text))})`;
+      return this.caseRanges(col, text, () => `${this.fold(col)} = ${this.bind(foldAscii(text))}`);
     return `(${col} = ${this.bind(text)})`;
   }
 
@@ -242,7 +242,11 @@ class SqlBuilder {
     if (USER_QUERY_FIELDS[name] === "folded") {
       const folded = parts.map((p) => (typeof p === "string" ? foldAscii(p) : p));
       const prefix = typeof parts[0] === "string" ? parts[0] : "";
-      return `(${this.caseRanges(col, prefix)}${this.fold(col)} LIKE ${this.bind(likePattern(folded))} ESCAPE '\\')`;
+      return this.caseRanges(
+        col,
+        prefix,
+        () => `${this.fold(col)} LIKE ${this.bind(likePattern(folded))} ESCAPE '\\'`,
+      );
     }
     // Case-sensitive text: SQLite's LIKE ignores ASCII case, its GLOB does not.
     const cmp =
@@ -267,10 +271,13 @@ class SqlBuilder {
   // schema cannot declare them). But every value that folds to `text` starts with one of the case variants of
   // its first few characters, so one index range per variant (at most 8) finds the candidates, and the folded
   // comparison decides. The same reasoning as prefixRange makes each range hold every match under any collation.
-  private caseRanges(col: string, text: string): string {
+  // Each range carries its own copy of the test (`(range AND test) OR …`, not `(range OR …) AND test`): SQLite
+  // uses indexes for an OR only when every branch is indexable on its own, so a bare term's OR over seven
+  // fields can still be counted through the indexes.
+  private caseRanges(col: string, text: string, test: () => string): string {
     let k = Math.min(3, text.length);
     while (k > 0 && !/^[\x20-\x7e]*[a-yA-Y0-8]$/.test(text.slice(0, k))) k--;
-    if (k === 0) return "";
+    if (k === 0) return `(${test()})`;
     let variants = [""];
     for (const c of text.slice(0, k)) {
       const lower = c.toLowerCase();
@@ -279,9 +286,9 @@ class SqlBuilder {
     }
     const ranges = variants.map((p) => {
       const next = p.slice(0, -1) + String.fromCharCode(p.charCodeAt(p.length - 1) + 1);
-      return `(${col} >= ${this.bind(p)} AND ${col} < ${this.bind(next)})`;
+      return `(${col} >= ${this.bind(p)} AND ${col} < ${this.bind(next)} AND ${test()})`;
     });
-    return `(${ranges.join(" OR ")}) AND `;
+    return `(${ranges.join(" OR ")})`;
   }
 
   private range(field: TUserQueryField, lower: TRangeBound | null, upper: TRangeBound | null): string {
