@@ -30,6 +30,8 @@ export const USER_COLUMNS = [
 ] as const;
 
 const SELECT = USER_COLUMNS.map((c) => `"User"."${c}"`).join(",");
+/** Every column of the `User` table, table-qualified, for other store modules' SELECTs (read with `toUser`). */
+export const USER_SELECT = SELECT;
 
 export type TUserRecord = {
   id: string;
@@ -64,7 +66,8 @@ type TRow = Record<string, unknown>;
 const optText = (v: unknown) => (v === null || v === undefined ? null : String(v));
 const optDate = (v: unknown) => (v === null || v === undefined ? null : readDate(v));
 
-function toUser(r: TRow): TUserRecord {
+/** A `User` row (selected with `USER_SELECT`) as a record. */
+export function toUser(r: TRow): TUserRecord {
   return {
     id: String(r.id),
     userId: String(r.userId),
