@@ -45,7 +45,7 @@ describe.each(testDatabaseKinds())("/api/v2/actions (%s)", (kind) => {
       page: number;
       per_page: number;
     };
-    expect(body).toMatchObject({ total: 2, page: 0, per_page: 50 });
+    expect(body).toMatchObject({ total: 2, page: 0, per_page: 20 });
     const bound = body.actions.find((a) => a.id === boundId)!;
     expect(bound).toEqual({
       id: boundId,
@@ -87,6 +87,7 @@ describe.each(testDatabaseKinds())("/api/v2/actions (%s)", (kind) => {
     expect(await names("triggerId=post-login")).toEqual(["add-claim", "draft-only"]);
     expect(await names("triggerId=credentials-exchange")).toEqual([]);
     expect(await names("installed=true")).toEqual([]);
+    expect(await names("installed=false")).toEqual(["add-claim", "draft-only"]);
     const paged = await api.call("GET", "/api/v2/actions/actions?per_page=1&page=1", { token });
     expect(paged.body).toMatchObject({ total: 2, page: 1, per_page: 1 });
     expect((paged.body as { actions: unknown[] }).actions).toHaveLength(1);

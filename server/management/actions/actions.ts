@@ -21,6 +21,7 @@ const AUTH0_TRIGGERS = new Set([
   "post-user-registration",
   "post-change-password",
   "send-phone-message",
+  "custom-email-provider",
   "password-reset-post-challenge",
 ]);
 
@@ -77,11 +78,11 @@ async function orNoAction<T>(run: () => Promise<T>): Promise<T> {
 }
 
 /**
- * GET /api/v2/actions/actions: `triggerId`, `actionName` (exact), `deployed`, `installed` (marketplace
- * integrations: there are none), `page`, `per_page` → `{actions, total, page, per_page}`.
+ * GET /api/v2/actions/actions: `triggerId`, `actionName` (exact), `deployed`, `installed` (true: marketplace
+ * integrations only, of which there are none), `page`, `per_page` → `{actions, total, page, per_page}`.
  */
 export async function listActionsPage(deps: TDeps, caller: TManagementCaller, url: URL) {
-  const paging = readPaging(url);
+  const paging = readPaging(url, { defaultPerPage: 20 });
   const triggerId = readText(url, "triggerId", 64);
   const actionName = readText(url, "actionName", 255);
   const deployed = url.searchParams.get("deployed") ? readBoolean(url, "deployed", false) : undefined;
