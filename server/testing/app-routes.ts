@@ -7,6 +7,15 @@ import type { TNextHandler } from "../http/serve.ts";
 type TRouteModule = Record<string, unknown>;
 type TRouteHandler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
+/** A path segment decoded, or as given when it is not valid percent-encoding (`%` alone). */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 /** Find app/<segments>/route.ts the way Next.js's App Router matches it: exact folder, [param], then [...param]. */
 function matchRoute(dir: string, segments: string[], params: Record<string, string>): string | null {
   if (segments.length === 0) return existsSync(join(dir, "route.ts")) ? join(dir, "route.ts") : null;
@@ -19,13 +28,13 @@ function matchRoute(dir: string, segments: string[], params: Record<string, stri
   for (const d of dynamic.filter((d) => !d.startsWith("[..."))) {
     const found = matchRoute(join(dir, d), rest, params);
     if (found) {
-      params[d.slice(1, -1)] = decodeURIComponent(head);
+      params[d.slice(1, -1)] = decodeSegment(head);
       return found;
     }
   }
   for (const d of dynamic.filter((d) => d.startsWith("[..."))) {
     if (existsSync(join(dir, d, "route.ts"))) {
-      params[d.slice(4, -1)] = segments.map(decodeURIComponent).join("/");
+      params[d.slice(4, -1)] = segments.map(decodeSegment).join("/");
       return join(dir, d, "route.ts");
     }
   }
