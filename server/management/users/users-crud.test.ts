@@ -448,6 +448,10 @@ describe.each(testDatabaseKinds())("Management API users (%s)", (kind) => {
       body: { message: "The user does not exist.", errorCode: "inexistent_user" },
     });
     expect((await sapiFor(u.user_id)).some((l) => l.details?.action === "delete user")).toBe(true);
+    const sdu = (await listLogs(t.deps.db, { type: "sdu", take: 500 })).find((l) => l.user_id === u.user_id);
+    expect(sdu?.details).toMatchObject({
+      actor: { kind: "client", client_id: t.fx.clients.noPassword.clientId },
+    });
     expect((await login(u.email, PASSWORD)).status).not.toBe(200);
   });
 
