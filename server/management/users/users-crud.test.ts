@@ -12,6 +12,7 @@ import {
 import { listLogs } from "../../store/logs.ts";
 import { findUserByUserId } from "../../store/users.ts";
 import { insertAuthenticator } from "../../store/mfa-authenticators.ts";
+import { listNotifications } from "../../admin/protection/list-notifications.ts";
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const PASSWORD = "Plum-Tree-Harbour-42";
@@ -230,6 +231,20 @@ describe.each(testDatabaseKinds())("Management API users (%s)", (kind) => {
           errorCode: "auth0_idp_error",
         },
       });
+    // No verification mail for a verified email or with verify_email false; one for an unverified email by default.
+    const mailsTo = async (to: string) =>
+      (
+        await listNotifications(
+          t.deps,
+          { id: "o", email: "o@x", role: "owner" },
+          { kind: "verify_email", take: 500 },
+        )
+      ).notifications.filter((n) => n.to === to);
+    expect(await mailsTo(email.toLowerCase())).toHaveLength(0);
+    const quiet = await createUser({ verify_email: false });
+    expect(await mailsTo(quiet.email)).toHaveLength(0);
+    const unverified = await createUser({ verify_email: undefined });
+    expect(await mailsTo(unverified.email)).toHaveLength(1);
     // Created blocked: the user exists but cannot log in.
     const blocked = await createUser({ blocked: true });
     expect(blocked.blocked).toBe(true);
