@@ -9,11 +9,23 @@ export type TAdminChange = { action: string; target: string; before?: unknown; a
 /** The operator at the server's shell (`npx portcullis …`): may do everything, like the admin API token. */
 export const CLI_ACTOR: TActor = { id: "cli", email: "cli", role: "owner" };
 
-function adminChangeEvent(admin: TActor, change: TAdminChange): TLogEvent {
-  // A Management API client is recorded as the client it is (Auth0 logs its client_id and name), never as a role.
-  const actor = admin.client
-    ? { kind: "client", client_id: admin.client.clientId, name: admin.client.name, scopes: admin.client.scopes }
+/**
+ * Who acted, as audit records name them: a Management API client as the client it is (Auth0 logs its client_id and
+ * name), never as a role; a dashboard admin by id, email and role.
+ */
+export function auditActor(admin: TActor): Record<string, unknown> {
+  return admin.client
+    ? {
+        kind: "client",
+        client_id: admin.client.clientId,
+        name: admin.client.name,
+        scopes: admin.client.scopes,
+      }
     : { id: admin.id, email: admin.email, role: admin.role };
+}
+
+function adminChangeEvent(admin: TActor, change: TAdminChange): TLogEvent {
+  const actor = auditActor(admin);
   return {
     type: "sapi",
     description: `${change.action} ${change.target}`,

@@ -12,10 +12,18 @@ import { assertAdminAllowed } from "./admin-access.ts";
 import type { TAdmin } from "./session.ts";
 import { userConflict, ZUserProfile } from "./update-user.ts";
 
-/** What the "Create user" form sends (Auth0's POST /users field names). */
+/**
+ * What the "Create user" form sends (Auth0's POST /users field names); the Management API may also choose the id's
+ * part after `auth0|` and create the user blocked.
+ */
 export const ZNewUser = ZUserProfile.partial().extend({
   connection: z.string().min(1, "choose a connection"),
   password: z.string(),
+  user_id: z
+    .string()
+    .regex(/^[A-Za-z0-9_.@+-]{1,64}$/, "must be 1 to 64 letters, digits or _.@+-")
+    .optional(),
+  blocked: z.boolean().optional(),
 });
 
 /**
@@ -50,7 +58,7 @@ export async function createUser(deps: TDeps, admin: TAdmin, body: unknown): Pro
     });
   }
   const passwordHash = await deps.hasher.hash(input.password);
-  const userId = `auth0|${randomBytes(12).toString("hex")}`;
+  const userId = `auth0|${input.user_id ?? randomBytes(12).toString("hex")}`;
   const { password: _p, connection: _c, ...profile } = input;
   const now = deps.clock.now();
   try {
@@ -69,6 +77,7 @@ export async function createUser(deps: TDeps, admin: TAdmin, body: unknown): Pro
           familyName: input.family_name ?? null,
           picture: input.picture ?? null,
           passwordHash,
+          blocked: input.blocked ?? false,
           userMetadata: input.user_metadata ?? {},
           appMetadata: input.app_metadata ?? {},
         },

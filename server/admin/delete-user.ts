@@ -10,7 +10,7 @@ import { deleteSendLimits } from "../store/send-limits.ts";
 import { normalizeIdentifier } from "../protection/brute-force.ts";
 import { bruteForceNotificationKey } from "../protection/notification-mails.ts";
 import { AdminError } from "./admin-error.ts";
-import { recordAdminChange, type TActor } from "./audit.ts";
+import { auditActor, recordAdminChange, type TActor } from "./audit.ts";
 import { assertAdminAllowed } from "./admin-access.ts";
 
 export type TDeletedUser = {
@@ -66,7 +66,7 @@ export async function deleteUser(deps: TDeps, admin: TActor, userId: string): Pr
         connection: connection?.name,
         connection_id: connection?.connectionId,
         strategy: connection?.strategy,
-        details: { actor: { id: admin.id, email: admin.email, role: admin.role } },
+        details: { actor: auditActor(admin) },
       },
       now,
     );

@@ -325,7 +325,7 @@ const TABLE: TEntry[] = [
   { fn: listBlocks, action: "logs:read", call: (w, a) => listBlocks(w.deps, a) },
   {
     fn: getUserBlocks,
-    action: "logs:read",
+    action: "users:read",
     call: (w, a) => getUserBlocks(w.deps, a, { userId: w.fx.users.alice.userId }),
   },
   {

@@ -124,6 +124,14 @@ export async function findUserByUserId(q: TSqlRunner, userId: string): Promise<T
   return rows[0] ? toUser(rows[0]) : null;
 }
 
+/** Every user with this email (stored lower-cased, so the match is case-insensitive and exact), in any connection. */
+export async function findUsersByEmail(q: TSqlRunner, email: string): Promise<TUserRecord[]> {
+  const rows = await q.all<TRow>(`SELECT ${SELECT} FROM "User" WHERE "email" = ? ORDER BY "createdAt"`, [
+    email.toLowerCase(),
+  ]);
+  return rows.map(toUser);
+}
+
 /** Users of one connection (for export), oldest first. */
 export async function listUsersOfConnection(q: TSqlRunner, connectionId: string): Promise<TUserRecord[]> {
   const rows = await q.all<TRow>(

@@ -16,7 +16,8 @@ export async function getUserBlocks(
   admin: TActor,
   target: TBlockTarget,
 ): Promise<{ blocked_for: { identifier: string; ip?: string; connection: string }[] }> {
-  assertAdminAllowed(admin, "logs:read");
+  // A user's block state (dashboard roles: the same as logs:read; for a client, Auth0's read:users).
+  assertAdminAllowed(admin, "users:read");
   const resolved = await resolveBlockTarget(deps, target);
   const policy = (await deps.config.attackProtection()).bruteForce;
   if (!policy.enabled || !policy.shields.includes("block")) return { blocked_for: [] };

@@ -1,0 +1,15 @@
+import { withManagement } from "@/server/management/with-management";
+import { deleteUserBlocks, listUserBlocks } from "@/server/management/user-blocks/user-blocks";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+/** GET /api/v2/user-blocks/{id} (read:users). */
+export const GET = withManagement(["read:users"], (req, deps, caller, params) =>
+  listUserBlocks(deps, caller, new URL(req.url), params.id ?? ""),
+);
+
+/** DELETE /api/v2/user-blocks/{id} (update:users): 204. */
+export const DELETE = withManagement(["update:users"], (req, deps, caller, params) =>
+  deleteUserBlocks(deps, caller, new URL(req.url), params.id ?? ""),
+);
