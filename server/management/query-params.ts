@@ -19,6 +19,17 @@ function integer(url: URL, name: string, min: number, max: number): number | und
   return Number(raw);
 }
 
+/** A whole-number query parameter (absent or empty: `fallback`); its range is the caller's to check. */
+export function readCount(url: URL, name: string, fallback: number): number {
+  const raw = url.searchParams.get(name);
+  if (raw === null || raw === "") return fallback;
+  if (!/^\d{1,7}$/.test(raw))
+    throw ManagementError.invalidQuery(
+      `Query validation error: 'Invalid type: Expected type 'integer' but found type 'string'' on property ${name}.`,
+    );
+  return Number(raw);
+}
+
 /** A `true`/`false` query parameter (absent: `fallback`). */
 export function readBoolean(url: URL, name: string, fallback: boolean): boolean {
   const raw = url.searchParams.get(name);

@@ -12,10 +12,10 @@ export type TSeededDeps = { deps: TTestDeps; fx: TFixture };
  * dropped in afterAll. `deps` and `fx` are filled in by the time hooks registered after this call and tests run;
  * read them there, not while the block is being collected.
  */
-export function useSeededDeps(kind: TDbKind): TSeededDeps {
+export function useSeededDeps(kind: TDbKind, envOverrides: Record<string, string> = {}): TSeededDeps {
   const seeded = {} as TSeededDeps;
   beforeAll(async () => {
-    seeded.deps = await createTestDeps(kind);
+    seeded.deps = await createTestDeps(kind, envOverrides);
     seeded.fx = await seedFixture(seeded.deps);
   });
   afterAll(async () => {
@@ -39,3 +39,9 @@ export function useFreshDeps(kind: TDbKind): () => Promise<TTestDeps> {
     return deps;
   };
 }
+
+/** Environment for Management API tests that make many calls: the per-client rate limit out of the way. */
+export const UNTHROTTLED_MANAGEMENT_API = {
+  MANAGEMENT_API_BURST: "100000",
+  MANAGEMENT_API_REQUESTS_PER_SECOND: "100000",
+};

@@ -9,7 +9,7 @@ import {
 } from "../../store/management-logs.ts";
 import type { TManagementCaller } from "../authenticate-management.ts";
 import { ManagementError } from "../management-error.ts";
-import { readBoolean, readText } from "../query-params.ts";
+import { readBoolean, readCount, readText } from "../query-params.ts";
 import { checkLogCheckpoint, checkLogPage, LogPagingError } from "./check-log-paging.ts";
 import { LogQueryError, parseLogQuery } from "./parse-log-query.ts";
 
@@ -21,16 +21,6 @@ function asManagementError(err: unknown): never {
   if (err instanceof LogQueryError || err instanceof LogPagingError)
     throw new ManagementError(400, err.message, err.errorCode);
   throw err;
-}
-
-function readCount(url: URL, name: string, fallback: number): number {
-  const raw = url.searchParams.get(name);
-  if (raw === null || raw === "") return fallback;
-  if (!/^\d{1,7}$/.test(raw))
-    throw ManagementError.invalidQuery(
-      `Query validation error: 'Invalid type: Expected type 'integer' but found type 'string'' on property ${name}.`,
-    );
-  return Number(raw);
 }
 
 function readSort(url: URL): TLogSort | undefined {

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ManagementApiError, ManagementClient } from "auth0";
-import { createTestDeps, testDatabaseKinds, type TDbKind } from "../../testing/test-deps.ts";
-import { seedFixture } from "../../testing/fixtures.ts";
-import type { TSeededDeps } from "../../testing/use-deps.ts";
+import { testDatabaseKinds } from "../../testing/test-deps.ts";
+import { UNTHROTTLED_MANAGEMENT_API, useSeededDeps } from "../../testing/use-deps.ts";
 import { callToken, passwordParams } from "../../testing/token-calls.ts";
 import {
   managementToken,
@@ -13,23 +12,8 @@ import {
 // node-auth0's ManagementClient (the SDK, unchanged) against the users endpoints: its paths, query strings and
 // bodies are what our server reads, and our answers parse into its types and errors.
 
-function useUnthrottledDeps(kind: TDbKind): TSeededDeps {
-  const seeded = {} as TSeededDeps;
-  beforeAll(async () => {
-    seeded.deps = await createTestDeps(kind, {
-      MANAGEMENT_API_BURST: "100000",
-      MANAGEMENT_API_REQUESTS_PER_SECOND: "100000",
-    });
-    seeded.fx = await seedFixture(seeded.deps);
-  });
-  afterAll(async () => {
-    await seeded.deps?.cleanup();
-  });
-  return seeded;
-}
-
 describe.each(testDatabaseKinds())("node-auth0 ManagementClient on the users endpoints (%s)", (kind) => {
-  const t = useUnthrottledDeps(kind);
+  const t = useSeededDeps(kind, UNTHROTTLED_MANAGEMENT_API);
   let api: TManagementServer;
   let client: ManagementClient;
   beforeAll(async () => {

@@ -10,22 +10,12 @@ import {
 } from "../../store/user-search.ts";
 import type { TManagementCaller } from "../authenticate-management.ts";
 import { ManagementError } from "../management-error.ts";
-import { readBoolean, readFieldSelection, readText } from "../query-params.ts";
+import { readBoolean, readCount, readFieldSelection, readText } from "../query-params.ts";
 import { parseUserQuery, UserQueryError } from "./parse-user-query.ts";
 import { managedUserJson } from "./users.ts";
 
 /** Auth0's default page size for users. */
 const DEFAULT_PER_PAGE = 50;
-
-function readCount(url: URL, name: string, fallback: number): number {
-  const raw = url.searchParams.get(name);
-  if (raw === null || raw === "") return fallback;
-  if (!/^\d{1,7}$/.test(raw))
-    throw ManagementError.invalidQuery(
-      `Query validation error: 'Invalid type: Expected type 'integer' but found type 'string'' on property ${name}.`,
-    );
-  return Number(raw);
-}
 
 function readSort(url: URL): { field: TUserSortField; direction: 1 | -1 } | undefined {
   const raw = readText(url, "sort", 64);

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomBytes } from "node:crypto";
-import { createTestDeps, testDatabaseKinds, type TDbKind } from "../../testing/test-deps.ts";
-import { seedFixture } from "../../testing/fixtures.ts";
-import type { TSeededDeps } from "../../testing/use-deps.ts";
+import { testDatabaseKinds } from "../../testing/test-deps.ts";
+import { UNTHROTTLED_MANAGEMENT_API, useSeededDeps } from "../../testing/use-deps.ts";
 import { callToken, passwordParams } from "../../testing/token-calls.ts";
 import {
   managementToken,
@@ -15,27 +14,8 @@ import { updateAttackProtection } from "../../admin/protection/update-attack-pro
 const OWNER = { id: "adm_owner", email: "owner@example.com", role: "owner" as const };
 const PASSWORD = "Copper-Kettle-Orchard-58";
 
-/**
- * The seeded fixture tenant (as useSeededDeps) with the Management API's per-client rate limit out of the way: these
- * tests make hundreds of calls at one instant of the manual clock, and the limit has its own tests.
- */
-function useUnthrottledDeps(kind: TDbKind): TSeededDeps {
-  const seeded = {} as TSeededDeps;
-  beforeAll(async () => {
-    seeded.deps = await createTestDeps(kind, {
-      MANAGEMENT_API_BURST: "100000",
-      MANAGEMENT_API_REQUESTS_PER_SECOND: "100000",
-    });
-    seeded.fx = await seedFixture(seeded.deps);
-  });
-  afterAll(async () => {
-    await seeded.deps?.cleanup();
-  });
-  return seeded;
-}
-
 describe.each(testDatabaseKinds())("Management API user-blocks and password-change tickets (%s)", (kind) => {
-  const t = useUnthrottledDeps(kind);
+  const t = useSeededDeps(kind, UNTHROTTLED_MANAGEMENT_API);
   let api: TManagementServer;
   beforeAll(async () => {
     api = await startManagementServer(t.deps);
