@@ -5,11 +5,15 @@ import { ACCOUNTS, signIn } from "./helpers";
 // the server's HTML (including streamed sections, which inline scripts reveal) is all there is. Controls that
 // would do nothing, or submit natively, stay disabled until the scripts arrive and the page is interactive.
 
-/** Hold every script chunk of `page` until the returned function is called. */
+/**
+ * Hold every script chunk of `page` until the returned function is called. Only scripts: the stylesheet lives in
+ * the same folder and blocks rendering, and with no frame drawn React's reveal of a streamed section (scheduled with
+ * requestAnimationFrame once a first frame has been drawn) never runs, which once left "Loading…" on screen for 20 s.
+ */
 async function holdScripts(page: Page): Promise<() => void> {
   let release!: () => void;
   const released = new Promise<void>((r) => (release = r));
-  await page.route("**/_next/static/chunks/**", async (route) => {
+  await page.route(/\/_next\/static\/chunks\/[^?#]*\.js(\?.*)?$/, async (route) => {
     await released;
     await route.continue();
   });
