@@ -11,6 +11,7 @@ import { recordAdminChange } from "../audit.ts";
 import { parseAdminInput } from "../parse-admin-input.ts";
 import type { TAdmin } from "../session.ts";
 import { clientGrantJson, type TClientGrantJson } from "./client-grant-json.ts";
+import { assertNoEscalation } from "./assert-no-escalation.ts";
 
 export const ZClientGrantCreate = z.strictObject({
   client_id: z.string().min(1, "must name an application"),
@@ -46,6 +47,7 @@ export async function createClientGrant(
     const message = `The API defines no scope ${unknown.map((s) => `"${s}"`).join(", ")}.`;
     throw AdminError.invalid(message, { fields: { scope: message } });
   }
+  assertNoEscalation(admin, api, input.scope);
   if (await findClientGrant(deps.db, client.id, api.identifier))
     throw AdminError.conflict(DUPLICATE, { fields: { audience: DUPLICATE } });
   const id = newClientGrantId();

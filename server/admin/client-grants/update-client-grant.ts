@@ -9,6 +9,7 @@ import { recordAdminChange } from "../audit.ts";
 import { parseAdminInput } from "../parse-admin-input.ts";
 import type { TAdmin } from "../session.ts";
 import { clientGrantJson, type TClientGrantJson } from "./client-grant-json.ts";
+import { assertNoEscalation } from "./assert-no-escalation.ts";
 
 /** PATCH body of a client grant: only its scopes change (Auth0's PATCH /client-grants/{id}). */
 export const ZClientGrantPatch = z.strictObject({ scope: CLIENT_GRANT_FIELDS.scope });
@@ -30,6 +31,7 @@ export async function updateClientGrant(
     const message = `The API defines no scope ${unknown.map((s) => `"${s}"`).join(", ")}.`;
     throw AdminError.invalid(message, { fields: { scope: message } });
   }
+  if (api) assertNoEscalation(admin, api, scope);
   const now = deps.clock.now();
   await deps.db.transaction(async (tx) => {
     if (!(await updateClientGrantScope(tx, id, scope, now)))

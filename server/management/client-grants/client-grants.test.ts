@@ -8,6 +8,7 @@ import {
 } from "../../testing/management-calls.ts";
 import { listLogs } from "../../store/logs.ts";
 import { managementAudience } from "../management-api.ts";
+import { findClientGrantById } from "../../store/client-grants.ts";
 
 const SCOPES = ["read:client_grants", "create:client_grants", "update:client_grants", "delete:client_grants"];
 
@@ -119,6 +120,20 @@ describe.each(testDatabaseKinds())("/api/v2/client-grants (%s)", (kind) => {
     });
     expect(bad).toMatchObject({ status: 400, body: { statusCode: 400, errorCode: "invalid_body" } });
     expect((bad.body as { message: string }).message).toContain("root:everything");
+    // A client may not hand out Management API scopes it does not hold itself (safer than Auth0).
+    const escalating = await api.call("POST", "/api/v2/client-grants", {
+      token,
+      body: { client_id: t.fx.clients.web.clientId, audience, scope: ["read:users"] },
+    });
+    expect(escalating).toMatchObject({
+      status: 403,
+      body: {
+        statusCode: 403,
+        errorCode: "insufficient_scope",
+        message: "A client may grant only Management API scopes it holds itself; it lacks read:users.",
+      },
+    });
+    token = await managementToken(t.deps, t.fx.clients.noPassword, [...SCOPES, "read:users"]);
     const good = await api.call("POST", "/api/v2/client-grants", {
       token,
       body: { client_id: t.fx.clients.web.clientId, audience, scope: ["read:users"] },
@@ -132,6 +147,25 @@ describe.each(testDatabaseKinds())("/api/v2/client-grants (%s)", (kind) => {
       }),
     ).toMatchObject({ status: 400, body: { errorCode: "invalid_body" } });
     expect((await api.call("DELETE", `/api/v2/client-grants/${id}`, { token })).status).toBe(204);
+    // Nor widen its own grant: the PATCH is refused and the grant stays as it was.
+    const own = (
+      (
+        await api.call(
+          "GET",
+          `/api/v2/client-grants?client_id=${t.fx.clients.noPassword.clientId}&audience=${encodeURIComponent(audience)}`,
+          {
+            token,
+          },
+        )
+      ).body as { id: string; scope: string[] }[]
+    )[0]!;
+    const widened = await api.call("PATCH", `/api/v2/client-grants/${own.id}`, {
+      token,
+      body: { scope: [...own.scope, "delete:users"] },
+    });
+    expect(widened).toMatchObject({ status: 403, body: { errorCode: "insufficient_scope" } });
+    expect((await findClientGrantById(t.deps.db, own.id))?.scope).toEqual(own.scope);
+    token = await managementToken(t.deps, t.fx.clients.noPassword, SCOPES);
   });
 
   it("answers Auth0's 404 for an unknown client, API or grant, 409 for a pair granted already, 400 for bad bodies", async () => {
