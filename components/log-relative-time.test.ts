@@ -41,7 +41,9 @@ describe("formatOffset", () => {
   it("places a related record before or after the one on screen", () => {
     expect(formatOffset(ago(120_000), NOW)).toBe("2 min before");
     expect(formatOffset(ago(-40_000), NOW)).toBe("40 s after");
-    expect(formatOffset(ago(-999), NOW)).toBe("same time");
+    expect(formatOffset(ago(-999), NOW)).toBe("< 1 s after");
+    expect(formatOffset(ago(3), NOW)).toBe("< 1 s before");
+    expect(formatOffset(NOW, NOW)).toBe("same time");
     expect(formatOffset("2026-06-01T12:10:00.000Z", "2026-06-01T12:00:00.000Z")).toBe("10 min after");
   });
   it("answers 'unknown time' for input it cannot read", () => {

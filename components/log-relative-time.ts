@@ -31,12 +31,14 @@ export function formatRelativeTime(at: Date | string | number, now: Date | strin
 }
 
 /**
- * Where `at` lies from a reference record's time `ref`: "2 min before", "40 s after", "same time" (within a
- * second), or "unknown time"; for the record page's lists of related records.
+ * Where `at` lies from a reference record's time `ref`: "2 min before", "40 s after", "< 1 s after", "same
+ * time" (the same millisecond), or "unknown time"; for the record page's lists of related records.
  */
 export function formatOffset(at: Date | string | number, ref: Date | string | number): string {
   const diff = toMs(at) - toMs(ref);
   if (!Number.isFinite(diff)) return "unknown time";
-  if (Math.abs(diff) < 1000) return "same time";
+  if (diff === 0) return "same time";
+  // Scripts fail and retry within milliseconds; say which came first even then.
+  if (Math.abs(diff) < 1000) return diff < 0 ? "< 1 s before" : "< 1 s after";
   return diff < 0 ? `${spanOf(-diff)} before` : `${spanOf(diff)} after`;
 }

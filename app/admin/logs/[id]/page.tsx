@@ -86,7 +86,7 @@ export default async function LogDetailPage({ params }: { params: Promise<{ id: 
           none="This record has no IP address."
         />
       </div>
-      <details>
+      <details style={{ marginTop: "1.5rem" }}>
         <summary>The whole record as JSON (Auth0&apos;s field names)</summary>
         <pre className="json-view">{JSON.stringify(raw, null, 2)}</pre>
       </details>
