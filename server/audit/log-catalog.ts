@@ -1,8 +1,9 @@
 // Every log event type Portcullis writes, with the name and description Auth0 gives it in "Log Event Type Codes"
 // (auth0.com/docs/deploy-monitor/logs/log-event-type-codes), so the dashboard shows "Failed Login (Incorrect
 // Password)" instead of `fp`. Where Auth0 names several codes alike ("Success Exchange"), the name says which
-// exchange. Browser-safe: the dashboard's components import it, so it imports nothing (a test checks it covers
-// every code in server/audit/events.ts LOG_TYPES).
+// exchange. Pure and importing nothing, so a client component may import it once it is listed in BROWSER_SAFE
+// (eslint.layers.mjs); today the use cases name the events and components import only its types. A test checks it
+// covers every code in server/audit/events.ts LOG_TYPES.
 
 /** How an event is grouped and styled: the outcome a security team reads at a glance. */
 export type TLogCategory = "success" | "failure" | "block" | "notice" | "admin";
