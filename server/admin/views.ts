@@ -9,7 +9,8 @@ import {
 } from "../store/logs.ts";
 import { listClients } from "../store/clients.ts";
 import { listConnections } from "../store/connections.ts";
-import { LOG_TYPES } from "../audit/events.ts";
+import { findRelatedLogs, type TRelatedBy } from "../store/related-logs.ts";
+import { describeLogType, groupLogTypes, type TLogTypeInfo } from "../audit/log-catalog.ts";
 import { assertAdminAllowed } from "./admin-access.ts";
 import type { TActor } from "./audit.ts";
 
@@ -57,6 +58,10 @@ export async function getOverview(deps: TDeps, admin: TActor) {
 
 export const LOG_PAGE_SIZE = 50;
 
+// A time typed into the page's datetime-local filter has no zone; the page shows times in UTC, so read it as UTC
+// (not as the server's local time, which would shift the range by the server's offset).
+const ZONELESS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?$/;
+
 /** Parse the Logs page's query string into a filter (unknown or malformed values are ignored). */
 export function parseLogQuery(q: Record<string, string | undefined>): {
   filter: TLogFilter;
@@ -64,7 +69,7 @@ export function parseLogQuery(q: Record<string, string | undefined>): {
 } {
   const date = (v: string | undefined) => {
     if (!v) return undefined;
-    const d = new Date(v);
+    const d = new Date(ZONELESS.test(v.trim()) ? `${v.trim()}Z` : v);
     return Number.isNaN(d.getTime()) ? undefined : d;
   };
   const text = (v: string | undefined) => (v && v.trim() ? v.trim().slice(0, 200) : undefined);
@@ -82,20 +87,92 @@ export function parseLogQuery(q: Record<string, string | undefined>): {
   };
 }
 
-/** One page of the Logs screen. */
+/** A log record with its event type's name, Auth0 description and category. */
+export type TLogRow = TLogRecord & { event: TLogTypeInfo };
+
+const withEvent = (r: TLogRecord): TLogRow => ({ ...r, event: describeLogType(r.type) });
+
+/**
+ * One page of the Logs screen: the records with their event names, the cursor of the next page, the event types
+ * grouped for the filter, and the time the page was read (for "3 min ago").
+ */
 export async function getLogsPage(deps: TDeps, admin: TActor, q: Record<string, string | undefined>) {
   assertAdminAllowed(admin, "logs:read");
   const { filter, before } = parseLogQuery(q);
   const rows = await searchLogs(deps.db, filter, { take: LOG_PAGE_SIZE + 1, before });
   const hasMore = rows.length > LOG_PAGE_SIZE;
   const page = rows.slice(0, LOG_PAGE_SIZE);
-  return { rows: page, nextBefore: hasMore ? page[page.length - 1]?.log_id : undefined, types: LOG_TYPES };
+  return {
+    rows: page.map(withEvent),
+    nextBefore: hasMore ? page[page.length - 1]?.log_id : undefined,
+    groups: groupLogTypes(),
+    /** The filter's event type, named (or null when the filter names no type). */
+    type: filter.type ? describeLogType(filter.type) : null,
+    now: deps.clock.now().toISOString(),
+  };
 }
 
-/** One audit record for the detail view. */
-export async function getLogDetail(deps: TDeps, admin: TActor, logId: string): Promise<TLogRecord | null> {
+/** How far either side of a record its related records are looked for. */
+export const RELATED_WINDOW_MS = 10 * 60_000;
+/** How many related records of each kind the record page lists. */
+export const RELATED_TAKE = 20;
+
+export type TRelatedLogs = {
+  /** The Logs screen's filter that matches these records (user or ip), for "all of them" links. */
+  filter: { user: string } | { ip: string };
+  rows: TLogRow[];
+  /** More than RELATED_TAKE records matched. */
+  hasMore: boolean;
+};
+
+async function relatedBy(
+  deps: TDeps,
+  record: TLogRecord,
+  by: TRelatedBy,
+  value: string,
+): Promise<TRelatedLogs> {
+  const rows = await findRelatedLogs(deps.db, {
+    by,
+    value,
+    around: new Date(record.date),
+    windowMs: RELATED_WINDOW_MS,
+    excludeId: record.log_id,
+    take: RELATED_TAKE + 1,
+  });
+  return {
+    filter: by === "ip" ? { ip: value } : { user: value },
+    rows: rows.slice(0, RELATED_TAKE).map(withEvent),
+    hasMore: rows.length > RELATED_TAKE,
+  };
+}
+
+/**
+ * One audit record for the record page, named, with the records of the same user (by user id, or by the name
+ * tried when there is no id) and of the same IP within RELATED_WINDOW_MS either side of it; null when there is no
+ * such record.
+ */
+export async function getLogDetail(deps: TDeps, admin: TActor, logId: string) {
   assertAdminAllowed(admin, "logs:read");
-  return findLog(deps.db, logId);
+  const record = await findLog(deps.db, logId);
+  if (!record) return null;
+  const at = new Date(record.date).getTime();
+  const [user, ip] = await Promise.all([
+    record.user_id
+      ? relatedBy(deps, record, "userId", record.user_id)
+      : record.user_name
+        ? relatedBy(deps, record, "userName", record.user_name)
+        : null,
+    record.ip ? relatedBy(deps, record, "ip", record.ip) : null,
+  ]);
+  return {
+    record: withEvent(record),
+    related: { user, ip },
+    window: {
+      from: new Date(at - RELATED_WINDOW_MS).toISOString(),
+      to: new Date(at + RELATED_WINDOW_MS).toISOString(),
+    },
+    now: deps.clock.now().toISOString(),
+  };
 }
 
 /** Applications with their enabled connections, secrets excluded. */
