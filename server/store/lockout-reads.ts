@@ -1,5 +1,5 @@
 import { LOG_EVENT_COLUMNS, logIdFloor, toLogRecord, type TLogRecord } from "./logs.ts";
-import { readDate, type TSqlRunner, type TSqlValue } from "./raw-sql.ts";
+import { readDate, type TSqlRunner } from "./raw-sql.ts";
 
 // Read-only queries of the lockout explainer (server/admin/lockout): a user's records of given types, the records
 // from given addresses, the admin change that blocked a user, the unblock-link mails and the MFA wrong-code bucket.
@@ -8,39 +8,44 @@ import { readDate, type TSqlRunner, type TSqlValue } from "./raw-sql.ts";
 const LOG_COLUMNS = LOG_EVENT_COLUMNS.map((c) => `"${c}"`).join(",");
 const marks = (n: number) => Array.from({ length: n }, () => "?").join(",");
 
+type TUserLogQuery = { userId: string; userNames: string[]; since: Date; take: number; types?: string[] };
+
 /**
- * A user's records of `types` since `since`, oldest first: those carrying the user id and those naming one of
- * `userNames` (a refused attempt is recorded before the user is looked up, so it carries only the name typed).
+ * A user's records since `since` (of `types`, if given), in `order` of id: those carrying the user id and those
+ * naming one of `userNames` (a refused attempt is recorded before the user is looked up, so it carries only the
+ * name typed). Two statements, each one range scan of its (userId, id) or (userName, id) index, merged here: one
+ * statement with an OR lets a planner fall back to scanning every record since `since`.
  */
-export async function listUserLogsSince(
-  q: TSqlRunner,
-  opts: { userId: string; userNames: string[]; types: string[]; since: Date; take: number },
-): Promise<TLogRecord[]> {
-  if (opts.types.length === 0) return [];
-  const params: TSqlValue[] = [logIdFloor(opts.since), ...opts.types, opts.userId];
-  let who = `"userId" = ?`;
-  if (opts.userNames.length > 0) {
-    who = `(${who} OR "userName" IN (${marks(opts.userNames.length)}))`;
-    params.push(...opts.userNames);
-  }
-  params.push(opts.take);
-  const rows = await q.all<Record<string, unknown>>(
-    `SELECT ${LOG_COLUMNS} FROM "LogEvent" WHERE "id" >= ? AND "type" IN (${marks(opts.types.length)}) AND ${who} ORDER BY "id" ASC LIMIT ?`,
-    params,
-  );
-  return rows.map(toLogRecord);
+async function listUserLogs(q: TSqlRunner, o: TUserLogQuery, order: "ASC" | "DESC"): Promise<TLogRecord[]> {
+  if (o.types?.length === 0) return [];
+  const typeFilter = o.types ? ` AND "type" IN (${marks(o.types.length)})` : "";
+  const run = (who: string, whoParams: string[]) =>
+    q.all<Record<string, unknown>>(
+      `SELECT ${LOG_COLUMNS} FROM "LogEvent" WHERE ${who} AND "id" >= ?${typeFilter} ORDER BY "id" ${order} LIMIT ?`,
+      [...whoParams, logIdFloor(o.since), ...(o.types ?? []), o.take],
+    );
+  const [byId, byName] = await Promise.all([
+    run(`"userId" = ?`, [o.userId]),
+    o.userNames.length > 0 ? run(`"userName" IN (${marks(o.userNames.length)})`, o.userNames) : [],
+  ]);
+  const merged = new Map<string, Record<string, unknown>>();
+  for (const r of [...byId, ...byName]) merged.set(String(r.id), r);
+  const ids = [...merged.keys()].sort();
+  if (order === "DESC") ids.reverse();
+  return ids.slice(0, o.take).map((id) => toLogRecord(merged.get(id)!));
 }
 
-/** The newest records of a user (any type) since `since`: where the user signs in from. */
-export async function listRecentUserLogs(
+/** A user's records of `types` since `since`, oldest first (see listUserLogs for which records are the user's). */
+export async function listUserLogsSince(
   q: TSqlRunner,
-  opts: { userId: string; since: Date; take: number },
+  opts: TUserLogQuery & { types: string[] },
 ): Promise<TLogRecord[]> {
-  const rows = await q.all<Record<string, unknown>>(
-    `SELECT ${LOG_COLUMNS} FROM "LogEvent" WHERE "userId" = ? AND "id" >= ? ORDER BY "id" DESC LIMIT ?`,
-    [opts.userId, logIdFloor(opts.since), opts.take],
-  );
-  return rows.map(toLogRecord);
+  return listUserLogs(q, opts, "ASC");
+}
+
+/** The newest records of a user (any type) since `since`: where the user signs in and fails from. */
+export async function listRecentUserLogs(q: TSqlRunner, opts: TUserLogQuery): Promise<TLogRecord[]> {
+  return listUserLogs(q, opts, "DESC");
 }
 
 /** Records of `types` from any of `ips` (exact addresses) since `since`, oldest first. */

@@ -383,6 +383,26 @@ describe.each(testDatabaseKinds())("lockout explainer (%s)", (kind) => {
     expect(await explain(user)).toEqual({ state: "clear", causes: [] });
   });
 
+  it("IP throttle of an address the user was only refused from: found by the name the refusal records", async () => {
+    await updateAttackProtection(deps, adminOf("owner"), "suspicious-ip-throttling", {
+      stage: { "pre-login": { max_attempts: 2, rate: 3_600_000 } },
+    });
+    const user = await newUser();
+    const cafe = freshIp();
+    await failTimes(`stranger-${ipCounter}@example.com`, [cafe, cafe]);
+    const refused = await login(user, cafe);
+    expect(refused.status).toBe(429);
+    // Refused before any user lookup: the record names the user but carries no user id.
+    expect(refused.logs[0]).toMatchObject({ type: "limit_mu", user_name: user.email });
+    expect(refused.logs[0]!.user_id).toBeUndefined();
+    const { state, causes } = await explain(user);
+    expect(state).toBe("blocked");
+    expect(causes).toEqual([
+      expect.objectContaining({ kind: "ip-throttle", state: "blocked", ip: cafe, count: 2, threshold: 2 }),
+    ]);
+    expect(causes[0]!.records.at(-1)).toBe(refused.logs[0]!.log_id);
+  });
+
   it("admin block: who set it and when, with its sapi record; the admin unblock over HTTP clears it", async () => {
     const user = await newUser();
     const res = await blockUserRoute.POST(

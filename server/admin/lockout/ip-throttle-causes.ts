@@ -20,6 +20,7 @@ async function userAddresses(deps: TDeps, policy: TIpThrottlePolicy, s: TLockout
   const memory = Math.min(stage.max_attempts * stage.rate, BLOCK_LIFETIME_MS);
   const logs = await listRecentUserLogs(deps.db, {
     userId: s.user.userId,
+    userNames: s.userNames,
     since: new Date(s.now.getTime() - memory),
     take: 200,
   });
