@@ -12,7 +12,12 @@ import { adminSetPassword, adminUnblockUser, byTime, mfaReset, passwordReset } f
 /** Who set the admin block and when: the newest admin change of this user that left `blocked: true`. */
 export async function adminBlockCause(deps: TDeps, s: TLockoutSubject): Promise<TLockoutCause[]> {
   if (!s.user.blocked) return [];
-  const changes = await listUserAdminChanges(deps.db, s.user.userId, ["block user", "update user"], 20);
+  const changes = await listUserAdminChanges(
+    deps.db,
+    s.user.userId,
+    ["block user", "update user", "create user"],
+    20,
+  );
   const change = changes.find((c) => {
     const after = c.details?.after as { blocked?: unknown } | null | undefined;
     return after?.blocked === true;

@@ -487,6 +487,14 @@ describe.each(testDatabaseKinds())("lockout explainer (%s)", (kind) => {
     expect(known.status).toBe(200);
     expect(known.body).toEqual(await explain(user));
     expect(known.body).toMatchObject({ state: "at-risk", causes: [{ kind: "brute-force", ip, count: 2 }] });
+    // Ids that name nobody — not valid percent-encoding, a NUL, very long — are a 404, never a 500.
+    for (const raw of ["%", "auth0|\u0000", "x".repeat(5000)]) {
+      const res = await lockoutRoute.GET(
+        adminRequest(`/api/admin/users/${encodeURIComponent(raw)}/lockout`),
+        ctx({ userId: raw }),
+      );
+      expect(res.status, raw.slice(0, 20)).toBe(404);
+    }
     // Roles without logs:read are refused by the use case too (the route's guard is the first check).
     await expect(explainLockout(deps, adminOf("rules-editor"), user.userId)).rejects.toStrictEqual(
       AdminError.forbidden(),
