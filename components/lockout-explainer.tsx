@@ -2,6 +2,7 @@ import Link from "next/link";
 import {
   describeCause,
   describeState,
+  recordTime,
   type TLockoutAction,
   type TLockoutCause,
   type TLockoutCauseKind,
@@ -81,7 +82,8 @@ function Cause({
           <ol className={styles.records}>
             {cause.records.map((id) => (
               <li key={id}>
-                <Link href={`/admin/logs/${encodeURIComponent(id)}`}>{id}</Link>
+                <Link href={`/admin/logs/${encodeURIComponent(id)}`}>{recordTime(id) ?? id}</Link>{" "}
+                <code className="hint">{id}</code>
               </li>
             ))}
           </ol>

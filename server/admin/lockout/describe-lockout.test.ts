@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { describeCause, describeState, relativeTime, when, type TLockoutCause } from "./describe-lockout.ts";
+import {
+  describeCause,
+  describeState,
+  recordTime,
+  relativeTime,
+  when,
+  type TLockoutCause,
+} from "./describe-lockout.ts";
 import { adminUnblock, adminUnblockIp, byTime, mfaReset, passwordReset } from "./lifts.ts";
 
 // The sentences are what a help desk reads: the exact words for each cause, and times that are the same on the
@@ -14,6 +21,10 @@ describe("describe-lockout", () => {
     expect(relativeTime(at("2026-12-06T14:06:30Z"), now)).toBe("just now");
     expect(relativeTime(at("2026-12-06T15:07:00Z"), now)).toBe("in 1 hour");
     expect(relativeTime(at("2027-01-05T14:02:00Z"), now)).toBe("in 30 days");
+    expect(recordTime(`90${Date.parse("2026-12-06T14:02:05.123Z").toString().padStart(15, "0")}abcdef`)).toBe(
+      "2026-12-06 14:02:05 UTC",
+    );
+    expect(recordTime("not-a-log-id")).toBeNull();
   });
 
   it("a brute-force block names the IP, the count and every way out", () => {

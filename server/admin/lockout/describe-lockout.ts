@@ -97,6 +97,17 @@ export function when(iso: string, now: Date): string {
   return `${utcTime(iso)} (${relativeTime(iso, now)})`;
 }
 
+/**
+ * When a log record was written, read from its id (ids begin with "90" and the 15-digit millisecond time), as
+ * `2026-12-06 14:02:05 UTC`; null for an id of another shape.
+ */
+export function recordTime(logId: string): string | null {
+  const m = /^90(\d{15})/.exec(logId);
+  if (!m) return null;
+  const iso = new Date(Number(m[1])).toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
+}
+
 function joinOr(parts: string[]): string {
   if (parts.length <= 1) return parts[0] ?? "";
   return `${parts.slice(0, -1).join(", ")} or ${parts.at(-1)}`;
