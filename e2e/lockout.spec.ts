@@ -28,12 +28,12 @@ test("the explainer names the IP and count of a brute-force block, and one click
   const explanation = (await api.json()) as TExplanation;
   const cause = explanation.causes.find((c) => c.kind === "brute-force")!;
   expect(cause).toMatchObject({ count: 10 });
-  const cause_ui = status.getByTestId("lockout-cause-brute-force");
-  await expect(cause_ui).toContainText(`after 10 wrong passwords`);
-  await expect(cause_ui).toContainText(cause.ip!);
-  await expect(cause_ui).toContainText("lifts when an admin unblocks, the user resets the password");
+  const causeItem = status.getByTestId("lockout-cause-brute-force");
+  await expect(causeItem).toContainText(`after 10 wrong passwords`);
+  await expect(causeItem).toContainText(cause.ip!);
+  await expect(causeItem).toContainText("lifts when an admin unblocks, the user resets the password");
 
-  await cause_ui.getByRole("button", { name: `Unblock ${E2E_USER.username}` }).click();
+  await causeItem.getByRole("button", { name: `Unblock ${E2E_USER.username}` }).click();
   await expect(status.getByTestId("lockout-state")).toContainText("Clear");
   await expect(status.getByTestId("lockout-cause-brute-force")).toHaveCount(0);
 
