@@ -59,6 +59,7 @@ const BROWSER_SAFE = [
   "server/actions/action-warnings.ts",
   "server/admin/resolve-callback-url.ts",
   "server/oauth/grant-types.ts",
+  "server/admin/lockout/describe-lockout.ts",
 ];
 const DEPS = "server/config/deps.ts";
 
@@ -173,7 +174,11 @@ export const LAYER_POLICIES = [
     from: {
       element: { type: "admin" },
       file: {
-        path: ["server/admin/session.ts", "server/admin/auth-options.ts", "server/management/with-management.ts"],
+        path: [
+          "server/admin/session.ts",
+          "server/admin/auth-options.ts",
+          "server/management/with-management.ts",
+        ],
       },
     },
     allow: {

@@ -12,6 +12,8 @@ import { SetPasswordForm } from "@/components/set-password-form";
 import { DeleteUserButton } from "@/components/delete-user-button";
 import { PasswordResetLinkButton } from "@/components/password-reset-link-button";
 import { getUserAuthenticators } from "@/server/admin/mfa";
+import { explainLockout } from "@/server/admin/lockout/explain-lockout";
+import { LockoutExplainer } from "@/components/lockout-explainer";
 
 export default async function UserPage({ params }: { params: Promise<{ userId: string }> }) {
   const admin = await getPageAdmin("users:read");
@@ -35,6 +37,16 @@ export default async function UserPage({ params }: { params: Promise<{ userId: s
       </p>
       {canPerform(admin.role, "users:block") && (
         <BlockUserButton userId={profile.userId} blocked={profile.blocked} />
+      )}
+      {canPerform(admin.role, "logs:read") && (
+        <LockoutExplainer
+          explanation={await explainLockout(deps, admin, userId)}
+          now={deps.clock.now().toISOString()}
+          userId={profile.userId}
+          allowed={(
+            ["protection:unblock", "users:block", "users:write", "mfa:reset", "config:write"] as const
+          ).filter((a) => canPerform(admin.role, a))}
+        />
       )}
       <h2>Profile and metadata</h2>
       {canWrite ? (
