@@ -4,6 +4,7 @@ import { useMemo } from "react";
 import CodeMirror, { EditorView } from "@uiw/react-codemirror";
 import { json, jsonParseLinter } from "@codemirror/lang-json";
 import { linter, lintGutter } from "@codemirror/lint";
+import { usePrefersDark } from "./use-prefers-dark";
 
 /** Why `text` is not an acceptable metadata document, or null: it must parse and be a JSON object. */
 export function jsonObjectProblem(text: string): string | null {
@@ -38,6 +39,7 @@ export function JsonEditor({
   problem: string | null;
   readOnly?: boolean;
 }) {
+  const isDark = usePrefersDark();
   const extensions = useMemo(
     () => [
       json(),
@@ -57,6 +59,7 @@ export function JsonEditor({
         {label}
       </span>
       <CodeMirror
+        theme={isDark ? "dark" : "light"}
         value={value}
         onChange={onChange}
         extensions={extensions}
