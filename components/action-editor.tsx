@@ -19,7 +19,7 @@ import {
 import { ActionDependencies, type TDependency } from "./action-dependencies";
 import { ActionSecrets, savedSecretRows, secretsPatch, type TSecretRow } from "./action-secrets";
 import { ActionTryPanel } from "./action-try-panel";
-import { usePrefersDark } from "./use-prefers-dark";
+import { codeTheme } from "./code-theme";
 
 export type TEditedAction = {
   id: string;
@@ -74,9 +74,9 @@ export function ActionEditor({
   const [savedWarnings, setSavedWarnings] = useState(warnings);
 
   const secretNames = useMemo(() => saved.secrets.map((s) => s.name), [saved]);
-  const isDark = usePrefersDark();
   const extensions = useMemo(
     () => [
+      ...codeTheme,
       javascript(),
       actionCompletions(secretNames),
       actionLinter(() => serverError.current),
@@ -168,7 +168,7 @@ export function ActionEditor({
         </p>
         <div className="code-frame">
           <CodeMirror
-            theme={isDark ? "dark" : "light"}
+            theme="none"
             value={code}
             height="340px"
             extensions={extensions}

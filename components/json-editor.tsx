@@ -4,7 +4,7 @@ import { useMemo } from "react";
 import CodeMirror, { EditorView } from "@uiw/react-codemirror";
 import { json, jsonParseLinter } from "@codemirror/lang-json";
 import { linter, lintGutter } from "@codemirror/lint";
-import { usePrefersDark } from "./use-prefers-dark";
+import { codeTheme } from "./code-theme";
 
 /** Why `text` is not an acceptable metadata document, or null: it must parse and be a JSON object. */
 export function jsonObjectProblem(text: string): string | null {
@@ -39,9 +39,9 @@ export function JsonEditor({
   problem: string | null;
   readOnly?: boolean;
 }) {
-  const isDark = usePrefersDark();
   const extensions = useMemo(
     () => [
+      ...codeTheme,
       json(),
       linter(jsonParseLinter()),
       lintGutter(),
@@ -59,7 +59,7 @@ export function JsonEditor({
         {label}
       </span>
       <CodeMirror
-        theme={isDark ? "dark" : "light"}
+        theme="none"
         value={value}
         onChange={onChange}
         extensions={extensions}

@@ -16,7 +16,7 @@ import {
   type TServerCompileError,
 } from "./rule-script-support";
 import { Button } from "./button";
-import { usePrefersDark } from "./use-prefers-dark";
+import { codeTheme } from "./code-theme";
 
 type TRule = { id: string; name: string; script: string; enabled: boolean; order: number; version: number };
 type TTryResult = {
@@ -69,9 +69,9 @@ export function RuleEditor({
   const [trying, setTrying] = useState(false);
   const [tryError, setTryError] = useState<string | null>(null);
 
-  const isDark = usePrefersDark();
   const extensions = useMemo(
     () => [
+      ...codeTheme,
       javascript(),
       ruleCompletions(settingKeys),
       ruleLinter({ redirectRefusal, serverError: () => serverError.current }),
@@ -156,7 +156,7 @@ export function RuleEditor({
         </p>
         <div className="code-frame">
           <CodeMirror
-            theme={isDark ? "dark" : "light"}
+            theme="none"
             value={script}
             height="340px"
             extensions={extensions}

@@ -87,10 +87,9 @@ export default async function ActionHistoryPage({
                 <div className="toolbar center">
                   <Link
                     href={`/admin/actions/${id}/history?compare=${v.number}`}
-                    aria-label={`Compare version ${v.number} with the draft`}
                     aria-current={diff?.number === v.number ? "true" : undefined}
                   >
-                    Compare with draft
+                    Compare version {v.number} with the draft
                   </Link>
                   {!v.deployed && canWrite && (
                     <ActionRollbackButton actionId={id} actionName={action.name} number={v.number} />

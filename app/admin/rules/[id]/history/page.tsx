@@ -87,10 +87,9 @@ export default async function RuleHistoryPage({
                   {!v.is_current && (
                     <Link
                       href={`/admin/rules/${id}/history?compare=${v.version}`}
-                      aria-label={`Compare version ${v.version} with the current version`}
                       aria-current={diff?.version === v.version ? "true" : undefined}
                     >
-                      Compare with current
+                      Compare version {v.version} with the current version
                     </Link>
                   )}
                   {!v.is_current && canWrite && (
