@@ -94,7 +94,7 @@ export function CreateApplicationForm({ connections }: { connections: string[] }
         </fieldset>
         <fieldset>
           <legend>Connections</legend>
-          {connections.length === 0 && <p>No connections yet.</p>}
+          {connections.length === 0 && <p className="hint">No connections yet.</p>}
           {connections.map((c) => (
             <label key={c} className="block">
               <input type="checkbox" name="connections" value={c} /> {c}

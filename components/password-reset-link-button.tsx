@@ -30,7 +30,7 @@ export function PasswordResetLinkButton({ userId }: { userId: string }) {
     }
   }
   return (
-    <div>
+    <div className="stack-sm">
       <label className="check">
         <input type="checkbox" checked={verify} onChange={(e) => setVerify(e.target.checked)} /> Mark the
         email as verified when the link is used

@@ -89,7 +89,7 @@ export function RuleSettings({ settings, canWrite }: { settings: TSetting[]; can
   return (
     <div className="stack">
       {settings.length === 0 ? (
-        <p>No rule settings yet.{canWrite ? " Add one below." : ""}</p>
+        <p className="empty">No rule settings yet.{canWrite ? " Add one below." : ""}</p>
       ) : (
         <table>
           <thead>

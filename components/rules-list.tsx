@@ -95,7 +95,7 @@ export function RulesList({ rules: initial, canWrite }: { rules: TListedRule[]; 
 
   if (rules.length === 0)
     return (
-      <p>
+      <p className="empty">
         No rules yet.{" "}
         {canWrite ? "Create one above: it starts disabled, so nothing changes until you enable it." : ""}
       </p>

@@ -22,7 +22,7 @@ export default async function ActionsPage() {
       </p>
       {canWrite ? <NewActionForm /> : <p>Your role can read actions but not change them.</p>}
       {actions.length === 0 ? (
-        <p>No actions yet.</p>
+        <p className="empty">No actions yet.</p>
       ) : (
         <table>
           <caption>The action library, by name.</caption>

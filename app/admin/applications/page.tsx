@@ -17,7 +17,7 @@ export default async function ApplicationsPage() {
       <h1>Applications</h1>
       {canWrite && <CreateApplicationForm connections={connections} />}
       {apps.length === 0 ? (
-        <p>
+        <p className="empty">
           No applications yet. Import a tenant file with <code>npx portcullis import tenant.yaml</code>.
         </p>
       ) : (

@@ -101,7 +101,9 @@ export default async function ActionHistoryPage({
         </tbody>
       </table>
 
-      {versions.length === 0 && <p>This action was never deployed: there are no versions yet.</p>}
+      {versions.length === 0 && (
+        <p className="empty">This action was never deployed: there are no versions yet.</p>
+      )}
       {diff && (
         <section aria-labelledby="diff-heading" data-testid="version-diff">
           <h2 id="diff-heading">Changes from version {diff.number} to the draft</h2>

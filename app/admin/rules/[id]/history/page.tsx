@@ -102,7 +102,9 @@ export default async function RuleHistoryPage({
         </tbody>
       </table>
 
-      {versions.length === 1 && <p>This rule has only one version: there is nothing to compare yet.</p>}
+      {versions.length === 1 && (
+        <p className="empty">This rule has only one version: there is nothing to compare yet.</p>
+      )}
       {diff && (
         <section aria-labelledby="diff-heading" data-testid="version-diff">
           <h2 id="diff-heading">
