@@ -41,7 +41,7 @@ export default async function ApplicationsPage() {
                   <td>
                     <Link href={`/admin/applications/${encodeURIComponent(a.clientId)}`}>{a.name}</Link>
                   </td>
-                  <td>
+                  <td className="wrap-anywhere">
                     <code>{a.clientId}</code>
                   </td>
                   <td>{a.appType}</td>
