@@ -32,25 +32,21 @@ export function ActionDependencies({
   return (
     <section aria-labelledby={headingId}>
       <h2 id={headingId}>Dependencies</h2>
-      <p style={{ margin: "0 0 0.5rem", color: "var(--muted)" }}>
+      <p className="hint">
         Modules the code may <code>require</code>. Only the modules this server ships are available:{" "}
         {available.join(", ") || "none"}.
       </p>
       {dependencies.length === 0 && <p>No dependencies.</p>}
-      <ul style={{ listStyle: "none", padding: 0, display: "grid", gap: "0.5rem" }}>
+      <ul className="plain-list">
         {dependencies.map((d, i) => (
-          <li
-            key={d.name}
-            data-testid="dependency-row"
-            style={{ display: "flex", gap: "0.5rem", alignItems: "end" }}
-          >
+          <li key={d.name} data-testid="dependency-row" className="toolbar">
             <label>
               Module
               <select
                 value={d.name}
                 disabled={disabled}
                 onChange={(e) => set(i, { name: e.target.value })}
-                style={{ display: "block" }}
+                className="block"
               >
                 {modules
                   .filter((m) => m.name === d.name || !dependencies.some((x) => x.name === m.name))
@@ -67,7 +63,7 @@ export function ActionDependencies({
                 value={d.version}
                 disabled={disabled}
                 onChange={(e) => set(i, { version: e.target.value })}
-                style={{ display: "block", width: 110 }}
+                className="block input-version"
               />
             </label>
             <Button

@@ -19,6 +19,7 @@ import {
 import { ActionDependencies, type TDependency } from "./action-dependencies";
 import { ActionSecrets, savedSecretRows, secretsPatch, type TSecretRow } from "./action-secrets";
 import { ActionTryPanel } from "./action-try-panel";
+import { codeTheme } from "./code-theme";
 
 export type TEditedAction = {
   id: string;
@@ -75,6 +76,7 @@ export function ActionEditor({
   const secretNames = useMemo(() => saved.secrets.map((s) => s.name), [saved]);
   const extensions = useMemo(
     () => [
+      ...codeTheme,
       javascript(),
       actionCompletions(secretNames),
       actionLinter(() => serverError.current),
@@ -145,32 +147,28 @@ export function ActionEditor({
   const syntaxAt = syntax ? lineColumn(code, syntax.from) : null;
   const isBound = saved.bound_triggers.length > 0;
   return (
-    <div style={{ display: "grid", gap: "1rem" }}>
-      <p data-testid="deploy-state" style={{ margin: 0 }}>
+    <div className="stack">
+      <p data-testid="deploy-state">
         {saved.deployed_version
           ? `Deployed version ${saved.deployed_version.number}${saved.all_changes_deployed ? " · all changes deployed" : " · the draft has changes not deployed"}`
           : "Not deployed yet: logins do not run this action."}
         {isBound ? " · bound to the post-login flow" : " · not bound to a flow"}
       </p>
       {canWrite && (
-        <label style={{ maxWidth: 420 }}>
+        <label className="field narrow">
           Action name
-          <input
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            required
-            style={{ display: "block", width: "100%" }}
-          />
+          <input value={name} onChange={(e) => setName(e.target.value)} required className="input-block" />
         </label>
       )}
       <div>
-        <p id="action-code-help" style={{ margin: "0 0 0.25rem", color: "var(--muted)", fontSize: "0.9rem" }}>
+        <p id="action-code-help" className="hint">
           Action code (a module exporting <code>onExecutePostLogin</code>). Type <code>event.</code> or{" "}
           <code>api.</code> for members (Ctrl+Space lists them); problems are marked in the margin and listed
           below.
         </p>
-        <div style={{ border: "1px solid var(--line)", borderRadius: 6 }}>
+        <div className="code-frame">
           <CodeMirror
+            theme="none"
             value={code}
             height="340px"
             extensions={extensions}
@@ -184,14 +182,14 @@ export function ActionEditor({
       </div>
       <div aria-live="polite" data-testid="code-problems">
         {syntax && syntaxAt ? (
-          <p style={{ color: "#b00020", margin: 0 }}>
+          <p className="text-danger flush">
             Syntax error at line {syntaxAt.line}, column {syntaxAt.column}: {syntax.message}
           </p>
         ) : (
-          <p style={{ color: "var(--muted)", margin: 0 }}>No syntax errors.</p>
+          <p className="muted flush">No syntax errors.</p>
         )}
         {liveWarnings.map((w) => (
-          <p key={w} style={{ color: "#8a5a00", margin: "0.25rem 0 0" }}>
+          <p key={w} className="text-warning flush">
             Warning: {w}
           </p>
         ))}
@@ -207,7 +205,7 @@ export function ActionEditor({
       />
       {canWrite && <ActionSecrets rows={secrets} onChange={setSecrets} disabled={busy !== null} />}
       {canWrite && (
-        <div style={{ display: "flex", gap: "0.75rem", alignItems: "center", flexWrap: "wrap" }}>
+        <div className="toolbar center">
           <Button
             type="button"
             disabled={busy !== null}
@@ -224,11 +222,12 @@ export function ActionEditor({
           >
             {busy === "deploy" ? "Deploying…" : isDirty ? "Save and deploy" : "Deploy"}
           </Button>
-          {isDirty && <span style={{ color: "var(--muted)" }}>Unsaved changes</span>}
+          {isDirty && <span className="muted">Unsaved changes</span>}
           {status && <span role={status.ok ? "status" : "alert"}>{status.text}</span>}
-          <span style={{ marginLeft: "auto" }}>
+          <span className="push-end">
             <ConfirmButton
               label="Delete action"
+              tone="danger"
               title={`Delete the action "${saved.name}"?`}
               confirmLabel="Delete"
               onConfirm={async () => {

@@ -83,18 +83,16 @@ export function ActionFlowEditor({
   }
 
   return (
-    <div style={{ display: "grid", gap: "1rem" }}>
+    <div className="stack">
       {flow.length === 0 ? (
         <p>No actions are bound: logins run no actions.</p>
       ) : (
-        <ol aria-label="Post-login flow" style={{ display: "grid", gap: "0.5rem", paddingLeft: "1.5rem" }}>
+        <ol aria-label="Post-login flow" className="flow-list">
           {flow.map((b, i) => (
             <li key={b.actionId} data-testid="flow-binding">
-              <div style={{ display: "flex", gap: "0.5rem", alignItems: "center", flexWrap: "wrap" }}>
+              <div className="toolbar center">
                 <Link href={`/admin/actions/${b.actionId}`}>{b.displayName}</Link>
-                {b.displayName !== b.actionName && (
-                  <span style={{ color: "var(--muted)" }}>({b.actionName})</span>
-                )}
+                {b.displayName !== b.actionName && <span className="muted">({b.actionName})</span>}
                 {canWrite && (
                   <>
                     <Button
@@ -135,14 +133,14 @@ export function ActionFlowEditor({
         </ol>
       )}
       {canWrite && (
-        <div style={{ display: "flex", gap: "0.5rem", alignItems: "end", flexWrap: "wrap" }}>
+        <div className="toolbar">
           <label>
             Add a deployed action
             <select
               value={adding}
               onChange={(e) => setAdding(e.target.value)}
               disabled={busy || addable.length === 0}
-              style={{ display: "block" }}
+              className="block"
             >
               <option value="">
                 {addable.length === 0 ? "(no deployed action left to add)" : "Choose…"}
@@ -169,14 +167,14 @@ export function ActionFlowEditor({
         </div>
       )}
       {canWrite && (
-        <div style={{ display: "flex", gap: "0.75rem", alignItems: "center" }}>
+        <div className="toolbar center">
           <Button type="button" disabled={busy || !isDirty} aria-busy={busy} onClick={() => void save()}>
             {busy ? "Saving…" : "Save flow"}
           </Button>
-          {isDirty && <span style={{ color: "var(--muted)" }}>Unsaved changes</span>}
+          {isDirty && <span className="muted">Unsaved changes</span>}
         </div>
       )}
-      <p aria-live="polite" role={status && !status.ok ? "alert" : "status"} style={{ margin: 0 }}>
+      <p aria-live="polite" role={status && !status.ok ? "alert" : "status"} className="flush">
         {status?.text}
       </p>
     </div>

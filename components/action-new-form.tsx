@@ -25,13 +25,10 @@ export function NewActionForm() {
     }
   }
   return (
-    <form
-      action={(f) => void create(f)}
-      style={{ display: "flex", gap: "0.5rem", alignItems: "end", flexWrap: "wrap" }}
-    >
+    <form action={(f) => void create(f)} className="toolbar">
       <label>
         New action name
-        <input name="name" required maxLength={255} style={{ display: "block" }} />
+        <input name="name" required maxLength={255} className="block" />
       </label>
       <Button type="submit" disabled={busy} aria-busy={busy}>
         {busy ? "Creating…" : "Create action"}

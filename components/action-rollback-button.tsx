@@ -41,7 +41,7 @@ export function ActionRollbackButton({
         </p>
       </ConfirmButton>
       {done && (
-        <span role="status" style={{ marginLeft: "0.5rem" }}>
+        <span role="status" className="inline-status">
           {done}
         </span>
       )}

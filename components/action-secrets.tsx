@@ -46,20 +46,16 @@ export function ActionSecrets({
   return (
     <section aria-labelledby={headingId}>
       <h2 id={headingId}>Secrets</h2>
-      <p style={{ margin: "0 0 0.5rem", color: "var(--muted)" }}>
+      <p className="hint">
         Read in code as <code>event.secrets.NAME</code>. Values are stored encrypted and never shown again
         after saving; changes are in force for the deployed version as soon as they are saved.
       </p>
       {rows.length === 0 && <p>No secrets.</p>}
-      <ul style={{ listStyle: "none", padding: 0, display: "grid", gap: "0.5rem" }}>
+      <ul className="plain-list">
         {rows.map((r) => (
-          <li
-            key={r.key}
-            data-testid="secret-row"
-            style={{ display: "flex", gap: "0.5rem", alignItems: "end", flexWrap: "wrap" }}
-          >
+          <li key={r.key} data-testid="secret-row" className="toolbar">
             {r.isSaved ? (
-              <span style={{ minWidth: 180 }}>
+              <span className="secret-name">
                 <code>{r.name}</code>{" "}
                 {r.isRemoved ? (
                   <em>will be removed on save</em>
@@ -76,7 +72,7 @@ export function ActionSecrets({
                   onChange={(e) => update(r.key, { name: e.target.value })}
                   pattern="[A-Za-z_][A-Za-z0-9_\-]*"
                   title="Letters, digits, underscores and hyphens, not starting with a digit"
-                  style={{ display: "block" }}
+                  className="block"
                 />
               </label>
             )}
@@ -89,7 +85,7 @@ export function ActionSecrets({
                   value={r.value ?? ""}
                   disabled={disabled}
                   onChange={(e) => update(r.key, { value: e.target.value })}
-                  style={{ display: "block" }}
+                  className="block"
                 />
               </label>
             )}

@@ -22,7 +22,6 @@ type TTryResult = {
   failure?: { kind: string; action: string | null; message: string };
 };
 
-const mono = { fontFamily: "ui-monospace, monospace" };
 const claims = (cs: TClaim[]) => Object.fromEntries(cs.map((c) => [c.name, c.value]));
 
 /**
@@ -79,10 +78,10 @@ export function ActionTryPanel({
           onChange={(e) => setEvent(e.target.value)}
           rows={10}
           spellCheck={false}
-          style={{ display: "block", width: "100%", ...mono }}
+          className="input-block mono"
         />
       </label>
-      <div style={{ display: "flex", gap: "0.5rem", marginTop: "0.5rem" }}>
+      <div className="toolbar">
         <Button type="button" onClick={() => void tryIt()} disabled={busy} aria-busy={busy}>
           {busy ? "Running…" : "Try this code"}
         </Button>

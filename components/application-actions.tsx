@@ -59,14 +59,15 @@ export function ApplicationActions({
     }
   }
   return (
-    <span style={{ display: "inline-flex", gap: "0.5rem", flexWrap: "wrap" }}>
+    <span className="inline-actions">
       {hasSecret && (
-        <Button type="button" onClick={() => void rotate()} disabled={busy !== null}>
+        <Button type="button" className="secondary" onClick={() => void rotate()} disabled={busy !== null}>
           {busy === "rotate" ? "Rotating…" : "Rotate secret"}
         </Button>
       )}
       <Button
         type="button"
+        className="danger"
         onClick={() => void remove()}
         aria-label={`Delete ${name}`}
         disabled={busy !== null}

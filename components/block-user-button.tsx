@@ -27,7 +27,12 @@ export function BlockUserButton({ userId, blocked }: { userId: string; blocked: 
   }
   return (
     <>
-      <Button type="button" onClick={() => void toggle()} disabled={busy}>
+      <Button
+        type="button"
+        className={blocked ? undefined : "danger"}
+        onClick={() => void toggle()}
+        disabled={busy}
+      >
         {blocked ? "Unblock user" : "Block user"}
       </Button>
       {error && <span role="alert"> {error}</span>}

@@ -15,6 +15,7 @@ export function ConfirmButton({
   onConfirm,
   children,
   disabled,
+  tone,
 }: {
   /** Visible text of the button that opens the dialog. */
   label: string;
@@ -25,6 +26,8 @@ export function ConfirmButton({
   onConfirm: () => Promise<void>;
   children?: ReactNode;
   disabled?: boolean;
+  /** "danger" paints both the opening and the confirming button red: the action destroys something. */
+  tone?: "danger";
 }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const titleId = useId();
@@ -47,6 +50,7 @@ export function ConfirmButton({
       <Button
         type="button"
         aria-label={buttonLabel}
+        className={tone}
         disabled={disabled}
         onClick={() => {
           setError(null);
@@ -55,17 +59,21 @@ export function ConfirmButton({
       >
         {label}
       </Button>
-      <dialog ref={dialog} aria-labelledby={titleId} style={{ maxWidth: 520, borderRadius: 8 }}>
-        <h2 id={titleId} style={{ marginTop: 0, fontSize: "1.1rem" }}>
-          {title}
-        </h2>
+      <dialog ref={dialog} aria-labelledby={titleId}>
+        <h2 id={titleId}>{title}</h2>
         {children}
         {error && <p role="alert">{error}</p>}
-        <div style={{ display: "flex", gap: "0.5rem", justifyContent: "flex-end" }}>
-          <Button type="button" onClick={() => dialog.current?.close()} disabled={busy}>
+        <div className="toolbar end">
+          <Button type="button" className="secondary" onClick={() => dialog.current?.close()} disabled={busy}>
             Cancel
           </Button>
-          <Button type="button" onClick={() => void confirm()} disabled={busy} aria-busy={busy}>
+          <Button
+            type="button"
+            className={tone}
+            onClick={() => void confirm()}
+            disabled={busy}
+            aria-busy={busy}
+          >
             {busy ? "Working…" : confirmLabel}
           </Button>
         </div>

@@ -5,7 +5,7 @@ import { JsonForm } from "./json-form";
 /** Create a connection (realm). */
 export function CreateConnectionForm({ clients }: { clients: string[] }) {
   return (
-    <details style={{ margin: "1rem 0" }}>
+    <details className="create-panel">
       <summary>Create connection</summary>
       <JsonForm
         action="/api/admin/connections"
@@ -18,12 +18,12 @@ export function CreateConnectionForm({ clients }: { clients: string[] }) {
       >
         <label>
           Name (the realm)
-          <input name="name" required style={{ display: "block", width: "100%" }} />
+          <input name="name" required className="input-block" />
         </label>
         <fieldset>
           <legend>Applications that may use it</legend>
           {clients.map((c) => (
-            <label key={c} style={{ display: "block" }}>
+            <label key={c} className="block">
               <input type="checkbox" name="enabled_clients" value={c} /> {c}
             </label>
           ))}
@@ -54,7 +54,7 @@ export function MakeDefaultButton({ name }: { name: string }) {
 /** Create an API; an HS256 API's signing secret is shown once. */
 export function CreateApiForm() {
   return (
-    <details style={{ margin: "1rem 0" }}>
+    <details className="create-panel">
       <summary>Create API</summary>
       <JsonForm<{ identifier: string; signing_secret?: string }>
         action="/api/admin/apis"
@@ -81,24 +81,15 @@ export function CreateApiForm() {
       >
         <label>
           Name
-          <input name="name" required style={{ display: "block", width: "100%" }} />
+          <input name="name" required className="input-block" />
         </label>
         <label>
           Identifier (the audience)
-          <input
-            name="identifier"
-            required
-            placeholder="https://api.example.com/"
-            style={{ display: "block", width: "100%" }}
-          />
+          <input name="identifier" required placeholder="https://api.example.com/" className="input-block" />
         </label>
         <label>
           Scopes (space or comma separated)
-          <input
-            name="scopes"
-            placeholder="read:items write:items"
-            style={{ display: "block", width: "100%" }}
-          />
+          <input name="scopes" placeholder="read:items write:items" className="input-block" />
         </label>
         <label>
           Token lifetime (seconds)
@@ -108,12 +99,12 @@ export function CreateApiForm() {
             min={60}
             max={2592000}
             defaultValue={86400}
-            style={{ display: "block" }}
+            className="block"
           />
         </label>
         <label>
           Signing algorithm
-          <select name="signing_alg" defaultValue="RS256" style={{ display: "block" }}>
+          <select name="signing_alg" defaultValue="RS256" className="block">
             <option value="RS256">RS256</option>
             <option value="HS256">HS256</option>
           </select>

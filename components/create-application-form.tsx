@@ -53,29 +53,22 @@ export function CreateApplicationForm({ connections }: { connections: string[] }
   }
 
   return (
-    <details style={{ margin: "1rem 0" }}>
+    <details className="create-panel">
       <summary>Create application</summary>
-      <form
-        onSubmit={(e) => void onSubmit(e)}
-        style={{ display: "grid", gap: "0.5rem", maxWidth: 480, marginTop: "0.5rem" }}
-      >
+      <form onSubmit={(e) => void onSubmit(e)} className="stack-sm narrow">
         <label>
           Name
-          <input name="name" required maxLength={128} style={{ display: "block", width: "100%" }} />
+          <input name="name" required maxLength={128} className="input-block" />
         </label>
         <label>
           Type
-          <select name="app_type" defaultValue="regular_web" style={{ display: "block" }}>
+          <select name="app_type" defaultValue="regular_web" className="block">
             <Options of={APP_TYPES} />
           </select>
         </label>
         <label>
           Token endpoint authentication
-          <select
-            name="token_endpoint_auth_method"
-            defaultValue="client_secret_post"
-            style={{ display: "block" }}
-          >
+          <select name="token_endpoint_auth_method" defaultValue="client_secret_post" className="block">
             <Options of={AUTH_METHODS} />
           </select>
         </label>
@@ -88,7 +81,7 @@ export function CreateApplicationForm({ connections }: { connections: string[] }
         <fieldset>
           <legend>Grant types</legend>
           {GRANTS.map((g) => (
-            <label key={g.value} style={{ display: "block" }}>
+            <label key={g.value} className="block">
               <input
                 type="checkbox"
                 name="grant_types"
@@ -101,24 +94,20 @@ export function CreateApplicationForm({ connections }: { connections: string[] }
         </fieldset>
         <fieldset>
           <legend>Connections</legend>
-          {connections.length === 0 && <p>No connections yet.</p>}
+          {connections.length === 0 && <p className="hint">No connections yet.</p>}
           {connections.map((c) => (
-            <label key={c} style={{ display: "block" }}>
+            <label key={c} className="block">
               <input type="checkbox" name="connections" value={c} /> {c}
             </label>
           ))}
         </fieldset>
-        {error && (
-          <p role="alert" style={{ color: "#b00020" }}>
-            {error}
-          </p>
-        )}
+        {error && <p role="alert">{error}</p>}
         <Button type="submit" disabled={busy}>
           {busy ? "Creating…" : "Create"}
         </Button>
       </form>
       {created && (
-        <div role="status" style={{ border: "1px solid #0a7", padding: "0.75rem", marginTop: "0.75rem" }}>
+        <div role="status" className="notice">
           <p>
             Created. Client ID: <code data-testid="new-client-id">{created.client_id}</code>
           </p>

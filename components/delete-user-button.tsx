@@ -10,6 +10,7 @@ export function DeleteUserButton({ userId, name }: { userId: string; name: strin
   return (
     <ConfirmButton
       label="Delete user"
+      tone="danger"
       title={`Delete ${name}?`}
       confirmLabel="Delete user"
       onConfirm={async () => {

@@ -149,7 +149,7 @@ export function EditApplicationForm({
       </fieldset>
       <fieldset {...fieldProps("connections")}>
         <legend>Connections this application may use</legend>
-        {allConnections.length === 0 && <p>No connections yet.</p>}
+        {allConnections.length === 0 && <p className="hint">No connections yet.</p>}
         {allConnections.map((c) => (
           <label key={c} className="check">
             <input

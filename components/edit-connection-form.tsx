@@ -61,7 +61,7 @@ export function EditConnectionForm({
       <p className="hint">Renaming changes the realm that applications send with the password-realm grant.</p>
       <fieldset {...fieldProps("enabled_clients")}>
         <legend>Applications that may use it</legend>
-        {clients.length === 0 && <p>No applications yet.</p>}
+        {clients.length === 0 && <p className="hint">No applications yet.</p>}
         {clients.map((c) => (
           <label key={c} className="check">
             <input

@@ -4,6 +4,7 @@ import { useMemo } from "react";
 import CodeMirror, { EditorView } from "@uiw/react-codemirror";
 import { json, jsonParseLinter } from "@codemirror/lang-json";
 import { linter, lintGutter } from "@codemirror/lint";
+import { codeTheme } from "./code-theme";
 
 /** Why `text` is not an acceptable metadata document, or null: it must parse and be a JSON object. */
 export function jsonObjectProblem(text: string): string | null {
@@ -40,6 +41,7 @@ export function JsonEditor({
 }) {
   const extensions = useMemo(
     () => [
+      ...codeTheme,
       json(),
       linter(jsonParseLinter()),
       lintGutter(),
@@ -57,6 +59,7 @@ export function JsonEditor({
         {label}
       </span>
       <CodeMirror
+        theme="none"
         value={value}
         onChange={onChange}
         extensions={extensions}

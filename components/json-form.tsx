@@ -42,7 +42,7 @@ export function JsonForm<T>({
     }
   }
   return (
-    <form onSubmit={(e) => void onSubmit(e)} style={{ display: "grid", gap: "0.5rem", maxWidth: 480 }}>
+    <form onSubmit={(e) => void onSubmit(e)} className="stack-sm narrow">
       {children}
       {error && <p role="alert">{error}</p>}
       <Button type="submit" disabled={busy}>

@@ -23,7 +23,7 @@ export function MfaSettingsForm({ initial, canEdit }: { initial: TSettings; canE
     }
   }
   return (
-    <form onSubmit={(e) => void save(e)} style={{ display: "grid", gap: "0.75rem", maxWidth: "32rem" }}>
+    <form onSubmit={(e) => void save(e)} className="stack-sm narrow">
       <fieldset disabled={!canEdit}>
         <legend>Require Multi-factor Auth</legend>
         <label>

@@ -65,8 +65,8 @@ export function PasswordPolicyFields({
       </label>
       <FieldError name="options" fields={fields} />
       <p className="hint">
-        Current rules: <code style={{ whiteSpace: "pre-wrap" }}>{rules}</code>. New and changed passwords must
-        meet them; existing passwords keep working.
+        Current rules: <code className="pre-wrap">{rules}</code>. New and changed passwords must meet them;
+        existing passwords keep working.
       </p>
       <label className="check">
         <input type="checkbox" name="history" defaultChecked={options.password_history?.enable ?? false} />{" "}

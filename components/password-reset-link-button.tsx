@@ -30,10 +30,10 @@ export function PasswordResetLinkButton({ userId }: { userId: string }) {
     }
   }
   return (
-    <div>
+    <div className="stack-sm">
       <label className="check">
-        <input type="checkbox" checked={verify} onChange={(e) => setVerify(e.target.checked)} /> Mark the email
-        as verified when the link is used
+        <input type="checkbox" checked={verify} onChange={(e) => setVerify(e.target.checked)} /> Mark the
+        email as verified when the link is used
       </label>
       <Button type="button" onClick={() => void create()} disabled={busy}>
         Create password reset link
@@ -43,7 +43,12 @@ export function PasswordResetLinkButton({ userId }: { userId: string }) {
         <p role="status">
           <label>
             Reset link (shown once; it works once, for 5 days)
-            <input readOnly value={link} aria-label="Password reset link" onFocus={(e) => e.target.select()} />
+            <input
+              readOnly
+              value={link}
+              aria-label="Password reset link"
+              onFocus={(e) => e.target.select()}
+            />
           </label>
         </p>
       )}

@@ -39,7 +39,7 @@ export function PolicyEditor({
     }
   }
   return (
-    <div style={{ display: "grid", gap: "0.5rem" }}>
+    <div className="stack-sm">
       <label>
         {name}
         <textarea
@@ -48,11 +48,11 @@ export function PolicyEditor({
           readOnly={!canWrite}
           rows={Math.min(16, text.split("\n").length + 1)}
           spellCheck={false}
-          style={{ display: "block", width: "100%", fontFamily: "ui-monospace, monospace" }}
+          className="input-block mono"
         />
       </label>
       {canWrite && (
-        <Button type="button" onClick={() => void save()} style={{ justifySelf: "start" }} disabled={busy}>
+        <Button type="button" onClick={() => void save()} className="self-start" disabled={busy}>
           {busy ? "Saving…" : `Save ${name}`}
         </Button>
       )}

@@ -16,6 +16,7 @@ import {
   type TServerCompileError,
 } from "./rule-script-support";
 import { Button } from "./button";
+import { codeTheme } from "./code-theme";
 
 type TRule = { id: string; name: string; script: string; enabled: boolean; order: number; version: number };
 type TTryResult = {
@@ -27,8 +28,6 @@ type TTryResult = {
   warnings: string[];
   error: { kind: string; message: string } | null;
 };
-
-const mono = { fontFamily: "ui-monospace, monospace" };
 
 /** Line and column (1-based) of an offset in `text`. */
 function lineColumn(text: string, offset: number) {
@@ -72,6 +71,7 @@ export function RuleEditor({
 
   const extensions = useMemo(
     () => [
+      ...codeTheme,
       javascript(),
       ruleCompletions(settingKeys),
       ruleLinter({ redirectRefusal, serverError: () => serverError.current }),
@@ -142,25 +142,21 @@ export function RuleEditor({
 
   const syntaxAt = syntax ? lineColumn(script, syntax.from) : null;
   return (
-    <div style={{ display: "grid", gap: "1rem" }}>
+    <div className="stack">
       {canWrite && (
-        <label style={{ maxWidth: 420 }}>
+        <label className="field narrow">
           Rule name
-          <input
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            required
-            style={{ display: "block", width: "100%" }}
-          />
+          <input value={name} onChange={(e) => setName(e.target.value)} required className="input-block" />
         </label>
       )}
       <div>
-        <p id="rule-script-help" style={{ margin: "0 0 0.25rem", color: "var(--muted)", fontSize: "0.9rem" }}>
+        <p id="rule-script-help" className="hint">
           Rule script. Type <code>user.</code>, <code>context.</code> or <code>configuration.</code> for
           fields (Ctrl+Space lists them); problems are marked in the margin and listed below.
         </p>
-        <div style={{ border: "1px solid var(--line)", borderRadius: 6 }}>
+        <div className="code-frame">
           <CodeMirror
+            theme="none"
             value={script}
             height="340px"
             extensions={extensions}
@@ -174,14 +170,14 @@ export function RuleEditor({
       </div>
       <div aria-live="polite" data-testid="script-problems">
         {syntax && syntaxAt ? (
-          <p style={{ color: "#b00020", margin: 0 }}>
+          <p className="text-danger flush">
             Syntax error at line {syntaxAt.line}, column {syntaxAt.column}: {syntax.message}
           </p>
         ) : (
-          <p style={{ color: "var(--muted)", margin: 0 }}>No syntax errors.</p>
+          <p className="muted flush">No syntax errors.</p>
         )}
         {liveWarnings.map((w) => (
-          <p key={w} style={{ color: "#8a5a00", margin: "0.25rem 0 0" }}>
+          <p key={w} className="text-warning flush">
             Warning: {w} Such logins get “{redirectRefusal}”.
           </p>
         ))}
@@ -190,7 +186,7 @@ export function RuleEditor({
         <p role="status">The saved version has warnings: {savedWarnings.join(" ")}</p>
       )}
       {canWrite && (
-        <div style={{ display: "flex", gap: "0.75rem", alignItems: "center", flexWrap: "wrap" }}>
+        <div className="toolbar center">
           <Button
             type="button"
             disabled={busy !== null}
@@ -214,11 +210,12 @@ export function RuleEditor({
             />{" "}
             Enabled
           </label>
-          {isDirty && <span style={{ color: "var(--muted)" }}>Unsaved changes</span>}
+          {isDirty && <span className="muted">Unsaved changes</span>}
           {saveState && <span role={saveState.ok ? "status" : "alert"}>{saveState.text}</span>}
-          <span style={{ marginLeft: "auto" }}>
+          <span className="push-end">
             <ConfirmButton
               label="Delete rule"
+              tone="danger"
               title={`Delete the rule "${rule.name}"?`}
               confirmLabel="Delete"
               onConfirm={async () => {
@@ -242,7 +239,7 @@ export function RuleEditor({
               onChange={(e) => setSample(e.target.value)}
               rows={6}
               spellCheck={false}
-              style={{ display: "block", width: "100%", ...mono }}
+              className="input-block mono"
             />
           </label>
           <Button type="button" onClick={() => void tryIt()} disabled={trying} aria-busy={trying}>
@@ -305,10 +302,7 @@ export function NewRuleForm() {
     }
   }
   return (
-    <form
-      action={(f) => void create(f)}
-      style={{ display: "flex", gap: "0.5rem", alignItems: "end", flexWrap: "wrap" }}
-    >
+    <form action={(f) => void create(f)} className="toolbar">
       <label>
         New rule name
         <input
@@ -316,7 +310,7 @@ export function NewRuleForm() {
           required
           pattern="[A-Za-z0-9]([A-Za-z0-9 \-]*[A-Za-z0-9])?"
           title="Letters, digits, spaces and hyphens, not starting or ending with a space or hyphen"
-          style={{ display: "block" }}
+          className="block"
         />
       </label>
       <Button type="submit" disabled={busy} aria-busy={busy}>

@@ -39,7 +39,7 @@ export function RuleRollbackButton({
         </p>
       </ConfirmButton>
       {done && (
-        <span role="status" style={{ marginLeft: "0.5rem" }}>
+        <span role="status" className="inline-status">
           {done}
         </span>
       )}

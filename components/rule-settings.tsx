@@ -53,10 +53,7 @@ function ReplaceValue({ settingKey, onDone }: { settingKey: string; onDone: (key
       </Button>
     );
   return (
-    <form
-      onSubmit={(e) => void submit(e, settingKey)}
-      style={{ display: "flex", gap: "0.5rem", flexWrap: "wrap" }}
-    >
+    <form onSubmit={(e) => void submit(e, settingKey)} className="toolbar">
       <label>
         New value for {settingKey}
         <input
@@ -66,13 +63,13 @@ function ReplaceValue({ settingKey, onDone }: { settingKey: string; onDone: (key
           required
           maxLength={4096}
           autoFocus
-          style={{ display: "block" }}
+          className="block"
         />
       </label>
-      <Button type="submit" disabled={busy} aria-busy={busy} style={{ alignSelf: "end" }}>
+      <Button type="submit" disabled={busy} aria-busy={busy} className="self-end">
         {busy ? "Saving…" : "Save value"}
       </Button>
-      <Button type="button" onClick={() => setOpen(false)} disabled={busy} style={{ alignSelf: "end" }}>
+      <Button type="button" onClick={() => setOpen(false)} disabled={busy} className="self-end">
         Cancel
       </Button>
       {error && <p role="alert">{error}</p>}
@@ -90,9 +87,9 @@ export function RuleSettings({ settings, canWrite }: { settings: TSetting[]; can
   const add = useSetValue((k) => setStatus(`Saved ${k}. Its value is now hidden.`));
   const [newKey, setNewKey] = useState("");
   return (
-    <div style={{ display: "grid", gap: "1.25rem" }}>
+    <div className="stack">
       {settings.length === 0 ? (
-        <p>No rule settings yet.{canWrite ? " Add one below." : ""}</p>
+        <p className="empty">No rule settings yet.{canWrite ? " Add one below." : ""}</p>
       ) : (
         <table>
           <thead>
@@ -111,30 +108,21 @@ export function RuleSettings({ settings, canWrite }: { settings: TSetting[]; can
                 </td>
                 <td>
                   <span aria-hidden="true">••••</span>
-                  <span
-                    style={{
-                      position: "absolute",
-                      width: 1,
-                      height: 1,
-                      overflow: "hidden",
-                      clip: "rect(0 0 0 0)",
-                    }}
-                  >
-                    hidden
-                  </span>
+                  <span className="visually-hidden">hidden</span>
                 </td>
                 <td>
                   <time dateTime={s.updated_at}>{s.updated_at.replace("T", " ").slice(0, 19)} UTC</time>
                 </td>
                 {canWrite && (
                   <td>
-                    <div style={{ display: "flex", gap: "0.5rem", flexWrap: "wrap" }}>
+                    <div className="toolbar">
                       <ReplaceValue
                         settingKey={s.key}
                         onDone={(k) => setStatus(`Replaced the value of ${k}.`)}
                       />
                       <ConfirmButton
                         label="Delete"
+                        tone="danger"
                         buttonLabel={`Delete ${s.key}`}
                         title={`Delete the rule setting ${s.key}?`}
                         confirmLabel="Delete setting"
@@ -159,7 +147,7 @@ export function RuleSettings({ settings, canWrite }: { settings: TSetting[]; can
           </tbody>
         </table>
       )}
-      <p role="status" aria-live="polite" style={{ minHeight: "1.5em", margin: 0 }}>
+      <p role="status" aria-live="polite" className="status-line">
         {status ?? ""}
       </p>
       {canWrite && (
@@ -171,9 +159,9 @@ export function RuleSettings({ settings, canWrite }: { settings: TSetting[]; can
             });
           }}
           aria-labelledby="add-setting-heading"
-          style={{ display: "grid", gap: "0.5rem", maxWidth: 480 }}
+          className="stack-sm narrow"
         >
-          <h2 id="add-setting-heading" style={{ margin: 0 }}>
+          <h2 id="add-setting-heading" className="flush">
             Add a setting
           </h2>
           <label>
@@ -187,7 +175,7 @@ export function RuleSettings({ settings, canWrite }: { settings: TSetting[]; can
               pattern={KEY_PATTERN}
               title="Letters, digits and _ - @ * + :"
               autoComplete="off"
-              style={{ display: "block", width: "100%" }}
+              className="input-block"
             />
           </label>
           <label>
@@ -198,15 +186,15 @@ export function RuleSettings({ settings, canWrite }: { settings: TSetting[]; can
               required
               maxLength={4096}
               autoComplete="off"
-              style={{ display: "block", width: "100%" }}
+              className="input-block"
             />
           </label>
-          <p style={{ margin: 0, color: "var(--muted)", fontSize: "0.9rem" }}>
+          <p className="hint">
             The value is encrypted on the server and cannot be shown again. Saving an existing key replaces
             its value.
           </p>
           {add.error && <p role="alert">{add.error}</p>}
-          <Button type="submit" disabled={add.busy} aria-busy={add.busy} style={{ justifySelf: "start" }}>
+          <Button type="submit" disabled={add.busy} aria-busy={add.busy} className="self-start">
             {add.busy ? "Saving…" : "Add setting"}
           </Button>
         </form>

@@ -95,7 +95,7 @@ export function RulesList({ rules: initial, canWrite }: { rules: TListedRule[]; 
 
   if (rules.length === 0)
     return (
-      <p>
+      <p className="empty">
         No rules yet.{" "}
         {canWrite ? "Create one above: it starts disabled, so nothing changes until you enable it." : ""}
       </p>
@@ -103,7 +103,7 @@ export function RulesList({ rules: initial, canWrite }: { rules: TListedRule[]; 
   return (
     <div>
       <table aria-busy={busy}>
-        <caption style={{ textAlign: "left", padding: "0.25rem 0" }}>
+        <caption>
           Execution order: enabled rules run top to bottom on every login.
           {canWrite && " Use the arrows (or drag a row) to change it."}
         </caption>
@@ -151,7 +151,7 @@ export function RulesList({ rules: initial, canWrite }: { rules: TListedRule[]; 
               </td>
               <td>{r.version}</td>
               {canWrite && (
-                <td style={{ whiteSpace: "nowrap" }}>
+                <td className="nowrap">
                   <Button
                     type="button"
                     ref={(el) => {
@@ -182,7 +182,7 @@ export function RulesList({ rules: initial, canWrite }: { rules: TListedRule[]; 
           ))}
         </tbody>
       </table>
-      <p role={message && !message.ok ? "alert" : "status"} aria-live="polite" style={{ minHeight: "1.5em" }}>
+      <p role={message && !message.ok ? "alert" : "status"} aria-live="polite" className="status-line">
         {busy ? "Saving…" : (message?.text ?? "")}
       </p>
     </div>

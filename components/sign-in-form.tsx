@@ -41,16 +41,10 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
 
   return (
     // method="post": should the form ever be submitted without JavaScript, the password goes in a body, not the URL.
-    <form method="post" onSubmit={(e) => void onSubmit(e)} style={{ display: "grid", gap: "0.75rem" }}>
+    <form method="post" onSubmit={(e) => void onSubmit(e)} className="auth-form">
       <label>
         Email
-        <input
-          name="email"
-          type="email"
-          autoComplete="username"
-          required
-          style={{ display: "block", width: "100%" }}
-        />
+        <input name="email" type="email" autoComplete="username" required className="input-block" />
       </label>
       <label>
         Password
@@ -59,7 +53,7 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
           type="password"
           autoComplete="current-password"
           required
-          style={{ display: "block", width: "100%" }}
+          className="input-block"
         />
       </label>
       {needsOtp && (
@@ -71,12 +65,12 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
             autoComplete="one-time-code"
             pattern="[0-9]{6}"
             required
-            style={{ display: "block", width: "100%" }}
+            className="input-block"
           />
         </label>
       )}
       {error && (
-        <p role="alert" style={{ color: "#b00020", margin: 0 }}>
+        <p role="alert" className="text-danger flush">
           {error}
         </p>
       )}

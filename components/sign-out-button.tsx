@@ -6,7 +6,7 @@ import { Button } from "./button";
 /** Ends the dashboard session. */
 export function SignOutButton() {
   return (
-    <Button type="button" onClick={() => void signOut({ callbackUrl: "/login" })}>
+    <Button type="button" className="secondary" onClick={() => void signOut({ callbackUrl: "/login" })}>
       Sign out
     </Button>
   );

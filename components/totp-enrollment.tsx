@@ -50,14 +50,14 @@ export function TotpEnrollment() {
         </Button>
       )}
       {pending && (
-        <form onSubmit={(e) => void confirm(e)} style={{ display: "grid", gap: "0.5rem", maxWidth: 320 }}>
+        <form onSubmit={(e) => void confirm(e)} className="stack-sm narrow">
           <img src={pending.qr} alt="QR code for your authenticator app" width={200} height={200} />
           <p>
             Or enter this key: <code data-testid="totp-secret">{pending.secret}</code>
           </p>
           <label>
             Code from the app
-            <input name="code" inputMode="numeric" pattern="[0-9]{6}" required style={{ display: "block" }} />
+            <input name="code" inputMode="numeric" pattern="[0-9]{6}" required className="block" />
           </label>
           <Button type="submit" disabled={busy}>
             Turn on

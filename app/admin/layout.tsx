@@ -3,6 +3,7 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import { getCurrentAdmin } from "@/server/admin/session";
 import { canPerform } from "@/server/admin/roles";
+import { AdminNavLinks } from "@/components/admin-nav-links";
 import { SignOutButton } from "@/components/sign-out-button";
 import { UntilHydrated } from "@/components/until-hydrated";
 
@@ -27,34 +28,36 @@ export default async function AdminLayout({ children }: { children: ReactNode })
       show: canPerform(admin.role, "logs:read"),
     },
     { href: "/admin/account", label: "Your account", show: true },
-  ].filter((n) => n.show);
+  ]
+    .filter((n) => n.show)
+    .map(({ href, label }) => ({ href, label }));
   return (
-    <div className="admin-shell">
-      <nav aria-label="Dashboard" className="admin-nav">
-        <p style={{ fontWeight: 700 }}>Portcullis</p>
-        <ul style={{ listStyle: "none", padding: 0, display: "grid", gap: "0.5rem" }}>
-          {nav.map((n) => (
-            <li key={n.href}>
-              <Link href={n.href}>{n.label}</Link>
-            </li>
-          ))}
-        </ul>
-        <p style={{ fontSize: "0.85rem", color: "#555" }}>
-          {admin.email}
-          <br />
-          role: {admin.role}
-        </p>
-        <SignOutButton />
-      </nav>
-      <main style={{ minWidth: 0 }}>
-        {admin.mustEnrollTotp && (
-          <p role="alert" style={{ border: "1px solid #b00020", padding: "0.75rem", borderRadius: 6 }}>
-            This tenant requires two-step sign-in for admins.{" "}
-            <Link href="/admin/account">Set up your authenticator app</Link> to use the dashboard.
+    <>
+      {/* The first stop for keyboard users: past the navigation to the screen itself. */}
+      <a href="#content" className="skip-link">
+        Skip to content
+      </a>
+      <div className="admin-shell">
+        <nav aria-label="Dashboard" className="admin-nav">
+          <p className="admin-brand">Portcullis</p>
+          <AdminNavLinks items={nav} />
+          <p className="admin-who">
+            {admin.email}
+            <br />
+            role: {admin.role}
           </p>
-        )}
-        <UntilHydrated>{children}</UntilHydrated>
-      </main>
-    </div>
+          <SignOutButton />
+        </nav>
+        <main id="content" tabIndex={-1} className="admin-main">
+          {admin.mustEnrollTotp && (
+            <p role="alert" className="banner-alert">
+              This tenant requires two-step sign-in for admins.{" "}
+              <Link href="/admin/account">Set up your authenticator app</Link> to use the dashboard.
+            </p>
+          )}
+          <UntilHydrated>{children}</UntilHydrated>
+        </main>
+      </div>
+    </>
   );
 }

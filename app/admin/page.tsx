@@ -9,39 +9,30 @@ export default async function OverviewPage() {
   const admin = await getPageAdmin("logs:read");
   if (!admin) return <Forbidden />;
   const o = await getOverview(await getDeps(), admin);
-  const card = { border: "1px solid #ddd", borderRadius: 8, padding: "1rem" };
   return (
     <section>
       <h1>Overview</h1>
       <h2>Last 24 hours</h2>
-      <div
-        style={{ display: "grid", gridTemplateColumns: "repeat(auto-fit, minmax(10rem, 1fr))", gap: "1rem" }}
-      >
-        <div style={card} data-testid="logins-succeeded">
-          <strong style={{ fontSize: "2rem" }}>{o.succeeded}</strong>
+      <div className="cards">
+        <div className="card stat-ok" data-testid="logins-succeeded">
+          <strong className="stat">{o.succeeded}</strong>
           <div>logins succeeded</div>
         </div>
-        <div style={card} data-testid="logins-failed">
-          <strong style={{ fontSize: "2rem" }}>{o.failed}</strong>
+        <div className="card stat-fail" data-testid="logins-failed">
+          <strong className="stat">{o.failed}</strong>
           <div>failed</div>
         </div>
-        <div style={card} data-testid="logins-blocked">
-          <strong style={{ fontSize: "2rem" }}>{o.blocked}</strong>
+        <div className="card stat-block" data-testid="logins-blocked">
+          <strong className="stat">{o.blocked}</strong>
           <div>blocked</div>
         </div>
       </div>
       <OutcomeChart hours={o.hours} />
-      <div
-        style={{
-          display: "grid",
-          gridTemplateColumns: "repeat(auto-fit, minmax(16rem, 1fr))",
-          gap: "1.5rem",
-        }}
-      >
+      <div className="columns">
         <div>
           <h2>Top failing IPs</h2>
           {o.topIps.length === 0 ? (
-            <p>No failed logins.</p>
+            <p className="empty">No failed logins.</p>
           ) : (
             <ol data-testid="top-ips">
               {o.topIps.map((t) => (
@@ -55,7 +46,7 @@ export default async function OverviewPage() {
         <div>
           <h2>Top failing users</h2>
           {o.topUsers.length === 0 ? (
-            <p>No failed logins.</p>
+            <p className="empty">No failed logins.</p>
           ) : (
             <ol data-testid="top-users">
               {o.topUsers.map((t) => (
@@ -69,7 +60,7 @@ export default async function OverviewPage() {
       </div>
       <h2>Recent events</h2>
       {o.recent.length === 0 ? (
-        <p>No events yet. Make a password grant and it appears here.</p>
+        <p className="empty">No events yet. Make a password grant and it appears here.</p>
       ) : (
         <ul>
           {o.recent.map((r) => (

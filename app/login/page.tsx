@@ -13,7 +13,7 @@ export default async function LoginPage({
   // Only a path on our own origin: anything else would be an open redirect.
   const target = resolveCallbackUrl(callbackUrl, (await getDeps()).env.PUBLIC_URL);
   return (
-    <main style={{ maxWidth: 360, margin: "4rem auto" }}>
+    <main className="auth-page">
       <h1>Portcullis admin</h1>
       <SignInForm callbackUrl={target} />
     </main>

@@ -14,22 +14,18 @@ export default async function ActionsPage() {
   const { actions } = await listActions(await getDeps(), admin);
   const canWrite = canPerform(admin.role, "actions:write");
   return (
-    <section style={{ display: "grid", gap: "1rem" }}>
-      <h1 style={{ margin: 0 }}>Actions</h1>
-      <p style={{ margin: 0 }}>
+    <section className="stack">
+      <h1>Actions</h1>
+      <p>
         Actions run after every password and refresh-token login, once deployed and bound to the{" "}
         <Link href="/admin/actions/flows/post-login">post-login flow</Link>. They run after the rules.
       </p>
-      {canWrite ? (
-        <NewActionForm />
-      ) : (
-        <p style={{ margin: 0 }}>Your role can read actions but not change them.</p>
-      )}
+      {canWrite ? <NewActionForm /> : <p>Your role can read actions but not change them.</p>}
       {actions.length === 0 ? (
-        <p>No actions yet.</p>
+        <p className="empty">No actions yet.</p>
       ) : (
         <table>
-          <caption style={{ textAlign: "left", padding: "0.25rem 0" }}>The action library, by name.</caption>
+          <caption>The action library, by name.</caption>
           <thead>
             <tr>
               <th scope="col">Name</th>
@@ -51,7 +47,7 @@ export default async function ActionsPage() {
                   {a.bound_triggers.length > 0 ? (
                     <span style={badge}>bound: {a.bound_triggers.join(", ")}</span>
                   ) : (
-                    <span style={{ color: "var(--muted)" }}>not bound</span>
+                    <span className="muted">not bound</span>
                   )}
                 </td>
                 <td>

@@ -21,12 +21,12 @@ export default async function ApisPage() {
           <table>
             <thead>
               <tr>
-                <th>Name</th>
-                <th>Identifier (audience)</th>
-                <th>Scopes</th>
-                <th>Token lifetime</th>
-                <th>Signing</th>
-                <th>Offline access</th>
+                <th scope="col">Name</th>
+                <th scope="col">Identifier (audience)</th>
+                <th scope="col">Scopes</th>
+                <th scope="col">Token lifetime</th>
+                <th scope="col">Signing</th>
+                <th scope="col">Offline access</th>
               </tr>
             </thead>
             <tbody>

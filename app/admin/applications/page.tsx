@@ -17,31 +17,31 @@ export default async function ApplicationsPage() {
       <h1>Applications</h1>
       {canWrite && <CreateApplicationForm connections={connections} />}
       {apps.length === 0 ? (
-        <p>
+        <p className="empty">
           No applications yet. Import a tenant file with <code>npx portcullis import tenant.yaml</code>.
         </p>
       ) : (
-        <div style={{ overflowX: "auto" }}>
-          <table style={{ borderCollapse: "collapse", width: "100%" }}>
+        <div className="table-scroll">
+          <table>
             <thead>
-              <tr style={{ textAlign: "left" }}>
-                <th>Name</th>
-                <th>Client ID</th>
-                <th>Type</th>
-                <th>First party</th>
-                <th>Auth method</th>
-                <th>Grants</th>
-                <th>Connections</th>
-                {canWrite && <th>Actions</th>}
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Client ID</th>
+                <th scope="col">Type</th>
+                <th scope="col">First party</th>
+                <th scope="col">Auth method</th>
+                <th scope="col">Grants</th>
+                <th scope="col">Connections</th>
+                {canWrite && <th scope="col">Actions</th>}
               </tr>
             </thead>
             <tbody>
               {apps.map((a) => (
-                <tr key={a.clientId} style={{ borderTop: "1px solid #eee" }}>
+                <tr key={a.clientId}>
                   <td>
                     <Link href={`/admin/applications/${encodeURIComponent(a.clientId)}`}>{a.name}</Link>
                   </td>
-                  <td>
+                  <td className="wrap-anywhere">
                     <code>{a.clientId}</code>
                   </td>
                   <td>{a.appType}</td>

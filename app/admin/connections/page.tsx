@@ -26,10 +26,10 @@ export default async function ConnectionsPage() {
           <table>
             <thead>
               <tr>
-                <th>Name (realm)</th>
-                <th>ID</th>
-                <th>Applications</th>
-                <th>Default directory</th>
+                <th scope="col">Name (realm)</th>
+                <th scope="col">ID</th>
+                <th scope="col">Applications</th>
+                <th scope="col">Default directory</th>
               </tr>
             </thead>
             <tbody>

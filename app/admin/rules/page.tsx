@@ -13,18 +13,14 @@ export default async function RulesPage() {
   const rules = await listRules(await getDeps(), admin);
   const canWrite = canPerform(admin.role, "rules:write");
   return (
-    <section style={{ display: "grid", gap: "1rem" }}>
-      <h1 style={{ margin: 0 }}>Rules</h1>
-      <p style={{ margin: 0 }}>
+    <section className="stack">
+      <h1>Rules</h1>
+      <p>
         Enabled rules run in order on every password, realm and refresh-token login.{" "}
         <Link href="/admin/rules/settings">Rule settings</Link> hold the secrets rules read as{" "}
         <code>configuration</code>.
       </p>
-      {canWrite ? (
-        <NewRuleForm />
-      ) : (
-        <p style={{ margin: 0 }}>Your role can read rules but not change them.</p>
-      )}
+      {canWrite ? <NewRuleForm /> : <p>Your role can read rules but not change them.</p>}
       <RulesList
         rules={rules.map(({ id, name, enabled, order, version }) => ({ id, name, enabled, order, version }))}
         canWrite={canWrite}

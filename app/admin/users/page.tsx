@@ -19,14 +19,14 @@ export default async function UsersPage({
     <section>
       <h1>Users</h1>
       {canPerform(admin.role, "users:write") && <CreateUserForm connections={connections} />}
-      <form method="get" style={{ display: "flex", gap: "0.75rem", alignItems: "end", flexWrap: "wrap" }}>
+      <form method="get" className="toolbar">
         <label>
           Email, username or user id
-          <input name="q" defaultValue={q ?? ""} style={{ display: "block" }} />
+          <input name="q" defaultValue={q ?? ""} className="block" />
         </label>
         <label>
           Connection
-          <select name="connection" defaultValue={connection ?? ""} style={{ display: "block" }}>
+          <select name="connection" defaultValue={connection ?? ""} className="block">
             <option value="">Any connection</option>
             {connections.map((c) => (
               <option key={c} value={c}>
@@ -41,19 +41,21 @@ export default async function UsersPage({
         <p className="empty">{q || connection ? "No users match this search." : "No users yet."}</p>
       ) : (
         <div className="table-scroll">
-          <table style={{ borderCollapse: "collapse", width: "100%" }}>
+          <table>
             <thead>
-              <tr style={{ textAlign: "left" }}>
-                <th>Email / username</th>
-                <th>Connection</th>
-                <th>Logins</th>
-                <th>Last login</th>
-                <th>State</th>
+              <tr>
+                <th scope="col">Email / username</th>
+                <th scope="col">Connection</th>
+                <th scope="col" className="num">
+                  Logins
+                </th>
+                <th scope="col">Last login</th>
+                <th scope="col">State</th>
               </tr>
             </thead>
             <tbody>
               {users.map((u) => (
-                <tr key={u.user_id} style={{ borderTop: "1px solid #eee" }}>
+                <tr key={u.user_id}>
                   <td>
                     <Link href={`/admin/users/${encodeURIComponent(u.user_id)}`}>
                       {u.email ?? u.username}

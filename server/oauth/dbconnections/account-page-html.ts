@@ -3,16 +3,18 @@ export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-// The sign-in page's look (app/globals.css, app/login): the same colours, font and narrow centred column. Inline,
-// so the page needs no script, no stylesheet request and nothing from another origin.
-const STYLE = `:root{--fg:#1d2430;--muted:#5b6472;--line:#e3e6eb;--accent:#2b59c3;--bg-soft:#f5f7fa}
-*{box-sizing:border-box}body{color:var(--fg);font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;padding:1.5rem 2rem;line-height:1.5}
+// The sign-in page's look (app/globals.css, app/login): the same colour tokens (light and dark), font and narrow
+// centred column. Inline, so the page needs no script, no stylesheet request and nothing from another origin.
+const STYLE = `:root{color-scheme:light dark;--bg:#fff;--fg:#1d2430;--muted:#5b6472;--line:#8a93a3;--accent:#2b59c3;--accent-fg:#fff;--focus:#2b59c3;--danger:#a61b1b;--danger-soft:#fdeeee}
+@media (prefers-color-scheme:dark){:root{--bg:#12161c;--fg:#e6e9ee;--muted:#a3acb9;--line:#6b7585;--accent:#8fb0ff;--accent-fg:#0b1220;--focus:#8fb0ff;--danger:#ff8a8a;--danger-soft:#3a1d20}}
+*{box-sizing:border-box}body{background:var(--bg);color:var(--fg);font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;padding:1.5rem 2rem;line-height:1.5}
 main{max-width:360px;margin:4rem auto}h1{margin-top:0;font-size:1.6rem}
 label{display:block;font-weight:600;margin:.8rem 0 .25rem}
-input[type=password]{width:100%;padding:.5rem .6rem;border:1px solid var(--line);border-radius:6px;font:inherit}
-button{margin-top:1rem;padding:.5rem 1rem;border:0;border-radius:6px;background:var(--accent);color:#fff;font:inherit;cursor:pointer}
-button:focus-visible,input:focus-visible{outline:3px solid #9db5ea;outline-offset:1px}
-.error{color:#a61b1b;background:#fdeeee;border:1px solid #f3c2c2;border-radius:6px;padding:.5rem .7rem}
+input[type=password]{width:100%;padding:.5rem .6rem;background:var(--bg);color:var(--fg);border:1px solid var(--line);border-radius:6px;font:inherit}
+a{color:var(--accent)}
+button{margin-top:1rem;padding:.5rem 1rem;border:0;border-radius:6px;background:var(--accent);color:var(--accent-fg);font:inherit;font-weight:600;cursor:pointer}
+button:focus-visible,input:focus-visible,a:focus-visible{outline:3px solid var(--focus);outline-offset:2px}
+.error{color:var(--danger);background:var(--danger-soft);border:1px solid var(--danger);border-radius:6px;padding:.5rem .7rem}
 .muted{color:var(--muted);font-size:.92rem}`;
 
 /**

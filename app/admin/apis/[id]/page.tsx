@@ -25,9 +25,9 @@ export default async function ApiPage({ params }: { params: Promise<{ id: string
       <h1>{api.name}</h1>
       {api.isSystem && (
         <p>
-          Built in: Auth0&apos;s Management API (<code>/api/v2</code>) for this server. Grant an application scopes
-          below and it can call it with a client_credentials token, as node-auth0&apos;s <code>ManagementClient</code>{" "}
-          does. See docs/management-api.md.
+          Built in: Auth0&apos;s Management API (<code>/api/v2</code>) for this server. Grant an application
+          scopes below and it can call it with a client_credentials token, as node-auth0&apos;s{" "}
+          <code>ManagementClient</code> does. See docs/management-api.md.
         </p>
       )}
       {canPerform(admin.role, "config:write") && !api.isSystem ? (

@@ -36,7 +36,7 @@ export default async function ConnectionPage({ params }: { params: Promise<{ con
           <dt>Applications that may use it</dt>
           <dd>{c.enabledClients.join(", ") || "none"}</dd>
           <dt>Password policy</dt>
-          <dd style={{ whiteSpace: "pre-wrap" }}>{c.passwordRules}</dd>
+          <dd className="pre-wrap">{c.passwordRules}</dd>
         </dl>
       )}
     </section>

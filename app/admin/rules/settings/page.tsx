@@ -13,12 +13,12 @@ export default async function RuleSettingsPage() {
   const settings = await listRuleSettings(await getDeps(), admin);
   const canWrite = canPerform(admin.role, "rules:write");
   return (
-    <section style={{ display: "grid", gap: "1rem" }}>
-      <p style={{ margin: 0 }}>
+    <section className="stack">
+      <p>
         <Link href="/admin/rules">← Rules</Link>
       </p>
-      <h1 style={{ margin: 0 }}>Rule settings</h1>
-      <p style={{ margin: 0 }}>
+      <h1>Rule settings</h1>
+      <p>
         Rules read these as <code>configuration.KEY</code>. Keep API keys and other secrets here rather than
         in scripts: values are encrypted at rest and hidden from logs.
         {!canWrite && " Your role can see the keys but not change them."}

@@ -22,8 +22,8 @@ const srOnly: CSSProperties = {
 
 /** Each kind of line is told by its sign and by hidden text, not by colour alone. */
 const LINE_STYLE: Record<TDiffLine["kind"], { sign: string; said: string; background?: string }> = {
-  added: { sign: "+", said: "added", background: "#e6f4ea" },
-  removed: { sign: "−", said: "removed", background: "#fce8e6" },
+  added: { sign: "+", said: "added" },
+  removed: { sign: "−", said: "removed" },
   unchanged: { sign: " ", said: "unchanged" },
 };
 
@@ -55,15 +55,13 @@ export default async function ActionHistoryPage({
   const when = (iso: string) => new Date(iso).toISOString().replace("T", " ").slice(0, 19) + " UTC";
 
   return (
-    <section style={{ display: "grid", gap: "1rem" }}>
-      <p style={{ margin: 0 }}>
+    <section className="stack">
+      <p>
         <Link href={`/admin/actions/${id}`}>← Back to the editor</Link>
       </p>
-      <h1 style={{ margin: 0 }}>Version history: {action.name}</h1>
+      <h1>Version history: {action.name}</h1>
       <table>
-        <caption style={{ textAlign: "left", padding: "0.25rem 0" }}>
-          Every deployed version kept, newest first. The deployed one is what logins run.
-        </caption>
+        <caption>Every deployed version kept, newest first. The deployed one is what logins run.</caption>
         <thead>
           <tr>
             <th scope="col">Version</th>
@@ -86,13 +84,12 @@ export default async function ActionHistoryPage({
                 <time dateTime={v.created_at}>{when(v.created_at)}</time>
               </td>
               <td>
-                <div style={{ display: "flex", gap: "0.5rem", flexWrap: "wrap", alignItems: "center" }}>
+                <div className="toolbar center">
                   <Link
                     href={`/admin/actions/${id}/history?compare=${v.number}`}
-                    aria-label={`Compare version ${v.number} with the draft`}
                     aria-current={diff?.number === v.number ? "true" : undefined}
                   >
-                    Compare with draft
+                    Compare version {v.number} with the draft
                   </Link>
                   {!v.deployed && canWrite && (
                     <ActionRollbackButton actionId={id} actionName={action.name} number={v.number} />
@@ -104,7 +101,9 @@ export default async function ActionHistoryPage({
         </tbody>
       </table>
 
-      {versions.length === 0 && <p>This action was never deployed: there are no versions yet.</p>}
+      {versions.length === 0 && (
+        <p className="empty">This action was never deployed: there are no versions yet.</p>
+      )}
       {diff && (
         <section aria-labelledby="diff-heading" data-testid="version-diff">
           <h2 id="diff-heading">Changes from version {diff.number} to the draft</h2>
@@ -115,8 +114,8 @@ export default async function ActionHistoryPage({
             {diff.hunks.length === 0 && " The code is the same."}
           </p>
           {diff.hunks.map((h) => (
-            <table key={h.header} style={{ fontFamily: "ui-monospace, monospace", marginBottom: "1rem" }}>
-              <caption style={{ textAlign: "left" }}>{h.header}</caption>
+            <table key={h.header} className="diff">
+              <caption>{h.header}</caption>
               <thead>
                 <tr>
                   <th scope="col">Version {diff.number}</th>
@@ -129,11 +128,11 @@ export default async function ActionHistoryPage({
                 {h.lines.map((l, i) => {
                   const s = LINE_STYLE[l.kind];
                   return (
-                    <tr key={i} data-kind={l.kind} style={{ background: s.background }}>
+                    <tr key={i} data-kind={l.kind}>
                       <td>{l.old_line ?? ""}</td>
                       <td>{l.new_line ?? ""}</td>
                       <td aria-hidden="true">{s.sign}</td>
-                      <td style={{ whiteSpace: "pre-wrap" }}>
+                      <td className="pre-wrap">
                         <span style={srOnly}>{s.said}: </span>
                         {l.kind === "added" ? (
                           <ins>{l.text}</ins>

@@ -13,12 +13,12 @@ export default async function PostLoginFlowPage() {
   const deps = await getDeps();
   const [{ bindings }, { actions }] = [await getPostLoginFlow(deps, admin), await listActions(deps, admin)];
   return (
-    <section style={{ display: "grid", gap: "1rem" }}>
-      <p style={{ margin: 0 }}>
+    <section className="stack">
+      <p>
         <Link href="/admin/actions">← Actions</Link>
       </p>
-      <h1 style={{ margin: 0 }}>Post-login flow</h1>
-      <p style={{ margin: 0 }}>
+      <h1>Post-login flow</h1>
+      <p>
         After the rules, logins run these actions from top to bottom, each its deployed version. Only deployed
         actions can be added.
       </p>

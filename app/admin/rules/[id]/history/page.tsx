@@ -21,8 +21,8 @@ const srOnly: CSSProperties = {
 
 /** Each kind of line is told by its sign and by hidden text, not by colour alone. */
 const LINE_STYLE: Record<TDiffLine["kind"], { sign: string; said: string; background?: string }> = {
-  added: { sign: "+", said: "added", background: "#e6f4ea" },
-  removed: { sign: "−", said: "removed", background: "#fce8e6" },
+  added: { sign: "+", said: "added" },
+  removed: { sign: "−", said: "removed" },
   unchanged: { sign: " ", said: "unchanged" },
 };
 
@@ -54,15 +54,13 @@ export default async function RuleHistoryPage({
   const when = (iso: string) => new Date(iso).toISOString().replace("T", " ").slice(0, 19) + " UTC";
 
   return (
-    <section style={{ display: "grid", gap: "1rem" }}>
-      <p style={{ margin: 0 }}>
+    <section className="stack">
+      <p>
         <Link href={`/admin/rules/${id}`}>← Back to the editor</Link>
       </p>
-      <h1 style={{ margin: 0 }}>Version history: {rule.name}</h1>
+      <h1>Version history: {rule.name}</h1>
       <table>
-        <caption style={{ textAlign: "left", padding: "0.25rem 0" }}>
-          Every saved version, newest first. The current one is what logins run.
-        </caption>
+        <caption>Every saved version, newest first. The current one is what logins run.</caption>
         <thead>
           <tr>
             <th scope="col">Version</th>
@@ -85,14 +83,13 @@ export default async function RuleHistoryPage({
                 <time dateTime={v.created_at}>{when(v.created_at)}</time>
               </td>
               <td>
-                <div style={{ display: "flex", gap: "0.5rem", flexWrap: "wrap", alignItems: "center" }}>
+                <div className="toolbar center">
                   {!v.is_current && (
                     <Link
                       href={`/admin/rules/${id}/history?compare=${v.version}`}
-                      aria-label={`Compare version ${v.version} with the current version`}
                       aria-current={diff?.version === v.version ? "true" : undefined}
                     >
-                      Compare with current
+                      Compare version {v.version} with the current version
                     </Link>
                   )}
                   {!v.is_current && canWrite && (
@@ -105,7 +102,9 @@ export default async function RuleHistoryPage({
         </tbody>
       </table>
 
-      {versions.length === 1 && <p>This rule has only one version: there is nothing to compare yet.</p>}
+      {versions.length === 1 && (
+        <p className="empty">This rule has only one version: there is nothing to compare yet.</p>
+      )}
       {diff && (
         <section aria-labelledby="diff-heading" data-testid="version-diff">
           <h2 id="diff-heading">
@@ -118,8 +117,8 @@ export default async function RuleHistoryPage({
             {diff.hunks.length === 0 && " The scripts are the same."}
           </p>
           {diff.hunks.map((h) => (
-            <table key={h.header} style={{ fontFamily: "ui-monospace, monospace", marginBottom: "1rem" }}>
-              <caption style={{ textAlign: "left" }}>{h.header}</caption>
+            <table key={h.header} className="diff">
+              <caption>{h.header}</caption>
               <thead>
                 <tr>
                   <th scope="col">Version {diff.version}</th>
@@ -132,11 +131,11 @@ export default async function RuleHistoryPage({
                 {h.lines.map((l, i) => {
                   const s = LINE_STYLE[l.kind];
                   return (
-                    <tr key={i} data-kind={l.kind} style={{ background: s.background }}>
+                    <tr key={i} data-kind={l.kind}>
                       <td>{l.old_line ?? ""}</td>
                       <td>{l.new_line ?? ""}</td>
                       <td aria-hidden="true">{s.sign}</td>
-                      <td style={{ whiteSpace: "pre-wrap" }}>
+                      <td className="pre-wrap">
                         <span style={srOnly}>{s.said}: </span>
                         {l.kind === "added" ? (
                           <ins>{l.text}</ins>
