@@ -244,9 +244,13 @@ async function runOn(kind: "sqlite" | "postgres"): Promise<void> {
       console.log(
         `\n${kind}: ${ROWS.toLocaleString("en")} records over 14 days (seeded in ${seconds.toFixed(1)} s), ${RUNS} runs per range`,
       );
-      console.log("range   failed   blocked  throttled  breached  sources  p50 ms   p95 ms");
+      console.log("range   failed   blocked  throttled  breached  sources  first ms  p50 ms   p95 ms");
       for (const range of Object.keys(ATTACK_VIEW_RANGES) as TAttackViewRange[]) {
-        for (let i = 0; i < 3; i++) await getAttackView(deps, CLI_ACTOR, range);
+        // The first read of a 14-day view also reads its 13 closed days, which the process then keeps.
+        const cold = performance.now();
+        await getAttackView(deps, CLI_ACTOR, range);
+        const first = performance.now() - cold;
+        for (let i = 0; i < 2; i++) await getAttackView(deps, CLI_ACTOR, range);
         const times: number[] = [];
         let view = await getAttackView(deps, CLI_ACTOR, range);
         for (let i = 0; i < RUNS; i++) {
@@ -257,7 +261,7 @@ async function runOn(kind: "sqlite" | "postgres"): Promise<void> {
         times.sort((a, b) => a - b);
         const { failed, blocked, throttled, breached } = view.totals;
         console.log(
-          `${range.padEnd(6)} ${String(failed).padStart(7)} ${String(blocked).padStart(9)} ${String(throttled).padStart(10)} ${String(breached).padStart(9)} ${String(view.top_sources.length).padStart(8)} ${percentile(times, 50).toFixed(1).padStart(7)} ${percentile(times, 95).toFixed(1).padStart(8)}`,
+          `${range.padEnd(6)} ${String(failed).padStart(7)} ${String(blocked).padStart(9)} ${String(throttled).padStart(10)} ${String(breached).padStart(9)} ${String(view.top_sources.length).padStart(8)} ${first.toFixed(0).padStart(9)} ${percentile(times, 50).toFixed(1).padStart(7)} ${percentile(times, 95).toFixed(1).padStart(8)}`,
         );
         if (range === "14d")
           console.log(
