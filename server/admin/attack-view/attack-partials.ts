@@ -11,10 +11,10 @@ import { BLOCK_TYPES, FAILED_LOGIN_TYPES, THROTTLE_TYPES } from "./attack-view-r
 
 // The attack view's figures for one stretch of time (a "partial"), and how partials add up. A 14-day view is 14
 // daily partials: the 13 closed days never change (log ids carry their time; records are only ever added at "now"),
-// so each process keeps them and only today is read again. Top lists cannot simply be added up — an identifier
-// missing from one day's list may still have had records that day — so each partial also says how many records a
-// name it does not list can have had at most (`cut`), and a sum that cannot prove its top entries exact is
-// recomputed from the log in one go.
+// so each process keeps them, added up, and only today is read again. Top-10 lists cannot be added up (a name
+// missing from one day's list may still have had records that day), so a day's partial lists every name and source
+// (up to PARTIAL_DEPTH; `cut` says how many records an unlisted one may have had), and when a day is cut the view
+// reads the whole span in one go instead.
 
 export const COUNT_GROUPS = {
   failed: FAILED_LOGIN_TYPES,
