@@ -9,7 +9,11 @@ import { ACCOUNTS, signIn } from "./helpers";
 async function holdScripts(page: Page): Promise<() => void> {
   let release!: () => void;
   const released = new Promise<void>((r) => (release = r));
-  await page.route("**/_next/static/chunks/**", async (route) => {
+  // Scripts only: React reveals a streamed section once its stylesheets have loaded, and holding those would hide
+  // the section itself rather than show it before hydration.
+  const isScript = (url: URL) =>
+    url.pathname.startsWith("/_next/static/chunks/") && url.pathname.endsWith(".js");
+  await page.route(isScript, async (route) => {
     await released;
     await route.continue();
   });
