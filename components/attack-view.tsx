@@ -159,7 +159,7 @@ function IdentifiersTable({
                     <Link href={logsLink("user", r.identifier)}>{r.identifier}</Link>
                   </th>
                   <td className={styles.num}>{n(r.failures)}</td>
-                  <td>{at(r.last_failure)}</td>
+                  <td className={styles.time}>{at(r.last_failure)}</td>
                   <td>
                     {r.blocked ? (
                       <StateOf
@@ -236,7 +236,7 @@ function SourcesTable({
                       )}
                     </th>
                     <td className={styles.num}>{n(r.failures)}</td>
-                    <td>{at(r.last_failure)}</td>
+                    <td className={styles.time}>{at(r.last_failure)}</td>
                     <td>
                       <StateOf blocked={isBlocked} text={sourceState(r)} />
                     </td>
