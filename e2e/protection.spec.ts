@@ -11,9 +11,11 @@ test("a brute-force block shows on Attack protection and an admin lifts it", asy
 
   await signIn(page, ACCOUNTS.owner, "/admin/attack-protection");
   await expect(page.getByRole("heading", { name: "Attack protection" })).toBeVisible();
-  const row = page.getByRole("row").filter({ hasText: victim });
+  // The "Blocked now" table (the attack view above it lists the victim too).
+  const blockedNow = page.locator("table", { has: page.getByRole("columnheader", { name: "Connection" }) });
+  const row = blockedNow.getByRole("row").filter({ hasText: victim });
   await expect(row).toBeVisible();
-  await page.getByRole("button", { name: `Unblock ${victim}` }).click();
+  await blockedNow.getByRole("button", { name: `Unblock ${victim}` }).click();
   await expect(page.getByTestId("no-user-blocks")).toBeVisible();
 
   // The block is gone: the next wrong password is an ordinary failure again.

@@ -43,6 +43,7 @@ import { exportLogsStream, getApplications, getLogDetail, getLogsPage, getOvervi
 import { getAttackProtection } from "./protection/get-attack-protection.ts";
 import { getIpBlock } from "./protection/get-ip-block.ts";
 import { getProtectionView } from "./protection/get-protection-view.ts";
+import { getAttackView } from "./attack-view/get-attack-view.ts";
 import { getUserBlocks } from "./protection/get-user-blocks.ts";
 import { listBlocks } from "./protection/list-blocks.ts";
 import { listNotifications } from "./protection/list-notifications.ts";
@@ -336,6 +337,7 @@ const TABLE: TEntry[] = [
   },
   { fn: listNotifications, action: "config:read", call: (w, a) => listNotifications(w.deps, a, { take: 5 }) },
   { fn: getProtectionView, action: "logs:read", call: (w, a) => getProtectionView(w.deps, a) },
+  { fn: getAttackView, action: "logs:read", call: (w, a) => getAttackView(w.deps, a, "hour") },
   {
     fn: unblockUser,
     action: "protection:unblock",
@@ -443,6 +445,8 @@ const NOT_USE_CASES: Record<string, string> = {
   "read-admin-body.ts#readAdminJson": "route plumbing: reads the body under a cap",
   "protection/find-block-rows.ts#resolveBlockTarget": "helper of getUserBlocks and unblockUser",
   "protection/find-block-rows.ts#connectionNames": "helper of listBlocks and getUserBlocks",
+  "attack-view/attack-partials.ts#readPartial": "helper of getAttackView: reads one stretch of the log",
+  "attack-view/attack-partials.ts#readClosedDays": "helper of getAttackView: the closed days, cached",
   "rules/check-rule.ts#assertRuleCompiles": "helper of createRule and updateRule",
   "rules/record-rules-change.ts#recordRulesChange":
     "writes the audit record inside a rules use case's transaction",

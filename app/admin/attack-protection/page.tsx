@@ -4,16 +4,30 @@ import { getPageAdmin } from "@/server/admin/session";
 import { canPerform } from "@/server/admin/roles";
 import { Forbidden } from "@/components/forbidden";
 import { PolicyEditor, UnblockButton } from "@/components/protection-controls";
+import { getAttackView } from "@/server/admin/attack-view/get-attack-view";
+import { isAttackViewRange } from "@/server/admin/attack-view/attack-view-range";
+import { AttackView } from "@/components/attack-view";
 
-export default async function AttackProtectionPage() {
+export default async function AttackProtectionPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const admin = await getPageAdmin("logs:read");
   if (!admin) return <Forbidden />;
-  const view = await getProtectionView(await getDeps(), admin);
+  const { range } = await searchParams;
+  const deps = await getDeps();
+  const [view, attack] = await Promise.all([
+    getProtectionView(deps, admin),
+    // An unknown ?range= shows the last hour: the page never fails on a hand-edited link.
+    getAttackView(deps, admin, isAttackViewRange(range) ? range : "hour"),
+  ]);
   const canWrite = canPerform(admin.role, "config:write");
   const canUnblock = canPerform(admin.role, "protection:unblock");
   return (
     <section>
       <h1>Attack protection</h1>
+      <AttackView view={attack} canUnblock={canUnblock} />
       <h2>Blocked now</h2>
       {!view.blocks.enforced.brute_force && (
         <p>Brute-force protection is off or monitoring only: nothing is refused.</p>
