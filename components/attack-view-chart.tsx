@@ -28,7 +28,7 @@ export function AttackViewChart({
     <figure className={styles.figure} aria-labelledby="attack-chart-caption">
       <div aria-hidden="true">
         <ResponsiveContainer width="100%" height={240}>
-          <BarChart data={data}>
+          <BarChart data={data} accessibilityLayer={false}>
             <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="var(--line)" />
             <XAxis dataKey="label" fontSize={11} stroke="var(--muted)" minTickGap={12} />
             <YAxis allowDecimals={false} fontSize={11} width={48} stroke="var(--muted)" />

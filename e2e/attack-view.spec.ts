@@ -10,7 +10,7 @@ test("failed logins over HTTP show in the attack view, and its table lifts the b
   for (let i = 0; i < 10; i++) expect((await attempt()).status()).toBe(403);
   expect((await attempt()).status()).toBe(429);
 
-  await signIn(page, ACCOUNTS.security, "/admin/attack-protection");
+  await signIn(page, ACCOUNTS.owner, "/admin/attack-protection");
   const view = page.getByTestId("attack-view");
   await expect(view.getByRole("heading", { name: "Attack view" })).toBeVisible();
   await expect(view.getByRole("link", { name: "Last hour" })).toHaveAttribute("aria-current", "page");

@@ -17,7 +17,7 @@ test("the explainer names the IP and count of a brute-force block, and one click
     expect((await passwordGrant(request, { password: "not-the-password" })).status()).toBe(403);
   expect((await passwordGrant(request)).status()).toBe(429);
 
-  await signIn(page, ACCOUNTS.security, `/admin/users?q=${encodeURIComponent(E2E_USER.username)}`);
+  await signIn(page, ACCOUNTS.owner, `/admin/users?q=${encodeURIComponent(E2E_USER.username)}`);
   await page.getByRole("link", { name: E2E_USER.username }).first().click();
   const status = page.getByRole("region", { name: "Sign-in status" });
   await expect(status).toBeVisible();

@@ -12,7 +12,7 @@ test("a failed login over HTTP is named, filtered by name, linked to its user an
   // The right password next: a related record of the same user and IP (and it resets the failure count).
   expect((await passwordGrant(request)).status()).toBe(200);
 
-  await signIn(page, ACCOUNTS.security);
+  await signIn(page, ACCOUNTS.owner);
   await page.goto("/admin/logs");
   await expect(page.getByRole("heading", { name: "Logs" })).toBeVisible();
   await page.getByLabel("Event type").selectOption({ label: "Failed Login (Incorrect Password) (fp)" });

@@ -44,6 +44,7 @@ import { getAttackProtection } from "./protection/get-attack-protection.ts";
 import { getIpBlock } from "./protection/get-ip-block.ts";
 import { getProtectionView } from "./protection/get-protection-view.ts";
 import { getAttackView } from "./attack-view/get-attack-view.ts";
+import { explainLockout } from "./lockout/explain-lockout.ts";
 import { getUserBlocks } from "./protection/get-user-blocks.ts";
 import { listBlocks } from "./protection/list-blocks.ts";
 import { listNotifications } from "./protection/list-notifications.ts";
@@ -339,6 +340,11 @@ const TABLE: TEntry[] = [
   { fn: getProtectionView, action: "logs:read", call: (w, a) => getProtectionView(w.deps, a) },
   { fn: getAttackView, action: "logs:read", call: (w, a) => getAttackView(w.deps, a, "hour") },
   {
+    fn: explainLockout,
+    action: "logs:read",
+    call: (w, a) => explainLockout(w.deps, a, w.fx.users.alice.userId),
+  },
+  {
     fn: unblockUser,
     action: "protection:unblock",
     call: (w, a) => unblockUser(w.deps, a, { identifier: "alice@example.com" }),
@@ -447,6 +453,16 @@ const NOT_USE_CASES: Record<string, string> = {
   "protection/find-block-rows.ts#connectionNames": "helper of listBlocks and getUserBlocks",
   "attack-view/attack-partials.ts#readPartial": "helper of getAttackView: reads one stretch of the log",
   "attack-view/attack-partials.ts#readClosedDays": "helper of getAttackView: the closed days, cached",
+  "lockout/account-causes.ts#adminBlockCause":
+    "helper of explainLockout: reads one cause for a user it was given",
+  "lockout/account-causes.ts#breachedPasswordCause":
+    "helper of explainLockout: reads one cause for a user it was given",
+  "lockout/account-causes.ts#mfaThrottleCause":
+    "helper of explainLockout: reads one cause for a user it was given",
+  "lockout/brute-force-causes.ts#bruteForceCauses":
+    "helper of explainLockout: reads one cause for a user it was given",
+  "lockout/ip-throttle-causes.ts#ipThrottleCauses":
+    "helper of explainLockout: reads one cause for a user it was given",
   "rules/check-rule.ts#assertRuleCompiles": "helper of createRule and updateRule",
   "rules/record-rules-change.ts#recordRulesChange":
     "writes the audit record inside a rules use case's transaction",

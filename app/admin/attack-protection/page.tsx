@@ -35,62 +35,66 @@ export default async function AttackProtectionPage({
       {view.blocks.users.length === 0 ? (
         <p data-testid="no-user-blocks">No blocked accounts.</p>
       ) : (
-        <table>
-          <thead>
-            <tr>
-              <th>Identifier</th>
-              <th>IP</th>
-              <th>Connection</th>
-              <th>Failures</th>
-              <th>Blocked since</th>
-              <th>Ends</th>
-              {canUnblock && <th>Action</th>}
-            </tr>
-          </thead>
-          <tbody>
-            {view.blocks.users.map((b) => (
-              <tr key={`${b.identifier}|${b.ip ?? ""}|${b.connection}`}>
-                <td>{b.identifier}</td>
-                <td>{b.ip ?? "any (account lockout)"}</td>
-                <td>{b.connection}</td>
-                <td>{b.count}</td>
-                <td>{b.since ?? "—"}</td>
-                <td>{b.expires}</td>
-                {canUnblock && (
-                  <td>
-                    <UnblockButton kind="identifier" value={b.identifier} />
-                  </td>
-                )}
+        <div className="table-scroll">
+          <table>
+            <thead>
+              <tr>
+                <th>Identifier</th>
+                <th>IP</th>
+                <th>Connection</th>
+                <th>Failures</th>
+                <th>Blocked since</th>
+                <th>Ends</th>
+                {canUnblock && <th>Action</th>}
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {view.blocks.users.map((b) => (
+                <tr key={`${b.identifier}|${b.ip ?? ""}|${b.connection}`}>
+                  <td>{b.identifier}</td>
+                  <td>{b.ip ?? "any (account lockout)"}</td>
+                  <td>{b.connection}</td>
+                  <td>{b.count}</td>
+                  <td>{b.since ?? "—"}</td>
+                  <td>{b.expires}</td>
+                  {canUnblock && (
+                    <td>
+                      <UnblockButton kind="identifier" value={b.identifier} />
+                    </td>
+                  )}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       {view.blocks.ips.length > 0 && (
-        <table>
-          <thead>
-            <tr>
-              <th>Throttled IP or IPv6 network</th>
-              <th>Since</th>
-              <th>Ends</th>
-              {canUnblock && <th>Action</th>}
-            </tr>
-          </thead>
-          <tbody>
-            {view.blocks.ips.map((b) => (
-              <tr key={b.ip}>
-                <td>{b.ip}</td>
-                <td>{b.since ?? "—"}</td>
-                <td>{b.expires}</td>
-                {canUnblock && (
-                  <td>
-                    <UnblockButton kind="ip" value={b.ip} />
-                  </td>
-                )}
+        <div className="table-scroll">
+          <table>
+            <thead>
+              <tr>
+                <th>Throttled IP or IPv6 network</th>
+                <th>Since</th>
+                <th>Ends</th>
+                {canUnblock && <th>Action</th>}
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {view.blocks.ips.map((b) => (
+                <tr key={b.ip}>
+                  <td>{b.ip}</td>
+                  <td>{b.since ?? "—"}</td>
+                  <td>{b.expires}</td>
+                  {canUnblock && (
+                    <td>
+                      <UnblockButton kind="ip" value={b.ip} />
+                    </td>
+                  )}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       <h2>Policies</h2>
       <p>Auth0 Management API shape. Changes apply on every server within a second.</p>
@@ -105,28 +109,30 @@ export default async function AttackProtectionPage({
       {view.notifications.length === 0 ? (
         <p>Nothing sent yet. Without SMTP_URL, messages stay here (the outbox).</p>
       ) : (
-        <table>
-          <thead>
-            <tr>
-              <th>When</th>
-              <th>Kind</th>
-              <th>To</th>
-              <th>Subject</th>
-              <th>Status</th>
-            </tr>
-          </thead>
-          <tbody>
-            {view.notifications.map((n) => (
-              <tr key={String(n.id)}>
-                <td>{String(n.created_at)}</td>
-                <td>{String(n.kind)}</td>
-                <td>{String(n.to ?? "—")}</td>
-                <td>{String(n.subject)}</td>
-                <td>{String(n.status)}</td>
+        <div className="table-scroll">
+          <table>
+            <thead>
+              <tr>
+                <th>When</th>
+                <th>Kind</th>
+                <th>To</th>
+                <th>Subject</th>
+                <th>Status</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {view.notifications.map((n) => (
+                <tr key={String(n.id)}>
+                  <td>{String(n.created_at)}</td>
+                  <td>{String(n.kind)}</td>
+                  <td>{String(n.to ?? "—")}</td>
+                  <td>{String(n.subject)}</td>
+                  <td>{String(n.status)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </section>
   );
