@@ -41,7 +41,9 @@ test("the owner signs in, sees a password grant in Overview and Logs, filters an
   expect(lines.length).toBeGreaterThan(0);
   expect(lines.every((l) => l.type === "fp")).toBe(true);
 
-  await page.getByRole("link", { name: "Applications" }).click();
+  // The navigation's link (each log row links its application too).
+  await page.getByRole("navigation", { name: "Dashboard" }).getByRole("link", { name: "Applications" }).click();
+  await expect(page.getByRole("heading", { name: "Applications", exact: true })).toBeVisible();
   await expect(page.getByRole("cell", { name: "E2E Web App", exact: true })).toBeVisible();
 });
 
