@@ -24,6 +24,18 @@ const KIND_NAMES: Record<TLockoutCauseKind, string> = {
 
 const STATE_LABELS = { clear: "Clear", blocked: "Blocked", "at-risk": "At risk" } as const;
 
+/** More at-risk causes than this are folded under one summary line. */
+const FOLD_AFTER = 2;
+
+/** One line for folded at-risk causes: how many, and the closest any of them is to its threshold. */
+function foldedSummary(causes: TLockoutCause[], isMore: boolean): string {
+  const closest = causes
+    .filter((c) => typeof c.count === "number" && typeof c.threshold === "number")
+    .sort((a, b) => b.count! / b.threshold! - a.count! / a.threshold!)[0];
+  const near = closest ? `; the closest is at ${closest.count} of ${closest.threshold}` : "";
+  return `${causes.length} ${isMore ? "more " : ""}sources are counting towards a block${near}`;
+}
+
 /** The one-click button for a lift, when there is one and the admin's role may take it. */
 function LiftButton({ lift, userId }: { lift: TLockoutLift; userId: string }) {
   switch (lift.kind) {
@@ -113,6 +125,12 @@ export function LockoutExplainer({
 }) {
   const at = new Date(now);
   const allowedSet = new Set(allowed);
+  // Everything that blocks is shown; a handful of at-risk causes too. A user sprayed from many addresses has one
+  // at-risk cause per address: past FOLD_AFTER they are folded under one line, so the blocks stay in view.
+  const blocking = explanation.causes.filter((c) => c.state === "blocked");
+  const atRisk = explanation.causes.filter((c) => c.state !== "blocked");
+  const shown = atRisk.length > FOLD_AFTER ? blocking : explanation.causes;
+  const folded = atRisk.length > FOLD_AFTER ? atRisk : [];
   const stateClass =
     explanation.state === "blocked"
       ? styles.blocked
@@ -126,9 +144,9 @@ export function LockoutExplainer({
         <span className={styles.badge}>{STATE_LABELS[explanation.state]}</span>
         {describeState(explanation.state)}
       </p>
-      {explanation.causes.length > 0 && (
+      {shown.length > 0 && (
         <ul className={styles.causes} aria-label="Causes">
-          {explanation.causes.map((c, i) => (
+          {shown.map((c, i) => (
             <Cause
               key={`${c.kind}-${c.ip ?? ""}-${i}`}
               cause={c}
@@ -138,6 +156,22 @@ export function LockoutExplainer({
             />
           ))}
         </ul>
+      )}
+      {folded.length > 0 && (
+        <details className={styles.folded}>
+          <summary>{foldedSummary(folded, shown.length > 0)}</summary>
+          <ul className={styles.causes} aria-label="Causes at risk">
+            {folded.map((c, i) => (
+              <Cause
+                key={`${c.kind}-${c.ip ?? ""}-${i}`}
+                cause={c}
+                now={at}
+                userId={userId}
+                allowed={allowedSet}
+              />
+            ))}
+          </ul>
+        </details>
       )}
     </section>
   );

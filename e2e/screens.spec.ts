@@ -61,6 +61,11 @@ test("every dashboard screen renders (and is photographed)", async ({ page, requ
   expect(locked?.user_id).toBeTruthy();
   await page.goto(`/admin/users/${encodeURIComponent(locked!.user_id!)}`);
   await expect(page.getByRole("heading", { name: PEOPLE.chloe.email })).toBeVisible();
+  // The block from the /64 is in view; the spray's one-failure addresses are folded under one line.
+  const status = page.getByRole("region", { name: "Sign-in status" });
+  await expect(status.getByTestId("lockout-state")).toContainText("Blocked");
+  await expect(status.getByText("2001:db8:7:1::/64").first()).toBeVisible();
+  await expect(status.getByText(/more sources are counting towards a block/)).toBeVisible();
   await page.waitForLoadState("networkidle");
   await shot("user-locked");
   // Edit screens, reached from their lists.
