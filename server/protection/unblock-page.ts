@@ -13,9 +13,17 @@ const MESSAGES = {
 /** The small HTML page answering the unblock button. */
 export function unblockResultPage(outcome: keyof typeof MESSAGES): Response {
   const [title, text] = MESSAGES[outcome];
-  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head><body style="font-family:system-ui,sans-serif;margin:2rem"><h1>${title}</h1><p>${text}</p></body></html>`;
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="color-scheme" content="light dark"><title>${title}</title></head><body style="font-family:system-ui,sans-serif;margin:2rem"><h1>${title}</h1><p>${text}</p></body></html>`;
   return new Response(html, {
     status: outcome === "invalid" ? 400 : 200,
-    headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" },
+    headers: {
+      "content-type": "text/html; charset=utf-8",
+      "cache-control": "no-store",
+      "referrer-policy": "same-origin",
+      "x-frame-options": "DENY",
+      "x-content-type-options": "nosniff",
+      "content-security-policy":
+        "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'",
+    },
   });
 }
