@@ -11,7 +11,7 @@ import {
   type TManagementServer,
 } from "../testing/management-calls.ts";
 import { findClientGrant } from "../store/client-grants.ts";
-import { findResourceServerById } from "../store/resource-servers.ts";
+import { findResourceServerByIdOrIdentifier } from "../store/resource-servers.ts";
 import { ensureManagementApi, MANAGEMENT_API_ID, managementAudience } from "./management-api.ts";
 
 const AUDIENCE = "https://portcullis.test/api/v2/";
@@ -248,10 +248,23 @@ describe("Management API rate limit", () => {
     expect((await api.call("GET", "/api/v2/resource-servers", { token })).status).toBe(200);
   });
 
+  it("writes nothing at a start that finds the API as it should be", async () => {
+    const updatedAt = async () =>
+      (
+        await deps.db.all<{ updatedAt: unknown }>(`SELECT "updatedAt" FROM "ResourceServer" WHERE "id" = ?`, [
+          MANAGEMENT_API_ID,
+        ])
+      )[0]?.updatedAt;
+    const before = await updatedAt();
+    deps.clock.advance(60_000);
+    await ensureManagementApi(deps.db, deps.env.PUBLIC_URL, deps.clock.now(), deps.log);
+    expect(await updatedAt()).toEqual(before);
+  });
+
   it("follows a new PUBLIC_URL: the API's identifier changes and its client grants move with it", async () => {
     await managementToken(deps, fx.clients.noPassword, ["read:users"]);
     await ensureManagementApi(deps.db, "https://auth.example.com", deps.clock.now(), deps.log);
-    expect(await findResourceServerById(deps.db, MANAGEMENT_API_ID)).toMatchObject({
+    expect(await findResourceServerByIdOrIdentifier(deps.db, MANAGEMENT_API_ID)).toMatchObject({
       identifier: "https://auth.example.com/api/v2/",
     });
     expect(await findClientGrant(deps.db, fx.clients.noPassword.id, AUDIENCE)).toBeNull();

@@ -151,14 +151,8 @@ export async function updateResourceServer(
   if (n !== 1) throw new Error(`No API ${id} to update`);
 }
 
-/** Find an API by its internal id only. */
-export async function findResourceServerById(q: TSqlRunner, id: string): Promise<TResourceServerRecord | null> {
-  const [row] = await q.all<TResourceServerRow>(`${SELECT} WHERE "id" = ?`, [id]);
-  return row ? toResourceServerRecord(row) : null;
-}
-
 /**
- * Create or refresh a built-in API under a fixed internal id (the Management API): its identifier follows the
+ * Create or refresh (only when it differs) a built-in API under a fixed internal id (the Management API): its identifier follows the
  * server's public URL, so when that changed, the client grants naming the old identifier move with it. Returns the
  * identifier it had before (null when it was created).
  */
@@ -169,8 +163,8 @@ export async function putSystemResourceServer(
   at: Date,
 ): Promise<{ previousIdentifier: string | null }> {
   return q.transaction(async (tx) => {
-    const [existing] = await tx.all<{ identifier: string }>(
-      `SELECT "identifier" FROM "ResourceServer" WHERE "id" = ?`,
+    const [existing] = await tx.all<{ identifier: string; name: string; scopes: string }>(
+      `SELECT "identifier", "name", "scopes" FROM "ResourceServer" WHERE "id" = ?`,
       [id],
     );
     if (!existing) {
@@ -189,6 +183,13 @@ export async function putSystemResourceServer(
       return { previousIdentifier: null };
     }
     const previous = String(existing.identifier);
+    // Most starts find it as it should be: no write then (read-only CLI commands stay read-only).
+    if (
+      previous === w.identifier &&
+      String(existing.name) === w.name &&
+      String(existing.scopes) === JSON.stringify(w.scopes)
+    )
+      return { previousIdentifier: previous };
     await updateRow(
       tx,
       "ResourceServer",

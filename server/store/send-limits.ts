@@ -15,20 +15,7 @@ export async function takeSend(
   intervalMs: number,
   capacity: number,
 ): Promise<boolean> {
-  await q.run(`INSERT INTO "SendLimit" ("key","tatMs") VALUES (?, 0) ON CONFLICT ("key") DO NOTHING`, [key]);
-  const next = `(CASE WHEN "tatMs" > ? THEN "tatMs" ELSE ? END) + ?`;
-  return (
-    (await q.run(`UPDATE "SendLimit" SET "tatMs" = ${next} WHERE "key" = ? AND ${next} <= ?`, [
-      nowMs,
-      nowMs,
-      intervalMs,
-      key,
-      nowMs,
-      nowMs,
-      intervalMs,
-      nowMs + capacity * intervalMs,
-    ])) === 1
-  );
+  return (await takeSendWithState(q, key, nowMs, intervalMs, capacity)).admitted;
 }
 
 /** Forget buckets (a deleted user's mail limits). */
@@ -38,8 +25,8 @@ export async function deleteSendLimits(q: TSqlRunner, keys: string[]): Promise<v
 }
 
 /**
- * Like {@link takeSend}, but also says how the bucket stands afterwards: its theoretical arrival time (`tatMs`; the
- * bucket is full again then), for rate-limit headers. One conditional UPDATE … RETURNING decides.
+ * {@link takeSend}, also saying how the bucket stands afterwards: its theoretical arrival time (`tatMs`; the bucket
+ * is full again then), for rate-limit headers. One conditional UPDATE … RETURNING decides.
  */
 export async function takeSendWithState(
   q: TSqlRunner,
@@ -55,6 +42,8 @@ export async function takeSendWithState(
     [nowMs, nowMs, intervalMs, key, nowMs, nowMs, intervalMs, nowMs + capacity * intervalMs],
   );
   if (taken) return { admitted: true, tatMs: Number(taken.tatMs) };
-  const [row] = await q.all<{ tatMs: number | string }>(`SELECT "tatMs" FROM "SendLimit" WHERE "key" = ?`, [key]);
+  const [row] = await q.all<{ tatMs: number | string }>(`SELECT "tatMs" FROM "SendLimit" WHERE "key" = ?`, [
+    key,
+  ]);
   return { admitted: false, tatMs: Number(row?.tatMs ?? nowMs) };
 }

@@ -10,22 +10,8 @@ import {
   type TUserQueryField,
 } from "./user-query.ts";
 
-// The user search behind `GET /api/v2/users` (Auth0 search_engine=v3), over the typed query of user-query.ts
-// (re-exported here). SQL is built from that tree only: every value is a bound parameter, every column comes from
+// The user search behind `GET /api/v2/users` (Auth0 search_engine=v3), over the typed query of user-query.ts. SQL is built from that tree only: every value is a bound parameter, every column comes from
 // the fixed map below, and a metadata path is made of METADATA_SEGMENT pieces only.
-
-export {
-  BARE_TERM_FIELDS,
-  METADATA_SEGMENT,
-  USER_QUERY_FIELDS,
-  type TMatchValue,
-  type TPatternPart,
-  type TRangeBound,
-  type TUserProfileField,
-  type TUserQuery,
-  type TUserQueryField,
-  type TUserQueryFieldKind,
-} from "./user-query.ts";
 
 /** Fields `sort` may name (Auth0's `sort=field:1|-1`). */
 export const USER_SORT_FIELDS = [

@@ -9,7 +9,7 @@ import {
 } from "../../store/management-logs.ts";
 import type { TManagementCaller } from "../authenticate-management.ts";
 import { ManagementError } from "../management-error.ts";
-import { readBoolean, readCount, readText } from "../query-params.ts";
+import { readBoolean, readCount, readFieldSelection, readText } from "../query-params.ts";
 import { checkLogCheckpoint, checkLogPage, LogPagingError } from "./check-log-paging.ts";
 import { LogQueryError, parseLogQuery } from "./parse-log-query.ts";
 
@@ -34,14 +34,6 @@ function readSort(url: URL): TLogSort | undefined {
   return { field: "date", direction: m[1] === "1" ? 1 : -1 };
 }
 
-function readFields(url: URL): { fields?: string[]; includeFields: boolean } {
-  const fields = readText(url, "fields", 2048)
-    ?.split(",")
-    .map((f) => f.trim())
-    .filter(Boolean);
-  return { fields, includeFields: readBoolean(url, "include_fields", true) };
-}
-
 /** Auth0's page of logs: the bare array, or with include_totals `{length, limit, logs, start, total}`. */
 function logsBody<T>(logs: T[], page: number, perPage: number, includeTotals: boolean, total?: number) {
   if (!includeTotals) return logs;
@@ -56,13 +48,13 @@ function logsBody<T>(logs: T[], page: number, perPage: number, includeTotals: bo
 export async function readLogs(deps: TDeps, caller: TManagementCaller, url: URL): Promise<unknown> {
   assertAdminAllowed(caller, "logs:read");
   try {
-    const select = readFields(url);
+    const pick = readFieldSelection(url);
     const from = readText(url, "from", 100);
     if (from !== undefined || url.searchParams.has("take")) {
       const take = readCount(url, "take", DEFAULT_PAGE);
       checkLogCheckpoint(from, take);
       const logs = await listLogsFrom(deps.db, { from, take });
-      return logs.map((l) => pickFields(l, select));
+      return logs.map(pick);
     }
     const page = readCount(url, "page", 0);
     const perPage = readCount(url, "per_page", DEFAULT_PAGE);
@@ -75,23 +67,11 @@ export async function readLogs(deps: TDeps, caller: TManagementCaller, url: URL)
       page,
       perPage,
       includeTotals,
-      ...select,
     });
-    return logsBody(logs, page, perPage, includeTotals, total);
+    return logsBody(logs.map(pick), page, perPage, includeTotals, total);
   } catch (err) {
     asManagementError(err);
   }
-}
-
-function pickFields<T extends Record<string, unknown>>(
-  o: T,
-  select: { fields?: string[]; includeFields: boolean },
-): Partial<T> {
-  if (!select.fields?.length) return o;
-  const set = new Set(select.fields);
-  return Object.fromEntries(
-    Object.entries(o).filter(([k]) => set.has(k) === select.includeFields),
-  ) as Partial<T>;
 }
 
 /** GET /api/v2/logs/{id}: one record, or Auth0's 404. */

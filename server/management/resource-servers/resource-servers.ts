@@ -1,8 +1,7 @@
 import type { TDeps } from "../../config/deps.ts";
 import { assertAdminAllowed } from "../../admin/admin-access.ts";
 import {
-  findResourceServerById,
-  findResourceServer,
+  findResourceServerByIdOrIdentifier,
   listResourceServers,
   type TResourceServerRecord,
 } from "../../store/resource-servers.ts";
@@ -53,9 +52,7 @@ export async function getResourceServer(
 ) {
   assertAdminAllowed(caller, "config:read");
   const pick = readFieldSelection(url);
-  const api =
-    (await findResourceServerById(deps.db, idOrIdentifier)) ??
-    (await findResourceServer(deps.db, idOrIdentifier));
+  const api = await findResourceServerByIdOrIdentifier(deps.db, idOrIdentifier);
   if (!api)
     throw ManagementError.notFound("The resource server does not exist", "inexistent_resource_server");
   return pick(resourceServerJson(api));

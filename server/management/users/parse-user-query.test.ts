@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseUserQuery, UserQueryError } from "./parse-user-query.ts";
-import type { TUserQuery } from "../../store/user-search.ts";
+import type { TUserQuery } from "../../store/user-query.ts";
 
 const email = { kind: "profile", name: "email" } as const;
 const name = { kind: "profile", name: "name" } as const;

@@ -8,7 +8,7 @@ import {
   type TUserProfileField,
   type TUserQuery,
   type TUserQueryField,
-} from "../../store/user-search.ts";
+} from "../../store/user-query.ts";
 
 // Auth0's user search syntax (search_engine=v3): a subset of Lucene's query string, parsed by recursive descent
 // into the typed query the store runs. Values never reach SQL text: the store binds every one of them, and field
@@ -23,7 +23,7 @@ import {
 //   range    := ("[" | "{") bound "TO" bound ("]" | "}")       bound: a term or "*"
 //   term     := word (with \-escapes, `*` and `?` wildcards) | "phrase" (exact, wildcards literal)
 
-export type { TUserQuery } from "../../store/user-search.ts";
+export type { TUserQuery } from "../../store/user-query.ts";
 
 /** Longest query accepted, in characters (Auth0 documents none; its URLs cap what a client can send anyway). */
 export const MAX_QUERY_LENGTH = 2000;

@@ -12,20 +12,19 @@ import { deleteLoginFailuresForIdentifiers } from "../../store/login-failures.ts
 import { deleteNotificationClaims } from "../../store/notification-claims.ts";
 import { insertLog } from "../../store/logs.ts";
 import { sha256Hex } from "../../crypto/digest.ts";
-import { isUnstorable, readRequestMeta } from "../core/request.ts";
+import { isUnstorable } from "../core/request.ts";
 import { normalizeIdentifier } from "../../protection/brute-force.ts";
 import { bruteForceNotificationKey } from "../../protection/notification-mails.ts";
 import { logReleasedBlocks } from "../../protection/release-blocks.ts";
-import type { TLogEvent } from "../../audit/events.ts";
-import { accountPage, escapeHtml, isSameOriginPost } from "./account-page-html.ts";
-import { findLiveTicket, isFormTokenOf } from "./account-tickets.ts";
+import { accountPage, escapeHtml } from "./account-page-html.ts";
+import { findLiveTicket } from "./account-tickets.ts";
+import { readTicketPost } from "./read-ticket-post.ts";
 import { findNewPasswordError } from "./new-password.ts";
 import {
   explainPasswordFailure,
   rememberPassword,
   type TPasswordPolicyFailure,
 } from "../../auth/password-policy.ts";
-import { readPageForm } from "./read-page-form.ts";
 
 export const INVALID_RESET_LINK = "This link is not valid";
 const INVALID_TEXT =
@@ -70,7 +69,10 @@ function redirectToResult(resultUrl: string): Response {
   const url = new URL(resultUrl);
   url.searchParams.set("success", "true");
   url.searchParams.set("message", "You can now login to the application with the new password.");
-  return new Response(null, { status: 303, headers: { location: url.toString(), "cache-control": "no-store" } });
+  return new Response(null, {
+    status: 303,
+    headers: { location: url.toString(), "cache-control": "no-store" },
+  });
 }
 
 /**
@@ -92,20 +94,10 @@ export async function showResetPasswordPage(req: Request, deps: TDeps): Promise<
  * reset links and log `scp`. A refused new password leaves the ticket usable and logs `fcp`.
  */
 export async function submitResetPasswordPage(req: Request, deps: TDeps): Promise<Response> {
-  const meta = readRequestMeta(req);
-  const now = deps.clock.now();
-  const base: Omit<TLogEvent, "type"> = {
-    ip: meta.clientIp,
-    client_ip: meta.clientIp,
-    user_agent: meta.userAgent,
-    hostname: meta.hostname,
-  };
-  const form = await readPageForm(req);
-  if (!isSameOriginPost(req, deps.env.PUBLIC_URL) || !form) return invalidPage(403);
-  const token = form.ticket ?? "";
-  const ticket = await findLiveTicket(deps, token, "reset_password");
-  const user = ticket ? await findUserById(deps.db, ticket.userId) : null;
-  if (!ticket || !user || !isFormTokenOf(ticket, form.form_token)) {
+  const post = await readTicketPost(req, deps, "reset_password");
+  if (!post) return invalidPage(403);
+  const { now, base, form, token, ticket, user } = post;
+  if (!ticket || !user || !post.isFormOfTicket) {
     await insertLog(
       deps.db,
       {

@@ -3,11 +3,9 @@ import { findUserById, updateUserProfile } from "../../store/users.ts";
 import { consumeAccountTicket } from "../../store/account-tickets.ts";
 import { insertLog } from "../../store/logs.ts";
 import { sha256Hex } from "../../crypto/digest.ts";
-import { readRequestMeta } from "../core/request.ts";
-import type { TLogEvent } from "../../audit/events.ts";
-import { accountPage, escapeHtml, isSameOriginPost } from "./account-page-html.ts";
-import { findLiveTicket, isFormTokenOf } from "./account-tickets.ts";
-import { readPageForm } from "./read-page-form.ts";
+import { accountPage, escapeHtml } from "./account-page-html.ts";
+import { findLiveTicket } from "./account-tickets.ts";
+import { readTicketPost } from "./read-ticket-post.ts";
 
 export const INVALID_VERIFY_LINK = "This link is not valid";
 const INVALID_TEXT = "It was already used, or it has expired.";
@@ -37,23 +35,13 @@ export async function showVerifyEmailPage(req: Request, deps: TDeps): Promise<Re
 
 /** POST /verify-email (the button): use the ticket up and set `email_verified`, logged `sv`; else `fv`. */
 export async function submitVerifyEmailPage(req: Request, deps: TDeps): Promise<Response> {
-  const meta = readRequestMeta(req);
-  const now = deps.clock.now();
-  const base: Omit<TLogEvent, "type"> = {
-    ip: meta.clientIp,
-    client_ip: meta.clientIp,
-    user_agent: meta.userAgent,
-    hostname: meta.hostname,
-  };
-  const form = await readPageForm(req);
-  if (!isSameOriginPost(req, deps.env.PUBLIC_URL) || !form) return invalidPage(403);
-  const token = form.ticket ?? "";
-  const ticket = await findLiveTicket(deps, token, "verify_email");
-  const user = ticket ? await findUserById(deps.db, ticket.userId) : null;
+  const post = await readTicketPost(req, deps, "verify_email");
+  if (!post) return invalidPage(403);
+  const { now, base, token, ticket, user } = post;
   const done =
     !!ticket &&
     !!user &&
-    isFormTokenOf(ticket, form.form_token) &&
+    post.isFormOfTicket &&
     (await deps.db.transaction(async (q) => {
       if (!(await consumeAccountTicket(q, sha256Hex(token), "verify_email", now))) return false;
       await updateUserProfile(q, user.id, { emailVerified: true }, now);
