@@ -3,7 +3,8 @@
 // Target (issue 16): 5 typical actions add < 1 ms p50 CPU per login over none.
 //
 // It drives the runner the token endpoint uses, as runLoginRules and runLoginActions call it: a warm isolate per
-// key (rules and actions in isolates of their own, as in the server), a fresh context per login, JSON in and out.
+// key (rules and actions in isolates of their own, as in the server), a fresh context per login for the rules and a
+// warm context per flow version for the actions (rules-runtime/warm-contexts.ts), JSON in and out.
 // Rules get the user and context of bench/rules.ts; actions get the event buildPostLoginEvent builds for the same
 // login (built per login, as the server does), their api.cache entries and their commands' cache writes and
 // metadata applied afterwards, so api.cache hits and "set metadata once" behave as on a real server. With no rule
@@ -11,8 +12,9 @@
 // throughput. No server or database is involved: the grant's other steps do not change with the rules or actions.
 //
 // CPU per login is process.cpuUsage() (user + system, every thread of the process, so isolated-vm's threads too)
-// before and after each login. The fresh context made in the background after a login is not inside that window;
-// the last column (the whole run's CPU divided by the logins) includes it.
+// before and after each login. The rules' fresh context made in the background after a login is not inside that
+// window; the last column (the whole run's CPU divided by the logins) includes it, and for the actions it includes
+// the install of a new warm context every 1,000 logins.
 import { randomBytes } from "node:crypto";
 import { createRulesRunner, type TActionSource, type TJsonObject } from "../rules-runtime/index.ts";
 import { createActionCache } from "../server/actions/actions-service.ts";
@@ -159,6 +161,8 @@ for (const n of COUNTS) actionRows.push([n, await measureActions(typical(n))]);
 // Where the time of 5 goes: the same five with the lodash one (index 4) swapped for "set app metadata once".
 const withoutLodash = await measureActions([...TYPICAL_ACTIONS.slice(0, 4), TYPICAL_ACTIONS[5]!]);
 const lodashOnly = await measureActions([TYPICAL_ACTIONS[4]!]);
+// The isolates' heaps at the end: the actions' one holds its idle warm contexts (one per flow version measured).
+const heaps = (await runner.stats()).heaps;
 runner.dispose();
 
 console.log(
@@ -185,4 +189,9 @@ console.log(
     `${ms(percentile(withoutLodash.cpu, 50))} ms p50 CPU, ${ms(percentile(withoutLodash.wall, 50))} ms p50 wall; ` +
     `the require('lodash') action alone: ${ms(percentile(lodashOnly.cpu, 50))} ms p50 CPU ` +
     `(1 claims action: ${ms(percentile(actionRows[1]![1].cpu, 50))} ms).`,
+);
+console.log(
+  `Isolate heaps at the end: ${heaps
+    .map((h) => `${h.key} ${(h.usedHeapBytes / 1048576).toFixed(1)} MB used of ${(h.totalHeapBytes / 1048576).toFixed(1)} MB`)
+    .join("; ")}.`,
 );

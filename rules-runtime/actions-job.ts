@@ -1,4 +1,4 @@
-import { compilePipeline } from "./compile-pipeline.ts";
+import { compilePipeline, sourcesId } from "./compile-pipeline.ts";
 import { decodeActionsResult, failedActionsResult } from "./actions-result.ts";
 import { messageOf } from "./message-of.ts";
 import type { TRunJob } from "./run-attempt.ts";
@@ -10,12 +10,13 @@ import {
   type TRulesLimits,
 } from "./types.ts";
 
-/** The actions' pipeline script, the same for every flow: its cache id and its source (built on first use). */
+/** The actions' install script, the same for every flow: its cache id and its source (built on first use). */
 export type TActionsScript = { id: string; source: () => string };
 
 /**
- * A run of the post-login Actions of one login: `startActions(factories)` of the bootstrap. The actions' code, secrets
- * and cache entries travel in the run input (the sandbox compiles each module on its own); no `global` cache.
+ * A run of the post-login Actions of one login, in a warm context of its flow (warm-contexts.ts): the install script
+ * (`installActions(factories)` of the bootstrap) gets the actions' code once per context; each login's input holds
+ * only the event, the actions' secrets and cache entries, and the settings of the run. No `global` cache.
  */
 export function actionsJob(
   input: TActionsRunInput,
@@ -23,6 +24,18 @@ export function actionsJob(
   script: TActionsScript,
 ): TRunJob<TActionsRunResult> {
   const names = input.actions.map((a) => a.name);
+  const clockOffsetMs = input.clockOffsetMs ?? 0;
+  const runInput = (actions: unknown[]) =>
+    JSON.stringify({
+      names,
+      actions,
+      event: input.event,
+      executedRules: input.executedRules,
+      fetchEnabled: input.fetchAllowedHosts.length > 0,
+      clockOffsetMs,
+      limits: sandboxLimits(limits),
+      actionLimits: ACTION_API_LIMITS,
+    });
   return {
     isolateKey: input.isolateKey,
     names,
@@ -36,17 +49,15 @@ export function actionsJob(
           message: `the actions bootstrap does not compile: ${messageOf(err)}`,
         },
       })),
-    payload: () =>
-      JSON.stringify({
-        names,
-        actions: input.actions.map((a) => ({ code: a.code, secrets: a.secrets, cache: a.cache })),
-        event: input.event,
-        executedRules: input.executedRules,
-        fetchEnabled: input.fetchAllowedHosts.length > 0,
-        clockOffsetMs: input.clockOffsetMs ?? 0,
-        limits: sandboxLimits(limits),
-        actionLimits: ACTION_API_LIMITS,
-      }),
+    payload: () => runInput(input.actions.map((a) => ({ secrets: a.secrets, cache: a.cache }))),
+    warm: {
+      // The clock offset is fixed when a context is installed (its Date), so it is part of the flow's identity.
+      flowId: sourcesId("flow", [String(clockOffsetMs), ...input.actions.flatMap((a) => [a.name, a.code])]),
+      installInput: () => runInput(input.actions.map((a) => ({ code: a.code }))),
+      // Only a run that ended as the bootstrap meant leaves a context fit for another login: after an error
+      // (a module that threw while loading, a syntax error, tampering that broke the result), start afresh.
+      reusable: (result) => result.ok,
+    },
     failed: failedActionsResult,
     decode: (text, entered, durationMs) => decodeActionsResult(text, names, entered, durationMs, limits),
   };

@@ -188,20 +188,24 @@ describe("actions tampering with the sandbox's built-ins", () => {
   });
 
   for (const method of ["apply", "call", "bind"] as const) {
-    it(`wrapping Function.prototype.${method} catches no host function`, async () => {
+    it(`wrapping Function.prototype.${method} fails, and catches no host function`, async () => {
       const res = await hostile(`
         const seen = [], original = Function.prototype.${method};
-        Function.prototype.${method} = function () { if (!seen.includes(this)) seen.push(this); return Reflect.apply(original, this, arguments); };
+        let wrapped = true;
+        try {
+          Function.prototype.${method} = function () { if (!seen.includes(this)) seen.push(this); return Reflect.apply(original, this, arguments); };
+        } catch (e) { wrapped = false; }
+        api.idToken.setCustomClaim("wrapped", wrapped || Function.prototype.${method} !== original);
         await new Promise((resolve) => setTimeout(resolve, 1));
         console.log("busy"); api.cache.set("k", "v"); api.user.setAppMetadata("m", 1); require("ipaddr.js");
         await fetch("https://example.com/").catch(() => {});
-        Function.prototype.${method} = original;
+        try { Function.prototype.${method} = original; } catch (e) {}
         const foreign = seen.filter((f) => /\\[native code\\]/.test(Function.prototype.toString.call(f)));
         const big = "x".repeat(64 * 1024);
         foreign.forEach((f) => { for (let i = 0; i < 2000; i++) { try { f(i + 1, big); } catch (e) {} } });
         api.idToken.setCustomClaim("caught", foreign.length);`);
       expect(failureOf(res)).toBe(null);
-      expect(claims(res)).toEqual({ caught: 0 });
+      expect(claims(res)).toEqual({ wrapped: false, caught: 0 });
       await expectGoodServed();
     });
   }
@@ -211,10 +215,13 @@ describe("actions tampering with the sandbox's built-ins", () => {
       input([
         {
           code: handler(`
-            Promise.prototype.then = function () { throw new Error("then is gone"); };
+            const attempt = (f) => { try { f(); return 1; } catch (e) { return 0; } };
             const Evil = function (executor) { executor(() => {}, () => {}); throw new Error("species"); };
-            Object.defineProperty(Promise, Symbol.species, { get: () => Evil, configurable: true });
-            Object.defineProperty(Array, Symbol.species, { get: () => Evil, configurable: true });
+            const done =
+              attempt(() => { Promise.prototype.then = function () { throw new Error("then is gone"); }; }) +
+              attempt(() => Object.defineProperty(Promise, Symbol.species, { get: () => Evil, configurable: true })) +
+              attempt(() => Object.defineProperty(Array, Symbol.species, { get: () => Evil, configurable: true }));
+            api.idToken.setCustomClaim("tampered", done);
             api.idToken.setCustomClaim("one", 1);`),
         },
         { code: handler('await null; api.idToken.setCustomClaim("two", 2);') },
@@ -222,7 +229,7 @@ describe("actions tampering with the sandbox's built-ins", () => {
       ]),
     );
     expect(failureOf(res)).toEqual({ kind: "denied", rule: "gate", message: "gate says no" });
-    expect(claims(res)).toEqual({ one: 1, two: 2 });
+    expect(claims(res)).toEqual({ tampered: 0, one: 1, two: 2 });
     await expectGoodServed();
   });
 
@@ -237,15 +244,23 @@ describe("actions tampering with the sandbox's built-ins", () => {
         {
           name: "forger",
           code: handler(`
-            Object.prototype.toJSON = function () { return { status: "ok", plan: "forged" }; };
-            JSON.stringify = () => '{"status":"ok","commands":{}}';
-            JSON.parse = () => ({ status: "ok" });
-            Object.defineProperty(Object.prototype, "status", { set() { throw new Error("status setter"); }, configurable: true });
-            Object.defineProperty(Object.prototype, "0", { set() { throw new Error("index setter"); }, configurable: true });
-            Object.defineProperty = () => { throw new Error("defineProperty is gone"); };
-            Reflect.apply = () => { throw new Error("Reflect.apply is gone"); };
-            Array.prototype.join = () => "hijacked";
-            console.log("still logged");`),
+            const attempt = (f) => { try { f(); } catch (e) {} };
+            const dp = Object.defineProperty, apply = Reflect.apply;
+            attempt(() => { Object.prototype.toJSON = function () { return { status: "ok", plan: "forged" }; }; });
+            attempt(() => { JSON.stringify = () => '{"status":"ok","commands":{}}'; });
+            attempt(() => { JSON.parse = () => ({ status: "ok" }); });
+            attempt(() => Object.defineProperty(Object.prototype, "status", { set() { throw new Error("status setter"); }, configurable: true }));
+            attempt(() => Object.defineProperty(Object.prototype, "0", { set() { throw new Error("index setter"); }, configurable: true }));
+            attempt(() => { Object.defineProperty = () => { throw new Error("defineProperty is gone"); }; });
+            attempt(() => { Reflect.apply = () => { throw new Error("Reflect.apply is gone"); }; });
+            attempt(() => { Array.prototype.join = () => "hijacked"; });
+            // The built-ins are frozen: none of it took effect.
+            const effects = [
+              "toJSON" in Object.prototype, JSON.stringify({ a: 1 }) !== '{"a":1}', JSON.parse("1") !== 1,
+              "status" in Object.prototype, "0" in Object.prototype, Object.defineProperty !== dp,
+              Reflect.apply !== apply, [1, 2].join("-") !== "1-2",
+            ].filter(Boolean).length;
+            console.log("still logged", effects);`),
         },
         { name: "gate", code: handler('api.access.deny("gate says no");') },
       ]),
@@ -254,7 +269,7 @@ describe("actions tampering with the sandbox's built-ins", () => {
     expect(res.commands.denied).toEqual({ action: "gate", reason: "gate says no" });
     expect(claims(res)).toEqual({ kept: { plan: "free" } });
     expect(res.commands.metadata.app).toEqual({ plan: "free" });
-    expect(res.console).toEqual(["still logged"]);
+    expect(res.console).toEqual(["still logged 0"]);
     await expectGoodServed();
   });
 
@@ -266,13 +281,14 @@ describe("actions tampering with the sandbox's built-ins", () => {
           code: handler(`
             globalThis.stolen = [];
             const note = (v) => { try { globalThis.stolen.push(String(JSON.stringify(v))); } catch (e) {} };
+            const attempt = (f) => { try { f(); } catch (e) {} };
             for (const k of ["secrets", "OTHER_KEY", "value", "cache"]) {
-              Object.defineProperty(Object.prototype, k, { __proto__: null, get() { note(this); return undefined; }, set(v) { note(v); }, configurable: true });
+              attempt(() => Object.defineProperty(Object.prototype, k, { __proto__: null, get() { note(this); return undefined; }, set(v) { note(v); }, configurable: true }));
             }
             const parse = JSON.parse, keys = Object.keys, dp = Object.defineProperty;
-            JSON.parse = function (t) { note(t); return parse(t); };
-            Object.keys = function (o) { note(o); return keys(o); };
-            Reflect.defineProperty = function (o, k, d) { note(d); return dp(o, k, d); };
+            attempt(() => { JSON.parse = function (t) { note(t); return parse(t); }; });
+            attempt(() => { Object.keys = function (o) { note(o); return keys(o); }; });
+            attempt(() => { Reflect.defineProperty = function (o, k, d) { note(d); return dp(o, k, d); }; });
             api.idToken.setCustomClaim("spy_cache", [api.cache.get("victim-key") ?? null]);`),
         },
         {
@@ -310,10 +326,14 @@ describe("actions tampering with the sandbox's built-ins", () => {
 });
 
 describe("output forged past the bootstrap", () => {
-  /** A runner whose actions script skips the bootstrap and hands `result` to the done capability directly. */
+  /**
+   * A runner whose actions script skips the bootstrap: its entry hands `result` to the done capability directly.
+   */
   const forged = (result: unknown) => {
     const r = createRulesRunner(limits, {
-      actionsSource: () => `globalThis.__pc_done(${JSON.stringify(JSON.stringify(result))});`,
+      actionsSource: () =>
+        `(function () { var done = globalThis.__pc_done; ` +
+        `return function () { done(${JSON.stringify(JSON.stringify(result))}); }; })();`,
     });
     runners.push(r);
     return r.runActions(input([{ name: "a1", code: handler("") }]));

@@ -2,6 +2,7 @@ import ivm from "isolated-vm";
 import type { TCompiled } from "./compile-pipeline.ts";
 import type { TPrepared } from "./run-context.ts";
 import type { TRulesLimits } from "./types.ts";
+import type { TWarmContext } from "./warm-contexts.ts";
 
 /** One warm isolate and what lives with it from run to run. */
 export type TSlot = {
@@ -22,6 +23,8 @@ export type TSlot = {
    * added some 170 MB to the server's peak RSS under load.
    */
   sharedPool: SharedArrayBuffer[];
+  /** Idle warm Actions contexts (warm-contexts.ts), least recently used first; they go with the isolate. */
+  warm: TWarmContext[];
 };
 
 export type TIsolatePool = {
@@ -43,6 +46,7 @@ export function createIsolatePool(
     slot.isRetired = true;
     if (slots.get(slot.key) === slot) slots.delete(slot.key);
     slot.spare?.catch(() => undefined);
+    slot.warm.length = 0;
     try {
       if (!slot.isolate.isDisposed) slot.isolate.dispose();
     } catch {
@@ -77,6 +81,7 @@ export function createIsolatePool(
       killedBy: null,
       isRetired: false,
       sharedPool: [],
+      warm: [],
     };
     slots.set(key, slot);
     return slot;

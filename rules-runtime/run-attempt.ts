@@ -4,10 +4,18 @@ import { createCapabilityHooks } from "./capability-hooks.ts";
 import type { TFetchBudget } from "./fetch-capability.ts";
 import type { TIsolatePool, TSlot } from "./isolate-pool.ts";
 import { messageOf } from "./message-of.ts";
-import { prepareSpare, takeContext } from "./run-context.ts";
+import { prepareSpare, takeContext, type TPrepared } from "./run-context.ts";
 import { enteredCount, hostTrace } from "./run-result.ts";
 import { MAX_POOLED_SHARED, readSharedResult, type TProgress } from "./shared-progress.ts";
 import type { TRuleFailure, TRuleTrace, TRulesLimits } from "./types.ts";
+import {
+  dropWarmContext,
+  installWarmContext,
+  keepWarmContext,
+  resetWarmContext,
+  takeWarmContext,
+  type TWarmContext,
+} from "./warm-contexts.ts";
 
 /** A run's outcome, or word that it was caught in an isolate another run had to kill and should run again. */
 export type TAttempt<R> = { result: R } | { retry: true };
@@ -38,6 +46,18 @@ export type TRunJob<R> = {
   failed(failure: TRuleFailure, trace: TRuleTrace[], durationMs: number): R;
   /** The result text the sandbox handed back (untrusted); may keep what outlives the run in the slot. */
   decode(text: string, entered: number, durationMs: number, slot: TSlot): R;
+  /**
+   * Run in a warm context of this flow (see warm-contexts.ts) instead of a fresh one: the compiled script installs
+   * the flow and returns the per-run entry, which gets `payload` as its argument. Without it, the payload goes in
+   * `__pc_in` of a fresh context and the script runs once.
+   */
+  warm?: {
+    flowId: string;
+    /** The input the install script reads (the flow's code and a first run's settings), as JSON. */
+    installInput(): string;
+    /** Whether the context may serve the next login after this result. */
+    reusable(result: R): boolean;
+  };
 };
 
 type TKill = { kind: "timeout" | "memory" | "abuse"; message: string };
@@ -135,6 +155,9 @@ export async function attemptRun<R>(deps: TAttemptDeps, job: TRunJob<R>): Promis
     controllers: new Set(),
   };
   let context: ivm.Context | undefined;
+  let warm: TWarmContext | null = null;
+  /** The warm context ended its run cleanly and may serve the next login. */
+  let isReusable = false;
   let isFinished = false;
   /** This run's executions in the isolate that have not ended yet. */
   const inflight = new Set<Promise<void>>();
@@ -160,18 +183,35 @@ export async function attemptRun<R>(deps: TAttemptDeps, job: TRunJob<R>): Promis
     if ("error" in compiled) return { result: failed(compiled.error, []) };
     slot.runs++;
 
-    const taking = takeContext(slot);
-    const preparedOrKill = await Promise.race([taking.then((prepared) => ({ prepared })), stopped]);
-    if ("kill" in preparedOrKill) {
-      void taking.then((p) => p.context.release()).catch(() => undefined);
-      return killedResult(preparedOrKill.kill);
+    let prepared: TPrepared;
+    if (job.warm) {
+      const w = job.warm;
+      const idle = takeWarmContext(slot, w.flowId);
+      const installing = idle
+        ? Promise.resolve(idle)
+        : installWarmContext(slot, w.flowId, compiled.script, w.installInput(), limits.pipelineTimeoutMs);
+      const warmOrKill = await Promise.race([installing.then((ready) => ({ ready })), stopped]);
+      if ("kill" in warmOrKill) {
+        void installing.then(dropWarmContext).catch(() => undefined);
+        return killedResult(warmOrKill.kill);
+      }
+      warm = warmOrKill.ready;
+      resetWarmContext(warm);
+      prepared = warm.prepared;
+    } else {
+      const taking = takeContext(slot);
+      const preparedOrKill = await Promise.race([taking.then((p) => ({ prepared: p })), stopped]);
+      if ("kill" in preparedOrKill) {
+        void taking.then((p) => p.context.release()).catch(() => undefined);
+        return killedResult(preparedOrKill.kill);
+      }
+      prepared = preparedOrKill.prepared;
+      context = prepared.context;
+      prepareSpare(slot);
     }
-    const prepared = preparedOrKill.prepared;
-    context = prepared.context;
     progress = prepared.progress;
-    prepareSpare(slot);
     const payload = job.payload(slot);
-    const ctx = context;
+    const ctx = prepared.context;
     let onDone: (text: string) => void = () => undefined;
     const done = new Promise<string>((resolve) => (onDone = resolve));
     // The result normally arrives in shared memory: looked at whenever an execution in the isolate ends, and
@@ -194,9 +234,11 @@ export async function attemptRun<R>(deps: TAttemptDeps, job: TRunJob<R>): Promis
     });
     capabilities = host;
     prepared.bind(host.hooks);
-    const setting = ctx.global.set("__pc_in", payload);
-    const setOrKill = await Promise.race([setting.then(() => ({ set: true })), stopped]);
-    if ("kill" in setOrKill) return killedResult(setOrKill.kill);
+    if (!warm) {
+      const setting = ctx.global.set("__pc_in", payload);
+      const setOrKill = await Promise.race([setting.then(() => ({ set: true })), stopped]);
+      if ("kill" in setOrKill) return killedResult(setOrKill.kill);
+    }
     // The run's own rejection matters only when it is a limit or a dead isolate; anything else is a script's
     // unhandled promise rejection, which Auth0's Node sandbox also ignored.
     // The rule time limit: when it may be up, look at which rule is running and since when.
@@ -214,8 +256,9 @@ export async function attemptRun<R>(deps: TAttemptDeps, job: TRunJob<R>): Promis
       else ruleTimer = setTimeout(checkRuleTime, limits.ruleTimeoutMs - elapsed);
     };
     ruleTimer = setTimeout(checkRuleTime, limits.ruleTimeoutMs);
-    const script = compiled.script;
-    const running = script.run(ctx, { timeout: limits.pipelineTimeoutMs });
+    const running: Promise<unknown> = warm
+      ? warm.entry.apply(undefined, [payload], { timeout: limits.pipelineTimeoutMs })
+      : compiled.script.run(ctx, { timeout: limits.pipelineTimeoutMs });
     track(running);
     const execution = new Promise<{ error: unknown }>((resolve) => {
       running.then(
@@ -265,7 +308,9 @@ export async function attemptRun<R>(deps: TAttemptDeps, job: TRunJob<R>): Promis
       };
     }
     retireIfStillBusy(deps, slot, runId, inflight);
-    return { result: job.decode(outcome.value, enteredCount(progress, names.length), now() - started, slot) };
+    const result = job.decode(outcome.value, enteredCount(progress, names.length), now() - started, slot);
+    isReusable = job.warm?.reusable(result) ?? false;
+    return { result };
   } catch (err) {
     if (slot.isolate.isDisposed && slot.killedBy !== runId) return { retry: true };
     pool.retire(slot);
@@ -275,8 +320,13 @@ export async function attemptRun<R>(deps: TAttemptDeps, job: TRunJob<R>): Promis
     clearInterval(resultPoll);
     // Nothing runs in this context any more (and its bootstrap writes nothing after the result): the next
     // context of this isolate may take the block.
-    if (progress && inflight.size === 0 && !slot.isRetired && slot.sharedPool.length < MAX_POOLED_SHARED)
-      slot.sharedPool.push(progress.buffer);
+    const isIdle = inflight.size === 0 && !isStopped && !slot.isRetired;
+    if (warm && isReusable && isIdle) keepWarmContext(slot, warm);
+    else {
+      if (warm) dropWarmContext(warm);
+      if (progress && isIdle && slot.sharedPool.length < MAX_POOLED_SHARED)
+        slot.sharedPool.push(progress.buffer);
+    }
     clearTimeout(pipelineTimer);
     clearTimeout(ruleTimer);
     for (const t of timers) clearTimeout(t);

@@ -18,7 +18,13 @@ export type TRunHooks = {
  * drains them, and isolated-vm drains a queue in one go, so no kill could land before the process ran out of
  * memory. Synchronous, a call past a limit is the last one: the hook disposes the isolate while it waits.
  */
-export type TPrepared = { context: ivm.Context; progress: TProgress; bind(hooks: TRunHooks): void };
+export type TPrepared = {
+  context: ivm.Context;
+  progress: TProgress;
+  bind(hooks: TRunHooks): void;
+  /** A warm context between runs: capability calls are dropped until the next run binds its hooks. */
+  unbind(): void;
+};
 
 /** What preparing contexts needs of an isolate's slot. */
 export type TContextHost = {
@@ -30,7 +36,11 @@ export type TContextHost = {
   sharedPool: SharedArrayBuffer[];
 };
 
-async function prepareContext(slot: TContextHost): Promise<TPrepared> {
+/**
+ * A fresh context with its capability functions in place. `reusable`: a warm context that serves one run after
+ * another (bind, run, unbind); otherwise it serves one run only.
+ */
+export async function prepareContext(slot: TContextHost, reusable = false): Promise<TPrepared> {
   const isolate = slot.isolate;
   const context = await isolate.createContext();
   let hooks: TRunHooks | null = null;
@@ -62,8 +72,15 @@ async function prepareContext(slot: TContextHost): Promise<TPrepared> {
     context,
     progress,
     bind(h) {
-      if (hooks) throw new Error("a rules context serves one run only");
+      if (hooks)
+        throw new Error(
+          reusable ? "a warm context serves one run at a time" : "a rules context serves one run only",
+        );
       hooks = h;
+    },
+    unbind() {
+      if (!reusable) throw new Error("a rules context serves one run only");
+      hooks = null;
     },
   };
 }

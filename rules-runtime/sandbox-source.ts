@@ -31,10 +31,10 @@ function moduleFactories(): string {
 }
 
 /**
- * The one script of every Actions run: the bootstrap and the module factories. The actions' code travels in the run
- * input and becomes functions inside the sandbox (see actions-pipeline.js), so this script is the same for every
- * flow and is compiled once per isolate.
+ * The install script of every warm Actions context: the bootstrap and the module factories; its value is the entry the
+ * host calls once per login. The actions' code travels in the install input and becomes functions inside the sandbox
+ * (see actions-pipeline.js), so this script is the same for every flow and is compiled once per isolate.
  */
 export function actionsPipelineSource(): string {
-  return `${BOOTSTRAP}.startActions({\n${moduleFactories()}\n});\n`;
+  return `${BOOTSTRAP}.installActions({\n${moduleFactories()}\n});\n`;
 }

@@ -1,9 +1,11 @@
 // @ts-check
 /**
  * The third part of the sandbox bootstrap (see environment.js for what it is, how it is built and the rules of its
- * hardening, which all apply here): `startActions`, which runs the post-login Actions of one login in order, each
- * with its own event copy (and its own secrets), its own `api`, its own `exports`/`module` and its own cache, and
- * hands the commands they recorded to the host. Its free names are environment.js's bindings.
+ * hardening, which all apply here): `installActions`, which makes a context warm for one flow of post-login Actions
+ * (its modules compiled, its built-ins frozen by harden.js) and returns the entry the host calls once per login, and
+ * `startActions`, which runs the actions of that login in order, each with its own event copy (and its own secrets),
+ * its own `api` and its own cache, and hands the commands they recorded to the host. Its free names are
+ * environment.js's bindings.
  *
  * An action's module code becomes a function through the Function constructor (captured here, before any action
  * code exists), which parses the body on its own: a stray `})` cannot close the wrapper and start new statements,
@@ -13,12 +15,39 @@
  */
   var FunctionCtor = Function, mathFloor = Math.floor, deleteProperty = Reflect.deleteProperty;
 
-  function startActions(factories) {
-    var actions = input.actions, al = input.actionLimits, clockOffset = input.clockOffsetMs || 0;
+  /**
+   * Set up a warm context for one flow (the actions' code comes in the first input) and return the function the host
+   * calls once per login with that login's input as JSON. Each module is compiled here, once; it is evaluated the
+   * first time a login reaches it, and its exports serve the later logins of this context (as Node's module cache
+   * does on Auth0). A context serves one login at a time; the host hands it to the next login only after a run that
+   * ended cleanly with nothing left running.
+   */
+  function installActions(factories) {
     var req = makeRequire(factories, "actions");
     G.require = req;
     // Rules' globals that Actions do not have (and no `global` cache that outlives the login).
     deleteProperty(G, "auth0"); deleteProperty(G, "configuration"); deleteProperty(G, "UnauthorizedError"); deleteProperty(G, "global");
+
+    // Every module is compiled before any runs: a syntax error anywhere stops every login before its flow starts.
+    var codes = input.actions, modules = list(), syntaxError = null;
+    for (var c = 0; c < codes.length; c++) {
+      try { push(modules, FunctionCtor("exports", "module", "require", codes[c].code)); } catch (e) {
+        syntaxError = { __proto__: null, index: c, error: e };
+        break;
+      }
+    }
+    /** Each module's exports, once it has been evaluated in this context. */
+    var loaded = list();
+    hardenRealm();
+    return function runActions(text) {
+      if (typeof text !== "string") return;
+      beginRun(parse(text));
+      startActions(req, modules, loaded, syntaxError);
+    };
+  }
+
+  function startActions(req, modules, loaded, syntaxError) {
+    var actions = input.actions, al = input.actionLimits, clockOffset = input.clockOffsetMs || 0;
 
     function now() { return realNow() + clockOffset; }
     function q(s) { return stringify(s); }
@@ -298,16 +327,12 @@
       try { if (isOk) onOk(); else onError(error); } catch (e) { uncaught(e); }
     }
 
-    // Every module is compiled before any runs: a syntax error anywhere stops the flow before it starts.
-    var modules = list();
-    for (var c = 0; c < actions.length; c++) {
-      try { push(modules, FunctionCtor("exports", "module", "require", actions[c].code)); } catch (e) {
-        current = c;
-        progressAt[0] = realNow();
-        atomicsStore(progressState, 0, c);
-        fail(c, "syntax", e);
-        return;
-      }
+    if (syntaxError !== null) {
+      current = syntaxError.index;
+      progressAt[0] = realNow();
+      atomicsStore(progressState, 0, syntaxError.index);
+      fail(syntaxError.index, "syntax", syntaxError.error);
+      return;
     }
 
     function step(i) {
@@ -332,10 +357,13 @@
       var event = eventFor(i);
       var ret;
       try {
-        var exportsObject = {};
-        var module = { exports: exportsObject };
-        apply(modules[i], exportsObject, [exportsObject, module, req]);
-        var exported = module.exports;
+        if (loaded.length <= i) {
+          var exportsObject = {};
+          var module = { exports: exportsObject };
+          apply(modules[i], exportsObject, [exportsObject, module, req]);
+          push(loaded, module.exports);
+        }
+        var exported = loaded[i];
         var handler = exported !== null && (typeof exported === "object" || isFunction(exported)) ? exported.onExecutePostLogin : undefined;
         if (!isFunction(handler)) {
           warn("action \"" + names[i] + "\" does not export onExecutePostLogin; it was skipped");

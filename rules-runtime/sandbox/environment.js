@@ -18,7 +18,7 @@
  *
  * Built, never transpiled: scripts/build-rules-bootstrap.mjs copies the code of this file, of pipeline.js (which
  * defines `start(factories, rules)`, the function the script of pipelineSource in sandbox-source.ts calls) and of
- * actions-pipeline.js (`startActions(factories)`, called by actionsPipelineSource's script), byte for byte, into one
+ * actions-pipeline.js (`installActions(factories)`, called by actionsPipelineSource's script), byte for byte, into one
  * function scope in rules-runtime/bootstrap.generated.ts. A transpiler would undo the hardening above
  * (async functions to generators, helpers that look up built-ins at run time), so these files hold no syntax beyond
  * ES2020; their types come from the ECMAScript library and globals.d.ts (checked by `tsc -p rules-runtime/sandbox`,
@@ -26,14 +26,14 @@
  */
   "use strict";
   var G = globalThis;
-  var input = JSON.parse(G.__pc_in);
+  var firstInput = JSON.parse(G.__pc_in);
   var hostSleep = G.__pc_sleep, hostFetch = G.__pc_fetch, hostDone = G.__pc_done;
   // Shared with the host: the index of the rule running now and the result's length, when the running rule and
   // each rule started, and the result itself when it fits (the layout is openProgress's in shared-progress.ts).
   var shared = G.__pc_progress;
-  var progressState = new Int32Array(shared, 0, 2), progressAt = new Float64Array(shared, 8, input.limits.trackedRules + 1);
+  var progressState = new Int32Array(shared, 0, 2), progressAt = new Float64Array(shared, 8, firstInput.limits.trackedRules + 1);
   var resultUnits = new Uint16Array(shared, 8 + progressAt.byteLength);
-  var atomicsStore = Atomics.store, trackedRules = input.limits.trackedRules, resultCapacity = resultUnits.length;
+  var atomicsStore = Atomics.store, trackedRules = firstInput.limits.trackedRules, resultCapacity = resultUnits.length;
   var charCodeAt = String.prototype.charCodeAt;
   // @ts-expect-error -- TypeScript deletes only optional properties; these are present until this line.
   delete G.__pc_in; delete G.__pc_progress; delete G.__pc_sleep; delete G.__pc_fetch; delete G.__pc_done;
@@ -69,18 +69,23 @@
   /** Run fn in a later microtask without touching Promise.prototype (await of a primitive looks nothing up). */
   async function later(fn) { await undefined; try { fn(); } catch (e) { uncaught(e); } }
 
-  var limits = input.limits;
-  var names = input.names;
-  var trace = list(), warnings = list(), lines = list(), consoleBytes = 0, consoleTruncated = false;
-  var metadata = { __proto__: null, app: null, user: null };
-  var setBy = table();
-  var current = -1, lastRule = null;
-  var failCurrent = null;
-  var isOver = false;
+  // A run's state. A rules context serves one run; a warm Actions context (actions-pipeline.js) serves one run at a
+  // time, and beginRun starts each with nothing left of the one before.
+  var input = firstInput, limits, names, trace, warnings, lines, consoleBytes, consoleTruncated, metadata, setBy, current, lastRule;
+  var failCurrent, isOver, pending, callSeq, fetches, timerSeq, timersActive, timersTotal, cleared;
+  /** Start a run with this (parsed, trusted) input. */
+  function beginRun(value) {
+    input = value; limits = input.limits; names = input.names;
+    trace = list(); warnings = list(); lines = list(); consoleBytes = 0; consoleTruncated = false;
+    metadata = { __proto__: null, app: null, user: null }; setBy = table();
+    current = -1; lastRule = null; failCurrent = null; isOver = false;
+    pending = table(); callSeq = 0; fetches = 0;
+    timerSeq = 0; timersActive = 0; timersTotal = 0; cleared = table();
+  }
+  beginRun(firstInput);
 
   // Asynchronous capabilities: the sandbox asks with an id (fire and forget), the host answers later by calling
   // __pc_settle(id, text). Only strings and numbers travel either way.
-  var pending = table(), callSeq = 0, fetches = 0;
   function waitForSleep(ms, then) { var id = ++callSeq; pending[id] = then; hostSleep(id, ms); }
   function waitForFetch(request, then) { var id = ++callSeq; pending[id] = then; hostFetch(id, request); }
   defineProperty(G, "__pc_settle", {
@@ -169,7 +174,6 @@
   }
 
   // Timers: each one is a host sleep; counts are capped so a flood fails the rule instead of the server.
-  var timerSeq = 0, timersActive = 0, timersTotal = 0, cleared = table();
   function schedule(fn, ms, args, repeat) {
     if (!isFunction(fn)) throw new TypeErrorFn("The callback argument must be a function");
     if (timersActive >= limits.maxActiveTimers || timersTotal >= limits.maxTimers)
