@@ -89,8 +89,10 @@ export const DEFAULT_SUSPICIOUS_IP: TSuspiciousIpThrottling = {
   allowlist: [],
   ipv6_prefix_length: DEFAULT_IPV6_PREFIX_LENGTH,
   stage: {
+    // 100 failed logins, one more every 14.4 min (100 a day).
     "pre-login": { max_attempts: 100, rate: 864_000 },
-    "pre-user-registration": { max_attempts: 50, rate: 1_728_000 },
+    // 50 signups, one more every 1.2 s (50 a minute), Auth0's signup limit.
+    "pre-user-registration": { max_attempts: 50, rate: 1200 },
   },
 };
 
