@@ -680,6 +680,27 @@ describe.each(testDatabaseKinds())("attack protection (%s)", (kind) => {
       const user = await newUser("AUTH0-TEST-default-off");
       expect((await login(user, freshIp())).status).toBe(200);
     });
+
+    it("admin API: per-stage shields are validated, patched stage by stage, and shown back", async () => {
+      const update = (body: unknown) =>
+        updateAttackProtection(deps, OWNER, "breached-password-detection", body);
+      for (const bad of [
+        { stage: { "pre-user-registration": { shields: ["user_notification"] } } },
+        { stage: { "pre-login": { shields: ["block"] } } },
+        { stage: { "pre-change-password": { shields: ["block"], extra: 1 } } },
+        { stage: { "pre-change-password": {} } },
+        { stage: [] },
+      ]) {
+        await expect(update(bad), JSON.stringify(bad)).rejects.toThrow(AdminError);
+      }
+      expect((await getAttackProtection(deps, OWNER, "breached-password-detection")).stage).toBeUndefined();
+      await update({ stage: { "pre-user-registration": { shields: ["block", "admin_notification"] } } });
+      const after = await update({ stage: { "pre-change-password": { shields: ["block"] } } });
+      expect(after.stage).toEqual({
+        "pre-user-registration": { shields: ["block", "admin_notification"] },
+        "pre-change-password": { shields: ["block"] },
+      });
+    });
   });
 
   describe("notifications", () => {
