@@ -765,6 +765,24 @@ describe.each(testDatabaseKinds())("/dbconnections (%s)", (kind) => {
       expect(notify.admin).toHaveLength(1);
     });
 
+    it("counts reset requests per IPv6 network at the tenant's ipv6_prefix_length", async () => {
+      const flood = async (from: string) => {
+        for (let i = 0; i < 10; i++) await changePassword(freshEmail(), from);
+      };
+      await updateAttackProtection(deps, OWNER, "suspicious-ip-throttling", { ipv6_prefix_length: 64 });
+      deps.config.clear();
+      await flood("2001:db8:17:1::a");
+      const shared = await changePassword(user.email, "2001:db8:17:1::b");
+      expect(shared.logs.map((l) => l.description)).toEqual([
+        "Too many password reset requests from this IP",
+      ]);
+      await updateAttackProtection(deps, OWNER, "suspicious-ip-throttling", { ipv6_prefix_length: 128 });
+      deps.config.clear();
+      await flood("2001:db8:17:2::a");
+      const own = await changePassword(user.email, "2001:db8:17:2::b");
+      expect(own.logs.map((l) => [l.type, l.description])).toEqual([["scpr", "Password reset mail sent"]]);
+    });
+
     it("answers malformed requests with a 400 in Auth0's shape", async () => {
       const missing = await callChangePassword(deps, {
         body: { client_id: fx.clients.spa.clientId, connection: db() },
