@@ -357,6 +357,107 @@ describe.each(testDatabaseKinds())("/dbconnections (%s)", (kind) => {
       expect(await findUserByIdentifier(deps.db, fx.connections.database.id, email)).toBeNull();
     });
 
+    it("answers username_exists for a taken username on a connection that requires usernames", async () => {
+      const { id } = await upsertConnectionByName(
+        deps.db,
+        { name: "Usernames", strategy: "auth0", options: { requires_username: true } },
+        { connectionId: "con_usernames01" },
+        deps.clock.now(),
+        [fx.clients.spa.id],
+      );
+      deps.config.clear();
+      const username = `taken_${emailCounter}`;
+      const first = await signup({
+        connection: "Usernames",
+        email: freshEmail(),
+        username,
+        password: "long-enough-1",
+      });
+      expect(first.status).toBe(200);
+      const email = freshEmail();
+      const res = await signup({ connection: "Usernames", email, username, password: "long-enough-2" });
+      expect({ status: res.status, body: res.body }).toEqual({
+        status: 400,
+        body: {
+          name: "BadRequestError",
+          code: "username_exists",
+          description: "The username already exists.",
+          statusCode: 400,
+        },
+      });
+      expect(res.logs.map((l) => [l.type, l.description])).toEqual([["fs", "The username already exists."]]);
+      expect(await findUserByIdentifier(deps.db, id, email)).toBeNull();
+    });
+
+    it("answers a bad username, an over-long profile field and a non-http(s) picture with Auth0's bodies", async () => {
+      const cases: [Record<string, unknown>, unknown][] = [
+        [
+          { username: "has space" },
+          {
+            name: "BadRequestError",
+            code: "invalid_signup",
+            description: "Invalid sign up",
+            statusCode: 400,
+          },
+        ],
+        [
+          { username: "x".repeat(129) },
+          {
+            name: "BadRequestError",
+            code: "invalid_signup",
+            description: "Invalid sign up",
+            statusCode: 400,
+          },
+        ],
+        [
+          { given_name: "g".repeat(301) },
+          {
+            name: "BadRequestError",
+            code: "invalid_parameter",
+            description: "given_name must be at most 300 characters.",
+            statusCode: 400,
+          },
+        ],
+        [
+          { picture: `https://example.org/${"p".repeat(2000)}` },
+          {
+            name: "BadRequestError",
+            code: "invalid_parameter",
+            description: "picture must be at most 2000 characters.",
+            statusCode: 400,
+          },
+        ],
+        [
+          { picture: "javascript:alert(1)" },
+          {
+            name: "BadRequestError",
+            code: "invalid_parameter",
+            description: "picture must be an http(s) URL.",
+            statusCode: 400,
+          },
+        ],
+        [
+          { picture: "data:image/png;base64,AAAA" },
+          {
+            name: "BadRequestError",
+            code: "invalid_parameter",
+            description: "picture must be an http(s) URL.",
+            statusCode: 400,
+          },
+        ],
+      ];
+      for (const [fields, expected] of cases) {
+        const email = freshEmail();
+        const res = await signup({ email, password: "long-enough-1", ...fields });
+        expect({ status: res.status, body: res.body }, JSON.stringify(fields).slice(0, 80)).toEqual({
+          status: 400,
+          body: expected,
+        });
+        expect(res.logs.map((l) => l.type)).toEqual(["fs"]);
+        expect(await findUserByIdentifier(deps.db, fx.connections.database.id, email)).toBeNull();
+      }
+    });
+
     it("applies the pre-user-registration stage's breached-password shields, else the login's block", async () => {
       const breached = async (body: Record<string, unknown>) => {
         await updateAttackProtection(deps, OWNER, "breached-password-detection", body);
