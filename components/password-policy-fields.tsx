@@ -29,7 +29,7 @@ export function readPasswordOptionsForm(f: FormData): TPasswordOptions {
 
 /**
  * The password policy and signup switch of a database connection, enforced wherever a password is set (signup,
- * password reset, the dashboard, user import with plain passwords).
+ * password reset, the dashboard, the CLI). User import takes hashes only, which no policy can check.
  */
 export function PasswordPolicyFields({
   options,

@@ -11,6 +11,7 @@ import { claimNotification } from "../store/notification-claims.ts";
 import { insertAccountTicket } from "../store/account-tickets.ts";
 import { insertPasswordHistory } from "../store/password-history.ts";
 import { takeSend } from "../store/send-limits.ts";
+import { callSignup } from "../testing/dbconnection-calls.ts";
 import { listLogs } from "../store/logs.ts";
 import { bruteForceNotificationKey } from "../protection/notification-mails.ts";
 import { createUser } from "./create-user.ts";
@@ -218,6 +219,38 @@ describe.each(testDatabaseKinds())("admin: delete a user (%s)", (kind) => {
       ),
     });
     expect(res.status).toBe(200);
+  });
+
+  it("frees the email for POST /dbconnections/signup: the new user signs up and logs in", async () => {
+    const { user } = await userWithEverything();
+    const signup = () =>
+      callSignup(t.deps, {
+        socketIp: "198.51.100.17",
+        body: {
+          client_id: t.fx.clients.spa.clientId,
+          connection: t.fx.connections.database.name,
+          email: user.email,
+          username: user.username!,
+          password: "Signed-Up-Again-2",
+        },
+      });
+    const before = await signup();
+    expect(before.body).toMatchObject({ code: "user_exists" });
+    await deleteUser(t.deps, owner, user.userId);
+    const res = await signup();
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ email: user.email.toLowerCase(), username: user.username });
+    const newId = `auth0|${String((res.body as { _id: string })._id)}`;
+    expect(newId).not.toBe(user.userId);
+    expect(res.logs.map((l) => [l.type, l.user_id])).toEqual([["ss", newId]]);
+    // From the IP the old account was blocked from, by email and by username: no block carried over.
+    for (const identifier of [user.email, user.username!]) {
+      const login = await callToken(t.deps, {
+        socketIp: "203.0.113.77",
+        params: passwordParams(t.fx.clients.web, { email: identifier, password: "Signed-Up-Again-2" }),
+      });
+      expect(login.status, identifier).toBe(200);
+    }
   });
 
   it("an unknown user is 404 inexistent_user; a role without users:write is refused with nothing changed", async () => {

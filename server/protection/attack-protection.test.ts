@@ -154,7 +154,8 @@ describe.each(testDatabaseKinds())("attack protection (%s)", (kind) => {
         ipv6_prefix_length: 64,
         stage: {
           "pre-login": { max_attempts: 100, rate: 864000 },
-          "pre-user-registration": { max_attempts: 50, rate: 1728000 },
+          // 50 signups, then one more every 1.2 s: 50 a minute, as on Auth0.
+          "pre-user-registration": { max_attempts: 50, rate: 1200 },
         },
       });
       expect(await getAttackProtection(deps, OWNER, "breached-password-detection")).toMatchObject({
@@ -678,6 +679,27 @@ describe.each(testDatabaseKinds())("attack protection (%s)", (kind) => {
     it("is off by default", async () => {
       const user = await newUser("AUTH0-TEST-default-off");
       expect((await login(user, freshIp())).status).toBe(200);
+    });
+
+    it("admin API: per-stage shields are validated, patched stage by stage, and shown back", async () => {
+      const update = (body: unknown) =>
+        updateAttackProtection(deps, OWNER, "breached-password-detection", body);
+      for (const bad of [
+        { stage: { "pre-user-registration": { shields: ["user_notification"] } } },
+        { stage: { "pre-login": { shields: ["block"] } } },
+        { stage: { "pre-change-password": { shields: ["block"], extra: 1 } } },
+        { stage: { "pre-change-password": {} } },
+        { stage: [] },
+      ]) {
+        await expect(update(bad), JSON.stringify(bad)).rejects.toThrow(AdminError);
+      }
+      expect((await getAttackProtection(deps, OWNER, "breached-password-detection")).stage).toBeUndefined();
+      await update({ stage: { "pre-user-registration": { shields: ["block", "admin_notification"] } } });
+      const after = await update({ stage: { "pre-change-password": { shields: ["block"] } } });
+      expect(after.stage).toEqual({
+        "pre-user-registration": { shields: ["block", "admin_notification"] },
+        "pre-change-password": { shields: ["block"] },
+      });
     });
   });
 

@@ -135,26 +135,52 @@ export async function notifyBreachedPassword(
       );
     }
     if (policy.shields.includes("admin_notification")) {
-      const frequency = policy.admin_notification_frequency[0] ?? "immediately";
-      const window = ADMIN_WINDOW_MS[frequency] ?? HOUR_MS;
-      await deps.notifier.notify(
-        {
-          kind: "breached_password_admin",
-          to: deps.env.PORTCULLIS_ADMIN_EMAIL ?? null,
-          subject: "Portcullis: login with a breached password",
-          text: [
-            `A login for ${user.email ?? user.username ?? user.userId} (${user.userId}) from ${ip ?? "an unknown IP"} at ${now.toISOString()}`,
-            `used a password found in a breach corpus${policy.shields.includes("block") ? "; it was blocked" : ""}.`,
-            frequency === "immediately"
-              ? "You get at most one such message per hour per IP address."
-              : `You get at most one such message per ${PERIOD[frequency] ?? frequency}; the audit log (type pwd_leak) lists every case.`,
-          ].join("\n"),
-        },
-        frequency === "immediately" ? `breached_admin|${ip ?? ""}` : `breached_admin|${frequency}`,
-        window,
-      );
+      await notifyAdminOfBreachedPassword(deps, policy, {
+        flow: "login",
+        who: `${user.email ?? user.username ?? user.userId} (${user.userId})`,
+        ip,
+        isBlocked: policy.shields.includes("block"),
+        now,
+      });
     }
   } catch (err) {
     deps.log.error({ err: errorMessage(err) }, "could not queue a breached-password notification");
   }
+}
+
+const FLOWS = {
+  login: { what: "login", logType: "pwd_leak" },
+  signup: { what: "signup", logType: "signup_pwd_leak" },
+  reset: { what: "password reset", logType: "reset_pwd_leak" },
+} as const;
+
+/**
+ * Tell the administrator that a login, a signup or a password reset used a breached password, at most once per
+ * `admin_notification_frequency` (per IP when `immediately`): one key and window for all three flows, so a flood
+ * from one IP across them still sends one message per hour.
+ */
+export async function notifyAdminOfBreachedPassword(
+  deps: TDeps,
+  policy: TAttackProtectionPolicies["breachedPassword"],
+  e: { flow: keyof typeof FLOWS; who: string; ip: string | undefined; isBlocked: boolean; now: Date },
+): Promise<void> {
+  const { what, logType } = FLOWS[e.flow];
+  const frequency = policy.admin_notification_frequency[0] ?? "immediately";
+  const window = ADMIN_WINDOW_MS[frequency] ?? HOUR_MS;
+  await deps.notifier.notify(
+    {
+      kind: "breached_password_admin",
+      to: deps.env.PORTCULLIS_ADMIN_EMAIL ?? null,
+      subject: `Portcullis: ${what} with a breached password`,
+      text: [
+        `A ${what} for ${e.who} from ${e.ip ?? "an unknown IP"} at ${e.now.toISOString()}`,
+        `used a password found in a breach corpus${e.isBlocked ? "; it was blocked" : ""}.`,
+        frequency === "immediately"
+          ? "You get at most one such message per hour per IP address."
+          : `You get at most one such message per ${PERIOD[frequency] ?? frequency}; the audit log (type ${logType}) lists every case.`,
+      ].join("\n"),
+    },
+    frequency === "immediately" ? `breached_admin|${e.ip ?? ""}` : `breached_admin|${frequency}`,
+    window,
+  );
 }

@@ -57,16 +57,33 @@ export const ZSuspiciousIpThrottling = z.object({
   ipv6_prefix_length: ZIpv6PrefixLength,
   stage: z.object({
     "pre-login": ZStage,
-    /** Kept for deploy-CLI round trips; Portcullis has no sign-up endpoint. */
+    /** POST /dbconnections/signup: every signup from an IP (successes too) takes one attempt. */
     "pre-user-registration": ZStage,
   }),
 });
 
+export const BREACHED_PASSWORD_STAGE_SHIELDS = ["block", "admin_notification"] as const;
+export const BREACHED_PASSWORD_STAGES = ["pre-user-registration", "pre-change-password"] as const;
+export type TBreachedPasswordStage = (typeof BREACHED_PASSWORD_STAGES)[number];
+
+const ZBreachedStage = z.object({ shields: z.array(z.enum(BREACHED_PASSWORD_STAGE_SHIELDS)) });
+
 export const ZBreachedPasswordDetection = z.object({
   enabled: z.boolean(),
+  /** The login's shields (and, for a stage that is not set, see breachedShieldsAt). */
   shields: z.array(z.enum(BREACHED_PASSWORD_SHIELDS)),
   admin_notification_frequency: z.array(z.enum(["immediately", "daily", "weekly", "monthly"])),
   method: z.enum(["standard", "enhanced"]),
+  /**
+   * Auth0's per-stage shields: signup (`pre-user-registration`) and the hosted password reset
+   * (`pre-change-password`). Optional, and so is each stage: see breachedShieldsAt for a stage left unset.
+   */
+  stage: z
+    .object({
+      "pre-user-registration": ZBreachedStage.optional(),
+      "pre-change-password": ZBreachedStage.optional(),
+    })
+    .optional(),
 });
 
 export type TBruteForceProtection = z.infer<typeof ZBruteForceProtection>;
@@ -89,8 +106,10 @@ export const DEFAULT_SUSPICIOUS_IP: TSuspiciousIpThrottling = {
   allowlist: [],
   ipv6_prefix_length: DEFAULT_IPV6_PREFIX_LENGTH,
   stage: {
+    // 100 failed logins, one more every 14.4 min (100 a day).
     "pre-login": { max_attempts: 100, rate: 864_000 },
-    "pre-user-registration": { max_attempts: 50, rate: 1_728_000 },
+    // 50 signups, one more every 1.2 s (50 a minute), Auth0's signup limit.
+    "pre-user-registration": { max_attempts: 50, rate: 1200 },
   },
 };
 
@@ -113,6 +132,18 @@ export const ZSuspiciousIpPatch = ZSuspiciousIpThrottling.extend({
   }),
 }).partial();
 export const ZBreachedPasswordPatch = ZBreachedPasswordDetection.partial();
+/**
+ * The admin API's breached-password patch: unknown keys are refused inside `stage` too (a misspelt stage name
+ * would otherwise be dropped without a word, and the stage left to its fallback).
+ */
+export const ZBreachedPasswordAdminPatch = ZBreachedPasswordPatch.extend({
+  stage: z
+    .strictObject({
+      "pre-user-registration": ZBreachedStage.strict().optional(),
+      "pre-change-password": ZBreachedStage.strict().optional(),
+    })
+    .optional(),
+}).strict();
 
 export type TBruteForcePatch = z.infer<typeof ZBruteForcePatch>;
 export type TSuspiciousIpPatch = z.infer<typeof ZSuspiciousIpPatch>;
@@ -137,6 +168,33 @@ export function mergeSuspiciousIp(
   };
 }
 
+/** Apply a validated patch to a policy: a stage the patch names replaces that stage, the other is kept. */
+export function mergeBreachedPassword(
+  base: TBreachedPasswordDetection,
+  p: TBreachedPasswordPatch,
+): TBreachedPasswordDetection {
+  const { stage, ...rest } = p;
+  const next: TBreachedPasswordDetection = { ...base, ...rest };
+  if (stage) next.stage = { ...base.stage, ...stage };
+  return next;
+}
+
+/**
+ * The shields breached-password detection applies at signup or at the hosted password reset (none when detection
+ * is off). A stage that was never set keeps what Portcullis did before per-stage shields existed: block when the
+ * login's shields block, no admin message. So a tenant configured before `stage` behaves the same after the
+ * upgrade, and an admin opts in to anything else by setting the stage.
+ */
+export function breachedShieldsAt(
+  policy: TBreachedPasswordDetection,
+  stage: TBreachedPasswordStage,
+): ReadonlyArray<(typeof BREACHED_PASSWORD_STAGE_SHIELDS)[number]> {
+  if (!policy.enabled) return [];
+  const set = policy.stage?.[stage];
+  if (set) return set.shields;
+  return policy.shields.includes("block") ? ["block"] : [];
+}
+
 /** The three policies as stored, plus compiled allowlists for the login path. */
 export type TAttackProtectionPolicies = {
   bruteForce: TBruteForceProtection & { allowed: TIpList };
@@ -149,14 +207,15 @@ export type TAttackProtectionPolicies = {
  * falls back to its default rather than switching protection off.
  */
 function readPolicy<T extends Record<string, unknown>>(
-  schema: z.ZodType<T>,
+  schema: z.ZodType<T> & { shape: Record<string, unknown> },
   defaults: T,
   stored: unknown,
 ): T {
   const out: Record<string, unknown> = { ...defaults };
   if (stored && typeof stored === "object" && !Array.isArray(stored)) {
     for (const [k, v] of Object.entries(stored)) {
-      if (!Object.hasOwn(defaults, k)) continue;
+      // Optional fields (breached-password `stage`) have no default but are read all the same.
+      if (!Object.hasOwn(schema.shape, k)) continue;
       const candidate = { ...out, [k]: v };
       if (schema.safeParse(candidate).success) out[k] = v;
     }

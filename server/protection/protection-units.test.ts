@@ -12,7 +12,12 @@ import { CLI_ACTOR } from "../admin/audit.ts";
 import { compileIpList, isIpOrCidr } from "../platform/ip-match.ts";
 import { resolveEndUserIp, resolveProxiedClientIp } from "./forwarded-ip.ts";
 import { convertBreachCorpus, createBreachedPasswords } from "./breached-passwords.ts";
-import { resolvePolicies, DEFAULT_BRUTE_FORCE } from "./policies.ts";
+import {
+  breachedShieldsAt,
+  resolvePolicies,
+  DEFAULT_BREACHED_PASSWORD,
+  DEFAULT_BRUTE_FORCE,
+} from "./policies.ts";
 import { isAdminAuthorized } from "../admin/guard.ts";
 
 describe("IP lists", () => {
@@ -94,6 +99,58 @@ describe("stored policies", () => {
     expect(p.suspiciousIp.stage["pre-login"]).toEqual({ max_attempts: 100, rate: 864000 });
     expect(p.breachedPassword.enabled).toBe(false);
   });
+
+  it("read the breached-password stages (optional, no default), dropping an invalid one", () => {
+    const stage = { "pre-user-registration": { shields: ["admin_notification"] } };
+    expect(
+      resolvePolicies({
+        bruteForceProtection: {},
+        suspiciousIpThrottling: {},
+        breachedPasswordDetection: { enabled: true, stage },
+      }).breachedPassword,
+    ).toEqual({ ...DEFAULT_BREACHED_PASSWORD, enabled: true, stage });
+    expect(
+      resolvePolicies({
+        bruteForceProtection: {},
+        suspiciousIpThrottling: {},
+        breachedPasswordDetection: { stage: { "pre-user-registration": { shields: ["bogus"] } } },
+      }).breachedPassword,
+    ).toEqual(DEFAULT_BREACHED_PASSWORD);
+  });
+});
+
+describe("breached-password shields per stage", () => {
+  const on = { ...DEFAULT_BREACHED_PASSWORD, enabled: true };
+  it("a stage that is set decides alone", () => {
+    const policy = {
+      ...on,
+      shields: ["block" as const],
+      stage: {
+        "pre-user-registration": { shields: ["admin_notification" as const] },
+        "pre-change-password": { shields: [] },
+      },
+    };
+    expect(breachedShieldsAt(policy, "pre-user-registration")).toEqual(["admin_notification"]);
+    expect(breachedShieldsAt(policy, "pre-change-password")).toEqual([]);
+  });
+
+  it("a stage left unset blocks when the login blocks, and never notifies (the behaviour before stages)", () => {
+    expect(
+      breachedShieldsAt(
+        { ...on, shields: ["block", "admin_notification", "user_notification"] },
+        "pre-user-registration",
+      ),
+    ).toEqual(["block"]);
+    expect(breachedShieldsAt({ ...on, shields: ["admin_notification"] }, "pre-change-password")).toEqual([]);
+  });
+
+  it("nothing applies while detection is off", () => {
+    const off = {
+      ...DEFAULT_BREACHED_PASSWORD,
+      stage: { "pre-user-registration": { shields: ["block" as const] } },
+    };
+    expect(breachedShieldsAt(off, "pre-user-registration")).toEqual([]);
+  });
 });
 
 describe("breached passwords", () => {
@@ -157,7 +214,7 @@ describe("tenant YAML attackProtection", () => {
     await deps.cleanup();
   });
 
-  it("imports deploy-CLI attackProtection, reports unsupported keys, and exports it back", async () => {
+  it("imports deploy-CLI attackProtection (breached-password stages included) and exports it back", async () => {
     const report = await importTenant(
       deps,
       [
@@ -176,10 +233,21 @@ describe("tenant YAML attackProtection", () => {
         "    enabled: true",
         "    shields: [block, admin_notification]",
         "    admin_notification_frequency: [daily]",
-        "    stage: { pre-user-registration: { shields: [block] } }",
+        "    stage: { pre-user-registration: { shields: [block] }, pre-change-password: { shields: [admin_notification] } }",
+        "  extraPolicy: true",
       ].join("\n"),
     );
-    expect(report.unsupported).toEqual(["attackProtection.breachedPasswordDetection.stage"]);
+    expect(report.unsupported).toEqual(["attackProtection.extraPolicy"]);
+    expect(await getAttackProtection(deps, CLI_ACTOR, "breached-password-detection")).toEqual({
+      enabled: true,
+      shields: ["block", "admin_notification"],
+      admin_notification_frequency: ["daily"],
+      method: "standard",
+      stage: {
+        "pre-user-registration": { shields: ["block"] },
+        "pre-change-password": { shields: ["admin_notification"] },
+      },
+    });
     expect(await getAttackProtection(deps, CLI_ACTOR, "brute-force-protection")).toEqual({
       enabled: true,
       shields: ["block"],
@@ -202,6 +270,10 @@ describe("tenant YAML attackProtection", () => {
     expect(exported.attackProtection.breachedPasswordDetection).toMatchObject({
       enabled: true,
       admin_notification_frequency: ["daily"],
+      stage: {
+        "pre-user-registration": { shields: ["block"] },
+        "pre-change-password": { shields: ["admin_notification"] },
+      },
     });
     // The exported file imports back unchanged.
     const again = await importTenant(deps, await exportTenant(deps));
@@ -210,6 +282,32 @@ describe("tenant YAML attackProtection", () => {
       max_attempts: 5,
       ipv6_prefix_length: 48,
     });
+    expect((await getAttackProtection(deps, CLI_ACTOR, "breached-password-detection")).stage).toEqual({
+      "pre-user-registration": { shields: ["block"] },
+      "pre-change-password": { shields: ["admin_notification"] },
+    });
+    // A file naming one stage changes that stage only.
+    await importTenant(
+      deps,
+      "attackProtection:\n  breachedPasswordDetection:\n    stage: { pre-change-password: { shields: [] } }\n",
+    );
+    expect((await getAttackProtection(deps, CLI_ACTOR, "breached-password-detection")).stage).toEqual({
+      "pre-user-registration": { shields: ["block"] },
+      "pre-change-password": { shields: [] },
+    });
+  });
+
+  it("refuses a stage shield Auth0 does not have there, and changes nothing", async () => {
+    const before = await getAttackProtection(deps, CLI_ACTOR, "breached-password-detection");
+    await expect(
+      importTenant(
+        deps,
+        "attackProtection:\n  breachedPasswordDetection:\n    stage: { pre-user-registration: { shields: [user_notification] } }\n",
+      ),
+    ).rejects.toThrow(
+      /attackProtection\.breachedPasswordDetection\.stage\.pre-user-registration\.shields\[0\]/,
+    );
+    expect(await getAttackProtection(deps, CLI_ACTOR, "breached-password-detection")).toEqual(before);
   });
 
   it("refuses invalid policies and changes nothing", async () => {

@@ -217,6 +217,28 @@ describe.each(testDatabaseKinds())("importUsers (%s)", (kind) => {
     expect(stored.map((u) => u.email).sort()).toEqual(["good1@example.com", "good2@example.com"]);
   });
 
+  it("refuses a record with a plain password (hashes only, as Auth0's bulk import) and imports nothing of it", async () => {
+    const { deps } = await tenant();
+    const result = await importUsers(
+      deps,
+      "Username-Password-Authentication",
+      JSON.stringify([{ email: "plain-pass@example.com", password: "Plain-Text-Pass-1" }]),
+    );
+    expect(result).toEqual({
+      imported: 0,
+      errors: [
+        {
+          index: 0,
+          reason:
+            "password: plain-text passwords cannot be imported; give password_hash (bcrypt) or custom_password_hash, as Auth0's bulk import does",
+        },
+      ],
+    });
+    expect(await storedUser(deps, "Username-Password-Authentication", "plain-pass@example.com")).toBeNull();
+    const conn = await findConnectionByName(deps.db, "Username-Password-Authentication");
+    expect(await listUsersOfConnection(deps.db, conn!.id)).toEqual([]);
+  });
+
   it("refuses users that already exist, and updates them with upsert", async () => {
     const { deps } = await tenant();
     const file = JSON.stringify([

@@ -128,11 +128,17 @@ function importedHash(u: TImportedUser): { hash?: string; problem?: string } {
 }
 
 /** Validate one record on its own; returns the candidate or the reasons it is bad. */
+const PLAIN_PASSWORD_REFUSED =
+  "password: plain-text passwords cannot be imported; give password_hash (bcrypt) or custom_password_hash, as Auth0's bulk import does";
+
 function checkRecord(index: number, record: unknown): TCandidate | string[] {
   if (typeof record !== "object" || record === null || Array.isArray(record))
     return ["must be a JSON object"];
   const reasons: string[] = [];
-  const parsed = ZImportedUser.safeParse(record);
+  // Named on its own: "unknown field" would not tell someone moving from another system what to give instead.
+  const { password, ...rest } = record as Record<string, unknown>;
+  if (password !== undefined) reasons.push(PLAIN_PASSWORD_REFUSED);
+  const parsed = ZImportedUser.safeParse(rest);
   if (!parsed.success) return [...reasons, ...zodProblems(parsed.error).map(formatProblem)];
   const u = parsed.data;
   if (u.email === undefined && u.username === undefined) reasons.push("email or username is required");

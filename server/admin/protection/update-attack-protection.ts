@@ -4,9 +4,10 @@ import { formatZodIssues } from "../../platform/zod-issues.ts";
 import { readStoredPolicies, writeStoredPolicy } from "../../store/attack-protection.ts";
 import { releaseBlocksBelow } from "../../store/login-failures.ts";
 import {
-  ZBreachedPasswordPatch,
+  ZBreachedPasswordAdminPatch,
   ZBruteForcePatch,
   ZSuspiciousIpPatch,
+  mergeBreachedPassword,
   mergeSuspiciousIp,
   resolvePolicies,
 } from "../../protection/policies.ts";
@@ -57,7 +58,7 @@ export async function updateAttackProtection(
       await writeStoredPolicy(q, POLICY_COLUMNS[name], next, now);
       [before, after] = [base, next];
     } else {
-      const next = { ...current.breachedPassword, ...parse(ZBreachedPasswordPatch.strict(), body) };
+      const next = mergeBreachedPassword(current.breachedPassword, parse(ZBreachedPasswordAdminPatch, body));
       await writeStoredPolicy(q, POLICY_COLUMNS[name], next, now);
       [before, after] = [current.breachedPassword, next];
     }

@@ -2,9 +2,8 @@ import type { TDeps } from "../../config/deps.ts";
 import { findUserByIdentifier } from "../../store/users.ts";
 import { insertLog } from "../../store/logs.ts";
 import { takeSend } from "../../store/send-limits.ts";
-import { ipCountingKey } from "../../platform/ip-key.ts";
 import { errorMessage } from "../../platform/logger.ts";
-import { DEFAULT_IPV6_PREFIX_LENGTH } from "../../platform/ip-key.ts";
+import { ipBucketKey } from "../../protection/ip-throttle.ts";
 import {
   jsonAnswer,
   readBodyText,
@@ -21,7 +20,10 @@ import { sendResetMail } from "./account-mails.ts";
 
 /** Reset mails per user: 3, then one more every 20 minutes. */
 export const RESET_MAILS_PER_USER = { capacity: 3, intervalMs: 20 * 60 * 1000 } as const;
-/** Reset requests per IP (known and unknown emails alike): 10, then one more every 6 minutes. */
+/**
+ * Reset requests per IP (known and unknown emails alike): 10, then one more every 6 minutes. IPv6 clients are
+ * counted per network at suspicious-IP throttling's `ipv6_prefix_length`, as the login and signup IP limits are.
+ */
 export const RESET_REQUESTS_PER_IP = { capacity: 10, intervalMs: 6 * 60 * 1000 } as const;
 /**
  * Every accepted request takes at least this long, whether a mail went out or not, so the answer's timing does
@@ -62,7 +64,8 @@ export async function answerChangePassword(req: TTokenRequest, deps: TDeps): Pro
     if (!email) throw missingParameter("email");
     if (email.length > 254) throw DbConnectionError.badRequest("invalid_parameter", "email is too long.");
     audit.user_name = email.toLowerCase();
-    const ipKey = `reset_ip|${ipCountingKey(meta.clientIp ?? "", DEFAULT_IPV6_PREFIX_LENGTH)}`;
+    const { suspiciousIp } = await deps.config.attackProtection();
+    const ipKey = `reset_ip|${ipBucketKey(suspiciousIp, meta.clientIp ?? "")}`;
     const user = await findUserByIdentifier(deps.db, connection.id, email);
     const isUser = !!user && user.email === email.toLowerCase() && !!user.passwordHash;
     if (

@@ -7,6 +7,9 @@ import { createAppRouteHandler } from "../../testing/app-routes.ts";
 import { createHttpServer } from "../../http/serve.ts";
 import { setDeps } from "../../config/deps.ts";
 import { listLogs } from "../../store/logs.ts";
+import { upsertConnectionByName } from "../../store/connections.ts";
+import { updateAttackProtection } from "../../admin/protection/update-attack-protection.ts";
+import { CLI_ACTOR } from "../../admin/audit.ts";
 import type { TMessage } from "../../notifications/notifier.ts";
 
 // Signup, change_password and the hosted reset page through our HTTP server on a loopback port: the routing and
@@ -69,6 +72,80 @@ describe("/dbconnections through the HTTP server", () => {
       ["scpr", "127.0.0.1"],
       ["ss", "127.0.0.1"],
     ]);
+  });
+
+  it("answers a weak password and a breached one with Auth0's whole bodies", async () => {
+    // Auth0's "good" policy: 8 characters, 3 of the 4 kinds.
+    await upsertConnectionByName(
+      deps.db,
+      { name: fx.connections.database.name, options: { passwordPolicy: "good" } },
+      { connectionId: fx.connections.database.connectionId },
+      deps.clock.now(),
+    );
+    await updateAttackProtection(deps, CLI_ACTOR, "breached-password-detection", {
+      enabled: true,
+      shields: ["block"],
+    });
+    deps.config.clear();
+    const signup = async (password: string) => {
+      const res = await fetch(`${base}/dbconnections/signup`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          client_id: fx.clients.spa.clientId,
+          connection: fx.connections.database.name,
+          email: `http-${Date.now()}-${password.length}@example.com`,
+          password,
+        }),
+      });
+      return { status: res.status, type: res.headers.get("content-type"), body: await res.json() };
+    };
+    expect(await signup("short")).toEqual({
+      status: 400,
+      type: "application/json; charset=utf-8",
+      body: {
+        name: "PasswordStrengthError",
+        message: "Password is too weak",
+        code: "invalid_password",
+        description: {
+          rules: [
+            {
+              message: "At least %d characters in length",
+              format: [8],
+              code: "lengthAtLeast",
+              verified: false,
+            },
+            {
+              message: "Contain at least %d of the following %d types of characters:",
+              code: "containsAtLeast",
+              format: [3, 4],
+              items: [
+                { message: "lower case letters (a-z)", code: "lowerCase", verified: true },
+                { message: "upper case letters (A-Z)", code: "upperCase", verified: false },
+                { message: "numbers (i.e. 0-9)", code: "numbers", verified: false },
+                { message: "special characters (e.g. !@#$%^&*)", code: "specialCharacters", verified: false },
+              ],
+              verified: false,
+            },
+          ],
+          verified: false,
+        },
+        policy:
+          "* At least 8 characters in length\n* Contain at least 3 of the following 4 types of characters:\n * lower case letters (a-z)\n * upper case letters (A-Z)\n * numbers (i.e. 0-9)\n * special characters (e.g. !@#$%^&*)",
+        statusCode: 400,
+      },
+    });
+    expect(await signup("AUTH0-TEST-over-http-1")).toEqual({
+      status: 400,
+      type: "application/json; charset=utf-8",
+      body: {
+        name: "BadRequestError",
+        code: "password_leaked",
+        description:
+          "This password was previously disclosed through a data breach (not in this application). Please choose another password.",
+        statusCode: 400,
+      },
+    });
   });
 
   it("refuses bodies over 16 KiB with 413 in the OAuth shape", async () => {

@@ -357,6 +357,185 @@ describe.each(testDatabaseKinds())("/dbconnections (%s)", (kind) => {
       expect(await findUserByIdentifier(deps.db, fx.connections.database.id, email)).toBeNull();
     });
 
+    it("answers username_exists for a taken username on a connection that requires usernames", async () => {
+      const { id } = await upsertConnectionByName(
+        deps.db,
+        { name: "Usernames", strategy: "auth0", options: { requires_username: true } },
+        { connectionId: "con_usernames01" },
+        deps.clock.now(),
+        [fx.clients.spa.id],
+      );
+      deps.config.clear();
+      const username = `taken_${emailCounter}`;
+      const first = await signup({
+        connection: "Usernames",
+        email: freshEmail(),
+        username,
+        password: "long-enough-1",
+      });
+      expect(first.status).toBe(200);
+      const email = freshEmail();
+      const res = await signup({ connection: "Usernames", email, username, password: "long-enough-2" });
+      expect({ status: res.status, body: res.body }).toEqual({
+        status: 400,
+        body: {
+          name: "BadRequestError",
+          code: "username_exists",
+          description: "The username already exists.",
+          statusCode: 400,
+        },
+      });
+      expect(res.logs.map((l) => [l.type, l.description])).toEqual([["fs", "The username already exists."]]);
+      expect(await findUserByIdentifier(deps.db, id, email)).toBeNull();
+    });
+
+    it("answers a bad username, an over-long profile field and a non-http(s) picture with Auth0's bodies", async () => {
+      const cases: [Record<string, unknown>, unknown][] = [
+        [
+          { username: "has space" },
+          {
+            name: "BadRequestError",
+            code: "invalid_signup",
+            description: "Invalid sign up",
+            statusCode: 400,
+          },
+        ],
+        [
+          { username: "x".repeat(129) },
+          {
+            name: "BadRequestError",
+            code: "invalid_signup",
+            description: "Invalid sign up",
+            statusCode: 400,
+          },
+        ],
+        [
+          { given_name: "g".repeat(301) },
+          {
+            name: "BadRequestError",
+            code: "invalid_parameter",
+            description: "given_name must be at most 300 characters.",
+            statusCode: 400,
+          },
+        ],
+        [
+          { picture: `https://example.org/${"p".repeat(2000)}` },
+          {
+            name: "BadRequestError",
+            code: "invalid_parameter",
+            description: "picture must be at most 2000 characters.",
+            statusCode: 400,
+          },
+        ],
+        [
+          { picture: "javascript:alert(1)" },
+          {
+            name: "BadRequestError",
+            code: "invalid_parameter",
+            description: "picture must be an http(s) URL.",
+            statusCode: 400,
+          },
+        ],
+        [
+          { picture: "data:image/png;base64,AAAA" },
+          {
+            name: "BadRequestError",
+            code: "invalid_parameter",
+            description: "picture must be an http(s) URL.",
+            statusCode: 400,
+          },
+        ],
+      ];
+      for (const [fields, expected] of cases) {
+        const email = freshEmail();
+        const res = await signup({ email, password: "long-enough-1", ...fields });
+        expect({ status: res.status, body: res.body }, JSON.stringify(fields).slice(0, 80)).toEqual({
+          status: 400,
+          body: expected,
+        });
+        expect(res.logs.map((l) => l.type)).toEqual(["fs"]);
+        expect(await findUserByIdentifier(deps.db, fx.connections.database.id, email)).toBeNull();
+      }
+    });
+
+    it("applies the pre-user-registration stage's breached-password shields, else the login's block", async () => {
+      const breached = async (body: Record<string, unknown>) => {
+        await updateAttackProtection(deps, OWNER, "breached-password-detection", body);
+        deps.config.clear();
+        sent.length = 0;
+        const email = freshEmail();
+        const res = await signup({ email, password: `AUTH0-TEST-${emailCounter}` });
+        const admin = sent.filter((m) => m.kind === "breached_password_admin");
+        const user = await findUserByIdentifier(deps.db, fx.connections.database.id, email);
+        return { res, admin, user, email };
+      };
+      // No stage set: the login's block refuses the signup (as before stages existed), no admin message.
+      const fallback = await breached({ enabled: true, shields: ["block", "admin_notification"] });
+      expect(fallback.res.status).toBe(400);
+      expect(fallback.res.logs.map((l) => l.type)).toEqual(["signup_pwd_leak"]);
+      expect(fallback.admin).toEqual([]);
+      // The stage lets it through although the login blocks.
+      const open = await breached({ stage: { "pre-user-registration": { shields: [] } } });
+      expect(open.res.status).toBe(200);
+      expect(open.res.logs.map((l) => l.type)).toEqual(["ss"]);
+      // The stage only notifies: the user is created, the detection logged and the administrator told.
+      const notify = await breached({
+        stage: { "pre-user-registration": { shields: ["admin_notification"] } },
+      });
+      expect(notify.res.status).toBe(200);
+      expect(notify.user).not.toBeNull();
+      expect(notify.res.logs.map((l) => l.type).sort()).toEqual(["signup_pwd_leak", "ss"]);
+      expect(notify.res.logs.find((l) => l.type === "signup_pwd_leak")?.details).toEqual({ blocked: false });
+      expect(notify.admin.map((m) => m.subject)).toEqual(["Portcullis: signup with a breached password"]);
+      expect(notify.admin[0]!.text).toContain(notify.email);
+      expect(notify.admin[0]!.text).not.toContain("AUTH0-TEST-");
+      // The stage blocks and notifies while the login does neither.
+      const block = await breached({
+        shields: [],
+        stage: { "pre-user-registration": { shields: ["block", "admin_notification"] } },
+      });
+      expect(block.res.status).toBe(400);
+      expect(block.res.body).toMatchObject({ code: "password_leaked" });
+      expect(block.res.logs.map((l) => l.type)).toEqual(["signup_pwd_leak"]);
+      expect(block.user).toBeNull();
+      expect(block.admin.map((m) => m.subject)).toEqual(["Portcullis: signup with a breached password"]);
+      expect(block.admin[0]!.text).toContain("it was blocked");
+      // Detection off: no stage applies.
+      const off = await breached({ enabled: false });
+      expect(off.res.status).toBe(200);
+      expect(off.admin).toEqual([]);
+    });
+
+    it("in monitoring mode (no block shield) lets signups over the IP limit through, with one limit_mu", async () => {
+      await updateAttackProtection(deps, OWNER, "suspicious-ip-throttling", {
+        shields: ["admin_notification"],
+        stage: { "pre-user-registration": { max_attempts: 2, rate: 60_000 } },
+      });
+      deps.config.clear();
+      const ip = freshIp();
+      const results = [];
+      for (let i = 0; i < 4; i++)
+        results.push(await signup({ email: freshEmail(), password: "long-enough-1" }, { ip }));
+      expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+      expect(results.map((r) => r.logs.map((l) => l.type).sort())).toEqual([
+        ["ss"],
+        ["ss"],
+        ["limit_mu", "ss"],
+        ["ss"],
+      ]);
+      expect(results[2]!.logs.find((l) => l.type === "limit_mu")).toMatchObject({
+        ip,
+        description: `Suspicious IP ${ip} exceeded 2 signups (monitoring only)`,
+        details: {
+          flow: "pre-user-registration",
+          monitoring: true,
+          max_attempts: 2,
+          rate: 60_000,
+          blocked_ip: ip,
+        },
+      });
+    });
+
     it("throttles signups per IP at the pre-user-registration stage (429, one limit_mu)", async () => {
       await updateAttackProtection(deps, OWNER, "suspicious-ip-throttling", {
         stage: { "pre-user-registration": { max_attempts: 2, rate: 60_000 } },
@@ -643,6 +822,66 @@ describe.each(testDatabaseKinds())("/dbconnections (%s)", (kind) => {
         "Too many password reset requests from this IP",
       ]);
       expect(sent).toEqual([]);
+    });
+
+    it("the reset page applies the pre-change-password stage's breached-password shields, else the login's block", async () => {
+      const ticket = await requestReset(user);
+      const attempt = async (body: Record<string, unknown>, password: string) => {
+        await updateAttackProtection(deps, OWNER, "breached-password-detection", body);
+        deps.config.clear();
+        sent.length = 0;
+        const before = new Set((await listLogs(deps.db, { take: 1000 })).map((l) => l.log_id));
+        const res = await submitReset(ticket, password);
+        const logs = (await listLogs(deps.db, { take: 1000 })).filter((l) => !before.has(l.log_id));
+        return { ...res, logs, admin: sent.filter((m) => m.kind === "breached_password_admin") };
+      };
+      // No stage set: the login's block refuses the new password, no admin message.
+      const fallback = await attempt(
+        { enabled: true, shields: ["block", "admin_notification"] },
+        "AUTH0-TEST-reset-1",
+      );
+      expect(fallback.status).toBe(400);
+      expect(fallback.html).toContain("appeared in a data breach");
+      expect(fallback.logs.map((l) => l.type)).toEqual(["reset_pwd_leak"]);
+      expect(fallback.admin).toEqual([]);
+      // The stage blocks and notifies while the login does neither.
+      const block = await attempt(
+        { shields: [], stage: { "pre-change-password": { shields: ["block", "admin_notification"] } } },
+        "AUTH0-TEST-reset-2",
+      );
+      expect(block.status).toBe(400);
+      expect(block.logs.map((l) => l.type)).toEqual(["reset_pwd_leak"]);
+      expect(block.admin.map((m) => m.subject)).toEqual([
+        "Portcullis: password reset with a breached password",
+      ]);
+      expect(block.admin[0]!.text).toContain(user.email);
+      // The stage only notifies: the password is set, the detection logged with the change.
+      const notify = await attempt(
+        { shields: ["block"], stage: { "pre-change-password": { shields: ["admin_notification"] } } },
+        "AUTH0-TEST-reset-3",
+      );
+      expect(notify.status).toBe(200);
+      expect(notify.logs.map((l) => l.type).sort()).toEqual(["reset_pwd_leak", "scp"]);
+      expect(notify.logs.find((l) => l.type === "reset_pwd_leak")?.details).toEqual({ blocked: false });
+      expect(notify.admin).toHaveLength(1);
+    });
+
+    it("counts reset requests per IPv6 network at the tenant's ipv6_prefix_length", async () => {
+      const flood = async (from: string) => {
+        for (let i = 0; i < 10; i++) await changePassword(freshEmail(), from);
+      };
+      await updateAttackProtection(deps, OWNER, "suspicious-ip-throttling", { ipv6_prefix_length: 64 });
+      deps.config.clear();
+      await flood("2001:db8:17:1::a");
+      const shared = await changePassword(user.email, "2001:db8:17:1::b");
+      expect(shared.logs.map((l) => l.description)).toEqual([
+        "Too many password reset requests from this IP",
+      ]);
+      await updateAttackProtection(deps, OWNER, "suspicious-ip-throttling", { ipv6_prefix_length: 128 });
+      deps.config.clear();
+      await flood("2001:db8:17:2::a");
+      const own = await changePassword(user.email, "2001:db8:17:2::b");
+      expect(own.logs.map((l) => [l.type, l.description])).toEqual([["scpr", "Password reset mail sent"]]);
     });
 
     it("answers malformed requests with a 400 in Auth0's shape", async () => {

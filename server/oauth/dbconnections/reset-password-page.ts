@@ -19,6 +19,7 @@ import { logReleasedBlocks } from "../../protection/release-blocks.ts";
 import { accountPage, escapeHtml } from "./account-page-html.ts";
 import { findLiveTicket } from "./account-tickets.ts";
 import { readTicketPost } from "./read-ticket-post.ts";
+import { checkNewPasswordBreach } from "./check-new-password-breach.ts";
 import { findNewPasswordError } from "./new-password.ts";
 import {
   explainPasswordFailure,
@@ -125,12 +126,24 @@ export async function submitResetPasswordPage(req: Request, deps: TDeps): Promis
   if (weak) {
     return refuse(explainPasswordFailure(weak.body as TPasswordPolicyFailure), weak.logDescription);
   }
-  const breached = (await deps.config.attackProtection()).breachedPassword;
-  if (
-    breached.enabled &&
-    breached.shields.includes("block") &&
-    (await deps.protection.breached.isBreached(password))
-  ) {
+  const breach = await checkNewPasswordBreach(deps, "reset", password, {
+    who: `${user.email ?? user.username ?? user.userId} (${user.userId})`,
+    ip: base.ip,
+    now,
+  });
+  if (breach.kind === "flagged") {
+    await insertLog(
+      deps.db,
+      {
+        ...userBase,
+        type: "reset_pwd_leak",
+        description: "Reset with a password that appears in a breached-password list (not blocked)",
+        details: { blocked: false },
+      },
+      now,
+    );
+  }
+  if (breach.kind === "blocked") {
     await insertLog(
       deps.db,
       {

@@ -5,7 +5,6 @@ import { insertLog, insertLogRelaxed } from "../../store/logs.ts";
 import { isUniqueViolation } from "../../store/raw-sql.ts";
 import { takeSend } from "../../store/send-limits.ts";
 import { claimNotification } from "../../store/notification-claims.ts";
-import { ipCountingKey } from "../../platform/ip-key.ts";
 import { errorMessage } from "../../platform/logger.ts";
 import type { TLogType } from "../../audit/events.ts";
 import { SUSPICIOUS_IP_BLOCKED, TooManyAttempts } from "../core/errors.ts";
@@ -32,6 +31,9 @@ import { findNewPasswordError } from "./new-password.ts";
 import { rememberPassword } from "../../auth/password-policy.ts";
 import { issueAccountTicket } from "./account-tickets.ts";
 import { sendVerificationMail } from "./account-mails.ts";
+import { checkNewPasswordBreach } from "./check-new-password-breach.ts";
+import { ipBucketKey } from "../../protection/ip-throttle.ts";
+import type { TSuspiciousIpThrottling } from "../../protection/policies.ts";
 
 const HOUR_MS = 3600 * 1000;
 
@@ -53,8 +55,10 @@ export function isVerificationMailOn(options: Record<string, unknown>): boolean 
 /**
  * POST /dbconnections/signup (Auth0's Authentication API): create a user in a database connection and answer
  * `{ _id, email_verified, email, … }`. Refused signups answer Auth0's bodies and never change an existing user;
- * every request leaves one audit record (`ss`, `fs`, `signup_pwd_leak` or `limit_mu`). The password is hashed on
- * every path that reaches the user lookup, so "user exists" and "created" take the same time.
+ * every request leaves its audit record (`ss`, `fs`, `signup_pwd_leak` or `limit_mu`), plus `signup_pwd_leak`
+ * for a breached password that the stage only monitors and `limit_mu` (once an hour per IP) for a signup over
+ * the IP limit in monitoring mode. The password is hashed on every path that reaches the user lookup, so
+ * "user exists" and "created" take the same time.
  */
 export async function answerSignup(req: TTokenRequest, deps: TDeps): Promise<TJsonAnswer> {
   const meta = readRequestMeta(req);
@@ -66,6 +70,7 @@ export async function answerSignup(req: TTokenRequest, deps: TDeps): Promise<TJs
     hostname: meta.hostname,
   };
   let logType: TLogType = "fs";
+  let limitBucket = "";
   try {
     const params = await parseDbParams(req);
     const { connection } = await resolveDbConnection(deps, params.strings, audit);
@@ -74,9 +79,22 @@ export async function answerSignup(req: TTokenRequest, deps: TDeps): Promise<TJs
     }
     const input = readSignupInput(params);
     audit.user_name = input.email.toLowerCase();
-    if (!(await admitSignupFromIp(deps, meta.clientIp, now))) {
+    const admission = await admitSignupFromIp(deps, meta.clientIp, now);
+    if (admission.kind === "refused") {
       logType = "limit_mu";
+      limitBucket = admission.bucket;
       throw new TooManyAttempts(SUSPICIOUS_IP_BLOCKED);
+    }
+    if (admission.kind === "monitored") {
+      const { bucket, stage } = admission;
+      await writeLimitRecord(
+        deps,
+        audit,
+        `Suspicious IP ${bucket} exceeded ${stage.max_attempts} signups (monitoring only)`,
+        { monitoring: true, max_attempts: stage.max_attempts, rate: stage.rate, blocked_ip: bucket },
+        bucket,
+        now,
+      );
     }
     const profileFacts = {
       email: input.email,
@@ -92,14 +110,24 @@ export async function answerSignup(req: TTokenRequest, deps: TDeps): Promise<TJs
       user: profileFacts,
     });
     if (weak) throw weak;
-    const breached = (await deps.config.attackProtection()).breachedPassword;
-    if (
-      breached.enabled &&
-      breached.shields.includes("block") &&
-      (await deps.protection.breached.isBreached(input.password))
-    ) {
+    const breach = await checkNewPasswordBreach(deps, "signup", input.password, {
+      who: input.email.toLowerCase(),
+      ip: meta.clientIp,
+      now,
+    });
+    if (breach.kind === "blocked") {
       logType = "signup_pwd_leak";
       throw DbConnectionError.badRequest("password_leaked", SIGNUP_PASSWORD_LEAKED);
+    }
+    if (breach.kind === "flagged") {
+      await writeLog(
+        deps,
+        "signup_pwd_leak",
+        audit,
+        "Signup with a password that appears in a breached-password list (not blocked)",
+        now,
+        { blocked: false },
+      );
     }
     // Hashed before the lookup: an existing email costs the same time as a new one.
     const passwordHash = await deps.hasher.hash(input.password);
@@ -180,49 +208,69 @@ export async function answerSignup(req: TTokenRequest, deps: TDeps): Promise<TJs
     const { status, body, headers } = serializeDbConnectionError(err);
     const description =
       err instanceof DbConnectionError ? err.logDescription : String(body.error_description ?? body.error);
-    await writeLog(deps, logType, audit, description, now);
+    if (logType === "limit_mu") await writeLimitRecord(deps, audit, description, {}, limitBucket, now);
+    else await writeLog(deps, logType, audit, description, now);
     return jsonAnswer(status, body, headers);
   }
 }
 
+type TSignupStage = TSuspiciousIpThrottling["stage"]["pre-user-registration"];
+
+type TSignupAdmission =
+  | { kind: "admitted" }
+  | { kind: "refused"; bucket: string }
+  /** Over the limit with no `block` shield: let through, recorded as the login's monitoring mode does. */
+  | { kind: "monitored"; bucket: string; stage: TSignupStage };
+
 /**
  * Suspicious-IP throttling at Auth0's pre-user-registration stage: every signup from an IP (successes included)
  * takes one attempt from its own bucket (separate from the login bucket), `max_attempts` refilled one per `rate`.
+ * IPv6 clients draw from their network's bucket at the policy's `ipv6_prefix_length`.
  */
-async function admitSignupFromIp(deps: TDeps, ip: string | undefined, now: Date): Promise<boolean> {
+async function admitSignupFromIp(deps: TDeps, ip: string | undefined, now: Date): Promise<TSignupAdmission> {
   const policy = (await deps.config.attackProtection()).suspiciousIp;
-  if (!policy.enabled || !ip || policy.allowed.has(ip)) return true;
+  if (!policy.enabled || !ip || policy.allowed.has(ip)) return { kind: "admitted" };
   const stage = policy.stage["pre-user-registration"];
-  const key = `signup|${ipCountingKey(ip, policy.ipv6_prefix_length)}`;
-  if (await takeSend(deps.db, key, now.getTime(), stage.rate, stage.max_attempts)) return true;
-  // Monitoring only (no `block` shield): let it through; the record below still shows it.
-  return !policy.shields.includes("block");
+  const bucket = ipBucketKey(policy, ip);
+  if (await takeSend(deps.db, `signup|${bucket}`, now.getTime(), stage.rate, stage.max_attempts))
+    return { kind: "admitted" };
+  return policy.shields.includes("block")
+    ? { kind: "refused", bucket }
+    : { kind: "monitored", bucket, stage };
+}
+
+/** A `limit_mu` record, at most one per IP bucket and hour: a flood writes one record, not one per request. */
+async function writeLimitRecord(
+  deps: TDeps,
+  audit: TDbAudit,
+  description: string,
+  details: Record<string, unknown>,
+  bucket: string,
+  now: Date,
+): Promise<void> {
+  try {
+    const key = `signup_limit|${bucket}`;
+    if (!(await claimNotification(deps.db, key, now, new Date(now.getTime() - HOUR_MS)))) return;
+    await insertLogRelaxed(
+      deps.db,
+      { ...audit, type: "limit_mu", description, details: { flow: "pre-user-registration", ...details } },
+      now,
+    );
+  } catch (err) {
+    deps.log.error({ err: errorMessage(err) }, "could not write audit record");
+  }
 }
 
 async function writeLog(
   deps: TDeps,
-  type: TLogType,
+  type: Exclude<TLogType, "limit_mu">,
   audit: TDbAudit,
   description: string,
   now: Date,
+  details: Record<string, unknown> = { error: { message: description } },
 ): Promise<void> {
   try {
-    if (type === "limit_mu") {
-      // A flood from one IP writes one record per hour, not one per request.
-      const key = `signup_limit|${audit.ip ?? ""}`;
-      if (!(await claimNotification(deps.db, key, now, new Date(now.getTime() - HOUR_MS)))) return;
-      await insertLogRelaxed(
-        deps.db,
-        { ...audit, type, description, details: { flow: "pre-user-registration" } },
-        now,
-      );
-      return;
-    }
-    await insertLog(
-      deps.db,
-      { ...audit, type, description, details: { error: { message: description } } },
-      now,
-    );
+    await insertLog(deps.db, { ...audit, type, description, details }, now);
   } catch (err) {
     deps.log.error({ err: errorMessage(err) }, "could not write audit record");
   }
