@@ -161,6 +161,28 @@ for (const n of COUNTS) actionRows.push([n, await measureActions(typical(n))]);
 // Where the time of 5 goes: the same five with the lodash one (index 4) swapped for "set app metadata once".
 const withoutLodash = await measureActions([...TYPICAL_ACTIONS.slice(0, 4), TYPICAL_ACTIONS[5]!]);
 const lodashOnly = await measureActions([TYPICAL_ACTIONS[4]!]);
+// The first login of a new flow version (after a deploy, or on a context recycled after 1,000 logins) installs a warm
+// context: the 5 typical actions, each version a new comment apart, one login each.
+const installCpu: number[] = [];
+for (let v = 0; v < 60; v++) {
+  const codes = typical(5).map((code) => `${code}\n// version ${v}`);
+  const figures = await (async () => {
+    const c = process.cpuUsage();
+    const r = await runner.runActions({
+      isolateKey: "bench:install",
+      actions: actionsOf(codes).map((a) => ({ ...a, cache: {} })),
+      event: buildPostLoginEvent(benchEventInput(ACTIONS_USER, new Date(), randomBytes(16).toString("base64url"))),
+      executedRules: [],
+      fetchAllowedHosts: [],
+      clockOffsetMs: 0,
+    });
+    if (!r.ok) throw new Error(`actions failed: ${JSON.stringify(r.failure)}`);
+    const used = process.cpuUsage(c);
+    return (used.user + used.system) / 1000;
+  })();
+  if (v >= 10) installCpu.push(figures);
+}
+installCpu.sort((a, b) => a - b);
 // The isolates' heaps at the end: the actions' one holds its idle warm contexts (one per flow version measured).
 const heaps = (await runner.stats()).heaps;
 runner.dispose();
@@ -189,6 +211,10 @@ console.log(
     `${ms(percentile(withoutLodash.cpu, 50))} ms p50 CPU, ${ms(percentile(withoutLodash.wall, 50))} ms p50 wall; ` +
     `the require('lodash') action alone: ${ms(percentile(lodashOnly.cpu, 50))} ms p50 CPU ` +
     `(1 claims action: ${ms(percentile(actionRows[1]![1].cpu, 50))} ms).`,
+);
+console.log(
+  `The first login of a new version of the 5 (installing its warm context): ${ms(percentile(installCpu, 50))} ms p50 CPU, ` +
+    `${ms(percentile(installCpu, 99))} ms p99 (${installCpu.length} versions).`,
 );
 console.log(
   `Isolate heaps at the end: ${heaps

@@ -18,23 +18,26 @@
  */
   var freeze = Object.freeze, getPrototypeOf = Object.getPrototypeOf, ownKeys = Reflect.ownKeys;
   var getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
-  var WeakSetFn = WeakSet, weakSetHas = WeakSet.prototype.has, weakSetAdd = WeakSet.prototype.add;
+  var WeakSetFn = WeakSet;
   var symbolIterator = Symbol.iterator;
+
+  // hardenRealm runs before any action code exists, so unlike the rest of the bootstrap it may use plain arrays and
+  // call built-ins directly: nothing can have replaced them yet.
 
   /** Intrinsics no global property reaches: found from instances made here, before any other code runs. */
   function hiddenIntrinsics() {
-    var found = list();
-    function add(f) { try { push(found, f()); } catch (e) { /* absent in this engine */ } }
+    var found = [];
+    function add(f) { try { found.push(f()); } catch (e) { /* absent in this engine */ } }
     add(function () { return getPrototypeOf(function* () { /* generator */ }); });
     add(function () { return getPrototypeOf(async function () { /* async */ }); });
     add(function () { return getPrototypeOf(async function* () { /* async generator */ }); });
     add(function () { return getPrototypeOf((function* () { /* generator */ })()); });
     add(function () { return getPrototypeOf((async function* () { /* async generator */ })()); });
-    add(function () { return getPrototypeOf(apply([][symbolIterator], [], [])); });
-    add(function () { return getPrototypeOf(apply(""[symbolIterator], "", [])); });
-    add(function () { return getPrototypeOf(apply(new Map()[symbolIterator], new Map(), [])); });
-    add(function () { return getPrototypeOf(apply(new Set()[symbolIterator], new Set(), [])); });
-    add(function () { return getPrototypeOf(apply(RegExp.prototype[Symbol.matchAll], /x/g, ["x"])); });
+    add(function () { return getPrototypeOf([][symbolIterator]()); });
+    add(function () { return getPrototypeOf(""[symbolIterator]()); });
+    add(function () { return getPrototypeOf(new Map()[symbolIterator]()); });
+    add(function () { return getPrototypeOf(new Set()[symbolIterator]()); });
+    add(function () { return getPrototypeOf(/x/g[Symbol.matchAll]("x")); });
     add(function () {
       var d = getOwnPropertyDescriptor((function () { "use strict"; return arguments; })(), "callee");
       return d ? d.get : undefined;
@@ -45,39 +48,35 @@
   /** Freeze every built-in (see above); the global object's own properties become read-only. */
   function hardenRealm() {
     var seen = new WeakSetFn(), prototypes = new WeakSetFn();
-    var all = list(), stack = list();
+    var all = [], stack = hiddenIntrinsics();
     var gk = ownKeys(G);
     for (var g = 0; g < gk.length; g++) {
       var gd = getOwnPropertyDescriptor(G, gk[g]);
       if (!gd) continue;
-      if ("value" in gd) push(stack, gd.value); else { push(stack, gd.get); push(stack, gd.set); }
+      if ("value" in gd) stack.push(gd.value); else stack.push(gd.get, gd.set);
     }
-    var hidden = hiddenIntrinsics();
-    for (var h = 0; h < hidden.length; h++) push(stack, hidden[h]);
 
     while (stack.length > 0) {
-      var obj = stack[stack.length - 1];
-      stack.length--;
-      if (obj === null || (typeof obj !== "object" && typeof obj !== "function") || obj === G) continue;
-      if (apply(weakSetHas, seen, [obj])) continue;
-      apply(weakSetAdd, seen, [obj]);
-      push(all, obj);
+      var obj = stack.pop();
+      if (obj === null || (typeof obj !== "object" && typeof obj !== "function") || obj === G || seen.has(obj)) continue;
+      seen.add(obj);
+      all.push(obj);
       var proto = getPrototypeOf(obj);
-      if (proto !== null) { apply(weakSetAdd, prototypes, [proto]); push(stack, proto); }
+      if (proto !== null) { prototypes.add(proto); stack.push(proto); }
       var ks = ownKeys(obj);
       for (var k = 0; k < ks.length; k++) {
         var d = getOwnPropertyDescriptor(obj, ks[k]);
         if (!d) continue;
         if ("value" in d) {
-          if (ks[k] === "prototype" && isFunction(obj) && d.value !== null && typeof d.value === "object") apply(weakSetAdd, prototypes, [d.value]);
-          push(stack, d.value);
-        } else { push(stack, d.get); push(stack, d.set); }
+          if (ks[k] === "prototype" && typeof obj === "function" && d.value !== null && typeof d.value === "object") prototypes.add(d.value);
+          stack.push(d.value);
+        } else stack.push(d.get, d.set);
       }
     }
 
     for (var i = 0; i < all.length; i++) {
       var o = all[i];
-      if (apply(weakSetHas, prototypes, [o])) tameOverrides(o);
+      if (prototypes.has(o)) tameOverrides(o);
       freeze(o);
     }
     for (var j = 0; j < gk.length; j++) {
