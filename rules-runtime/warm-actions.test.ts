@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { createRulesRunner } from "./runner.ts";
 import type { TActionsRunInput, TActionsRunResult, TJsonObject } from "./types.ts";
+import { MAX_RUNS_PER_WARM_CONTEXT } from "./warm-contexts.ts";
 
 /**
  * Actions run in warm contexts: one per flow version, serving its logins one after another (as Auth0's containers
@@ -196,6 +197,18 @@ describe("warm Actions contexts", () => {
       if (!res.ok)
         expect(res.failure).toMatchObject({ kind: "denied", rule: "a1", message: "first load fails" });
     }
+  });
+
+  it(`a context is recycled after ${MAX_RUNS_PER_WARM_CONTEXT} logins, so module state an action grows stays bounded`, async () => {
+    const grow = handler(
+      'seen.push(event.user.user_id); api.idToken.setCustomClaim("seen", seen.length);',
+      "const seen = [];",
+    );
+    let last = 0;
+    for (let i = 0; i < MAX_RUNS_PER_WARM_CONTEXT; i++)
+      last = claims(ok(await login([grow], { key: "warm-recycle" }))).seen as number;
+    expect(last).toBe(MAX_RUNS_PER_WARM_CONTEXT);
+    expect(claims(ok(await login([grow], { key: "warm-recycle" }))).seen).toBe(1);
   });
 
   it("a syntax error fails every login of the flow, naming the action", async () => {
