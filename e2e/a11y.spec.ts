@@ -157,6 +157,23 @@ for (const scheme of ["light", "dark"] as const satisfies readonly TScheme[]) {
       await expect(other.locator("h1").first()).toBeVisible();
       findings.push(...(await seriousViolations(other, h.name)));
     }
+    // The page the unblock button answers with (POST /api/unblock), here for a link that is not valid: it shares
+    // the account pages' look, so it must pass in both schemes too.
+    await other.goto("/unblock/not-a-token");
+    await other.evaluate(() => {
+      const form = document.createElement("form");
+      form.method = "post";
+      form.action = "/api/unblock";
+      const token = document.createElement("input");
+      token.type = "hidden";
+      token.name = "token";
+      token.value = "not-a-token";
+      form.append(token);
+      document.body.append(form);
+      form.submit();
+    });
+    await expect(other.locator("h1")).toHaveText("This unblock link is not valid");
+    findings.push(...(await seriousViolations(other, "unblock result (invalid link)")));
     await user.close();
 
     expect(findings, report(findings)).toEqual([]);

@@ -261,3 +261,77 @@ describe.each(testDatabaseKinds())("user search by Auth0 query (%s)", (kind) => 
     expect((await search("", { perPage: 0 })).users).toEqual([]);
   });
 });
+
+describe.each(testDatabaseKinds())("user search over stored metadata that is not JSON (%s)", (kind) => {
+  let deps: TTestDeps;
+  beforeAll(async () => {
+    deps = await createTestDeps(kind);
+    const now = deps.clock.now();
+    const connectionId = (
+      await upsertConnectionByName(deps.db, { name: "DB" }, { connectionId: "con_a" }, now)
+    ).id;
+    const users: [string, Record<string, unknown>, Record<string, unknown>][] = [
+      ["auth0|ok", { plan: "gold", score: 5 }, { city: "Paris" }],
+      ["auth0|bad", {}, {}],
+      // Written by the ordinary writer: JSON.stringify escapes NUL as \u0000, valid JSON that jsonb cannot hold.
+      ["auth0|nul", { plan: "gold", score: 5, note: "a\u0000b" }, { city: "Paris" }],
+      ["auth0|other", { plan: "silver", score: 50 }, {}],
+    ];
+    for (const [i, [userId, appMetadata, userMetadata]] of users.entries())
+      await insertUser(
+        deps.db,
+        { userId, connectionId, email: `${userId.slice(6)}@example.com`, appMetadata, userMetadata },
+        new Date(Date.UTC(2026, 0, 1 + i)),
+      );
+    // Hand-edited rows: the only way to store text that is not JSON (every writer uses JSON.stringify).
+    await deps.db.run(`UPDATE "User" SET "appMetadata" = ?, "userMetadata" = ? WHERE "userId" = ?`, [
+      '{"plan":"gold","score":5',
+      "not json",
+      "auth0|bad",
+    ]);
+  });
+  afterAll(async () => deps.cleanup());
+
+  const found = async (q: string) => {
+    const r = await searchUsersByQuery(deps.db, {
+      query: parseUserQuery(q),
+      page: 0,
+      perPage: 50,
+      includeTotals: true,
+    });
+    expect(r.total).toBe(r.users.length);
+    return r.users
+      .map((u) => u.userId.slice(6))
+      .sort()
+      .join(",");
+  };
+  // SQLite reads the \u0000 escape; PostgreSQL's jsonb cannot, so there that document matches no metadata clause
+  // either (docs/management-api.md says so).
+  const nul = kind === "sqlite" ? ["nul"] : [];
+
+  it.each([
+    ["app_metadata.plan:gold", ["ok", ...nul]],
+    ["app_metadata.score:5", ["ok", ...nul]],
+    ["app_metadata.score:[1 TO 10]", ["ok", ...nul]],
+    ["app_metadata.score:[* TO 100]", ["ok", "other", ...nul]],
+    ["_exists_:app_metadata.plan", ["ok", "other", ...nul]],
+    ["app_metadata.plan:go*", ["ok", ...nul]],
+    ["user_metadata.city:Paris", ["ok", "nul"]],
+    ["NOT app_metadata.plan:gold", kind === "sqlite" ? ["bad", "other"] : ["bad", "nul", "other"]],
+    ["app_metadata.plan:gold OR email:bad@example.com", ["bad", "ok", ...nul]],
+    ["app_metadata.plan:gold AND user_metadata.city:Paris", ["ok", ...nul]],
+  ])("%s → %j, the unreadable documents matching no metadata clause", async (q, expected) => {
+    expect(await found(q)).toBe([...expected].sort().join(","));
+  });
+
+  it("still lists the users whose metadata is not JSON, with empty metadata", async () => {
+    const r = await searchUsersByQuery(deps.db, {
+      query: parseUserQuery("email:bad@example.com"),
+      page: 0,
+      perPage: 50,
+      includeTotals: true,
+    });
+    expect(r.total).toBe(1);
+    expect(r.users[0]).toMatchObject({ userId: "auth0|bad", appMetadata: {}, userMetadata: {} });
+  });
+});

@@ -101,6 +101,8 @@ const foldAscii = (s: string) => s.replace(/[A-Z]/g, (c) => c.toLowerCase());
 class SqlBuilder {
   readonly params: TSqlValue[] = [];
   isConnectionNeeded = false;
+  /** PostgreSQL: the metadata documents the query reads, each parsed once per row by metadataLateral(). */
+  private readonly metadataRoots = new Set<"app_metadata" | "user_metadata">();
   constructor(private readonly kind: TSqlRunner["kind"]) {}
 
   bind(v: TSqlValue): string {
@@ -243,10 +245,32 @@ class SqlBuilder {
     return `(CASE WHEN json_valid(${col}) THEN ${col} ELSE '{}' END)`;
   }
 
-  // PostgreSQL: the value at the path as jsonb; each segment a bound parameter.
+  // PostgreSQL: the value at the path as jsonb, read from the document metadataLateral() parsed; each segment a
+  // bound parameter.
   private metadataValue(f: Extract<TUserQueryField, { kind: "metadata" }>): string {
-    const col = f.root === "app_metadata" ? `"User"."appMetadata"` : `"User"."userMetadata"`;
-    return `jsonb_extract_path(${col}::jsonb, ${f.path.map((s) => `${this.bind(s)}::text`).join(", ")})`;
+    this.metadataRoots.add(f.root);
+    const doc = f.root === "app_metadata" ? `"md"."app"` : `"md"."user"`;
+    return `jsonb_extract_path(${doc}, ${f.path.map((s) => `${this.bind(s)}::text`).join(", ")})`;
+  }
+
+  /**
+   * PostgreSQL: the join that parses the metadata documents the query reads, once per row (empty when it reads
+   * none; it binds no parameters). A `::jsonb` cast would fail the whole query on one stored document that is not
+   * JSON (hand-edited) or that jsonb cannot hold (a `\u0000` or lone-surrogate escape, which JSON.stringify
+   * writes); portcullis_try_jsonb (migration 20261206104936_metadata_try_jsonb) reads such a document as NULL, so
+   * it matches no metadata clause, as SQLite's json_valid guard (metadataJson) does. PostgreSQL 15 has no
+   * non-throwing check, so that function catches the cast's error, at the price of a subtransaction per call:
+   * `OFFSET 0` keeps the planner from inlining the subquery into every reference (a range reads the value four
+   * times), and filters on "User" alone (the connection, the metadata LIKE prefilter) still run before it.
+   */
+  metadataLateral(): string {
+    if (this.metadataRoots.size === 0) return "";
+    const cols = [...this.metadataRoots].map((r) =>
+      r === "app_metadata"
+        ? `portcullis_try_jsonb("User"."appMetadata") AS "app"`
+        : `portcullis_try_jsonb("User"."userMetadata") AS "user"`,
+    );
+    return `CROSS JOIN LATERAL (SELECT ${cols.join(", ")} OFFSET 0) AS "md"`;
   }
 
   private metadataMatch(f: Extract<TUserQueryField, { kind: "metadata" }>, v: TMatchValue): string {
@@ -371,7 +395,7 @@ export async function searchUsersByQuery(
       : (
           await q.all<Record<string, unknown>>(
             `SELECT ${USER_SELECT}, "Connection"."name" AS "connectionName" FROM "User"
-             JOIN "Connection" ON "Connection"."id" = "User"."connectionId"
+             JOIN "Connection" ON "Connection"."id" = "User"."connectionId" ${b.metadataLateral()}
              ${whereSql} ORDER BY ${order} LIMIT ? OFFSET ?`,
             [...b.params, take, start],
           )
@@ -380,7 +404,7 @@ export async function searchUsersByQuery(
   // The count joins Connection only when the query reads it: every user has a connection (a foreign key).
   const join = b.isConnectionNeeded ? `JOIN "Connection" ON "Connection"."id" = "User"."connectionId"` : "";
   const rows = await q.all<{ n: number | string }>(
-    `SELECT COUNT(*) AS "n" FROM "User" ${join} ${whereSql}`,
+    `SELECT COUNT(*) AS "n" FROM "User" ${join} ${b.metadataLateral()} ${whereSql}`,
     b.params,
   );
   return { users, total: Number(rows[0]?.n ?? 0) };

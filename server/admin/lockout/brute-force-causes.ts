@@ -2,7 +2,13 @@ import type { TDeps } from "../../config/deps.ts";
 import type { TLogRecord } from "../../store/logs.ts";
 import { listLoginFailures, type TLoginFailureRow } from "../../store/login-failures.ts";
 import { listMailedNotices, listUserLogsSince } from "../../store/lockout-reads.ts";
-import { BLOCK_LIFETIME_MS, isBlockingRow, type TBruteForcePolicy } from "../../protection/brute-force.ts";
+import { findLogsByUserNameAnyCase } from "../../store/related-logs.ts";
+import {
+  BLOCK_LIFETIME_MS,
+  isBlockingRow,
+  normalizeIdentifier,
+  type TBruteForcePolicy,
+} from "../../protection/brute-force.ts";
 import { UNBLOCK_LINK_TTL_MS } from "../../protection/unblock-link.ts";
 import { ipCountingKey, isCurrentIpKey } from "../../platform/ip-key.ts";
 import type { TLockoutCause, TLockoutLift } from "./describe-lockout.ts";
@@ -23,7 +29,8 @@ function isCountingNow(policy: TBruteForcePolicy, row: TLoginFailureRow): boolea
 
 /**
  * The records of one counter: the user's connection (records name it; the counter keeps its row id), its IP key
- * (any IP in account-lockout mode), since it started.
+ * (any IP in account-lockout mode) and its identifier (the name typed, normalized as the counter keys it), since it
+ * started.
  */
 function recordsOf(
   policy: TBruteForcePolicy,
@@ -34,6 +41,7 @@ function recordsOf(
   return logs.filter(
     (l) =>
       (l.connection === undefined || l.connection === connectionName) &&
+      (l.user_name === undefined || normalizeIdentifier(l.user_name) === row.identifier) &&
       (row.ip === "" || (l.ip !== undefined && ipCountingKey(l.ip, policy.ipv6_prefix_length) === row.ip)),
   );
 }
@@ -94,17 +102,19 @@ export async function bruteForceCauses(
   const causes: TLockoutCause[] = [];
   for (const row of rows) {
     const isBlocked = isBlockingRow(policy, row, s.now);
+    const read = { types: ["fp", "fu", "limit_wc"], since: row.firstFailureAt, take: 1000 };
+    // The user's records, and those naming the counter's identifier in any case: an attempt typed in another case
+    // counts here but records the name as typed, and an unknown username (usernames match exactly) no user id.
+    const [ofUser, ofName] = await Promise.all([
+      listUserLogsSince(deps.db, { ...read, userId: s.user.userId, userNames: s.userNames }),
+      findLogsByUserNameAnyCase(deps.db, { ...read, name: row.identifier }),
+    ]);
+    const merged = new Map([...ofUser, ...ofName].map((l) => [l.log_id, l]));
     const logs = recordsOf(
       policy,
       row,
       s.connectionName,
-      await listUserLogsSince(deps.db, {
-        userId: s.user.userId,
-        userNames: s.userNames,
-        types: ["fp", "fu", "limit_wc"],
-        since: row.firstFailureAt,
-        take: 1000,
-      }),
+      [...merged.keys()].sort().map((id) => merged.get(id)!),
     ).slice(0, RECORD_CAP);
     // The counter restarts 30 days after its last failure; refused attempts do not extend it.
     const expiresAt = new Date(row.lastFailureAt.getTime() + BLOCK_LIFETIME_MS);

@@ -232,6 +232,59 @@ describe.each(testDatabaseKinds())("lockout explainer (%s)", (kind) => {
     );
   });
 
+  it("brute force typed in another case: the counter is the lower-cased identifier, and its records are found by the names as typed", async () => {
+    const n = ipCounter;
+    const name = `alice_${n}`;
+    const user = await createFixtureUser(deps, fx, {
+      connection: "database",
+      password: "right-password-1",
+      email: `alice.${n}@example.com`,
+      username: name,
+    });
+    const ip = freshIp();
+    // The email in mixed case finds the user (emails are stored lower-cased): wrong passwords with the user id.
+    const mixedEmail = `Alice.${n}@Example.COM`;
+    const byEmail = await failTimes(mixedEmail, Array<string>(10).fill(ip));
+    const refusedEmail = await login({ ...user, email: mixedEmail }, ip);
+    expect(refusedEmail.status).toBe(429);
+    // Refused before any user lookup: the record carries only the name as typed.
+    expect(refusedEmail.logs[0]).toMatchObject({ type: "limit_wc", user_name: mixedEmail });
+    expect(refusedEmail.logs[0]!.user_id).toBeUndefined();
+    // The username in another case finds no user (usernames match exactly), but counts against the lower-cased
+    // name all the same, so it blocks the real user's logins with their own username.
+    const upperName = name.toUpperCase();
+    const byName = await failTimes(upperName, Array<string>(10).fill(ip));
+    expect(byName.every((r) => r.logs[0]!.type === "fu" || r.logs[0]!.type === "limit_wc")).toBe(true);
+    expect((await login({ ...user, email: name }, ip)).status).toBe(429);
+    deps.clock.advance(1000);
+    const refusedName = await login({ ...user, email: upperName }, ip);
+    expect(refusedName.logs[0]).toMatchObject({ type: "limit_wc", user_name: upperName });
+
+    const { state, causes } = await explain(user);
+    expect(state).toBe("blocked");
+    const byIdentifier = new Map(causes.map((c) => [c.kind === "brute-force" ? c.identifier : "", c]));
+    expect([...byIdentifier.keys()].sort()).toEqual([user.email, name].sort());
+    const emailCause = byIdentifier.get(user.email)!;
+    expect(emailCause).toMatchObject({ kind: "brute-force", state: "blocked", ip, count: 10, threshold: 10 });
+    expect(emailCause.records).toEqual([
+      ...byEmail.flatMap((r) => r.logs.map((l) => l.log_id).sort()),
+      ...ids([refusedEmail], "limit_wc"),
+    ]);
+    const nameCause = byIdentifier.get(name)!;
+    expect(nameCause).toMatchObject({
+      kind: "brute-force",
+      state: "blocked",
+      ip,
+      count: 10,
+      addresses: [ip],
+    });
+    // The ten unknown-user failures (the tenth also starting the block), the refusal of the user's own name and
+    // the refusal in upper case.
+    expect(nameCause.records.slice(0, 11)).toEqual(byName.flatMap((r) => r.logs.map((l) => l.log_id).sort()));
+    expect(nameCause.records.at(-1)).toBe(refusedName.logs[0]!.log_id);
+    expect(describeCause(nameCause, deps.clock.now())).toContain(`from ${ip} after 10 wrong passwords`);
+  });
+
   it("account lockout mode: one block from every IP, without an ip; an admin unblock over HTTP lifts it", async () => {
     await updateAttackProtection(deps, adminOf("owner"), "brute-force-protection", {
       mode: "count_per_identifier",

@@ -1,0 +1,2 @@
+-- Nothing on SQLite: the user search reads metadata through json_valid() (server/store/user-search.ts). The
+-- PostgreSQL migration of the same name adds portcullis_try_jsonb.
