@@ -139,7 +139,8 @@ function measureActions(codes: string[]): Promise<TFigures> {
       event,
       executedRules: [],
       fetchAllowedHosts: [],
-      clockOffsetMs: 0,
+      // As runLoginActions passes it: the clock read when the login began, minus the real clock now.
+      clockOffsetMs: nowMs - Date.now(),
     });
     if (!r.ok) throw new Error(`actions failed: ${JSON.stringify(r.failure)}`);
     if (r.commands.denied) throw new Error(`actions denied: ${JSON.stringify(r.commands.denied)}`);

@@ -25,14 +25,18 @@ export function actionsJob(
 ): TRunJob<TActionsRunResult> {
   const names = input.actions.map((a) => a.name);
   const clockOffsetMs = input.clockOffsetMs ?? 0;
-  const runInput = (actions: unknown[]) =>
+  // The Date a warm context is installed with (environment.js shifts it once, at install). The server passes the
+  // clock it read when the request began minus the real clock now: a few milliseconds on a real clock, which must
+  // not make every login a new flow version. Only a clock a second or more away (tests move it) shifts Date.
+  const dateShiftMs = Math.abs(clockOffsetMs) < 1000 ? 0 : clockOffsetMs;
+  const runInput = (actions: unknown[], offsetMs: number) =>
     JSON.stringify({
       names,
       actions,
       event: input.event,
       executedRules: input.executedRules,
       fetchEnabled: input.fetchAllowedHosts.length > 0,
-      clockOffsetMs,
+      clockOffsetMs: offsetMs,
       limits: sandboxLimits(limits),
       actionLimits: ACTION_API_LIMITS,
     });
@@ -49,11 +53,20 @@ export function actionsJob(
           message: `the actions bootstrap does not compile: ${messageOf(err)}`,
         },
       })),
-    payload: () => runInput(input.actions.map((a) => ({ secrets: a.secrets, cache: a.cache }))),
+    // api.cache lifetimes follow the exact offset of each login.
+    payload: () =>
+      runInput(
+        input.actions.map((a) => ({ secrets: a.secrets, cache: a.cache })),
+        clockOffsetMs,
+      ),
     warm: {
-      // The clock offset is fixed when a context is installed (its Date), so it is part of the flow's identity.
-      flowId: sourcesId("flow", [String(clockOffsetMs), ...input.actions.flatMap((a) => [a.name, a.code])]),
-      installInput: () => runInput(input.actions.map((a) => ({ code: a.code }))),
+      // Date's shift is fixed when a context is installed, so it is part of the flow's identity.
+      flowId: sourcesId("flow", [String(dateShiftMs), ...input.actions.flatMap((a) => [a.name, a.code])]),
+      installInput: () =>
+        runInput(
+          input.actions.map((a) => ({ code: a.code })),
+          dateShiftMs,
+        ),
       // Only a run that ended as the bootstrap meant leaves a context fit for another login: after an error
       // (a module that threw while loading, a syntax error, tampering that broke the result), start afresh.
       reusable: (result) => result.ok,

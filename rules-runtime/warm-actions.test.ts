@@ -66,6 +66,29 @@ describe("warm Actions contexts", () => {
     expect(claims(ok(await login([changed], { key: "warm-count" }))).count).toBe(1);
   });
 
+  it("logins reuse the flow's context whatever milliseconds the server's clock reading is off; a moved clock shifts Date", async () => {
+    const counter = handler(
+      'count++; api.idToken.setCustomClaim("count", count); api.idToken.setCustomClaim("year", new Date().getUTCFullYear());',
+      "let count = 0;",
+    );
+    const at = (clockOffsetMs: number) =>
+      runner.runActions({
+        isolateKey: "warm-clock",
+        actions: [{ name: "a1", code: counter, secrets: {}, cache: {} }],
+        event: { user: { user_id: "auth0|alice", app_metadata: {}, user_metadata: {} } },
+        executedRules: [],
+        fetchAllowedHosts: [],
+        clockOffsetMs,
+      });
+    // As the server passes it: the clock read when the request began, minus the real clock later.
+    const counts = [];
+    for (const offset of [-7, 0, -2, 3]) counts.push(claims(ok(await at(offset))).count);
+    expect(counts).toEqual([1, 2, 3, 4]);
+    // A test clock ten years ahead gets a context of its own, whose Date follows it.
+    const ahead = claims(ok(await at(10 * 366 * 86_400_000)));
+    expect(ahead).toEqual({ count: 1, year: new Date().getUTCFullYear() + 10 });
+  });
+
   it("prototype pollution from one user's request data never reaches the next user's login", async () => {
     // A naive deep merge of request data: the classic way user input pollutes Object.prototype.
     const merge = handler(`

@@ -292,6 +292,30 @@ describe.each(testDatabaseKinds())("post-login actions on password, refresh and 
     expect(tokenClaims(await login()).id[`${NS}n`]).toBe(1);
   });
 
+  it("an action's module scope lives on between logins, as on Auth0 (a warm context per flow version)", async () => {
+    await bindActions(deps, {
+      name: "module-counter",
+      code: `let count = 0;
+        exports.onExecutePostLogin = async (event, api) => { count++; api.idToken.setCustomClaim('${NS}count', count); };`,
+    });
+    const counts = [];
+    for (let i = 0; i < 3; i++) {
+      // The server's clock where a real one would be: each login reads it a few milliseconds before the actions run.
+      deps.clock.set(new Date());
+      counts.push(tokenClaims(await login()).id[`${NS}count`]);
+    }
+    expect(counts).toEqual([1, 2, 3]);
+    // A new version of the flow starts from a fresh module scope.
+    await resetActions(deps);
+    await bindActions(deps, {
+      name: "module-counter",
+      code: `let count = 100;
+        exports.onExecutePostLogin = async (event, api) => { count++; api.idToken.setCustomClaim('${NS}count', count); };`,
+    });
+    deps.clock.set(new Date());
+    expect(tokenClaims(await login()).id[`${NS}count`]).toBe(101);
+  });
+
   it("actions run on refresh-token exchanges with protocol oauth2-refresh-token", async () => {
     const initial = await login();
     await bindActions(deps, {
