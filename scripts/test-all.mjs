@@ -64,7 +64,7 @@ check("schema: prisma/postgres/schema.prisma generated from the SQLite schema", 
 ]);
 check("schema: migrations reproduce the schemas", "node", ["--import", "tsx", "scripts/check-migrations.ts"]);
 check(
-  "rules bootstrap: rules-runtime/bootstrap.generated.ts built from sandbox/environment.js and pipeline.js",
+  "rules bootstrap: rules-runtime/bootstrap.generated.ts built from the sandbox/*.js parts",
   "node",
   ["scripts/build-rules-bootstrap.mjs", "--check"],
 );
