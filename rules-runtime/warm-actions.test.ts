@@ -154,13 +154,22 @@ describe("warm Actions contexts", () => {
             const list = Object.create(Array.prototype); list.push = () => "own push";
             let strictThrows = false;
             try { (() => { "use strict"; Object.prototype.hasOwnProperty = () => true; })(); } catch (e) { strictThrows = e instanceof TypeError; }
+            const hidden = [
+              Object.getPrototypeOf([].values().map((x) => x)),
+              Object.getPrototypeOf(Iterator.from({ next: () => ({ done: true }) })),
+              Object.getPrototypeOf(new Intl.Segmenter().segment("")),
+              Object.getPrototypeOf(new Intl.Segmenter().segment("")[Symbol.iterator]()),
+              Object.getPrototypeOf(Object.getPrototypeOf((function* () {})())),
+              Object.getPrototypeOf([][Symbol.iterator]()),
+            ];
             api.idToken.setCustomClaim("checks", [new MyError("x").name, String(plain), new Legacy().constructor === Legacy,
-              list.push(), Object.isFrozen(Object.prototype), strictThrows, ({}).hasOwnProperty("x")]);`),
+              list.push(), Object.isFrozen(Object.prototype), strictThrows, ({}).hasOwnProperty("x"),
+              hidden.every((p) => Object.isFrozen(p))]);`),
         ],
         { key: "warm-override" },
       ),
     );
-    expect(claims(res).checks).toEqual(["MyError", "mine", true, "own push", true, true, false]);
+    expect(claims(res).checks).toEqual(["MyError", "mine", true, "own push", true, true, false, true]);
   });
 
   it("an api kept from an earlier login cannot act in a later one", async () => {

@@ -20,6 +20,8 @@
   var getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
   var WeakSetFn = WeakSet;
   var symbolIterator = Symbol.iterator;
+  /** Intl as the engine has it (ES2020's library types lack Intl.Segmenter). */
+  var IntlAny = /** @type {any} */ (Intl);
 
   // hardenRealm runs before any action code exists, so unlike the rest of the bootstrap it may use plain arrays and
   // call built-ins directly: nothing can have replaced them yet.
@@ -38,6 +40,11 @@
     add(function () { return getPrototypeOf(new Map()[symbolIterator]()); });
     add(function () { return getPrototypeOf(new Set()[symbolIterator]()); });
     add(function () { return getPrototypeOf(/x/g[Symbol.matchAll]("x")); });
+    // Iterator helpers and Iterator.from's wrapper (where the engine has them), Intl.Segmenter's segments.
+    add(function () { return getPrototypeOf([][symbolIterator]().map(function (x) { return x; })); });
+    add(function () { return getPrototypeOf(G.Iterator.from({ next: function () { return { done: true, value: undefined }; } })); });
+    add(function () { return getPrototypeOf(new IntlAny.Segmenter().segment("")); });
+    add(function () { return getPrototypeOf(new IntlAny.Segmenter().segment("")[symbolIterator]()); });
     add(function () {
       var d = getOwnPropertyDescriptor((function () { "use strict"; return arguments; })(), "callee");
       return d ? d.get : undefined;
