@@ -204,6 +204,15 @@ describe("warm Actions contexts", () => {
     expect(claims(second)).toEqual({ fired: 0 });
   });
 
+  it("no finalization callback can fire into a later login", async () => {
+    const res = ok(
+      await login([handler('api.idToken.setCustomClaim("fr", typeof FinalizationRegistry);')], {
+        key: "warm-fr",
+      }),
+    );
+    expect(claims(res)).toEqual({ fr: "undefined" });
+  });
+
   it("logins of one flow running at the same time each get their own answer", async () => {
     const code = handler(`
       await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 20)));

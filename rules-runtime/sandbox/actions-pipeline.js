@@ -27,6 +27,9 @@
     G.require = req;
     // Rules' globals that Actions do not have (and no `global` cache that outlives the login).
     deleteProperty(G, "auth0"); deleteProperty(G, "configuration"); deleteProperty(G, "UnauthorizedError"); deleteProperty(G, "global");
+    // A finalization callback runs whenever the garbage collector gets to its object: in a warm context, during
+    // some later login, where a throw would fail that login. Nothing an action needs.
+    deleteProperty(G, "FinalizationRegistry");
 
     // Every module is compiled before any runs: a syntax error anywhere stops every login before its flow starts.
     var codes = input.actions, modules = list(), syntaxError = null;
