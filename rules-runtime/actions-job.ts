@@ -24,6 +24,8 @@ export function actionsJob(
   script: TActionsScript,
 ): TRunJob<TActionsRunResult> {
   const names = input.actions.map((a) => a.name);
+  let context: "reused" | "installed" | undefined;
+  const withContext = (r: TActionsRunResult): TActionsRunResult => (context ? { ...r, context } : r);
   const clockOffsetMs = input.clockOffsetMs ?? 0;
   // The Date a warm context is installed with (environment.js shifts it once, at install). The server passes the
   // clock it read when the request began minus the real clock now: a few milliseconds on a real clock, which must
@@ -70,8 +72,12 @@ export function actionsJob(
       // Only a run that ended as the bootstrap meant leaves a context fit for another login: after an error
       // (a module that threw while loading, a syntax error, tampering that broke the result), start afresh.
       reusable: (result) => result.ok,
+      took: (how) => {
+        context = how;
+      },
     },
-    failed: failedActionsResult,
-    decode: (text, entered, durationMs) => decodeActionsResult(text, names, entered, durationMs, limits),
+    failed: (failure, trace, durationMs) => withContext(failedActionsResult(failure, trace, durationMs)),
+    decode: (text, entered, durationMs) =>
+      withContext(decodeActionsResult(text, names, entered, durationMs, limits)),
   };
 }

@@ -57,6 +57,8 @@ export type TRunJob<R> = {
     installInput(): string;
     /** Whether the context may serve the next login after this result. */
     reusable(result: R): boolean;
+    /** Told how the run got its context, before it runs. */
+    took(how: "reused" | "installed"): void;
   };
 };
 
@@ -196,6 +198,7 @@ export async function attemptRun<R>(deps: TAttemptDeps, job: TRunJob<R>): Promis
         return killedResult(warmOrKill.kill);
       }
       warm = warmOrKill.ready;
+      w.took(idle ? "reused" : "installed");
       resetWarmContext(warm);
       prepared = warm.prepared;
     } else {

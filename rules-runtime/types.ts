@@ -178,6 +178,11 @@ export type TActionCommands = {
 
 type TActionsRunCommon = {
   commands: TActionCommands;
+  /**
+   * How the run got its warm context (rules-runtime/warm-contexts.ts): an idle one of its flow, or one installed for
+   * it. Absent when the run ended before it had one.
+   */
+  context?: "reused" | "installed";
   trace: TRuleTrace[];
   console: string[];
   consoleTruncated: boolean;

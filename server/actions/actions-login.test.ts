@@ -298,6 +298,13 @@ describe.each(testDatabaseKinds())("post-login actions on password, refresh and 
       code: `let count = 0;
         exports.onExecutePostLogin = async (event, api) => { count++; api.idToken.setCustomClaim('${NS}count', count); };`,
     });
+    /** portcullis_actions_contexts_total by `how`. */
+    const contexts = async () => {
+      const metric = await deps.metrics.registry.getSingleMetric("portcullis_actions_contexts_total")!.get();
+      const of = (how: string) => metric.values.find((v) => v.labels.how === how)?.value ?? 0;
+      return { installed: of("installed"), reused: of("reused") };
+    };
+    const before = await contexts();
     const counts = [];
     for (let i = 0; i < 3; i++) {
       // The server's clock where a real one would be: each login reads it a few milliseconds before the actions run.
@@ -305,6 +312,8 @@ describe.each(testDatabaseKinds())("post-login actions on password, refresh and 
       counts.push(tokenClaims(await login()).id[`${NS}count`]);
     }
     expect(counts).toEqual([1, 2, 3]);
+    const after = await contexts();
+    expect([after.installed - before.installed, after.reused - before.reused]).toEqual([1, 2]);
     // A new version of the flow starts from a fresh module scope.
     await resetActions(deps);
     await bindActions(deps, {

@@ -138,6 +138,7 @@ export async function runLoginActions(
   const commands = result.commands;
   const outcome = !result.ok ? result.failure.kind : commands.denied ? "denied" : "ok";
   deps.metrics.actionsPipeline(result.durationMs / 1000, outcome);
+  if (result.context) deps.metrics.actionsContext(result.context);
   applyCacheCommands(deps.actions.cache, actions, commands.cache, nowMs);
 
   // Secrets are secrets: an action that writes one into an error or a deny reason must not get it into the log

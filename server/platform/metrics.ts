@@ -27,6 +27,8 @@ export interface TMetrics {
   /** One run of a login's rule pipeline (outcome `ok` or the failure kind). */
   rulesPipeline(seconds: number, outcome: string): void;
   actionsPipeline(seconds: number, outcome: string): void;
+  /** How a login's actions got their warm context: `reused` (an idle one of the flow) or `installed` (a new one). */
+  actionsContext(how: "reused" | "installed"): void;
   /** One password hash computation, including the wait for a hashing slot. */
   passwordHash(operation: "verify" | "hash" | "dummy", seconds: number): void;
   /** Audit records deleted by the retention job. */
@@ -84,6 +86,12 @@ export function createMetrics(): TMetrics {
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers,
   });
+  const actionContexts = new Counter({
+    name: "portcullis_actions_contexts_total",
+    help: "Logins whose post-login actions ran in a reused warm context of their flow or in one installed for them (a deploy, 1,000 logins served, or more concurrent logins than idle contexts).",
+    labelNames: ["how"] as const,
+    registers,
+  });
   const hashes = new Histogram({
     name: "portcullis_password_hash_duration_seconds",
     help: "Password hash work (verify, hash, dummy verify for unknown users), including the wait for a hashing slot.",
@@ -109,6 +117,7 @@ export function createMetrics(): TMetrics {
     block: (kind) => blocks.inc({ kind }),
     rulesPipeline: (seconds, outcome) => rules.observe({ outcome }, seconds),
     actionsPipeline: (seconds, outcome) => actions.observe({ outcome }, seconds),
+    actionsContext: (how) => actionContexts.inc({ how }),
     passwordHash: (operation, seconds) => hashes.observe({ operation }, seconds),
     auditPruned: (count) => pruned.inc(count),
     enableProcessMetrics() {
