@@ -63,7 +63,8 @@ export async function countPerBucket<K extends string>(
   return rows.map((r) => Object.fromEntries(names.map((n) => [n, Number(r[n] ?? 0)])) as Record<K, number>);
 }
 
-export type TValueCount = { value: string; n: number; last: Date };
+/** `last` is the time of the latest record, `lastId` its log id. */
+export type TValueCount = { value: string; n: number; last: Date; lastId: string };
 
 type TCountRow = { value: string; n: number | string; last: string };
 
@@ -72,7 +73,12 @@ function idTime(id: string): Date {
   return new Date(Number(String(id).slice(2, 17)));
 }
 
-const readCount = (r: TCountRow): TValueCount => ({ value: r.value, n: Number(r.n), last: idTime(r.last) });
+const readCount = (r: TCountRow): TValueCount => ({
+  value: r.value,
+  n: Number(r.n),
+  last: idTime(r.last),
+  lastId: String(r.last),
+});
 
 /** The `userName`s with the most records of `types` in `range`, most first. */
 export async function topUserNames(
@@ -110,6 +116,19 @@ export async function countPerIp(
     q.all<TCountRow>(`${select} AND "ip" LIKE '%:%' GROUP BY "ip"`, w.params),
   ]);
   return { ipv4: ipv4.map(readCount), ipv6: ipv6.map(readCount) };
+}
+
+/**
+ * The `userId` of each of the records `ids` that has one (log id → user id): primary-key lookups, for the few
+ * records a top list links to (the grouping indexes carry the user's name, not their id).
+ */
+export async function userIdsOfLogs(q: TSqlRunner, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await q.all<{ id: string; userId: string | null }>(
+    `SELECT "id", "userId" FROM "LogEvent" WHERE "id" IN (${ids.map(() => "?").join(",")})`,
+    [...ids],
+  );
+  return new Map(rows.filter((r) => r.userId).map((r) => [String(r.id), String(r.userId)]));
 }
 
 /** How many records of `types` are in `range`, and the latest of them. */

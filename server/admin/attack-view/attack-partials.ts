@@ -7,7 +7,7 @@ import {
   type TValueCount,
 } from "../../store/attack-stats.ts";
 import { ipCountingKey, UNKNOWN_IP_KEY } from "../../platform/ip-key.ts";
-import { BLOCK_TYPES, FAILED_LOGIN_TYPES, THROTTLE_TYPES } from "./attack-view-range.ts";
+import { BLOCK_TYPES, FAILED_LOGIN_TYPES, MFA_FAILURE_TYPES, THROTTLE_TYPES } from "./attack-view-range.ts";
 
 // The attack view's figures for one stretch of time (a "partial"), and how partials add up. A 14-day view is 14
 // daily partials: the 13 closed days never change (log ids carry their time; records are only ever added at "now"),
@@ -20,9 +20,15 @@ export const COUNT_GROUPS = {
   failed: FAILED_LOGIN_TYPES,
   blocked: BLOCK_TYPES,
   throttled: THROTTLE_TYPES,
+  mfa: MFA_FAILURE_TYPES,
 } as const;
 
-export type TCounts = { failed: number; blocked: number; throttled: number };
+export type TCounts = { failed: number; blocked: number; throttled: number; mfa: number };
+
+const NO_COUNTS: TCounts = { failed: 0, blocked: 0, throttled: 0, mfa: 0 };
+
+/** A user name's failed second factors: `lastId` is the latest record's id (to find the user it names). */
+export type TMfaCount = { n: number; last: Date; lastId: string };
 
 export type TSourceCount = {
   kind: "ipv4" | "ipv6_network" | "unknown";
@@ -41,6 +47,9 @@ export type TPartial = {
   namesCut: number;
   sources: Map<string, TSourceCount>;
   sourcesCut: number;
+  /** Failed second factors per user name, and its cut (as `names`). */
+  mfaNames: Map<string, TMfaCount>;
+  mfaNamesCut: number;
 };
 
 /**
@@ -59,19 +68,22 @@ export async function readPartial(
   depth: number,
   withCounts: boolean,
 ): Promise<TPartial> {
-  const [counts, names, ips] = await Promise.all([
+  const [counts, names, ips, mfaNames] = await Promise.all([
     withCounts ? countPerBucket(db, COUNT_GROUPS, [range]) : Promise.resolve([]),
     topUserNames(db, FAILED_LOGIN_TYPES, range, depth),
     countPerIp(db, FAILED_LOGIN_TYPES, range, depth),
+    topUserNames(db, MFA_FAILURE_TYPES, range, depth),
   ]);
   const sources = groupSources([...ips.ipv4, ...ips.ipv6], ipv6PrefixLength);
   return {
-    counts: counts[0] ?? { failed: 0, blocked: 0, throttled: 0 },
+    counts: counts[0] ?? { ...NO_COUNTS },
     names: new Map(names.map((r) => [r.value, { n: r.n, last: r.last }])),
     namesCut: names.length >= depth ? (names.at(-1)?.n ?? 0) : 0,
     sources,
     // Every IPv6 address is read; only the IPv4 list is cut.
     sourcesCut: ips.ipv4.length >= depth ? (ips.ipv4.at(-1)?.n ?? 0) : 0,
+    mfaNames: new Map(mfaNames.map((r) => [r.value, { n: r.n, last: r.last, lastId: r.lastId }])),
+    mfaNamesCut: mfaNames.length >= depth ? (mfaNames.at(-1)?.n ?? 0) : 0,
   };
 }
 
@@ -125,7 +137,11 @@ type TCounted = { n: number; last: Date };
 /** Add one partial's entry into a running total (addresses add up per day: an upper bound). */
 export function addInto<T extends TCounted>(total: T, more: T): void {
   total.n += more.n;
-  if (more.last > total.last) total.last = more.last;
+  if (more.last > total.last) {
+    total.last = more.last;
+    if ("lastId" in total && "lastId" in more)
+      (total as unknown as TMfaCount).lastId = (more as unknown as TMfaCount).lastId;
+  }
   if ("addresses" in total && "addresses" in more)
     (total as unknown as TSourceCount).addresses += (more as unknown as TSourceCount).addresses;
 }
@@ -173,7 +189,12 @@ export function topAcross<T extends TCounted>(
 }
 
 /** The closed days of a 14-day view: their counts, and their names and sources added up. */
-export type TClosedDays = { counts: TCounts[]; names: TMerged<TCounted>; sources: TMerged<TSourceCount> };
+export type TClosedDays = {
+  counts: TCounts[];
+  names: TMerged<TCounted>;
+  sources: TMerged<TSourceCount>;
+  mfaNames: TMerged<TMfaCount>;
+};
 
 /** Per-process cache of closed days, per database (tests run several): the latest span read. */
 const closedCache = new WeakMap<TSqlRunner, { key: string; at: number; value: TClosedDays | null }>();
@@ -185,7 +206,8 @@ const CACHE_TTL_MS = 6 * 3_600_000;
 
 /**
  * The closed days `days` (consecutive), from the cache or the log; null when a day had more names or sources than
- * PARTIAL_DEPTH (its list is cut, so sums would not be exact).
+ * PARTIAL_DEPTH (its list is cut, so sums would not be exact). The counts include the MFA failures and the MFA
+ * names are kept like the others, so a closed day answers every series and list from here.
  */
 export async function readClosedDays(
   db: TSqlRunner,
@@ -199,12 +221,13 @@ export async function readClosedDays(
   const partials: TPartial[] = [];
   // One day at a time: a cold read is as heavy as the 14 days, and other requests share the database.
   for (const d of days) partials.push(await readPartial(db, d, ipv6PrefixLength, PARTIAL_DEPTH, true));
-  const value = partials.some((p) => p.namesCut > 0 || p.sourcesCut > 0)
+  const value = partials.some((p) => p.namesCut > 0 || p.sourcesCut > 0 || p.mfaNamesCut > 0)
     ? null
     : {
         counts: partials.map((p) => p.counts),
         names: mergeAll(partials.map((p) => p.names)),
         sources: mergeAll(partials.map((p) => p.sources)),
+        mfaNames: mergeAll(partials.map((p) => p.mfaNames)),
       };
   closedCache.set(db, { key, at: now, value });
   return value;

@@ -20,6 +20,23 @@ export const FAILED_LOGIN_TYPES = ["f", "fp", "fu", "fepft"] as const;
 export const BLOCK_TYPES = ["limit_wc"] as const;
 /** Suspicious-IP throttling refused an attempt. */
 export const THROTTLE_TYPES = ["limit_mu"] as const;
+/**
+ * A failed second factor at the MFA grants (`mfa-otp`, `mfa-recovery-code`): a wrong TOTP or recovery code, or a
+ * code refused unchecked because the user's wrong-code bucket is empty. Each refused code writes exactly one of
+ * these (the grant's `feotpft`/`fercft` record beside it is not counted: it also stands for a bad `mfa_token`).
+ *
+ * The rate-limit records count here, not as blocks: they are still guesses at someone's second factor (an attacker
+ * holding the password keeps sending codes; the throttle only stops checking them), which is what this series is
+ * for, and a wrong code and a refused one never both count for one attempt. "Blocked" stays the brute-force
+ * policy's refusals, whose enforcement the view reports next to it; the MFA bucket is a separate, always-on limit
+ * per user, and mixing it in would make "monitoring only: its blocks refuse nothing" untrue.
+ */
+export const MFA_FAILURE_TYPES = [
+  "gd_auth_failed",
+  "gd_recovery_failed",
+  "gd_otp_rate_limit_exceed",
+  "gd_recovery_rate_limit_exceed",
+] as const;
 /** A breached password at login, signup or reset. */
 export const BREACHED_TYPES = ["pwd_leak", "signup_pwd_leak", "reset_pwd_leak"] as const;
 

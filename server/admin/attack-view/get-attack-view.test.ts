@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generate } from "otplib";
 import { createTestDeps, testDatabaseKinds, type TTestDeps } from "../../testing/test-deps.ts";
 import { createFixtureUser, seedFixture, type TFixture, type TFixtureUser } from "../../testing/fixtures.ts";
 import { callToken, passwordParams } from "../../testing/token-calls.ts";
+import { updateClient } from "../../store/clients.ts";
+import { updateTenant } from "../../store/tenant.ts";
+import { upsertResourceServer } from "../../store/resource-servers.ts";
+import { MFA_GRANT_TYPES, MFA_OTP, MFA_RECOVERY_CODE } from "../../mfa/require-mfa.ts";
+import { handleAssociate, mfaApiAudience } from "../../mfa/mfa-api.ts";
 import { adminOf } from "../../testing/admin-actors.ts";
 import { setDeps } from "../../config/deps.ts";
 import { insertLog } from "../../store/logs.ts";
@@ -17,12 +23,17 @@ const MINUTE = 60_000;
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
 const NETWORK = "2001:db8:7:1";
+const MFA_IP = "192.0.2.77";
 
 describe.each(testDatabaseKinds())("attack view (%s)", (kind) => {
   let deps: TTestDeps;
   let fx: TFixture;
   let victim: TFixtureUser;
   let leaky: TFixtureUser;
+  /** Someone holds their password and guesses second-factor codes: today and three days ago. */
+  let mfaTarget: TFixtureUser;
+  /** One wrong recovery code four days ago only. */
+  let mfaOld: TFixtureUser;
   const viewer = adminOf("viewer");
 
   const ago = (ms: number) => new Date(NOW.getTime() - ms);
@@ -120,6 +131,98 @@ describe.each(testDatabaseKinds())("attack view (%s)", (kind) => {
       { type: "fp", user_name: "ancient@example.com", ip: "192.0.2.99" },
       ago(20 * DAY),
     );
+
+    // Failed second factors through the MFA grants: the right password answers mfa_required, then wrong codes.
+    const web = fx.clients.web;
+    await updateClient(
+      deps.db,
+      web.clientId,
+      { grantTypes: ["password", "refresh_token", ...MFA_GRANT_TYPES] },
+      NOW,
+    );
+    await upsertResourceServer(
+      deps.db,
+      {
+        identifier: mfaApiAudience(deps),
+        name: "MFA API",
+        scopes: ["read:authenticators", "remove:authenticators", "enroll"].map((value) => ({ value })),
+        signingAlg: "RS256",
+        allowOfflineAccess: false,
+      },
+      NOW,
+    );
+    await updateTenant(deps.db, { mfaPolicy: "always" }, NOW);
+    deps.config.clear();
+    mfaTarget = await createFixtureUser(deps, fx, { connection: "database", password: "mfa-target-pass-1" });
+    mfaOld = await createFixtureUser(deps, fx, { connection: "database", password: "mfa-old-pass-1" });
+    /** A fresh mfa_token for `user` and their (pending) OTP secret. */
+    const secondFactor = async (user: TFixtureUser) => {
+      const login = await callToken(deps, { params: passwordParams(web, user), socketIp: MFA_IP });
+      expect(login.body.error).toBe("mfa_required");
+      const mfaToken = String(login.body.mfa_token);
+      const associated = await handleAssociate(
+        new Request("https://portcullis.test/mfa/associate", {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Bearer ${mfaToken}` },
+          body: JSON.stringify({ authenticator_types: ["otp"] }),
+        }),
+        deps,
+      );
+      expect(associated.status).toBe(200);
+      const { secret } = (await associated.json()) as { secret: string };
+      return { mfaToken, secret };
+    };
+    const grant = (mfaToken: string, extra: Record<string, string>) =>
+      callToken(deps, {
+        params: { client_id: web.clientId, client_secret: web.secret, mfa_token: mfaToken, ...extra },
+        socketIp: MFA_IP,
+      });
+    const wrongOtp = async (f: { mfaToken: string; secret: string }) => {
+      const good = await generate({
+        secret: f.secret,
+        epoch: Math.floor(deps.clock.now().getTime() / 1000),
+      });
+      const r = await grant(f.mfaToken, {
+        grant_type: MFA_OTP,
+        otp: good === "123456" ? "654321" : "123456",
+      });
+      return [r.status, r.logs.map((l) => l.type).sort()];
+    };
+    const wrongRecovery = async (f: { mfaToken: string }) => {
+      const r = await grant(f.mfaToken, {
+        grant_type: MFA_RECOVERY_CODE,
+        recovery_code: "WRONGRECOVERYCODE1234567",
+      });
+      return [r.status, r.logs.map((l) => l.type).sort()];
+    };
+    const WRONG = [403, ["feotpft", "gd_auth_failed"]];
+    try {
+      // Closed days: two wrong codes and a wrong recovery code three days ago, another user's four days ago.
+      // The same email named another account five days ago (one since deleted): the list links the latest.
+      await insertLog(
+        deps.db,
+        { type: "gd_recovery_failed", user_name: mfaOld.email, user_id: "auth0|deleted-account", ip: MFA_IP },
+        ago(5 * DAY),
+      );
+      deps.clock.set(ago(4 * DAY));
+      expect(await wrongRecovery(await secondFactor(mfaOld))).toEqual([
+        403,
+        ["fercft", "gd_recovery_failed"],
+      ]);
+      deps.clock.set(ago(3 * DAY));
+      const before = await secondFactor(mfaTarget);
+      expect([await wrongOtp(before), await wrongOtp(before)]).toEqual([WRONG, WRONG]);
+      expect(await wrongRecovery(before)).toEqual([403, ["fercft", "gd_recovery_failed"]]);
+      // Now: ten wrong codes empty the user's bucket and the eleventh is refused unchecked.
+      deps.clock.set(NOW);
+      const now = await secondFactor(mfaTarget);
+      for (let i = 0; i < 10; i++) expect(await wrongOtp(now)).toEqual(WRONG);
+      expect(await wrongOtp(now)).toEqual([429, ["feotpft", "gd_otp_rate_limit_exceed"]]);
+    } finally {
+      deps.clock.set(NOW);
+      await updateTenant(deps.db, { mfaPolicy: "never" }, NOW);
+      deps.config.clear();
+    }
   });
   afterAll(async () => {
     await deps?.cleanup();
@@ -137,11 +240,22 @@ describe.each(testDatabaseKinds())("attack view (%s)", (kind) => {
       failed: 7,
       blocked: 2,
       throttled: 1,
+      mfa: 11,
     });
     // One a second from 12:20:20 back to 12:19:41: 21 in the 12:20 bucket, 19 in the 12:19 one.
     expect(v.buckets.find((b) => b.start === "2026-06-02T12:20:00.000Z")?.failed).toBe(21);
     expect(v.buckets.find((b) => b.start === "2026-06-02T12:19:00.000Z")?.failed).toBe(19);
-    expect(v.totals).toEqual({ failed: 47, blocked: 2, throttled: 1, breached: 1 });
+    expect(v.totals).toEqual({ failed: 47, blocked: 2, throttled: 1, mfa: 11, breached: 1 });
+    // The MFA grant's own failure records (feotpft) are not counted again as failed logins.
+    expect(v.buckets.filter((b) => b.mfa > 0)).toHaveLength(1);
+    expect(v.top_mfa_users).toEqual([
+      {
+        user_name: mfaTarget.email,
+        user_id: mfaTarget.userId,
+        failures: 11,
+        last_failure: NOW.toISOString(),
+      },
+    ]);
     expect(v.breached.count).toBe(1);
     expect(v.breached.latest).toMatchObject({
       type: "pwd_leak",
@@ -208,14 +322,33 @@ describe.each(testDatabaseKinds())("attack view (%s)", (kind) => {
       failed: 6,
       blocked: 1,
     });
-    expect(day.totals).toEqual({ failed: 53, blocked: 3, throttled: 1, breached: 1 });
+    expect(day.totals).toEqual({ failed: 53, blocked: 3, throttled: 1, mfa: 11, breached: 1 });
 
     const fortnight = await getAttackView(deps, viewer, "14d");
     expect(fortnight.buckets).toHaveLength(14);
     expect(fortnight.buckets[0]!.start).toBe("2026-05-20T00:00:00.000Z");
     expect(fortnight.buckets.find((b) => b.start === "2026-05-30T00:00:00.000Z")?.failed).toBe(50);
     expect(fortnight.buckets.find((b) => b.start === "2026-05-29T00:00:00.000Z")?.failed).toBe(30);
-    expect(fortnight.totals).toEqual({ failed: 53 + 130, blocked: 3, throttled: 1, breached: 2 });
+    expect(fortnight.totals).toEqual({ failed: 53 + 130, blocked: 3, throttled: 1, mfa: 16, breached: 2 });
+    expect(fortnight.buckets.find((b) => b.start === "2026-05-30T00:00:00.000Z")?.mfa).toBe(3);
+    expect(fortnight.buckets.find((b) => b.start === "2026-05-29T00:00:00.000Z")?.mfa).toBe(1);
+    expect(fortnight.buckets.find((b) => b.start === "2026-05-28T00:00:00.000Z")?.mfa).toBe(1);
+    expect(fortnight.buckets.at(-1)?.mfa).toBe(11);
+    // The target's closed days and today add up; the other user is listed from the closed days alone.
+    expect(fortnight.top_mfa_users).toEqual([
+      {
+        user_name: mfaTarget.email,
+        user_id: mfaTarget.userId,
+        failures: 14,
+        last_failure: NOW.toISOString(),
+      },
+      {
+        user_name: mfaOld.email,
+        user_id: mfaOld.userId,
+        failures: 2,
+        last_failure: expect.stringMatching(/^2026-05-29T12:30:20/),
+      },
+    ]);
     // Closed days (from the per-process cache) and today add up.
     expect(identifier(fortnight, "sprayed@example.com")?.failures).toBe(140);
     expect(identifier(fortnight, "old-target@example.com")?.failures).toBe(30);
@@ -223,7 +356,13 @@ describe.each(testDatabaseKinds())("attack view (%s)", (kind) => {
     expect(source(fortnight, `${NETWORK}::/64`)).toMatchObject({ failures: 34, addresses: 34 });
     expect(source(fortnight, "192.0.2.50")?.failures).toBe(100);
     expect(fortnight.breached.latest).toMatchObject({ type: "pwd_leak" });
-    // A second read (closed days cached) answers the same.
+    // A second read answers the same, closed days from the per-process cache: a record slipped into a closed day
+    // afterwards (never happens: records are written at "now") is not read again.
+    await insertLog(
+      deps.db,
+      { type: "gd_auth_failed", user_name: mfaTarget.email, ip: MFA_IP },
+      ago(3 * DAY),
+    );
     expect(await getAttackView(deps, viewer, "14d")).toEqual(fortnight);
   });
 

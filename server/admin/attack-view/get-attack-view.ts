@@ -3,6 +3,7 @@ import {
   countPerBucket,
   countWithLatest,
   listFailureBlocks,
+  userIdsOfLogs,
   type TFailureBlock,
   type TTimeRange,
 } from "../../store/attack-stats.ts";
@@ -15,6 +16,7 @@ import {
   topAcross,
   type TClosedDays,
   type TCounts,
+  type TMfaCount,
   type TPartial,
   type TRanked,
   type TSourceCount,
@@ -31,7 +33,14 @@ import { ATTACK_VIEW_RANGES, BREACHED_TYPES, type TAttackViewRange } from "./att
 /** How many identifiers and sources the top lists show. */
 export const TOP_LIMIT = 10;
 
-export type TAttackBucket = { start: string; failed: number; blocked: number; throttled: number };
+/** Per bucket: failed logins, brute-force blocks, suspicious-IP throttles and failed second factors (MFA). */
+export type TAttackBucket = {
+  start: string;
+  failed: number;
+  blocked: number;
+  throttled: number;
+  mfa: number;
+};
 
 /** One brute-force block standing now: identifier + IP key (null IP: account lockout). */
 export type TStandingBlock = {
@@ -70,14 +79,26 @@ export type TTopSource = {
   throttled_until: string | null;
 };
 
+/** A user whose second factor failed (wrong or throttled TOTP or recovery codes: MFA_FAILURE_TYPES). */
+export type TMfaTarget = {
+  /** The user's email or username, as their records carry it. */
+  user_name: string;
+  /** The user the latest of those records names (null if it names none). */
+  user_id: string | null;
+  failures: number;
+  last_failure: string;
+};
+
 export type TAttackView = {
   range: TAttackViewRange;
   from: string;
   to: string;
   bucket_ms: number;
   buckets: TAttackBucket[];
-  totals: { failed: number; blocked: number; throttled: number; breached: number };
+  totals: { failed: number; blocked: number; throttled: number; mfa: number; breached: number };
   top_identifiers: TTopIdentifier[];
+  /** The users with the most failed second factors (someone holding their password is guessing codes). */
+  top_mfa_users: TMfaTarget[];
   top_sources: TTopSource[];
   breached: {
     count: number;
@@ -101,8 +122,9 @@ const CLOSED_AFTER_MS = 5 * 60_000;
 
 /**
  * The attack view of the Attack protection screen over the last hour, day or 14 days: failed logins, brute-force
- * blocks and suspicious-IP throttles per minute / hour / day, totals, the most attacked identifiers and the top
- * source IPs and IPv6 networks with what stands against them now, and breached-password hits.
+ * blocks, suspicious-IP throttles and failed second factors per minute / hour / day, totals, the most attacked
+ * identifiers and the top source IPs and IPv6 networks with what stands against them now, the users whose second
+ * factor failed most, and breached-password hits.
  */
 export async function getAttackView(
   deps: TDeps,
@@ -132,7 +154,7 @@ export async function getAttackView(
   // What stands now against the listed identifiers and sources (only counters the policy still refuses with).
   const bfKey = (s: { kind: TTopSource["kind"]; sample: string }) =>
     s.kind === "unknown" ? UNKNOWN_IP_KEY : ipCountingKey(s.sample, bruteForce.ipv6_prefix_length);
-  const [failureBlocks, ipBuckets, names] = await Promise.all([
+  const [failureBlocks, ipBuckets, names, mfaUserIds] = await Promise.all([
     bruteForce.enabled
       ? listFailureBlocks(deps.db, {
           minCount: bruteForce.max_attempts,
@@ -145,6 +167,10 @@ export async function getAttackView(
       ? listIpBuckets(deps.db, { afterMs: now.getTime(), ips: sources.map((s) => s.source) })
       : Promise.resolve([]),
     connectionNames(deps),
+    userIdsOfLogs(
+      deps.db,
+      figures.mfaNames.map((m) => m.value.lastId),
+    ),
   ]);
   const standing = failureBlocks.filter((b) => isCurrentIpKey(b.ip, bruteForce.ipv6_prefix_length));
   const toStanding = (b: TFailureBlock): TStandingBlock => ({
@@ -162,11 +188,12 @@ export async function getAttackView(
   }
 
   const buckets: TAttackBucket[] = stretches.map((s, i) => ({ start: s.from.toISOString(), ...counts[i]! }));
-  const totals = { failed: 0, blocked: 0, throttled: 0, breached: breached.n };
+  const totals = { failed: 0, blocked: 0, throttled: 0, mfa: 0, breached: breached.n };
   for (const b of buckets) {
     totals.failed += b.failed;
     totals.blocked += b.blocked;
     totals.throttled += b.throttled;
+    totals.mfa += b.mfa;
   }
 
   return {
@@ -191,6 +218,12 @@ export async function getAttackView(
         blocks,
       };
     }),
+    top_mfa_users: figures.mfaNames.map((m) => ({
+      user_name: m.key,
+      user_id: mfaUserIds.get(m.value.lastId) ?? null,
+      failures: m.n,
+      last_failure: m.last.toISOString(),
+    })),
     top_sources: sources.map((s) => {
       const until = throttledUntil.get(s.source);
       return {
@@ -227,6 +260,7 @@ type TFigures = {
   counts: TCounts[];
   names: TRanked<{ n: number; last: Date }>[];
   sources: TRanked<TSourceCount>[];
+  mfaNames: TRanked<TMfaCount>[];
   /** False when a source's addresses were counted per day (the same address on two days counts twice). */
   isAddressesExact: boolean;
 };
@@ -252,11 +286,11 @@ async function readDays(deps: TDeps, days: TTimeRange[], prefix: number, now: Da
   const [closed, recent] = await Promise.all([
     closedCount > 0
       ? readClosedDays(deps.db, days.slice(0, closedCount), prefix, now.getTime())
-      : Promise.resolve({ counts: [], names: EMPTY, sources: EMPTY } as TClosedDays),
+      : Promise.resolve({ counts: [], names: EMPTY, sources: EMPTY, mfaNames: EMPTY } as TClosedDays),
     Promise.all(open.map((d) => readPartial(deps.db, d, prefix, PARTIAL_DEPTH, true))),
   ]);
   const counts = [...(closed?.counts ?? []), ...recent.map((p) => p.counts)];
-  const isComplete = recent.every((p) => p.namesCut === 0 && p.sourcesCut === 0);
+  const isComplete = recent.every((p) => p.namesCut === 0 && p.sourcesCut === 0 && p.mfaNamesCut === 0);
   if (closed && isComplete) {
     // Today may be up to two partials (the closing grace period): add them up like closed days.
     const merge = <T extends { n: number; last: Date }>(maps: Map<string, T>[]) => {
@@ -273,6 +307,7 @@ async function readDays(deps: TDeps, days: TTimeRange[], prefix: number, now: Da
       counts,
       names: topAcross(closed.names, merge(recent.map((p) => p.names)), TOP_LIMIT),
       sources: topAcross(closed.sources, merge(recent.map((p) => p.sources)), TOP_LIMIT),
+      mfaNames: topAcross(closed.mfaNames, merge(recent.map((p) => p.mfaNames)), TOP_LIMIT),
       isAddressesExact: false,
     };
   }
@@ -290,11 +325,11 @@ async function readDays(deps: TDeps, days: TTimeRange[], prefix: number, now: Da
 const EMPTY = { byKey: new Map(), sorted: [] };
 
 /** The top lists of one partial read with the view's own depth (its SQL ordering makes them exact). */
-function exactTop(p: TPartial): Pick<TFigures, "names" | "sources"> {
+function exactTop(p: TPartial): Pick<TFigures, "names" | "sources" | "mfaNames"> {
   const rank = <T extends { n: number; last: Date }>(map: Map<string, T>) =>
     [...map.entries()]
       .map(([key, value]) => ({ key, value, n: value.n, last: value.last }))
       .sort((a, b) => b.n - a.n || a.key.localeCompare(b.key))
       .slice(0, TOP_LIMIT);
-  return { names: rank(p.names), sources: rank(p.sources) };
+  return { names: rank(p.names), sources: rank(p.sources), mfaNames: rank(p.mfaNames) };
 }
