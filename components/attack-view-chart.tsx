@@ -10,7 +10,7 @@ function labelOf(start: string, bucketMs: number): string {
 }
 
 /**
- * Failed logins, brute-force blocks and suspicious-IP throttles per bucket (stacked bars). The figure's caption
+ * Failed logins, brute-force blocks, suspicious-IP throttles and failed second factors per bucket (stacked bars). The figure's caption
  * sums it up in words and the same numbers follow as a table, for screen readers and for reading exact values.
  */
 export function AttackViewChart({
@@ -55,6 +55,13 @@ export function AttackViewChart({
               name="Throttles"
               isAnimationActive={false}
             />
+            <Bar
+              dataKey="mfa"
+              stackId="a"
+              fill="var(--attack-mfa)"
+              name="MFA failures"
+              isAnimationActive={false}
+            />
           </BarChart>
         </ResponsiveContainer>
       </div>
@@ -66,7 +73,7 @@ export function AttackViewChart({
         <div className="table-scroll">
           <table>
             <caption className="hint">
-              Failed logins, blocks and throttles per {unit.toLowerCase()} (UTC)
+              Failed logins, blocks, throttles and MFA failures per {unit.toLowerCase()} (UTC)
             </caption>
             <thead>
               <tr>
@@ -74,6 +81,7 @@ export function AttackViewChart({
                 <th scope="col">Failed logins</th>
                 <th scope="col">Blocks</th>
                 <th scope="col">Throttles</th>
+                <th scope="col">MFA failures</th>
               </tr>
             </thead>
             <tbody>
@@ -83,6 +91,7 @@ export function AttackViewChart({
                   <td className={styles.num}>{b.failed}</td>
                   <td className={styles.num}>{b.blocked}</td>
                   <td className={styles.num}>{b.throttled}</td>
+                  <td className={styles.num}>{b.mfa}</td>
                 </tr>
               ))}
             </tbody>

@@ -1,5 +1,10 @@
 import Link from "next/link";
-import type { TAttackView, TTopIdentifier, TTopSource } from "@/server/admin/attack-view/get-attack-view";
+import type {
+  TAttackView,
+  TMfaTarget,
+  TTopIdentifier,
+  TTopSource,
+} from "@/server/admin/attack-view/get-attack-view";
 import type { TAttackViewRange } from "@/server/admin/attack-view/attack-view-range";
 import { AttackViewChart } from "./attack-view-chart";
 import { UnblockButton } from "./protection-controls";
@@ -26,19 +31,21 @@ const logsLink = (param: "user" | "ip", value: string) =>
 
 /** One sentence that says what the chart shows, for its caption. */
 function summaryOf(view: TAttackView): string {
-  const { failed, blocked, throttled } = view.totals;
+  const { failed, blocked, throttled, mfa } = view.totals;
   const label = LABELS[view.range];
-  if (failed + blocked + throttled === 0) return `No failed logins, blocks or throttles in ${label}.`;
+  if (failed + blocked + throttled + mfa === 0)
+    return `No failed logins, blocks, throttles or failed second factors in ${label}.`;
   const peak = view.buckets.reduce((best, b) => (b.failed > best.failed ? b : best), view.buckets[0]!);
   return (
-    `${n(failed)} failed logins, ${n(blocked)} refused by brute-force blocks and ${n(throttled)} by IP throttling in ${label}` +
+    `${n(failed)} failed logins, ${n(blocked)} refused by brute-force blocks, ${n(throttled)} by IP throttling and ${n(mfa)} failed second factors (MFA) in ${label}` +
     (peak.failed > 0 ? `; most failures (${n(peak.failed)}) in the period starting ${at(peak.start)}.` : ".")
   );
 }
 
 /**
- * The attack view, first section of the Attack protection screen: failures, blocks and throttles over time, the
- * most attacked identifiers and the top sources with what stands against them now, and breached-password hits.
+ * The attack view, first section of the Attack protection screen: failures, blocks, throttles and failed second
+ * factors over time, the most attacked identifiers and the top sources with what stands against them now, the users
+ * whose second factor failed most, and breached-password hits.
  */
 export function AttackView({ view, canUnblock }: { view: TAttackView; canUnblock: boolean }) {
   const label = LABELS[view.range];
@@ -73,6 +80,10 @@ export function AttackView({ view, canUnblock }: { view: TAttackView; canUnblock
           <dd>{n(view.totals.throttled)}</dd>
         </div>
         <div>
+          <dt>Failed second factors (MFA)</dt>
+          <dd data-testid="attack-total-mfa">{n(view.totals.mfa)}</dd>
+        </div>
+        <div>
           <dt>Breached-password hits</dt>
           <dd>{n(view.totals.breached)}</dd>
         </div>
@@ -94,6 +105,7 @@ export function AttackView({ view, canUnblock }: { view: TAttackView; canUnblock
           canUnblock={canUnblock}
           prefix={view.ipv6_prefix_length}
         />
+        <MfaUsersTable rows={view.top_mfa_users} label={label} />
       </div>
       <section aria-labelledby="breached-heading">
         <h3 id="breached-heading">Breached-password hits</h3>
@@ -173,6 +185,58 @@ function IdentifiersTable({
                   {canUnblock && (
                     <td>{r.blocked && <UnblockButton kind="identifier" value={r.identifier} />}</td>
                   )}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+/** The users whose second factor failed most: their page (when known) and their records on the Logs screen. */
+function MfaUsersTable({ rows, label }: { rows: TMfaTarget[]; label: string }) {
+  return (
+    <section aria-labelledby="mfa-users-heading">
+      <h3 id="mfa-users-heading">Second-factor failures by user</h3>
+      <p className="hint">
+        Wrong or throttled one-time and recovery codes: the password was right, so it may be known to an
+        attacker.
+      </p>
+      {rows.length === 0 ? (
+        <p className="empty">No failed second factors in {label}.</p>
+      ) : (
+        <div className="table-scroll">
+          <table data-testid="top-mfa-users">
+            <thead>
+              <tr>
+                <th scope="col">User</th>
+                <th scope="col">MFA failures</th>
+                <th scope="col">Last failure</th>
+                <th scope="col">Records</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr key={r.user_name}>
+                  <th scope="row" className="wrap-anywhere">
+                    {r.user_id ? (
+                      <Link href={`/admin/users/${encodeURIComponent(r.user_id)}`}>{r.user_name}</Link>
+                    ) : (
+                      r.user_name
+                    )}
+                  </th>
+                  <td className={styles.num}>{n(r.failures)}</td>
+                  <td className={styles.time}>{at(r.last_failure)}</td>
+                  <td>
+                    <Link
+                      href={logsLink("user", r.user_id ?? r.user_name)}
+                      aria-label={`Logs of ${r.user_name}`}
+                    >
+                      Logs
+                    </Link>
+                  </td>
                 </tr>
               ))}
             </tbody>
