@@ -7,6 +7,7 @@ import {
   countWithLatest,
   listFailureBlocks,
   topUserNames,
+  userIdsOfLogs,
 } from "./attack-stats.ts";
 
 const T0 = Date.parse("2026-06-01T00:00:00Z");
@@ -16,15 +17,29 @@ const hours = (from: number, to: number) => ({ from: at(from * HOUR), to: at(to 
 
 describe.each(testDatabaseKinds())("attack statistics store (%s)", (kind) => {
   let deps: TTestDeps;
+  /** Ids of records the tests name. */
+  const ids: Record<string, string> = {};
   beforeAll(async () => {
     deps = await createTestDeps(kind);
     // Hour 0: 3 fp (a@ ×2, b@), 1 limit_wc; hour 1: 2 fu (b@ from two addresses of one /64), 1 sepft; hour 2: a leak.
     await insertLog(deps.db, { type: "fp", user_name: "a@example.com", ip: "192.0.2.1" }, at(1000));
-    await insertLog(deps.db, { type: "fp", user_name: "a@example.com", ip: "192.0.2.1" }, at(2000));
+    ids.a2 = await insertLog(
+      deps.db,
+      { type: "fp", user_name: "a@example.com", user_id: "auth0|a", ip: "192.0.2.1" },
+      at(2000),
+    );
     await insertLog(deps.db, { type: "fp", user_name: "b@example.com", ip: "192.0.2.2" }, at(3000));
     await insertLog(deps.db, { type: "limit_wc", user_name: "a@example.com", ip: "192.0.2.1" }, at(4000));
-    await insertLog(deps.db, { type: "fu", user_name: "b@example.com", ip: "2001:db8::1" }, at(HOUR + 1));
-    await insertLog(deps.db, { type: "fu", user_name: "b@example.com", ip: "2001:db8::2" }, at(HOUR + 2));
+    ids.b1 = await insertLog(
+      deps.db,
+      { type: "fu", user_name: "b@example.com", ip: "2001:db8::1" },
+      at(HOUR + 1),
+    );
+    ids.b2 = await insertLog(
+      deps.db,
+      { type: "fu", user_name: "b@example.com", ip: "2001:db8::2" },
+      at(HOUR + 2),
+    );
     await insertLog(deps.db, { type: "sepft", user_name: "c@example.com", ip: "192.0.2.3" }, at(HOUR + 3));
     await insertLog(
       deps.db,
@@ -68,18 +83,25 @@ describe.each(testDatabaseKinds())("attack statistics store (%s)", (kind) => {
 
   it("ranks user names and IP addresses by records of the types in the range", async () => {
     expect(await topUserNames(deps.db, ["fp", "fu"], hours(0, 2), 5)).toEqual([
-      { value: "b@example.com", n: 3, last: at(HOUR + 2) },
-      { value: "a@example.com", n: 2, last: at(2000) },
+      { value: "b@example.com", n: 3, last: at(HOUR + 2), lastId: ids.b2 },
+      { value: "a@example.com", n: 2, last: at(2000), lastId: ids.a2 },
     ]);
     expect((await topUserNames(deps.db, ["fp", "fu"], hours(0, 2), 1)).map((r) => r.value)).toEqual([
       "b@example.com",
     ]);
     const ips = await countPerIp(deps.db, ["fp", "fu"], hours(0, 2), 1);
-    expect(ips.ipv4).toEqual([{ value: "192.0.2.1", n: 2, last: at(2000) }]);
+    expect(ips.ipv4).toEqual([{ value: "192.0.2.1", n: 2, last: at(2000), lastId: ids.a2 }]);
     expect(ips.ipv6.sort((x, y) => x.value.localeCompare(y.value))).toEqual([
-      { value: "2001:db8::1", n: 1, last: at(HOUR + 1) },
-      { value: "2001:db8::2", n: 1, last: at(HOUR + 2) },
+      { value: "2001:db8::1", n: 1, last: at(HOUR + 1), lastId: ids.b1 },
+      { value: "2001:db8::2", n: 1, last: at(HOUR + 2), lastId: ids.b2 },
     ]);
+  });
+
+  it("reads the user ids of records by log id (records without one, or unknown ids, are left out)", async () => {
+    expect(await userIdsOfLogs(deps.db, [ids.a2!, ids.b2!, "90000000000000000missing"])).toEqual(
+      new Map([[ids.a2, "auth0|a"]]),
+    );
+    expect(await userIdsOfLogs(deps.db, [])).toEqual(new Map());
   });
 
   it("counts breached hits with the latest record", async () => {
