@@ -62,21 +62,24 @@ export default async function UserPage({ params }: { params: Promise<{ userId: s
           <PasswordResetLinkButton userId={profile.userId} />
         </>
       )}
-      <h2>MFA authenticators</h2>
-      {authenticators.length === 0 ? (
-        <p className="empty">No MFA authenticators enrolled.</p>
-      ) : (
-        <ul aria-label="MFA authenticators">
-          {authenticators.map((a) => (
-            <li key={a.id}>
-              <code>{a.id}</code> · {a.type} · {a.active ? `active since ${a.confirmed_at}` : "not confirmed"}
-            </li>
-          ))}
-        </ul>
-      )}
-      {authenticators.length > 0 && canPerform(admin.role, "mfa:reset") && (
-        <ResetMfaButton userId={profile.userId} />
-      )}
+      <section aria-labelledby="user-mfa-heading">
+        <h2 id="user-mfa-heading">MFA authenticators</h2>
+        {authenticators.length === 0 ? (
+          <p className="empty">No MFA authenticators enrolled.</p>
+        ) : (
+          <ul aria-label="MFA authenticators">
+            {authenticators.map((a) => (
+              <li key={a.id}>
+                <code>{a.id}</code> · {a.type} ·{" "}
+                {a.active ? `active since ${a.confirmed_at}` : "not confirmed"}
+              </li>
+            ))}
+          </ul>
+        )}
+        {authenticators.length > 0 && canPerform(admin.role, "mfa:reset") && (
+          <ResetMfaButton userId={profile.userId} />
+        )}
+      </section>
       <h2>Recent logins</h2>
       {logins.length === 0 ? (
         <p className="empty">No login events recorded.</p>
