@@ -1,3 +1,4 @@
+import { caseVariantPrefixes, foldAscii, foldSql, prefixEnd } from "./ascii-case.ts";
 import { LOG_EVENT_COLUMNS, logIdFloor, toLogRecord, type TLogRecord } from "./logs.ts";
 import type { TSqlRunner } from "./sql-runner.ts";
 
@@ -25,16 +26,12 @@ export async function findRelatedLogs(
   return rows.map(toLogRecord);
 }
 
-// Case folding as user-search.ts does it: ASCII only, alike on both databases.
-const UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
-const foldAscii = (s: string) => s.replace(/[A-Z]/g, (c) => c.toLowerCase());
-
 /**
  * Records of `types` since `since`, oldest first, whose `userName` is `name` in any ASCII case: what a login
  * attempt records is the name as typed, while brute-force protection counts it under the lower-cased name. No index
  * holds the folded name, but every such record starts with a case variant of the name's first characters, so one
  * range of the (userName, id) index per variant (at most 16) finds the candidates and the folded comparison decides
- * (the reasoning of user-search.ts's caseRanges). A name that does not start with plain ASCII is matched as given.
+ * (ascii-case.ts's caseVariantPrefixes). A name that does not start with plain ASCII is matched as given.
  */
 export async function findLogsByUserNameAnyCase(
   q: TSqlRunner,
@@ -45,27 +42,18 @@ export async function findLogsByUserNameAnyCase(
   const bind = (v: string | number) => (params.push(v), "?");
   const rest = () =>
     `"id" >= ${bind(logIdFloor(opts.since))} AND "type" IN (${opts.types.map((t) => bind(t)).join(",")})`;
-  const fold =
-    q.kind === "sqlite" ? `LOWER("userName")` : `translate("userName", '${UPPER}', '${UPPER.toLowerCase()}')`;
-  let k = Math.min(4, opts.name.length);
-  while (k > 0 && !/^[\x20-\x7e]*[a-yA-Y0-8]$/.test(opts.name.slice(0, k))) k--;
-  let where: string;
-  if (k === 0) where = `("userName" = ${bind(opts.name)} AND ${rest()})`;
-  else {
-    let variants = [""];
-    for (const c of opts.name.slice(0, k)) {
-      const lower = c.toLowerCase();
-      const upper = c.toUpperCase();
-      variants = variants.flatMap((v) => (lower === upper ? [v + c] : [v + upper, v + lower]));
-    }
-    // Each range carries its own copy of every test, so each OR branch is one index range on its own.
-    where = variants
-      .map((p) => {
-        const next = p.slice(0, -1) + String.fromCharCode(p.charCodeAt(p.length - 1) + 1);
-        return `("userName" >= ${bind(p)} AND "userName" < ${bind(next)} AND ${fold} = ${bind(foldAscii(opts.name))} AND ${rest()})`;
-      })
-      .join(" OR ");
-  }
+  const fold = foldSql(q.kind, `"userName"`);
+  const variants = caseVariantPrefixes(opts.name, 4);
+  // Each range carries its own copy of every test, so each OR branch is one index range on its own.
+  const where =
+    variants.length === 0
+      ? `("userName" = ${bind(opts.name)} AND ${rest()})`
+      : variants
+          .map(
+            (p) =>
+              `("userName" >= ${bind(p)} AND "userName" < ${bind(prefixEnd(p))} AND ${fold} = ${bind(foldAscii(opts.name))} AND ${rest()})`,
+          )
+          .join(" OR ");
   // SQLite's planner, without statistics, prefers the (type, id) index: a scan of every failure since `since`.
   const from = q.kind === "sqlite" ? `"LogEvent" INDEXED BY "LogEvent_userName_id_idx"` : `"LogEvent"`;
   const rows = await q.all<Record<string, unknown>>(

@@ -1,3 +1,4 @@
+import { caseVariantPrefixes, foldAscii, foldSql, isRangePrefix, prefixEnd } from "./ascii-case.ts";
 import type { TSqlRunner, TSqlValue } from "./raw-sql.ts";
 import { toUser, USER_SELECT, type TUserRecord } from "./users.ts";
 import {
@@ -91,12 +92,8 @@ const COLUMN: Record<Exclude<TUserProfileField, "identities.user_id">, string> =
   "identities.provider": `"Connection"."strategy"`,
 };
 
-const UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
-
-// Case folding is ASCII-only on both databases, so both answer alike: SQLite's LOWER folds only ASCII, and
-// PostgreSQL's lower() would fold more, by locale. Emails are stored lower-cased already (JavaScript's
-// toLowerCase), so they are compared as stored, which keeps their index usable.
-const foldAscii = (s: string) => s.replace(/[A-Z]/g, (c) => c.toLowerCase());
+// Case folding is ascii-case.ts's. Emails are stored lower-cased already (JavaScript's toLowerCase), so they are
+// compared as stored, which keeps their index usable.
 
 class SqlBuilder {
   readonly params: TSqlValue[] = [];
@@ -120,9 +117,7 @@ class SqlBuilder {
   }
 
   fold(expr: string): string {
-    return this.kind === "sqlite"
-      ? `LOWER(${expr})`
-      : `translate(${expr}, '${UPPER}', '${UPPER.toLowerCase()}')`;
+    return foldSql(this.kind, expr);
   }
 
   where(q: TUserQuery): string {
@@ -194,9 +189,8 @@ class SqlBuilder {
   // (which may skip punctuation); the LIKE still decides.
   private prefixRange(col: string, parts: TPatternPart[]): string {
     const prefix = typeof parts[0] === "string" ? parts[0] : "";
-    if (!/^[\x20-\x7e]*[a-yA-Y0-8]$/.test(prefix)) return "";
-    const next = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
-    return ` AND ${col} >= ${this.bind(prefix)} AND ${col} < ${this.bind(next)}`;
+    if (!isRangePrefix(prefix)) return "";
+    return ` AND ${col} >= ${this.bind(prefix)} AND ${col} < ${this.bind(prefixEnd(prefix))}`;
   }
 
   // A case-insensitive match cannot use a plain index on the column (and expression indexes are out: Prisma's
@@ -207,19 +201,11 @@ class SqlBuilder {
   // uses indexes for an OR only when every branch is indexable on its own, so a bare term's OR over seven
   // fields can still be counted through the indexes.
   private caseRanges(col: string, text: string, test: () => string): string {
-    let k = Math.min(3, text.length);
-    while (k > 0 && !/^[\x20-\x7e]*[a-yA-Y0-8]$/.test(text.slice(0, k))) k--;
-    if (k === 0) return `(${test()})`;
-    let variants = [""];
-    for (const c of text.slice(0, k)) {
-      const lower = c.toLowerCase();
-      const upper = c.toUpperCase();
-      variants = variants.flatMap((v) => (lower === upper ? [v + c] : [v + upper, v + lower]));
-    }
-    const ranges = variants.map((p) => {
-      const next = p.slice(0, -1) + String.fromCharCode(p.charCodeAt(p.length - 1) + 1);
-      return `(${col} >= ${this.bind(p)} AND ${col} < ${this.bind(next)} AND ${test()})`;
-    });
+    const variants = caseVariantPrefixes(text, 3);
+    if (variants.length === 0) return `(${test()})`;
+    const ranges = variants.map(
+      (p) => `(${col} >= ${this.bind(p)} AND ${col} < ${this.bind(prefixEnd(p))} AND ${test()})`,
+    );
     return `(${ranges.join(" OR ")})`;
   }
 
